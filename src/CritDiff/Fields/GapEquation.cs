@@ -1,0 +1,70 @@
+using CritDiff.Lattices;
+using MathNet.Numerics.RootFinding;
+
+namespace CritDiff.Fields;
+
+/// <summary>
+/// The spherical constraint of the O(n -> inf) model (SCIENCE.md section 3):
+/// beta = (1/V) sum_k 1 / (khat2(k) + mu2). The right side falls monotonically from +inf (mu2 -> 0,
+/// through the zero mode) to 0, so mu2(beta, L, d) is unique.
+/// </summary>
+public static class GapEquation
+{
+    /// <summary>Relative accuracy of the solved mass (Brent in log mu2, then Newton polish).</summary>
+    public const double RelativeAccuracy = 1e-13;
+
+    /// <summary>The lattice sum (1/V) sum_k 1/(khat2 + mu2), i.e. beta as a function of mu2.</summary>
+    public static double Beta(Lattice lattice, double massSquared)
+    {
+        ArgumentNullException.ThrowIfNull(lattice);
+        if (!(massSquared > 0) || double.IsInfinity(massSquared))
+            throw new ArgumentOutOfRangeException(nameof(massSquared), massSquared, "mu2 must be positive and finite");
+        var (values, weights) = lattice.KHat2Multiset();
+        return Sum(values, weights, massSquared, power: 1) / lattice.SiteCount;
+    }
+
+    /// <summary>
+    /// Solves the gap equation for mu2 at coupling beta: a bracketed Brent search in u = ln mu2 on
+    /// [ln(1/(2 V beta)), ln(2/beta)] (where the sum is above and below beta), polished by Newton
+    /// steps in mu2 to full double precision.
+    /// </summary>
+    public static double SolveMassSquared(Lattice lattice, double beta)
+    {
+        ArgumentNullException.ThrowIfNull(lattice);
+        if (!(beta > 0) || double.IsInfinity(beta))
+            throw new ArgumentOutOfRangeException(nameof(beta), beta, "beta must be positive and finite");
+        var (values, weights) = lattice.KHat2Multiset();
+        double v = lattice.SiteCount;
+        double Residual(double u) => Sum(values, weights, Math.Exp(u), 1) / v - beta;
+        // The zero mode alone gives 1/(V mu2) > beta below the lower end; the sum is < 1/mu2 < beta above the upper.
+        double lower = Math.Log(0.5 / (v * beta)), upper = Math.Log(2 / beta);
+        double u = Brent.FindRoot(Residual, lower, upper, 1e-12, 500);
+        double mu2 = Math.Exp(u);
+        for (int i = 0; i < 3; i++)
+        {
+            double f = Sum(values, weights, mu2, 1) / v - beta;
+            double df = -Sum(values, weights, mu2, 2) / v;
+            double next = mu2 - f / df;
+            if (!(next > 0)) break;
+            bool done = Math.Abs(next - mu2) <= 1e-16 * mu2;
+            mu2 = next;
+            if (done) break;
+        }
+        return mu2;
+    }
+
+    /// <summary>Neumaier-compensated sum_i w_i / (x_i + mu2)^power.</summary>
+    private static double Sum(double[] values, double[] weights, double massSquared, int power)
+    {
+        double sum = 0, compensation = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            double denominator = values[i] + massSquared;
+            double term = weights[i] / (power == 1 ? denominator : denominator * denominator);
+            double t = sum + term;
+            compensation += Math.Abs(sum) >= Math.Abs(term) ? (sum - t) + term : (term - t) + sum;
+            sum = t;
+        }
+        return sum + compensation;
+    }
+}
