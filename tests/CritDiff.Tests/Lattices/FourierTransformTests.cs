@@ -1,0 +1,135 @@
+using System.Numerics;
+using CritDiff.Lattices;
+using CritDiff.Statistics;
+
+namespace CritDiff.Tests.Lattices;
+
+public class FourierTransformTests
+{
+    public static TheoryData<int, int> Shapes => new()
+    {
+        { 1, 7 }, { 1, 8 }, { 2, 5 }, { 2, 6 }, { 3, 3 }, { 3, 4 }, { 4, 3 }, { 4, 2 },
+    };
+
+    /// <summary>phi~(k) = V^{-1/2} sum_x exp(-+ i k.x) phi(x) by direct summation, O(V^2).</summary>
+    private static Complex[] NaiveDft(Lattice lattice, Complex[] field, int sign)
+    {
+        int v = lattice.SiteCount, d = lattice.Dimension;
+        var result = new Complex[v];
+        var x = new int[d];
+        var n = new int[d];
+        for (int k = 0; k < v; k++)
+        {
+            lattice.Coordinates(k, n);
+            Complex sum = 0;
+            for (int s = 0; s < v; s++)
+            {
+                lattice.Coordinates(s, x);
+                double phase = 0;
+                for (int mu = 0; mu < d; mu++) phase += 2 * Math.PI * n[mu] * x[mu] / lattice.Length;
+                sum += field[s] * Complex.FromPolarCoordinates(1, sign * phase);
+            }
+            result[k] = sum / Math.Sqrt(v);
+        }
+        return result;
+    }
+
+    private static Complex[] RandomField(int v, ulong seed)
+    {
+        var rng = new RandomStream(seed, 0);
+        var field = new Complex[v];
+        for (int i = 0; i < v; i++)
+        {
+            var (a, b) = rng.NextGaussianPair();
+            field[i] = new Complex(a, b);
+        }
+        return field;
+    }
+
+    private static double RelativeDistance(Complex[] a, Complex[] b)
+    {
+        double diff = 0, norm = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            diff += (a[i] - b[i]).Magnitude * (a[i] - b[i]).Magnitude;
+            norm += b[i].Magnitude * b[i].Magnitude;
+        }
+        return Math.Sqrt(diff / norm);
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void ForwardAndInverseMatchNaiveDft(int d, int l)
+    {
+        var lattice = new Lattice(d, l);
+        var fourier = new FourierTransform(lattice);
+        var field = RandomField(lattice.SiteCount, 11);
+
+        var forward = (Complex[])field.Clone();
+        fourier.Forward(forward);
+        Assert.True(RelativeDistance(forward, NaiveDft(lattice, field, -1)) < Tolerances.Fourier);
+
+        var inverse = (Complex[])field.Clone();
+        fourier.Inverse(inverse);
+        Assert.True(RelativeDistance(inverse, NaiveDft(lattice, field, +1)) < Tolerances.Fourier);
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void RealFieldHasHermitianSpectrumAndRoundTrips(int d, int l)
+    {
+        var lattice = new Lattice(d, l);
+        var fourier = new FourierTransform(lattice);
+        var field = RandomField(lattice.SiteCount, 5).Select(c => c.Real).ToArray();
+        var spectrum = new Complex[lattice.SiteCount];
+        fourier.ForwardReal(field, spectrum);
+        double norm = field.Sum(x => x * x), spectralNorm = spectrum.Sum(c => c.Magnitude * c.Magnitude);
+        Assert.Equal(norm, spectralNorm, norm * Tolerances.Fourier); // Parseval: the transform is unitary
+        for (int k = 0; k < lattice.SiteCount; k++)
+            Assert.True((spectrum[k] - Complex.Conjugate(spectrum[lattice.NegatedMode(k)])).Magnitude < 1e-12 * Math.Sqrt(norm));
+        var back = new double[lattice.SiteCount];
+        fourier.InverseReal(spectrum, back, new Complex[lattice.SiteCount]);
+        for (int i = 0; i < back.Length; i++) Assert.Equal(field[i], back[i], 1e-12);
+    }
+
+    [Fact]
+    public void BatchMatchesSingleTransforms()
+    {
+        var lattice = new Lattice(2, 6);
+        var fourier = new FourierTransform(lattice);
+        int v = lattice.SiteCount;
+        var fields = RandomField(3 * v, 2).Select(c => c.Imaginary).ToArray();
+        var batch = fourier.ForwardRealBatch(fields, 3);
+        var single = new Complex[v];
+        for (int s = 0; s < 3; s++)
+        {
+            fourier.ForwardReal(fields.AsSpan(s * v, v), single);
+            for (int k = 0; k < v; k++) Assert.Equal(single[k], batch[s * v + k]);
+        }
+    }
+
+    [Fact]
+    public void EvenMultiplierActsOnTwoRealFieldsAsConvolution()
+    {
+        // m(k) = khat2(k) is even; its action in real space is minus the lattice Laplacian.
+        var lattice = new Lattice(2, 5);
+        var fourier = new FourierTransform(lattice);
+        int v = lattice.SiteCount;
+        var a = RandomField(v, 3).Select(c => c.Real).ToArray();
+        var b = RandomField(v, 4).Select(c => c.Real).ToArray();
+        var aOut = new double[v];
+        var bOut = new double[v];
+        fourier.ApplyEvenMultiplier(lattice.KHat2Table(), a, aOut, b, bOut, new Complex[v]);
+        for (int x = 0; x < v; x++)
+        {
+            double la = 4 * a[x], lb = 4 * b[x];
+            for (int mu = 0; mu < 2; mu++)
+            {
+                la -= a[lattice.Neighbour(x, mu, 1)] + a[lattice.Neighbour(x, mu, -1)];
+                lb -= b[lattice.Neighbour(x, mu, 1)] + b[lattice.Neighbour(x, mu, -1)];
+            }
+            Assert.Equal(la, aOut[x], 1e-12);
+            Assert.Equal(lb, bOut[x], 1e-12);
+        }
+    }
+}
