@@ -1,0 +1,195 @@
+using System.Numerics;
+using CritDiff.Lattices;
+
+namespace CritDiff.Networks;
+
+/// <summary>
+/// A product of translation-invariant convolutions (full or local), s = K_D * ... * K_1 * x, with
+/// multiplier m(k) = prod_j m_j(k), m_j(k) = sum_y K_j(y) exp(-i k.y) = sqrt(V) DFT[K_j](k).
+/// Loss (SCIENCE.md section 4): l = (1/V) sum_k [ A |m|^2 + 2 Re(m X) ] + N for moments (A, X, N).
+/// Gradient in multiplier space, treating Re m_j(k) and Im m_j(k) as coordinates:
+/// G_j(k) = dl/dRe m_j + i dl/dIm m_j = (2/V) (A m + conj X) conj(M_j), M_j = prod_{i != j} m_i;
+/// in the kernel basis dl/dK_j(y) = Re[ sum_k G_j(k) exp(+i k.y) ] = Re[ sqrt(V) IDFT[G_j](y) ].
+/// </summary>
+public sealed class ConvolutionNetwork : ScoreNetwork
+{
+    private readonly int[][] _offsets;
+    private readonly FourierTransform _fourier;
+    private readonly Complex[][] _multipliers;
+    private readonly Complex[] _product;
+    private readonly Complex[] _scratch;
+    private readonly int[] _lengths;
+    private readonly double _sqrtV;
+
+    internal ConvolutionNetwork(Lattice lattice, Architecture architecture, ParameterBasis basis)
+        : base(lattice, architecture, basis)
+    {
+        int v = lattice.SiteCount;
+        _offsets = architecture.Layers.Select(l => ((ConvolutionLayer)l).SupportOffsets(lattice)).ToArray();
+        _lengths = _offsets.Select(o => basis == ParameterBasis.Fourier ? 2 * v : o.Length).ToArray();
+        _fourier = new FourierTransform(lattice);
+        _multipliers = architecture.Layers.Select(_ => new Complex[v]).ToArray();
+        _product = new Complex[v];
+        _scratch = new Complex[v];
+        _sqrtV = Math.Sqrt(v);
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<int> LayerLengths => _lengths;
+
+    /// <summary>Support offsets (site indices) of layer j's kernel.</summary>
+    public IReadOnlyList<int> SupportOffsets(int layer) => _offsets[layer];
+
+    /// <summary>The product multiplier m(k) of the network (a fresh array).</summary>
+    public Complex[] Multiplier(NetworkParameters parameters)
+    {
+        CheckLayout(parameters, nameof(parameters));
+        ComputeMultipliers(parameters);
+        return (Complex[])_product.Clone();
+    }
+
+    /// <summary>The multiplier of layer j alone (a fresh array).</summary>
+    public Complex[] LayerMultiplier(NetworkParameters parameters, int layer)
+    {
+        CheckLayout(parameters, nameof(parameters));
+        ComputeMultipliers(parameters);
+        return (Complex[])_multipliers[layer].Clone();
+    }
+
+    /// <inheritdoc />
+    public override double Loss(NetworkParameters parameters, LossMoments moments)
+    {
+        CheckLayout(parameters, nameof(parameters));
+        var m = CheckMoments(moments);
+        ComputeMultipliers(parameters);
+        return LossFromProduct(m);
+    }
+
+    /// <inheritdoc />
+    public override double LossAndGradient(NetworkParameters parameters, LossMoments moments, NetworkParameters gradient)
+    {
+        CheckLayout(parameters, nameof(parameters));
+        CheckLayout(gradient, nameof(gradient));
+        var m = CheckMoments(moments);
+        ComputeMultipliers(parameters);
+        double loss = LossFromProduct(m);
+        int v = Lattice.SiteCount, depth = _multipliers.Length;
+        double scale = 2.0 / v;
+        for (int j = 0; j < depth; j++)
+        {
+            // G_j = (2/V) (A m + conj X) conj(M_j)
+            for (int k = 0; k < v; k++)
+            {
+                Complex others = Complex.One;
+                for (int i = 0; i < depth; i++) if (i != j) others *= _multipliers[i][k];
+                Complex cross = m.Cross is null ? Complex.One : Complex.Conjugate(m.Cross[k]);
+                _scratch[k] = scale * (m.Signal[k] * _product[k] + cross) * Complex.Conjugate(others);
+            }
+            var g = gradient.Layers[j];
+            if (Basis == ParameterBasis.Fourier)
+            {
+                for (int k = 0; k < v; k++)
+                {
+                    g[k] = _scratch[k].Real;
+                    g[v + k] = _scratch[k].Imaginary;
+                }
+            }
+            else
+            {
+                _fourier.Inverse(_scratch);
+                var offsets = _offsets[j];
+                for (int i = 0; i < offsets.Length; i++) g[i] = _sqrtV * _scratch[offsets[i]].Real;
+            }
+        }
+        return loss;
+    }
+
+    /// <inheritdoc />
+    public override double ScoreError(NetworkParameters parameters, double[] noisedSpectrum)
+    {
+        CheckLayout(parameters, nameof(parameters));
+        ComputeMultipliers(parameters);
+        double sum = 0;
+        for (int k = 0; k < _product.Length; k++)
+        {
+            double s = noisedSpectrum[k];
+            var diff = _product[k] + 1 / s;
+            sum += s * (diff.Real * diff.Real + diff.Imaginary * diff.Imaginary);
+        }
+        return sum / _product.Length;
+    }
+
+    /// <inheritdoc />
+    public override void InitializeBalanced(NetworkParameters parameters, double scale)
+    {
+        CheckLayout(parameters, nameof(parameters));
+        if (!(scale >= 0) || double.IsInfinity(scale))
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, "initial scale must be >= 0 and finite");
+        int depth = _offsets.Length, v = Lattice.SiteCount;
+        double c = Math.Pow(scale, 1.0 / depth);
+        for (int j = 0; j < depth; j++)
+        {
+            double value = j == depth - 1 ? -c : c;
+            var p = parameters.Layers[j];
+            Array.Clear(p);
+            if (Basis == ParameterBasis.Fourier) p.AsSpan(0, v).Fill(value); // delta kernel: flat multiplier
+            else p[0] = value; // offset 0 is y = 0 for full and local layers
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Apply(NetworkParameters parameters, ReadOnlySpan<double> field, Span<double> score)
+    {
+        CheckLayout(parameters, nameof(parameters));
+        ComputeMultipliers(parameters);
+        for (int x = 0; x < field.Length; x++) _scratch[x] = field[x];
+        _fourier.Forward(_scratch);
+        for (int k = 0; k < _scratch.Length; k++) _scratch[k] *= _product[k];
+        _fourier.Inverse(_scratch);
+        for (int x = 0; x < score.Length; x++) score[x] = _scratch[x].Real;
+    }
+
+    private ModeMoments CheckMoments(LossMoments moments)
+    {
+        if (moments is not ModeMoments m)
+            throw new ArgumentException("a convolution network needs per-mode moments", nameof(moments));
+        if (m.Signal.Length != Lattice.SiteCount || (m.Cross is not null && m.Cross.Length != Lattice.SiteCount))
+            throw new ArgumentException($"moments must have V = {Lattice.SiteCount} modes", nameof(moments));
+        return m;
+    }
+
+    private double LossFromProduct(ModeMoments m)
+    {
+        double sum = 0;
+        for (int k = 0; k < _product.Length; k++)
+        {
+            var p = _product[k];
+            double linear = m.Cross is null ? p.Real : (p * m.Cross[k]).Real;
+            sum += m.Signal[k] * (p.Real * p.Real + p.Imaginary * p.Imaginary) + 2 * linear;
+        }
+        return sum / _product.Length + m.NoiseTerm;
+    }
+
+    private void ComputeMultipliers(NetworkParameters parameters)
+    {
+        int v = Lattice.SiteCount;
+        for (int j = 0; j < _multipliers.Length; j++)
+        {
+            var mj = _multipliers[j];
+            var p = parameters.Layers[j];
+            if (Basis == ParameterBasis.Fourier)
+            {
+                for (int k = 0; k < v; k++) mj[k] = new Complex(p[k], p[v + k]);
+                continue;
+            }
+            Array.Clear(mj);
+            var offsets = _offsets[j];
+            for (int i = 0; i < offsets.Length; i++) mj[offsets[i]] = p[i];
+            _fourier.Forward(mj);
+            for (int k = 0; k < v; k++) mj[k] *= _sqrtV;
+        }
+        Array.Fill(_product, Complex.One);
+        foreach (var mj in _multipliers)
+            for (int k = 0; k < v; k++) _product[k] *= mj[k];
+    }
+}
