@@ -1,0 +1,61 @@
+using CritDiff.Networks;
+using CritDiff.Statistics;
+
+namespace CritDiff.Training;
+
+/// <summary>
+/// Top eigenvalue lambda_max of the population Hessian at given parameters, by power iteration on
+/// Hessian-vector products H v = (g(p + h v) - g(p - h v)) / (2h) from the exact gradient
+/// (SCIENCE.md section 5). Exact up to rounding for one-layer networks (the loss is quadratic), O(h^2)
+/// otherwise. Gradient descent is stable below eta = 2 / lambda_max.
+/// </summary>
+public static class Curvature
+{
+    /// <summary>Estimates lambda_max; the start vector comes from <paramref name="rng"/>.</summary>
+    public static double TopEigenvalue(ScoreNetwork network, NetworkParameters parameters, LossMoments moments,
+        ref RandomStream rng, int maxIterations = 200, double relativeTolerance = 1e-7)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var v = network.CreateParameters();
+        foreach (var layer in v.Layers) rng.FillGaussian(layer);
+        Scale(v, 1 / v.Norm());
+        var plus = parameters.Clone();
+        var minus = parameters.Clone();
+        var gPlus = network.CreateParameters();
+        var gMinus = network.CreateParameters();
+        double h = 1e-4 * Math.Max(1, parameters.Norm());
+        double estimate = 0;
+        for (int iteration = 0; iteration < maxIterations; iteration++)
+        {
+            for (int j = 0; j < v.Layers.Length; j++)
+                for (int i = 0; i < v.Layers[j].Length; i++)
+                {
+                    plus.Layers[j][i] = parameters.Layers[j][i] + h * v.Layers[j][i];
+                    minus.Layers[j][i] = parameters.Layers[j][i] - h * v.Layers[j][i];
+                }
+            network.LossAndGradient(plus, moments, gPlus);
+            network.LossAndGradient(minus, moments, gMinus);
+            double rayleigh = 0;
+            for (int j = 0; j < v.Layers.Length; j++)
+                for (int i = 0; i < v.Layers[j].Length; i++)
+                {
+                    double hv = (gPlus.Layers[j][i] - gMinus.Layers[j][i]) / (2 * h);
+                    rayleigh += hv * v.Layers[j][i];
+                    v.Layers[j][i] = hv;
+                }
+            double norm = v.Norm();
+            if (!(norm > 0) || !double.IsFinite(norm)) return Math.Max(estimate, 0);
+            Scale(v, 1 / norm);
+            bool settled = iteration > 2 && Math.Abs(norm - estimate) <= relativeTolerance * norm;
+            estimate = norm;
+            if (settled) break;
+        }
+        return estimate;
+    }
+
+    private static void Scale(NetworkParameters p, double factor)
+    {
+        foreach (var layer in p.Layers)
+            for (int i = 0; i < layer.Length; i++) layer[i] *= factor;
+    }
+}

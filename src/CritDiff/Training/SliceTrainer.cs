@@ -1,0 +1,189 @@
+using CritDiff.Networks;
+using CritDiff.Statistics;
+
+namespace CritDiff.Training;
+
+/// <summary>
+/// Trains one time slice with the stopping rule of SCIENCE.md section 6: the training time is the
+/// number of optimizer steps until the population excess loss over the architecture's optimum falls
+/// below eps times its initial value. Where the optimum has no closed form it is the converged loss of
+/// the same run (relative change below the tolerance over a window of steps); for empirical training
+/// it is found by an auxiliary population GD run from the same start. A non-finite loss, or a loss
+/// that rises above its initial value by more than the initial excess over the exact optimum, stops
+/// the run as diverged.
+/// With an automatic rate in population mode, a loss that rises from one step to the next means the
+/// curvature has grown past the start's (multi-layer networks: lambda_max is ~2 at a small balanced
+/// start and ~4 near the optimum): lambda_max is then re-estimated at the current parameters and the
+/// rate lowered to the same fraction of 2/lambda_max. Full one- and two-layer networks never trigger it
+/// (their population loss falls monotonically), so their runs match the theory exactly.
+/// </summary>
+public static class SliceTrainer
+{
+    /// <summary>Trains slice <paramref name="sliceIndex"/> (its random streams are keyed by it).</summary>
+    public static SliceResult Train(TrainingProblem problem, TrainingConfig config, int sliceIndex,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        problem.Validate();
+        double t = problem.Grid.Times[sliceIndex];
+        var lattice = problem.Field.Lattice;
+        var spectrum = problem.Process.NoisedSpectrumTable(problem.Field.SpectrumTable(), t);
+        double noiseVariance = problem.Process.NoiseVariance(t);
+        var population = ModeMoments.Population(spectrum, noiseVariance);
+        var network = ScoreNetwork.Create(lattice, problem.Architecture, problem.Basis);
+
+        double scale = config.InitialScale ?? (problem.Architecture.Depth == 1 ? 0 : 1 / spectrum.Max());
+        var parameters = network.CreateParameters();
+        network.InitializeBalanced(parameters, scale);
+        var curvatureRng = new RandomStream(config.Seed ^ 0x5DEECE66DUL, (ulong)sliceIndex);
+        double lambda = Curvature.TopEigenvalue(network, parameters, population, ref curvatureRng);
+        var (rate, rule) = LearningRate(config, lambda);
+
+        double exactOptimum = ScoreNetwork.ExactOptimumLoss(spectrum, noiseVariance);
+        double? optimum = ArchitectureOptimum.Loss(lattice, problem.Architecture, spectrum, noiseVariance);
+        bool closedForm = optimum is not null;
+        Minibatches? batches = null;
+        if (config.Mode == TrainingMode.Empirical)
+        {
+            batches = CreateMinibatches(problem, t, config.BatchSize);
+            if (!closedForm)
+            {
+                // Reachable optimum of this architecture from this start: a population GD run to convergence.
+                var reference = Run(network, parameters.Clone(), population, null, new GradientDescent("gd"),
+                    config.LearningRateFraction * 2 / lambda, config with { Mode = TrainingMode.Population }, spectrum,
+                    exactOptimum, null, problem.Architecture.RepresentsExactScore, default, adaptiveRate: true, cancellation);
+                optimum = reference.Converged ? reference.History[^1].Loss : null;
+            }
+        }
+
+        var rng = new RandomStream(config.Seed, (ulong)sliceIndex);
+        bool adaptive = config.LearningRate is null && config.Optimizer.UsesCurvatureRate && batches is null;
+        var run = Run(network, parameters, population, batches, config.Optimizer, rate, config, spectrum,
+            exactOptimum, optimum, problem.Architecture.RepresentsExactScore, rng, adaptive, cancellation);
+        if (run.Rate < rate) rule += $", lowered {run.RateReductions}x as the curvature grew";
+        return Summarise(run, t, run.Rate, rule, scale, lambda, config, exactOptimum, closedForm, network, spectrum);
+    }
+
+    private static (double Rate, string Rule) LearningRate(TrainingConfig config, double lambda)
+    {
+        if (config.LearningRate is { } fixedRate) return (fixedRate, "fixed");
+        if (!config.Optimizer.UsesCurvatureRate) return (Adam.AutoLearningRate, $"auto: adam default {Adam.AutoLearningRate}");
+        return (config.LearningRateFraction * 2 / lambda, $"auto: {config.LearningRateFraction} x 2/lambda_max");
+    }
+
+    private static Minibatches CreateMinibatches(TrainingProblem problem, double t, int batchSize)
+    {
+        var lattice = problem.Field.Lattice;
+        if (problem.Architecture.IsDense)
+            return Minibatches.RealSpace(lattice, problem.Process, t, batchSize,
+                problem.Data is null ? problem.Field : null, problem.Data?.Configurations, problem.Data?.Count ?? 0);
+        return problem.Data is null
+            ? Minibatches.FreshFourier(problem.Field, problem.Process, t, batchSize)
+            : Minibatches.FromData(lattice, problem.Process, t, batchSize, problem.Data.Configurations, problem.Data.Count);
+    }
+
+    private sealed record RunOutcome(List<HistoryRow> History, NetworkParameters Parameters, bool Converged,
+        bool Diverged, int Steps, double? Optimum)
+    {
+        public double Rate { get; init; }
+
+        public int RateReductions { get; init; }
+    }
+
+    private static RunOutcome Run(ScoreNetwork network, NetworkParameters parameters, ModeMoments population,
+        Minibatches? batches, Optimizer optimizer, double rate, TrainingConfig config, double[] spectrum,
+        double exactOptimum, double? optimum, bool excessIsScoreError, RandomStream rng, bool adaptiveRate,
+        CancellationToken cancellation)
+    {
+        var outcome = RunSteps(network, parameters, population, batches, optimizer, rate, config, spectrum,
+            exactOptimum, optimum, excessIsScoreError, rng, adaptiveRate, cancellation, out double finalRate, out int reductions);
+        return outcome with { Rate = finalRate, RateReductions = reductions };
+    }
+
+    private static RunOutcome RunSteps(ScoreNetwork network, NetworkParameters parameters, ModeMoments population,
+        Minibatches? batches, Optimizer optimizer, double rate, TrainingConfig config, double[] spectrum,
+        double exactOptimum, double? optimum, bool excessIsScoreError, RandomStream rng, bool adaptiveRate,
+        CancellationToken cancellation, out double finalRate, out int reductions)
+    {
+        finalRate = rate;
+        reductions = 0;
+        var curvatureRng = new RandomStream(config.Seed ^ 0xA5A5A5A5UL, 0);
+        var gradient = network.CreateParameters();
+        var state = optimizer.CreateState(parameters);
+        var history = new List<HistoryRow>();
+        double initialLoss = double.NaN, initialExcess = double.NaN;
+        for (int step = 0; ; step++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            double loss = batches is null
+                ? network.LossAndGradient(parameters, population, gradient)
+                : network.Loss(parameters, population);
+            double scoreError = network.ScoreError(parameters, spectrum);
+            double excess = optimum is null ? double.NaN : excessIsScoreError ? scoreError : loss - optimum.Value;
+            history.Add(new HistoryRow(step, loss, excess, scoreError));
+            if (step == 0)
+            {
+                initialLoss = loss;
+                initialExcess = excess;
+            }
+            if (!double.IsFinite(loss) || loss - initialLoss > initialLoss - exactOptimum)
+                return new RunOutcome(history, parameters, false, true, step, optimum);
+            if (adaptiveRate && step > 0 && loss > history[step - 1].Loss + 1e-14 * Math.Abs(loss))
+            {
+                double lambda = Curvature.TopEigenvalue(network, parameters, population, ref curvatureRng);
+                double lowered = config.LearningRateFraction * 2 / lambda;
+                if (lowered < finalRate)
+                {
+                    finalRate = lowered;
+                    reductions++;
+                }
+                network.LossAndGradient(parameters, population, gradient); // the gradient at these parameters again
+            }
+            if (optimum is not null && excess <= config.Eps * initialExcess)
+                return new RunOutcome(history, parameters, true, false, step, optimum);
+            if (optimum is null && step >= config.ConvergenceWindow &&
+                Math.Abs(loss - history[step - config.ConvergenceWindow].Loss) <= config.ConvergenceTolerance * Math.Abs(loss))
+                return WithPostHocOptimum(history, parameters, config, step);
+            if (step >= config.MaxSteps)
+                return optimum is null
+                    ? WithPostHocOptimum(history, parameters, config, step) with { Converged = false }
+                    : new RunOutcome(history, parameters, false, false, step, optimum);
+            if (batches is not null) network.LossAndGradient(parameters, batches.Draw(ref rng), gradient);
+            optimizer.Step(parameters, gradient, finalRate, state);
+        }
+    }
+
+    /// <summary>The converged loss is the optimum: fill in the excess and find the first step below eps.</summary>
+    private static RunOutcome WithPostHocOptimum(List<HistoryRow> history, NetworkParameters parameters,
+        TrainingConfig config, int lastStep)
+    {
+        double optimum = history[^1].Loss;
+        for (int i = 0; i < history.Count; i++) history[i] = history[i] with { Excess = history[i].Loss - optimum };
+        double threshold = config.Eps * history[0].Excess;
+        int steps = history.FindIndex(r => r.Excess <= threshold);
+        return new RunOutcome(history, parameters, true, false, steps < 0 ? lastStep : steps, optimum);
+    }
+
+    private static SliceResult Summarise(RunOutcome run, double t, double rate, string rule, double scale,
+        double lambda, TrainingConfig config, double exactOptimum, bool closedForm, ScoreNetwork network,
+        double[] spectrum) => new()
+        {
+            Time = t,
+            LearningRate = rate,
+            LearningRateRule = rule,
+            InitialScale = scale,
+            TopCurvature = lambda,
+            Steps = run.Steps,
+            Converged = run.Converged,
+            Diverged = run.Diverged,
+            InitialExcess = run.History[0].Excess,
+            FinalExcess = run.History[Math.Min(run.Steps, run.History.Count - 1)].Excess,
+            OptimumGapToExact = run.Optimum is { } o ? o - exactOptimum : double.NaN,
+            OptimumIsClosedForm = closedForm,
+            FinalScoreError = network.ScoreError(run.Parameters, spectrum),
+            History = run.History,
+            Parameters = run.Parameters,
+        };
+}
