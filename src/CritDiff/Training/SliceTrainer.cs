@@ -63,7 +63,24 @@ public static class SliceTrainer
         var run = Run(network, parameters, population, batches, config.Optimizer, rate, config, spectrum,
             exactOptimum, optimum, problem.Architecture.RepresentsExactScore, rng, adaptive, cancellation);
         if (run.Rate < rate) rule += $", lowered {run.RateReductions}x as the curvature grew";
-        return Summarise(run, t, run.Rate, rule, scale, lambda, config, exactOptimum, closedForm, network, spectrum);
+        return Summarise(run, t, run.Rate, rule, scale, lambda, config, exactOptimum, closedForm, network, spectrum) with
+        {
+            PredictedSteps = Predict(problem, config, spectrum, run.Rate, rate, scale),
+        };
+    }
+
+    /// <summary>
+    /// The per-mode theory applies to population GD without momentum on full-range networks at a fixed
+    /// rate; a Fourier-basis rate is V times the kernel one. Null elsewhere.
+    /// </summary>
+    private static int? Predict(TrainingProblem problem, TrainingConfig config, double[] spectrum,
+        double finalRate, double initialRate, double scale)
+    {
+        if (!problem.Architecture.IsFullRange || config.Mode != TrainingMode.Population ||
+            config.Optimizer is not GradientDescent { Momentum: 0 } || finalRate != initialRate)
+            return null;
+        double kernelRate = problem.Basis == ParameterBasis.Fourier ? initialRate / spectrum.Length : initialRate;
+        return Theory.PredictFullNetwork(spectrum, problem.Architecture.Depth, kernelRate, scale, config.Eps, config.MaxSteps).Steps;
     }
 
     private static (double Rate, string Rule) LearningRate(TrainingConfig config, double lambda)

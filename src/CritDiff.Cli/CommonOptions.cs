@@ -1,0 +1,67 @@
+using System.CommandLine;
+
+namespace CritDiff.Cli;
+
+/// <summary>Options every command has: --json and --seed.</summary>
+internal static class CommonOptions
+{
+    public static Option<bool> Json() => new("--json")
+    {
+        Description = "Print one JSON object with the results on stdout (logs and progress go to stderr).",
+    };
+
+    public static Option<ulong> Seed() => new("--seed")
+    {
+        Description = "Random seed (unsigned 64-bit). The same seed and inputs give bit-identical results for any thread count.",
+        DefaultValueFactory = _ => 1UL,
+    };
+
+    public static Option<int> Threads() => new("--threads")
+    {
+        Description = "Worker threads (default: all cores). Results do not depend on it.",
+        DefaultValueFactory = _ => -1,
+    };
+
+    /// <summary>Checks --threads: -1 (all) or >= 1.</summary>
+    public static int CheckThreads(int threads) =>
+        threads == -1 || threads >= 1 ? threads : throw new UsageException($"--threads must be >= 1 (got {threads})");
+
+    /// <summary>Throws unless the file can be created in its folder (checked before long work starts).</summary>
+    public static string CheckWritableFile(string option, string path)
+    {
+        string full = Path.GetFullPath(path);
+        string? folder = Path.GetDirectoryName(full);
+        if (folder is null || !Directory.Exists(folder))
+            throw new UsageException($"{option}: cannot write to '{path}' (folder does not exist)");
+        if (Directory.Exists(full))
+            throw new UsageException($"{option}: '{path}' is a folder; give a file name");
+        string probe = Path.Combine(folder, $".critdiff-probe-{Environment.ProcessId}");
+        try
+        {
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{option}: cannot write to '{path}' ({e.Message.TrimEnd('.')})");
+        }
+        return full;
+    }
+
+    /// <summary>Creates the folder (and parents) or throws a usage error naming the option.</summary>
+    public static string CheckWritableFolder(string option, string path)
+    {
+        try
+        {
+            var info = Directory.CreateDirectory(path);
+            string probe = Path.Combine(info.FullName, $".critdiff-probe-{Environment.ProcessId}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+            return info.FullName;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new UsageException($"{option}: cannot write to folder '{path}' ({e.Message.TrimEnd('.')})");
+        }
+    }
+}

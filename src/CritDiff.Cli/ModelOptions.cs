@@ -1,0 +1,149 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using CritDiff.Fields;
+using CritDiff.Lattices;
+
+namespace CritDiff.Cli;
+
+/// <summary>
+/// The model options shared by every command that needs a target field: the lattice (--d, --L) and
+/// exactly one parameterisation (--beta, --mass2, --xi, --xi-over-L, --critical), optionally --gff.
+/// </summary>
+internal sealed class ModelOptions
+{
+    public Option<int> Dimension { get; } = new("--d")
+    {
+        Description = "Spatial dimension d, 1..4.",
+        Required = true,
+    };
+
+    public Option<int> Length { get; } = new("--L")
+    {
+        Description = "Linear lattice size L >= 2 (sites per axis; V = L^d sites, periodic).",
+        Required = true,
+    };
+
+    public Option<double?> Beta { get; } = new("--beta")
+    {
+        Description = "Coupling beta > 0; the mass mu2 then solves the gap equation (1/V) sum_k 1/(khat2 + mu2) = beta.",
+    };
+
+    public Option<double?> Mass2 { get; } = new("--mass2")
+    {
+        Description = "Mass squared mu2 > 0 in lattice units; beta then follows from the gap equation.",
+    };
+
+    public Option<double?> Xi { get; } = new("--xi")
+    {
+        Description = "Correlation length xi = 1/sqrt(mu2) > 0 in lattice spacings.",
+    };
+
+    public Option<double?> XiOverL { get; } = new("--xi-over-L")
+    {
+        Description = "Correlation length in units of L, xi/L > 0 (finite-size scaling family, e.g. 0.25).",
+    };
+
+    public Option<bool> Critical { get; } = new("--critical")
+    {
+        Description = "Finite-size critical point beta = beta_c(d) (d >= 3: beta_c(3) = 0.25273..., beta_c(4) = 0.15493...).",
+    };
+
+    public Option<bool> FreeField { get; } = new("--gff")
+    {
+        Description = "Raw Gaussian free field: beta = 1 and C(k) = 1/(khat2 + mu2) with mu2 from --mass2, --xi or --xi-over-L (no gap equation).",
+    };
+
+    /// <summary>Adds the options to a command; <paramref name="withLattice"/> false leaves --d and --L to the caller.</summary>
+    public void AddTo(Command command, bool withLattice = true)
+    {
+        if (withLattice)
+        {
+            command.Options.Add(Dimension);
+            command.Options.Add(Length);
+        }
+        command.Options.Add(Beta);
+        command.Options.Add(Mass2);
+        command.Options.Add(Xi);
+        command.Options.Add(XiOverL);
+        command.Options.Add(Critical);
+        command.Options.Add(FreeField);
+    }
+
+    /// <summary>The field for --d and --L as given.</summary>
+    public GaussianField Build(ParseResult result)
+    {
+        int d = result.GetValue(Dimension);
+        return BuildFamily(result, d)(CreateLattice(d, result.GetValue(Length)));
+    }
+
+    /// <summary>Validates the parameterisation once and returns a factory over lattices (for sweeps in L).</summary>
+    public Func<Lattice, GaussianField> BuildFamily(ParseResult result, int dimension)
+    {
+        CheckDimension(dimension);
+        var given = new List<(string Name, double? Value)>();
+        void Take(string name, double? value) { if (value is not null) given.Add((name, value)); }
+        Take("--beta", result.GetValue(Beta));
+        Take("--mass2", result.GetValue(Mass2));
+        Take("--xi", result.GetValue(Xi));
+        Take("--xi-over-L", result.GetValue(XiOverL));
+        if (result.GetValue(Critical)) given.Add(("--critical", null));
+        const string all = "--beta, --mass2, --xi, --xi-over-L, --critical";
+        if (given.Count == 0) throw new UsageException($"give exactly one of {all}");
+        if (given.Count > 1)
+            throw new UsageException($"give exactly one of {all} (got {string.Join(" and ", given.Select(g => g.Name))})");
+        var (name, value) = given[0];
+        if (value is { } v && !(v > 0 && double.IsFinite(v)))
+            throw new UsageException($"{name} must be > 0 and finite (got {v.ToString(CultureInfo.InvariantCulture)})");
+        bool gff = result.GetValue(FreeField);
+        if (name == "--critical" && dimension <= 2)
+            throw new UsageException($"--critical needs d >= 3 (got d = {dimension}): there is no finite beta_c in d <= 2");
+        if (gff && name is "--beta" or "--critical")
+            throw new UsageException("--gff takes its mass from --mass2, --xi or --xi-over-L (beta = 1); it cannot be combined with " + name);
+        double x = value ?? 0;
+        return name switch
+        {
+            "--beta" => lattice => GaussianField.AtBeta(lattice, x),
+            "--critical" => GaussianField.AtCriticalPoint,
+            "--mass2" when gff => lattice => GaussianField.FreeField(lattice, x),
+            "--xi" when gff => lattice => GaussianField.FreeField(lattice, 1 / (x * x)) with { Parameterisation = "gff (xi)" },
+            "--xi-over-L" when gff => lattice => GaussianField.FreeField(lattice, 1 / Math.Pow(x * lattice.Length, 2)) with { Parameterisation = "gff (xi/L)" },
+            "--mass2" => lattice => GaussianField.AtMassSquared(lattice, x),
+            "--xi" => lattice => GaussianField.AtCorrelationLength(lattice, x),
+            _ => lattice => GaussianField.AtCorrelationLengthOverSize(lattice, x),
+        };
+    }
+
+    public static void CheckDimension(int d)
+    {
+        if (d is < 1 or > 4) throw new UsageException($"--d must be in 1..4 (got {d})");
+    }
+
+    /// <summary>The lattice, with the option named in any error.</summary>
+    public static Lattice CreateLattice(int d, int l)
+    {
+        CheckDimension(d);
+        if (l < 2) throw new UsageException($"--L must be >= 2 (got {l})");
+        if (Math.Pow(l, d) > Lattice.MaxSiteCount)
+            throw new UsageException($"--L: L^d = {Math.Pow(l, d):G4} sites is above the limit {Lattice.MaxSiteCount} (2^28)");
+        return new Lattice(d, l);
+    }
+
+    /// <summary>The model summary as JSON: d, L, V, beta, mu2, xi, xi2, chi, energy, G0, beta_c, parameterisation, gff.</summary>
+    public static JsonObject Describe(GaussianField field) => new()
+    {
+        ["d"] = field.Lattice.Dimension,
+        ["L"] = field.Lattice.Length,
+        ["V"] = field.Lattice.SiteCount,
+        ["beta"] = Output.Number(field.Beta),
+        ["mu2"] = Output.Number(field.MassSquared),
+        ["xi"] = Output.Number(field.CorrelationLength),
+        ["xi2"] = Output.Number(field.SecondMomentCorrelationLength),
+        ["chi"] = Output.Number(field.Susceptibility),
+        ["energy"] = Output.Number(field.Energy),
+        ["G0"] = Output.Number(field.LocalVariance),
+        ["beta_c"] = Output.Number(field.CriticalBeta),
+        ["parameterisation"] = field.Parameterisation,
+        ["gff"] = field.IsFreeField,
+    };
+}

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Reflection;
+
+namespace CritDiff.Cli;
+
+/// <summary>The critdiff command-line tool.</summary>
+public static class Program
+{
+    /// <summary>Exit code for bad input.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Exit code for a run that stopped on a condition the user must act on (e.g. divergence).</summary>
+    public const int RunFailed = 3;
+
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Parses and runs a command line, writing results to <paramref name="stdout"/> and logs to <paramref name="stderr"/>.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        Output Make(bool json) => new(stdout, stderr, json);
+        var root = new RootCommand(
+            "CritDiff: does training a diffusion model slow down at a critical point like Monte Carlo does? " +
+            "Exact tools for the O(n -> inf) lattice field. Run 'critdiff reproduce' for the main experiments.");
+        root.Subcommands.Add(ModelCommand.Create(Make));
+        root.Subcommands.Add(SampleCommand.Create(Make));
+        root.Subcommands.Add(TrainCommand.Create(Make));
+        root.Subcommands.Add(ReproduceCommand.Create(Make));
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            stderr.WriteLine($"error: {Friendly(parse.Errors[0].Message)} (see 'critdiff {CommandName(parse)} --help')");
+            return UsageError;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration
+            {
+                Output = stdout,
+                Error = stderr,
+                EnableDefaultExceptionHandler = false,
+            });
+        }
+        catch (Exception e) when (Describe(e) is { } failure)
+        {
+            stderr.WriteLine($"error: {failure.Message}");
+            return failure.Code;
+        }
+    }
+
+    /// <summary>Rewrites System.CommandLine's type-conversion message in words (no CLR type names).</summary>
+    private static string Friendly(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message,
+            @"Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'");
+        if (!match.Success) return message.TrimEnd('.');
+        string type = match.Groups[3].Value;
+        string expected = type.Contains("Double", StringComparison.Ordinal) ? "a number"
+            : type.Contains("UInt64", StringComparison.Ordinal) ? "a non-negative integer"
+            : type.Contains("Int32", StringComparison.Ordinal) ? "an integer" : "a value of the right type";
+        return $"{match.Groups[2].Value} expects {expected} (got '{match.Groups[1].Value}')";
+    }
+
+    private static string CommandName(ParseResult parse) =>
+        parse.CommandResult.Command is RootCommand ? "" : parse.CommandResult.Command.Name;
+
+    /// <summary>Maps an exception to a one-line message and exit code; null lets it through (a bug).</summary>
+    private static (string Message, int Code)? Describe(Exception e) => e switch
+    {
+        UsageException u => (u.Message, UsageError),
+        RunFailedException r => (r.Message, RunFailed),
+        ArgumentException a => (FirstLine(a.Message), UsageError),
+        InvalidDataException d => (FirstLine(d.Message), UsageError),
+        FormatException f => (FirstLine(f.Message), UsageError),
+        IOException io => (FirstLine(io.Message), 1),
+        UnauthorizedAccessException ua => (FirstLine(ua.Message), 1),
+        OperationCanceledException => ("cancelled", 130),
+        _ => ($"unexpected failure: {e.GetType().Name}: {FirstLine(e.Message)}", 1),
+    };
+
+    private static string FirstLine(string message) =>
+        message.Split('\n')[0].Replace(" (Parameter '", " ('", StringComparison.Ordinal).TrimEnd();
+
+    /// <summary>The tool's version.</summary>
+    public static string Version => typeof(Program).Assembly
+        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+}

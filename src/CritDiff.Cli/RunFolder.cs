@@ -1,0 +1,27 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using CritDiff.Experiments;
+using CritDiff.Training;
+
+namespace CritDiff.Cli;
+
+/// <summary>Writes a training run folder: summary.json, one history CSV per slice, and the checkpoint.</summary>
+internal static class RunFolder
+{
+    public static void Write(string dir, TrainingProblem problem, TrainingResult trained, JsonObject summary)
+    {
+        for (int j = 0; j < trained.Slices.Count; j++)
+        {
+            var csv = new StringBuilder("step,loss,excess,score_error\n");
+            foreach (var row in trained.Slices[j].History)
+                csv.Append(CultureInfo.InvariantCulture, $"{row.Step},{row.Loss:R},{Csv(row.Excess)},{Csv(row.ScoreError)}\n");
+            Checkpoint.WriteAtomic(Path.Combine(dir, $"history_slice{j:000}.csv"), csv.ToString());
+        }
+        Checkpoint.Save(Path.Combine(dir, "checkpoint"), new CheckpointModel(problem.Field, problem.Process, problem.Architecture,
+            problem.Basis, problem.Grid.Times, trained.Slices.Select(s => s.Parameters).ToArray(), summary));
+        Checkpoint.WriteAtomic(Path.Combine(dir, "summary.json"), Output.ToFileJson(summary));
+    }
+
+    private static string Csv(double value) => double.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : "";
+}

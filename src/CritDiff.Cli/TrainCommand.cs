@@ -1,0 +1,291 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using CritDiff.Diffusion;
+using CritDiff.Experiments;
+using CritDiff.Fields;
+using CritDiff.Networks;
+using CritDiff.Training;
+using Spectre.Console;
+
+namespace CritDiff.Cli;
+
+/// <summary><c>critdiff train</c>: train a score network per time slice and measure the training time.</summary>
+internal static class TrainCommand
+{
+    public static Command Create(Func<bool, Output> output)
+    {
+        var model = new ModelOptions();
+        var arch = new Option<string>("--arch")
+        {
+            Description = "Score network per slice: one-layer, two-layer, one-layer-local:R, two-layer-local:R, deep:D, " +
+                          "deep-local:D:R, dense (V <= 1024), or layers:full,local:R,... (first-applied layer first).",
+            DefaultValueFactory = _ => "one-layer",
+        };
+        var schedule = new Option<string>("--schedule") { Description = "Forward process: vp (a = e^-t, b^2 = 1 - e^-2t) or ve (a = 1, b^2 = t).", DefaultValueFactory = _ => "vp" };
+        var time = new Option<double?>("--t") { Description = "Train a single slice at this diffusion time t > 0 (t = 0 is data)." };
+        var slices = new Option<int?>("--slices") { Description = "Number of time slices N >= 1 in [t-min, t-max] (instead of --t)." };
+        var tMin = new Option<double>("--t-min") { Description = "Smallest slice time (with --slices).", DefaultValueFactory = _ => 1e-3 };
+        var tMax = new Option<string>("--t-max")
+        {
+            Description = "Largest slice time, or auto: the time where a(T)^2 chi = 1e-3 b(T)^2 (VP: 0.5 ln(1 + 1000 chi)).",
+            DefaultValueFactory = _ => "auto",
+        };
+        var spacing = new Option<string>("--spacing") { Description = "Slice spacing: log or uniform.", DefaultValueFactory = _ => "log" };
+        var mode = new Option<string>("--mode") { Description = "population (exact gradient) or empirical (minibatches, fresh noise).", DefaultValueFactory = _ => "population" };
+        var data = new Option<string?>("--data") { Description = "Empirical training on a fixed data set: .npy of shape [N, L, ..., L] on the model's lattice (default: fresh exact samples)." };
+        var batch = new Option<int>("--batch") { Description = "Minibatch size B for empirical training.", DefaultValueFactory = _ => 64 };
+        var optimizer = new Option<string?>("--optimizer") { Description = "gd, sgd or adam (default: gd for population, sgd for empirical)." };
+        var momentum = new Option<double>("--momentum") { Description = "Heavy-ball momentum for gd/sgd, in [0, 1).", DefaultValueFactory = _ => 0.0 };
+        var lr = new Option<string>("--lr")
+        {
+            Description = "Learning rate, or auto: 0.5 x 2/lambda_max (top eigenvalue of the population Hessian at the start, power iteration; " +
+                          "lowered if the loss rises in population GD); adam: 0.01.",
+            DefaultValueFactory = _ => "auto",
+        };
+        var init = new Option<string>("--init")
+        {
+            Description = "Initial scale X (initial product multiplier m = -X, balanced layers), or auto: 0 for one layer, 1/S_max deeper.",
+            DefaultValueFactory = _ => "auto",
+        };
+        var eps = new Option<double>("--eps") { Description = "Stop when excess loss <= eps x initial excess (vs the architecture's optimum).", DefaultValueFactory = _ => 1e-2 };
+        var maxSteps = new Option<int>("--max-steps") { Description = "Step cap per slice.", DefaultValueFactory = _ => 100_000 };
+        var basis = new Option<string>("--basis") { Description = "Parameters of full layers: kernel (real space) or fourier (multipliers).", DefaultValueFactory = _ => "kernel" };
+        var folder = new Option<string?>("--out") { Description = "Run folder: config.json, summary.json, history_slice{j}.csv and the checkpoint (model.json + .npy kernels)." };
+        var json = CommonOptions.Json();
+        var seed = CommonOptions.Seed();
+        var threads = CommonOptions.Threads();
+        var command = new Command("train",
+            "Train a linear score network per diffusion-time slice and measure the training time: optimizer steps until the " +
+            "population excess loss falls below eps x its initial value (SCIENCE.md section 6). Exits 3 if training diverges.");
+        model.AddTo(command);
+        foreach (var option in new Option[] { arch, schedule, time, slices, tMin, tMax, spacing, mode, data, batch, optimizer, momentum, lr, init, eps, maxSteps, basis, folder, json, seed, threads })
+            command.Options.Add(option);
+
+        command.SetAction(result =>
+        {
+            var o = output(result.GetValue(json));
+            var field = model.Build(result);
+            var process = Parse("--schedule", result.GetValue(schedule)!, ForwardProcess.Parse);
+            var architecture = Parse("--arch", result.GetValue(arch)!, Architecture.Parse);
+            var parameterBasis = result.GetValue(basis) switch
+            {
+                "kernel" => ParameterBasis.Kernel,
+                "fourier" => ParameterBasis.Fourier,
+                var other => throw new UsageException($"--basis must be kernel or fourier (got {other})"),
+            };
+            var grid = Grid(result.GetValue(time), result.GetValue(slices), result.GetValue(tMin), result.GetValue(tMax)!,
+                result.GetValue(spacing)!, process, field);
+            var trainingMode = result.GetValue(mode) switch
+            {
+                "population" => TrainingMode.Population,
+                "empirical" => TrainingMode.Empirical,
+                var other => throw new UsageException($"--mode must be population or empirical (got {other})"),
+            };
+            var config = Config(result, trainingMode, optimizer, momentum, lr, init, eps, maxSteps, batch, seed);
+            var trainingData = LoadData(result.GetValue(data), field, trainingMode);
+            string? dir = result.GetValue(folder) is { } f ? CommonOptions.CheckWritableFolder("--out", f) : null;
+            int workers = CommonOptions.CheckThreads(result.GetValue(threads));
+            try
+            {
+                architecture.Validate(field.Lattice);
+                _ = ScoreNetwork.Create(field.Lattice, architecture, parameterBasis);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"--arch {architecture.Name}: {e.Message.Split(" (Parameter")[0].Split('\n')[0]}");
+            }
+
+            var problem = new TrainingProblem(field, process, grid, architecture, parameterBasis, trainingData);
+            var summaryConfig = ConfigJson(result, field, problem, config);
+            if (dir is not null) File.WriteAllText(Path.Combine(dir, "config.json"), Output.ToFileJson(summaryConfig));
+            o.Note($"training {architecture} on {field.Lattice}, {grid.Count} slice(s), {trainingMode.ToString().ToLowerInvariant()} {config.Optimizer.Name}");
+            int done = 0;
+            var progress = new SynchronousProgress<SliceResult>(s =>
+                o.Note($"  slice {Interlocked.Increment(ref done)}/{grid.Count} t={s.Time:G4}: {s.Steps} steps" +
+                       (s.Converged ? "" : s.Diverged ? " (diverged)" : " (not converged: step cap)")));
+            var trained = Trainer.Train(problem, config, progress, workers);
+
+            var summary = Summary(architecture, field, problem, config, trained);
+            if (dir is not null) RunFolder.Write(dir, problem, trained, summary);
+            if (o.Json) o.WriteJson(summary);
+            else PrintTable(o, architecture, field, trained);
+            if (trained.FirstDiverged is { } bad)
+                throw new RunFailedException(
+                    $"training diverged at t = {bad.Time:G4} (step {bad.Steps}): learning rate {bad.LearningRate:G4} is too large; " +
+                    $"the population-GD stability limit 2/lambda_max is {bad.StableLearningRate:G4}" +
+                    (trainingMode == TrainingMode.Empirical ? " and minibatch noise lowers it further: use a smaller --lr or a larger --batch" : ": use a smaller --lr"));
+            return 0;
+        });
+        return command;
+    }
+
+    private static T Parse<T>(string option, string text, Func<string, T> parse)
+    {
+        try
+        {
+            return parse(text);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            throw new UsageException($"{option}: {e.Message.Split(" (Parameter")[0]}");
+        }
+    }
+
+    private static TimeGrid Grid(double? t, int? slices, double tMin, string tMaxText, string spacing, ForwardProcess process, GaussianField field)
+    {
+        if (t is not null && slices is not null) throw new UsageException("give either --t or --slices, not both");
+        if (t is { } single)
+        {
+            if (!(single > 0 && double.IsFinite(single))) throw new UsageException($"--t must be > 0 (got {single})");
+            return TimeGrid.Single(single);
+        }
+        int n = slices ?? 1;
+        if (n < 1) throw new UsageException($"--slices must be >= 1 (got {n})");
+        if (!(tMin > 0 && double.IsFinite(tMin))) throw new UsageException($"--t-min must be > 0 (got {tMin})");
+        double tMax = tMaxText == "auto"
+            ? process.AutoFinalTime(field.Susceptibility, 1e-3)
+            : double.TryParse(tMaxText, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x > 0 && double.IsFinite(x)
+                ? x
+                : throw new UsageException($"--t-max must be auto or a number > 0 (got {tMaxText})");
+        if (n > 1 && !(tMax > tMin)) throw new UsageException($"--t-max ({tMax:G4}) must be larger than --t-min ({tMin:G4})");
+        return spacing switch
+        {
+            "log" => TimeGrid.LogSpaced(n, tMin, tMax),
+            "uniform" => TimeGrid.Uniform(n, tMin, tMax),
+            _ => throw new UsageException($"--spacing must be log or uniform (got {spacing})"),
+        };
+    }
+
+    private static TrainingConfig Config(ParseResult result, TrainingMode mode, Option<string?> optimizer, Option<double> momentum,
+        Option<string> lr, Option<string> init, Option<double> eps, Option<int> maxSteps, Option<int> batch, Option<ulong> seed)
+    {
+        string name = result.GetValue(optimizer) ?? (mode == TrainingMode.Population ? "gd" : "sgd");
+        if (name == "gd" && mode == TrainingMode.Empirical) throw new UsageException("--optimizer gd uses the exact population gradient: use --mode population, or sgd/adam");
+        if (name == "sgd" && mode == TrainingMode.Population) throw new UsageException("--optimizer sgd needs minibatches: use --mode empirical, or gd/adam");
+        double mu = result.GetValue(momentum);
+        if (!(mu >= 0 && mu < 1)) throw new UsageException($"--momentum must be in [0, 1) (got {mu})");
+        var opt = Parse("--optimizer", name, n => Optimizer.Parse(n, mu));
+        double e = result.GetValue(eps);
+        if (!(e > 0 && e < 1)) throw new UsageException($"--eps must be in (0, 1) (got {e})");
+        int cap = result.GetValue(maxSteps);
+        if (cap < 1) throw new UsageException($"--max-steps must be >= 1 (got {cap})");
+        int b = result.GetValue(batch);
+        if (b < 1) throw new UsageException($"--batch must be >= 1 (got {b})");
+        return new TrainingConfig
+        {
+            Mode = mode,
+            Optimizer = opt,
+            LearningRate = AutoOrPositive("--lr", result.GetValue(lr)!, allowZero: false),
+            InitialScale = AutoOrPositive("--init", result.GetValue(init)!, allowZero: true),
+            Eps = e,
+            MaxSteps = cap,
+            BatchSize = b,
+            Seed = result.GetValue(seed),
+        };
+    }
+
+    private static double? AutoOrPositive(string option, string text, bool allowZero)
+    {
+        if (text == "auto") return null;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && double.IsFinite(x) && (x > 0 || (allowZero && x == 0)))
+            return x;
+        throw new UsageException($"{option} must be auto or a number {(allowZero ? ">= 0" : "> 0")} (got {text})");
+    }
+
+    private static TrainingData? LoadData(string? path, GaussianField field, TrainingMode mode)
+    {
+        if (path is null) return null;
+        if (mode != TrainingMode.Empirical) throw new UsageException("--data needs --mode empirical");
+        if (!File.Exists(path)) throw new UsageException($"--data: file '{path}' does not exist");
+        NpyArray array;
+        try
+        {
+            array = NpyFile.Read(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new UsageException($"--data: {path}: {e.Message}");
+        }
+        var lattice = field.Lattice;
+        int[] expected = [.. lattice.Shape];
+        if (array.Shape.Length != expected.Length + 1 || !array.Shape.Skip(1).SequenceEqual(expected) || array.Shape[0] < 1)
+            throw new UsageException($"--data: shape ({string.Join(", ", array.Shape)}) does not match the model lattice: expected (N, {string.Join(", ", expected)})");
+        if (!array.Data.All(double.IsFinite)) throw new UsageException($"--data: {path} contains NaN or infinite values");
+        return new TrainingData(array.Data, array.Shape[0]);
+    }
+
+    private static JsonObject ConfigJson(ParseResult result, GaussianField field, TrainingProblem problem, TrainingConfig config) => new()
+    {
+        ["command"] = string.Join(' ', result.Tokens.Select(t => t.Value)),
+        ["model"] = ModelOptions.Describe(field),
+        ["schedule"] = problem.Process.Name,
+        ["times"] = new JsonArray(problem.Grid.Times.Select(t => (JsonNode?)t).ToArray()),
+        ["arch"] = problem.Architecture.Name,
+        ["basis"] = problem.Basis.ToString().ToLowerInvariant(),
+        ["mode"] = config.Mode.ToString().ToLowerInvariant(),
+        ["optimizer"] = config.Optimizer.Name,
+        ["lr"] = Output.Number(config.LearningRate),
+        ["init"] = Output.Number(config.InitialScale),
+        ["eps"] = config.Eps,
+        ["max_steps"] = config.MaxSteps,
+        ["batch"] = config.BatchSize,
+        ["seed"] = config.Seed,
+        ["data"] = problem.Data is null ? null : problem.Data.Count,
+    };
+
+    private static JsonObject Summary(Architecture architecture, GaussianField field, TrainingProblem problem, TrainingConfig config, TrainingResult trained) => new()
+    {
+        ["arch"] = architecture.Name,
+        ["params_per_slice"] = architecture.ParameterCount(field.Lattice),
+        ["mode"] = config.Mode.ToString().ToLowerInvariant(),
+        ["optimizer"] = config.Optimizer.Name,
+        ["basis"] = problem.Basis.ToString().ToLowerInvariant(),
+        ["schedule"] = problem.Process.Name,
+        ["model"] = ModelOptions.Describe(field),
+        ["slices"] = new JsonArray(trained.Slices.Select(s => (JsonNode?)new JsonObject
+        {
+            ["t"] = s.Time,
+            ["lr"] = Output.Number(s.LearningRate),
+            ["lr_rule"] = s.LearningRateRule,
+            ["stable_lr"] = Output.Number(s.StableLearningRate),
+            ["init"] = s.InitialScale,
+            ["steps"] = s.Steps,
+            ["converged"] = s.Converged,
+            ["diverged"] = s.Diverged,
+            ["initial_excess"] = Output.Number(s.InitialExcess),
+            ["final_excess"] = Output.Number(s.FinalExcess),
+            ["optimum_gap_to_exact"] = Output.Number(s.OptimumGapToExact),
+            ["optimum_closed_form"] = s.OptimumIsClosedForm,
+            ["final_score_error"] = Output.Number(s.FinalScoreError),
+            ["predicted_steps"] = s.PredictedSteps,
+        }).ToArray()),
+        ["steps_max"] = trained.StepsMax,
+        ["all_converged"] = trained.AllConverged,
+        ["wall_seconds"] = trained.WallSeconds,
+    };
+
+    private static void PrintTable(Output o, Architecture architecture, GaussianField field, TrainingResult trained)
+    {
+        var table = new Table().AddColumn("t").AddColumn("lr").AddColumn("steps").AddColumn("predicted").AddColumn("converged")
+            .AddColumn("final excess").AddColumn("optimum gap to exact");
+        foreach (var s in trained.Slices)
+            table.AddRow(Output.Format(s.Time), Output.Format(s.LearningRate), s.Steps.ToString(CultureInfo.InvariantCulture),
+                s.PredictedSteps?.ToString(CultureInfo.InvariantCulture) ?? "-",
+                s.Converged ? "yes" : s.Diverged ? "diverged" : "no (cap)", Output.Format(s.FinalExcess), Output.Format(s.OptimumGapToExact));
+        var console = ModelCommand.Console(o);
+        console.Write(table);
+        console.WriteLine($"{architecture}: {architecture.ParameterCount(field.Lattice)} parameters per slice; training time (max over slices) {trained.StepsMax} steps; {trained.WallSeconds:F2} s");
+    }
+
+    /// <summary>IProgress that runs the handler on the reporting thread (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class SynchronousProgress<T>(Action<T> handler) : IProgress<T>
+    {
+        private readonly Lock _gate = new();
+
+        public void Report(T value)
+        {
+            lock (_gate) handler(value);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CritDiff.Diffusion;
+using CritDiff.Fields;
+using CritDiff.Lattices;
+using CritDiff.Networks;
+
+namespace CritDiff.Experiments;
+
+/// <summary>A trained score model: the target, the process, the architecture and one parameter set per time slice.</summary>
+public sealed record CheckpointModel(GaussianField Field, ForwardProcess Process, Architecture Architecture,
+    ParameterBasis Basis, IReadOnlyList<double> Times, IReadOnlyList<NetworkParameters> Parameters, JsonObject? Summary = null);
+
+/// <summary>
+/// Saves and loads trained models as a folder: <c>model.json</c> (format, lattice, model, schedule,
+/// architecture, basis, slice times, file list, optional run summary) and one 1-D float64 <c>.npy</c>
+/// per slice and layer (<c>slice000_layer0.npy</c>: the layer's stored parameters in the network's
+/// layout). Every file is written to a temporary name and renamed, so a folder never holds a
+/// half-written file. Loading checks everything and throws <see cref="InvalidDataException"/> naming
+/// the file at fault.
+/// </summary>
+public static class Checkpoint
+{
+    /// <summary>Format tag and version written to model.json.</summary>
+    public const string Format = "critdiff-checkpoint";
+
+    /// <summary>Current format version.</summary>
+    public const int Version = 1;
+
+    private const string ModelFile = "model.json";
+
+    /// <summary>Writes the model into <paramref name="directory"/> (created if needed).</summary>
+    public static void Save(string directory, CheckpointModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Parameters.Count != model.Times.Count)
+            throw new ArgumentException("one parameter set per time slice is required", nameof(model));
+        Directory.CreateDirectory(directory);
+        var files = new JsonArray();
+        for (int j = 0; j < model.Parameters.Count; j++)
+        {
+            var layerFiles = new JsonArray();
+            for (int i = 0; i < model.Parameters[j].Layers.Length; i++)
+            {
+                string name = FileName(j, i);
+                var values = model.Parameters[j].Layers[i];
+                NpyFile.Write(Path.Combine(directory, name), values, [values.Length]);
+                layerFiles.Add(name);
+            }
+            files.Add(layerFiles);
+        }
+        var lattice = model.Field.Lattice;
+        var json = new JsonObject
+        {
+            ["format"] = Format,
+            ["version"] = Version,
+            ["lattice"] = new JsonObject { ["d"] = lattice.Dimension, ["L"] = lattice.Length },
+            ["model"] = new JsonObject
+            {
+                ["parameterisation"] = model.Field.Parameterisation,
+                ["gff"] = model.Field.IsFreeField,
+                ["beta"] = model.Field.Beta,
+                ["mu2"] = model.Field.MassSquared,
+            },
+            ["schedule"] = model.Process.Name,
+            ["arch"] = model.Architecture.Name,
+            ["basis"] = model.Basis.ToString().ToLowerInvariant(),
+            ["times"] = new JsonArray(model.Times.Select(t => (JsonNode?)t).ToArray()),
+            ["files"] = files,
+            ["summary"] = model.Summary?.DeepClone(),
+        };
+        WriteAtomic(Path.Combine(directory, ModelFile), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    /// <summary>Reads a model folder written by <see cref="Save"/>.</summary>
+    public static CheckpointModel Load(string directory)
+    {
+        if (!Directory.Exists(directory)) throw new InvalidDataException($"model folder '{directory}' does not exist");
+        string path = Path.Combine(directory, ModelFile);
+        if (!File.Exists(path)) throw new InvalidDataException($"'{path}' is missing: not a CritDiff model folder");
+        JsonObject json;
+        try
+        {
+            json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException("not a JSON object");
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException)
+        {
+            throw new InvalidDataException($"'{path}' is not valid JSON: {e.Message.Split('\n')[0]}");
+        }
+        try
+        {
+            return Parse(directory, json);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or NullReferenceException or KeyNotFoundException)
+        {
+            throw new InvalidDataException($"'{path}' is corrupt: {e.Message.Split('\n')[0]}");
+        }
+    }
+
+    private static CheckpointModel Parse(string directory, JsonObject json)
+    {
+        if ((string?)json["format"] != Format) throw new InvalidDataException($"'{ModelFile}' is not a {Format} file");
+        int version = (int)json["version"]!;
+        if (version != Version) throw new InvalidDataException($"'{ModelFile}': unknown format version {version} (this build reads {Version})");
+        var lattice = new Lattice((int)json["lattice"]!["d"]!, (int)json["lattice"]!["L"]!);
+        var m = json["model"]!;
+        double beta = (double)m["beta"]!, mu2 = (double)m["mu2"]!;
+        var field = (bool)m["gff"]! ? GaussianField.FreeField(lattice, mu2) : GaussianField.AtBeta(lattice, beta);
+        if (Math.Abs(field.MassSquared / mu2 - 1) > 1e-10)
+            throw new InvalidDataException($"'{ModelFile}': stored mu2 {mu2} does not solve the gap equation at beta {beta}");
+        field = field with { Parameterisation = (string?)m["parameterisation"] ?? field.Parameterisation };
+        var process = ForwardProcess.Parse((string)json["schedule"]!);
+        var architecture = Architecture.Parse((string)json["arch"]!);
+        var basis = Enum.Parse<ParameterBasis>((string)json["basis"]!, ignoreCase: true);
+        var times = json["times"]!.AsArray().Select(t => (double)t!).ToArray();
+        var network = ScoreNetwork.Create(lattice, architecture, basis);
+        var files = json["files"]!.AsArray();
+        if (files.Count != times.Length) throw new InvalidDataException($"'{ModelFile}': {times.Length} times but {files.Count} file lists");
+        var parameters = new List<NetworkParameters>();
+        for (int j = 0; j < times.Length; j++)
+        {
+            var p = network.CreateParameters();
+            var layerFiles = files[j]!.AsArray();
+            if (layerFiles.Count != p.Layers.Length)
+                throw new InvalidDataException($"'{ModelFile}': slice {j} lists {layerFiles.Count} layers, the architecture has {p.Layers.Length}");
+            for (int i = 0; i < p.Layers.Length; i++)
+            {
+                string file = Path.Combine(directory, Path.GetFileName((string)layerFiles[i]!));
+                if (!File.Exists(file)) throw new InvalidDataException($"'{file}' is missing");
+                NpyArray array;
+                try
+                {
+                    array = NpyFile.Read(file);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new InvalidDataException($"'{file}': {e.Message}");
+                }
+                if (array.Data.Length != p.Layers[i].Length)
+                    throw new InvalidDataException($"'{file}' holds {array.Data.Length} values; {architecture.Name} on {lattice} needs {p.Layers[i].Length}");
+                array.Data.CopyTo(p.Layers[i], 0);
+            }
+            parameters.Add(p);
+        }
+        return new CheckpointModel(field, process, architecture, basis, times, parameters, json["summary"] as JsonObject);
+    }
+
+    private static string FileName(int slice, int layer) =>
+        string.Create(CultureInfo.InvariantCulture, $"slice{slice:000}_layer{layer}.npy");
+
+    /// <summary>Writes text to a temporary file in the same folder, then renames it into place.</summary>
+    public static void WriteAtomic(string path, string text)
+    {
+        string temporary = path + ".tmp-" + Environment.ProcessId;
+        try
+        {
+            File.WriteAllText(temporary, text);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
+}
