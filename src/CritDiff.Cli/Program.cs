@@ -25,6 +25,9 @@ public static class Program
         root.Subcommands.Add(SampleCommand.Create(Make));
         root.Subcommands.Add(TrainCommand.Create(Make));
         root.Subcommands.Add(ReproduceCommand.Create(Make));
+        // The built-in --version reports the entry assembly, which is the test host under tests.
+        foreach (var option in root.Options)
+            if (option is VersionOption version) version.Action = new PrintVersion();
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -80,6 +83,15 @@ public static class Program
 
     private static string FirstLine(string message) =>
         message.Split('\n')[0].Replace(" (Parameter '", " ('", StringComparison.Ordinal).TrimEnd();
+
+    private sealed class PrintVersion : System.CommandLine.Invocation.SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(Version);
+            return 0;
+        }
+    }
 
     /// <summary>The tool's version.</summary>
     public static string Version => typeof(Program).Assembly

@@ -1,0 +1,189 @@
+using System.Text.Json.Nodes;
+using CritDiff.Cli;
+using CritDiff.Experiments;
+
+namespace CritDiff.Tests.Cli;
+
+/// <summary>End-to-end runs of the critdiff tool, in process.</summary>
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("critdiff-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Program.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static JsonObject Json(params string[] args)
+    {
+        var (code, output, error) = Run([.. args, "--json"]);
+        Assert.True(code == 0, error);
+        return JsonNode.Parse(output)!.AsObject();
+    }
+
+    public static TheoryData<string, string> BadInputs => new()
+    {
+        { "model --d 7 --L 4 --beta 1", "--d must be in 1..4" },
+        { "model --d 0 --L 4 --beta 1", "--d must be in 1..4" },
+        { "model --d 2 --L 1 --beta 1", "--L must be >= 2" },
+        { "model --d 2 --L 8 --beta -1", "--beta must be > 0" },
+        { "model --d 2 --L 8 --beta 0", "--beta must be > 0" },
+        { "model --d 2 --L 8 --mass2 0", "--mass2 must be > 0" },
+        { "model --d 2 --L 8 --mass2 -3", "--mass2 must be > 0" },
+        { "model --d 2 --L 8 --beta 1 --mass2 1", "give exactly one of" },
+        { "model --d 2 --L 8 --xi 3 --critical", "give exactly one of" },
+        { "model --d 2 --L 8", "give exactly one of" },
+        { "model --d 2 --L 8 --critical", "--critical needs d >= 3" },
+        { "model --d 1 --L 8 --critical", "--critical needs d >= 3" },
+        { "model --d 2 --L 8 --beta 1 --gff", "--gff" },
+        { "model --d 2 --L 8 --beta abc", "--beta expects a number" },
+        { "model --d 2 --L 8 --beta 1 --bogus", "--bogus" },
+        { "model --L 8 --beta 1", "--d" },
+        { "model --d 4 --L 200 --beta 1", "--L: L^d" },
+        { "sample --d 2 --L 8 --beta 1 --n 0 --out x.npy", "--n must be >= 1" },
+        { "sample --d 2 --L 8 --beta 1 --n 5 --out /nonexistent-critdiff/x.npy", "--out: cannot write" },
+        { "train --d 2 --L 8 --beta 1 --arch three-layer", "--arch" },
+        { "train --d 2 --L 8 --beta 1 --t 0", "--t must be > 0" },
+        { "train --d 2 --L 8 --beta 1 --t 0.1 --slices 4", "either --t or --slices" },
+        { "train --d 2 --L 8 --beta 1 --lr -1", "--lr must be auto or a number > 0" },
+        { "train --d 2 --L 8 --beta 1 --mode empirical --optimizer gd", "--optimizer gd" },
+        { "train --d 2 --L 8 --beta 1 --arch one-layer-local:4", "2r+1 <= L" },
+        { "train --d 2 --L 8 --beta 1 --arch two-layer-local:1 --basis fourier", "full convolution layers only" },
+        { "train --d 2 --L 40 --beta 1 --arch dense", "V <= 1024" },
+        { "train --d 2 --L 8 --beta 1 --mode empirical --data /nonexistent-critdiff.npy", "--data" },
+        { "train --d 2 --L 8 --beta 1 --batch 0 --mode empirical", "--batch must be >= 1" },
+        { "train --d 2 --L 8 --beta 1 --eps 2", "--eps must be in (0, 1)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public void BadInputExitsTwoWithOneLineNamingTheOption(string line, string expected)
+    {
+        var (code, output, error) = Run(line.Split(' '));
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        var lines = error.TrimEnd('\n').Split('\n');
+        Assert.Single(lines);
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.Contains(expected, lines[0]);
+    }
+
+    [Fact]
+    public void ModelJsonHasTheExactValues()
+    {
+        var json = Json("model", "--d", "3", "--L", "16", "--critical");
+        foreach (string key in new[] { "d", "L", "V", "beta", "mu2", "xi", "xi2", "chi", "energy", "G0", "beta_c" })
+            Assert.True(json.ContainsKey(key), key);
+        Assert.Equal(0.2527310098586621, (double)json["beta"]!, 1e-12);
+        Assert.Equal(0.2527310098586621, (double)json["beta_c"]!, 1e-12);
+        Assert.Equal(1.0, (double)json["G0"]!, 1e-12);
+        Assert.Equal(1 / ((double)json["beta"]! * (double)json["mu2"]!), (double)json["chi"]!, 1e-9);
+
+        var d2 = Json("model", "--d", "2", "--L", "64", "--xi-over-L", "0.25");
+        Assert.Null(d2["beta_c"]);
+        Assert.Equal(16.0, (double)d2["xi"]!, 1e-12);
+        var gff = Json("model", "--d", "2", "--L", "8", "--mass2", "0.5", "--gff");
+        Assert.Equal(1.0, (double)gff["beta"]!);
+        Assert.True((bool)gff["gff"]!);
+    }
+
+    [Fact]
+    public void SampleWritesNpyWithShapeAndThreadIndependentBytes()
+    {
+        string one = Path.Combine(_folder, "one.npy"), two = Path.Combine(_folder, "two.npy");
+        var json = Json("sample", "--d", "2", "--L", "8", "--beta", "0.6", "--n", "50", "--out", one, "--threads", "1", "--seed", "11");
+        Json("sample", "--d", "2", "--L", "8", "--beta", "0.6", "--n", "50", "--out", two, "--threads", "2", "--seed", "11");
+        Assert.Equal(File.ReadAllBytes(one), File.ReadAllBytes(two));
+        Assert.Equal([50, 8, 8], NpyFile.Read(one).Shape);
+        Assert.Equal(50, (int)json["n"]!);
+        foreach (string key in new[] { "chi", "chi_err", "xi2", "xi2_err", "energy", "energy_err", "G0", "G0_err" })
+            Assert.NotNull(json["measured"]![key]);
+        foreach (string key in new[] { "chi", "xi2", "energy", "G0" }) Assert.NotNull(json["exact"]![key]);
+        Assert.True((double)json["wall_seconds"]! >= 0);
+
+        // One configuration: no error bars, printed as null rather than NaN.
+        var single = Json("sample", "--d", "1", "--L", "8", "--beta", "1", "--n", "1", "--out", Path.Combine(_folder, "single.npy"));
+        Assert.Null(single["measured"]!["chi_err"]);
+    }
+
+    [Fact]
+    public void TrainReportsStepsPredictionAndWritesARunFolder()
+    {
+        string dir = Path.Combine(_folder, "run");
+        var json = Json("train", "--d", "2", "--L", "8", "--xi-over-L", "0.25", "--arch", "one-layer", "--slices", "3", "--out", dir);
+        Assert.Equal("one-layer", (string)json["arch"]!);
+        Assert.Equal(64, (int)json["params_per_slice"]!);
+        var slices = json["slices"]!.AsArray();
+        Assert.Equal(3, slices.Count);
+        foreach (var slice in slices)
+        {
+            Assert.True((bool)slice!["converged"]!);
+            Assert.Equal((int)slice["steps"]!, (int)slice["predicted_steps"]!);
+        }
+        Assert.Equal(slices.Max(s => (int)s!["steps"]!), (int)json["steps_max"]!);
+        foreach (string file in new[] { "config.json", "summary.json", "history_slice000.csv", "checkpoint/model.json", "checkpoint/slice002_layer0.npy" })
+            Assert.True(File.Exists(Path.Combine(dir, file)), file);
+        var model = Checkpoint.Load(Path.Combine(dir, "checkpoint"));
+        Assert.Equal(3, model.Parameters.Count);
+        Assert.Empty(Directory.GetFiles(dir, "*.tmp-*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void DivergentTrainingExitsThreeWithTheStableRate()
+    {
+        var (code, output, error) = Run("train", "--d", "2", "--L", "8", "--xi-over-L", "0.25", "--t", "0.1", "--lr", "1", "--json");
+        Assert.Equal(3, code);
+        Assert.True((bool)JsonNode.Parse(output)!["slices"]![0]!["diverged"]!);
+        Assert.Contains("stability limit", error);
+    }
+
+    [Fact]
+    public void TrainOnDataChecksTheLattice()
+    {
+        string data = Path.Combine(_folder, "data.npy");
+        Json("sample", "--d", "2", "--L", "6", "--beta", "0.6", "--n", "20", "--out", data);
+        var (code, _, error) = Run("train", "--d", "2", "--L", "8", "--beta", "0.6", "--mode", "empirical", "--data", data);
+        Assert.Equal(2, code);
+        Assert.Contains("does not match the model lattice", error);
+        var json = Json("train", "--d", "2", "--L", "6", "--beta", "0.6", "--mode", "empirical", "--data", data,
+            "--arch", "one-layer-local:1", "--t", "0.5", "--max-steps", "200");
+        Assert.Single(json["slices"]!.AsArray());
+    }
+
+    [Fact]
+    public void VersionAndHelpWork()
+    {
+        var (code, output, _) = Run("--version");
+        Assert.Equal(0, code);
+        Assert.Equal(Program.Version, output.Trim());
+        foreach (string command in new[] { "model", "sample", "train", "reproduce" })
+        {
+            var (helpCode, help, _) = Run(command, "--help");
+            Assert.Equal(0, helpCode);
+            Assert.Contains("--json", help);
+            Assert.Contains("--seed", help);
+        }
+        Assert.Contains("default: 64", Run("train", "--help").Out);
+    }
+
+    [Fact]
+    public void ReproduceQuickWritesSummaryAndTables()
+    {
+        string dir = Path.Combine(_folder, "out");
+        var (code, output, error) = Run("reproduce", "--quick", "--out", dir, "--json");
+        Assert.True(code == 0, error);
+        var json = JsonNode.Parse(output)!;
+        Assert.Equal(3, json["runs"]!.AsArray().Count);
+        foreach (var run in json["runs"]!.AsArray())
+            foreach (var (_, z) in run!["z_scores"]!.AsObject())
+                Assert.InRange(Math.Abs((double)z!), 0, 5); // exact sampler: |z| above 5 would be a bug
+        Assert.True(File.Exists(Path.Combine(dir, "summary.json")));
+        Assert.True(File.Exists(Path.Combine(dir, "observables.csv")));
+        Assert.True(File.Exists(Path.Combine(dir, "training.csv")));
+    }
+}
