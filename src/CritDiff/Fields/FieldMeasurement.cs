@@ -19,9 +19,22 @@ public sealed record FieldMeasurement(Stats Susceptibility, Stats SecondMomentLe
     /// </summary>
     public static FieldMeasurement Measure(Lattice lattice, ReadOnlySpan<double> configurations, int count)
     {
+        var perSample = PerSample(lattice, configurations, count);
+        return FromPerSample(lattice, perSample);
+    }
+
+    /// <summary>Column order of <see cref="PerSample"/>.</summary>
+    public const int SusceptibilityColumn = 0, FirstModeColumn = 1, EnergyColumn = 2, LocalVarianceColumn = 3;
+
+    /// <summary>
+    /// Per-configuration values (count x 4): chi_i = (sum_x phi)^2 / V, P1_i = (1/d) sum_mu |phi~(2 pi e_mu/L)|^2,
+    /// E_i = (1/(dV)) sum_x sum_mu phi(x) phi(x + e_mu), G0_i = (1/V) sum_x phi^2.
+    /// </summary>
+    public static double[,] PerSample(Lattice lattice, ReadOnlySpan<double> configurations, int count)
+    {
         ArgumentNullException.ThrowIfNull(lattice);
         int v = lattice.SiteCount, d = lattice.Dimension;
-        if (count < 2) throw new ArgumentOutOfRangeException(nameof(count), count, "need at least 2 configurations");
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "need at least 1 configuration");
         if (configurations.Length != (long)count * v)
             throw new ArgumentException($"expected {count} x {v} values", nameof(configurations));
         var forward = new int[d][];
@@ -37,12 +50,13 @@ public sealed record FieldMeasurement(Stats Susceptibility, Stats SecondMomentLe
         var phase = new Complex[lattice.Length];
         for (int x = 0; x < phase.Length; x++) phase[x] = Complex.FromPolarCoordinates(1, -2 * Math.PI * x / lattice.Length);
 
-        var perSample = new double[count, 4]; // chi, C(k1), energy, G0
+        var perSample = new double[count, 4];
+        var firstModes = new Complex[d];
         for (int s = 0; s < count; s++)
         {
             var phi = configurations.Slice(s * v, v);
             double sum = 0, squares = 0, bonds = 0;
-            var firstModes = new Complex[d];
+            Array.Clear(firstModes);
             for (int x = 0; x < v; x++)
             {
                 double value = phi[x];
@@ -56,16 +70,24 @@ public sealed record FieldMeasurement(Stats Susceptibility, Stats SecondMomentLe
             }
             double lowest = 0;
             for (int mu = 0; mu < d; mu++) lowest += firstModes[mu].Magnitude * firstModes[mu].Magnitude;
-            perSample[s, 0] = sum * sum / v;
-            perSample[s, 1] = lowest / (d * v); // |phi~(k)|^2 = |phi~(-k)|^2 for real fields
-            perSample[s, 2] = bonds / (d * v);
-            perSample[s, 3] = squares / v;
+            perSample[s, SusceptibilityColumn] = sum * sum / v;
+            perSample[s, FirstModeColumn] = lowest / (d * v); // |phi~(k)|^2 = |phi~(-k)|^2 for real fields
+            perSample[s, EnergyColumn] = bonds / (d * v);
+            perSample[s, LocalVarianceColumn] = squares / v;
         }
+        return perSample;
+    }
+
+    /// <summary>Independent-sample estimates from <see cref="PerSample"/> values (needs at least 2 rows).</summary>
+    public static FieldMeasurement FromPerSample(Lattice lattice, double[,] perSample)
+    {
+        int count = perSample.GetLength(0);
+        if (count < 2) throw new ArgumentOutOfRangeException(nameof(perSample), count, "need at least 2 configurations");
         return new FieldMeasurement(
-            Column(perSample, 0),
+            Column(perSample, SusceptibilityColumn),
             Jackknife.Estimate(perSample, m => GaussianField.SecondMomentLength(m[0], m[1], lattice.Length)),
-            Column(perSample, 2),
-            Column(perSample, 3),
+            Column(perSample, EnergyColumn),
+            Column(perSample, LocalVarianceColumn),
             count);
     }
 

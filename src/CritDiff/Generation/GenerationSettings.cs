@@ -1,0 +1,42 @@
+using CritDiff.Diffusion;
+
+namespace CritDiff.Generation;
+
+/// <summary>
+/// How to run the reverse process: the scheme, K uniform steps of h = (T - t_min)/K from the final
+/// time T down to t_min, starting from y ~ N(0, b(T)^2 I) (SCIENCE.md section 7).
+/// </summary>
+public sealed record GenerationSettings
+{
+    /// <summary>Creates and validates the settings.</summary>
+    public GenerationSettings(ReverseScheme scheme, int steps, double finalTime, double minTime)
+    {
+        ArgumentNullException.ThrowIfNull(scheme);
+        if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps K must be >= 1");
+        ForwardProcess.CheckTime(minTime);
+        if (!(finalTime > minTime) || double.IsInfinity(finalTime))
+            throw new ArgumentOutOfRangeException(nameof(finalTime), finalTime, "the final time T must exceed t_min");
+        Scheme = scheme;
+        Steps = steps;
+        FinalTime = finalTime;
+        MinTime = minTime;
+    }
+
+    /// <summary>The integrator.</summary>
+    public ReverseScheme Scheme { get; }
+
+    /// <summary>Number of steps K.</summary>
+    public int Steps { get; }
+
+    /// <summary>Final (starting) time T.</summary>
+    public double FinalTime { get; }
+
+    /// <summary>Time t_min where the reverse process stops.</summary>
+    public double MinTime { get; }
+
+    /// <summary>Step size h = (T - t_min) / K.</summary>
+    public double StepSize => (FinalTime - MinTime) / Steps;
+
+    /// <summary>Time at the start of step i (0-based): t_i = T - i h.</summary>
+    public double TimeAt(int step) => step == Steps ? MinTime : FinalTime - step * StepSize;
+}
