@@ -60,6 +60,9 @@ public sealed record SliceResult
     /// <summary>Per-step history.</summary>
     public required IReadOnlyList<HistoryRow> History { get; init; }
 
+    /// <summary>Copies of the parameters after the steps listed in <see cref="TrainingConfig.Snapshots"/> that the run reached.</summary>
+    public IReadOnlyDictionary<int, NetworkParameters> Snapshots { get; init; } = new Dictionary<int, NetworkParameters>();
+
     /// <summary>Trained parameters.</summary>
     public required NetworkParameters Parameters { get; init; }
 }

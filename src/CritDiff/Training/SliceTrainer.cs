@@ -104,6 +104,8 @@ public static class SliceTrainer
     private sealed record RunOutcome(List<HistoryRow> History, NetworkParameters Parameters, bool Converged,
         bool Diverged, int Steps, double? Optimum)
     {
+        public Dictionary<int, NetworkParameters> Snapshots { get; init; } = [];
+
         public double Rate { get; init; }
 
         public int RateReductions { get; init; }
@@ -114,16 +116,18 @@ public static class SliceTrainer
         double exactOptimum, double? optimum, bool excessIsScoreError, RandomStream rng, bool adaptiveRate,
         CancellationToken cancellation)
     {
+        var snapshots = new Dictionary<int, NetworkParameters>();
         var outcome = RunSteps(network, parameters, population, batches, optimizer, rate, config, spectrum,
-            exactOptimum, optimum, excessIsScoreError, rng, adaptiveRate, cancellation, out double finalRate, out int reductions);
-        return outcome with { Rate = finalRate, RateReductions = reductions };
+            exactOptimum, optimum, excessIsScoreError, rng, adaptiveRate, cancellation, snapshots, out double finalRate, out int reductions);
+        return outcome with { Rate = finalRate, RateReductions = reductions, Snapshots = snapshots };
     }
 
     private static RunOutcome RunSteps(ScoreNetwork network, NetworkParameters parameters, ModeMoments population,
         Minibatches? batches, Optimizer optimizer, double rate, TrainingConfig config, double[] spectrum,
         double exactOptimum, double? optimum, bool excessIsScoreError, RandomStream rng, bool adaptiveRate,
-        CancellationToken cancellation, out double finalRate, out int reductions)
+        CancellationToken cancellation, Dictionary<int, NetworkParameters> snapshots, out double finalRate, out int reductions)
     {
+        var wanted = config.Snapshots.ToHashSet();
         finalRate = rate;
         reductions = 0;
         var curvatureRng = new RandomStream(config.Seed ^ 0xA5A5A5A5UL, 0);
@@ -140,6 +144,7 @@ public static class SliceTrainer
             double scoreError = network.ScoreError(parameters, spectrum);
             double excess = optimum is null ? double.NaN : excessIsScoreError ? scoreError : loss - optimum.Value;
             history.Add(new HistoryRow(step, loss, excess, scoreError));
+            if (wanted.Contains(step)) snapshots[step] = parameters.Clone();
             if (step == 0)
             {
                 initialLoss = loss;
@@ -202,5 +207,6 @@ public static class SliceTrainer
             FinalScoreError = network.ScoreError(run.Parameters, spectrum),
             History = run.History,
             Parameters = run.Parameters,
+            Snapshots = run.Snapshots,
         };
 }

@@ -54,6 +54,9 @@ public sealed record TrainingConfig
     /// <summary>Relative loss change that counts as converged (default 1e-12).</summary>
     public double ConvergenceTolerance { get; init; } = 1e-12;
 
+    /// <summary>Step counts at which to keep a copy of the parameters (e.g. training budgets); empty by default.</summary>
+    public IReadOnlyList<int> Snapshots { get; init; } = [];
+
     /// <summary>Checks ranges; throws <see cref="ArgumentOutOfRangeException"/> naming the setting.</summary>
     public void Validate()
     {

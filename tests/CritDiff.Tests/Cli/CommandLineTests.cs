@@ -58,6 +58,13 @@ public sealed class CommandLineTests : IDisposable
         { "train --d 2 --L 8 --beta 1 --mode empirical --data /nonexistent-critdiff.npy", "--data" },
         { "train --d 2 --L 8 --beta 1 --batch 0 --mode empirical", "--batch must be >= 1" },
         { "train --d 2 --L 8 --beta 1 --eps 2", "--eps must be in (0, 1)" },
+        { "generate --model /nonexistent-critdiff-model", "does not exist" },
+        { "generate --exact-score --d 2 --L 8 --beta 1 --steps 0", "--steps must be >= 1" },
+        { "generate --exact-score --d 2 --L 8 --beta 1 --sampler rk4", "--sampler" },
+        { "generate --d 2 --L 8 --beta 1", "exactly one of --model DIR and --exact-score" },
+        { "generate --exact-score --d 2 --L 8 --beta 1 --reweight --n 2", "--reweight needs --n >= 4" },
+        { "generate --exact-score --d 2 --L 8 --beta 1 --t-min 5 --t-max 1", "--t-max" },
+        { "generate --d 2 --L 8 --beta 1 --train-budget 1,x", "--train-budget" },
     };
 
     [Theory]
@@ -156,12 +163,45 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void GenerateFromATrainedModelChecksItsLatticeAndReportsTheLaw()
+    {
+        string dir = Path.Combine(_folder, "run");
+        Json("train", "--d", "2", "--L", "8", "--xi-over-L", "0.25", "--arch", "two-layer", "--slices", "4", "--out", dir);
+        string model = Path.Combine(dir, "checkpoint");
+        var (code, _, error) = Run("generate", "--model", model, "--d", "2", "--L", "6");
+        Assert.Equal(2, code);
+        Assert.Contains("trained on", error);
+
+        string samples = Path.Combine(_folder, "gen.npy");
+        var json = Json("generate", "--model", model, "--n", "64", "--out", samples, "--reweight", "--sampler", "sde-em");
+        foreach (string key in new[] { "sampler", "steps", "n", "kl_per_site", "kl_per_site_vs_data", "r_min", "r_max", "exact", "generated_law", "measured", "ess_per_sample", "metropolis_acceptance", "wall_seconds" })
+            Assert.True(json.ContainsKey(key), key);
+        Assert.Equal([64, 8, 8], NpyFile.Read(samples).Shape);
+        Assert.InRange((double)json["ess_per_sample"]!, 0, 1);
+
+        // Corrupt the checkpoint: exit 2 naming the file.
+        File.WriteAllText(Path.Combine(model, "model.json"), "{ not json");
+        var (corrupt, _, message) = Run("generate", "--model", model);
+        Assert.Equal(2, corrupt);
+        Assert.Contains("model.json", message);
+    }
+
+    [Fact]
+    public void TrainBudgetSweepReportsKlPerBudget()
+    {
+        var json = Json("generate", "--d", "2", "--L", "8", "--xi-over-L", "0.25", "--train-budget", "1,8,64", "--slices", "4", "--steps", "50");
+        var budgets = json["budgets"]!.AsArray();
+        Assert.Equal(3, budgets.Count);
+        Assert.True((double)budgets[2]!["kl_per_site"]! < (double)budgets[0]!["kl_per_site"]!);
+    }
+
+    [Fact]
     public void VersionAndHelpWork()
     {
         var (code, output, _) = Run("--version");
         Assert.Equal(0, code);
         Assert.Equal(Program.Version, output.Trim());
-        foreach (string command in new[] { "model", "sample", "train", "reproduce" })
+        foreach (string command in new[] { "model", "sample", "train", "generate", "reproduce" })
         {
             var (helpCode, help, _) = Run(command, "--help");
             Assert.Equal(0, helpCode);

@@ -1,0 +1,270 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using CritDiff.Diffusion;
+using CritDiff.Experiments;
+using CritDiff.Fields;
+using CritDiff.Generation;
+using CritDiff.Networks;
+using CritDiff.Training;
+using Spectre.Console;
+
+namespace CritDiff.Cli;
+
+/// <summary><c>critdiff generate</c>: run the reverse process of a trained or exact score; exact law, samples, reweighting.</summary>
+internal static class GenerateCommand
+{
+    public static Command Create(Func<bool, Output> output)
+    {
+        var model = new ModelOptions();
+        model.Dimension.Required = false;
+        model.Length.Required = false;
+        var modelDir = new Option<string?>("--model") { Description = "Trained model folder (the checkpoint/ of 'critdiff train --out'). Model options, if also given, must match its lattice." };
+        var exact = new Option<bool>("--exact-score") { Description = "Use the exact score -1/S(k,t) of the model given by --d, --L and one parameterisation (continuous in t, or on --slices)." };
+        var arch = new Option<string?>("--arch") { Description = "With --train-budget: the architecture to train (population GD, auto rate)." };
+        var budget = new Option<string?>("--train-budget") { Description = "Comma-separated step budgets, e.g. 1,2,4,8,...: KL of the generated law after training every slice that many steps (claim C2)." };
+        var schedule = new Option<string>("--schedule") { Description = "Forward process for --exact-score / --train-budget: vp or ve.", DefaultValueFactory = _ => "vp" };
+        var slices = new Option<int?>("--slices") { Description = "Exact score sampled on N log-spaced slices in [t-min, t-max] (default: continuous); with --train-budget the slices trained (default 16)." };
+        var sampler = new Option<string>("--sampler") { Description = "sde-em (Euler-Maruyama), sde-exp (exponential integrator) or ode-heun (probability-flow ODE, Heun).", DefaultValueFactory = _ => "sde-exp" };
+        var steps = new Option<int>("--steps") { Description = "Reverse steps K >= 1, uniform in t from t-max down to t-min.", DefaultValueFactory = _ => 100 };
+        var tMin = new Option<double?>("--t-min") { Description = "Where the reverse process stops (default: the model's first slice, or 1e-3)." };
+        var tMax = new Option<string?>("--t-max") { Description = "Where it starts, a number or auto (a(T)^2 chi = 1e-3 b(T)^2); default: the model's last slice, or auto." };
+        var interp = new Option<bool>("--interp") { Description = "Interpolate the score linearly in t between slices (default: nearest slice)." };
+        var count = new Option<int>("--n") { Description = "Number of generated samples N (0: exact law only).", DefaultValueFactory = _ => 256 };
+        var file = new Option<string?>("--out") { Description = "Write the samples to this .npy file, shape [N, L, ..., L]." };
+        var reweight = new Option<bool>("--reweight") { Description = "Exact importance weights p_target/p_generated: ESS/N, reweighted observables, independence Metropolis (needs N >= 4)." };
+        var json = CommonOptions.Json();
+        var seed = CommonOptions.Seed();
+        var threads = CommonOptions.Threads();
+        var command = new Command("generate",
+            "Generate with the reverse SDE or probability-flow ODE of a trained model (--model) or of the exact score (--exact-score). " +
+            "Reports the exact generated law (KL per site against the law at t-min and against the data, r(k) = v(k)/C(k), chi, xi2, energy), " +
+            "measured observables of N samples, and with --reweight the exact importance-sampling correction.");
+        model.AddTo(command);
+        foreach (var option in new Option[] { modelDir, exact, arch, budget, schedule, slices, sampler, steps, tMin, tMax, interp, count, file, reweight, json, seed, threads })
+            command.Options.Add(option);
+
+        command.SetAction(result =>
+        {
+            var o = output(result.GetValue(json));
+            var clock = Stopwatch.StartNew();
+            var scheme = Parse("--sampler", result.GetValue(sampler)!, ReverseScheme.Parse);
+            int k = result.GetValue(steps);
+            if (k < 1) throw new UsageException($"--steps must be >= 1 (got {k})");
+            int n = result.GetValue(count);
+            if (n < 0) throw new UsageException($"--n must be >= 0 (got {n})");
+            bool doReweight = result.GetValue(reweight);
+            if (doReweight && n < 4) throw new UsageException($"--reweight needs --n >= 4 (got {n})");
+            string? path = result.GetValue(file) is { } f ? CommonOptions.CheckWritableFile("--out", f) : null;
+            if (path is not null && n < 1) throw new UsageException("--out needs --n >= 1");
+            int workers = CommonOptions.CheckThreads(result.GetValue(threads));
+            bool interpolate = result.GetValue(interp);
+
+            if (result.GetValue(budget) is { } budgetText)
+                return Budget(o, result, model, budgetText, arch, schedule, slices, tMin, tMax, scheme, k, interpolate, workers, clock);
+
+            var (field, process, score, times) = Source(result, model, modelDir, exact, schedule, slices, tMin, tMax, interpolate);
+            double start = times.Max, stop = times.Min;
+            var settings = Settings(scheme, k, start, stop);
+            var reverse = new ReverseProcess(field.Lattice, process, score, settings);
+            var law = new GeneratedLaw(field.Lattice, reverse.GeneratedVariance());
+            var data = field.SpectrumTable();
+            var atMin = process.NoisedSpectrumTable(data, settings.MinTime);
+            var ratio = law.Ratio(data);
+
+            FieldMeasurement? measured = null;
+            ReweightingResult? corrected = null;
+            if (n > 0)
+            {
+                o.Note($"generating {n} samples with {scheme.Name}, {k} steps, t from {settings.FinalTime:G4} to {settings.MinTime:G4} ...");
+                var samples = reverse.Generate(n, result.GetValue(seed), workers);
+                if (path is not null) NpyFile.Write(path, samples, [n, .. field.Lattice.Shape]);
+                if (n >= 2) measured = FieldMeasurement.Measure(field.Lattice, samples, n);
+                if (doReweight) corrected = Reweighting.Apply(field.Lattice, samples, n, law.Variance, data, result.GetValue(seed));
+            }
+            var summary = new JsonObject
+            {
+                ["sampler"] = scheme.Name,
+                ["steps"] = k,
+                ["n"] = n,
+                ["out"] = path,
+                ["t_max"] = settings.FinalTime,
+                ["t_min"] = settings.MinTime,
+                ["score_evaluations_per_sample"] = reverse.ScoreEvaluations,
+                ["kl_per_site"] = Output.Number(law.KlPerSite(atMin)),
+                ["kl_per_site_vs_data"] = Output.Number(law.KlPerSite(data)),
+                ["r_min"] = ratio.Min(),
+                ["r_max"] = ratio.Max(),
+                ["exact"] = Observables(field.Susceptibility, field.SecondMomentCorrelationLength, field.Energy),
+                ["generated_law"] = Observables(law.Susceptibility, law.SecondMomentLength, law.Energy),
+                ["measured"] = Measured(measured),
+                ["ess_per_sample"] = Output.Number(law.EffectiveSampleFraction(data)),
+                ["ess_per_sample_measured"] = Output.Number(corrected?.EffectiveSampleFraction),
+                ["metropolis_acceptance"] = Output.Number(corrected?.MetropolisAcceptance),
+                ["reweighted"] = corrected is null ? null : Measured(corrected.Reweighted),
+                ["metropolis"] = corrected is null ? null : Measured(corrected.Metropolis),
+                ["model"] = ModelOptions.Describe(field),
+                ["wall_seconds"] = clock.Elapsed.TotalSeconds,
+            };
+            if (o.Json) o.WriteJson(summary);
+            else Print(o, summary);
+            return 0;
+        });
+        return command;
+    }
+
+    private static int Budget(Output o, ParseResult result, ModelOptions model, string budgetText, Option<string?> arch,
+        Option<string> schedule, Option<int?> slices, Option<double?> tMin, Option<string?> tMax, ReverseScheme scheme,
+        int k, bool interpolate, int workers, Stopwatch clock)
+    {
+        var budgets = budgetText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(b => int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out int x) ? x
+                : throw new UsageException($"--train-budget must be a comma-separated list of step counts >= 0 (got '{b}')")).ToArray();
+        if (budgets.Length == 0) throw new UsageException("--train-budget must list at least one step count");
+        if (result.GetValue(model.Dimension) == 0) throw new UsageException("--train-budget needs the model options --d, --L and one parameterisation");
+        var field = model.Build(result);
+        var process = Parse("--schedule", result.GetValue(schedule)!, ForwardProcess.Parse);
+        var architecture = Parse("--arch", result.GetValue(arch) ?? "one-layer", Architecture.Parse);
+        if (architecture.IsDense) throw new UsageException("--arch dense: generation needs a convolution architecture");
+        try
+        {
+            architecture.Validate(field.Lattice);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--arch {architecture.Name}: {e.Message.Split(" (Parameter")[0]}");
+        }
+        double low = result.GetValue(tMin) ?? 1e-3;
+        double high = TimeOption(result.GetValue(tMax), process, field);
+        int n = result.GetValue(slices) ?? 16;
+        if (n < 2) throw new UsageException($"--slices must be >= 2 with --train-budget (got {n})");
+        CheckTimes(low, high);
+        var grid = TimeGrid.LogSpaced(n, low, high);
+        var problem = new TrainingProblem(field, process, grid, architecture);
+        o.Note($"training {architecture} on {field.Lattice}, {n} slices, budgets {string.Join(",", budgets)} ...");
+        var points = TrainingBudget.Sweep(problem, new TrainingConfig(), budgets, Settings(scheme, k, high, low), interpolate, workers);
+        var summary = new JsonObject
+        {
+            ["arch"] = architecture.Name,
+            ["sampler"] = scheme.Name,
+            ["steps"] = k,
+            ["slices"] = n,
+            ["budgets"] = new JsonArray(points.Select(p => (JsonNode?)new JsonObject
+            {
+                ["train_steps"] = p.Steps,
+                ["kl_per_site"] = Output.Number(p.KlPerSite),
+                ["kl_per_site_vs_data"] = Output.Number(p.KlPerSiteVsData),
+                ["r_min"] = Output.Number(p.RatioMin),
+                ["r_max"] = Output.Number(p.RatioMax),
+            }).ToArray()),
+            ["model"] = ModelOptions.Describe(field),
+            ["wall_seconds"] = clock.Elapsed.TotalSeconds,
+        };
+        if (o.Json) o.WriteJson(summary);
+        else
+        {
+            var table = new Table().AddColumn("train steps").AddColumn("KL/site (vs t_min law)").AddColumn("KL/site (vs data)").AddColumn("r min").AddColumn("r max");
+            foreach (var p in points)
+                table.AddRow(p.Steps.ToString(CultureInfo.InvariantCulture), Output.Format(p.KlPerSite), Output.Format(p.KlPerSiteVsData),
+                    Output.Format(p.RatioMin), Output.Format(p.RatioMax));
+            ModelCommand.Console(o).Write(table);
+        }
+        return 0;
+    }
+
+    private static (GaussianField Field, ForwardProcess Process, ScoreSchedule Score, (double Min, double Max) Times) Source(
+        ParseResult result, ModelOptions model, Option<string?> modelDir, Option<bool> exact, Option<string> schedule,
+        Option<int?> slices, Option<double?> tMin, Option<string?> tMax, bool interpolate)
+    {
+        string? dir = result.GetValue(modelDir);
+        bool useExact = result.GetValue(exact);
+        if ((dir is null) == !useExact) throw new UsageException("give exactly one of --model DIR and --exact-score");
+        if (dir is not null)
+        {
+            var loaded = Checkpoint.Load(dir);
+            int d = result.GetValue(model.Dimension), l = result.GetValue(model.Length);
+            if ((d != 0 && d != loaded.Field.Lattice.Dimension) || (l != 0 && l != loaded.Field.Lattice.Length))
+                throw new UsageException($"--model: {dir} was trained on {loaded.Field.Lattice}, not on d={(d == 0 ? loaded.Field.Lattice.Dimension : d)}, L={(l == 0 ? loaded.Field.Lattice.Length : l)}");
+            ScoreSchedule score;
+            try
+            {
+                score = TrainedScore.FromParameters(loaded.Field.Lattice, loaded.Architecture, loaded.Basis, loaded.Times, loaded.Parameters, interpolate);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"--model: {e.Message.Split(" (Parameter")[0]}");
+            }
+            double low = result.GetValue(tMin) ?? loaded.Times.Min();
+            double high = result.GetValue(tMax) is { } text ? TimeOption(text, loaded.Process, loaded.Field) : loaded.Times.Max();
+            CheckTimes(low, high);
+            return (loaded.Field, loaded.Process, score, (low, high));
+        }
+        if (result.GetValue(model.Dimension) == 0 || result.GetValue(model.Length) == 0)
+            throw new UsageException("--exact-score needs the model options --d, --L and one parameterisation");
+        var field = model.Build(result);
+        var process = Parse("--schedule", result.GetValue(schedule)!, ForwardProcess.Parse);
+        double min = result.GetValue(tMin) ?? 1e-3;
+        double max = TimeOption(result.GetValue(tMax), process, field);
+        CheckTimes(min, max);
+        if (result.GetValue(slices) is { } count)
+        {
+            if (count < 1) throw new UsageException($"--slices must be >= 1 (got {count})");
+            return (field, process, ScoreSchedule.ExactOnGrid(field, process, TimeGrid.LogSpaced(count, min, max), interpolate), (min, max));
+        }
+        return (field, process, ScoreSchedule.Exact(field, process), (min, max));
+    }
+
+    private static double TimeOption(string? text, ForwardProcess process, GaussianField field) =>
+        text is null or "auto" ? process.AutoFinalTime(field.Susceptibility, 1e-3)
+        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x > 0 && double.IsFinite(x) ? x
+        : throw new UsageException($"--t-max must be auto or a number > 0 (got {text})");
+
+    private static void CheckTimes(double low, double high)
+    {
+        if (!(low > 0 && double.IsFinite(low))) throw new UsageException($"--t-min must be > 0 (got {low})");
+        if (!(high > low)) throw new UsageException($"--t-max ({high:G4}) must be larger than --t-min ({low:G4})");
+    }
+
+    private static GenerationSettings Settings(ReverseScheme scheme, int steps, double high, double low) => new(scheme, steps, high, low);
+
+    private static T Parse<T>(string option, string text, Func<string, T> parse)
+    {
+        try
+        {
+            return parse(text);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            throw new UsageException($"{option}: {e.Message.Split(" (Parameter")[0]}");
+        }
+    }
+
+    private static JsonObject Observables(double chi, double xi2, double energy) => new()
+    {
+        ["chi"] = Output.Number(chi),
+        ["xi2"] = Output.Number(xi2),
+        ["energy"] = Output.Number(energy),
+    };
+
+    private static JsonObject? Measured(FieldMeasurement? m) => m is null ? null : new JsonObject
+    {
+        ["chi"] = Output.Number(m.Susceptibility.Mean),
+        ["chi_err"] = Output.Number(m.Susceptibility.Error),
+        ["xi2"] = Output.Number(m.SecondMomentLength.Mean),
+        ["xi2_err"] = Output.Number(m.SecondMomentLength.Error),
+        ["energy"] = Output.Number(m.Energy.Mean),
+        ["energy_err"] = Output.Number(m.Energy.Error),
+    };
+
+    private static void Print(Output o, JsonObject summary)
+    {
+        var table = new Table().AddColumn("quantity").AddColumn("value");
+        foreach (string key in new[] { "sampler", "steps", "n", "t_max", "t_min", "kl_per_site", "kl_per_site_vs_data", "r_min", "r_max", "ess_per_sample", "ess_per_sample_measured", "metropolis_acceptance" })
+            table.AddRow(key, summary[key]?.ToJsonString() ?? "null");
+        foreach (string group in new[] { "exact", "generated_law", "measured", "reweighted", "metropolis" })
+            if (summary[group] is JsonObject values)
+                table.AddRow(group, string.Join(", ", values.Select(p => $"{p.Key} = {(p.Value is null ? "null" : Output.Format((double)p.Value))}")));
+        ModelCommand.Console(o).Write(table);
+    }
+}
