@@ -9,6 +9,8 @@ public static class QuickModes
     private static readonly Dictionary<string, Action<int>> Modes = new()
     {
         ["sampler-throughput"] = SamplerThroughput.Run,
+        ["training-step"] = TrainingStepTimes.Run,
+        ["generation-throughput"] = GenerationThroughput.Run,
     };
 
     public static bool TryRun(string[] args)

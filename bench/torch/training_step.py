@@ -51,6 +51,7 @@ class Step:
         half, full = spectrum(length, ratio, dtype)
         self.amplitude = half.sqrt()  # multiplies the rfft2 of real white noise: exact N(0, C) samples
         s_max = float((self.a ** 2 * full + self.b ** 2).max())
+        lr = lr if lr is not None else 0.1 / s_max  # as the C# side (bench/CritDiff.Benchmarks/TrainingSteps.cs)
         if arch == "one-layer":
             self.kernel = torch.zeros(length, length, dtype=dtype, requires_grad=True)
             params = [self.kernel]
@@ -126,7 +127,7 @@ def main():
     parser.add_argument("--threads", default="1,2", help="comma-separated torch.set_num_threads values")
     parser.add_argument("--dtype", default="float32,float64", help="comma-separated: float32, float64")
     parser.add_argument("--full-conv", choices=["fft", "conv2d"], default="fft")
-    parser.add_argument("--lr", type=float, default=1e-4)
+    parser.add_argument("--lr", type=float, default=None, help="default 0.1 / S_max, as the C# side")
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--steps", type=int, default=20, help="steps per repeat")
     parser.add_argument("--warmup", type=int, default=5)

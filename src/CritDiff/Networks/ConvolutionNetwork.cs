@@ -10,11 +10,14 @@ namespace CritDiff.Networks;
 /// Gradient in multiplier space, treating Re m_j(k) and Im m_j(k) as coordinates:
 /// G_j(k) = dl/dRe m_j + i dl/dIm m_j = (2/V) (A m + conj X) conj(M_j), M_j = prod_{i != j} m_i;
 /// in the kernel basis dl/dK_j(y) = Re[ sum_k G_j(k) exp(+i k.y) ] = Re[ sqrt(V) IDFT[G_j](y) ].
+/// Full layers go through FFTs; local layers with small windows through <see cref="WindowTransform"/>
+/// (the same sums over the window, axis by axis, in O(V (2r+1)) without an FFT).
 /// </summary>
 public sealed class ConvolutionNetwork : ScoreNetwork
 {
     private readonly int[][] _offsets;
     private readonly FourierTransform _fourier;
+    private readonly WindowTransform?[] _windows;
     private readonly Complex[][] _multipliers;
     private readonly Complex[] _product;
     private readonly Complex[] _scratch;
@@ -28,6 +31,8 @@ public sealed class ConvolutionNetwork : ScoreNetwork
         _offsets = architecture.Layers.Select(l => ((ConvolutionLayer)l).SupportOffsets(lattice)).ToArray();
         _lengths = _offsets.Select(o => basis == ParameterBasis.Fourier ? 2 * v : o.Length).ToArray();
         _fourier = new FourierTransform(lattice);
+        _windows = architecture.Layers.Select(l => basis == ParameterBasis.Kernel &&
+            l is ConvolutionLayer { Range: int r } && WindowTransform.Pays(r) ? new WindowTransform(lattice, r) : null).ToArray();
         _multipliers = architecture.Layers.Select(_ => new Complex[v]).ToArray();
         _product = new Complex[v];
         _scratch = new Complex[v];
@@ -93,6 +98,10 @@ public sealed class ConvolutionNetwork : ScoreNetwork
                     g[k] = _scratch[k].Real;
                     g[v + k] = _scratch[k].Imaginary;
                 }
+            }
+            else if (_windows[j] is { } window)
+            {
+                window.Gradient(_scratch, g);
             }
             else
             {
@@ -180,6 +189,11 @@ public sealed class ConvolutionNetwork : ScoreNetwork
             if (Basis == ParameterBasis.Fourier)
             {
                 for (int k = 0; k < v; k++) mj[k] = new Complex(p[k], p[v + k]);
+                continue;
+            }
+            if (_windows[j] is { } window)
+            {
+                window.Multiplier(p, mj);
                 continue;
             }
             Array.Clear(mj);

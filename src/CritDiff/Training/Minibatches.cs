@@ -59,6 +59,14 @@ public abstract class Minibatches
         new FourierMinibatches(field.Lattice, process, time, batchSize, field.SpectrumTable(), null);
 
     /// <summary>
+    /// The same law as <see cref="FreshFourier"/>, drawn per mode from the batch's Wishart distribution
+    /// (Bartlett decomposition) instead of sample by sample: O(V) per batch whatever the batch size.
+    /// Exact for fresh Gaussian samples only; the random streams differ from <see cref="FreshFourier"/>'s.
+    /// </summary>
+    public static Minibatches FreshWishart(GaussianField field, ForwardProcess process, double time, int batchSize) =>
+        new WishartMinibatches(field.Lattice, process, time, batchSize, field.SpectrumTable());
+
+    /// <summary>
     /// Minibatches drawn uniformly with replacement from a fixed data set (count x V real-space
     /// configurations), transformed once to Fourier space; fresh noise every batch.
     /// </summary>
@@ -73,107 +81,6 @@ public abstract class Minibatches
     public static Minibatches RealSpace(Lattice lattice, ForwardProcess process, double time, int batchSize,
         GaussianField? field, double[]? configurations, int count) =>
         new RealSpaceMinibatches(lattice, process, time, batchSize, field, configurations, count);
-}
-
-/// <summary>Per-mode moments of a minibatch, for convolution networks.</summary>
-internal sealed class FourierMinibatches : Minibatches
-{
-    private readonly int[] _pairs;          // modes k with k < -k (their partner gets the conjugate)
-    private readonly int[] _partners;
-    private readonly int[] _selfConjugate;  // k = -k
-    private readonly double[]? _amplitude;  // sqrt(C(k)) for fresh samples
-    private readonly Complex[]? _data;      // data spectra, count x V
-    private readonly int _dataCount;
-    private readonly Complex[] _x0;
-
-    public FourierMinibatches(Lattice lattice, ForwardProcess process, double time, int batchSize,
-        double[]? spectrum, Complex[]? dataSpectra) : base(lattice, process, time, batchSize)
-    {
-        int v = lattice.SiteCount;
-        var pairs = new List<int>();
-        var partners = new List<int>();
-        var self = new List<int>();
-        for (int k = 0; k < v; k++)
-        {
-            int minus = lattice.NegatedMode(k);
-            if (minus == k) self.Add(k);
-            else if (k < minus)
-            {
-                pairs.Add(k);
-                partners.Add(minus);
-            }
-        }
-        _pairs = pairs.ToArray();
-        _partners = partners.ToArray();
-        _selfConjugate = self.ToArray();
-        _amplitude = spectrum?.Select(Math.Sqrt).ToArray();
-        _data = dataSpectra;
-        _dataCount = dataSpectra is null ? 0 : dataSpectra.Length / v;
-        _x0 = new Complex[v];
-    }
-
-    public override LossMoments Draw(ref RandomStream rng)
-    {
-        int v = Lattice.SiteCount;
-        var signal = new double[v];
-        var cross = new Complex[v];
-        double noise = 0, a = SignalScale, b = NoiseScale, half = Math.Sqrt(0.5);
-        for (int sample = 0; sample < BatchSize; sample++)
-        {
-            DrawData(ref rng);
-            foreach (int k in _selfConjugate)
-            {
-                double z = rng.NextGaussian();
-                double xt = a * _x0[k].Real + b * z;
-                signal[k] += xt * xt;
-                cross[k] += xt * z / b;
-                noise += z * z;
-            }
-            for (int i = 0; i < _pairs.Length; i++)
-            {
-                int k = _pairs[i];
-                var (zr, zi) = rng.NextGaussianPair();
-                var z = new Complex(half * zr, half * zi);
-                var xt = a * _x0[k] + b * z;
-                double power = xt.Real * xt.Real + xt.Imaginary * xt.Imaginary;
-                var c = xt * Complex.Conjugate(z) / b;
-                signal[k] += power;
-                signal[_partners[i]] += power;
-                cross[k] += c;
-                cross[_partners[i]] += Complex.Conjugate(c);
-                noise += 2 * (z.Real * z.Real + z.Imaginary * z.Imaginary);
-            }
-        }
-        double inverseBatch = 1.0 / BatchSize;
-        for (int k = 0; k < v; k++)
-        {
-            signal[k] *= inverseBatch;
-            cross[k] *= inverseBatch;
-        }
-        return new ModeMoments(signal, cross, noise * inverseBatch / (v * b * b));
-    }
-
-    private void DrawData(ref RandomStream rng)
-    {
-        int v = Lattice.SiteCount;
-        if (_data is not null)
-        {
-            int index = (int)(rng.NextUInt64() % (ulong)_dataCount);
-            _data.AsSpan(index * v, v).CopyTo(_x0);
-            return;
-        }
-        var amplitude = _amplitude!;
-        double half = Math.Sqrt(0.5);
-        foreach (int k in _selfConjugate) _x0[k] = amplitude[k] * rng.NextGaussian();
-        for (int i = 0; i < _pairs.Length; i++)
-        {
-            int k = _pairs[i];
-            var (re, im) = rng.NextGaussianPair();
-            var value = new Complex(half * amplitude[k] * re, half * amplitude[k] * im);
-            _x0[k] = value;
-            _x0[_partners[i]] = Complex.Conjugate(value);
-        }
-    }
 }
 
 /// <summary>Real-space second-moment matrices of a minibatch, for the dense network.</summary>
