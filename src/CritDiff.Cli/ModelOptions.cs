@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.Lattices;
 
@@ -78,7 +79,10 @@ internal sealed class ModelOptions
     }
 
     /// <summary>Validates the parameterisation once and returns a factory over lattices (for sweeps in L).</summary>
-    public Func<Lattice, GaussianField> BuildFamily(ParseResult result, int dimension)
+    public Func<Lattice, GaussianField> BuildFamily(ParseResult result, int dimension) => Family(result, dimension).Build;
+
+    /// <summary>The model family the options describe, validated for dimension <paramref name="dimension"/>.</summary>
+    public ModelFamily Family(ParseResult result, int dimension)
     {
         CheckDimension(dimension);
         var given = new List<(string Name, double? Value)>();
@@ -100,18 +104,12 @@ internal sealed class ModelOptions
             throw new UsageException($"--critical needs d >= 3 (got d = {dimension}): there is no finite beta_c in d <= 2");
         if (gff && name is "--beta" or "--critical")
             throw new UsageException("--gff takes its mass from --mass2, --xi or --xi-over-L (beta = 1); it cannot be combined with " + name);
-        double x = value ?? 0;
-        return name switch
+        string kind = name switch
         {
-            "--beta" => lattice => GaussianField.AtBeta(lattice, x),
-            "--critical" => GaussianField.AtCriticalPoint,
-            "--mass2" when gff => lattice => GaussianField.FreeField(lattice, x),
-            "--xi" when gff => lattice => GaussianField.FreeField(lattice, 1 / (x * x)) with { Parameterisation = "gff (xi)" },
-            "--xi-over-L" when gff => lattice => GaussianField.FreeField(lattice, 1 / Math.Pow(x * lattice.Length, 2)) with { Parameterisation = "gff (xi/L)" },
-            "--mass2" => lattice => GaussianField.AtMassSquared(lattice, x),
-            "--xi" => lattice => GaussianField.AtCorrelationLength(lattice, x),
-            _ => lattice => GaussianField.AtCorrelationLengthOverSize(lattice, x),
+            "--xi-over-L" => "xi/L",
+            _ => name[2..],
         };
+        return new ModelFamily(kind, value ?? 0, gff);
     }
 
     public static void CheckDimension(int d)

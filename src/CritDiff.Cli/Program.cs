@@ -25,6 +25,8 @@ public static class Program
         root.Subcommands.Add(SampleCommand.Create(Make));
         root.Subcommands.Add(TrainCommand.Create(Make));
         root.Subcommands.Add(GenerateCommand.Create(Make));
+        root.Subcommands.Add(ScalingCommand.Create(Make));
+        root.Subcommands.Add(MergeCommand.Create(Make));
         root.Subcommands.Add(ReproduceCommand.Create(Make));
         // The built-in --version reports the entry assembly, which is the test host under tests.
         foreach (var option in root.Options)

@@ -5,16 +5,19 @@ using System.Text.Json.Nodes;
 using CritDiff.Diffusion;
 using CritDiff.Fields;
 using CritDiff.Lattices;
-using CritDiff.Networks;
+using CritDiff.Experiments;
+using CritDiff.Reporting;
 using CritDiff.Training;
 using Spectre.Console;
 
 namespace CritDiff.Cli;
 
 /// <summary>
-/// <c>critdiff reproduce</c>: the README's main command. Until the experiments issue lands it runs a
-/// built-in demonstration: exact sampling against exact observables, and population-GD training
-/// times against L for one- and two-layer networks (claims C1 and C3) next to theory.
+/// <c>critdiff reproduce</c>: the README's main command. Runs the headline sweeps on built-in defaults
+/// (population GD in d = 2 at xi/L = 1/4 and d = 3 at beta_c; minibatch SGD in d = 2), checks the exact
+/// sampler against exact observables, judges claims C1-C4 from the data (<see cref="Claims"/>), and
+/// writes report.md, report.html, summary.json, CSV tables and PNG/SVG figures into --out. Sweep folders
+/// are reused: an interrupted run resumes where it stopped.
 /// </summary>
 internal static class ReproduceCommand
 {
@@ -25,63 +28,142 @@ internal static class ReproduceCommand
         ("d3-critical-L16", 3, 16, GaussianField.AtCriticalPoint),
     ];
 
+    /// <summary>The local two-layer architecture of claim C4 (18 parameters in d = 2, 54 in d = 3).</summary>
+    public const string LocalArchitecture = "two-layer-local:1";
+
+    /// <summary>The sweeps of a run; --quick uses fewer sizes and seeds.</summary>
+    public static IReadOnlyList<ScalingSpec> Plan(bool quick, ulong seed)
+    {
+        string prefix = quick ? "quick-" : "";
+        string[] archs = ["one-layer", "two-layer", LocalArchitecture];
+        var d2 = new ScalingSpec
+        {
+            Name = prefix + "d2-population",
+            Family = new ModelFamily("xi/L", 0.25),
+            Dimension = 2,
+            Sizes = quick ? [8, 16, 32] : [8, 16, 32, 64],
+            Architectures = archs,
+            Seed = seed,
+        };
+        return
+        [
+            d2,
+            d2 with { Name = prefix + "d3-population", Family = new ModelFamily("critical"), Dimension = 3, Sizes = quick ? [4, 6, 8] : [4, 8, 12, 16] },
+            d2 with
+            {
+                Name = prefix + "d2-sgd-one-layer", Sizes = quick ? [8, 16] : [8, 16, 32], Architectures = ["one-layer"],
+                Mode = TrainingMode.Empirical, Optimizer = "sgd", Seeds = quick ? 1 : 3,
+            },
+            d2 with
+            {
+                Name = prefix + "d2-sgd-two-layer", Sizes = quick ? [8, 16] : [8, 16, 32], Architectures = ["two-layer", LocalArchitecture],
+                Mode = TrainingMode.Empirical, Optimizer = "sgd", LearningRate = 0.05, Seeds = quick ? 1 : 3,
+            },
+        ];
+    }
+
     public static Command Create(Func<bool, Output> output)
     {
-        var quick = new Option<bool>("--quick") { Description = "Fewer samples and sizes (under a minute)." };
+        var quick = new Option<bool>("--quick") { Description = "Fewer sizes and seeds (under a minute); written to quick-* sweep folders." };
         var folder = new Option<string>("--out")
         {
-            Description = "Output folder for summary.json, observables.csv and training.csv.",
+            Description = "Output folder: report.md, report.html, summary.json, claims.csv, observables.csv, and one sweep folder per experiment (figures, CSV).",
             DefaultValueFactory = _ => "out",
         };
         var json = CommonOptions.Json();
         var seed = CommonOptions.Seed();
+        var threads = CommonOptions.Threads();
         var command = new Command("reproduce",
-            "Run the built-in demonstration: exact samples vs exact observables for three models (d = 2 at xi/L = 1/4, " +
-            "d = 3 at beta_c), and training steps against L for one- and two-layer score networks (VP, t = 0.1, " +
-            "population GD) with the theory's prediction. Writes summary.json and CSV tables to --out.");
+            "Reproduce claims C1-C4 of the study: training steps against L for one-layer, two-layer and local two-layer score networks " +
+            "(population GD in d = 2 at xi/L = 1/4 and d = 3 at beta_c; minibatch SGD in d = 2), the exact KL of the generated law after a " +
+            "fixed budget of 100 steps, fits, theory curves and verdicts computed from the data. About 2 minutes on 2 cores (--quick: under one). " +
+            "Finished jobs in --out are reused.");
         command.Options.Add(quick);
         command.Options.Add(folder);
         command.Options.Add(json);
         command.Options.Add(seed);
-        command.SetAction(result =>
+        command.Options.Add(threads);
+        command.SetAction((result, cancellation) =>
         {
             var o = output(result.GetValue(json));
             string dir = CommonOptions.CheckWritableFolder("--out", result.GetValue(folder)!);
             bool isQuick = result.GetValue(quick);
             ulong s = result.GetValue(seed);
+            int workers = CommonOptions.CheckThreads(result.GetValue(threads));
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var samples = Sampling(o, isQuick ? 200 : 2000, s, out string observablesCsv);
-            var training = TrainingTimes(o, isQuick ? [8, 16, 32] : [8, 16, 32, 64], out string trainingCsv);
-            File.WriteAllText(Path.Combine(dir, "observables.csv"), observablesCsv);
-            File.WriteAllText(Path.Combine(dir, "training.csv"), trainingCsv);
+            var samples = Sampling(o, isQuick ? 200 : 2000, s, out string observablesCsv, out var samplingRows);
+            Checkpoint.WriteAtomic(Path.Combine(dir, "observables.csv"), observablesCsv);
+            var sweeps = Plan(isQuick, s).Select(spec =>
+                Experiment.Run(o, spec, Path.Combine(dir, spec.Name), Shard.All, workers, report: true, cancellation)).ToArray();
+            var population = sweeps.Where(w => w.Spec.Mode == TrainingMode.Population).Select(w => w.Summary).ToArray();
+            var claims = Claims.Judge(population, LocalArchitecture);
+            var report = Report(isQuick, claims, samplingRows, sweeps);
+            report.Save(dir);
+            var claimsCsv = new StringBuilder("claim,verdict,criterion,evidence\n");
+            foreach (var c in claims) claimsCsv.Append($"{c.Id},{c.Verdict},\"{c.Criterion}\",\"{c.Evidence.Replace("\"", "'", StringComparison.Ordinal)}\"\n");
+            Checkpoint.WriteAtomic(Path.Combine(dir, "claims.csv"), claimsCsv.ToString());
             var summary = new JsonObject
             {
-                ["demo"] = true,
                 ["quick"] = isQuick,
                 ["seed"] = s,
-                ["runs"] = samples,
-                ["training"] = training,
+                ["claims"] = new JsonArray(claims.Select(c => (JsonNode?)new JsonObject
+                {
+                    ["id"] = c.Id, ["statement"] = c.Statement, ["verdict"] = c.Verdict, ["reproduced"] = c.Reproduced,
+                    ["evidence"] = c.Evidence, ["criterion"] = c.Criterion,
+                }).ToArray()),
+                ["experiments"] = new JsonArray(sweeps.Select(w => (JsonNode?)Experiment.ToJson(w.Summary, Path.Combine(dir, w.Spec.Name))).ToArray()),
+                ["sampling"] = samples,
+                ["out"] = dir,
                 ["wall_seconds"] = clock.Elapsed.TotalSeconds,
             };
-            File.WriteAllText(Path.Combine(dir, "summary.json"), Output.ToFileJson(summary));
-            o.Note($"wrote {dir}/summary.json, observables.csv, training.csv ({clock.Elapsed.TotalSeconds:F1} s)");
-            o.WriteJson(summary);
-            return 0;
+            Checkpoint.WriteAtomic(Path.Combine(dir, "summary.json"), Output.ToFileJson(summary));
+            o.Note($"wrote {dir}/report.md, report.html, summary.json, claims.csv ({clock.Elapsed.TotalSeconds:F1} s)");
+            if (o.Json) o.WriteJson(summary);
+            else
+            {
+                var table = new Table().AddColumns("claim", "verdict", "criterion");
+                foreach (var c in claims) table.AddRow(c.Id, c.Verdict, Markup.Escape(c.Criterion));
+                ModelCommand.Console(o).Write(table);
+                o.Out.WriteLine($"report: {Path.Combine(dir, "report.html")}");
+            }
+            return Task.FromResult(0);
         });
         return command;
     }
 
-    private static JsonArray Sampling(Output o, int n, ulong seed, out string csv)
+    private static ReportDocument Report(bool quick, IReadOnlyList<ClaimVerdict> claims, IReadOnlyList<IReadOnlyList<string>> samplingRows,
+        IReadOnlyList<SweepOutput> sweeps)
+    {
+        var report = new ReportDocument("CritDiff: does score learning slow down at a critical point?");
+        report.Text("The target is the O(n -> inf) lattice field (a Gaussian field with C(k) = 1/(beta (khat2 + mu2)), SCIENCE.md sections 2-3). " +
+                    "Score networks are trained per diffusion time; the training time is the number of optimizer steps until the population " +
+                    "excess loss (against the architecture's own optimum) falls below eps = 0.01 of its initial value. Every verdict below is " +
+                    "computed from the data of this run by the stated criterion." + (quick ? " This is a --quick run: fewer sizes and seeds." : ""));
+        report.Section("Claims");
+        foreach (var c in claims)
+            report.Text($"**{c.Id} ({c.Verdict})**: {c.Statement} Measured: {c.Evidence}. Criterion: {c.Criterion}.");
+        report.Section("Target field: exact sampler against exact observables");
+        report.Table(["model", "observable", "exact", "measured", "z (SE)"], samplingRows);
+        foreach (var sweep in sweeps)
+        {
+            report.Section($"Experiment {sweep.Spec.Name}");
+            SweepReport.AddSweep(report, sweep.Spec, sweep.Summary, sweep.Figures, sweep.Spec.Name + "/");
+        }
+        return report;
+    }
+
+    private static JsonArray Sampling(Output o, int n, ulong seed, out string csv, out List<IReadOnlyList<string>> tableRows)
     {
         var runs = new JsonArray();
         var lines = new StringBuilder("model,d,L,observable,exact,measured,error,z\n");
-        var table = new Table().AddColumn("model").AddColumn("observable").AddColumn("exact").AddColumn("measured").AddColumn("z (SE)");
+        tableRows = [];
         foreach (var (name, d, l, build) in Models)
         {
             var field = build(new Lattice(d, l));
-            var data = new ExactSampler(field).Sample(n, seed);
+            ulong modelSeed = seed + (ulong)Array.FindIndex(Models, m => m.Name == name); // independent noise per model
+            var data = new ExactSampler(field).Sample(n, modelSeed);
             var m = FieldMeasurement.Measure(field.Lattice, data, n);
-            var run = SampleCommand.Summary(field, n, null, seed, m, 0);
+            var run = SampleCommand.Summary(field, n, null, modelSeed, m, 0);
             run.Remove("out");
             run.Remove("wall_seconds");
             run["name"] = name;
@@ -95,42 +177,13 @@ internal static class ReproduceCommand
                 double score = stats.StandardScore(exact);
                 z[key] = Output.Number(score);
                 lines.Append(CultureInfo.InvariantCulture, $"{name},{d},{l},{key},{exact:R},{stats.Mean:R},{stats.Error:R},{score:R}\n");
-                table.AddRow(name, key, Output.Format(exact), stats.ToString(), Output.Format(score));
+                tableRows.Add([name, key, Output.Format(exact), stats.ToString(), Output.Format(score)]);
             }
             run["z_scores"] = z;
             runs.Add(run);
             o.Note($"sampled {name}: {n} configurations");
         }
-        if (!o.Json) ModelCommand.Console(o).Write(table);
         csv = lines.ToString();
         return runs;
-    }
-
-    private static JsonArray TrainingTimes(Output o, int[] sizes, out string csv)
-    {
-        var rows = new JsonArray();
-        var lines = new StringBuilder("arch,L,params,steps,predicted_steps,lr\n");
-        var table = new Table().AddColumn("arch").AddColumn("L").AddColumn("params").AddColumn("steps").AddColumn("predicted");
-        foreach (string arch in new[] { "one-layer", "two-layer" })
-            foreach (int l in sizes)
-            {
-                var field = GaussianField.AtCorrelationLengthOverSize(new Lattice(2, l), 0.25);
-                var architecture = Architecture.Parse(arch);
-                var problem = new TrainingProblem(field, new VariancePreserving(), TimeGrid.Single(0.1), architecture);
-                var slice = Trainer.Train(problem, new TrainingConfig()).Slices[0];
-                long parameters = architecture.ParameterCount(field.Lattice);
-                rows.Add(new JsonObject
-                {
-                    ["arch"] = arch, ["L"] = l, ["params"] = parameters, ["steps"] = slice.Steps,
-                    ["predicted_steps"] = slice.PredictedSteps, ["lr"] = slice.LearningRate,
-                });
-                lines.Append(CultureInfo.InvariantCulture, $"{arch},{l},{parameters},{slice.Steps},{slice.PredictedSteps},{slice.LearningRate:R}\n");
-                table.AddRow(arch, l.ToString(CultureInfo.InvariantCulture), parameters.ToString(CultureInfo.InvariantCulture),
-                    slice.Steps.ToString(CultureInfo.InvariantCulture), slice.PredictedSteps?.ToString(CultureInfo.InvariantCulture) ?? "-");
-                o.Note($"trained {arch} L={l}: {slice.Steps} steps");
-            }
-        if (!o.Json) ModelCommand.Console(o).Write(table);
-        csv = lines.ToString();
-        return rows;
     }
 }

@@ -8,7 +8,8 @@ namespace CritDiff.Generation;
 /// <param name="KlPerSiteVsData">KL(generated || data law C) per site.</param>
 /// <param name="RatioMin">Smallest r(k) = v(k)/C(k).</param>
 /// <param name="RatioMax">Largest r(k).</param>
-public sealed record BudgetPoint(int Steps, double KlPerSite, double KlPerSiteVsData, double RatioMin, double RatioMax);
+/// <param name="Ratio">r(k) for every mode k.</param>
+public sealed record BudgetPoint(int Steps, double KlPerSite, double KlPerSiteVsData, double RatioMin, double RatioMax, double[] Ratio);
 
 /// <summary>
 /// Claim C2 in one curve (SCIENCE.md sections 1, 7): train every slice for n = budgets[i] steps (one run,
@@ -39,7 +40,7 @@ public static class TrainingBudget
             var score = TrainedScore.FromParameters(lattice, problem.Architecture, problem.Basis, problem.Grid.Times, parameters, interpolate);
             var law = new GeneratedLaw(lattice, new ReverseProcess(lattice, problem.Process, score, settings).GeneratedVariance());
             var r = law.Ratio(data);
-            points.Add(new BudgetPoint(budget, law.KlPerSite(atMin), law.KlPerSite(data), r.Min(), r.Max()));
+            points.Add(new BudgetPoint(budget, law.KlPerSite(atMin), law.KlPerSite(data), r.Min(), r.Max(), r));
         }
         return points;
     }

@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text.Json;
+using CritDiff.Experiments;
+using CritDiff.Reporting;
+using Spectre.Console;
+
+namespace CritDiff.Cli;
+
+/// <summary>Runs a sweep with progress on stderr and rebuilds its folder's tables, figures and report.</summary>
+internal static class Experiment
+{
+    /// <summary>
+    /// Runs the pending jobs of <paramref name="shard"/>: a live progress bar with ETA on an interactive
+    /// stderr (text mode), otherwise one line per finished job. Returns the rebuilt folder.
+    /// </summary>
+    public static SweepOutput Run(Output o, ScalingSpec spec, string dir, Shard shard, int workers, bool report,
+        CancellationToken cancellation, int maxJobs = int.MaxValue)
+    {
+        ExperimentFolder.Prepare(dir, spec);
+        int pending = ScalingSweep.Pending(spec, dir, shard).Take(maxJobs).Count();
+        int total = spec.Jobs().Count(j => shard.Contains(j.Index));
+        o.Note($"{spec.Name}: {pending} of {total} job(s) to run{(shard.Count > 1 ? $" (shard {shard})" : "")}, " +
+               $"{total - pending} already finished in {dir}");
+        bool live = !o.Json && !Console.IsErrorRedirected && pending > 0;
+        if (live)
+        {
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(o.Log) });
+            console.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .Start(context =>
+                {
+                    var task = context.AddTask(Markup.Escape(spec.Name), maxValue: pending);
+                    ScalingSweep.Run(spec, dir, shard, (job, result) =>
+                    {
+                        task.Description = Markup.Escape($"{spec.Name}: {job.Architecture} L={job.Length} done");
+                        task.Increment(1);
+                    }, workers, maxJobs, cancellation);
+                });
+        }
+        else
+        {
+            var gate = new Lock();
+            ScalingSweep.Run(spec, dir, shard, (job, result) =>
+            {
+                lock (gate) o.Note(Line(spec, job, result));
+            }, workers, maxJobs, cancellation);
+        }
+        return SweepReport.Rebuild(dir, report);
+    }
+
+    /// <summary>A sweep summary as JSON, with the folder it lives in.</summary>
+    public static System.Text.Json.Nodes.JsonObject ToJson(ScalingSummary summary, string dir)
+    {
+        var node = JsonSerializer.SerializeToNode(summary, ExperimentFolder.Json)!.AsObject();
+        node["out"] = dir;
+        return node;
+    }
+
+    private static string Line(ScalingSpec spec, ScalingJob job, JobResult r)
+    {
+        string state = r.Diverged ? " (diverged)" : r.Converged ? "" : " (not converged)";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"  {spec.Name}: {job.Architecture} L={job.Length} seed {job.SeedIndex}: {r.Steps} steps{state}, KL at budget {SweepReport.G(r.KlAtBudget)}, {r.WallSeconds:F1} s");
+    }
+
+    /// <summary>Prints the rows and fits of a sweep folder as tables on stdout.</summary>
+    public static void PrintTable(Output o, ScalingSpec spec, string dir)
+    {
+        var summary = ScalingSummary.Build(spec, ExperimentFolder.ReadJobs(dir, spec));
+        var console = ModelCommand.Console(o);
+        var rows = new Table().AddColumns("arch", "L", "params", "steps", "theory", "converged", "KL at budget", "wall s");
+        foreach (var r in summary.Rows)
+            rows.AddRow(r.Architecture, r.Length.ToString(CultureInfo.InvariantCulture), r.Parameters.ToString(CultureInfo.InvariantCulture),
+                r.StepsError is { } e ? $"{SweepReport.F(r.Steps)} +- {SweepReport.F(e)}" : SweepReport.F(r.Steps),
+                r.PredictedSteps?.ToString(CultureInfo.InvariantCulture) ?? "-", r.Diverged ? "diverged" : r.Converged ? "yes" : "no",
+                SweepReport.G(r.KlAtBudget), r.WallSeconds.ToString("F2", CultureInfo.InvariantCulture));
+        console.Write(rows);
+        var fits = new Table().AddColumns("arch", "power exponent", "log slope", "preferred");
+        foreach (var f in summary.Fits)
+            fits.AddRow(f.Architecture, f.PowerExponent is { } p ? $"{SweepReport.F(p)} +- {SweepReport.G(f.PowerExponentError)}" : "-",
+                f.LogSlope is { } b ? $"{SweepReport.F(b)} +- {SweepReport.G(f.LogSlopeError)}" : "-", f.Preferred ?? "-");
+        console.Write(fits);
+        console.WriteLine($"results in {dir} (summary.json, rows.csv, fits.csv, report.md)");
+    }
+}

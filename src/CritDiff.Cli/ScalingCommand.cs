@@ -1,0 +1,181 @@
+using System.CommandLine;
+using System.Globalization;
+using CritDiff.Experiments;
+using CritDiff.Networks;
+using CritDiff.Reporting;
+using CritDiff.Training;
+
+namespace CritDiff.Cli;
+
+/// <summary><c>critdiff scaling</c>: training time against L for several architectures, with fits (claims C1-C4).</summary>
+internal static class ScalingCommand
+{
+    public static Command Create(Func<bool, Output> output)
+    {
+        var model = new ModelOptions();
+        var dimension = new Option<int>("--d") { Description = "Spatial dimension d, 1..4.", Required = true };
+        var sizes = new Option<string>("--L") { Description = "Comma-separated lattice sizes L >= 2, e.g. 8,16,32,64.", DefaultValueFactory = _ => "8,16,32,64" };
+        var arch = new Option<string>("--arch")
+        {
+            Description = "Comma-separated architectures (one-layer, two-layer, one-layer-local:R, two-layer-local:R, deep:D, deep-local:D:R, dense).",
+            DefaultValueFactory = _ => "one-layer,two-layer,two-layer-local:1",
+        };
+        var name = new Option<string>("--name") { Description = "Experiment name (folder-safe).", DefaultValueFactory = _ => "scaling" };
+        var schedule = new Option<string>("--schedule") { Description = "Forward process: vp or ve.", DefaultValueFactory = _ => "vp" };
+        var time = new Option<double?>("--t") { Description = "Train a single slice at diffusion time t > 0 (default 0.1 unless --slices is given)." };
+        var slices = new Option<int?>("--slices") { Description = "Train N >= 1 log-spaced slices in [t-min, auto T] instead of one time; the training time is the max over slices." };
+        var tMin = new Option<double>("--t-min") { Description = "Smallest slice time t_min > 0; generation stops there.", DefaultValueFactory = _ => 1e-3 };
+        var mode = new Option<string>("--mode") { Description = "population (exact gradient, gd) or empirical (minibatches, sgd).", DefaultValueFactory = _ => "population" };
+        var optimizer = new Option<string?>("--optimizer") { Description = "gd, sgd or adam (default: gd for population, sgd for empirical)." };
+        var lr = new Option<string>("--lr") { Description = "Learning rate, or auto (0.5 x 2/lambda_max; adam 0.01).", DefaultValueFactory = _ => "auto" };
+        var batch = new Option<int>("--batch") { Description = "Minibatch size B >= 1 (empirical).", DefaultValueFactory = _ => 64 };
+        var eps = new Option<double>("--eps") { Description = "Stopping rule: excess loss <= eps x initial, eps in (0, 1).", DefaultValueFactory = _ => 1e-2 };
+        var maxSteps = new Option<int>("--max-steps") { Description = "Step cap per slice (>= 1).", DefaultValueFactory = _ => 100_000 };
+        var seeds = new Option<int>("--seeds") { Description = "Independent seeds per (arch, L), >= 1; steps are averaged with a standard error.", DefaultValueFactory = _ => 1 };
+        var budget = new Option<int>("--budget") { Description = "Fixed training budget (steps per slice, >= 1) at which the exact KL of the generated law is reported (claim C2).", DefaultValueFactory = _ => 100 };
+        var genSlices = new Option<int>("--gen-slices") { Description = "Slices (>= 2) of the score network trained for the budget curve, log-spaced in [t-min, auto T].", DefaultValueFactory = _ => 8 };
+        var folder = new Option<string>("--out") { Description = "Run folder: config.json, jobs/*.json, summary.json, rows.csv, fits.csv, figures and report.", DefaultValueFactory = _ => "out/scaling" };
+        var shard = new Option<string?>("--shard") { Description = "Run only the i-th of N disjoint shares of the jobs, as i/N (default: from SLURM_ARRAY_TASK_ID/COUNT when set, else all)." };
+        var noReport = new Option<bool>("--no-report") { Description = "Skip the figures and report (summary and CSV only)." };
+        var json = CommonOptions.Json();
+        var seed = CommonOptions.Seed();
+        var threads = CommonOptions.Threads();
+        var command = new Command("scaling",
+            "Training time (optimizer steps to excess <= eps x initial) against the lattice size L for several architectures, with power-law and " +
+            "logarithmic fits, the theory's predicted steps, and the exact KL of the generated law after a fixed budget. Resumable: finished jobs " +
+            "in --out are skipped. Model family per L: --xi-over-L R, --critical (d >= 3), or a fixed --beta/--mass2/--xi.");
+        command.Options.Add(dimension);
+        command.Options.Add(sizes);
+        model.AddTo(command, withLattice: false);
+        foreach (var option in new Option[] { arch, name, schedule, time, slices, tMin, mode, optimizer, lr, batch, eps, maxSteps, seeds, budget, genSlices, folder, shard, noReport, json, seed, threads })
+            command.Options.Add(option);
+        command.SetAction((result, cancellation) =>
+        {
+            var o = output(result.GetValue(json));
+            int d = result.GetValue(dimension);
+            var family = model.Family(result, d);
+            var trainingMode = result.GetValue(mode) switch
+            {
+                "population" => TrainingMode.Population,
+                "empirical" => TrainingMode.Empirical,
+                var other => throw new UsageException($"--mode must be population or empirical (got {other})"),
+            };
+            if (result.GetValue(time) is not null && result.GetValue(slices) is not null) throw new UsageException("give either --t or --slices, not both");
+            var spec = new ScalingSpec
+            {
+                Name = result.GetValue(name)!,
+                Family = family,
+                Dimension = d,
+                Sizes = ParseSizes(result.GetValue(sizes)!, d),
+                Architectures = ParseArchitectures(result.GetValue(arch)!),
+                Schedule = result.GetValue(schedule)!,
+                Time = result.GetValue(slices) is null ? result.GetValue(time) ?? 0.1 : null,
+                Slices = result.GetValue(slices) ?? 8,
+                MinTime = result.GetValue(tMin),
+                Mode = trainingMode,
+                Optimizer = result.GetValue(optimizer) ?? (trainingMode == TrainingMode.Population ? "gd" : "sgd"),
+                LearningRate = ParseRate(result.GetValue(lr)!),
+                BatchSize = result.GetValue(batch),
+                Eps = result.GetValue(eps),
+                MaxSteps = result.GetValue(maxSteps),
+                Seeds = result.GetValue(seeds),
+                Budget = result.GetValue(budget),
+                GenerationSlices = result.GetValue(genSlices),
+                Seed = result.GetValue(seed),
+            };
+            Check(spec);
+            var part = result.GetValue(shard) is { } text ? ParseShard(text) : SlurmShard();
+            string dir = CommonOptions.CheckWritableFolder("--out", result.GetValue(folder)!);
+            int workers = CommonOptions.CheckThreads(result.GetValue(threads));
+            var done = Experiment.Run(o, spec, dir, part, workers, !result.GetValue(noReport), cancellation);
+            o.WriteJson(Experiment.ToJson(done.Summary, dir));
+            if (!o.Json) Experiment.PrintTable(o, spec, dir);
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    /// <summary>Validates the spec, turning the library's messages into usage errors naming the option.</summary>
+    public static void Check(ScalingSpec spec)
+    {
+        try
+        {
+            spec.Validate();
+            foreach (int l in spec.Sizes)
+            {
+                var lattice = ModelOptions.CreateLattice(spec.Dimension, l);
+                foreach (string a in spec.Architectures) Architecture.Parse(a).Validate(lattice);
+            }
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message.Split(" (Parameter")[0].Split('\n')[0]);
+        }
+    }
+
+    public static IReadOnlyList<int> ParseSizes(string text, int d)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var list = new List<int>();
+        foreach (string p in parts)
+        {
+            if (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out int l) || l < 2)
+                throw new UsageException($"--L must be a comma-separated list of sizes >= 2 (got '{p}')");
+            ModelOptions.CreateLattice(d, l);
+            list.Add(l);
+        }
+        if (list.Count == 0) throw new UsageException("--L must list at least one size");
+        if (list.Distinct().Count() != list.Count) throw new UsageException($"--L lists a size twice ({text})");
+        return list;
+    }
+
+    public static IReadOnlyList<string> ParseArchitectures(string text)
+    {
+        var list = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        // "layers:full,local:1" holds commas of its own: scaling takes the named architectures only.
+        foreach (string a in list)
+        {
+            try
+            {
+                Architecture.Parse(a);
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException)
+            {
+                throw new UsageException($"--arch: {e.Message.Split(" (Parameter")[0]}");
+            }
+        }
+        if (list.Length == 0) throw new UsageException("--arch must list at least one architecture");
+        return list;
+    }
+
+    private static double? ParseRate(string text)
+    {
+        if (text == "auto") return null;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x > 0 && double.IsFinite(x)) return x;
+        throw new UsageException($"--lr must be auto or a number > 0 (got {text})");
+    }
+
+    private static Shard ParseShard(string text)
+    {
+        try
+        {
+            return Shard.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"--shard: {e.Message}");
+        }
+    }
+
+    private static Shard SlurmShard()
+    {
+        try
+        {
+            return Shard.FromSlurm(Environment.GetEnvironmentVariable) ?? Shard.All;
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"--shard (from SLURM): {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+namespace CritDiff.Experiments;
+
+/// <summary>
+/// Runs the jobs of a sweep that are not finished yet into its run folder, in parallel over jobs (each
+/// job single-threaded and seeded by its own index, so results do not depend on the thread count or
+/// the order jobs finish in).
+/// </summary>
+public static class ScalingSweep
+{
+    /// <summary>
+    /// Runs the pending jobs of <paramref name="shard"/> (at most <paramref name="maxJobs"/> of them, for
+    /// tests that simulate an interruption) and returns every finished job of the folder.
+    /// <paramref name="finished"/> hears of each job as it ends (from worker threads).
+    /// </summary>
+    public static IReadOnlyList<JobResult> Run(ScalingSpec spec, string folder, Shard? shard = null,
+        Action<ScalingJob, JobResult>? finished = null, int maxDegreeOfParallelism = -1, int maxJobs = int.MaxValue,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Validate();
+        ExperimentFolder.Prepare(folder, spec);
+        var pending = Pending(spec, folder, shard ?? Shard.All).Take(maxJobs).ToArray();
+        // Largest lattices first: they take longest, so the pool drains evenly.
+        var order = pending.OrderByDescending(j => j.Length).ThenBy(j => j.Index).ToArray();
+        Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellation },
+            job =>
+            {
+                var result = JobRunner.Run(spec, job, cancellation);
+                ExperimentFolder.WriteJob(folder, job, result);
+                finished?.Invoke(job, result);
+            });
+        return ExperimentFolder.ReadJobs(folder, spec);
+    }
+
+    /// <summary>The jobs of a shard that have no result file yet.</summary>
+    public static IEnumerable<ScalingJob> Pending(ScalingSpec spec, string folder, Shard shard)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(shard);
+        return spec.Jobs().Where(j => shard.Contains(j.Index) && !File.Exists(ExperimentFolder.JobPath(folder, j)));
+    }
+
+    /// <summary>
+    /// Copies the job files of several shard folders of one experiment into <paramref name="target"/>;
+    /// refuses folders of different experiments. Returns the merged spec.
+    /// </summary>
+    public static ScalingSpec Merge(IReadOnlyList<string> sources, string target)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        if (sources.Count == 0) throw new ArgumentException("give at least one folder to merge");
+        var spec = ExperimentFolder.ReadSpec(sources[0]);
+        foreach (string source in sources.Skip(1))
+        {
+            var other = ExperimentFolder.ReadSpec(source);
+            if (System.Text.Json.JsonSerializer.Serialize(other, ExperimentFolder.Json) != System.Text.Json.JsonSerializer.Serialize(spec, ExperimentFolder.Json))
+                throw new InvalidDataException($"'{source}' holds a different experiment from '{sources[0]}' (config.json differs)");
+        }
+        ExperimentFolder.Prepare(target, spec);
+        foreach (var job in spec.Jobs())
+            foreach (string source in sources)
+                if (ExperimentFolder.ReadJob(source, job) is { } result)
+                {
+                    ExperimentFolder.WriteJob(target, job, result);
+                    break;
+                }
+        return spec;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json.Nodes;
+using CritDiff.Cli;
+
+namespace CritDiff.Tests.Cli;
+
+/// <summary>End-to-end runs of scaling, merge and reproduce.</summary>
+public sealed class ExperimentCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("critdiff-exp-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Program.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Theory]
+    [InlineData("scaling --d 2 --xi-over-L 0.25 --L 8,1", "--L must be a comma-separated list of sizes >= 2")]
+    [InlineData("scaling --d 2 --xi-over-L 0.25 --L 8,8", "--L lists a size twice")]
+    [InlineData("scaling --d 2 --critical --L 8", "--critical needs d >= 3")]
+    [InlineData("scaling --d 2 --xi-over-L 0.25 --arch bogus", "--arch")]
+    [InlineData("scaling --d 2 --xi-over-L 0.25 --shard 4/3", "--shard")]
+    [InlineData("scaling --d 2 --xi-over-L 0.25 --seeds 0", "seeds must be >= 1")]
+    [InlineData("scaling --d 2 --xi-over-L 0.25 --budget 0", "budget must be >= 1")]
+    [InlineData("scaling --d 2 --xi-over-L 0.25 --t 0.1 --slices 3", "either --t or --slices")]
+    [InlineData("scaling --d 2 --xi-over-L 0.25 --mode empirical --optimizer gd", "gd uses the population gradient")]
+    [InlineData("scaling --d 2 --xi-over-L 0.25 --L 4 --arch one-layer-local:2", "2r+1 <= L")]
+    [InlineData("merge /nonexistent-critdiff-folder", "does not exist")]
+    public void BadInputExitsTwoWithOneLine(string args, string message)
+    {
+        var (code, output, error) = Run(args.Split(' '));
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Contains(message, error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public void ScalingWritesItsFolderAndJsonKeys()
+    {
+        string dir = Path.Combine(_folder, "s");
+        var (code, output, error) = Run("scaling", "--d", "2", "--xi-over-L", "0.25", "--L", "6,8", "--arch", "one-layer,two-layer",
+            "--budget", "4", "--gen-slices", "2", "--out", dir, "--json");
+        Assert.True(code == 0, error);
+        var json = JsonNode.Parse(output)!.AsObject();
+        foreach (var row in json["rows"]!.AsArray())
+            foreach (string key in new[] { "arch", "L", "params", "steps", "predicted_steps", "wall_seconds", "kl_at_budget" })
+                Assert.True(row!.AsObject().ContainsKey(key), key);
+        foreach (var fit in json["fits"]!.AsArray())
+            foreach (string key in new[] { "arch", "power_exponent", "power_exponent_err", "log_slope", "log_slope_err", "preferred" })
+                Assert.True(fit!.AsObject().ContainsKey(key), key);
+        foreach (string file in new[] { "config.json", "summary.json", "rows.csv", "fits.csv", "budget.csv", "history.csv", "ratio.csv", "report.md", "report.html", "steps_vs_L.png", "steps_vs_L.svg" })
+            Assert.True(File.Exists(Path.Combine(dir, file)), file);
+        // Not a terminal: one line per finished job on stderr.
+        Assert.Equal(4, error.Split('\n').Count(l => l.Contains(" steps", StringComparison.Ordinal) && l.Contains("L=", StringComparison.Ordinal)));
+        // A rerun finds every job finished and runs none.
+        var (again, _, log) = Run("scaling", "--d", "2", "--xi-over-L", "0.25", "--L", "6,8", "--arch", "one-layer,two-layer",
+            "--budget", "4", "--gen-slices", "2", "--out", dir, "--json");
+        Assert.Equal(0, again);
+        Assert.Contains("0 of 4 job(s) to run", log);
+    }
+
+    [Fact]
+    public void ReproduceQuickProducesEveryPromisedFile()
+    {
+        string dir = Path.Combine(_folder, "r");
+        var (code, output, error) = Run("reproduce", "--quick", "--out", dir, "--json");
+        Assert.True(code == 0, error);
+        var json = JsonNode.Parse(output)!.AsObject();
+        var claims = json["claims"]!.AsArray();
+        Assert.Equal(["C1", "C2", "C3", "C4"], claims.Select(c => c!["id"]!.GetValue<string>()));
+        Assert.All(claims, c => Assert.Contains(c!["verdict"]!.GetValue<string>(), new[] { "reproduced", "not reproduced", "not measured" }));
+        foreach (string file in new[] { "report.md", "report.html", "summary.json", "claims.csv", "observables.csv" })
+            Assert.True(File.Exists(Path.Combine(dir, file)), file);
+        string md = File.ReadAllText(Path.Combine(dir, "report.md"));
+        foreach (var experiment in json["experiments"]!.AsArray())
+        {
+            string sub = Path.Combine(dir, experiment!["experiment"]!.GetValue<string>());
+            foreach (string figure in new[] { "steps_vs_L", "excess_one-layer", "kl_budget_one-layer", "ratio_one-layer" }
+                         .Where(f => f == "steps_vs_L" || experiment["rows"]!.AsArray().Any(r => r!["arch"]!.GetValue<string>() == "one-layer")))
+            {
+                Assert.True(File.Exists(Path.Combine(sub, figure + ".png")), figure);
+                Assert.True(File.Exists(Path.Combine(sub, figure + ".svg")), figure);
+            }
+            foreach (string csv in new[] { "rows.csv", "fits.csv", "budget.csv", "summary.json" })
+                Assert.True(File.Exists(Path.Combine(sub, csv)), csv);
+        }
+        Assert.Contains("**C1 (", md);
+        Assert.Contains("steps_vs_L.png", md);
+        Assert.Contains("data:image/png;base64,", File.ReadAllText(Path.Combine(dir, "report.html")));
+    }
+}
