@@ -76,7 +76,7 @@ internal static class ReproduceCommand
         var command = new Command("reproduce",
             "Reproduce claims C1-C4 of the study: training steps against L for one-layer, two-layer and local two-layer score networks " +
             "(population GD in d = 2 at xi/L = 1/4 and d = 3 at beta_c; minibatch SGD in d = 2), the exact KL of the generated law after a " +
-            "fixed budget of 100 steps, fits, theory curves and verdicts computed from the data. About 2 minutes on 2 cores (--quick: under one). " +
+            "fixed budget of 100 steps, fits, theory curves and verdicts computed from the data. About 70 s on 2 cores (--quick: about 15 s). " +
             "Finished jobs in --out are reused.");
         command.Options.Add(quick);
         command.Options.Add(folder);
