@@ -60,7 +60,10 @@ public sealed class PopulationGdStep
     private readonly Optimizer _optimizer = new GradientDescent("gd");
     private readonly OptimizerState[] _states;
 
-    public PopulationGdStep(int length, int slices, string architecture = "one-layer", double tMin = 1e-3)
+    /// <param name="basis">Kernel (real-space parameters: two FFTs per full layer and step) or Fourier
+    /// (multipliers: per-mode arithmetic only; the same GD trajectory at V times the rate).</param>
+    public PopulationGdStep(int length, int slices, string architecture = "one-layer", double tMin = 1e-3,
+        ParameterBasis basis = ParameterBasis.Kernel)
     {
         var field = GaussianField.AtCorrelationLengthOverSize(new Lattice(2, length), 0.25);
         var process = new VariancePreserving();
@@ -68,12 +71,13 @@ public sealed class PopulationGdStep
         var spectrum = field.SpectrumTable();
         _slices = grid.Times.Select(t =>
         {
-            var network = ScoreNetwork.Create(field.Lattice, Architecture.Parse(architecture));
+            var network = ScoreNetwork.Create(field.Lattice, Architecture.Parse(architecture), basis);
             var noised = process.NoisedSpectrumTable(spectrum, t);
             var parameters = network.CreateParameters();
             network.InitializeBalanced(parameters, network.Architecture.Depth == 1 ? 0 : 1 / noised.Max());
             return (network, parameters, network.CreateParameters(),
-                ModeMoments.Population(noised, process.NoiseVariance(t)), 0.25 / noised.Max());
+                ModeMoments.Population(noised, process.NoiseVariance(t)),
+                (basis == ParameterBasis.Fourier ? field.Lattice.SiteCount : 1) * 0.25 / noised.Max());
         }).ToArray();
         _states = _slices.Select(s => _optimizer.CreateState(s.Parameters)).ToArray();
     }

@@ -22,8 +22,8 @@ internal static class GenerateCommand
         model.Length.Required = false;
         var modelDir = new Option<string?>("--model") { Description = "Trained model folder (the checkpoint/ of 'critdiff train --out'). Model options, if also given, must match its lattice." };
         var exact = new Option<bool>("--exact-score") { Description = "Use the exact score -1/S(k,t) of the model given by --d, --L and one parameterisation (continuous in t, or on --slices)." };
-        var arch = new Option<string?>("--arch") { Description = "With --train-budget: the architecture to train (population GD, auto rate)." };
-        var budget = new Option<string?>("--train-budget") { Description = "Comma-separated step budgets, e.g. 1,2,4,8,...: KL of the generated law after training every slice that many steps (claim C2)." };
+        var arch = new Option<string?>("--arch") { Description = "With --train-budget: the architecture to train (population GD, auto rate; default: one-layer)." };
+        var budget = new Option<string?>("--train-budget") { Description = "Comma-separated step budgets, e.g. 1,2,4,8,...: KL per site (nats) of the generated law after training every slice that many population-GD steps (claim C2). Needs the model options; no samples are drawn." };
         var schedule = new Option<string>("--schedule") { Description = "Forward process for --exact-score / --train-budget: vp or ve.", DefaultValueFactory = _ => "vp" };
         var slices = new Option<int?>("--slices") { Description = "Exact score sampled on N log-spaced slices in [t-min, t-max] (default: continuous); with --train-budget the slices trained (default 16)." };
         var sampler = new Option<string>("--sampler") { Description = "sde-em (Euler-Maruyama), sde-exp (exponential integrator) or ode-heun (probability-flow ODE, Heun).", DefaultValueFactory = _ => "sde-exp" };

@@ -141,6 +141,61 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void TrainJsonHasEveryKeyAndNullPredictionWithoutTheory()
+    {
+        // Every key the training issue lists, for a local network (no closed-form theory: predicted_steps null)
+        // and for a full one-layer network under VE, uniform slices and the Fourier basis (theory exact).
+        var local = Json("train", "--d", "2", "--L", "8", "--xi-over-L", "0.25", "--arch", "one-layer-local:1", "--t", "0.1");
+        foreach (string key in new[] { "arch", "params_per_slice", "mode", "optimizer", "slices", "steps_max", "wall_seconds" })
+            Assert.True(local.ContainsKey(key), key);
+        var slice = local["slices"]![0]!.AsObject();
+        foreach (string key in new[] { "t", "lr", "steps", "converged", "initial_excess", "final_excess", "optimum_gap_to_exact", "predicted_steps" })
+            Assert.True(slice.ContainsKey(key), key);
+        Assert.Null(slice["predicted_steps"]);
+        Assert.Equal(9, (int)local["params_per_slice"]!);
+        Assert.Equal("population", (string)local["mode"]!);
+        Assert.Equal("gd", (string)local["optimizer"]!);
+        Assert.True((double)slice["optimum_gap_to_exact"]! > 0); // a 3x3 kernel cannot represent -1/S exactly
+
+        var ve = Json("train", "--d", "2", "--L", "8", "--xi-over-L", "0.25", "--arch", "one-layer", "--schedule", "ve",
+            "--slices", "3", "--spacing", "uniform", "--t-min", "0.1", "--t-max", "0.5", "--basis", "fourier", "--init", "0");
+        var times = ve["slices"]!.AsArray().Select(s => (double)s!["t"]!).ToArray();
+        Assert.Equal(new[] { 0.1, 0.3, 0.5 }, times.Select(t => Math.Round(t, 12)));
+        foreach (var s in ve["slices"]!.AsArray())
+        {
+            Assert.Equal((int)s!["steps"]!, (int)s["predicted_steps"]!);
+            Assert.Equal(0, (double)s["optimum_gap_to_exact"]!, 1e-12); // a full layer reaches -1/S
+        }
+    }
+
+    [Fact]
+    public void GenerateWithTheExactScoreOnSlicesMatchesItsExactLaw()
+    {
+        // Exact score on 64 interpolated slices, probability-flow ODE (Heun): the samples' chi, xi2 and energy
+        // must agree with the exact generated law (the per-mode variance recursion) within 4 standard errors,
+        // and that law must be close to the target (KL per site small, r near 1; with only 8 slices the ODE's
+        // low modes are off by a factor 2, so the slice count matters).
+        string samples = Path.Combine(_folder, "exact.npy");
+        var json = Json("generate", "--exact-score", "--d", "2", "--L", "8", "--xi-over-L", "0.25", "--slices", "64", "--interp",
+            "--sampler", "ode-heun", "--steps", "60", "--n", "2000", "--out", samples, "--seed", "4");
+        Assert.Equal("ode-heun", (string)json["sampler"]!);
+        Assert.Equal(60, (int)json["steps"]!);
+        Assert.Equal([2000, 8, 8], NpyFile.Read(samples).Shape);
+        var exact = Json("model", "--d", "2", "--L", "8", "--xi-over-L", "0.25");
+        foreach (string key in new[] { "chi", "xi2", "energy" })
+        {
+            Assert.Equal((double)exact[key]!, (double)json["exact"]![key]!, 1e-12 * Math.Abs((double)exact[key]!));
+            double law = (double)json["generated_law"]![key]!, measured = (double)json["measured"]![key]!, error = (double)json["measured"]![key + "_err"]!;
+            Assert.InRange(Math.Abs(measured - law) / error, 0, Tolerances.StandardErrors);
+            Assert.Equal((double)exact[key]!, law, 0.05 * Math.Abs((double)exact[key]!));
+        }
+        Assert.InRange((double)json["kl_per_site_vs_data"]!, 0, 1e-3);
+        Assert.InRange((double)json["r_min"]!, 0.9, 1.0);
+        Assert.InRange((double)json["r_max"]!, 0.99, 1.1);
+        Assert.Null(json["metropolis_acceptance"]); // no --reweight
+    }
+
+    [Fact]
     public void DivergentTrainingExitsThreeWithTheStableRate()
     {
         var (code, output, error) = Run("train", "--d", "2", "--L", "8", "--xi-over-L", "0.25", "--t", "0.1", "--lr", "1", "--json");
