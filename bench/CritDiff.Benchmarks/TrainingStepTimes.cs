@@ -7,7 +7,7 @@ namespace CritDiff.Benchmarks;
 /// Quick mode "training-step": medians over repeats of (1) a population GD step of the full one-layer
 /// network, d = 2, L = 256, 16 slices, on 1 and all threads (slices in parallel, as the trainer runs
 /// them), with kernel parameters (sampler column "-") and Fourier-basis parameters ("fourier"); (2) an empirical SGD step, d = 2, L = 64, B = 64, t = 0.1, for one-layer and
-/// two-layer-local:1, with the direct minibatch sampler (default) and the Wishart one. Empirical steps
+/// two-layer-local:1, with the direct minibatch sampler (sample by sample) and the Wishart one (the default of critdiff train for fresh samples). Empirical steps
 /// run on one thread; "threads = 2" there means two independent slices stepping concurrently
 /// (aggregate steps/s). Compare with bench/torch/training_step.py (bench/torch/compare_training_step.sh
 /// runs both back to back).

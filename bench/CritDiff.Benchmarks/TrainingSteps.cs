@@ -22,7 +22,7 @@ public sealed class SgdStep
     private readonly double _rate;
     private RandomStream _rng;
 
-    /// <param name="sampler">"direct" (Minibatches.FreshFourier, the default) or "wishart" (Minibatches.FreshWishart).</param>
+    /// <param name="sampler">"direct" (Minibatches.FreshFourier, sample by sample) or "wishart" (Minibatches.FreshWishart, the trainer's default for fresh samples).</param>
     public SgdStep(int length, int batch, string architecture, string sampler = "direct", double t = 0.1, ulong seed = 1)
     {
         var field = GaussianField.AtCorrelationLengthOverSize(new Lattice(2, length), 0.25);

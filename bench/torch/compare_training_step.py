@@ -5,7 +5,7 @@ Each round runs the C# quick mode (`training-step`, medians over --repeats) and 
 PyTorch step (training_step.py, same repeats) for one-layer and two-layer-local:1, d = 2, L = 64,
 B = 64, t = 0.1, with torch.set_num_threads 1 and 2 and float32/float64. The table reports, per
 configuration, the median over rounds of the per-round medians, and the ratio PyTorch / CritDiff
-(CritDiff's default direct sampler, one thread, against PyTorch's fastest setting, and like for like).
+(both CritDiff minibatch samplers, one thread, against PyTorch's fastest setting, and like for like; the trainer uses wishart for fresh samples).
 
 Usage, from the repository root (python3-torch from apt; build the benchmarks first):
   dotnet build -c Release bench/CritDiff.Benchmarks

@@ -96,8 +96,10 @@ public static class SliceTrainer
         if (problem.Architecture.IsDense)
             return Minibatches.RealSpace(lattice, problem.Process, t, batchSize,
                 problem.Data is null ? problem.Field : null, problem.Data?.Configurations, problem.Data?.Count ?? 0);
+        // Fresh exact samples: per-mode batch moments drawn from their Wishart law (the same law as
+        // sample-by-sample moments, MinibatchesTests), at O(V) cost whatever the batch size.
         return problem.Data is null
-            ? Minibatches.FreshFourier(problem.Field, problem.Process, t, batchSize)
+            ? Minibatches.FreshWishart(problem.Field, problem.Process, t, batchSize)
             : Minibatches.FromData(lattice, problem.Process, t, batchSize, problem.Data.Configurations, problem.Data.Count);
     }
 

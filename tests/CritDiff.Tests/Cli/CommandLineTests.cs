@@ -265,20 +265,4 @@ public sealed class CommandLineTests : IDisposable
         }
         Assert.Contains("default: 64", Run("train", "--help").Out);
     }
-
-    [Fact]
-    public void ReproduceQuickWritesSummaryAndTables()
-    {
-        string dir = Path.Combine(_folder, "out");
-        var (code, output, error) = Run("reproduce", "--quick", "--out", dir, "--json");
-        Assert.True(code == 0, error);
-        var json = JsonNode.Parse(output)!;
-        Assert.Equal(3, json["runs"]!.AsArray().Count);
-        foreach (var run in json["runs"]!.AsArray())
-            foreach (var (_, z) in run!["z_scores"]!.AsObject())
-                Assert.InRange(Math.Abs((double)z!), 0, 5); // exact sampler: |z| above 5 would be a bug
-        Assert.True(File.Exists(Path.Combine(dir, "summary.json")));
-        Assert.True(File.Exists(Path.Combine(dir, "observables.csv")));
-        Assert.True(File.Exists(Path.Combine(dir, "training.csv")));
-    }
 }

@@ -89,6 +89,10 @@ public sealed class ExperimentCommandTests : IDisposable
             foreach (string csv in new[] { "rows.csv", "fits.csv", "budget.csv", "summary.json" })
                 Assert.True(File.Exists(Path.Combine(sub, csv)), csv);
         }
+        Assert.Equal(3, json["sampling"]!.AsArray().Count);
+        foreach (var run in json["sampling"]!.AsArray())
+            foreach (var (_, z) in run!["z_scores"]!.AsObject())
+                Assert.InRange(Math.Abs((double)z!), 0, 5); // exact sampler: |z| above 5 would be a bug
         Assert.Contains("**C1 (", md);
         Assert.Contains("steps_vs_L.png", md);
         Assert.Contains("data:image/png;base64,", File.ReadAllText(Path.Combine(dir, "report.html")));
