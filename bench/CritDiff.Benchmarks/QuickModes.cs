@@ -11,6 +11,7 @@ public static class QuickModes
         ["sampler-throughput"] = SamplerThroughput.Run,
         ["training-step"] = TrainingStepTimes.Run,
         ["generation-throughput"] = GenerationThroughput.Run,
+        ["heatbath-throughput"] = HeatBathThroughput.Run,
     };
 
     public static bool TryRun(string[] args)
