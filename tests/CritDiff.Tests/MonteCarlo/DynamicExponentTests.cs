@@ -26,7 +26,7 @@ public class DynamicExponentTests
     public void FourierAcceleratedHmcDoesNotSlowDown()
     {
         var scan = AutocorrelationScan.Run(l => GaussianField.AtCorrelationLengthOverSize(l, 0.25), 2, Sizes, "fa-hmc",
-            new McmcSettings(Sweeps: 1_500, Thermalization: 300, Chains: 2, Seed: 5));
+            new McmcSettings(Sweeps: 1_000, Thermalization: 300, Chains: 2, Seed: 5));
         var taus = scan.Runs.Select(r => r.TauMagnetisationSquared.Mean).ToArray();
         Assert.True(taus.Max() / taus.Min() <= 2, $"tau_int(M^2) = {string.Join(", ", taus)} for L = {string.Join(", ", Sizes)}");
         Assert.InRange(scan.DynamicExponent, -0.5, 0.5);
