@@ -12,6 +12,7 @@ public static class QuickModes
         ["training-step"] = TrainingStepTimes.Run,
         ["generation-throughput"] = GenerationThroughput.Run,
         ["sampler-profile"] = SamplerProfile.Run,
+        ["heatbath-throughput"] = HeatBathThroughput.Run,
     };
 
     public static bool TryRun(string[] args)

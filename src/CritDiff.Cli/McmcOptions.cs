@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Globalization;
+using CritDiff.Fields;
+using CritDiff.MonteCarlo;
+
+namespace CritDiff.Cli;
+
+/// <summary>Run options shared by <c>mcmc</c> and <c>mcmc-scaling</c>: sweeps, thermalisation, chains, step, trajectory length.</summary>
+internal sealed class McmcOptions
+{
+    public const string SweepHelp =
+        "One sweep = V site-update attempts for heatbath and metropolis (checkerboard, even L), one global update of all " +
+        "sites for langevin, mala and fa-langevin, one trajectory for hmc and fa-hmc.";
+
+    public Option<int> Sweeps { get; } = new("--sweeps")
+    {
+        Description = "Measured sweeps per chain, >= 16 (M^2 and the energy are measured after every sweep). " + SweepHelp,
+        DefaultValueFactory = _ => 10_000,
+    };
+
+    public Option<int> Thermalize { get; } = new("--thermalize")
+    {
+        Description = "Sweeps discarded before measuring, >= 0 (chains start at phi = 0; the step size is tuned during the first half).",
+        DefaultValueFactory = _ => 1_000,
+    };
+
+    public Option<int> Chains { get; } = new("--chains")
+    {
+        Description = "Independent chains, >= 1, run in parallel; chain c uses random stream (seed, c).",
+        DefaultValueFactory = _ => 4,
+    };
+
+    public Option<double?> Step { get; } = new("--step")
+    {
+        Description = "Fixed step size > 0 (Metropolis half-width, Langevin epsilon, leapfrog step). Default: the kernel's own, " +
+                      "tuned during thermalisation to acceptance 0.5 (metropolis), 0.574 (mala), 0.8 (hmc, fa-hmc); " +
+                      "langevin: epsilon^2 = 0.2/(beta (4d + mu2)), fa-langevin: epsilon^2 = 0.1 (both unadjusted, hence biased).",
+    };
+
+    public Option<double> TrajectoryLength { get; } = new("--trajectory-length")
+    {
+        Description = "HMC trajectory length tau = n epsilon > 0 (fa-hmc: every mode turns by about tau radians per trajectory).",
+        DefaultValueFactory = _ => 1.0,
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Sweeps);
+        command.Options.Add(Thermalize);
+        command.Options.Add(Chains);
+        command.Options.Add(Step);
+        command.Options.Add(TrajectoryLength);
+    }
+
+    /// <summary>The settings, with each bad value reported by its option name and range.</summary>
+    public McmcSettings Build(ParseResult result, ulong seed, int threads)
+    {
+        int sweeps = result.GetValue(Sweeps), thermalize = result.GetValue(Thermalize), chains = result.GetValue(Chains);
+        if (sweeps < 16) throw new UsageException($"--sweeps must be >= 16 (got {sweeps})");
+        if (thermalize < 0) throw new UsageException($"--thermalize must be >= 0 (got {thermalize})");
+        if (chains < 1) throw new UsageException($"--chains must be >= 1 (got {chains})");
+        double? step = result.GetValue(Step);
+        if (step is { } s && !(s > 0 && double.IsFinite(s)))
+            throw new UsageException($"--step must be > 0 and finite (got {s.ToString(CultureInfo.InvariantCulture)})");
+        double tau = result.GetValue(TrajectoryLength);
+        if (!(tau > 0 && double.IsFinite(tau)))
+            throw new UsageException($"--trajectory-length must be > 0 and finite (got {tau.ToString(CultureInfo.InvariantCulture)})");
+        return new McmcSettings(sweeps, thermalize, chains, seed, threads, new KernelOptions(step, tau));
+    }
+
+    /// <summary>Checks an algorithm name and that the lattice suits it.</summary>
+    public static string CheckAlgorithm(string algorithm, GaussianField field, string option = "--algo")
+    {
+        if (!MarkovKernels.Names.Contains(algorithm))
+            throw new UsageException($"{option}: unknown algorithm '{algorithm}' (accepted: {string.Join(", ", MarkovKernels.Names)})");
+        if (algorithm is "heatbath" or "metropolis" && field.Lattice.Length % 2 != 0)
+            throw new UsageException($"--L must be even for {algorithm}, which updates a checkerboard (got L = {field.Lattice.Length})");
+        return algorithm;
+    }
+}

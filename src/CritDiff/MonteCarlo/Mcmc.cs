@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using CritDiff.Fields;
+using CritDiff.Lattices;
+using CritDiff.Statistics;
+
+namespace CritDiff.MonteCarlo;
+
+/// <summary>
+/// Runs Markov chains and measures them: per sweep M^2 (M = mean of phi) and the nearest-neighbour energy
+/// E = (1/(dV)) sum_x sum_mu phi(x) phi(x + e_mu) (the estimator of <see cref="GaussianField.Energy"/> = G(e_1)).
+/// Chains start cold (phi = 0), thermalise (tuning the step size during the first half), then measure.
+/// </summary>
+public static class Mcmc
+{
+    /// <summary>Runs <paramref name="settings"/>.Chains chains of <paramref name="algorithm"/> on <paramref name="field"/>.</summary>
+    public static McmcResult Run(GaussianField field, string algorithm, McmcSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        return Run(MarkovKernels.Create(algorithm, field, settings.Kernel), settings);
+    }
+
+    /// <summary>Runs chains of <paramref name="kernel"/>.</summary>
+    public static McmcResult Run(MarkovKernel kernel, McmcSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        var clock = Stopwatch.StartNew();
+        int chains = settings.Chains;
+        var m2 = new double[chains][];
+        var energy = new double[chains][];
+        var acceptance = new double[chains];
+        var steps = new double[chains];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Threads };
+        Parallel.For(0, chains, parallel, c =>
+        {
+            var state = new ChainState(kernel.Field.Lattice, settings.Seed, (ulong)c, settings.Kernel?.StepSize ?? kernel.DefaultStepSize);
+            (m2[c], energy[c], acceptance[c]) = RunChain(kernel, state, settings);
+            steps[c] = state.StepSize;
+        });
+        double wall = clock.Elapsed.TotalSeconds;
+
+        int v = kernel.Field.Lattice.SiteCount;
+        var chi = Combine(m2.Select(s => Autocorrelation.Mean(s)).Select(s => new Stats(v * s.Mean, v * s.Error, s.TauInt)).ToArray());
+        var e = Combine(energy.Select(s => Autocorrelation.Mean(s)).ToArray());
+        var tauM2 = CombineTau(m2);
+        var tauE = CombineTau(energy);
+        var stationary = kernel.StationarySpectrum(steps.Average());
+        var (stationaryChi, stationaryEnergy) = SpectralObservables(kernel.Field.Lattice, stationary);
+        return new McmcResult(kernel.Name, kernel.Field, settings, acceptance.Average(), steps.Average(),
+            tauM2, tauE, chi, e, stationaryChi, stationaryEnergy, wall, m2, energy);
+    }
+
+    /// <summary>
+    /// chi = C(0) and E = G(e_1) = (1/(dV)) sum_k C(k) (d - khat2(k)/2) of a Gaussian law with per-mode variance
+    /// <paramref name="spectrum"/> (sum_mu cos k_mu = d - khat2/2).
+    /// </summary>
+    public static (double Susceptibility, double Energy) SpectralObservables(Lattice lattice, ReadOnlySpan<double> spectrum)
+    {
+        ArgumentNullException.ThrowIfNull(lattice);
+        if (spectrum.Length != lattice.SiteCount) throw new ArgumentException($"expected {lattice.SiteCount} modes", nameof(spectrum));
+        var khat2 = lattice.KHat2Table();
+        int d = lattice.Dimension;
+        double sum = 0;
+        for (int k = 0; k < khat2.Length; k++) sum += spectrum[k] * (d - khat2[k] / 2);
+        return (spectrum[0], sum / (d * lattice.SiteCount));
+    }
+
+    private static (double[] M2, double[] Energy, double Acceptance) RunChain(MarkovKernel kernel, ChainState state, McmcSettings settings)
+    {
+        double? target = settings.Kernel?.StepSize is null ? kernel.TargetAcceptance : null;
+        int tuning = settings.Thermalization / 2;
+        for (int t = 0; t < settings.Thermalization; t++)
+        {
+            double a = kernel.Sweep(state);
+            if (target is { } goal && t < tuning) StepSizeTuner.Update(state, a, goal, t);
+        }
+        var lattice = kernel.Field.Lattice;
+        var m2 = new double[settings.Sweeps];
+        var energy = new double[settings.Sweeps];
+        var sums = state.Scratch(5);
+        double acceptance = 0;
+        for (int t = 0; t < settings.Sweeps; t++)
+        {
+            acceptance += kernel.Sweep(state);
+            (m2[t], energy[t]) = Measure(lattice, state.Field, sums);
+        }
+        return (m2, energy, acceptance / settings.Sweeps);
+    }
+
+    /// <summary>(M^2, E) of one configuration; E = (1/(2dV)) sum_x phi(x) h(x).</summary>
+    internal static (double M2, double Energy) Measure(Lattice lattice, ReadOnlySpan<double> phi, Span<double> sums)
+    {
+        Stencil.NeighbourSums(lattice, phi, sums);
+        double total = 0, bonds = 0;
+        for (int x = 0; x < phi.Length; x++)
+        {
+            total += phi[x];
+            bonds += phi[x] * sums[x];
+        }
+        double m = total / phi.Length;
+        return (m * m, bonds / (2.0 * lattice.Dimension * phi.Length));
+    }
+
+    private static Stats Combine(Stats[] perChain)
+    {
+        double mean = perChain.Average(s => s.Mean);
+        double error = Math.Sqrt(perChain.Sum(s => s.Error * s.Error)) / perChain.Length;
+        return new Stats(mean, error, perChain.Average(s => s.TauInt));
+    }
+
+    private static Stats CombineTau(double[][] series)
+    {
+        var taus = series.Select(s => Autocorrelation.IntegratedTime(s)).ToArray();
+        return new Stats(taus.Average(t => t.Tau), Math.Sqrt(taus.Sum(t => t.TauError * t.TauError)) / taus.Length,
+            taus.Average(t => t.Tau));
+    }
+}

@@ -1,0 +1,34 @@
+using CritDiff.Fields;
+using CritDiff.Statistics;
+
+namespace CritDiff.MonteCarlo;
+
+/// <summary>
+/// Outcome of <c>Mcmc.Run</c>: autocorrelation times and observables combined over chains, the exact
+/// values of the target and of the kernel's stationary law (they differ for unadjusted Langevin), and cost.
+/// Per chain, tau_int and the autocorrelation-corrected errors come from <see cref="Autocorrelation"/>; chains are
+/// combined as independent estimates (mean of chain values, error sqrt(sum err^2) / chains).
+/// </summary>
+/// <param name="Algorithm">Kernel name.</param>
+/// <param name="Field">Target field.</param>
+/// <param name="Settings">Run settings.</param>
+/// <param name="Acceptance">Mean acceptance probability over measured sweeps and chains (1 for heat bath).</param>
+/// <param name="StepSize">Mean final step size over chains.</param>
+/// <param name="TauMagnetisationSquared">tau_int of M^2 in sweeps (Mean = tau, Error = its error).</param>
+/// <param name="TauEnergy">tau_int of the energy E in sweeps.</param>
+/// <param name="Susceptibility">chi = V &lt;M^2&gt; with its autocorrelation-corrected error.</param>
+/// <param name="Energy">E = &lt;phi(x) phi(x + e_mu)&gt; with its autocorrelation-corrected error.</param>
+/// <param name="StationarySusceptibility">chi of the kernel's exact stationary law (= Field.Susceptibility for exact kernels).</param>
+/// <param name="StationaryEnergy">E of the kernel's exact stationary law.</param>
+/// <param name="WallSeconds">Wall time of the whole run, thermalisation included.</param>
+/// <param name="MagnetisationSquared">Per chain, the measured series M^2.</param>
+/// <param name="EnergySeries">Per chain, the measured series E.</param>
+public sealed record McmcResult(string Algorithm, GaussianField Field, McmcSettings Settings, double Acceptance, double StepSize,
+    Stats TauMagnetisationSquared, Stats TauEnergy, Stats Susceptibility, Stats Energy,
+    double StationarySusceptibility, double StationaryEnergy, double WallSeconds,
+    IReadOnlyList<double[]> MagnetisationSquared, IReadOnlyList<double[]> EnergySeries)
+{
+    /// <summary>Effective samples N chains / (2 max(tau_M2, tau_E)) per second of wall time.</summary>
+    public double EffectiveSamplesPerSecond =>
+        (double)Settings.Sweeps * Settings.Chains / (2 * Math.Max(TauMagnetisationSquared.Mean, TauEnergy.Mean)) / WallSeconds;
+}

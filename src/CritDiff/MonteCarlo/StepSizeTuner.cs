@@ -1,0 +1,15 @@
+namespace CritDiff.MonteCarlo;
+
+/// <summary>
+/// Robbins-Monro tuning of the step size towards a target acceptance during thermalisation:
+/// ln epsilon += (a - a*) / sqrt(1 + t), with a the sweep's mean acceptance probability. Using the
+/// probability min(1, e^-dH) rather than the 0/1 outcome keeps the HMC update smooth.
+/// </summary>
+internal static class StepSizeTuner
+{
+    public static void Update(ChainState state, double acceptance, double target, int sweep)
+    {
+        double change = (acceptance - target) / Math.Sqrt(1 + sweep);
+        state.StepSize *= Math.Exp(Math.Clamp(change, -1, 1));
+    }
+}

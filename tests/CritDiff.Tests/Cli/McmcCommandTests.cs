@@ -1,0 +1,106 @@
+using System.Text.Json.Nodes;
+using CritDiff.Cli;
+
+namespace CritDiff.Tests.Cli;
+
+/// <summary>End-to-end runs of <c>critdiff mcmc</c> and <c>critdiff mcmc-scaling</c>, in process.</summary>
+public sealed class McmcCommandTests
+{
+    private static (int Code, string Out, string Err) Run(string args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Program.Run(args.Split(' ', StringSplitOptions.RemoveEmptyEntries), stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private static JsonObject Json(string args)
+    {
+        var (code, output, error) = Run(args + " --json");
+        Assert.True(code == 0, error);
+        return JsonNode.Parse(output)!.AsObject();
+    }
+
+    public static TheoryData<string, string> BadInputs => new()
+    {
+        { "mcmc --d 2 --L 8 --xi-over-L 0.25 --sweeps -5", "--sweeps must be >= 16" },
+        { "mcmc --d 2 --L 8 --xi-over-L 0.25 --sweeps 0", "--sweeps must be >= 16" },
+        { "mcmc --d 2 --L 8 --xi-over-L 0.25 --thermalize -1", "--thermalize must be >= 0" },
+        { "mcmc --d 2 --L 8 --xi-over-L 0.25 --chains 0", "--chains must be >= 1" },
+        { "mcmc --d 2 --L 8 --xi-over-L 0.25 --algo gibbs", "--algo: unknown algorithm 'gibbs' (accepted: heatbath," },
+        { "mcmc --d 2 --L 8 --xi-over-L 0.25 --algo hmc --step 0", "--step must be > 0" },
+        { "mcmc --d 2 --L 8 --xi-over-L 0.25 --algo mala --step -0.1", "--step must be > 0" },
+        { "mcmc --d 2 --L 8 --xi-over-L 0.25 --algo hmc --trajectory-length 0", "--trajectory-length must be > 0" },
+        { "mcmc --d 2 --L 7 --xi-over-L 0.25 --algo heatbath", "--L must be even for heatbath" },
+        { "mcmc --d 2 --L 8 --xi-over-L 0.25 --threads 0", "--threads must be >= 1" },
+        { "mcmc --d 2 --L 8", "give exactly one of" },
+        { "mcmc-scaling --d 2 --L 8 --xi-over-L 0.25", "--L needs at least 2 distinct sizes" },
+        { "mcmc-scaling --d 2 --L 8,x --xi-over-L 0.25", "--L expects comma-separated integers" },
+        { "mcmc-scaling --d 2 --L 8,1 --xi-over-L 0.25", "--L must be >= 2" },
+        { "mcmc-scaling --d 2 --L 4,8 --xi-over-L 0.25 --algo heatbath,nope", "--algo: unknown algorithm 'nope'" },
+        { "mcmc-scaling --d 2 --L 4,8 --xi-over-L 0.25 --sweeps 3", "--sweeps must be >= 16" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public void BadInputExitsTwoWithOneLineNamingTheOption(string args, string expected)
+    {
+        var (code, output, error) = Run(args);
+        Assert.Equal(Program.UsageError, code);
+        Assert.Equal("", output);
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void McmcJsonHasTheDocumentedKeys()
+    {
+        var r = Json("mcmc --d 2 --L 8 --xi-over-L 0.25 --algo heatbath --sweeps 4000 --thermalize 200 --chains 2 --seed 3");
+        Assert.Equal("heatbath", (string)r["algo"]!);
+        Assert.Equal(4000, (int)r["sweeps"]!);
+        Assert.Equal(1.0, (double)r["acceptance"]!);
+        foreach (string key in new[] { "M2", "M2_err", "energy", "energy_err" }) Assert.True((double)r["tau_int"]![key]! > 0, key);
+        foreach (string key in new[] { "chi", "chi_err", "energy", "energy_err" }) Assert.NotNull(r["observables"]![key]);
+        var exact = r["exact"]!;
+        var measured = r["observables"]!;
+        Assert.InRange(Math.Abs((double)measured["chi"]! - (double)exact["chi"]!), 0, Tolerances.StandardErrors * (double)measured["chi_err"]!);
+        Assert.InRange(Math.Abs((double)measured["energy"]! - (double)exact["energy"]!), 0,
+            Tolerances.StandardErrors * (double)measured["energy_err"]!);
+        Assert.True((double)r["ess_per_second"]! > 0);
+        Assert.True((double)r["wall_seconds"]! > 0);
+    }
+
+    [Fact]
+    public void McmcIsReproducibleForAnyThreadCount()
+    {
+        string args = "mcmc --d 2 --L 8 --xi-over-L 0.25 --algo metropolis --sweeps 200 --thermalize 50 --chains 3 --seed 4";
+        var one = Json(args + " --threads 1");
+        var many = Json(args + " --threads 3");
+        Assert.Equal((double)one["observables"]!["chi"]!, (double)many["observables"]!["chi"]!);
+        Assert.Equal((double)one["tau_int"]!["M2"]!, (double)many["tau_int"]!["M2"]!);
+    }
+
+    [Fact]
+    public void ScalingJsonFitsZPerAlgorithm()
+    {
+        var r = Json("mcmc-scaling --d 2 --L 4,8 --xi-over-L 0.25 --algo heatbath,fa-hmc --sweeps 2000 --thermalize 200 --chains 1");
+        var fits = r["fits"]!.AsArray();
+        Assert.Equal(["heatbath", "fa-hmc"], fits.Select(f => (string)f!["algo"]!));
+        foreach (var fit in fits)
+        {
+            Assert.NotNull(fit!["z"]);
+            Assert.True(fit.AsObject().ContainsKey("z_err"));
+        }
+        Assert.Equal(4, r["runs"]!.AsArray().Count);
+        Assert.True((double)fits[0]!["z"]! > (double)fits[1]!["z"]!, "heat bath must slow down faster than fa-hmc");
+    }
+
+    [Fact]
+    public void HelpStatesWhatASweepIs()
+    {
+        var (code, output, _) = Run("mcmc --help");
+        Assert.Equal(0, code);
+        Assert.Contains("one trajectory for hmc", output, StringComparison.Ordinal);
+        Assert.Contains("V site-update attempts", output, StringComparison.Ordinal);
+    }
+}
