@@ -77,6 +77,10 @@ public sealed class Figure
         }
         _plot.ShowLegend(Alignment.UpperLeft);
         _plot.SavePng(Path.Combine(folder, name + ".png"), Width, Height);
+        // Skia's SVG canvas has no dash effect (it prints a warning per line and draws them solid anyway):
+        // draw solid lines in the SVG; markers still tell measured points from theory.
+        foreach (var scatter in _plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>()) scatter.LinePattern = LinePattern.Solid;
+        foreach (var line in _plot.GetPlottables().OfType<ScottPlot.Plottables.HorizontalLine>()) line.LinePattern = LinePattern.Solid;
         _plot.SaveSvg(Path.Combine(folder, name + ".svg"), Width, Height);
         return name + ".png";
     }
