@@ -17,22 +17,10 @@ internal sealed class HermitianPairs
 
     public HermitianPairs(Lattice lattice)
     {
-        var pairs = new List<int>();
-        var partners = new List<int>();
-        var self = new List<int>();
-        for (int k = 0; k < lattice.SiteCount; k++)
-        {
-            int minus = lattice.NegatedMode(k);
-            if (minus == k) self.Add(k);
-            else if (k < minus)
-            {
-                pairs.Add(k);
-                partners.Add(minus);
-            }
-        }
-        _pairs = pairs.ToArray();
-        _partners = partners.ToArray();
-        _selfConjugate = self.ToArray();
+        var modes = new HermitianModes(lattice);
+        _pairs = modes.Pairs;
+        _partners = modes.Partners;
+        _selfConjugate = modes.SelfConjugate;
     }
 
     /// <summary>White Hermitian spectrum times <paramref name="scale"/>: E|y~(k)|^2 = scale^2 on every mode.</summary>

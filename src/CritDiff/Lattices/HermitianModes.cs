@@ -1,6 +1,4 @@
-using CritDiff.Lattices;
-
-namespace CritDiff.Training;
+namespace CritDiff.Lattices;
 
 /// <summary>
 /// The modes of a real field's spectrum split into independent parts: pairs (k, -k) with k &lt; -k,
