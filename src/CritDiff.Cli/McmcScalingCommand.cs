@@ -43,7 +43,8 @@ internal static class McmcScalingCommand
             var o = output(result.GetValue(json));
             int d = result.GetValue(model.Dimension);
             var family = model.BuildFamily(result, d);
-            var lengths = ParseSizes(result.GetValue(sizes)!, d);
+            var lengths = ModelOptions.ParseSizes(result.GetValue(sizes)!, d);
+            if (lengths.Length < 2) throw new UsageException($"--L needs at least 2 distinct sizes to fit z (got '{result.GetValue(sizes)}')");
             var names = result.GetValue(algos)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             if (names.Length == 0) throw new UsageException("--algo: give at least one algorithm");
             foreach (string name in names)
@@ -60,20 +61,6 @@ internal static class McmcScalingCommand
             return 0;
         });
         return command;
-    }
-
-    private static int[] ParseSizes(string text, int d)
-    {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var sizes = new int[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-        {
-            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out sizes[i]))
-                throw new UsageException($"--L expects comma-separated integers >= 2 (got '{parts[i]}')");
-            ModelOptions.CreateLattice(d, sizes[i]);
-        }
-        if (sizes.Distinct().Count() < 2) throw new UsageException($"--L needs at least 2 distinct sizes to fit z (got '{text}')");
-        return sizes;
     }
 
     private static JsonObject Summary(int d, int[] sizes, McmcSettings settings, AutocorrelationScan[] scans) => new()

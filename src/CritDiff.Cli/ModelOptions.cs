@@ -117,6 +117,23 @@ internal sealed class ModelOptions
         if (d is < 1 or > 4) throw new UsageException($"--d must be in 1..4 (got {d})");
     }
 
+    /// <summary>Parses --L as a comma-separated list of distinct sizes >= 2 (each checked as a lattice of dimension d).</summary>
+    public static int[] ParseSizes(string text, int d)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var list = new List<int>();
+        foreach (string p in parts)
+        {
+            if (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out int l) || l < 2)
+                throw new UsageException($"--L must be a comma-separated list of sizes >= 2 (got '{p}')");
+            CreateLattice(d, l);
+            list.Add(l);
+        }
+        if (list.Count == 0) throw new UsageException("--L must list at least one size");
+        if (list.Distinct().Count() != list.Count) throw new UsageException($"--L lists a size twice ({text})");
+        return list.ToArray();
+    }
+
     /// <summary>The lattice, with the option named in any error.</summary>
     public static Lattice CreateLattice(int d, int l)
     {

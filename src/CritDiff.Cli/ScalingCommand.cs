@@ -66,7 +66,7 @@ internal static class ScalingCommand
                 Name = result.GetValue(name)!,
                 Family = family,
                 Dimension = d,
-                Sizes = ParseSizes(result.GetValue(sizes)!, d),
+                Sizes = ModelOptions.ParseSizes(result.GetValue(sizes)!, d),
                 Architectures = ParseArchitectures(result.GetValue(arch)!),
                 Schedule = result.GetValue(schedule)!,
                 Time = result.GetValue(slices) is null ? result.GetValue(time) ?? 0.1 : null,
@@ -111,22 +111,6 @@ internal static class ScalingCommand
         {
             throw new UsageException(e.Message.Split(" (Parameter")[0].Split('\n')[0]);
         }
-    }
-
-    public static IReadOnlyList<int> ParseSizes(string text, int d)
-    {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var list = new List<int>();
-        foreach (string p in parts)
-        {
-            if (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out int l) || l < 2)
-                throw new UsageException($"--L must be a comma-separated list of sizes >= 2 (got '{p}')");
-            ModelOptions.CreateLattice(d, l);
-            list.Add(l);
-        }
-        if (list.Count == 0) throw new UsageException("--L must list at least one size");
-        if (list.Distinct().Count() != list.Count) throw new UsageException($"--L lists a size twice ({text})");
-        return list;
     }
 
     public static IReadOnlyList<string> ParseArchitectures(string text)

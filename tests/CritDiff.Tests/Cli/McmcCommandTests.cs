@@ -6,13 +6,7 @@ namespace CritDiff.Tests.Cli;
 /// <summary>End-to-end runs of <c>critdiff mcmc</c> and <c>critdiff mcmc-scaling</c>, in process.</summary>
 public sealed class McmcCommandTests
 {
-    private static (int Code, string Out, string Err) Run(string args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Program.Run(args.Split(' ', StringSplitOptions.RemoveEmptyEntries), stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(string args) => Cli.Run(args.Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
     private static JsonObject Json(string args)
     {
@@ -35,8 +29,9 @@ public sealed class McmcCommandTests
         { "mcmc --d 2 --L 8 --xi-over-L 0.25 --threads 0", "--threads must be >= 1" },
         { "mcmc --d 2 --L 8", "give exactly one of" },
         { "mcmc-scaling --d 2 --L 8 --xi-over-L 0.25", "--L needs at least 2 distinct sizes" },
-        { "mcmc-scaling --d 2 --L 8,x --xi-over-L 0.25", "--L expects comma-separated integers" },
-        { "mcmc-scaling --d 2 --L 8,1 --xi-over-L 0.25", "--L must be >= 2" },
+        { "mcmc-scaling --d 2 --L 8,x --xi-over-L 0.25", "--L must be a comma-separated list of sizes >= 2" },
+        { "mcmc-scaling --d 2 --L 8,1 --xi-over-L 0.25", "--L must be a comma-separated list of sizes >= 2" },
+        { "mcmc-scaling --d 2 --L 8,8 --xi-over-L 0.25", "--L lists a size twice" },
         { "mcmc-scaling --d 2 --L 4,8 --xi-over-L 0.25 --algo heatbath,nope", "--algo: unknown algorithm 'nope'" },
         { "mcmc-scaling --d 2 --L 4,8 --xi-over-L 0.25 --sweeps 3", "--sweeps must be >= 16" },
     };
