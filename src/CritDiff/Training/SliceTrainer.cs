@@ -34,9 +34,7 @@ public static class SliceTrainer
         var population = ModeMoments.Population(spectrum, noiseVariance);
         var network = ScoreNetwork.Create(lattice, problem.Architecture, problem.Basis);
 
-        double scale = config.InitialScale ?? (problem.Architecture.Depth == 1 ? 0 : 1 / spectrum.Max());
-        var parameters = network.CreateParameters();
-        network.InitializeBalanced(parameters, scale);
+        var parameters = Start(network, config, spectrum, sliceIndex, out double scale);
         var curvatureRng = new RandomStream(config.Seed ^ 0x5DEECE66DUL, (ulong)sliceIndex);
         double lambda = Curvature.TopEigenvalue(network, parameters, population, ref curvatureRng);
         var (rate, rule) = LearningRate(config, lambda);
@@ -70,6 +68,20 @@ public static class SliceTrainer
     }
 
     /// <summary>
+    /// The start of slice <paramref name="sliceIndex"/>: the configured <see cref="NetworkStart"/> at the
+    /// configured initial scale (auto: 0 for one layer, 1/S_max for deeper networks); random starts draw
+    /// from their own stream keyed by the seed and the slice.
+    /// </summary>
+    internal static NetworkParameters Start(ScoreNetwork network, TrainingConfig config, double[] spectrum, int sliceIndex, out double scale)
+    {
+        scale = config.InitialScale ?? (network.Architecture.Depth == 1 ? 0 : 1 / spectrum.Max());
+        var parameters = network.CreateParameters();
+        var startRng = new RandomStream(config.Seed ^ 0x57A127UL, (ulong)sliceIndex);
+        config.Start.Initialize(network, parameters, scale, ref startRng);
+        return parameters;
+    }
+
+    /// <summary>
     /// The per-mode theory applies to population GD without momentum on full-range networks at a fixed
     /// rate; a Fourier-basis rate is V times the kernel one. Null elsewhere.
     /// </summary>
@@ -77,7 +89,8 @@ public static class SliceTrainer
         double finalRate, double initialRate, double scale)
     {
         if (!problem.Architecture.IsFullRange || config.Mode != TrainingMode.Population ||
-            config.Optimizer is not GradientDescent { Momentum: 0 } || finalRate != initialRate)
+            config.Optimizer is not GradientDescent { Momentum: 0 } || finalRate != initialRate ||
+            (config.Start != NetworkStart.Balanced && problem.Architecture.Depth > 1) || config.Start.IsRandom)
             return null;
         double kernelRate = problem.Basis == ParameterBasis.Fourier ? initialRate / spectrum.Length : initialRate;
         return Theory.PredictFullNetwork(spectrum, problem.Architecture.Depth, kernelRate, scale, config.Eps, config.MaxSteps).Steps;
@@ -90,7 +103,7 @@ public static class SliceTrainer
         return (config.LearningRateFraction * 2 / lambda, $"auto: {config.LearningRateFraction} x 2/lambda_max");
     }
 
-    private static Minibatches CreateMinibatches(TrainingProblem problem, double t, int batchSize)
+    internal static Minibatches CreateMinibatches(TrainingProblem problem, double t, int batchSize)
     {
         var lattice = problem.Field.Lattice;
         if (problem.Architecture.IsDense)

@@ -33,6 +33,9 @@ public sealed record TrainingConfig
     /// <summary>Initial scale X (initial product multiplier -X), or null for auto.</summary>
     public double? InitialScale { get; init; }
 
+    /// <summary>The start (balanced by default; see <see cref="Networks.NetworkStart"/>); random starts draw from the stream (Seed, slice).</summary>
+    public Networks.NetworkStart Start { get; init; } = Networks.NetworkStart.Balanced;
+
     /// <summary>Stop when the excess loss is below Eps x its initial value (default 1e-2).</summary>
     public double Eps { get; init; } = 1e-2;
 

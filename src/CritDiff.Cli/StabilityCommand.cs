@@ -1,0 +1,391 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using CritDiff.Experiments;
+using CritDiff.Lattices;
+using CritDiff.Networks;
+using CritDiff.Statistics;
+using CritDiff.Training;
+using Spectre.Console;
+
+namespace CritDiff.Cli;
+
+/// <summary><c>critdiff stability</c>: the largest stable learning rate against L and the training time just below it (issue 7).</summary>
+internal static class StabilityCommand
+{
+    /// <summary>The model family when no family option is given: xi/L = 0.25.</summary>
+    private const double DefaultXiOverL = 0.25;
+
+    public static Command Create(Func<bool, Output> output)
+    {
+        var options = new Options();
+        var command = new Command("stability",
+            "For each lattice size L, the largest stable learning rate of one time slice t, found by bracketing and geometric bisection: " +
+            "a run at a fixed rate is unstable if its population loss becomes non-finite or exceeds its initial value within --budget " +
+            "steps. It is judged over --seeds seeds (one for population GD from a non-random start, which is deterministic): stable_lr " +
+            "is the mean over seeds of each seed's largest stable rate, stable_lr_err the standard error over seeds and the bracket " +
+            "half-width in quadrature, safe_lr the minimum over seeds. Then the training time (steps until the excess loss is <= " +
+            "eps x initial) at --fraction x safe_lr, and fits of stable_lr ~ L^p (exponent with its error) and of the steps (power " +
+            "law and a + b ln L, the preferred one by residuals in ln steps, as in scaling). Model family per L: --xi-over-L R " +
+            $"(default {DefaultXiOverL.ToString(CultureInfo.InvariantCulture)} when no family option is given), --critical (d >= 3), " +
+            "or a fixed --beta/--mass2/--xi; --gff for the raw free field.");
+        options.AddTo(command);
+        command.SetAction((result, cancellation) =>
+        {
+            var o = output(result.GetValue(options.Json));
+            var spec = options.Spec(result);
+            int workers = CommonOptions.CheckThreads(result.GetValue(options.Threads));
+            string? file = result.GetValue(options.File) is { } f ? CheckOutFile(f) : null;
+            o.Note($"stability: {spec.Architecture}, d = {spec.Dimension}, L = {string.Join(", ", spec.Sizes)}, " +
+                   $"{spec.Mode.ToString().ToLowerInvariant()} {spec.Optimizer}, t = {Output.Format(spec.Time)}, budget {spec.Search.Budget} steps");
+            var progress = new SynchronousProgress<StabilityRow>(row => o.Note(Line(row)));
+            var scan = StabilityScan.Run(spec, progress, workers, cancellation);
+            var summary = Summary(scan);
+            if (file is not null) WriteFiles(file, summary, scan);
+            if (o.Json) o.WriteJson(summary);
+            else Print(o, scan, file);
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    /// <summary>The options of the verb, and their parsing into a validated <see cref="StabilitySpec"/>.</summary>
+    private sealed class Options
+    {
+        private readonly ModelOptions _model = new();
+
+        private readonly Option<int> _dimension = new("--d") { Description = "Spatial dimension d, 1..4.", DefaultValueFactory = _ => 2 };
+        private readonly Option<string> _sizes = new("--L")
+        {
+            Description = "Comma-separated distinct lattice sizes L >= 2 in sites per axis.",
+            DefaultValueFactory = _ => "8,16,32,64,128",
+        };
+        private readonly Option<string> _arch = new("--arch")
+        {
+            Description = "Score network: one-layer, two-layer, one-layer-local:R, two-layer-local:R, deep:D, deep-local:D:R, dense.",
+            DefaultValueFactory = _ => "two-layer",
+        };
+        private readonly Option<int> _batch = new("--batch") { Description = "Minibatch size B >= 1, samples per SGD/Adam step in empirical mode.", DefaultValueFactory = _ => 64 };
+        private readonly Option<double> _time = new("--t") { Description = "Diffusion time t > 0 of the slice, in the forward process's time units (t = 0 is data).", DefaultValueFactory = _ => 0.1 };
+        private readonly Option<string?> _mode = new("--mode")
+        {
+            Description = "population (exact gradient) or empirical (minibatches of fresh exact samples); default empirical, or population with --optimizer gd.",
+        };
+        private readonly Option<string?> _optimizer = new("--optimizer") { Description = "gd (population), sgd (empirical) or adam; default sgd for empirical, gd for population." };
+        private readonly Option<string> _basis = new("--basis") { Description = "Parameters of full layers: kernel (real space) or fourier (multipliers).", DefaultValueFactory = _ => "kernel" };
+        private readonly Option<string> _start = new("--start")
+        {
+            Description = "Start of training: balanced, unbalanced[:R] (first layer x R, last / R; R > 0, default 2) or random:S " +
+                          "(balanced plus normal noise of relative size S >= 0, kernel basis only).",
+            DefaultValueFactory = _ => "balanced",
+        };
+        private readonly Option<int> _seeds = new("--seeds") { Description = "Seeds >= 1 the stable rate is judged over (one is used where training is deterministic).", DefaultValueFactory = _ => 3 };
+        private readonly Option<int> _budget = new("--budget") { Description = "Optimizer steps >= 1 a probe must survive to count as stable.", DefaultValueFactory = _ => 200 };
+        private readonly Option<double> _tolerance = new("--tolerance") { Description = "Bisection stops when unstable/stable - 1 <= X, X in (0, 1] (relative).", DefaultValueFactory = _ => 0.01 };
+        private readonly Option<double> _fraction = new("--fraction") { Description = "Training time measured at F x safe_lr, F in (0, 1].", DefaultValueFactory = _ => 0.5 };
+        private readonly Option<double> _eps = new("--eps") { Description = "Stopping rule: excess loss <= eps x initial, eps in (0, 1).", DefaultValueFactory = _ => 1e-2 };
+        private readonly Option<int> _maxSteps = new("--max-steps") { Description = "Step cap >= 1 of each training-time run, in optimizer steps.", DefaultValueFactory = _ => 100_000 };
+        private readonly Option<string> _schedule = new("--schedule") { Description = "Forward process: vp (a = e^-t, b^2 = 1 - e^-2t) or ve (a = 1, b^2 = t).", DefaultValueFactory = _ => "vp" };
+
+        public Option<string?> File { get; } = new("--out") { HelpName = "FILE.json", Description = "Also write the JSON object to FILE.json and the rows to FILE.csv next to it (default: no files)." };
+
+        public Option<bool> Json { get; } = CommonOptions.Json();
+
+        public Option<ulong> Seed { get; } = CommonOptions.Seed();
+
+        public Option<int> Threads { get; } = CommonOptions.Threads();
+
+        public void AddTo(Command command)
+        {
+            _model.XiOverL.Description += $" Default {DefaultXiOverL.ToString(CultureInfo.InvariantCulture)} when no family option is given.";
+            command.Options.Add(_dimension);
+            command.Options.Add(_sizes);
+            _model.AddTo(command, withLattice: false);
+            foreach (var option in new Option[] { _arch, _batch, _time, _mode, _optimizer, _basis, _start, _seeds, _budget, _tolerance, _fraction,
+                         _eps, _maxSteps, _schedule, File, Json, Seed, Threads })
+                command.Options.Add(option);
+        }
+
+        /// <summary>The spec the options describe; every bad value is a <see cref="UsageException"/> naming its option.</summary>
+        public StabilitySpec Spec(ParseResult result)
+        {
+            int d = result.GetValue(_dimension);
+            var family = Family(result, d);
+            var sizes = ModelOptions.ParseSizes(result.GetValue(_sizes)!, d);
+            var (mode, optimizer) = ModeAndOptimizer(result.GetValue(_mode), result.GetValue(_optimizer));
+            var basis = result.GetValue(_basis) switch
+            {
+                "kernel" => ParameterBasis.Kernel,
+                "fourier" => ParameterBasis.Fourier,
+                var other => throw new UsageException($"--basis must be kernel or fourier (got {other})"),
+            };
+            var spec = new StabilitySpec
+            {
+                Family = family,
+                Dimension = d,
+                Sizes = sizes,
+                Architecture = result.GetValue(_arch)!.Trim(),
+                Schedule = result.GetValue(_schedule)!.Trim().ToLowerInvariant(),
+                Time = Positive("--t", result.GetValue(_time)),
+                Mode = mode,
+                Optimizer = optimizer,
+                Basis = basis,
+                Start = result.GetValue(_start)!.Trim().ToLowerInvariant(),
+                BatchSize = AtLeastOne("--batch", result.GetValue(_batch)),
+                Search = new StabilitySettings
+                {
+                    Budget = AtLeastOne("--budget", result.GetValue(_budget)),
+                    Tolerance = InRange("--tolerance", result.GetValue(_tolerance), "(0, 1]", x => x > 0 && x <= 1),
+                    Seeds = AtLeastOne("--seeds", result.GetValue(_seeds)),
+                },
+                Fraction = InRange("--fraction", result.GetValue(_fraction), "(0, 1]", x => x > 0 && x <= 1),
+                Eps = InRange("--eps", result.GetValue(_eps), "(0, 1)", x => x > 0 && x < 1),
+                MaxSteps = AtLeastOne("--max-steps", result.GetValue(_maxSteps)),
+                Seed = result.GetValue(Seed),
+            };
+            Check(spec);
+            return spec;
+        }
+
+        /// <summary>The family options as given, or xi/L = 0.25 (with --gff if given) when none of them is.</summary>
+        private ModelFamily Family(ParseResult result, int d)
+        {
+            bool given = result.GetValue(_model.Beta) is not null || result.GetValue(_model.Mass2) is not null ||
+                         result.GetValue(_model.Xi) is not null || result.GetValue(_model.XiOverL) is not null || result.GetValue(_model.Critical);
+            if (given) return _model.Family(result, d);
+            ModelOptions.CheckDimension(d);
+            return new ModelFamily("xi/L", DefaultXiOverL, result.GetValue(_model.FreeField));
+        }
+    }
+
+    /// <summary>Mode and optimizer, each defaulting from the other: gd means population, otherwise empirical with sgd.</summary>
+    private static (TrainingMode Mode, string Optimizer) ModeAndOptimizer(string? modeText, string? optimizerText)
+    {
+        string? optimizer = optimizerText?.Trim().ToLowerInvariant();
+        if (optimizer is not null and not ("gd" or "sgd" or "adam"))
+            throw new UsageException($"--optimizer must be gd, sgd or adam (got {optimizerText})");
+        var mode = modeText?.Trim().ToLowerInvariant() switch
+        {
+            null => optimizer == "gd" ? TrainingMode.Population : TrainingMode.Empirical,
+            "population" => TrainingMode.Population,
+            "empirical" => TrainingMode.Empirical,
+            _ => throw new UsageException($"--mode must be population or empirical (got {modeText})"),
+        };
+        optimizer ??= mode == TrainingMode.Population ? "gd" : "sgd";
+        if (optimizer == "gd" && mode == TrainingMode.Empirical)
+            throw new UsageException("--optimizer gd uses the exact population gradient: use --mode population, or sgd/adam with --mode empirical");
+        if (optimizer == "sgd" && mode == TrainingMode.Population)
+            throw new UsageException("--optimizer sgd needs minibatches: use --mode empirical, or gd/adam with --mode population");
+        return (mode, optimizer);
+    }
+
+    /// <summary>Checks the architecture, start and basis on every lattice, then the library's own validation, as usage errors.</summary>
+    private static void Check(StabilitySpec spec)
+    {
+        Architecture architecture;
+        try
+        {
+            architecture = Architecture.Parse(spec.Architecture);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            throw new UsageException($"--arch: {FirstLine(e.Message)}");
+        }
+        NetworkStart start;
+        try
+        {
+            start = NetworkStart.Parse(spec.Start);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"--start: {FirstLine(e.Message)}");
+        }
+        if (spec.Schedule is not ("vp" or "ve")) throw new UsageException($"--schedule must be vp or ve (got {spec.Schedule})");
+        if (spec.Basis == ParameterBasis.Fourier && (architecture.IsDense || !architecture.IsFullRange))
+            throw new UsageException($"--basis fourier applies to full convolution layers only (--arch {architecture.Name} has other layers): use --basis kernel");
+        if (spec.Basis == ParameterBasis.Fourier && start.IsRandom)
+            throw new UsageException("--start random:S needs --basis kernel (Fourier parameters would give complex kernels)");
+        foreach (int l in spec.Sizes)
+        {
+            try
+            {
+                architecture.Validate(new Lattice(spec.Dimension, l));
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"--arch {architecture.Name} at L = {l}: {FirstLine(e.Message)}");
+            }
+        }
+        try
+        {
+            spec.Validate();
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            throw new UsageException(FirstLine(e.Message));
+        }
+    }
+
+    private static string FirstLine(string message) => message.Split(" (Parameter")[0].Split('\n')[0].TrimEnd();
+
+    private static int AtLeastOne(string option, int value) =>
+        value >= 1 ? value : throw new UsageException($"{option} must be >= 1 (got {value})");
+
+    private static double Positive(string option, double value) =>
+        value > 0 && double.IsFinite(value) ? value : throw new UsageException($"{option} must be > 0 (got {Output.Format(value)})");
+
+    private static double InRange(string option, double value, string range, Func<double, bool> accepts) =>
+        double.IsFinite(value) && accepts(value) ? value : throw new UsageException($"{option} must be in {range} (got {Output.Format(value)})");
+
+    /// <summary>--out must name the JSON file; the CSV goes next to it with the extension .csv.</summary>
+    private static string CheckOutFile(string path)
+    {
+        if (string.Equals(Path.GetExtension(path), ".csv", StringComparison.OrdinalIgnoreCase))
+            throw new UsageException($"--out names the JSON file (e.g. stability.json); the CSV is written next to it (got '{path}')");
+        return CommonOptions.CheckWritableFile("--out", path);
+    }
+
+    /// <summary>Mean steps over seeds with the standard error (NaN when no run was trained, error NaN for one seed).</summary>
+    private static Stats Steps(StabilityRow row) => row.SeedSteps.Count > 0 ? row.Steps : new Stats(double.NaN, double.NaN);
+
+    /// <summary>The progress line of a finished size.</summary>
+    private static string Line(StabilityRow row)
+    {
+        var steps = Steps(row);
+        string state = row.SeedSteps.Count == 0 ? "no stable rate found" : row.Diverged ? "diverged" : row.Converged ? "converged" : "not converged: step cap";
+        string error = row.SeedSteps.Count > 1 ? $" +- {G(steps.Error)}" : "";
+        return $"  L={row.Length}: stable_lr {G(row.Stability.StableRate)} +- {G(row.Stability.StableRateError)}, " +
+               $"steps {Output.Format(steps.Mean)}{error} ({state})";
+    }
+
+    /// <summary>Four significant digits for text (the JSON and CSV keep every digit).</summary>
+    private static string G(double x) => double.IsFinite(x) ? x.ToString("G4", CultureInfo.InvariantCulture) : "n/a";
+
+    /// <summary>The result object of --json and --out.</summary>
+    private static JsonObject Summary(StabilityScanResult scan)
+    {
+        var spec = scan.Spec;
+        return new JsonObject
+        {
+            ["arch"] = spec.Architecture,
+            ["d"] = spec.Dimension,
+            ["family"] = spec.Family.Label,
+            ["schedule"] = spec.Schedule,
+            ["t"] = spec.Time,
+            ["mode"] = spec.Mode.ToString().ToLowerInvariant(),
+            ["optimizer"] = spec.Optimizer,
+            ["basis"] = spec.Basis.ToString().ToLowerInvariant(),
+            ["start"] = NetworkStart.Parse(spec.Start).ToString(),
+            ["batch"] = spec.BatchSize,
+            ["seeds"] = spec.Search.Seeds,
+            ["seeds_used"] = StabilityFinder.IsDeterministic(spec.Config()) ? 1 : spec.Search.Seeds,
+            ["budget"] = spec.Search.Budget,
+            ["tolerance"] = spec.Search.Tolerance,
+            ["fraction"] = spec.Fraction,
+            ["eps"] = spec.Eps,
+            ["max_steps"] = spec.MaxSteps,
+            ["seed"] = spec.Seed,
+            ["wall_seconds"] = scan.WallSeconds,
+            ["rows"] = new JsonArray(scan.Rows.OrderBy(r => r.Length).Select(r => (JsonNode)Row(r)).ToArray()),
+            ["fits"] = Fits(scan),
+        };
+    }
+
+    private static JsonObject Row(StabilityRow r)
+    {
+        var steps = Steps(r);
+        return new JsonObject
+        {
+            ["L"] = r.Length,
+            ["params"] = r.Parameters,
+            ["stable_lr"] = Output.Number(r.Stability.StableRate),
+            ["stable_lr_err"] = Output.Number(r.Stability.StableRateError),
+            ["safe_lr"] = Output.Number(r.Stability.SafeRate),
+            ["training_lr"] = Output.Number(r.TrainingRate),
+            ["steps"] = Output.Number(steps.Mean),
+            ["steps_err"] = Output.Number(steps.Error),
+            ["seed_steps"] = new JsonArray(r.SeedSteps.Select(s => (JsonNode)s).ToArray()),
+            ["seed_stable_lr"] = new JsonArray(r.Stability.Seeds.Select(s => Output.Number(s.Stable)).ToArray()),
+            ["converged"] = r.Converged,
+            ["diverged"] = r.Diverged,
+            ["optimum_gap"] = Output.Number(r.OptimumGap),
+            ["probes"] = r.Stability.Probes,
+            ["bracketed"] = r.Stability.Bracketed,
+        };
+    }
+
+    private static JsonObject Fits(StabilityScanResult scan) => new()
+    {
+        ["stable_lr_exponent"] = Output.Number(scan.RateFit?.PowerExponent),
+        ["stable_lr_exponent_err"] = Output.Number(scan.RateFit?.PowerExponentError),
+        ["stable_lr_preferred"] = scan.RateFit?.Preferred,
+        ["steps_power_exponent"] = Output.Number(scan.StepsFit?.PowerExponent),
+        ["steps_power_exponent_err"] = Output.Number(scan.StepsFit?.PowerExponentError),
+        ["steps_log_slope"] = Output.Number(scan.StepsFit?.LogSlope),
+        ["steps_log_slope_err"] = Output.Number(scan.StepsFit?.LogSlopeError),
+        ["preferred"] = scan.StepsFit?.Preferred,
+    };
+
+    /// <summary>Writes the JSON object to <paramref name="file"/> and the rows as CSV next to it.</summary>
+    private static void WriteFiles(string file, JsonObject summary, StabilityScanResult scan)
+    {
+        Checkpoint.WriteAtomic(file, Output.ToFileJson(summary));
+        var csv = new StringBuilder("L,params,stable_lr,stable_lr_err,safe_lr,training_lr,steps,steps_err,converged,diverged,optimum_gap\n");
+        foreach (var r in scan.Rows.OrderBy(r => r.Length))
+        {
+            var steps = Steps(r);
+            csv.Append(CultureInfo.InvariantCulture,
+                $"{r.Length},{r.Parameters},{N(r.Stability.StableRate)},{N(r.Stability.StableRateError)},{N(r.Stability.SafeRate)},{N(r.TrainingRate)}," +
+                $"{N(steps.Mean)},{N(steps.Error)},{B(r.Converged)},{B(r.Diverged)},{N(r.OptimumGap)}\n");
+        }
+        Checkpoint.WriteAtomic(Path.ChangeExtension(file, ".csv"), csv.ToString());
+    }
+
+    /// <summary>A CSV number (round-trip format), empty for NaN and infinities.</summary>
+    private static string N(double x) => double.IsFinite(x) ? x.ToString("R", CultureInfo.InvariantCulture) : "";
+
+    private static string B(bool b) => b ? "true" : "false";
+
+    /// <summary>The rows as a table and the fits as lines, on stdout.</summary>
+    private static void Print(Output o, StabilityScanResult scan, string? file)
+    {
+        var table = new Table().AddColumns("L", "params", "stable lr", "safe lr", "steps", "probes");
+        foreach (var r in scan.Rows.OrderBy(r => r.Length))
+            table.AddRow(r.Length.ToString(CultureInfo.InvariantCulture), r.Parameters.ToString(CultureInfo.InvariantCulture),
+                $"{G(r.Stability.StableRate)} +- {G(r.Stability.StableRateError)}" + (r.Stability.Bracketed ? "" : " (open)"),
+                G(r.Stability.SafeRate), StepsCell(r), r.Stability.Probes.ToString(CultureInfo.InvariantCulture));
+        var console = ModelCommand.Console(o);
+        console.Write(table);
+        // Plain lines, not Spectre's: it wraps text at 80 columns when stdout is not a terminal.
+        o.Out.WriteLine(scan.RateFit is { } rate
+            ? $"stable_lr ~ L^p: p = {G(rate.PowerExponent)} +- {G(rate.PowerExponentError)} (preferred: {rate.Preferred})"
+            : "stable_lr ~ L^p: fewer than 2 bracketed sizes, no fit");
+        o.Out.WriteLine(scan.StepsFit is { } fit
+            ? $"steps: power exponent {G(fit.PowerExponent)} +- {G(fit.PowerExponentError)}, log slope {G(fit.LogSlope)} +- {G(fit.LogSlopeError)}; " +
+              $"preferred: {fit.Preferred}"
+            : "steps: fewer than 2 trained sizes, no fit");
+        string rates = string.Create(CultureInfo.InvariantCulture, $"steps at {scan.Spec.Fraction:G4} x safe lr; {scan.WallSeconds:F2} s");
+        o.Out.WriteLine(rates + (file is null ? "" : $"; results in {file} and {Path.ChangeExtension(file, ".csv")}"));
+    }
+
+    /// <summary>Mean steps (+- error over seeds), marked when a run hit the step cap or diverged.</summary>
+    private static string StepsCell(StabilityRow r)
+    {
+        if (r.SeedSteps.Count == 0) return "-";
+        var steps = Steps(r);
+        string text = r.SeedSteps.Count > 1 ? $"{Output.Format(steps.Mean)} +- {G(steps.Error)}" : Output.Format(steps.Mean);
+        return text + (r.Diverged ? " (diverged)" : r.Converged ? "" : " (cap)");
+    }
+
+    /// <summary>IProgress that runs the handler on the reporting thread under a lock (sizes finish on worker threads).</summary>
+    private sealed class SynchronousProgress<T>(Action<T> handler) : IProgress<T>
+    {
+        private readonly Lock _gate = new();
+
+        public void Report(T value)
+        {
+            lock (_gate) handler(value);
+        }
+    }
+}
