@@ -6,9 +6,11 @@ namespace CritDiff.Training;
 /// <summary>
 /// Trains one time slice with the stopping rule of SCIENCE.md section 6: the training time is the
 /// number of optimizer steps until the population excess loss over the architecture's optimum falls
-/// below eps times its initial value. Where the optimum has no closed form it is the converged loss of
-/// the same run (relative change below the tolerance over a window of steps); for empirical training
-/// it is found by an auxiliary population GD run from the same start. A non-finite loss, or a loss
+/// below eps times its initial value. Where the optimum has no closed form it is the bottom of the basin
+/// the same run descends into: for networks of at most <see cref="NewtonPolish.MaxParameters"/> parameters
+/// a Newton polish of the run's parameters at steps 128, 256, ... (then the run stops at eps like any
+/// other), otherwise the converged loss (relative change below the tolerance over a window of steps);
+/// for empirical training it is found by an auxiliary population GD run from the same start. A non-finite loss, or a loss
 /// that rises above its initial value by more than the initial excess over the exact optimum, stops
 /// the run as diverged.
 /// With an automatic rate in population mode, a loss that rises from one step to the next means the
@@ -150,6 +152,11 @@ public static class SliceTrainer
         var state = optimizer.CreateState(parameters);
         var history = new List<HistoryRow>();
         double initialLoss = double.NaN, initialExcess = double.NaN;
+        // Without a closed-form optimum, population runs of small networks find the bottom of their basin
+        // by Newton polishing (at steps 128, 256, ...) instead of creeping to it by GD.
+        bool polishable = optimum is null && batches is null && parameters.Length <= NewtonPolish.MaxParameters;
+        bool polished = false, confirmed = false;
+        int nextPolish = 128;
         for (int step = 0; ; step++)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -178,29 +185,59 @@ public static class SliceTrainer
                 }
                 network.LossAndGradient(parameters, population, gradient); // the gradient at these parameters again
             }
-            if (optimum is not null && excess <= config.Eps * initialExcess)
+            if (polished && loss < optimum!.Value - 1e-12 * Math.Abs(loss))
+            {
+                // The descent went below the polished point (it was not yet in its final basin): polish again here.
+                (optimum, polished, confirmed, nextPolish) = (null, false, false, step);
+            }
+            if (polishable && !confirmed && step == nextPolish)
+            {
+                // Accepted once two successive polishes (steps n and 2n) find the same bottom, to well within
+                // what moves the step count (1e-4 of eps x initial excess): a run still on its way to
+                // another basin would move the second one.
+                nextPolish *= 2;
+                double bottom = NewtonPolish.Minimize(network, parameters.Clone(), population);
+                double agreement = Math.Max(1e-10 * Math.Abs(bottom), 1e-4 * config.Eps * (history[0].Loss - bottom));
+                confirmed = polished && Math.Abs(bottom - optimum!.Value) <= agreement;
+                (optimum, polished) = (bottom, true);
+                int first = SetExcess(history, bottom, config.Eps);
+                initialExcess = history[0].Excess;
+                excess = history[step].Excess;
+                if (confirmed && first >= 0) return new RunOutcome(history, parameters, true, false, first, optimum);
+            }
+            if (optimum is not null && (!polished || confirmed) && excess <= config.Eps * initialExcess)
                 return new RunOutcome(history, parameters, true, false, step, optimum);
-            if (optimum is null && step >= config.ConvergenceWindow &&
+            if ((optimum is null || (polished && !confirmed)) && step >= config.ConvergenceWindow &&
                 Math.Abs(loss - history[step - config.ConvergenceWindow].Loss) <= config.ConvergenceTolerance * Math.Abs(loss))
-                return WithPostHocOptimum(history, parameters, config, step);
+                return WithPostHocOptimum(history, parameters, config, step, polishable ? (network, population) : null);
             if (step >= config.MaxSteps)
-                return optimum is null
-                    ? WithPostHocOptimum(history, parameters, config, step) with { Converged = false }
+                return optimum is null || polished
+                    ? WithPostHocOptimum(history, parameters, config, step, polishable ? (network, population) : null) with { Converged = false }
                     : new RunOutcome(history, parameters, false, false, step, optimum);
             if (batches is not null) network.LossAndGradient(parameters, batches.Draw(ref rng), gradient);
             optimizer.Step(parameters, gradient, finalRate, state);
         }
     }
 
-    /// <summary>The converged loss is the optimum: fill in the excess and find the first step below eps.</summary>
+    /// <summary>
+    /// The converged loss (polished to the bottom of its basin where possible) is the optimum: fill in the
+    /// excess and find the first step below eps.
+    /// </summary>
     private static RunOutcome WithPostHocOptimum(List<HistoryRow> history, NetworkParameters parameters,
-        TrainingConfig config, int lastStep)
+        TrainingConfig config, int lastStep, (ScoreNetwork Network, ModeMoments Population)? polish)
     {
         double optimum = history[^1].Loss;
-        for (int i = 0; i < history.Count; i++) history[i] = history[i] with { Excess = history[i].Loss - optimum };
-        double threshold = config.Eps * history[0].Excess;
-        int steps = history.FindIndex(r => r.Excess <= threshold);
+        if (polish is { } p) optimum = Math.Min(optimum, NewtonPolish.Minimize(p.Network, parameters.Clone(), p.Population));
+        int steps = SetExcess(history, optimum, config.Eps);
         return new RunOutcome(history, parameters, true, false, steps < 0 ? lastStep : steps, optimum);
+    }
+
+    /// <summary>Rewrites every row's excess against <paramref name="optimum"/>; returns the first step below eps x initial, or -1.</summary>
+    private static int SetExcess(List<HistoryRow> history, double optimum, double eps)
+    {
+        for (int i = 0; i < history.Count; i++) history[i] = history[i] with { Excess = history[i].Loss - optimum };
+        double threshold = eps * history[0].Excess;
+        return history.FindIndex(r => r.Excess <= threshold);
     }
 
     private static SliceResult Summarise(RunOutcome run, double t, double rate, string rule, double scale,
