@@ -50,11 +50,12 @@ public static class SliceTrainer
             batches = CreateMinibatches(problem, t, config.BatchSize);
             if (!closedForm)
             {
-                // Reachable optimum of this architecture from this start: a population GD run to convergence.
+                // Reachable optimum of this architecture from this start: a population GD run to its basin's bottom
+                // (polished), with the cap of a full run whatever cap this training run has.
                 var reference = Run(network, parameters.Clone(), population, null, new GradientDescent("gd"),
-                    config.LearningRateFraction * 2 / lambda, config with { Mode = TrainingMode.Population }, spectrum,
+                    config.LearningRateFraction * 2 / lambda, config with { Mode = TrainingMode.Population, MaxSteps = Math.Max(config.MaxSteps, 100_000) }, spectrum,
                     exactOptimum, null, problem.Architecture.RepresentsExactScore, default, adaptiveRate: true, cancellation);
-                optimum = reference.Converged ? reference.History[^1].Loss : null;
+                optimum = reference.Converged ? reference.Optimum : null;
             }
         }
 
