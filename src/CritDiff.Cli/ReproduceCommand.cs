@@ -63,9 +63,55 @@ internal static class ReproduceCommand
         ];
     }
 
+    /// <summary>Sizes of the issue-7 studies (stability scans and local architectures).</summary>
+    private static int[] StudySizes(bool quick, bool large) => quick ? [8, 16, 32] : large ? [8, 16, 32, 64, 128] : [8, 16, 32, 64];
+
+    /// <summary>
+    /// The stability scans of "C3 under SGD" (two-layer, d = 2, xi/L = 1/4, t = 0.1, batch 64): population GD,
+    /// SGD and Adam in the kernel and Fourier bases, and one-layer SGD for comparison.
+    /// </summary>
+    public static (StabilitySpec Gd, StabilitySpec Sgd, StabilitySpec OneLayerSgd, IReadOnlyList<StabilitySpec> Optimizers) StabilityPlan(bool quick, bool large, ulong seed)
+    {
+        var sgd = new StabilitySpec
+        {
+            Family = new ModelFamily("xi/L", 0.25),
+            Dimension = 2,
+            Sizes = StudySizes(quick, large),
+            Architecture = "two-layer",
+            Mode = TrainingMode.Empirical,
+            Optimizer = "sgd",
+            Search = new StabilitySettings { Seeds = quick ? 2 : 3 },
+            MaxSteps = 20_000,
+            Seed = seed,
+        };
+        var gd = sgd with { Mode = TrainingMode.Population, Optimizer = "gd" };
+        var adam = sgd with { Optimizer = "adam" };
+        var fourier = Networks.ParameterBasis.Fourier;
+        return (gd, sgd, sgd with { Architecture = "one-layer" },
+            [gd, gd with { Basis = fourier }, sgd, sgd with { Basis = fourier }, adam, adam with { Basis = fourier }]);
+    }
+
+    /// <summary>The networks of "C4: local architectures": single local layers, two local layers of equal and mixed ranges, three starts.</summary>
+    public static LocalStudySpec LocalPlan(bool quick, bool large, ulong seed)
+    {
+        string[] starts = ["balanced", "unbalanced:2", "random:0.1"];
+        var candidates = new List<ArchitectureCandidate> { new("one-layer-local:1"), new("one-layer-local:2") };
+        foreach (string arch in new[] { LocalArchitecture, "layers:local:1,local:2", "two-layer-local:2" })
+            candidates.AddRange(starts.Select(start => new ArchitectureCandidate(arch, start)));
+        return new LocalStudySpec
+        {
+            Family = new ModelFamily("xi/L", 0.25),
+            Dimension = 2,
+            Sizes = StudySizes(quick, large),
+            Candidates = candidates,
+            Seed = seed,
+        };
+    }
+
     public static Command Create(Func<bool, Output> output)
     {
         var quick = new Option<bool>("--quick") { Description = "Fewer sizes and seeds (under a minute); written to quick-* sweep folders." };
+        var large = new Option<bool>("--large") { Description = "Add L = 128 to the SGD-stability and local-architecture studies (several minutes more)." };
         var folder = new Option<string>("--out")
         {
             Description = "Output folder: report.md, report.html, summary.json, claims.csv, observables.csv, and one sweep folder per experiment (figures, CSV).",
@@ -80,6 +126,7 @@ internal static class ReproduceCommand
             "fixed budget of 100 steps, fits, theory curves and verdicts computed from the data. Also the Monte Carlo baseline (heat bath and Fourier-accelerated HMC, tau_int against L). About 50 s on 2 cores (--quick: about 10 s). " +
             "Finished jobs in --out are reused.");
         command.Options.Add(quick);
+        command.Options.Add(large);
         command.Options.Add(folder);
         command.Options.Add(json);
         command.Options.Add(seed);
@@ -97,9 +144,18 @@ internal static class ReproduceCommand
             var sweeps = Plan(isQuick, s).Select(spec =>
                 Experiment.Run(o, spec, Path.Combine(dir, spec.Name), Shard.All, workers, report: true, cancellation)).ToArray();
             var population = sweeps.Where(w => w.Spec.Mode == TrainingMode.Population).Select(w => w.Summary).ToArray();
-            var claims = Claims.Judge(population, LocalArchitecture);
+            bool isLarge = result.GetValue(large);
+            var stability = Stability(o, StabilityPlan(isQuick, isLarge, s), workers, cancellation);
+            var local = Local(o, LocalPlan(isQuick, isLarge, s), workers, cancellation);
+            var sgdVerdicts = new[] { StabilityReport.Judge(stability.Gd, stability.Sgd, stability.OneLayerSgd), StabilityReport.JudgeOptimizers(stability.Optimizers) };
+            var localVerdict = LocalArchitectureReport.Judge(local);
+            var claims = Claims.Judge(population, LocalArchitecture).Concat(sgdVerdicts).Append(localVerdict).ToArray();
             var scans = Baseline(o, sweeps[0].Spec, isQuick, s, workers);
             var report = Report(isQuick, claims, samplingRows, sweeps);
+            report.Section("C3 under SGD");
+            StabilityReport.Add(report, Path.Combine(dir, "sgd-stability"), stability.Gd, stability.Sgd, stability.OneLayerSgd, stability.Optimizers, sgdVerdicts, "sgd-stability/");
+            report.Section("C4: local architectures");
+            LocalArchitectureReport.Add(report, Path.Combine(dir, "local-architectures"), local, localVerdict, "local-architectures/");
             report.Section("Baseline: Monte Carlo critical slowing down");
             BaselineReport.Add(report, Path.Combine(dir, "mcmc-baseline"), scans, sweeps[0].Summary, "mcmc-baseline/");
             report.Save(dir);
@@ -117,6 +173,9 @@ internal static class ReproduceCommand
                 }).ToArray()),
                 ["experiments"] = new JsonArray(sweeps.Select(w => (JsonNode?)Experiment.ToJson(w.Summary, Path.Combine(dir, w.Spec.Name))).ToArray()),
                 ["sampling"] = samples,
+                ["sgd_stability"] = new JsonArray(stability.Optimizers.Append(stability.OneLayerSgd)
+                    .Select(sc => (JsonNode?)StabilityCommand.Summary(sc)).ToArray()),
+                ["local_architectures"] = LocalJson(local),
                 ["mcmc_baseline"] = new JsonArray(scans.Select(sc => (JsonNode?)new JsonObject
                 {
                     ["algo"] = sc.Algorithm, ["z"] = Output.Number(sc.DynamicExponent), ["z_err"] = Output.Number(sc.DynamicExponentError),
@@ -160,6 +219,52 @@ internal static class ReproduceCommand
         }
         return scans;
     }
+
+    private sealed record StabilityRuns(StabilityScanResult Gd, StabilityScanResult Sgd, StabilityScanResult OneLayerSgd,
+        IReadOnlyList<StabilityScanResult> Optimizers);
+
+    private static StabilityRuns Stability(Output o, (StabilitySpec Gd, StabilitySpec Sgd, StabilitySpec OneLayerSgd, IReadOnlyList<StabilitySpec> Optimizers) plan,
+        int workers, CancellationToken cancellation)
+    {
+        var done = new Dictionary<StabilitySpec, StabilityScanResult>();
+        StabilityScanResult Run(StabilitySpec spec)
+        {
+            if (done.TryGetValue(spec, out var known)) return known;
+            var scan = StabilityScan.Run(spec, null, workers, cancellation);
+            o.Note(string.Create(CultureInfo.InvariantCulture,
+                $"sgd-stability: {StabilityReport.Label(scan)}: stable lr {string.Join(", ", scan.Rows.Select(r => $"{r.Stability.StableRate:G3} (L={r.Length})"))}; {scan.WallSeconds:F1} s"));
+            return done[spec] = scan;
+        }
+        var optimizers = plan.Optimizers.Select(Run).ToArray();
+        return new StabilityRuns(Run(plan.Gd), Run(plan.Sgd), Run(plan.OneLayerSgd), optimizers);
+    }
+
+    private static LocalStudyResult Local(Output o, LocalStudySpec spec, int workers, CancellationToken cancellation)
+    {
+        var study = LocalArchitectureStudy.Run(spec, workers, cancellation);
+        o.Note(string.Create(CultureInfo.InvariantCulture, $"local-architectures: {spec.Candidates.Count} networks x {spec.Sizes.Count} sizes; {study.WallSeconds:F1} s"));
+        return study;
+    }
+
+    private static JsonObject LocalJson(LocalStudyResult study) => new()
+    {
+        ["sizes"] = new JsonArray(study.Spec.Sizes.Select(l => (JsonNode?)l).ToArray()),
+        ["t"] = study.Spec.Time,
+        ["networks"] = new JsonArray(study.Fits.Select(f => (JsonNode?)new JsonObject
+        {
+            ["arch"] = f.Candidate.Architecture,
+            ["start"] = f.Candidate.Start,
+            ["params_at_largest_L"] = f.Parameters,
+            ["optimum_gap_at_largest_L"] = Output.Number(f.GapAtLargest),
+            ["steps"] = new JsonArray(study.Rows.Where(r => r.Candidate == f.Candidate).OrderBy(r => r.Length).Select(r => (JsonNode?)r.Steps).ToArray()),
+            ["optimum_gap"] = new JsonArray(study.Rows.Where(r => r.Candidate == f.Candidate).OrderBy(r => r.Length).Select(r => Output.Number(r.OptimumGap)).ToArray()),
+            ["converged"] = f.AllConverged,
+            ["steps_power_exponent"] = Output.Number(f.Fit?.PowerExponent ?? double.NaN),
+            ["steps_log_slope"] = Output.Number(f.Fit?.LogSlope ?? double.NaN),
+            ["preferred"] = f.Fit?.Preferred,
+            ["keeps_speed_up"] = f.KeepsSpeedUp(),
+        }).ToArray()),
+    };
 
     private static ReportDocument Report(bool quick, IReadOnlyList<ClaimVerdict> claims, IReadOnlyList<IReadOnlyList<string>> samplingRows,
         IReadOnlyList<SweepOutput> sweeps)

@@ -51,6 +51,12 @@ internal static class TrainCommand
         var eps = new Option<double>("--eps") { Description = "Stop when excess loss <= eps x initial excess (vs the architecture's optimum).", DefaultValueFactory = _ => 1e-2 };
         var maxSteps = new Option<int>("--max-steps") { Description = "Step cap per slice.", DefaultValueFactory = _ => 100_000 };
         var basis = new Option<string>("--basis") { Description = "Parameters of full layers: kernel (real space) or fourier (multipliers).", DefaultValueFactory = _ => "kernel" };
+        var start = new Option<string>("--start")
+        {
+            Description = "Start of training: balanced, unbalanced[:R] (first layer x R, last / R; R > 0, default 2) or random:S " +
+                          "(balanced plus normal noise of relative size S >= 0, kernel basis only).",
+            DefaultValueFactory = _ => "balanced",
+        };
         var folder = new Option<string?>("--out") { Description = "Run folder: config.json, summary.json, history_slice{j}.csv and the checkpoint (model.json + .npy kernels)." };
         var json = CommonOptions.Json();
         var seed = CommonOptions.Seed();
@@ -59,7 +65,7 @@ internal static class TrainCommand
             "Train a linear score network per diffusion-time slice and measure the training time: optimizer steps until the " +
             "population excess loss falls below eps x its initial value (SCIENCE.md section 6). Exits 3 if training diverges.");
         model.AddTo(command);
-        foreach (var option in new Option[] { arch, schedule, time, slices, tMin, tMax, spacing, mode, data, batch, optimizer, momentum, lr, init, eps, maxSteps, basis, folder, json, seed, threads })
+        foreach (var option in new Option[] { arch, schedule, time, slices, tMin, tMax, spacing, mode, data, batch, optimizer, momentum, lr, init, eps, maxSteps, basis, start, folder, json, seed, threads })
             command.Options.Add(option);
 
         command.SetAction(result =>
@@ -74,6 +80,9 @@ internal static class TrainCommand
                 "fourier" => ParameterBasis.Fourier,
                 var other => throw new UsageException($"--basis must be kernel or fourier (got {other})"),
             };
+            var networkStart = ParseStart(result.GetValue(start)!);
+            if (parameterBasis == ParameterBasis.Fourier && networkStart.IsRandom)
+                throw new UsageException("--start random:S needs --basis kernel (Fourier parameters would give complex kernels)");
             var grid = Grid(result.GetValue(time), result.GetValue(slices), result.GetValue(tMin), result.GetValue(tMax)!,
                 result.GetValue(spacing)!, process, field);
             var trainingMode = result.GetValue(mode) switch
@@ -82,7 +91,7 @@ internal static class TrainCommand
                 "empirical" => TrainingMode.Empirical,
                 var other => throw new UsageException($"--mode must be population or empirical (got {other})"),
             };
-            var config = Config(result, trainingMode, optimizer, momentum, lr, init, eps, maxSteps, batch, seed);
+            var config = Config(result, trainingMode, optimizer, momentum, lr, init, eps, maxSteps, batch, seed) with { Start = networkStart };
             var trainingData = LoadData(result.GetValue(data), field, trainingMode);
             string? dir = result.GetValue(folder) is { } f ? CommonOptions.CheckWritableFolder("--out", f) : null;
             int workers = CommonOptions.CheckThreads(result.GetValue(threads));
@@ -129,6 +138,19 @@ internal static class TrainCommand
         catch (Exception e) when (e is ArgumentException or FormatException)
         {
             throw new UsageException($"{option}: {e.Message.Split(" (Parameter")[0]}");
+        }
+    }
+
+    /// <summary>The --start value as a <see cref="NetworkStart"/>; a bad one is a usage error naming the accepted forms.</summary>
+    private static NetworkStart ParseStart(string text)
+    {
+        try
+        {
+            return NetworkStart.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"--start: {e.Message.Split('\n')[0]}");
         }
     }
 
@@ -223,6 +245,7 @@ internal static class TrainCommand
         ["times"] = new JsonArray(problem.Grid.Times.Select(t => (JsonNode?)t).ToArray()),
         ["arch"] = problem.Architecture.Name,
         ["basis"] = problem.Basis.ToString().ToLowerInvariant(),
+        ["start"] = config.Start.ToString(),
         ["mode"] = config.Mode.ToString().ToLowerInvariant(),
         ["optimizer"] = config.Optimizer.Name,
         ["lr"] = Output.Number(config.LearningRate),
@@ -241,6 +264,7 @@ internal static class TrainCommand
         ["mode"] = config.Mode.ToString().ToLowerInvariant(),
         ["optimizer"] = config.Optimizer.Name,
         ["basis"] = problem.Basis.ToString().ToLowerInvariant(),
+        ["start"] = config.Start.ToString(),
         ["schedule"] = problem.Process.Name,
         ["model"] = ModelOptions.Describe(field),
         ["slices"] = new JsonArray(trained.Slices.Select(s => (JsonNode?)new JsonObject

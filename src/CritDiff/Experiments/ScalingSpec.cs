@@ -49,6 +49,12 @@ public sealed record ScalingSpec
     /// <summary>Fixed learning rate, or null for the auto rule.</summary>
     public double? LearningRate { get; init; }
 
+    /// <summary>
+    /// The start of every run (see <see cref="NetworkStart.Parse"/>): balanced (default; also what a config.json
+    /// written before this setting existed reads as), unbalanced[:R] or random:S.
+    /// </summary>
+    public string Start { get; init; } = "balanced";
+
     /// <summary>Minibatch size for empirical training.</summary>
     public int BatchSize { get; init; } = 64;
 
@@ -121,6 +127,14 @@ public sealed record ScalingSpec
         if (GenerationSteps < 1) throw new ArgumentException($"generation steps must be >= 1 (got {GenerationSteps})");
         if (Mode == TrainingMode.Population && Optimizer == "sgd") throw new ArgumentException("sgd needs empirical mode");
         if (Mode == TrainingMode.Empirical && Optimizer == "gd") throw new ArgumentException("gd uses the population gradient: use sgd or adam for empirical mode");
+        try
+        {
+            _ = NetworkStart.Parse(Start ?? throw new FormatException("start is missing"));
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException($"start: {e.Message}", e);
+        }
         Config(0).Validate();
     }
 
@@ -130,6 +144,7 @@ public sealed record ScalingSpec
         Mode = Mode,
         Optimizer = Training.Optimizer.Parse(Optimizer),
         LearningRate = LearningRate,
+        Start = NetworkStart.Parse(Start),
         Eps = Eps,
         MaxSteps = MaxSteps,
         BatchSize = BatchSize,

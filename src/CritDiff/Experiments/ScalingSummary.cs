@@ -48,6 +48,7 @@ public sealed record ScalingSummary
     [JsonPropertyName("d")] public required int Dimension { get; init; }
     [JsonPropertyName("family")] public required string Family { get; init; }
     [JsonPropertyName("mode")] public required string Mode { get; init; }
+    [JsonPropertyName("start")] public required string Start { get; init; }
     [JsonPropertyName("budget")] public required int Budget { get; init; }
     [JsonPropertyName("jobs_total")] public required int JobsTotal { get; init; }
     [JsonPropertyName("jobs_done")] public required int JobsDone { get; init; }
@@ -89,6 +90,7 @@ public sealed record ScalingSummary
             Dimension = spec.Dimension,
             Family = spec.Family.Label,
             Mode = $"{spec.Mode.ToString().ToLowerInvariant()} {spec.Optimizer}",
+            Start = spec.Start,
             Budget = spec.Budget,
             JobsTotal = spec.Jobs().Count,
             JobsDone = jobs.Count,

@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text;
+using CritDiff.Experiments;
+using CritDiff.Training;
+
+namespace CritDiff.Reporting;
+
+/// <summary>
+/// The report section "C3 under SGD" (issue 7, SCIENCE.md section 6): the largest stable learning rate and
+/// the training time at a fixed fraction of it against L, for population GD and minibatch SGD side by
+/// side, and for Adam, SGD and GD in the kernel and Fourier bases, with verdicts computed from the data.
+/// </summary>
+public static class StabilityReport
+{
+    /// <summary>A stable-rate exponent counts as "no L dependence" within max(0.15, 2 SE) of 0.</summary>
+    public const double FlatExponent = 0.15;
+
+    /// <summary>
+    /// Verdict on "the two-layer log L training time survives SGD": the SGD stable rate does not shrink
+    /// with L (|p| &lt;= max(0.15, 2 SE)), at least 3 sizes converge, and the logarithmic fit of its steps is preferred.
+    /// </summary>
+    public static ClaimVerdict Judge(StabilityScanResult gd, StabilityScanResult sgd, StabilityScanResult? oneLayerSgd)
+    {
+        ArgumentNullException.ThrowIfNull(gd);
+        ArgumentNullException.ThrowIfNull(sgd);
+        bool? ok = null;
+        if (sgd.RateFit is { } rate && sgd.StepsFit is { } steps)
+        {
+            bool converged = sgd.Rows.Count(r => r.Converged && !r.Diverged) >= 3 && sgd.Rows.All(r => r.Converged);
+            ok = converged && IsFlat(rate) && steps.Preferred == "log";
+        }
+        var evidence = new StringBuilder();
+        evidence.Append(Describe("population GD", gd)).Append("; ").Append(Describe($"SGD (batch {sgd.Spec.BatchSize})", sgd));
+        if (oneLayerSgd is not null) evidence.Append("; for comparison ").Append(Describe("one-layer SGD", oneLayerSgd));
+        return new ClaimVerdict("C3-SGD",
+            $"The two-layer network's ~log L training time survives minibatch SGD (batch {sgd.Spec.BatchSize}, t = {Invariant(sgd.Spec.Time)}).",
+            evidence.ToString(),
+            $"SGD stable rate independent of L (|p| <= max({FlatExponent}, 2 SE) in stable_lr ~ L^p), every size converged at {Invariant(sgd.Spec.Fraction)} x the stable rate, and the log fit of the steps preferred",
+            ok);
+    }
+
+    /// <summary>
+    /// Verdict on "per-parameter scaling (Adam) removes the L dependence of the stable rate", per basis,
+    /// against SGD and GD in the same bases.
+    /// </summary>
+    public static ClaimVerdict JudgeOptimizers(IReadOnlyList<StabilityScanResult> scans)
+    {
+        ArgumentNullException.ThrowIfNull(scans);
+        var adam = scans.Where(s => s.Spec.Optimizer == "adam" && s.RateFit is not null).ToArray();
+        bool? ok = adam.Length == 0 ? null : adam.Any(s => IsFlat(s.RateFit!));
+        string evidence = string.Join("; ", scans.Select(s => s.RateFit is { } f
+            ? Invariant($"{Label(s)}: stable_lr ~ L^{f.PowerExponent:F2} +- {f.PowerExponentError:F2} ({(IsFlat(f) ? "flat" : f.PowerExponent < 0 ? "shrinks" : "grows")})")
+            : $"{Label(s)}: no fit"));
+        return new ClaimVerdict("Adam",
+            "Per-parameter scaling (Adam) removes the L dependence of the two-layer stable learning rate in at least one parameter basis.",
+            evidence, $"|p| <= max({FlatExponent}, 2 SE) for Adam in some basis", ok);
+    }
+
+    /// <summary>Writes <c>stability.csv</c> and the figures into <paramref name="folder"/>; adds the section's text, tables and figures.</summary>
+    public static void Add(ReportDocument report, string folder, StabilityScanResult gd, StabilityScanResult sgd, StabilityScanResult? oneLayerSgd,
+        IReadOnlyList<StabilityScanResult> optimizers, IReadOnlyList<ClaimVerdict> verdicts, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(optimizers);
+        ArgumentNullException.ThrowIfNull(verdicts);
+        Directory.CreateDirectory(folder);
+        var all = new[] { gd, sgd }.Concat(oneLayerSgd is null ? [] : [oneLayerSgd]).Concat(optimizers).Distinct().ToArray();
+        Checkpoint.WriteAtomic(Path.Combine(folder, "stability.csv"), Csv(all));
+
+        report.Text(Invariant($"Largest stable learning rate of one slice (t = {sgd.Spec.Time}, d = {sgd.Spec.Dimension}, {sgd.Spec.Family.Label}): ") +
+                    Invariant($"a run is unstable when its population loss becomes non-finite or exceeds its initial value within {sgd.Spec.Search.Budget} steps, ") +
+                    Invariant($"bisected to {sgd.Spec.Search.Tolerance} relative and judged over {sgd.Spec.Search.Seeds} seeds (one for deterministic GD). ") +
+                    Invariant($"The training time is measured at {sgd.Spec.Fraction} x the rate stable for every seed. ") +
+                    "SCIENCE.md section 6: if the stable rate must shrink with L, the SGD training time grows faster than log L.");
+        foreach (var v in verdicts) report.Text($"**{v.Id} ({v.Verdict})**: {v.Statement} Measured: {v.Evidence}. Criterion: {v.Criterion}.");
+        var sizes = gd.Rows.Select(r => r.Length).Union(sgd.Rows.Select(r => r.Length)).Order().ToArray();
+        report.Table(["L", "GD stable lr", "GD steps", "SGD stable lr", "SGD steps", "one-layer SGD stable lr", "one-layer SGD steps"],
+            sizes.Select(l => (IReadOnlyList<string>)[l.ToString(CultureInfo.InvariantCulture), Rate(gd, l), Steps(gd, l), Rate(sgd, l), Steps(sgd, l),
+                oneLayerSgd is null ? "-" : Rate(oneLayerSgd, l), oneLayerSgd is null ? "-" : Steps(oneLayerSgd, l)]));
+        report.Text("Optimizers and parameter bases (two-layer): in the Fourier basis plain GD and SGD follow the kernel-basis trajectory " +
+                    "with the rate scaled by V (SCIENCE.md section 5), so their stable rates differ by V and their steps agree; Adam is not basis-equivariant.");
+        report.Table(["optimizer", "basis", "stable lr ~ L^p", "steps at each L", "steps fit"], optimizers.Select(s => (IReadOnlyList<string>)
+        [
+            s.Spec.Optimizer, s.Spec.Basis.ToString().ToLowerInvariant(),
+            s.RateFit is { } f ? Invariant($"{f.PowerExponent:F2} +- {f.PowerExponentError:F2}") : "-",
+            string.Join(", ", s.Rows.Select(r => StepsText(r))),
+            s.StepsFit is { } st ? Invariant($"L^{st.PowerExponent:F2} or {st.LogSlope:F1} ln L; {st.Preferred}") : "-",
+        ]));
+
+        var rates = new Figure("Largest stable learning rate against L (two-layer unless named)", "L (lattice size)", "stable learning rate", logX: true, logY: true);
+        int color = 0;
+        foreach (var s in all)
+            rates.Add(s.Rows.Select(r => (double)r.Length).ToArray(), s.Rows.Select(r => r.Stability.StableRate).ToArray(), Label(s), color++);
+        string ratesPng = rates.Save(folder, "stable_rate_vs_L");
+        var steps = new Figure("Training steps at a fixed fraction of the stable rate against L", "L (lattice size)", "steps to excess <= eps x initial", logX: true, logY: true);
+        color = 0;
+        foreach (var s in new[] { gd, sgd }.Concat(oneLayerSgd is null ? [] : [oneLayerSgd]))
+        {
+            var rows = s.Rows.Where(r => r.Converged).ToArray();
+            steps.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => r.Steps.Mean).ToArray(), Label(s), color++);
+        }
+        string stepsPng = steps.Save(folder, "sgd_steps_vs_L");
+        report.Figure("Largest stable learning rate against L for GD, SGD and Adam in the kernel and Fourier bases", prefix + ratesPng);
+        report.Figure("Training steps against L at a fixed fraction of the stable rate: two-layer GD and SGD, one-layer SGD", prefix + stepsPng);
+    }
+
+    private static bool IsFlat(Statistics.ScalingFit fit) => Math.Abs(fit.PowerExponent) <= Math.Max(FlatExponent, 2 * fit.PowerExponentError);
+
+    /// <summary>"two-layer sgd (kernel)" and the like.</summary>
+    public static string Label(StabilityScanResult s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return $"{s.Spec.Architecture} {s.Spec.Optimizer} ({s.Spec.Basis.ToString().ToLowerInvariant()})";
+    }
+
+    private static string Describe(string name, StabilityScanResult s)
+    {
+        string rate = s.RateFit is { } f ? Invariant($"stable rate ~ L^{f.PowerExponent:F2} +- {f.PowerExponentError:F2}") : "no rate fit";
+        string steps = s.StepsFit is { } st ? Invariant($"steps ~ L^{st.PowerExponent:F2} or {st.LogSlope:F1} ln L (preferred: {st.Preferred})") : "no steps fit";
+        return $"{name}: {rate}, steps {string.Join(", ", s.Rows.Select(r => StepsText(r) + Invariant($" (L={r.Length})")))}; {steps}";
+    }
+
+    private static string StepsText(StabilityRow r) =>
+        r.SeedSteps.Count == 0 ? "-" : (r.Converged ? "" : ">=") + Invariant($"{r.Steps.Mean:G4}");
+
+    private static string Rate(StabilityScanResult s, int l) =>
+        s.Rows.FirstOrDefault(r => r.Length == l) is { } r ? Invariant($"{r.Stability.StableRate:G3} +- {r.Stability.StableRateError:G2}") : "-";
+
+    private static string Steps(StabilityScanResult s, int l) =>
+        s.Rows.FirstOrDefault(r => r.Length == l) is { } r ? StepsText(r) : "-";
+
+    private static string Csv(IEnumerable<StabilityScanResult> scans)
+    {
+        var csv = new StringBuilder("arch,optimizer,basis,mode,start,batch,L,params,stable_lr,stable_lr_err,safe_lr,training_lr,steps,steps_err,converged,diverged,optimum_gap\n");
+        foreach (var s in scans)
+            foreach (var r in s.Rows)
+                csv.Append(Invariant($"{s.Spec.Architecture},{s.Spec.Optimizer},{s.Spec.Basis.ToString().ToLowerInvariant()},{s.Spec.Mode.ToString().ToLowerInvariant()},{s.Spec.Start},{s.Spec.BatchSize},{r.Length},{r.Parameters},"))
+                   .Append(Invariant($"{SweepTables.N(r.Stability.StableRate)},{SweepTables.N(r.Stability.StableRateError)},{SweepTables.N(r.Stability.SafeRate)},{SweepTables.N(r.TrainingRate)},"))
+                   .Append(Invariant($"{(r.SeedSteps.Count > 0 ? SweepTables.N(r.Steps.Mean) : "")},{(r.SeedSteps.Count > 1 ? SweepTables.N(r.Steps.Error) : "")},{(r.Converged ? "true" : "false")},{(r.Diverged ? "true" : "false")},{SweepTables.N(r.OptimumGap)}\n"));
+        return csv.ToString();
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static string Invariant(double x) => x.ToString("G4", CultureInfo.InvariantCulture);
+}
