@@ -63,13 +63,17 @@ public sealed record StabilityResult(IReadOnlyList<SeedBoundary> Seeds)
 /// fixed rate is unstable when, within <see cref="StabilitySettings.Budget"/> steps from the configured
 /// start, its population loss becomes non-finite or exceeds its initial value. Per seed, the rate is
 /// bracketed by doubling or halving from a guess (half the curvature limit 2/lambda_max; Adam 0.01),
-/// then bisected geometrically until unstable/stable - 1 &lt;= tolerance. Population GD from a
+/// then bisected geometrically until unstable/stable - 1 &lt;= tolerance; four rates 5% apart below the
+/// result are then checked, and the search repeated below any that blows up. Population GD from a
 /// deterministic start needs one seed. The same seed sees the same minibatches at every rate.
 /// For population GD of a one-layer full network (m &lt;- m - 2 eta (S m + 1)) the boundary is 1/S_max.
 /// </summary>
 public static class StabilityFinder
 {
     private const int MaxBracketSteps = 60;
+
+    /// <summary>Ratio between the rates probed below a found boundary to check it.</summary>
+    private const double VerificationStep = 0.95;
 
     /// <summary>The config of seed index <paramref name="seedIndex"/> (seed + index x golden ratio, as in sweeps).</summary>
     public static TrainingConfig SeedConfig(TrainingConfig config, int seedIndex)
@@ -144,13 +148,38 @@ public static class StabilityFinder
                 else unstable = next;
             }
         }
-        while (stable > 0 && double.IsFinite(unstable) && unstable / stable - 1 > settings.Tolerance)
+        Bisect();
+        // The criterion need not be monotone in the rate: for two-layer GD the per-mode map
+        // p <- p + 4 eta p (1 - p) is chaotic for eta between 0.5 and ~0.75, where a run stays bounded or
+        // blows up by rounding within the budget. Probe a few rates below the boundary (down to 0.81 of it);
+        // if one blows up, the boundary is sought again below it, so the result is the lowest edge seen.
+        for (int pass = 0; pass < MaxBracketSteps && stable > 0; pass++)
         {
-            double middle = Math.Sqrt(stable * unstable);
-            if (Test(middle)) stable = middle;
-            else unstable = middle;
+            double failed = 0;
+            for (int j = 1; j <= 4 && failed == 0; j++)
+            {
+                double rate = stable * Math.Pow(VerificationStep, j);
+                if (!Test(rate)) failed = rate;
+            }
+            if (failed == 0) break;
+            unstable = failed;
+            stable = 0;
+            for (double rate = failed * VerificationStep; stable == 0 && rate > failed * 1e-12; rate *= VerificationStep)
+                if (Test(rate)) stable = rate;
+                else unstable = rate;
+            Bisect();
         }
         return new SeedBoundary(seedIndex, stable, unstable, probes);
+
+        void Bisect()
+        {
+            while (stable > 0 && double.IsFinite(unstable) && unstable / stable - 1 > settings.Tolerance)
+            {
+                double middle = Math.Sqrt(stable * unstable);
+                if (Test(middle)) stable = middle;
+                else unstable = middle;
+            }
+        }
     }
 
     /// <summary>What every probe of one (problem, seed) shares.</summary>

@@ -66,7 +66,7 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.True(code == 0, error);
         var json = JsonNode.Parse(output)!.AsObject();
         var claims = json["claims"]!.AsArray();
-        Assert.Equal(["C1", "C2", "C3", "C4"], claims.Select(c => c!["id"]!.GetValue<string>()));
+        Assert.Equal(["C1", "C2", "C3", "C4", "C3-SGD", "Adam", "C4-local"], claims.Select(c => c!["id"]!.GetValue<string>()));
         Assert.All(claims, c => Assert.Contains(c!["verdict"]!.GetValue<string>(), new[] { "reproduced", "not reproduced", "not measured" }));
         foreach (string file in new[] { "report.md", "report.html", "summary.json", "claims.csv", "observables.csv" })
             Assert.True(File.Exists(Path.Combine(dir, file)), file);
@@ -88,6 +88,29 @@ public sealed class ExperimentCommandTests : IDisposable
             foreach (var (_, z) in run!["z_scores"]!.AsObject())
                 Assert.InRange(Math.Abs((double)z!), 0, 5); // exact sampler: |z| above 5 would be a bug
         Assert.Contains("**C1 (", md);
+        // Issue 7: the SGD-stability and local-architecture sections, their tables, figures and JSON.
+        Assert.Contains("## C3 under SGD", md);
+        Assert.Contains("## C4: local architectures", md);
+        foreach (string file in new[] { "sgd-stability/stability.csv", "sgd-stability/stable_rate_vs_L.png", "sgd-stability/stable_rate_vs_L.svg",
+                     "sgd-stability/sgd_steps_vs_L.png", "local-architectures/local_architectures.csv", "local-architectures/optimum_vs_parameters.png",
+                     "local-architectures/optimum_vs_parameters.svg", "local-architectures/local_steps_vs_L.png" })
+            Assert.True(File.Exists(Path.Combine(dir, file)), file);
+        var stability = json["sgd_stability"]!.AsArray();
+        Assert.Equal(7, stability.Count); // GD, SGD, Adam in two bases, and one-layer SGD
+        foreach (var scan in stability)
+        {
+            Assert.Equal(3, scan!["rows"]!.AsArray().Count);
+            Assert.All(scan["rows"]!.AsArray(), r => Assert.True((double)r!["stable_lr"]! > 0));
+            Assert.NotNull(scan["fits"]!["stable_lr_exponent"]);
+        }
+        // The one-layer SGD stable rate shrinks with L (population limit 1/S_max ~ L^-2), the two-layer GD one does not.
+        Assert.True((double)stability[6]!["fits"]!["stable_lr_exponent"]! < -1);
+        Assert.InRange((double)stability[0]!["fits"]!["stable_lr_exponent"]!, -0.2, 0.2);
+        var networks = json["local_architectures"]!["networks"]!.AsArray();
+        Assert.Equal(11, networks.Count);
+        // Two balanced local layers stay on K2 = -K1 and reach a worse optimum than the same layers from an unbalanced start.
+        double Gap(string arch, string start) => (double)networks.First(n => (string)n!["arch"]! == arch && (string)n["start"]! == start)!["optimum_gap_at_largest_L"]!;
+        Assert.True(Gap("two-layer-local:1", "unbalanced:2") < Gap("two-layer-local:1", "balanced"));
         Assert.Contains("steps_vs_L.png", md);
         Assert.Contains("data:image/png;base64,", File.ReadAllText(Path.Combine(dir, "report.html")));
     }
