@@ -15,8 +15,9 @@ namespace CritDiff.Cli;
 
 /// <summary>
 /// <c>critdiff reproduce</c>: the README's main command. Runs the headline sweeps on built-in defaults
-/// (population GD in d = 2 at xi/L = 1/4 and d = 3 at beta_c; minibatch SGD in d = 2), checks the exact
-/// sampler against exact observables, judges claims C1-C4 from the data (<see cref="Claims"/>), and
+/// (population GD in d = 2 at xi/L = 1/4 and d = 3 at beta_c; minibatch SGD in d = 2), the SGD-stability
+/// scans and the local-architecture study, checks the exact sampler against exact observables, judges
+/// claims C1-C4 (<see cref="Claims"/>) and the issue-7 questions from the data, and
 /// writes report.md, report.html, summary.json, CSV tables and PNG/SVG figures into --out. Sweep folders
 /// are reused: an interrupted run resumes where it stopped.
 /// </summary>
@@ -123,7 +124,9 @@ internal static class ReproduceCommand
         var command = new Command("reproduce",
             "Reproduce claims C1-C4 of the study: training steps against L for one-layer, two-layer and local two-layer score networks " +
             "(population GD in d = 2 at xi/L = 1/4 and d = 3 at beta_c; minibatch SGD in d = 2), the exact KL of the generated law after a " +
-            "fixed budget of 100 steps, fits, theory curves and verdicts computed from the data. Also the Monte Carlo baseline (heat bath and Fourier-accelerated HMC, tau_int against L). About 50 s on 2 cores (--quick: about 10 s). " +
+            "fixed budget of 100 steps, fits, theory curves and verdicts computed from the data. Also \"C3 under SGD\" (largest stable learning rate and steps against L for two-layer GD, SGD and Adam in the kernel and Fourier bases), " +
+            "\"C4: local architectures\" (local and mixed layer lists from balanced, unbalanced and random starts: parameters, reachable optimum, steps against L) " +
+            "and the Monte Carlo baseline (heat bath and Fourier-accelerated HMC, tau_int against L). About 100 s on 2 cores (--quick: about 15 s; --large: L = 128 in the issue-7 studies). " +
             "Finished jobs in --out are reused.");
         command.Options.Add(quick);
         command.Options.Add(large);
@@ -174,7 +177,7 @@ internal static class ReproduceCommand
                 ["experiments"] = new JsonArray(sweeps.Select(w => (JsonNode?)Experiment.ToJson(w.Summary, Path.Combine(dir, w.Spec.Name))).ToArray()),
                 ["sampling"] = samples,
                 ["sgd_stability"] = new JsonArray(stability.Optimizers.Append(stability.OneLayerSgd)
-                    .Select(sc => (JsonNode?)StabilityCommand.Summary(sc)).ToArray()),
+                    .Select(sc => (JsonNode?)StabilityOutput.Summary(sc)).ToArray()),
                 ["local_architectures"] = LocalJson(local),
                 ["mcmc_baseline"] = new JsonArray(scans.Select(sc => (JsonNode?)new JsonObject
                 {

@@ -39,12 +39,12 @@ internal static class StabilityCommand
             string? file = result.GetValue(options.File) is { } f ? CheckOutFile(f) : null;
             o.Note($"stability: {spec.Architecture}, d = {spec.Dimension}, L = {string.Join(", ", spec.Sizes)}, " +
                    $"{spec.Mode.ToString().ToLowerInvariant()} {spec.Optimizer}, t = {Output.Format(spec.Time)}, budget {spec.Search.Budget} steps");
-            var progress = new SynchronousProgress<StabilityRow>(row => o.Note(Line(row)));
+            var progress = new SynchronousProgress<StabilityRow>(row => o.Note(StabilityOutput.Line(row)));
             var scan = StabilityScan.Run(spec, progress, workers, cancellation);
-            var summary = Summary(scan);
-            if (file is not null) WriteFiles(file, summary, scan);
+            var summary = StabilityOutput.Summary(scan);
+            if (file is not null) StabilityOutput.WriteFiles(file, summary, scan);
             if (o.Json) o.WriteJson(summary);
-            else Print(o, scan, file);
+            else StabilityOutput.Print(o, scan, file);
             return Task.FromResult(0);
         });
         return command;
@@ -244,138 +244,6 @@ internal static class StabilityCommand
         if (string.Equals(Path.GetExtension(path), ".csv", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"--out names the JSON file (e.g. stability.json); the CSV is written next to it (got '{path}')");
         return CommonOptions.CheckWritableFile("--out", path);
-    }
-
-    /// <summary>Mean steps over seeds with the standard error (NaN when no run was trained, error NaN for one seed).</summary>
-    private static Stats Steps(StabilityRow row) => row.SeedSteps.Count > 0 ? row.Steps : new Stats(double.NaN, double.NaN);
-
-    /// <summary>The progress line of a finished size.</summary>
-    private static string Line(StabilityRow row)
-    {
-        var steps = Steps(row);
-        string state = row.SeedSteps.Count == 0 ? "no stable rate found" : row.Diverged ? "diverged" : row.Converged ? "converged" : "not converged: step cap";
-        string error = row.SeedSteps.Count > 1 ? $" +- {G(steps.Error)}" : "";
-        return $"  L={row.Length}: stable_lr {G(row.Stability.StableRate)} +- {G(row.Stability.StableRateError)}, " +
-               $"steps {Output.Format(steps.Mean)}{error} ({state})";
-    }
-
-    /// <summary>Four significant digits for text (the JSON and CSV keep every digit).</summary>
-    private static string G(double x) => double.IsFinite(x) ? x.ToString("G4", CultureInfo.InvariantCulture) : "n/a";
-
-    /// <summary>The result object of --json and --out.</summary>
-    internal static JsonObject Summary(StabilityScanResult scan)
-    {
-        var spec = scan.Spec;
-        return new JsonObject
-        {
-            ["arch"] = spec.Architecture,
-            ["d"] = spec.Dimension,
-            ["family"] = spec.Family.Label,
-            ["schedule"] = spec.Schedule,
-            ["t"] = spec.Time,
-            ["mode"] = spec.Mode.ToString().ToLowerInvariant(),
-            ["optimizer"] = spec.Optimizer,
-            ["basis"] = spec.Basis.ToString().ToLowerInvariant(),
-            ["start"] = NetworkStart.Parse(spec.Start).ToString(),
-            ["batch"] = spec.BatchSize,
-            ["seeds"] = spec.Search.Seeds,
-            ["seeds_used"] = StabilityFinder.IsDeterministic(spec.Config()) ? 1 : spec.Search.Seeds,
-            ["budget"] = spec.Search.Budget,
-            ["tolerance"] = spec.Search.Tolerance,
-            ["fraction"] = spec.Fraction,
-            ["eps"] = spec.Eps,
-            ["max_steps"] = spec.MaxSteps,
-            ["seed"] = spec.Seed,
-            ["wall_seconds"] = scan.WallSeconds,
-            ["rows"] = new JsonArray(scan.Rows.OrderBy(r => r.Length).Select(r => (JsonNode)Row(r)).ToArray()),
-            ["fits"] = Fits(scan),
-        };
-    }
-
-    private static JsonObject Row(StabilityRow r)
-    {
-        var steps = Steps(r);
-        return new JsonObject
-        {
-            ["L"] = r.Length,
-            ["params"] = r.Parameters,
-            ["stable_lr"] = Output.Number(r.Stability.StableRate),
-            ["stable_lr_err"] = Output.Number(r.Stability.StableRateError),
-            ["safe_lr"] = Output.Number(r.Stability.SafeRate),
-            ["training_lr"] = Output.Number(r.TrainingRate),
-            ["steps"] = Output.Number(steps.Mean),
-            ["steps_err"] = Output.Number(steps.Error),
-            ["seed_steps"] = new JsonArray(r.SeedSteps.Select(s => (JsonNode)s).ToArray()),
-            ["seed_stable_lr"] = new JsonArray(r.Stability.Seeds.Select(s => Output.Number(s.Stable)).ToArray()),
-            ["converged"] = r.Converged,
-            ["diverged"] = r.Diverged,
-            ["optimum_gap"] = Output.Number(r.OptimumGap),
-            ["probes"] = r.Stability.Probes,
-            ["bracketed"] = r.Stability.Bracketed,
-        };
-    }
-
-    private static JsonObject Fits(StabilityScanResult scan) => new()
-    {
-        ["stable_lr_exponent"] = Output.Number(scan.RateFit?.PowerExponent),
-        ["stable_lr_exponent_err"] = Output.Number(scan.RateFit?.PowerExponentError),
-        ["stable_lr_preferred"] = scan.RateFit?.Preferred,
-        ["steps_power_exponent"] = Output.Number(scan.StepsFit?.PowerExponent),
-        ["steps_power_exponent_err"] = Output.Number(scan.StepsFit?.PowerExponentError),
-        ["steps_log_slope"] = Output.Number(scan.StepsFit?.LogSlope),
-        ["steps_log_slope_err"] = Output.Number(scan.StepsFit?.LogSlopeError),
-        ["preferred"] = scan.StepsFit?.Preferred,
-    };
-
-    /// <summary>Writes the JSON object to <paramref name="file"/> and the rows as CSV next to it.</summary>
-    private static void WriteFiles(string file, JsonObject summary, StabilityScanResult scan)
-    {
-        Checkpoint.WriteAtomic(file, Output.ToFileJson(summary));
-        var csv = new StringBuilder("L,params,stable_lr,stable_lr_err,safe_lr,training_lr,steps,steps_err,converged,diverged,optimum_gap\n");
-        foreach (var r in scan.Rows.OrderBy(r => r.Length))
-        {
-            var steps = Steps(r);
-            csv.Append(CultureInfo.InvariantCulture,
-                $"{r.Length},{r.Parameters},{N(r.Stability.StableRate)},{N(r.Stability.StableRateError)},{N(r.Stability.SafeRate)},{N(r.TrainingRate)}," +
-                $"{N(steps.Mean)},{N(steps.Error)},{B(r.Converged)},{B(r.Diverged)},{N(r.OptimumGap)}\n");
-        }
-        Checkpoint.WriteAtomic(Path.ChangeExtension(file, ".csv"), csv.ToString());
-    }
-
-    /// <summary>A CSV number (round-trip format), empty for NaN and infinities.</summary>
-    private static string N(double x) => double.IsFinite(x) ? x.ToString("R", CultureInfo.InvariantCulture) : "";
-
-    private static string B(bool b) => b ? "true" : "false";
-
-    /// <summary>The rows as a table and the fits as lines, on stdout.</summary>
-    private static void Print(Output o, StabilityScanResult scan, string? file)
-    {
-        var table = new Table().AddColumns("L", "params", "stable lr", "safe lr", "steps", "probes");
-        foreach (var r in scan.Rows.OrderBy(r => r.Length))
-            table.AddRow(r.Length.ToString(CultureInfo.InvariantCulture), r.Parameters.ToString(CultureInfo.InvariantCulture),
-                $"{G(r.Stability.StableRate)} +- {G(r.Stability.StableRateError)}" + (r.Stability.Bracketed ? "" : " (open)"),
-                G(r.Stability.SafeRate), StepsCell(r), r.Stability.Probes.ToString(CultureInfo.InvariantCulture));
-        var console = ModelCommand.Console(o);
-        console.Write(table);
-        // Plain lines, not Spectre's: it wraps text at 80 columns when stdout is not a terminal.
-        o.Out.WriteLine(scan.RateFit is { } rate
-            ? $"stable_lr ~ L^p: p = {G(rate.PowerExponent)} +- {G(rate.PowerExponentError)} (preferred: {rate.Preferred})"
-            : "stable_lr ~ L^p: fewer than 2 bracketed sizes, no fit");
-        o.Out.WriteLine(scan.StepsFit is { } fit
-            ? $"steps: power exponent {G(fit.PowerExponent)} +- {G(fit.PowerExponentError)}, log slope {G(fit.LogSlope)} +- {G(fit.LogSlopeError)}; " +
-              $"preferred: {fit.Preferred}"
-            : "steps: fewer than 2 trained sizes, no fit");
-        string rates = string.Create(CultureInfo.InvariantCulture, $"steps at {scan.Spec.Fraction:G4} x safe lr; {scan.WallSeconds:F2} s");
-        o.Out.WriteLine(rates + (file is null ? "" : $"; results in {file} and {Path.ChangeExtension(file, ".csv")}"));
-    }
-
-    /// <summary>Mean steps (+- error over seeds), marked when a run hit the step cap or diverged.</summary>
-    private static string StepsCell(StabilityRow r)
-    {
-        if (r.SeedSteps.Count == 0) return "-";
-        var steps = Steps(r);
-        string text = r.SeedSteps.Count > 1 ? $"{Output.Format(steps.Mean)} +- {G(steps.Error)}" : Output.Format(steps.Mean);
-        return text + (r.Diverged ? " (diverged)" : r.Converged ? "" : " (cap)");
     }
 
     /// <summary>IProgress that runs the handler on the reporting thread under a lock (sizes finish on worker threads).</summary>

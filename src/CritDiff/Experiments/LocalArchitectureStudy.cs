@@ -51,9 +51,7 @@ public sealed record LocalStudySpec
     /// <summary>Checks every setting; throws <see cref="ArgumentException"/> naming the bad one.</summary>
     public void Validate()
     {
-        if (Dimension is < 1 or > 4) throw new ArgumentException($"d must be in 1..4 (got {Dimension})");
-        if (Sizes.Count == 0 || Sizes.Any(l => l < 2) || Sizes.Distinct().Count() != Sizes.Count)
-            throw new ArgumentException("sizes L must be distinct, >= 2 and at least one given");
+        Family.CheckLattices(Dimension, Sizes);
         if (Candidates.Count == 0) throw new ArgumentException("give at least one architecture");
         foreach (var c in Candidates)
         {

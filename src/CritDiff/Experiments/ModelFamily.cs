@@ -58,6 +58,20 @@ public sealed record ModelFamily
         };
     }
 
+    /// <summary>
+    /// Checks that the family can be built in dimension <paramref name="dimension"/> (1..4; the critical
+    /// family needs d >= 3) at the distinct sizes <paramref name="sizes"/> (each >= 2, at least one);
+    /// throws <see cref="ArgumentException"/> naming the bad setting.
+    /// </summary>
+    public void CheckLattices(int dimension, IReadOnlyList<int> sizes)
+    {
+        ArgumentNullException.ThrowIfNull(sizes);
+        if (dimension is < 1 or > 4) throw new ArgumentException($"d must be in 1..4 (got {dimension})");
+        if (Kind == "critical" && dimension <= 2) throw new ArgumentException($"the critical family needs d >= 3 (got d = {dimension})");
+        if (sizes.Count == 0 || sizes.Any(l => l < 2)) throw new ArgumentException("sizes L must be >= 2 and at least one given");
+        if (sizes.Distinct().Count() != sizes.Count) throw new ArgumentException("sizes L must be distinct");
+    }
+
     /// <summary>A short label, e.g. "xi/L = 0.25" or "beta = beta_c".</summary>
     public string Label => (FreeField ? "GFF, " : "") + (Kind == "critical"
         ? "beta = beta_c(d)"

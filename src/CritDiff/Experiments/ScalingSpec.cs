@@ -111,10 +111,7 @@ public sealed record ScalingSpec
     {
         if (string.IsNullOrEmpty(Name) || Name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
             throw new ArgumentException($"experiment name must be letters, digits, '-', '_' or '.' (got '{Name}')");
-        if (Dimension is < 1 or > 4) throw new ArgumentException($"d must be in 1..4 (got {Dimension})");
-        if (Family.Kind == "critical" && Dimension <= 2) throw new ArgumentException($"the critical family needs d >= 3 (got d = {Dimension})");
-        if (Sizes.Count == 0 || Sizes.Any(l => l < 2)) throw new ArgumentException("sizes L must be >= 2 and at least one given");
-        if (Sizes.Distinct().Count() != Sizes.Count) throw new ArgumentException("sizes L must be distinct");
+        Family.CheckLattices(Dimension, Sizes);
         if (Architectures.Count == 0) throw new ArgumentException("give at least one architecture");
         foreach (string a in Architectures) _ = Architecture.Parse(a);
         _ = Process;

@@ -67,10 +67,7 @@ public sealed record StabilitySpec
     /// <summary>Checks every setting; throws <see cref="ArgumentException"/> naming the bad one.</summary>
     public void Validate()
     {
-        if (Dimension is < 1 or > 4) throw new ArgumentException($"d must be in 1..4 (got {Dimension})");
-        if (Family.Kind == "critical" && Dimension <= 2) throw new ArgumentException($"the critical family needs d >= 3 (got d = {Dimension})");
-        if (Sizes.Count == 0 || Sizes.Any(l => l < 2)) throw new ArgumentException("sizes L must be >= 2 and at least one given");
-        if (Sizes.Distinct().Count() != Sizes.Count) throw new ArgumentException("sizes L must be distinct");
+        Family.CheckLattices(Dimension, Sizes);
         _ = Networks.Architecture.Parse(Architecture);
         _ = ForwardProcess.Parse(Schedule);
         _ = NetworkStart.Parse(Start);

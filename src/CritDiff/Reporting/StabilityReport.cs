@@ -65,7 +65,7 @@ public static class StabilityReport
         ArgumentNullException.ThrowIfNull(verdicts);
         Directory.CreateDirectory(folder);
         var all = new[] { gd, sgd }.Concat(oneLayerSgd is null ? [] : [oneLayerSgd]).Concat(optimizers).Distinct().ToArray();
-        Checkpoint.WriteAtomic(Path.Combine(folder, "stability.csv"), Csv(all));
+        Checkpoint.WriteAtomic(Path.Combine(folder, "stability.csv"), ToCsv(all));
 
         report.Text(Invariant($"Largest stable learning rate of one slice (t = {sgd.Spec.Time}, d = {sgd.Spec.Dimension}, {sgd.Spec.Family.Label}): ") +
                     Invariant($"a run is unstable when its population loss becomes non-finite or exceeds its initial value within {sgd.Spec.Search.Budget} steps, ") +
@@ -147,8 +147,10 @@ public static class StabilityReport
     private static string Steps(StabilityScanResult s, int l) =>
         s.Rows.FirstOrDefault(r => r.Length == l) is { } r ? StepsText(r) : "-";
 
-    private static string Csv(IEnumerable<StabilityScanResult> scans)
+    /// <summary>The rows of <paramref name="scans"/> as CSV, one line per (scan, L), empty cells for missing values.</summary>
+    public static string ToCsv(IEnumerable<StabilityScanResult> scans)
     {
+        ArgumentNullException.ThrowIfNull(scans);
         var csv = new StringBuilder("arch,optimizer,basis,mode,start,batch,L,params,stable_lr,stable_lr_err,safe_lr,training_lr,steps,steps_err,converged,diverged,optimum_gap\n");
         foreach (var s in scans)
             foreach (var r in s.Rows)

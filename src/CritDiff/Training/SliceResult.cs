@@ -48,7 +48,7 @@ public sealed record SliceResult
     /// <summary>Architecture optimum minus the exact optimum (0 for full and dense).</summary>
     public required double OptimumGapToExact { get; init; }
 
-    /// <summary>True when the architecture optimum is a closed form, false when it is the converged loss of this run.</summary>
+    /// <summary>True when the architecture optimum is a closed form, false when it is the bottom of the basin this run descends into (Newton-polished, or its converged loss).</summary>
     public required bool OptimumIsClosedForm { get; init; }
 
     /// <summary>Score error against the exact score after training.</summary>

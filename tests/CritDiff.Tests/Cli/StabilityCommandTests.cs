@@ -157,15 +157,16 @@ public sealed class StabilityCommandTests : IDisposable
         var rows = json["rows"]!.AsArray();
         Assert.Equal([4, 8], rows.Select(r => (int)r!["L"]!));
         var csv = File.ReadAllLines(Path.Combine(_folder, "stab.csv"));
-        Assert.Equal("L,params,stable_lr,stable_lr_err,safe_lr,training_lr,steps,steps_err,converged,diverged,optimum_gap", csv[0]);
+        Assert.Equal("arch,optimizer,basis,mode,start,batch,L,params,stable_lr,stable_lr_err,safe_lr,training_lr,steps,steps_err,converged,diverged,optimum_gap", csv[0]);
         Assert.Equal(3, csv.Length);
         for (int i = 0; i < rows.Count; i++)
         {
             var cells = csv[i + 1].Split(',');
-            Assert.Equal((int)rows[i]!["L"]!, int.Parse(cells[0], System.Globalization.CultureInfo.InvariantCulture));
-            Assert.Equal((double)rows[i]!["stable_lr"]!, double.Parse(cells[2], System.Globalization.CultureInfo.InvariantCulture));
-            Assert.Equal("", cells[7]); // one seed: no standard error
-            Assert.Equal("true", cells[8]);
+            Assert.Equal(["one-layer", "gd", "kernel", "population", "balanced"], cells[..5]);
+            Assert.Equal((int)rows[i]!["L"]!, int.Parse(cells[6], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal((double)rows[i]!["stable_lr"]!, double.Parse(cells[8], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal("", cells[13]); // one seed: no standard error
+            Assert.Equal("true", cells[14]);
         }
     }
 

@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using CritDiff.Experiments;
+using CritDiff.Networks;
+using CritDiff.Reporting;
+using CritDiff.Statistics;
+using CritDiff.Training;
+using Spectre.Console;
+
+namespace CritDiff.Cli;
+
+/// <summary>What <c>critdiff stability</c> writes: progress lines, the table, the JSON object and the files.</summary>
+internal static class StabilityOutput
+{
+    /// <summary>Mean steps over seeds with the standard error (NaN when no run was trained, error NaN for one seed).</summary>
+    internal static Stats Steps(StabilityRow row) => row.SeedSteps.Count > 0 ? row.Steps : new Stats(double.NaN, double.NaN);
+
+    /// <summary>The progress line of a finished size.</summary>
+    internal static string Line(StabilityRow row)
+    {
+        var steps = Steps(row);
+        string state = row.SeedSteps.Count == 0 ? "no stable rate found" : row.Diverged ? "diverged" : row.Converged ? "converged" : "not converged: step cap";
+        string error = row.SeedSteps.Count > 1 ? $" +- {G(steps.Error)}" : "";
+        return $"  L={row.Length}: stable_lr {G(row.Stability.StableRate)} +- {G(row.Stability.StableRateError)}, " +
+               $"steps {Output.Format(steps.Mean)}{error} ({state})";
+    }
+
+    /// <summary>Four significant digits for text (the JSON and CSV keep every digit).</summary>
+    internal static string G(double x) => double.IsFinite(x) ? x.ToString("G4", CultureInfo.InvariantCulture) : "n/a";
+
+    /// <summary>The result object of --json and --out.</summary>
+    internal static JsonObject Summary(StabilityScanResult scan)
+    {
+        var spec = scan.Spec;
+        return new JsonObject
+        {
+            ["arch"] = spec.Architecture,
+            ["d"] = spec.Dimension,
+            ["family"] = spec.Family.Label,
+            ["schedule"] = spec.Schedule,
+            ["t"] = spec.Time,
+            ["mode"] = spec.Mode.ToString().ToLowerInvariant(),
+            ["optimizer"] = spec.Optimizer,
+            ["basis"] = spec.Basis.ToString().ToLowerInvariant(),
+            ["start"] = NetworkStart.Parse(spec.Start).ToString(),
+            ["batch"] = spec.BatchSize,
+            ["seeds"] = spec.Search.Seeds,
+            ["seeds_used"] = StabilityFinder.IsDeterministic(spec.Config()) ? 1 : spec.Search.Seeds,
+            ["budget"] = spec.Search.Budget,
+            ["tolerance"] = spec.Search.Tolerance,
+            ["fraction"] = spec.Fraction,
+            ["eps"] = spec.Eps,
+            ["max_steps"] = spec.MaxSteps,
+            ["seed"] = spec.Seed,
+            ["wall_seconds"] = scan.WallSeconds,
+            ["rows"] = new JsonArray(scan.Rows.OrderBy(r => r.Length).Select(r => (JsonNode)Row(r)).ToArray()),
+            ["fits"] = Fits(scan),
+        };
+    }
+
+    internal static JsonObject Row(StabilityRow r)
+    {
+        var steps = Steps(r);
+        return new JsonObject
+        {
+            ["L"] = r.Length,
+            ["params"] = r.Parameters,
+            ["stable_lr"] = Output.Number(r.Stability.StableRate),
+            ["stable_lr_err"] = Output.Number(r.Stability.StableRateError),
+            ["safe_lr"] = Output.Number(r.Stability.SafeRate),
+            ["training_lr"] = Output.Number(r.TrainingRate),
+            ["steps"] = Output.Number(steps.Mean),
+            ["steps_err"] = Output.Number(steps.Error),
+            ["seed_steps"] = new JsonArray(r.SeedSteps.Select(s => (JsonNode)s).ToArray()),
+            ["seed_stable_lr"] = new JsonArray(r.Stability.Seeds.Select(s => Output.Number(s.Stable)).ToArray()),
+            ["converged"] = r.Converged,
+            ["diverged"] = r.Diverged,
+            ["optimum_gap"] = Output.Number(r.OptimumGap),
+            ["probes"] = r.Stability.Probes,
+            ["bracketed"] = r.Stability.Bracketed,
+        };
+    }
+
+    internal static JsonObject Fits(StabilityScanResult scan) => new()
+    {
+        ["stable_lr_exponent"] = Output.Number(scan.RateFit?.PowerExponent),
+        ["stable_lr_exponent_err"] = Output.Number(scan.RateFit?.PowerExponentError),
+        ["stable_lr_preferred"] = scan.RateFit?.Preferred,
+        ["steps_power_exponent"] = Output.Number(scan.StepsFit?.PowerExponent),
+        ["steps_power_exponent_err"] = Output.Number(scan.StepsFit?.PowerExponentError),
+        ["steps_log_slope"] = Output.Number(scan.StepsFit?.LogSlope),
+        ["steps_log_slope_err"] = Output.Number(scan.StepsFit?.LogSlopeError),
+        ["preferred"] = scan.StepsFit?.Preferred,
+    };
+
+    /// <summary>Writes the JSON object to <paramref name="file"/> and the rows as CSV next to it (the columns of the report's stability.csv).</summary>
+    internal static void WriteFiles(string file, JsonObject summary, StabilityScanResult scan)
+    {
+        Checkpoint.WriteAtomic(file, Output.ToFileJson(summary));
+        Checkpoint.WriteAtomic(Path.ChangeExtension(file, ".csv"), StabilityReport.ToCsv([scan]));
+    }
+
+    /// <summary>The rows as a table and the fits as lines, on stdout.</summary>
+    internal static void Print(Output o, StabilityScanResult scan, string? file)
+    {
+        var table = new Table().AddColumns("L", "params", "stable lr", "safe lr", "steps", "probes");
+        foreach (var r in scan.Rows.OrderBy(r => r.Length))
+            table.AddRow(r.Length.ToString(CultureInfo.InvariantCulture), r.Parameters.ToString(CultureInfo.InvariantCulture),
+                $"{G(r.Stability.StableRate)} +- {G(r.Stability.StableRateError)}" + (r.Stability.Bracketed ? "" : " (open)"),
+                G(r.Stability.SafeRate), StepsCell(r), r.Stability.Probes.ToString(CultureInfo.InvariantCulture));
+        var console = ModelCommand.Console(o);
+        console.Write(table);
+        // Plain lines, not Spectre's: it wraps text at 80 columns when stdout is not a terminal.
+        o.Out.WriteLine(scan.RateFit is { } rate
+            ? $"stable_lr ~ L^p: p = {G(rate.PowerExponent)} +- {G(rate.PowerExponentError)} (preferred: {rate.Preferred})"
+            : "stable_lr ~ L^p: fewer than 2 bracketed sizes, no fit");
+        o.Out.WriteLine(scan.StepsFit is { } fit
+            ? $"steps: power exponent {G(fit.PowerExponent)} +- {G(fit.PowerExponentError)}, log slope {G(fit.LogSlope)} +- {G(fit.LogSlopeError)}; " +
+              $"preferred: {fit.Preferred}"
+            : "steps: fewer than 2 trained sizes, no fit");
+        string rates = string.Create(CultureInfo.InvariantCulture, $"steps at {scan.Spec.Fraction:G4} x safe lr; {scan.WallSeconds:F2} s");
+        o.Out.WriteLine(rates + (file is null ? "" : $"; results in {file} and {Path.ChangeExtension(file, ".csv")}"));
+    }
+
+    /// <summary>Mean steps (+- error over seeds), marked when a run hit the step cap or diverged.</summary>
+    internal static string StepsCell(StabilityRow r)
+    {
+        if (r.SeedSteps.Count == 0) return "-";
+        var steps = Steps(r);
+        string text = r.SeedSteps.Count > 1 ? $"{Output.Format(steps.Mean)} +- {G(steps.Error)}" : Output.Format(steps.Mean);
+        return text + (r.Diverged ? " (diverged)" : r.Converged ? "" : " (cap)");
+    }
+}
