@@ -92,19 +92,25 @@ internal static class ReproduceCommand
             [gd, gd with { Basis = fourier }, sgd, sgd with { Basis = fourier }, adam, adam with { Basis = fourier }]);
     }
 
-    /// <summary>The networks of "C4: local architectures": single local layers, two local layers of equal and mixed ranges, three starts.</summary>
+    /// <summary>
+    /// The networks of "C4: local architectures": single local layers, two local layers of equal and mixed
+    /// ranges from three starts, and a local layer followed by a full one.
+    /// </summary>
     public static LocalStudySpec LocalPlan(bool quick, bool large, ulong seed)
     {
         string[] starts = ["balanced", "unbalanced:2", "random:0.1"];
         var candidates = new List<ArchitectureCandidate> { new("one-layer-local:1"), new("one-layer-local:2") };
         foreach (string arch in new[] { LocalArchitecture, "layers:local:1,local:2", "two-layer-local:2" })
             candidates.AddRange(starts.Select(start => new ArchitectureCandidate(arch, start)));
+        // A local first layer and a full second one: it can represent the exact score, with V + 9 parameters.
+        candidates.Add(new ArchitectureCandidate("layers:local:1,full", "unbalanced:2"));
         return new LocalStudySpec
         {
             Family = new ModelFamily("xi/L", 0.25),
             Dimension = 2,
             Sizes = StudySizes(quick, large),
             Candidates = candidates,
+            MaxSteps = 20_000,
             Seed = seed,
         };
     }

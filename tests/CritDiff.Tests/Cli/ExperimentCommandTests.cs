@@ -107,7 +107,7 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.True((double)stability[6]!["fits"]!["stable_lr_exponent"]! < -1);
         Assert.InRange((double)stability[0]!["fits"]!["stable_lr_exponent"]!, -0.2, 0.2);
         var networks = json["local_architectures"]!["networks"]!.AsArray();
-        Assert.Equal(11, networks.Count);
+        Assert.Equal(12, networks.Count);
         // Two balanced local layers stay on K2 = -K1 and reach a worse optimum than the same layers from an unbalanced start.
         double Gap(string arch, string start) => (double)networks.First(n => (string)n!["arch"]! == arch && (string)n["start"]! == start)!["optimum_gap_at_largest_L"]!;
         Assert.True(Gap("two-layer-local:1", "unbalanced:2") < Gap("two-layer-local:1", "balanced"));
