@@ -17,7 +17,8 @@ internal static class ScalingCommand
         var sizes = new Option<string>("--L") { Description = "Comma-separated lattice sizes L >= 2, e.g. 8,16,32,64.", DefaultValueFactory = _ => "8,16,32,64" };
         var arch = new Option<string>("--arch")
         {
-            Description = "Comma-separated architectures (one-layer, two-layer, one-layer-local:R, two-layer-local:R, deep:D, deep-local:D:R, dense).",
+            Description = "Comma-separated architectures (one-layer, two-layer, one-layer-local:R, two-layer-local:R, deep:D, deep-local:D:R, dense, " +
+                          "or a layer list such as layers:local:1,local:2 whose items full and local:R belong to it).",
             DefaultValueFactory = _ => "one-layer,two-layer,two-layer-local:1",
         };
         var name = new Option<string>("--name") { Description = "Experiment name (folder-safe).", DefaultValueFactory = _ => "scaling" };
@@ -122,8 +123,15 @@ internal static class ScalingCommand
 
     public static IReadOnlyList<string> ParseArchitectures(string text)
     {
-        var list = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        // "layers:full,local:1" holds commas of its own: scaling takes the named architectures only.
+        // A layer list "layers:local:1,full" holds commas of its own: the items after it that name a layer
+        // (full, local:R), never an architecture on their own, belong to it.
+        var list = new List<string>();
+        foreach (string item in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            bool layer = item == "full" || item.StartsWith("local:", StringComparison.Ordinal);
+            if (layer && list.Count > 0 && list[^1].StartsWith("layers:", StringComparison.Ordinal)) list[^1] += "," + item;
+            else list.Add(item);
+        }
         foreach (string a in list)
         {
             try
@@ -135,7 +143,7 @@ internal static class ScalingCommand
                 throw new UsageException($"--arch: {e.Message.Split(" (Parameter")[0]}");
             }
         }
-        if (list.Length == 0) throw new UsageException("--arch must list at least one architecture");
+        if (list.Count == 0) throw new UsageException("--arch must list at least one architecture");
         return list;
     }
 

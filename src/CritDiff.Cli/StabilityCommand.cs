@@ -25,7 +25,7 @@ internal static class StabilityCommand
             "a run at a fixed rate is unstable if its population loss becomes non-finite or exceeds its initial value within --budget " +
             "steps. It is judged over --seeds seeds (one for population GD from a non-random start, which is deterministic): stable_lr " +
             "is the mean over seeds of each seed's largest stable rate, stable_lr_err the standard error over seeds and the bracket " +
-            "half-width in quadrature, safe_lr the minimum over seeds. Then the training time (steps until the excess loss is <= " +
+            "half-width in quadrature, safe_lr the minimum over seeds. The criterion need not be monotone in the rate (two-layer GD turns chaotic but bounded above eta = 0.5), so four rates 5% apart below a found boundary are re-checked and the search repeated below any that blows up. Then the training time (steps until the excess loss is <= " +
             "eps x initial) at --fraction x safe_lr, and fits of stable_lr ~ L^p (exponent with its error) and of the steps (power " +
             "law and a + b ln L, the preferred one by residuals in ln steps, as in scaling). Model family per L: --xi-over-L R " +
             $"(default {DefaultXiOverL.ToString(CultureInfo.InvariantCulture)} when no family option is given), --critical (d >= 3), " +
@@ -63,7 +63,7 @@ internal static class StabilityCommand
         };
         private readonly Option<string> _arch = new("--arch")
         {
-            Description = "Score network: one-layer, two-layer, one-layer-local:R, two-layer-local:R, deep:D, deep-local:D:R, dense.",
+            Description = "Score network: one-layer, two-layer, one-layer-local:R, two-layer-local:R, deep:D, deep-local:D:R, dense, or a layer list layers:local:1,full,... (first layer first).",
             DefaultValueFactory = _ => "two-layer",
         };
         private readonly Option<int> _batch = new("--batch") { Description = "Minibatch size B >= 1, samples per SGD/Adam step in empirical mode.", DefaultValueFactory = _ => 64 };

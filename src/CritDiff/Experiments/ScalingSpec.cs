@@ -153,5 +153,5 @@ public sealed record ScalingSpec
 public sealed record ScalingJob(int Index, string Architecture, int Length, int SeedIndex)
 {
     /// <summary>File-name key, e.g. "0003_two-layer-local_1_L16_s0".</summary>
-    public string Key => $"{Index:0000}_{Architecture.Replace(':', '_')}_L{Length}_s{SeedIndex}";
+    public string Key => $"{Index:0000}_{Architecture.Replace(':', '_').Replace(',', '+')}_L{Length}_s{SeedIndex}";
 }

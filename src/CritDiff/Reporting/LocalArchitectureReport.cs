@@ -51,7 +51,7 @@ public static class LocalArchitectureReport
         Directory.CreateDirectory(folder);
         var csv = new StringBuilder("arch,start,L,params,one_layer_params,steps,converged,diverged,optimum_gap,optimum_closed_form\n");
         foreach (var r in study.Rows.OrderBy(r => r.Candidate.Label, StringComparer.Ordinal).ThenBy(r => r.Length))
-            csv.Append(Invariant($"{r.Candidate.Architecture},{r.Candidate.Start},{r.Length},{r.Parameters},{r.OneLayerParameters},{r.Steps},{B(r.Converged)},{B(r.Diverged)},{SweepTables.N(r.OptimumGap)},{B(r.ClosedForm)}\n"));
+            csv.Append(Invariant($"{SweepTables.Q(r.Candidate.Architecture)},{r.Candidate.Start},{r.Length},{r.Parameters},{r.OneLayerParameters},{r.Steps},{B(r.Converged)},{B(r.Diverged)},{SweepTables.N(r.OptimumGap)},{B(r.ClosedForm)}\n"));
         Checkpoint.WriteAtomic(Path.Combine(folder, "local_architectures.csv"), csv.ToString());
 
         var spec = study.Spec;

@@ -22,7 +22,7 @@ public static class SweepFigures
             string arch = spec.Architectures[a];
             var mine = jobs.Where(j => j.Architecture == arch && j.SeedIndex == 0).OrderBy(j => j.Length).ToArray();
             if (mine.Length == 0) continue;
-            string safe = arch.Replace(':', '_');
+            string safe = arch.Replace(':', '_').Replace(',', '+');
             var excess = new Figure($"Excess loss during training: {arch} ({what})", "optimizer step", "excess loss / initial excess", logX: false, logY: true);
             var kl = new Figure($"Generated law after a training budget: {arch}", "training budget (steps per slice)", "KL(generated || target) per site", logX: true, logY: true);
             var ratio = new Figure($"Spectrum ratio r(k) = v(k)/C(k) after {spec.Budget} steps: {arch}", "|k| (lattice units)", "r(k)", logX: true, logY: true);

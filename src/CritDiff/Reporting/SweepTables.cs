@@ -20,12 +20,12 @@ public static class SweepTables
         var rows = new StringBuilder("arch,L,params,steps,steps_err,predicted_steps,converged,diverged,seeds,optimum_gap_to_exact,kl_at_budget,kl_exact_score,wall_seconds\n");
         foreach (var r in summary.Rows)
             rows.Append(CultureInfo.InvariantCulture,
-                $"{r.Architecture},{r.Length},{r.Parameters},{N(r.Steps)},{N(r.StepsError)},{r.PredictedSteps},{B(r.Converged)},{B(r.Diverged)},{r.Seeds},{N(r.OptimumGapToExact)},{N(r.KlAtBudget)},{N(r.KlExactScore)},{N(r.WallSeconds)}\n");
+                $"{Q(r.Architecture)},{r.Length},{r.Parameters},{N(r.Steps)},{N(r.StepsError)},{r.PredictedSteps},{B(r.Converged)},{B(r.Diverged)},{r.Seeds},{N(r.OptimumGapToExact)},{N(r.KlAtBudget)},{N(r.KlExactScore)},{N(r.WallSeconds)}\n");
         Checkpoint(folder, "rows.csv", rows.ToString());
         var fits = new StringBuilder("arch,points,power_exponent,power_exponent_err,log_slope,log_slope_err,preferred,aic_power_minus_log,predicted_power_exponent\n");
         foreach (var f in summary.Fits)
             fits.Append(CultureInfo.InvariantCulture,
-                $"{f.Architecture},{f.Points},{N(f.PowerExponent)},{N(f.PowerExponentError)},{N(f.LogSlope)},{N(f.LogSlopeError)},{f.Preferred},{N(f.AkaikeDifference)},{N(f.PredictedPowerExponent)}\n");
+                $"{Q(f.Architecture)},{f.Points},{N(f.PowerExponent)},{N(f.PowerExponentError)},{N(f.LogSlope)},{N(f.LogSlopeError)},{f.Preferred},{N(f.AkaikeDifference)},{N(f.PredictedPowerExponent)}\n");
         Checkpoint(folder, "fits.csv", fits.ToString());
         var budget = new StringBuilder("arch,L,seed_index,steps,kl_per_site,kl_per_site_vs_data\n");
         var history = new StringBuilder("arch,L,seed_index,step,excess\n");
@@ -33,11 +33,11 @@ public static class SweepTables
         foreach (var j in jobs)
         {
             foreach (var p in j.BudgetCurve)
-                budget.Append(CultureInfo.InvariantCulture, $"{j.Architecture},{j.Length},{j.SeedIndex},{p.Steps},{N(p.KlPerSite)},{N(p.KlPerSiteVsData)}\n");
+                budget.Append(CultureInfo.InvariantCulture, $"{Q(j.Architecture)},{j.Length},{j.SeedIndex},{p.Steps},{N(p.KlPerSite)},{N(p.KlPerSiteVsData)}\n");
             foreach (var p in j.History)
-                history.Append(CultureInfo.InvariantCulture, $"{j.Architecture},{j.Length},{j.SeedIndex},{p.Step},{N(p.Excess)}\n");
+                history.Append(CultureInfo.InvariantCulture, $"{Q(j.Architecture)},{j.Length},{j.SeedIndex},{p.Step},{N(p.Excess)}\n");
             foreach (var p in j.RatioAtBudget)
-                ratio.Append(CultureInfo.InvariantCulture, $"{j.Architecture},{j.Length},{j.SeedIndex},{N(p.Momentum)},{N(p.Ratio)}\n");
+                ratio.Append(CultureInfo.InvariantCulture, $"{Q(j.Architecture)},{j.Length},{j.SeedIndex},{N(p.Momentum)},{N(p.Ratio)}\n");
         }
         Checkpoint(folder, "budget.csv", budget.ToString());
         Checkpoint(folder, "history.csv", history.ToString());
@@ -47,6 +47,15 @@ public static class SweepTables
 
     /// <summary>A number for CSV ("R" round-trip format), empty for null or non-finite.</summary>
     public static string N(double? x) => x is { } v && double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
+
+    /// <summary>A text field for CSV: quoted (quotes doubled) when it holds a comma or a quote, e.g. a layer list.</summary>
+    public static string Q(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Contains(',', StringComparison.Ordinal) || text.Contains('"', StringComparison.Ordinal)
+            ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
+            : text;
+    }
 
     private static string B(bool b) => b ? "true" : "false";
 

@@ -34,6 +34,21 @@ public sealed class ExperimentCommandTests : IDisposable
     }
 
     [Fact]
+    public void ScalingTakesLayerListsWhoseCommasAreQuotedInItsCsv()
+    {
+        string dir = Path.Combine(_folder, "lists");
+        var (code, output, error) = Run("scaling", "--d", "2", "--xi-over-L", "0.25", "--L", "6", "--arch", "one-layer-local:1,layers:local:1,local:2,two-layer",
+            "--budget", "2", "--gen-slices", "2", "--out", dir, "--json");
+        Assert.True(code == 0, error);
+        var rows = JsonNode.Parse(output)!["rows"]!.AsArray();
+        Assert.Equal(["one-layer-local:1", "layers:local:1,local:2", "two-layer"], rows.Select(r => (string)r!["arch"]!));
+        Assert.Equal(9 + 25, (long)rows[1]!["params"]!);
+        var csv = File.ReadAllLines(Path.Combine(dir, "rows.csv"));
+        Assert.StartsWith("\"layers:local:1,local:2\",6,34,", csv[2], StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(dir, "excess_layers_local_1+local_2.png")));
+    }
+
+    [Fact]
     public void ScalingWritesItsFolderAndJsonKeys()
     {
         string dir = Path.Combine(_folder, "s");
