@@ -28,6 +28,12 @@ public sealed class Figure
         _plot.YLabel(yLabel);
     }
 
+    /// <summary>The corner of the data area that holds the legend (upper left by default).</summary>
+    public Alignment LegendCorner { get; set; } = Alignment.UpperLeft;
+
+    /// <summary>Draws the legend in a panel right of the data area instead (for many series); the image is wider.</summary>
+    public bool LegendOutside { get; set; }
+
     /// <summary>Series drawn so far.</summary>
     public int SeriesCount { get; private set; }
 
@@ -75,13 +81,19 @@ public sealed class Figure
             if (_logY) _plot.Axes.Left.TickGenerator = LogTicks(_ys.Min(), _ys.Max());
             _plot.Axes.AutoScale();
         }
-        _plot.ShowLegend(Alignment.UpperLeft);
-        _plot.SavePng(Path.Combine(folder, name + ".png"), Width, Height);
+        int width = Width;
+        if (LegendOutside)
+        {
+            _plot.ShowLegend(Edge.Right);
+            width += 300;
+        }
+        else _plot.ShowLegend(LegendCorner);
+        _plot.SavePng(Path.Combine(folder, name + ".png"), width, Height);
         // Skia's SVG canvas has no dash effect (it prints a warning per line and draws them solid anyway):
         // draw solid lines in the SVG; markers still tell measured points from theory.
         foreach (var scatter in _plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>()) scatter.LinePattern = LinePattern.Solid;
         foreach (var line in _plot.GetPlottables().OfType<ScottPlot.Plottables.HorizontalLine>()) line.LinePattern = LinePattern.Solid;
-        _plot.SaveSvg(Path.Combine(folder, name + ".svg"), Width, Height);
+        _plot.SaveSvg(Path.Combine(folder, name + ".svg"), width, Height);
         return name + ".png";
     }
 

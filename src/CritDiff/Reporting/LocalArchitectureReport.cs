@@ -70,16 +70,22 @@ public static class LocalArchitectureReport
                 f.KeepsSpeedUp() ? "yes" : "no: " + Reason(f),
             ]));
 
-        var gap = new Figure(Invariant($"Reachable optimum against parameters (L = {largest})"), "parameters per slice", "reachable optimum - exact (per site)", logX: true, logY: true);
+        var gap = new Figure(Invariant($"Reachable optimum against parameters (L = {largest})"), "parameters per slice", "reachable optimum - exact (per site)", logX: true, logY: true)
+        {
+            LegendOutside = true,
+        };
         int color = 0;
-        foreach (var f in study.Fits) gap.Add([f.Parameters], [f.GapAtLargest], f.Candidate.Label, color++, line: false);
+        foreach (var f in study.Fits) gap.Add([f.Parameters], [f.GapAtLargest], f.Candidate.Label, color++, line: false, open: color > 10);
         string gapPng = gap.Save(folder, "optimum_vs_parameters");
-        var steps = new Figure("Training steps of local networks against L", "L (lattice size)", "steps to excess <= eps x initial", logX: true, logY: true);
+        var steps = new Figure("Training steps of local networks against L", "L (lattice size)", "steps to excess <= eps x initial", logX: true, logY: true)
+        {
+            LegendOutside = true,
+        };
         color = 0;
         foreach (var f in study.Fits)
         {
             var rows = study.Rows.Where(r => r.Candidate == f.Candidate && r.Converged).OrderBy(r => r.Length).ToArray();
-            steps.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => (double)r.Steps).ToArray(), f.Candidate.Label, color++);
+            steps.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => (double)r.Steps).ToArray(), f.Candidate.Label, color, dashed: color >= 10, open: color++ >= 10);
         }
         string stepsPng = steps.Save(folder, "local_steps_vs_L");
         report.Figure(Invariant($"Reachable optimum above the exact score against the parameter count at L = {largest}"), prefix + gapPng);

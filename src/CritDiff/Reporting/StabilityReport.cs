@@ -91,10 +91,19 @@ public static class StabilityReport
             s.StepsFit is { } st ? Invariant($"L^{st.PowerExponent:F2} or {st.LogSlope:F1} ln L; {st.Preferred}") : "-",
         ]));
 
-        var rates = new Figure("Largest stable learning rate against L (two-layer unless named)", "L (lattice size)", "stable learning rate", logX: true, logY: true);
+        var rates = new Figure("Largest stable learning rate against L", "L (lattice size)", "stable learning rate (GD, SGD: kernel units)", logX: true, logY: true)
+        {
+            LegendCorner = ScottPlot.Alignment.LowerLeft,
+        };
         int color = 0;
         foreach (var s in all)
-            rates.Add(s.Rows.Select(r => (double)r.Length).ToArray(), s.Rows.Select(r => r.Stability.StableRate).ToArray(), Label(s), color++);
+        {
+            // Plain GD and SGD in the Fourier basis move at V times the kernel rate: drawn in kernel units.
+            bool perSite = s.Spec.Basis == Networks.ParameterBasis.Fourier && s.Spec.Optimizer != "adam";
+            rates.Add(s.Rows.Select(r => (double)r.Length).ToArray(),
+                s.Rows.Select(r => r.Stability.StableRate / (perSite ? Math.Pow(r.Length, s.Spec.Dimension) : 1)).ToArray(),
+                Label(s) + (perSite ? ", rate / V" : ""), color++);
+        }
         string ratesPng = rates.Save(folder, "stable_rate_vs_L");
         var steps = new Figure("Training steps at a fixed fraction of the stable rate against L", "L (lattice size)", "steps to excess <= eps x initial", logX: true, logY: true);
         color = 0;
