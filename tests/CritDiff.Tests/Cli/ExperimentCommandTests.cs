@@ -121,6 +121,14 @@ public sealed class ExperimentCommandTests : IDisposable
         // The one-layer SGD stable rate shrinks with L (population limit 1/S_max ~ L^-2), the two-layer GD one does not.
         Assert.True((double)stability[6]!["fits"]!["stable_lr_exponent"]! < -1);
         Assert.InRange((double)stability[0]!["fits"]!["stable_lr_exponent"]!, -0.2, 0.2);
+        // The verdicts follow their stated criteria from the numbers in the JSON.
+        bool Flat(JsonNode scan) => Math.Abs((double)scan["fits"]!["stable_lr_exponent"]!) <= Math.Max(0.15, 2 * (double)scan["fits"]!["stable_lr_exponent_err"]!);
+        bool? Verdict(string id) => claims.Single(c => (string)c!["id"]! == id)!["reproduced"]?.GetValue<bool>();
+        var sgd = stability[2]!;
+        Assert.Equal(("two-layer", "sgd", "kernel"), ((string)sgd["arch"]!, (string)sgd["optimizer"]!, (string)sgd["basis"]!));
+        bool sgdSurvives = Flat(sgd) && (string?)sgd["fits"]!["preferred"] == "log" && sgd["rows"]!.AsArray().All(r => (bool)r!["converged"]!);
+        Assert.Equal(sgdSurvives, Verdict("C3-SGD"));
+        Assert.Equal(Flat(stability[4]!) || Flat(stability[5]!), Verdict("Adam"));
         var networks = json["local_architectures"]!["networks"]!.AsArray();
         Assert.Equal(12, networks.Count);
         // Two balanced local layers stay on K2 = -K1 and reach a worse optimum than the same layers from an unbalanced start.

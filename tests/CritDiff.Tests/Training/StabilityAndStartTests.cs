@@ -162,3 +162,55 @@ public class StabilityAndStartTests
         Assert.Throws<ArgumentException>(() => NetworkStart.Random(0.1).Initialize(fourier, fourier.CreateParameters(), 1, ref rng));
     }
 }
+
+/// <summary>The claim-C4 study: thread-count independence, closed forms, and the verdict's stated criterion.</summary>
+public class LocalArchitectureStudyTests
+{
+    [Fact]
+    public void StudyIsIndependentOfThreadsMatchesClosedFormsAndJudgesByItsCriterion()
+    {
+        var spec = new CritDiff.Experiments.LocalStudySpec
+        {
+            Family = new CritDiff.Experiments.ModelFamily("xi/L", 0.25),
+            Dimension = 2,
+            Sizes = [6, 8, 10],
+            Candidates =
+            [
+                new("one-layer-local:1"), new("two-layer-local:1"), new("two-layer-local:1", "unbalanced:2"), new("layers:local:1,full", "unbalanced:2"),
+            ],
+        };
+        var one = CritDiff.Experiments.LocalArchitectureStudy.Run(spec, maxDegreeOfParallelism: 1);
+        var two = CritDiff.Experiments.LocalArchitectureStudy.Run(spec, maxDegreeOfParallelism: 2);
+        Assert.Equal(one.Rows, two.Rows);
+
+        foreach (var row in one.Rows.Where(r => r.Candidate.Architecture == "one-layer-local:1"))
+        {
+            // One local layer: the reachable optimum is the restricted least-squares kernel's loss.
+            var field = GaussianField.AtCorrelationLengthOverSize(new Lattice(2, row.Length), 0.25);
+            var process = new VariancePreserving();
+            var spectrum = process.NoisedSpectrumTable(field.SpectrumTable(), 0.1);
+            double closed = ArchitectureOptimum.Loss(field.Lattice, Architecture.Parse("one-layer-local:1"), spectrum, process.NoiseVariance(0.1))!.Value
+                            - ScoreNetwork.ExactOptimumLoss(spectrum, process.NoiseVariance(0.1));
+            Assert.Equal(closed, row.OptimumGap, Tolerances.ClosedForm);
+            Assert.True(row.ClosedForm);
+            Assert.Equal(9, row.Parameters);
+        }
+        // A local layer followed by a full one can represent the exact score; it has V + 9 parameters.
+        Assert.All(one.Rows.Where(r => r.Candidate.Architecture == "layers:local:1,full"), r =>
+        {
+            Assert.Equal(r.OneLayerParameters + 9, r.Parameters);
+            Assert.InRange(r.OptimumGap, -1e-12, 1e-9);
+        });
+
+        var verdict = CritDiff.Reporting.LocalArchitectureReport.Judge(one);
+        foreach (var fit in one.Fits)
+        {
+            bool expected = fit.FewerParameters && fit.AllConverged && fit.Fit is { } f && f.Power.PointCount >= 3 && f.PowerExponent < 1;
+            Assert.Equal(expected, fit.KeepsSpeedUp());
+        }
+        Assert.False(one.Fits.Single(f => f.Candidate.Architecture == "layers:local:1,full").KeepsSpeedUp());
+        Assert.Contains("layers:local:1,full (unbalanced:2) (more parameters than one-layer)", verdict.Evidence, StringComparison.Ordinal);
+        bool anyMulti = one.Fits.Any(f => f.Candidate.Architecture != "one-layer-local:1" && f.KeepsSpeedUp());
+        Assert.Equal(anyMulti, verdict.Reproduced);
+    }
+}
