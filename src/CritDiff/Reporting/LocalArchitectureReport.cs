@@ -92,6 +92,37 @@ public static class LocalArchitectureReport
         report.Figure("Training steps of local networks against L (population GD)", prefix + stepsPng);
     }
 
+    /// <summary>
+    /// Verdict on "the local networks keep their speed-up under SGD", from stability scans (same setting as
+    /// "C3 under SGD") of the closest local network that keeps it under GD and of the C4 network.
+    /// </summary>
+    public static ClaimVerdict JudgeSgd(IReadOnlyList<StabilityScanResult> scans)
+    {
+        ArgumentNullException.ThrowIfNull(scans);
+        var verdicts = scans.Select(StabilityReport.Survives).ToArray();
+        bool? ok = verdicts.Length == 0 || verdicts.Any(v => v is null) ? null : verdicts.Any(v => v == true);
+        return new ClaimVerdict("C4-SGD",
+            "A local network that keeps the speed-up under GD keeps the logarithmic training time under minibatch SGD.",
+            scans.Count == 0 ? "no scan" : string.Join("; ", scans.Select(s => StabilityReport.Describe($"{s.Spec.Architecture} ({s.Spec.Start}), batch {s.Spec.BatchSize}", s))),
+            scans.Count == 0 ? "-" : StabilityReport.SurvivalCriterion(scans[0]) + ", for at least one of them", ok);
+    }
+
+    /// <summary>Adds the SGD scans of local networks: their verdict and a table of stable rates and steps.</summary>
+    public static void AddSgd(ReportDocument report, IReadOnlyList<StabilityScanResult> scans, ClaimVerdict verdict)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(scans);
+        ArgumentNullException.ThrowIfNull(verdict);
+        report.Text("The same networks under minibatch SGD, in the setting of \"C3 under SGD\" (largest stable rate over seeds, steps at a fixed fraction of it):");
+        report.Text($"**{verdict.Id} ({verdict.Verdict})**: {verdict.Statement} Measured: {verdict.Evidence}. Criterion: {verdict.Criterion}.");
+        report.Table(["network", "L", "stable lr", "steps", "reachable optimum above exact"], scans.SelectMany(s => s.Rows.Select(r => (IReadOnlyList<string>)
+        [
+            $"{s.Spec.Architecture} ({s.Spec.Start})", r.Length.ToString(CultureInfo.InvariantCulture),
+            Invariant($"{r.Stability.StableRate:G3} +- {r.Stability.StableRateError:G2}"),
+            r.SeedSteps.Count == 0 ? "-" : (r.Converged ? "" : ">=") + Invariant($"{r.Steps.Mean:G4}"), SweepReport.F(r.OptimumGap),
+        ])));
+    }
+
     private static string Reason(LocalStudyFit f) =>
         !f.FewerParameters ? "more parameters than one-layer"
         : !f.AllConverged ? "not converged or diverged at some L"

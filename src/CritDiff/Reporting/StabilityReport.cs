@@ -23,20 +23,34 @@ public static class StabilityReport
     {
         ArgumentNullException.ThrowIfNull(gd);
         ArgumentNullException.ThrowIfNull(sgd);
-        bool? ok = null;
-        if (sgd.RateFit is { } rate && sgd.StepsFit is { } steps)
-        {
-            bool converged = sgd.Rows.Count(r => r.Converged && !r.Diverged) >= 3 && sgd.Rows.All(r => r.Converged);
-            ok = converged && IsFlat(rate) && steps.Preferred == "log";
-        }
+        bool? ok = Survives(sgd);
         var evidence = new StringBuilder();
         evidence.Append(Describe("population GD", gd)).Append("; ").Append(Describe($"SGD (batch {sgd.Spec.BatchSize})", sgd));
         if (oneLayerSgd is not null) evidence.Append("; for comparison ").Append(Describe("one-layer SGD", oneLayerSgd));
         return new ClaimVerdict("C3-SGD",
             $"The two-layer network's ~log L training time survives minibatch SGD (batch {sgd.Spec.BatchSize}, t = {Invariant(sgd.Spec.Time)}).",
             evidence.ToString(),
-            $"SGD stable rate independent of L (|p| <= max({FlatExponent}, 2 SE) in stable_lr ~ L^p), every size converged at {Invariant(sgd.Spec.Fraction)} x the stable rate, and the log fit of the steps preferred",
-            ok);
+            SurvivalCriterion(sgd), ok);
+    }
+
+    /// <summary>
+    /// True when a minibatch scan keeps a logarithmic training time: its stable rate does not shrink with L
+    /// (|p| &lt;= max(0.15, 2 SE)), at least 3 sizes, every size converged, and the log fit of the steps
+    /// preferred; null without both fits.
+    /// </summary>
+    public static bool? Survives(StabilityScanResult scan)
+    {
+        ArgumentNullException.ThrowIfNull(scan);
+        if (scan.RateFit is not { } rate || scan.StepsFit is not { } steps) return null;
+        bool converged = scan.Rows.Count(r => r.Converged && !r.Diverged) >= 3 && scan.Rows.All(r => r.Converged);
+        return converged && IsFlat(rate) && steps.Preferred == "log";
+    }
+
+    /// <summary>The criterion of <see cref="Survives"/> in words.</summary>
+    public static string SurvivalCriterion(StabilityScanResult scan)
+    {
+        ArgumentNullException.ThrowIfNull(scan);
+        return $"SGD stable rate independent of L (|p| <= max({FlatExponent}, 2 SE) in stable_lr ~ L^p), every size converged at {Invariant(scan.Spec.Fraction)} x the stable rate, and the log fit of the steps preferred";
     }
 
     /// <summary>
@@ -140,8 +154,10 @@ public static class StabilityReport
         return $"{s.Spec.Architecture} {s.Spec.Optimizer} ({s.Spec.Basis.ToString().ToLowerInvariant()})";
     }
 
-    private static string Describe(string name, StabilityScanResult s)
+    /// <summary>"name: stable rate ~ L^p +- e, steps ...; steps ~ L^q or b ln L (preferred: ...)".</summary>
+    public static string Describe(string name, StabilityScanResult s)
     {
+        ArgumentNullException.ThrowIfNull(s);
         string rate = s.RateFit is { } f ? Invariant($"stable rate ~ L^{f.PowerExponent:F2} +- {f.PowerExponentError:F2}") : "no rate fit";
         string steps = s.StepsFit is { } st ? Invariant($"steps ~ L^{st.PowerExponent:F2} or {st.LogSlope:F1} ln L (preferred: {st.Preferred})") : "no steps fit";
         return $"{name}: {rate}, steps {string.Join(", ", s.Rows.Select(r => StepsText(r) + Invariant($" (L={r.Length})")))}; {steps}";

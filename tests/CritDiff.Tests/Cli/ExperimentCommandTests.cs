@@ -81,7 +81,7 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.True(code == 0, error);
         var json = JsonNode.Parse(output)!.AsObject();
         var claims = json["claims"]!.AsArray();
-        Assert.Equal(["C1", "C2", "C3", "C4", "C3-SGD", "Adam", "C4-local"], claims.Select(c => c!["id"]!.GetValue<string>()));
+        Assert.Equal(["C1", "C2", "C3", "C4", "C3-SGD", "Adam", "C4-local", "C4-SGD"], claims.Select(c => c!["id"]!.GetValue<string>()));
         Assert.All(claims, c => Assert.Contains(c!["verdict"]!.GetValue<string>(), new[] { "reproduced", "not reproduced", "not measured" }));
         foreach (string file in new[] { "report.md", "report.html", "summary.json", "claims.csv", "observables.csv" })
             Assert.True(File.Exists(Path.Combine(dir, file)), file);
@@ -129,6 +129,9 @@ public sealed class ExperimentCommandTests : IDisposable
         bool sgdSurvives = Flat(sgd) && (string?)sgd["fits"]!["preferred"] == "log" && sgd["rows"]!.AsArray().All(r => (bool)r!["converged"]!);
         Assert.Equal(sgdSurvives, Verdict("C3-SGD"));
         Assert.Equal(Flat(stability[4]!) || Flat(stability[5]!), Verdict("Adam"));
+        var localSgd = json["local_sgd_stability"]!.AsArray();
+        Assert.InRange(localSgd.Count, 1, 2);
+        Assert.Equal(("two-layer-local:1", "balanced"), ((string)localSgd[0]!["arch"]!, (string)localSgd[0]!["start"]!));
         var networks = json["local_architectures"]!["networks"]!.AsArray();
         Assert.Equal(12, networks.Count);
         // Two balanced local layers stay on K2 = -K1 and reach a worse optimum than the same layers from an unbalanced start.
