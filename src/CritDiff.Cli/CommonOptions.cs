@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CritDiff.Networks;
 
 namespace CritDiff.Cli;
 
@@ -21,6 +22,27 @@ internal static class CommonOptions
         Description = "Worker threads (default: all cores). Results do not depend on it.",
         DefaultValueFactory = _ => -1,
     };
+
+    /// <summary>--start of the training commands (see <see cref="NetworkStart"/>).</summary>
+    public static Option<string> Start() => new("--start")
+    {
+        Description = "Start of training: balanced (K_1 = c delta, K_D = -c delta), unbalanced[:R] (first layer x R, last / R; R > 0, default 2) " +
+                      "or random:S (balanced plus normal noise of relative size S >= 0, kernel basis only).",
+        DefaultValueFactory = _ => "balanced",
+    };
+
+    /// <summary>Parses --start; a bad value is a usage error naming the accepted forms.</summary>
+    public static NetworkStart ParseStart(string text)
+    {
+        try
+        {
+            return NetworkStart.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"--start: {e.Message.Split('\n')[0]}");
+        }
+    }
 
     /// <summary>Checks --threads: -1 (all) or >= 1.</summary>
     public static int CheckThreads(int threads) =>

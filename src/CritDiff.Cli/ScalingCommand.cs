@@ -29,12 +29,7 @@ internal static class ScalingCommand
         var mode = new Option<string>("--mode") { Description = "population (exact gradient, gd) or empirical (minibatches, sgd).", DefaultValueFactory = _ => "population" };
         var optimizer = new Option<string?>("--optimizer") { Description = "gd, sgd or adam (default: gd for population, sgd for empirical)." };
         var lr = new Option<string>("--lr") { Description = "Learning rate, or auto (0.5 x 2/lambda_max; adam 0.01).", DefaultValueFactory = _ => "auto" };
-        var start = new Option<string>("--start")
-        {
-            Description = "Start of training: balanced, unbalanced[:R] (first layer x R, last / R; R > 0, default 2) or random:S " +
-                          "(balanced plus normal noise of relative size S >= 0).",
-            DefaultValueFactory = _ => "balanced",
-        };
+        var start = CommonOptions.Start();
         var batch = new Option<int>("--batch") { Description = "Minibatch size B >= 1 (empirical).", DefaultValueFactory = _ => 64 };
         var eps = new Option<double>("--eps") { Description = "Stopping rule: excess loss <= eps x initial, eps in (0, 1).", DefaultValueFactory = _ => 1e-2 };
         var maxSteps = new Option<int>("--max-steps") { Description = "Step cap per slice (>= 1).", DefaultValueFactory = _ => 100_000 };
@@ -82,7 +77,7 @@ internal static class ScalingCommand
                 Mode = trainingMode,
                 Optimizer = result.GetValue(optimizer) ?? (trainingMode == TrainingMode.Population ? "gd" : "sgd"),
                 LearningRate = ParseRate(result.GetValue(lr)!),
-                Start = ParseStart(result.GetValue(start)!),
+                Start = CommonOptions.ParseStart(result.GetValue(start)!).ToString(), // canonical: "unbalanced" and "unbalanced:2" are one experiment
                 BatchSize = result.GetValue(batch),
                 Eps = result.GetValue(eps),
                 MaxSteps = result.GetValue(maxSteps),
@@ -145,19 +140,6 @@ internal static class ScalingCommand
         }
         if (list.Count == 0) throw new UsageException("--arch must list at least one architecture");
         return list;
-    }
-
-    /// <summary>The --start value in its canonical form (so "unbalanced" and "unbalanced:2" name the same experiment); a bad one is a usage error.</summary>
-    private static string ParseStart(string text)
-    {
-        try
-        {
-            return NetworkStart.Parse(text).ToString();
-        }
-        catch (FormatException e)
-        {
-            throw new UsageException($"--start: {e.Message.Split('\n')[0]}");
-        }
     }
 
     private static double? ParseRate(string text)

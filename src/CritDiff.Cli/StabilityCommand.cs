@@ -1,13 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
-using System.Text.Json.Nodes;
 using CritDiff.Experiments;
 using CritDiff.Lattices;
 using CritDiff.Networks;
-using CritDiff.Statistics;
 using CritDiff.Training;
-using Spectre.Console;
 
 namespace CritDiff.Cli;
 
@@ -74,12 +70,7 @@ internal static class StabilityCommand
         };
         private readonly Option<string?> _optimizer = new("--optimizer") { Description = "gd (population), sgd (empirical) or adam; default sgd for empirical, gd for population." };
         private readonly Option<string> _basis = new("--basis") { Description = "Parameters of full layers: kernel (real space) or fourier (multipliers).", DefaultValueFactory = _ => "kernel" };
-        private readonly Option<string> _start = new("--start")
-        {
-            Description = "Start of training: balanced, unbalanced[:R] (first layer x R, last / R; R > 0, default 2) or random:S " +
-                          "(balanced plus normal noise of relative size S >= 0, kernel basis only).",
-            DefaultValueFactory = _ => "balanced",
-        };
+        private readonly Option<string> _start = CommonOptions.Start();
         private readonly Option<int> _seeds = new("--seeds") { Description = "Seeds >= 1 the stable rate is judged over (one is used where training is deterministic).", DefaultValueFactory = _ => 3 };
         private readonly Option<int> _budget = new("--budget") { Description = "Optimizer steps >= 1 a probe must survive to count as stable.", DefaultValueFactory = _ => 200 };
         private readonly Option<double> _tolerance = new("--tolerance") { Description = "Bisection stops when unstable/stable - 1 <= X, X in (0, 1] (relative).", DefaultValueFactory = _ => 0.01 };
@@ -131,7 +122,7 @@ internal static class StabilityCommand
                 Mode = mode,
                 Optimizer = optimizer,
                 Basis = basis,
-                Start = result.GetValue(_start)!.Trim().ToLowerInvariant(),
+                Start = CommonOptions.ParseStart(result.GetValue(_start)!).ToString(),
                 BatchSize = AtLeastOne("--batch", result.GetValue(_batch)),
                 Search = new StabilitySettings
                 {
@@ -192,15 +183,7 @@ internal static class StabilityCommand
         {
             throw new UsageException($"--arch: {FirstLine(e.Message)}");
         }
-        NetworkStart start;
-        try
-        {
-            start = NetworkStart.Parse(spec.Start);
-        }
-        catch (FormatException e)
-        {
-            throw new UsageException($"--start: {FirstLine(e.Message)}");
-        }
+        var start = NetworkStart.Parse(spec.Start); // already checked by CommonOptions.ParseStart
         if (spec.Schedule is not ("vp" or "ve")) throw new UsageException($"--schedule must be vp or ve (got {spec.Schedule})");
         if (spec.Basis == ParameterBasis.Fourier && (architecture.IsDense || !architecture.IsFullRange))
             throw new UsageException($"--basis fourier applies to full convolution layers only (--arch {architecture.Name} has other layers): use --basis kernel");

@@ -51,12 +51,7 @@ internal static class TrainCommand
         var eps = new Option<double>("--eps") { Description = "Stop when excess loss <= eps x initial excess (vs the architecture's optimum).", DefaultValueFactory = _ => 1e-2 };
         var maxSteps = new Option<int>("--max-steps") { Description = "Step cap per slice.", DefaultValueFactory = _ => 100_000 };
         var basis = new Option<string>("--basis") { Description = "Parameters of full layers: kernel (real space) or fourier (multipliers).", DefaultValueFactory = _ => "kernel" };
-        var start = new Option<string>("--start")
-        {
-            Description = "Start of training: balanced, unbalanced[:R] (first layer x R, last / R; R > 0, default 2) or random:S " +
-                          "(balanced plus normal noise of relative size S >= 0, kernel basis only).",
-            DefaultValueFactory = _ => "balanced",
-        };
+        var start = CommonOptions.Start();
         var folder = new Option<string?>("--out") { Description = "Run folder: config.json, summary.json, history_slice{j}.csv and the checkpoint (model.json + .npy kernels)." };
         var json = CommonOptions.Json();
         var seed = CommonOptions.Seed();
@@ -80,7 +75,7 @@ internal static class TrainCommand
                 "fourier" => ParameterBasis.Fourier,
                 var other => throw new UsageException($"--basis must be kernel or fourier (got {other})"),
             };
-            var networkStart = ParseStart(result.GetValue(start)!);
+            var networkStart = CommonOptions.ParseStart(result.GetValue(start)!);
             if (parameterBasis == ParameterBasis.Fourier && networkStart.IsRandom)
                 throw new UsageException("--start random:S needs --basis kernel (Fourier parameters would give complex kernels)");
             var grid = Grid(result.GetValue(time), result.GetValue(slices), result.GetValue(tMin), result.GetValue(tMax)!,
@@ -138,19 +133,6 @@ internal static class TrainCommand
         catch (Exception e) when (e is ArgumentException or FormatException)
         {
             throw new UsageException($"{option}: {e.Message.Split(" (Parameter")[0]}");
-        }
-    }
-
-    /// <summary>The --start value as a <see cref="NetworkStart"/>; a bad one is a usage error naming the accepted forms.</summary>
-    private static NetworkStart ParseStart(string text)
-    {
-        try
-        {
-            return NetworkStart.Parse(text);
-        }
-        catch (FormatException e)
-        {
-            throw new UsageException($"--start: {e.Message.Split('\n')[0]}");
         }
     }
 

@@ -140,7 +140,7 @@ public static class StabilityScan
         Parallel.ForEach(pairs, options, p => boundaries[p.i, p.s] = StabilityFinder.FindForSeed(problems[p.i],
             StabilityFinder.SeedConfig(config, p.s), spec.Search, 0, p.s, cancellation));
 
-        var results = new SliceResult[problems.Length, seeds];
+        var results = new SliceResult?[problems.Length, seeds]; // null where no stable rate was found
         var stability = Enumerable.Range(0, problems.Length)
             .Select(i => new StabilityResult(Enumerable.Range(0, seeds).Select(s => boundaries[i, s]).ToArray())).ToArray();
         var rows = new StabilityRow?[problems.Length];
@@ -150,7 +150,7 @@ public static class StabilityScan
             double rate = spec.Fraction * stability[p.i].SafeRate;
             results[p.i, p.s] = rate > 0
                 ? SliceTrainer.Train(problems[p.i], StabilityFinder.SeedConfig(spec.Config(rate), p.s), 0, cancellation)
-                : null!;
+                : null;
             if (Interlocked.Decrement(ref remaining[p.i]) == 0)
             {
                 rows[p.i] = Row(problems[p.i], stability[p.i], rate, Enumerable.Range(0, seeds).Select(s => results[p.i, s]).ToArray());

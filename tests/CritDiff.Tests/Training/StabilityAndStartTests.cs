@@ -195,7 +195,9 @@ public class LocalArchitectureStudyTests
             Assert.True(row.ClosedForm);
             Assert.Equal(9, row.Parameters);
         }
-        // A local layer followed by a full one can represent the exact score; it has V + 9 parameters.
+        // A local layer followed by a full one can represent the exact score; it has V + 9 parameters. Its optimum is
+        // polished (V + 9 <= 600), so the gap is the polish's precision: the loss is O(5), Newton stops at ~1e-15
+        // relative gain, and 1e-9 per site leaves room for the finite-difference Hessian's slower final steps.
         Assert.All(one.Rows.Where(r => r.Candidate.Architecture == "layers:local:1,full"), r =>
         {
             Assert.Equal(r.OneLayerParameters + 9, r.Parameters);
