@@ -8,7 +8,7 @@ namespace CritDiff.Fields;
 /// Under the gap equation G(0) = E phi(x)^2 = 1; the raw Gaussian free field (<see cref="FreeField"/>)
 /// has beta = 1 and any mu2, with no constraint. Build it with one of the named factories.
 /// </summary>
-public sealed record GaussianField
+public sealed record GaussianField : LatticeModel
 {
     private GaussianField(Lattice lattice, double beta, double massSquared, bool isFreeField, string parameterisation)
     {
@@ -19,8 +19,14 @@ public sealed record GaussianField
         Parameterisation = parameterisation;
     }
 
-    /// <summary>The lattice.</summary>
-    public Lattice Lattice { get; }
+    /// <inheritdoc/>
+    public override Lattice Lattice { get; }
+
+    /// <summary>One component: the n components of the n -> inf limit are independent copies of this field.</summary>
+    public override int Components => 1;
+
+    /// <inheritdoc/>
+    public override string Kind => "gaussian";
 
     /// <summary>Coupling beta (1 for the free field).</summary>
     public double Beta { get; }
@@ -149,6 +155,26 @@ public sealed record GaussianField
     /// <summary>xi2 from C(0) and C(k1): sqrt(C(0)/C(k1) - 1) / (2 sin(pi/L)).</summary>
     public static double SecondMomentLength(double spectrumAtZero, double spectrumAtFirstMode, int length) =>
         Math.Sqrt(spectrumAtZero / spectrumAtFirstMode - 1) / (2 * Math.Sin(Math.PI / length));
+
+    /// <summary>S = (beta/2) sum_x [ sum_mu (phi(x + e_mu) - phi(x))^2 + mu2 phi(x)^2 ] = (beta/2) [(2d + mu2) sum phi^2 - 2 B].</summary>
+    protected override double ActionCore(ReadOnlySpan<double> configuration)
+    {
+        double squares = 0;
+        foreach (double p in configuration) squares += p * p;
+        return 0.5 * Beta * ((2 * Lattice.Dimension + MassSquared) * squares - 2 * BondSum(configuration));
+    }
+
+    /// <summary>-dS/dphi(x) = beta (h(x) - (2d + mu2) phi(x)).</summary>
+    protected override void ForceCore(ReadOnlySpan<double> configuration, Span<double> force)
+    {
+        NeighbourSums(configuration, force);
+        double diagonal = 2 * Lattice.Dimension + MassSquared;
+        for (int i = 0; i < force.Length; i++) force[i] = Beta * (force[i] - diagonal * configuration[i]);
+    }
+
+    /// <inheritdoc/>
+    public override string Describe() => System.FormattableString.Invariant(
+        $"Gaussian (n -> inf), beta = {Beta:G10}, mu2 = {MassSquared:G10}{(IsFreeField ? " (free field)" : "")}, {Lattice}");
 
     private static void CheckPositive(double value, string name, string symbol)
     {
