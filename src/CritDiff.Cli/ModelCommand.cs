@@ -9,19 +9,22 @@ internal static class ModelCommand
     public static Command Create(Func<bool, Output> output)
     {
         var model = new ModelOptions();
+        var target = new TargetOptions();
         var json = CommonOptions.Json();
         var seed = CommonOptions.Seed();
         var command = new Command("model",
             "Exact properties of the O(n -> inf) lattice field: mass, correlation lengths, susceptibility, energy, G(0), beta_c. " +
-            "Give --d, --L and exactly one of --beta, --mass2, --xi, --xi-over-L, --critical.");
+            "Give --d, --L and exactly one of --beta, --mass2, --xi, --xi-over-L, --critical. " +
+            "With --model on or phi4 (finite n, SCIENCE.md section 10) it states the couplings, the literature critical point " +
+            "where one is known and the n -> inf beta_c; their observables come from 'critdiff mcmc'.");
         model.AddTo(command);
+        target.AddTo(command);
         command.Options.Add(json);
         command.Options.Add(seed);
         command.SetAction(result =>
         {
             var o = output(result.GetValue(json));
-            var field = model.Build(result);
-            var summary = ModelOptions.Describe(field);
+            var summary = TargetOptions.Describe(target.Build(result, model));
             if (o.Json)
             {
                 o.WriteJson(summary);
