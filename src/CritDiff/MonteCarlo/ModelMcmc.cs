@@ -150,7 +150,7 @@ public static class ModelMcmc
     }
 
     /// <summary>tau_int averaged over chains, error sqrt(sum err^2) / chains (Stats: Mean = tau, Error, TauInt = tau).</summary>
-    private static Stats CombineTau(IEnumerable<double[]> series)
+    internal static Stats CombineTau(IEnumerable<double[]> series)
     {
         var taus = series.Select(s => Autocorrelation.IntegratedTime(s)).ToArray();
         double tau = taus.Average(t => t.Tau);
