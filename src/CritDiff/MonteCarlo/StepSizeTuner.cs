@@ -13,7 +13,7 @@ internal static class StepSizeTuner
         state.StepSize *= Math.Exp(Math.Clamp(change, -1, 1));
     }
 
-    /// <summary>The same update for a chain on a <see cref="Fields.LatticeModel"/>.</summary>
+    /// <summary>The same rule for a chain on a <see cref="Fields.LatticeModel"/>.</summary>
     public static void Update(ModelChain chain, double acceptance, double target, int sweep)
     {
         double change = (acceptance - target) / Math.Sqrt(1 + sweep);
