@@ -14,6 +14,7 @@ public sealed class ModelChain
     private RandomStream _random;
     private readonly double[]?[] _scratch = new double[6][];
     private int[]? _sites;
+    private byte[]? _marks;
     private double _stepSize;
 
     /// <summary>Chain <paramref name="chain"/> of <paramref name="seed"/> for <paramref name="model"/>.</summary>
@@ -54,6 +55,9 @@ public sealed class ModelChain
 
     /// <summary>Integer scratch of length V (cluster stacks, marks).</summary>
     internal int[] Sites => _sites ??= new int[Model.Lattice.SiteCount];
+
+    /// <summary>Byte marks of length V (cluster membership), all zero between kernel calls.</summary>
+    internal byte[] Marks => _marks ??= new byte[Model.Lattice.SiteCount];
 
     /// <summary>Independent uniformly random directions with |s|^2 = n at every site.</summary>
     internal static void RandomSpins(LatticeModel model, Span<double> configuration, ref RandomStream random)

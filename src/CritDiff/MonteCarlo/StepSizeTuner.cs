@@ -12,4 +12,11 @@ internal static class StepSizeTuner
         double change = (acceptance - target) / Math.Sqrt(1 + sweep);
         state.StepSize *= Math.Exp(Math.Clamp(change, -1, 1));
     }
+
+    /// <summary>The same rule for a chain on a <see cref="Fields.LatticeModel"/>.</summary>
+    public static void Update(ModelChain chain, double acceptance, double target, int sweep)
+    {
+        double change = (acceptance - target) / Math.Sqrt(1 + sweep);
+        chain.StepSize *= Math.Exp(Math.Clamp(change, -1, 1));
+    }
 }

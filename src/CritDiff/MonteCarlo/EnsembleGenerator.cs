@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Globalization;
+using CritDiff.Fields;
+using CritDiff.Statistics;
+
+namespace CritDiff.MonteCarlo;
+
+/// <summary>
+/// Collects N decorrelated configurations of a <see cref="LatticeModel"/> (training data for the diffusion models):
+/// every chain thermalises (<see cref="ModelMcmc.Thermalise"/>), runs a pilot of <see cref="EnsembleSettings.PilotSweeps"/>
+/// sweeps measuring |M|^2 and e, and tau_int = max(tau_M2, tau_e) (each averaged over chains) fixes the spacing
+/// s = max(1, ceil(2 tau_int)) sweeps; then each chain stores one configuration every s sweeps.
+/// Why 2 tau_int: for an exponentially decaying autocorrelation with tau_exp ~ tau_int, configurations s apart have
+/// rho(s) &lt;= e^-2 ~ 0.14 and the stored sequence has tau_int' ~ 0.5 + rho(s) / (1 - rho(s)) ~ 0.66, i.e. about 0.75 N
+/// effective samples for N stored (<see cref="Ensemble.TauAtSpacing"/> reports the measured tau_int').
+/// </summary>
+public static class EnsembleGenerator
+{
+    /// <summary>Generates the ensemble <paramref name="settings"/> asks for with <paramref name="kernel"/>.</summary>
+    public static Ensemble Generate(ModelKernel kernel, EnsembleSettings settings, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        var clock = Stopwatch.StartNew();
+        var model = kernel.Model;
+        int chains = settings.Chains, length = model.ConfigurationLength;
+        if ((long)settings.Count * length > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(settings), settings.Count, $"N n V = {settings.Count} x {length} values do not fit in one array: write several ensembles");
+        var observables = new ModelObservables(model);
+        var runSettings = new ModelMcmcSettings(settings.PilotSweeps, settings.Thermalization, chains, settings.Seed,
+            settings.Threads, settings.Kernel, SpectrumInterval: 0);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Threads, CancellationToken = cancellation };
+
+        var state = new ModelChain[chains];
+        var m2 = new double[chains][];
+        var energy = new double[chains][];
+        var accepted = new double[chains];
+        Parallel.For(0, chains, parallel, c =>
+        {
+            var chain = new ModelChain(model, settings.Seed, (ulong)c, settings.Kernel?.StepSize ?? kernel.DefaultStepSize);
+            ModelMcmc.Thermalise(kernel, chain, runSettings, cancellation);
+            (m2[c], energy[c]) = (new double[settings.PilotSweeps], new double[settings.PilotSweeps]);
+            for (int t = 0; t < settings.PilotSweeps; t++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                accepted[c] += kernel.Sweep(chain);
+                var o = observables.Measure(chain.Configuration);
+                (m2[c][t], energy[c][t]) = (o.MagnetisationSquared, o.Energy);
+            }
+            state[c] = chain;
+        });
+        var tauM2 = ModelMcmc.CombineTau(m2);
+        var tauE = ModelMcmc.CombineTau(energy);
+        int spacing = settings.Spacing ?? Ensemble.SpacingFor(Math.Max(tauM2.Mean, tauE.Mean));
+
+        var configurations = new double[settings.Count * length];
+        var stored = new double[chains][];
+        Parallel.For(0, chains, parallel, c =>
+        {
+            var chain = state[c];
+            int first = Enumerable.Range(0, c).Sum(settings.CountOf), count = settings.CountOf(c);
+            stored[c] = new double[count];
+            for (int i = 0; i < count; i++)
+            {
+                for (int t = 0; t < spacing; t++)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    accepted[c] += kernel.Sweep(chain);
+                }
+                chain.Configuration.CopyTo(configurations.AsSpan((first + i) * length, length));
+                stored[c][i] = observables.Measure(chain.Configuration).MagnetisationSquared;
+            }
+        });
+        double wall = clock.Elapsed.TotalSeconds;
+        return Assemble(kernel, settings, spacing, tauM2, tauE, stored, configurations, observables, state, accepted, wall);
+    }
+
+    private static Ensemble Assemble(ModelKernel kernel, EnsembleSettings settings, int spacing, Stats tauM2, Stats tauE,
+        double[][] stored, double[] configurations, ModelObservables observables, ModelChain[] state, double[] accepted, double wall)
+    {
+        var model = kernel.Model;
+        int count = settings.Count, length = model.ConfigurationLength;
+        var rows = new double[count, ModelEstimates.ColumnCount];
+        var row = new double[ModelEstimates.ColumnCount];
+        for (int i = 0; i < count; i++)
+        {
+            ModelEstimates.Row(observables.Measure(configurations.AsSpan(i * length, length)), row);
+            for (int j = 0; j < row.Length; j++) rows[i, j] = row[j];
+        }
+        var estimates = ModelEstimates.FromRows(model.Lattice, model.Components, rows);
+        Stats? tauAtSpacing = stored.All(s => s.Length >= 16) ? ModelMcmc.CombineTau(stored) : null;
+        long sweeps = settings.Chains * (long)settings.PilotSweeps + (long)count * spacing;
+        double acceptance = accepted.Sum() / sweeps;
+
+        var warnings = new List<string>();
+        if (acceptance == 0) warnings.Add($"acceptance is 0: the {kernel.Name} chains never moved");
+        double tau = Math.Max(tauM2.Mean, tauE.Mean);
+        if (settings.PilotSweeps < 50 * tau)
+            warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                $"pilot of {settings.PilotSweeps} sweeps is shorter than 50 tau_int = {50 * tau:G3}: tau_int and the spacing may be too small"));
+        if (tauAtSpacing is { } ts && ts.Mean > 1)
+            warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                $"stored configurations are still correlated: tau_int at spacing {spacing} is {ts.Mean:G3} (0.5 = independent)"));
+        foreach (var (name, value) in estimates.Named)
+            if (!double.IsFinite(value.Mean)) warnings.Add($"{name} of the ensemble is {value.Mean}");
+        return new Ensemble(model, kernel.Name, settings, spacing, tauM2, tauE, tauAtSpacing, configurations, count, estimates,
+            acceptance, state.Average(c => c.StepSize), state.Sum(c => c.SiteUpdates), wall, warnings);
+    }
+}
