@@ -11,11 +11,18 @@ internal static class McmcCommand
     public static Command Create(Func<bool, Output> output)
     {
         var model = new ModelOptions();
+        var target = new TargetOptions();
         var run = new McmcOptions();
-        var algo = new Option<string>("--algo")
+        var algo = new Option<string?>("--algo")
         {
-            Description = "Markov kernel: " + string.Join(", ", MarkovKernels.Names) + " (fa- = Fourier-accelerated, preconditioned by the free propagator C(k)).",
-            DefaultValueFactory = _ => "heatbath",
+            Description = "Markov kernel. --model gaussian: " + string.Join(", ", MarkovKernels.Names) +
+                          " (fa- = Fourier-accelerated, preconditioned by the free propagator C(k); default heatbath). " +
+                          "--model on: metropolis, heatbath, overrelax (n >= 2: heat bath + over-relaxation sweeps), wolff (default). " +
+                          "--model phi4: metropolis, hmc, wolff (embedded Wolff clusters + a Metropolis sweep; default).",
+        };
+        var spectrumOut = new Option<string?>("--spectrum-out")
+        {
+            Description = "--model on/phi4: write the measured spectrum G(k) = <|phi~(k)|^2>/n with errors to FILE.npy ([2, L, ..., L]: mean, error) or FILE.csv.",
         };
         var json = CommonOptions.Json();
         var seed = CommonOptions.Seed();
@@ -24,16 +31,21 @@ internal static class McmcCommand
             "Run Markov chains on the field and report the integrated autocorrelation times of M^2 and of the nearest-neighbour " +
             "energy (Sokal window, in sweeps) and chi and E with autocorrelation-corrected errors next to their exact values. " + McmcOptions.SweepHelp);
         model.AddTo(command);
+        target.AddTo(command);
         command.Options.Add(algo);
         run.AddTo(command);
+        command.Options.Add(spectrumOut);
         command.Options.Add(json);
         command.Options.Add(seed);
         command.Options.Add(threads);
         command.SetAction(result =>
         {
             var o = output(result.GetValue(json));
+            if (target.Kind(result) != "gaussian") return RunModel(o, result, target.Build(result, model), run, result.GetValue(algo),
+                result.GetValue(spectrumOut), result.GetValue(seed), result.GetValue(threads));
+            if (result.GetValue(spectrumOut) is not null) throw new UsageException("--spectrum-out applies to --model on and phi4 (the Gaussian spectrum is exact: see 'critdiff model')");
             var field = model.Build(result);
-            string name = McmcOptions.CheckAlgorithm(result.GetValue(algo)!, field);
+            string name = McmcOptions.CheckAlgorithm(result.GetValue(algo) ?? "heatbath", field);
             var settings = run.Build(result, result.GetValue(seed), CommonOptions.CheckThreads(result.GetValue(threads)));
             o.Note($"{name}: {settings.Chains} chain(s) x ({settings.Thermalization} + {settings.Sweeps}) sweeps on {field.Lattice} ...");
             var r = Mcmc.Run(field, name, settings);
@@ -42,6 +54,25 @@ internal static class McmcCommand
             return 0;
         });
         return command;
+    }
+
+    private static int RunModel(Output o, ParseResult result, Fields.LatticeModel target, McmcOptions run, string? algo,
+        string? spectrumOut, ulong seed, int threads)
+    {
+        string name = McmcOptions.CheckModelAlgorithm(algo ?? "wolff", target);
+        string? spectrumPath = spectrumOut is null ? null : CommonOptions.CheckWritableFile("--spectrum-out", spectrumOut);
+        if (spectrumPath is not null && !(spectrumPath.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) || spectrumPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)))
+            throw new UsageException($"--spectrum-out must end in .npy or .csv (got '{spectrumOut}')");
+        var settings = run.BuildModel(result, seed, CommonOptions.CheckThreads(threads));
+        o.Note($"{name}: {settings.Chains} chain(s) x ({settings.Thermalization} + {settings.Sweeps}) sweeps on {target.Describe()} ...");
+        var r = ModelMcmc.Run(ModelKernels.Create(name, target, run.Kernel(result)), settings);
+        ModelMcmcOutput.Warn(o, r.Warnings);
+        if (spectrumPath is not null && r.Spectrum is { } spectrum) ModelMcmcOutput.WriteSpectrum(spectrumPath, target, spectrum);
+        var summary = ModelMcmcOutput.Summary(r);
+        summary["spectrum_out"] = spectrumPath;
+        if (o.Json) o.WriteJson(summary);
+        else ModelMcmcOutput.Print(o, r);
+        return 0;
     }
 
     public static JsonObject Summary(McmcResult r) => new()

@@ -43,8 +43,15 @@ internal sealed class McmcOptions
         DefaultValueFactory = _ => 1.0,
     };
 
+    public Option<int> OverRelaxation { get; } = new("--overrelax-sweeps")
+    {
+        Description = "--algo overrelax (O(n), n >= 2): microcanonical over-relaxation sweeps after each heat-bath sweep, >= 1.",
+        DefaultValueFactory = _ => 3,
+    };
+
     public void AddTo(Command command)
     {
+        command.Options.Add(OverRelaxation);
         command.Options.Add(Sweeps);
         command.Options.Add(Thermalize);
         command.Options.Add(Chains);
@@ -66,6 +73,30 @@ internal sealed class McmcOptions
         if (!(tau > 0 && double.IsFinite(tau)))
             throw new UsageException($"--trajectory-length must be > 0 and finite (got {tau.ToString(CultureInfo.InvariantCulture)})");
         return new McmcSettings(sweeps, thermalize, chains, seed, threads, new KernelOptions(step, tau));
+    }
+
+    /// <summary>Settings for finite-n targets (<see cref="ModelMcmc"/>), checked like <see cref="Build"/>; the spectrum is measured every sweep.</summary>
+    public ModelMcmcSettings BuildModel(ParseResult result, ulong seed, int threads)
+    {
+        var s = Build(result, seed, threads);
+        return new ModelMcmcSettings(s.Sweeps, s.Thermalization, s.Chains, s.Seed, s.Threads, Kernel(result));
+    }
+
+    /// <summary>Kernel options (step, trajectory length, over-relaxation sweeps), checked.</summary>
+    public KernelOptions Kernel(ParseResult result)
+    {
+        int over = result.GetValue(OverRelaxation);
+        if (over < 1) throw new UsageException($"--overrelax-sweeps must be >= 1 (got {over})");
+        return new KernelOptions(result.GetValue(Step), result.GetValue(TrajectoryLength), over);
+    }
+
+    /// <summary>Checks an algorithm name against the kernels of a finite-n target.</summary>
+    public static string CheckModelAlgorithm(string algorithm, Fields.LatticeModel model, string option = "--algo")
+    {
+        var names = ModelKernels.NamesFor(model);
+        if (!names.Contains(algorithm))
+            throw new UsageException($"{option}: '{algorithm}' is not available for --model {model.Kind}{(model.Kind == "on" ? $" with n = {model.Components}" : "")} (accepted: {string.Join(", ", names)})");
+        return algorithm;
     }
 
     /// <summary>Checks an algorithm name and that the lattice suits it.</summary>
