@@ -150,10 +150,14 @@ public sealed record MeasuredSpectrum
         return (mean, squares);
     }
 
+    /// <summary>Below this fraction of max G a mode counts as zero: what rounding leaves of an exactly projected-out mode (~1e-30 relative).</summary>
+    public const double ZeroModeThreshold = 1e-12;
+
     /// <summary>
     /// Checks that this spectrum can be a training target on <paramref name="lattice"/>: one entry per
-    /// mode, every G(k) > 0 (the exact score -1/(a^2 G + b^2) and the KL against the data law need it).
-    /// Throws <see cref="ArgumentException"/> saying how to fix the data.
+    /// mode, every G(k) > 0 (the exact score -1/(a^2 G + b^2) and the KL against the data law need it), where a
+    /// mode at most <see cref="ZeroModeThreshold"/> x max G is zero up to rounding (e.g. the zero mode of
+    /// configurations with their mean subtracted). Throws <see cref="ArgumentException"/> saying how to fix the data.
     /// </summary>
     public void CheckTargetOn(Lattice lattice)
     {
@@ -161,13 +165,14 @@ public sealed record MeasuredSpectrum
         if (Mean.Length != lattice.SiteCount)
             throw new ArgumentException(
                 $"the spectrum from {Source} has {Mean.Length} modes, the {lattice} lattice {lattice.SiteCount}: measure it on the training lattice");
-        int zero = Array.FindIndex(Mean, g => !(g > 0));
+        double floor = ZeroModeThreshold * Mean.Max();
+        int zero = Array.FindIndex(Mean, g => !(g > floor));
         if (zero < 0) return;
         var coordinates = new int[lattice.Dimension];
         lattice.Coordinates(zero, coordinates);
         throw new ArgumentException(
-            $"the spectrum from {Source} is G(k) = 0 at mode ({string.Join(", ", coordinates)}){(zero == 0 ? " (the zero mode)" : "")}: " +
-            "every configuration has phi~(k) = 0 there exactly (e.g. all-zero fields, or fields with their mean subtracted); " +
+            $"the spectrum from {Source} is G(k) = {Mean[zero]:G3} at mode ({string.Join(", ", coordinates)}){(zero == 0 ? " (the zero mode)" : "")}: " +
+            "every configuration has phi~(k) = 0 there up to rounding (e.g. all-zero fields, or fields with their mean subtracted); " +
             "a linear score needs G(k) > 0 on every mode, so train on the unprojected data");
     }
 }
