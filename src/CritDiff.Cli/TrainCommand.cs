@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using CritDiff.Diffusion;
 using CritDiff.Experiments;
 using CritDiff.Fields;
+using CritDiff.Lattices;
 using CritDiff.Networks;
 using CritDiff.Training;
 using Spectre.Console;
@@ -33,7 +34,25 @@ internal static class TrainCommand
         };
         var spacing = new Option<string>("--spacing") { Description = "Slice spacing: log or uniform.", DefaultValueFactory = _ => "log" };
         var mode = new Option<string>("--mode") { Description = "population (exact gradient) or empirical (minibatches, fresh noise).", DefaultValueFactory = _ => "population" };
-        var data = new Option<string?>("--data") { Description = "Empirical training on a fixed data set: .npy of shape [N, L, ..., L] on the model's lattice (default: fresh exact samples)." };
+        var data = new Option<string?>("--data")
+        {
+            Description = "Empirical training on a fixed data set: .npy of shape [N, L, ..., L], or [N, n, L, ..., L] for n components " +
+                          "(trained as N n one-component fields: the O(n)-equivariant linear score acts alike on every component), " +
+                          "on the --d/--L lattice (default: fresh exact samples). The excess is measured against --reference.",
+        };
+        var spectrum = new Option<string?>("--spectrum")
+        {
+            Description = "Train on the measured spectrum G(k) = <|phi~(k)|^2> (per component) of this .npy, shape [N, L, ..., L] or [N, n, L, ..., L]: " +
+                          "population training by default (--mode empirical without --data draws Gaussian fields with that spectrum). " +
+                          "It overrides the model's C(k) everywhere (reference, rates, theory, --t-max auto), so the model options only give the lattice. " +
+                          "With --data: the data set is what SGD sees, this spectrum the reference.",
+        };
+        var reference = new Option<string?>("--reference")
+        {
+            Description = "With --data and no --spectrum, the population the excess is measured against: data (default: the data set's measured " +
+                          "spectrum, the exact optimum of the loss it defines; right for non-Gaussian data) or model (the exact C(k) of the " +
+                          "model options; for Gaussian samples of that model).",
+        };
         var batch = new Option<int>("--batch") { Description = "Minibatch size B for empirical training.", DefaultValueFactory = _ => 64 };
         var optimizer = new Option<string?>("--optimizer") { Description = "gd, sgd or adam (default: gd for population, sgd for empirical)." };
         var momentum = new Option<double>("--momentum") { Description = "Heavy-ball momentum for gd/sgd, in [0, 1).", DefaultValueFactory = _ => 0.0 };
@@ -58,9 +77,12 @@ internal static class TrainCommand
         var threads = CommonOptions.Threads();
         var command = new Command("train",
             "Train a linear score network per diffusion-time slice and measure the training time: optimizer steps until the " +
-            "population excess loss falls below eps x its initial value (SCIENCE.md section 6). Exits 3 if training diverges.");
+            "population excess loss falls below eps x its initial value (SCIENCE.md section 6). Exits 3 if training diverges. " +
+            "Non-Gaussian data (e.g. Monte Carlo O(n) or phi^4 ensembles): --spectrum and --data measure G(k) on them, and that spectrum " +
+            "replaces the model's C(k) as the target (the population loss of a linear network sees the data only through G(k), SCIENCE.md " +
+            "section 10); the Gaussian model options are still required and then only give the lattice (--d, --L).");
         model.AddTo(command);
-        foreach (var option in new Option[] { arch, schedule, time, slices, tMin, tMax, spacing, mode, data, batch, optimizer, momentum, lr, init, eps, maxSteps, basis, start, folder, json, seed, threads })
+        foreach (var option in new Option[] { arch, schedule, time, slices, tMin, tMax, spacing, mode, data, spectrum, reference, batch, optimizer, momentum, lr, init, eps, maxSteps, basis, start, folder, json, seed, threads })
             command.Options.Add(option);
 
         command.SetAction(result =>
@@ -78,8 +100,6 @@ internal static class TrainCommand
             var networkStart = CommonOptions.ParseStart(result.GetValue(start)!);
             if (parameterBasis == ParameterBasis.Fourier && networkStart.IsRandom)
                 throw new UsageException("--start random:S needs --basis kernel (Fourier parameters would give complex kernels)");
-            var grid = Grid(result.GetValue(time), result.GetValue(slices), result.GetValue(tMin), result.GetValue(tMax)!,
-                result.GetValue(spacing)!, process, field);
             var trainingMode = result.GetValue(mode) switch
             {
                 "population" => TrainingMode.Population,
@@ -88,6 +108,9 @@ internal static class TrainCommand
             };
             var config = Config(result, trainingMode, optimizer, momentum, lr, init, eps, maxSteps, batch, seed) with { Start = networkStart };
             var trainingData = LoadData(result.GetValue(data), field, trainingMode);
+            var target = TargetSpectrum(result.GetValue(spectrum), result.GetValue(reference), result.GetValue(data), trainingData, field);
+            var grid = Grid(result.GetValue(time), result.GetValue(slices), result.GetValue(tMin), result.GetValue(tMax)!,
+                result.GetValue(spacing)!, process, target?.Susceptibility ?? field.Susceptibility);
             string? dir = result.GetValue(folder) is { } f ? CommonOptions.CheckWritableFolder("--out", f) : null;
             int workers = CommonOptions.CheckThreads(result.GetValue(threads));
             try
@@ -100,10 +123,15 @@ internal static class TrainCommand
                 throw new UsageException($"--arch {architecture.Name}: {e.Message.Split(" (Parameter")[0].Split('\n')[0]}");
             }
 
-            var problem = new TrainingProblem(field, process, grid, architecture, parameterBasis, trainingData);
+            var problem = new TrainingProblem(field, process, grid, architecture, parameterBasis, trainingData) { TargetSpectrum = target };
             var summaryConfig = ConfigJson(result, field, problem, config);
-            if (dir is not null) File.WriteAllText(Path.Combine(dir, "config.json"), Output.ToFileJson(summaryConfig));
-            o.Note($"training {architecture} on {field.Lattice}, {grid.Count} slice(s), {trainingMode.ToString().ToLowerInvariant()} {config.Optimizer.Name}");
+            if (dir is not null)
+            {
+                File.WriteAllText(Path.Combine(dir, "config.json"), Output.ToFileJson(summaryConfig));
+                if (target is not null) WriteSpectrum(Path.Combine(dir, "spectrum.npy"), target, field.Lattice);
+            }
+            o.Note($"training {architecture} on {field.Lattice}, {grid.Count} slice(s), {trainingMode.ToString().ToLowerInvariant()} {config.Optimizer.Name}, " +
+                   $"reference: {ReferenceName(problem)}" + (target is null ? "" : $" ({target.Source}, chi = {target.Susceptibility:G6})"));
             int done = 0;
             var progress = new SynchronousProgress<SliceResult>(s =>
                 o.Note($"  slice {Interlocked.Increment(ref done)}/{grid.Count} t={s.Time:G4}: {s.Steps} steps" +
@@ -113,7 +141,7 @@ internal static class TrainCommand
             var summary = Summary(architecture, field, problem, config, trained);
             if (dir is not null) RunFolder.Write(dir, problem, trained, summary);
             if (o.Json) o.WriteJson(summary);
-            else PrintTable(o, architecture, field, trained);
+            else PrintTable(o, architecture, field, problem, trained);
             if (trained.FirstDiverged is { } bad)
                 throw new RunFailedException(
                     $"training diverged at t = {bad.Time:G4} (step {bad.Steps}): learning rate {bad.LearningRate:G4} is too large; " +
@@ -136,7 +164,7 @@ internal static class TrainCommand
         }
     }
 
-    private static TimeGrid Grid(double? t, int? slices, double tMin, string tMaxText, string spacing, ForwardProcess process, GaussianField field)
+    private static TimeGrid Grid(double? t, int? slices, double tMin, string tMaxText, string spacing, ForwardProcess process, double susceptibility)
     {
         if (t is not null && slices is not null) throw new UsageException("give either --t or --slices, not both");
         if (t is { } single)
@@ -148,7 +176,7 @@ internal static class TrainCommand
         if (n < 1) throw new UsageException($"--slices must be >= 1 (got {n})");
         if (!(tMin > 0 && double.IsFinite(tMin))) throw new UsageException($"--t-min must be > 0 (got {tMin})");
         double tMax = tMaxText == "auto"
-            ? process.AutoFinalTime(field.Susceptibility, 1e-3)
+            ? process.AutoFinalTime(susceptibility, 1e-3)
             : double.TryParse(tMaxText, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x > 0 && double.IsFinite(x)
                 ? x
                 : throw new UsageException($"--t-max must be auto or a number > 0 (got {tMaxText})");
@@ -201,7 +229,17 @@ internal static class TrainCommand
     {
         if (path is null) return null;
         if (mode != TrainingMode.Empirical) throw new UsageException("--data needs --mode empirical");
-        if (!File.Exists(path)) throw new UsageException($"--data: file '{path}' does not exist");
+        var (values, count, components) = LoadConfigurations("--data", path, field.Lattice);
+        return TrainingData.FromComponents(values, count, components);
+    }
+
+    /// <summary>
+    /// Reads configurations of shape [N, L, ..., L] (n = 1) or [N, n, L, ..., L] (rank d + 2) on the lattice;
+    /// any other shape, a missing or unreadable file or non-finite values exit 2 naming <paramref name="option"/>.
+    /// </summary>
+    private static (double[] Values, int Count, int Components) LoadConfigurations(string option, string path, Lattice lattice)
+    {
+        if (!File.Exists(path)) throw new UsageException($"{option}: file '{path}' does not exist");
         NpyArray array;
         try
         {
@@ -209,15 +247,81 @@ internal static class TrainCommand
         }
         catch (InvalidDataException e)
         {
-            throw new UsageException($"--data: {path}: {e.Message}");
+            throw new UsageException($"{option}: {path}: {e.Message}");
         }
-        var lattice = field.Lattice;
         int[] expected = [.. lattice.Shape];
-        if (array.Shape.Length != expected.Length + 1 || !array.Shape.Skip(1).SequenceEqual(expected) || array.Shape[0] < 1)
-            throw new UsageException($"--data: shape ({string.Join(", ", array.Shape)}) does not match the model lattice: expected (N, {string.Join(", ", expected)})");
-        if (!array.Data.All(double.IsFinite)) throw new UsageException($"--data: {path} contains NaN or infinite values");
-        return new TrainingData(array.Data, array.Shape[0]);
+        int[] shape = array.Shape;
+        int rank = shape.Length, d = lattice.Dimension;
+        bool latticeMatches = (rank == d + 1 || rank == d + 2) && shape.Skip(rank - d).SequenceEqual(expected);
+        string dims = string.Join(", ", expected);
+        if (!latticeMatches || shape[0] < 1 || (rank == d + 2 && shape[1] < 1))
+            throw new UsageException($"{option}: shape ({string.Join(", ", shape)}) does not match the model lattice (--d {d}, --L {lattice.Length}): " +
+                                     $"expected (N, {dims}) or (N, n, {dims}) with N, n >= 1");
+        if (!array.Data.All(double.IsFinite)) throw new UsageException($"{option}: {path} contains NaN or infinite values");
+        return (array.Data, shape[0], rank == d + 2 ? shape[1] : 1);
     }
+
+    /// <summary>
+    /// The measured spectrum that replaces the model's C(k): that of --spectrum, else that of --data unless
+    /// --reference model; null for the model's exact spectrum.
+    /// </summary>
+    private static MeasuredSpectrum? TargetSpectrum(string? spectrumPath, string? referenceText, string? dataPath,
+        TrainingData? data, GaussianField field)
+    {
+        if (referenceText is not null and not ("data" or "model"))
+            throw new UsageException($"--reference must be data or model (got {referenceText})");
+        if (spectrumPath is not null)
+        {
+            if (referenceText == "model")
+                throw new UsageException("--reference model contradicts --spectrum (the measured spectrum replaces the model's): give one of them");
+            var (values, count, components) = LoadConfigurations("--spectrum", spectrumPath, field.Lattice);
+            return Measure("--spectrum", field.Lattice, values, count, components, spectrumPath);
+        }
+        if (data is null)
+        {
+            if (referenceText is not null) throw new UsageException("--reference needs --data: it chooses between the data set's spectrum and the model's");
+            return null;
+        }
+        return referenceText == "model"
+            ? null
+            : Measure("--data", field.Lattice, data.Configurations, data.ConfigurationCount, data.Components, dataPath!);
+    }
+
+    private static MeasuredSpectrum Measure(string option, Lattice lattice, double[] values, int count, int components, string path)
+    {
+        var measured = MeasuredSpectrum.Measure(lattice, values, count, components, path);
+        try
+        {
+            measured.CheckTargetOn(lattice);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"{option}: {e.Message.Split(" (Parameter")[0]}");
+        }
+        return measured;
+    }
+
+    /// <summary>The spectrum as [2, L, ..., L]: G(k), then its standard error.</summary>
+    private static void WriteSpectrum(string path, MeasuredSpectrum spectrum, Lattice lattice) =>
+        NpyFile.Write(path, [.. spectrum.Mean, .. spectrum.Error], [2, .. lattice.Shape]);
+
+    private static string ReferenceName(TrainingProblem problem) => problem.TargetSpectrum is null ? "exact model spectrum" : "data spectrum";
+
+    private static JsonObject? SpectrumJson(MeasuredSpectrum? spectrum) => spectrum is null ? null : new JsonObject
+    {
+        ["source"] = spectrum.Source,
+        ["configurations"] = spectrum.Samples,
+        ["components"] = spectrum.Components,
+        ["chi"] = Output.Number(spectrum.Susceptibility),
+        ["chi_error"] = Output.Number(spectrum.SusceptibilityError),
+    };
+
+    private static JsonObject? DataJson(TrainingData? data) => data is null ? null : new JsonObject
+    {
+        ["configurations"] = data.ConfigurationCount,
+        ["components"] = data.Components,
+        ["fields"] = data.Count,
+    };
 
     private static JsonObject ConfigJson(ParseResult result, GaussianField field, TrainingProblem problem, TrainingConfig config) => new()
     {
@@ -236,7 +340,9 @@ internal static class TrainCommand
         ["max_steps"] = config.MaxSteps,
         ["batch"] = config.BatchSize,
         ["seed"] = config.Seed,
-        ["data"] = problem.Data is null ? null : problem.Data.Count,
+        ["data"] = DataJson(problem.Data),
+        ["reference"] = ReferenceName(problem),
+        ["spectrum"] = SpectrumJson(problem.TargetSpectrum),
     };
 
     private static JsonObject Summary(Architecture architecture, GaussianField field, TrainingProblem problem, TrainingConfig config, TrainingResult trained) => new()
@@ -249,6 +355,9 @@ internal static class TrainCommand
         ["start"] = config.Start.ToString(),
         ["schedule"] = problem.Process.Name,
         ["model"] = ModelOptions.Describe(field),
+        ["data"] = DataJson(problem.Data),
+        ["reference"] = ReferenceName(problem),
+        ["spectrum"] = SpectrumJson(problem.TargetSpectrum),
         ["slices"] = new JsonArray(trained.Slices.Select(s => (JsonNode?)new JsonObject
         {
             ["t"] = s.Time,
@@ -271,7 +380,7 @@ internal static class TrainCommand
         ["wall_seconds"] = trained.WallSeconds,
     };
 
-    private static void PrintTable(Output o, Architecture architecture, GaussianField field, TrainingResult trained)
+    private static void PrintTable(Output o, Architecture architecture, GaussianField field, TrainingProblem problem, TrainingResult trained)
     {
         var table = new Table().AddColumn("t").AddColumn("lr").AddColumn("steps").AddColumn("predicted").AddColumn("converged")
             .AddColumn("final excess").AddColumn("optimum gap to exact");
@@ -282,6 +391,8 @@ internal static class TrainCommand
         var console = ModelCommand.Console(o);
         console.Write(table);
         console.WriteLine($"{architecture}: {architecture.ParameterCount(field.Lattice)} parameters per slice; training time (max over slices) {trained.StepsMax} steps; {trained.WallSeconds:F2} s");
+        if (problem.TargetSpectrum is { } g)
+            console.WriteLine($"reference: data spectrum of {g.Source} ({g.Samples} configurations x {g.Components} components), chi = G(0) = {g.Susceptibility:G6} +- {g.SusceptibilityError:G2}");
     }
 
     /// <summary>IProgress that runs the handler on the reporting thread (Progress&lt;T&gt; would post to the thread pool).</summary>

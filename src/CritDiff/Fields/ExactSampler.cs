@@ -72,15 +72,23 @@ public sealed class ExactSampler
     /// Writes the two configurations of pair <paramref name="pair"/> (samples 2 pair and 2 pair + 1);
     /// <paramref name="second"/> may be empty to drop the partner.
     /// </summary>
-    public void SamplePair(ulong seed, long pair, Span<double> first, Span<double> second, Span<Complex> scratch)
+    public void SamplePair(ulong seed, long pair, Span<double> first, Span<double> second, Span<Complex> scratch) =>
+        SamplePair(_fourier, _amplitude, seed, pair, first, second, scratch);
+
+    /// <summary>
+    /// The sampler's core for any even spectrum C(k) >= 0 given as amplitudes sqrt(C(k)): two independent
+    /// real Gaussian fields with spectrum C (used for fresh minibatches from a measured spectrum).
+    /// </summary>
+    internal static void SamplePair(FourierTransform fourier, ReadOnlySpan<double> amplitude, ulong seed, long pair,
+        Span<double> first, Span<double> second, Span<Complex> scratch)
     {
         var rng = new RandomStream(seed, (ulong)pair);
         for (int k = 0; k < scratch.Length; k++)
         {
             var (a, b) = rng.NextGaussianPair();
-            scratch[k] = new Complex(_amplitude[k] * a, _amplitude[k] * b);
+            scratch[k] = new Complex(amplitude[k] * a, amplitude[k] * b);
         }
-        _fourier.Inverse(scratch);
+        fourier.Inverse(scratch);
         for (int x = 0; x < first.Length; x++) first[x] = scratch[x].Real;
         for (int x = 0; x < second.Length; x++) second[x] = scratch[x].Imaginary;
     }

@@ -5,8 +5,9 @@ namespace CritDiff.Generation;
 /// <summary>Generation quality after a fixed training budget.</summary>
 /// <param name="Steps">Optimizer steps every slice was trained for.</param>
 /// <param name="KlPerSite">KL(generated || law at t_min) per site.</param>
-/// <param name="KlPerSiteVsData">KL(generated || data law C) per site.</param>
-/// <param name="RatioMin">Smallest r(k) = v(k)/C(k).</param>
+/// <param name="KlPerSiteVsData">KL(generated || data law C) per site; with a measured spectrum G(k), against the
+/// Gaussian law of spectrum G (the data law itself is not Gaussian; its KL is not computable this way).</param>
+/// <param name="RatioMin">Smallest r(k) = v(k)/C(k) (or v(k)/G(k)).</param>
 /// <param name="RatioMax">Largest r(k).</param>
 /// <param name="Ratio">r(k) for every mode k.</param>
 public sealed record BudgetPoint(int Steps, double KlPerSite, double KlPerSiteVsData, double RatioMin, double RatioMax, double[] Ratio);
@@ -29,8 +30,8 @@ public static class TrainingBudget
         var sorted = budgets.Distinct().Order().ToArray();
         var trained = Trainer.Train(problem, config with { Eps = 1e-300, MaxSteps = Math.Max(1, sorted[^1]), Snapshots = sorted },
             maxDegreeOfParallelism: maxDegreeOfParallelism);
-        var lattice = problem.Field.Lattice;
-        var data = problem.Field.SpectrumTable();
+        var lattice = problem.Lattice;
+        var data = problem.SpectrumTable();
         var atMin = problem.Process.NoisedSpectrumTable(data, settings.MinTime);
         var points = new List<BudgetPoint>();
         foreach (int budget in sorted)

@@ -59,12 +59,27 @@ public abstract class Minibatches
         new FourierMinibatches(field.Lattice, process, time, batchSize, field.SpectrumTable(), null);
 
     /// <summary>
-    /// The same law as <see cref="FreshFourier"/>, drawn per mode from the batch's Wishart distribution
+    /// <see cref="FreshFourier(GaussianField, ForwardProcess, double, int)"/> for any data spectrum, e.g. one
+    /// measured on non-Gaussian data: fresh Gaussian fields with that spectrum (the data's second moments, not
+    /// their higher ones).
+    /// </summary>
+    public static Minibatches FreshFourier(Lattice lattice, double[] spectrum, ForwardProcess process, double time, int batchSize) =>
+        new FourierMinibatches(lattice, process, time, batchSize, CheckSpectrum(lattice, spectrum), null);
+
+    /// <summary>
+    /// The same law as <see cref="FreshFourier(GaussianField, ForwardProcess, double, int)"/>, drawn per mode from the batch's Wishart distribution
     /// (Bartlett decomposition) instead of sample by sample: O(V) per batch whatever the batch size.
-    /// Exact for fresh Gaussian samples only; the random streams differ from <see cref="FreshFourier"/>'s.
+    /// Exact for fresh Gaussian samples only; the random streams differ from <see cref="FreshFourier(GaussianField, ForwardProcess, double, int)"/>'s.
     /// </summary>
     public static Minibatches FreshWishart(GaussianField field, ForwardProcess process, double time, int batchSize) =>
         new WishartMinibatches(field.Lattice, process, time, batchSize, field.SpectrumTable());
+
+    /// <summary>
+    /// <see cref="FreshWishart(GaussianField, ForwardProcess, double, int)"/> for any data spectrum, e.g. one
+    /// measured on non-Gaussian data: the batch moments of fresh Gaussian fields with that spectrum.
+    /// </summary>
+    public static Minibatches FreshWishart(Lattice lattice, double[] spectrum, ForwardProcess process, double time, int batchSize) =>
+        new WishartMinibatches(lattice, process, time, batchSize, CheckSpectrum(lattice, spectrum));
 
     /// <summary>
     /// Minibatches drawn uniformly with replacement from a fixed data set (count x V real-space
@@ -80,22 +95,39 @@ public abstract class Minibatches
     /// <summary>Real-space minibatches for the dense network (moments are V x V matrices): fresh exact samples or data.</summary>
     public static Minibatches RealSpace(Lattice lattice, ForwardProcess process, double time, int batchSize,
         GaussianField? field, double[]? configurations, int count) =>
-        new RealSpaceMinibatches(lattice, process, time, batchSize, field, configurations, count);
+        new RealSpaceMinibatches(lattice, process, time, batchSize, field?.SpectrumTable(), configurations, count);
+
+    /// <summary>Real-space minibatches for the dense network of fresh Gaussian fields with a given (e.g. measured) spectrum.</summary>
+    public static Minibatches FreshRealSpace(Lattice lattice, double[] spectrum, ForwardProcess process, double time, int batchSize) =>
+        new RealSpaceMinibatches(lattice, process, time, batchSize, CheckSpectrum(lattice, spectrum), null, 0);
+
+    private static double[] CheckSpectrum(Lattice lattice, double[] spectrum)
+    {
+        ArgumentNullException.ThrowIfNull(lattice);
+        ArgumentNullException.ThrowIfNull(spectrum);
+        if (spectrum.Length != lattice.SiteCount)
+            throw new ArgumentException($"the spectrum has {spectrum.Length} modes, the {lattice} lattice {lattice.SiteCount}", nameof(spectrum));
+        if (!spectrum.All(c => c >= 0 && double.IsFinite(c)))
+            throw new ArgumentException("the spectrum must be finite and >= 0 on every mode", nameof(spectrum));
+        return spectrum;
+    }
 }
 
 /// <summary>Real-space second-moment matrices of a minibatch, for the dense network.</summary>
 internal sealed class RealSpaceMinibatches : Minibatches
 {
-    private readonly ExactSampler? _sampler;
+    private readonly double[]? _amplitude; // sqrt(C(k)) of fresh Gaussian samples
+    private readonly FourierTransform _fourier;
     private readonly double[]? _data;
     private readonly int _dataCount;
 
     public RealSpaceMinibatches(Lattice lattice, ForwardProcess process, double time, int batchSize,
-        GaussianField? field, double[]? configurations, int count) : base(lattice, process, time, batchSize)
+        double[]? spectrum, double[]? configurations, int count) : base(lattice, process, time, batchSize)
     {
-        if ((field is null) == (configurations is null))
-            throw new ArgumentException("give either a field to sample or a data set");
-        _sampler = field is null ? null : new ExactSampler(field);
+        if ((spectrum is null) == (configurations is null))
+            throw new ArgumentException("give either a spectrum to sample or a data set");
+        _amplitude = spectrum?.Select(Math.Sqrt).ToArray();
+        _fourier = new FourierTransform(lattice);
         _data = configurations;
         _dataCount = count;
     }
@@ -114,7 +146,7 @@ internal sealed class RealSpaceMinibatches : Minibatches
         double noise = 0, a = SignalScale, b = NoiseScale;
         for (int sample = 0; sample < BatchSize; sample++)
         {
-            if (_sampler is not null) _sampler.SamplePair(rng.NextUInt64(), 0, x0, partner, scratch);
+            if (_amplitude is not null) ExactSampler.SamplePair(_fourier, _amplitude, rng.NextUInt64(), 0, x0, partner, scratch);
             else _data.AsSpan((int)(rng.NextUInt64() % (ulong)_dataCount) * v, v).CopyTo(x0);
             rng.FillGaussian(z);
             for (int x = 0; x < v; x++)

@@ -30,8 +30,8 @@ public static class SliceTrainer
         config.Validate();
         problem.Validate();
         double t = problem.Grid.Times[sliceIndex];
-        var lattice = problem.Field.Lattice;
-        var spectrum = problem.Process.NoisedSpectrumTable(problem.Field.SpectrumTable(), t);
+        var lattice = problem.Lattice;
+        var spectrum = problem.Process.NoisedSpectrumTable(problem.SpectrumTable(), t);
         double noiseVariance = problem.Process.NoiseVariance(t);
         var population = ModeMoments.Population(spectrum, noiseVariance);
         var network = ScoreNetwork.Create(lattice, problem.Architecture, problem.Basis);
@@ -106,16 +106,21 @@ public static class SliceTrainer
         return (config.LearningRateFraction * 2 / lambda, $"auto: {config.LearningRateFraction} x 2/lambda_max");
     }
 
+    /// <summary>
+    /// Minibatches of the problem's data set, or of fresh Gaussian fields with the problem's spectrum (exact
+    /// samples of the field, or a Gaussian surrogate of a measured G(k)).
+    /// </summary>
     internal static Minibatches CreateMinibatches(TrainingProblem problem, double t, int batchSize)
     {
-        var lattice = problem.Field.Lattice;
+        var lattice = problem.Lattice;
         if (problem.Architecture.IsDense)
-            return Minibatches.RealSpace(lattice, problem.Process, t, batchSize,
-                problem.Data is null ? problem.Field : null, problem.Data?.Configurations, problem.Data?.Count ?? 0);
-        // Fresh exact samples: per-mode batch moments drawn from their Wishart law (the same law as
+            return problem.Data is null
+                ? Minibatches.FreshRealSpace(lattice, problem.SpectrumTable(), problem.Process, t, batchSize)
+                : Minibatches.RealSpace(lattice, problem.Process, t, batchSize, null, problem.Data.Configurations, problem.Data.Count);
+        // Fresh samples: per-mode batch moments drawn from their Wishart law (the same law as
         // sample-by-sample moments, MinibatchesTests), at O(V) cost whatever the batch size.
         return problem.Data is null
-            ? Minibatches.FreshWishart(problem.Field, problem.Process, t, batchSize)
+            ? Minibatches.FreshWishart(lattice, problem.SpectrumTable(), problem.Process, t, batchSize)
             : Minibatches.FromData(lattice, problem.Process, t, batchSize, problem.Data.Configurations, problem.Data.Count);
     }
 

@@ -211,9 +211,9 @@ public static class StabilityFinder
             config.Validate();
             problem.Validate();
             double t = problem.Grid.Times[sliceIndex];
-            var spectrum = problem.Process.NoisedSpectrumTable(problem.Field.SpectrumTable(), t);
+            var spectrum = problem.Process.NoisedSpectrumTable(problem.SpectrumTable(), t);
             var population = ModeMoments.Population(spectrum, problem.Process.NoiseVariance(t));
-            var network = ScoreNetwork.Create(problem.Field.Lattice, problem.Architecture, problem.Basis);
+            var network = ScoreNetwork.Create(problem.Lattice, problem.Architecture, problem.Basis);
             var start = SliceTrainer.Start(network, config, spectrum, sliceIndex, out _);
             var batches = config.Mode == TrainingMode.Empirical ? SliceTrainer.CreateMinibatches(problem, t, config.BatchSize) : null;
             var curvatureRng = new RandomStream(config.Seed ^ 0x5DEECE66DUL, (ulong)sliceIndex);
