@@ -13,16 +13,17 @@ internal static class McmcScalingCommand
     public static Command Create(Func<bool, Output> output)
     {
         var model = new ModelOptions();
+        var target = new TargetOptions();
         var run = new McmcOptions();
         var sizes = new Option<string>("--L")
         {
             Description = "Comma-separated linear sizes, at least 2, each >= 2 (e.g. 8,16,32). Use a family that scales with L: --xi-over-L or --critical.",
             Required = true,
         };
-        var algos = new Option<string>("--algo")
+        var algos = new Option<string?>("--algo")
         {
-            Description = "Comma-separated kernels from: " + string.Join(", ", MarkovKernels.Names) + ".",
-            DefaultValueFactory = _ => "heatbath,fa-hmc",
+            Description = "Comma-separated kernels. --model gaussian: " + string.Join(", ", MarkovKernels.Names) + " (default heatbath,fa-hmc); " +
+                          "--model on: metropolis, heatbath, overrelax, wolff (default heatbath,wolff); --model phi4: metropolis, hmc, wolff (default metropolis,wolff).",
         };
         var json = CommonOptions.Json();
         var seed = CommonOptions.Seed();
@@ -33,6 +34,7 @@ internal static class McmcScalingCommand
         command.Options.Add(model.Dimension);
         command.Options.Add(sizes);
         model.AddTo(command, withLattice: false);
+        target.AddTo(command);
         command.Options.Add(algos);
         run.AddTo(command);
         command.Options.Add(json);
@@ -42,11 +44,15 @@ internal static class McmcScalingCommand
         {
             var o = output(result.GetValue(json));
             int d = result.GetValue(model.Dimension);
-            var family = model.BuildFamily(result, d);
+            string kind = target.Kind(result);
             var lengths = ModelOptions.ParseSizes(result.GetValue(sizes)!, d);
             if (lengths.Length < 2) throw new UsageException($"--L needs at least 2 distinct sizes to fit z (got '{result.GetValue(sizes)}')");
-            var names = result.GetValue(algos)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            string algoText = result.GetValue(algos) ?? kind switch { "on" => "heatbath,wolff", "phi4" => "metropolis,wolff", _ => "heatbath,fa-hmc" };
+            var names = algoText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             if (names.Length == 0) throw new UsageException("--algo: give at least one algorithm");
+            if (names.Distinct().Count() != names.Length) throw new UsageException($"--algo lists an algorithm twice ({algoText})");
+            if (kind != "gaussian") return RunModel(o, result, target.Family(result, model, d), d, lengths, names, run, result.GetValue(seed), result.GetValue(threads));
+            var family = model.BuildFamily(result, d);
             foreach (string name in names)
                 foreach (int l in lengths) McmcOptions.CheckAlgorithm(name, family(new Lattice(d, l)));
             var settings = run.Build(result, result.GetValue(seed), CommonOptions.CheckThreads(result.GetValue(threads)));
@@ -61,6 +67,67 @@ internal static class McmcScalingCommand
             return 0;
         });
         return command;
+    }
+
+    private static int RunModel(Output o, ParseResult result, Func<Lattice, Fields.LatticeModel> family, int d, int[] lengths,
+        string[] names, McmcOptions run, ulong seed, int threads)
+    {
+        foreach (string name in names)
+            foreach (int l in lengths) McmcOptions.CheckModelAlgorithm(name, family(new Lattice(d, l)));
+        var settings = run.BuildModel(result, seed, CommonOptions.CheckThreads(threads)) with { SpectrumInterval = 0 };
+        var options = run.Kernel(result);
+        var scans = names.Select(name =>
+        {
+            o.Note($"{name}: L = {string.Join(", ", lengths)} on {family(new Lattice(d, lengths[0])).Describe()} ...");
+            return ModelAutocorrelationScan.Run(family, d, lengths, name, settings, options);
+        }).ToArray();
+        foreach (var r in scans.SelectMany(s => s.Runs)) ModelMcmcOutput.Warn(o, r.Warnings.Select(w => $"{r.Algorithm} L={r.Model.Lattice.Length}: {w}"));
+        if (o.Json)
+        {
+            o.WriteJson(new JsonObject
+            {
+                ["d"] = d,
+                ["L"] = new JsonArray(lengths.Select(l => (JsonNode)l).ToArray()),
+                ["model"] = TargetOptions.Describe(scans[0].Runs[0].Model),
+                ["sweeps"] = settings.Sweeps,
+                ["thermalize"] = settings.Thermalization,
+                ["chains"] = settings.Chains,
+                ["seed"] = settings.Seed,
+                ["runs"] = new JsonArray(scans.SelectMany(s => s.Runs).Select(r => (JsonNode)new JsonObject
+                {
+                    ["algo"] = r.Algorithm,
+                    ["L"] = r.Model.Lattice.Length,
+                    ["tau_M2"] = Output.Number(r.TauMagnetisationSquared.Mean),
+                    ["tau_M2_err"] = Output.Number(r.TauMagnetisationSquared.Error),
+                    ["tau_energy"] = Output.Number(r.TauEnergy.Mean),
+                    ["tau_energy_err"] = Output.Number(r.TauEnergy.Error),
+                    ["chi"] = Output.Number(r.Estimates.Susceptibility.Mean),
+                    ["chi_err"] = Output.Number(r.Estimates.Susceptibility.Error),
+                    ["binder"] = Output.Number(r.Estimates.Binder.Mean),
+                    ["binder_err"] = Output.Number(r.Estimates.Binder.Error),
+                    ["acceptance"] = Output.Number(r.Acceptance),
+                    ["site_updates_per_second"] = Output.Number(r.SiteUpdatesPerSecond),
+                    ["valid"] = r.IsValid,
+                    ["wall_seconds"] = r.WallSeconds,
+                }).ToArray()),
+                ["fits"] = new JsonArray(scans.Select(s => (JsonNode)new JsonObject
+                {
+                    ["algo"] = s.Algorithm,
+                    ["z"] = Output.Number(s.DynamicExponent),
+                    ["z_err"] = Output.Number(s.DynamicExponentError),
+                }).ToArray()),
+            });
+            return 0;
+        }
+        var table = new Table().AddColumn("algo").AddColumn("L").AddColumn("tau_int(|M|^2)").AddColumn("tau_int(e)").AddColumn("chi").AddColumn("U");
+        foreach (var r in scans.SelectMany(s => s.Runs))
+            table.AddRow(r.Algorithm, r.Model.Lattice.Length.ToString(CultureInfo.InvariantCulture), r.TauMagnetisationSquared.ToString(),
+                r.TauEnergy.ToString(), r.Estimates.Susceptibility.ToString(), r.Estimates.Binder.ToString());
+        var console = ModelCommand.Console(o);
+        console.Write(table);
+        foreach (var s in scans)
+            console.WriteLine($"{s.Algorithm}: z = {Output.Format(s.DynamicExponent)} +- {Output.Format(s.DynamicExponentError)}");
+        return 0;
     }
 
     private static JsonObject Summary(int d, int[] sizes, McmcSettings settings, AutocorrelationScan[] scans) => new()

@@ -31,6 +31,7 @@ public static class Program
         root.Subcommands.Add(McmcCommand.Create(Make));
         root.Subcommands.Add(McmcScalingCommand.Create(Make));
         root.Subcommands.Add(StabilityCommand.Create(Make));
+        root.Subcommands.Add(EnsembleCommand.Create(Make));
         // The built-in --version reports the entry assembly, which is the test host under tests.
         foreach (var option in root.Options)
             if (option is VersionOption version) version.Action = new PrintVersion();

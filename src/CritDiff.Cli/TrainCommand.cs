@@ -40,6 +40,7 @@ internal static class TrainCommand
                           "(trained as N n one-component fields: the O(n)-equivariant linear score acts alike on every component), " +
                           "on the --d/--L lattice (default: fresh exact samples). The excess is measured against --reference.",
         };
+        var targetOptions = new TargetOptions();
         var spectrum = new Option<string?>("--spectrum")
         {
             Description = "Train on the measured spectrum G(k) = <|phi~(k)|^2> (per component) of this .npy, shape [N, L, ..., L] or [N, n, L, ..., L]: " +
@@ -82,13 +83,21 @@ internal static class TrainCommand
             "replaces the model's C(k) as the target (the population loss of a linear network sees the data only through G(k), SCIENCE.md " +
             "section 10); the Gaussian model options are still required and then only give the lattice (--d, --L).");
         model.AddTo(command);
+        targetOptions.AddTo(command);
         foreach (var option in new Option[] { arch, schedule, time, slices, tMin, tMax, spacing, mode, data, spectrum, reference, batch, optimizer, momentum, lr, init, eps, maxSteps, basis, start, folder, json, seed, threads })
             command.Options.Add(option);
 
         command.SetAction(result =>
         {
             var o = output(result.GetValue(json));
-            var field = model.Build(result);
+            var targetModel = targetOptions.Build(result, model);
+            if (targetModel is not GaussianField && result.GetValue(spectrum) is null && result.GetValue(data) is null)
+                throw new UsageException($"--model {targetModel.Kind}: training on a finite-n target needs its measured spectrum or data: " +
+                                         "--spectrum FILE.npy or --mode empirical --data FILE.npy (make one with 'critdiff ensemble')");
+            // A finite-n target enters only through the measured spectrum G(k); the Gaussian field then just carries the lattice.
+            var field = targetModel as GaussianField ?? GaussianField.FreeField(targetModel.Lattice, 1);
+            CheckSideCar("--data", result.GetValue(data), targetModel);
+            CheckSideCar("--spectrum", result.GetValue(spectrum), targetModel);
             var process = Parse("--schedule", result.GetValue(schedule)!, ForwardProcess.Parse);
             var architecture = Parse("--arch", result.GetValue(arch)!, Architecture.Parse);
             var parameterBasis = result.GetValue(basis) switch
@@ -125,6 +134,7 @@ internal static class TrainCommand
 
             var problem = new TrainingProblem(field, process, grid, architecture, parameterBasis, trainingData) { TargetSpectrum = target };
             var summaryConfig = ConfigJson(result, field, problem, config);
+            if (targetModel is not GaussianField) summaryConfig["model"] = TargetOptions.Describe(targetModel);
             if (dir is not null)
             {
                 File.WriteAllText(Path.Combine(dir, "config.json"), Output.ToFileJson(summaryConfig));
@@ -139,6 +149,7 @@ internal static class TrainCommand
             var trained = Trainer.Train(problem, config, progress, workers);
 
             var summary = Summary(architecture, field, problem, config, trained);
+            if (targetModel is not GaussianField) summary["model"] = TargetOptions.Describe(targetModel);
             if (dir is not null) RunFolder.Write(dir, problem, trained, summary);
             if (o.Json) o.WriteJson(summary);
             else PrintTable(o, architecture, field, problem, trained);
@@ -223,6 +234,29 @@ internal static class TrainCommand
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && double.IsFinite(x) && (x > 0 || (allowZero && x == 0)))
             return x;
         throw new UsageException($"{option} must be auto or a number {(allowZero ? ">= 0" : "> 0")} (got {text})");
+    }
+
+    /// <summary>
+    /// An ensemble written by 'critdiff ensemble' has a side-car FILE.npy.json naming its model; it must be the target of
+    /// --model (kind, n, d, L, couplings), else exit 2 naming <paramref name="option"/>. Files without a side-car are taken as given.
+    /// </summary>
+    private static void CheckSideCar(string option, string? path, LatticeModel model)
+    {
+        if (path is null) return;
+        string sideCar = EnsembleFile.SideCarPath(path);
+        if (!File.Exists(sideCar)) return;
+        EnsembleSideCar header;
+        try
+        {
+            header = EnsembleFile.ReadSideCar(sideCar);
+        }
+        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or IOException)
+        {
+            throw new UsageException($"{option}: side-car {sideCar} is unreadable: {e.Message.Split('\n')[0]}");
+        }
+        if (header.Model.Mismatch(model) is { } why)
+            throw new UsageException($"{option}: {path}: {why}; pass the ensemble's model options (e.g. --model {header.Model.Kind}" +
+                                     $"{(header.Model.Kind == "gaussian" ? "" : $" --n {header.Model.Components}")})");
     }
 
     private static TrainingData? LoadData(string? path, GaussianField field, TrainingMode mode)

@@ -1,0 +1,139 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using CritDiff.Experiments;
+using CritDiff.Fields;
+using CritDiff.MonteCarlo;
+
+namespace CritDiff.Cli;
+
+/// <summary>
+/// <c>critdiff ensemble</c>: decorrelated Monte Carlo configurations of a finite-n target written to .npy with a side-car JSON
+/// (model, algorithm, seed, spacing from the measured tau_int, observables), for <c>train --data/--spectrum</c> or NumPy.
+/// </summary>
+internal static class EnsembleCommand
+{
+    /// <summary>Most values (N n V) an ensemble may hold: 2^28 doubles = 2 GiB in memory and on disk.</summary>
+    public const long MaxValues = 1L << 28;
+
+    public static Command Create(Func<bool, Output> output)
+    {
+        var model = new ModelOptions();
+        var target = new TargetOptions();
+        var algo = new Option<string?>("--algo")
+        {
+            Description = "Markov kernel: --model on: metropolis, heatbath, overrelax (n >= 2), wolff (default); --model phi4: metropolis, hmc, " +
+                          "wolff (default; embedded clusters + a Metropolis sweep); --model gaussian: metropolis, hmc (default; " +
+                          "'critdiff sample' draws exact Gaussian samples instead).",
+        };
+        var count = new Option<int>("--n-configs") { Description = "Configurations N >= 1 to store.", Required = true };
+        var thermalize = new Option<int>("--thermalize") { Description = "Sweeps discarded per chain before the pilot run, >= 0.", DefaultValueFactory = _ => 1000 };
+        var pilot = new Option<int>("--pilot-sweeps")
+        {
+            Description = "Sweeps per chain of the pilot run that measures tau_int (of |M|^2 and the energy), >= 16.",
+            DefaultValueFactory = _ => 2000,
+        };
+        var spacing = new Option<int?>("--spacing")
+        {
+            Description = "Sweeps between stored configurations of a chain, >= 1 (default: max(1, ceil(2 tau_int)) from the pilot run).",
+        };
+        var chains = new Option<int>("--chains") { Description = "Independent chains, >= 1, run in parallel; chain c uses random stream (seed, c).", DefaultValueFactory = _ => 4 };
+        var step = new Option<double?>("--step") { Description = "Fixed step size > 0 (Metropolis width, leapfrog step); default: tuned during thermalisation." };
+        var trajectory = new Option<double>("--trajectory-length") { Description = "HMC trajectory length > 0.", DefaultValueFactory = _ => 1.0 };
+        var folder = new Option<string>("--out")
+        {
+            Description = "Output .npy file: shape [N, L, ..., L] for n = 1, [N, n, L, ..., L] for n > 1; the side-car FILE.npy.json holds the " +
+                          "model, algorithm, seed, spacing, tau_int and observables. Both are written atomically.",
+            Required = true,
+        };
+        var json = CommonOptions.Json();
+        var seed = CommonOptions.Seed();
+        var threads = CommonOptions.Threads();
+        var command = new Command("ensemble",
+            "Write N decorrelated Monte Carlo configurations of a target (O(n) spins, phi^4 or the Gaussian field) to .npy with a side-car JSON. " +
+            "Chains thermalise, a pilot run measures tau_int, then configurations are stored every max(1, ceil(2 tau_int)) sweeps. " +
+            "Use them with 'critdiff train --data FILE.npy' (SGD on the configurations) or '--spectrum FILE.npy' (population training on G(k)).");
+        model.AddTo(command);
+        target.AddTo(command);
+        foreach (var option in new Option[] { algo, count, thermalize, pilot, spacing, chains, step, trajectory, folder, json, seed, threads })
+            command.Options.Add(option);
+        command.SetAction((result, cancellation) =>
+        {
+            var o = output(result.GetValue(json));
+            var targetModel = target.Build(result, model);
+            string name = McmcOptions.CheckModelAlgorithm(result.GetValue(algo) ?? (targetModel is GaussianField ? "hmc" : "wolff"), targetModel);
+            int n = result.GetValue(count), th = result.GetValue(thermalize), pi = result.GetValue(pilot), ch = result.GetValue(chains);
+            if (n < 1) throw new UsageException($"--n-configs must be >= 1 (got {n})");
+            if ((long)n * targetModel.ConfigurationLength > MaxValues)
+                throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                    $"--n-configs: {n} x n V = {(double)n * targetModel.ConfigurationLength:G3} values ({8.0 * n * targetModel.ConfigurationLength / (1 << 30):G3} GiB) is above the limit {MaxValues} (2 GiB)"));
+            if (th < 0) throw new UsageException($"--thermalize must be >= 0 (got {th})");
+            if (pi < 16) throw new UsageException($"--pilot-sweeps must be >= 16 (got {pi})");
+            if (ch < 1) throw new UsageException($"--chains must be >= 1 (got {ch})");
+            int? sp = result.GetValue(spacing);
+            if (sp is < 1) throw new UsageException($"--spacing must be >= 1 (got {sp})");
+            double? st = result.GetValue(step);
+            if (st is { } s && !(s > 0 && double.IsFinite(s))) throw new UsageException($"--step must be > 0 and finite (got {s.ToString(CultureInfo.InvariantCulture)})");
+            double tau = result.GetValue(trajectory);
+            if (!(tau > 0 && double.IsFinite(tau))) throw new UsageException($"--trajectory-length must be > 0 and finite (got {tau.ToString(CultureInfo.InvariantCulture)})");
+            string path = CommonOptions.CheckWritableFile("--out", result.GetValue(folder)!);
+            if (!path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--out must end in .npy (got '{path}')");
+            var options = new KernelOptions(st, tau);
+            var settings = new EnsembleSettings(n, th, pi, ch, result.GetValue(seed), CommonOptions.CheckThreads(result.GetValue(threads)), options, sp);
+            o.Note($"{name}: {n} configurations of {targetModel.Describe()} from {ch} chain(s) ...");
+            var ensemble = EnsembleGenerator.Generate(ModelKernels.Create(name, targetModel, options), settings, cancellation);
+            ModelMcmcOutput.Warn(o, ensemble.Warnings);
+            EnsembleFile.Write(path, ensemble);
+            var summary = Summary(ensemble, path);
+            if (o.Json) o.WriteJson(summary);
+            else
+            {
+                var e = ensemble.Estimates;
+                o.Out.WriteLine($"wrote {path} (shape [{string.Join(", ", ensemble.Shape)}]) and {EnsembleFile.SideCarPath(path)}");
+                o.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"spacing {ensemble.Spacing} sweeps (tau_int(|M|^2) = {ensemble.TauMagnetisationSquared}, tau_int(e) = {ensemble.TauEnergy}); " +
+                    $"chi = {e.Susceptibility}, U = {e.Binder}, xi2 = {e.SecondMomentLength}, energy = {e.Energy}; {ensemble.WallSeconds:F2} s"));
+            }
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static JsonObject Summary(Ensemble r, string path)
+    {
+        var e = r.Estimates;
+        var observables = new JsonObject();
+        foreach (var (key, value) in new[]
+        {
+            ("abs_M", e.Magnetisation), ("chi", e.Susceptibility), ("binder", e.Binder), ("xi2", e.SecondMomentLength), ("energy", e.Energy),
+        })
+        {
+            observables[key] = Output.Number(value.Mean);
+            observables[key + "_err"] = Output.Number(value.Error);
+        }
+        return new JsonObject
+        {
+            ["out"] = path,
+            ["side_car"] = EnsembleFile.SideCarPath(path),
+            ["shape"] = new JsonArray(r.Shape.Select(s => (JsonNode?)s).ToArray()),
+            ["model"] = TargetOptions.Describe(r.Model),
+            ["algo"] = r.Algorithm,
+            ["seed"] = r.Settings.Seed,
+            ["chains"] = r.Settings.Chains,
+            ["spacing"] = r.Spacing,
+            ["tau_int"] = new JsonObject
+            {
+                ["M2"] = Output.Number(r.TauMagnetisationSquared.Mean),
+                ["M2_err"] = Output.Number(r.TauMagnetisationSquared.Error),
+                ["energy"] = Output.Number(r.TauEnergy.Mean),
+                ["energy_err"] = Output.Number(r.TauEnergy.Error),
+                ["M2_at_spacing"] = Output.Number(r.TauAtSpacing?.Mean),
+            },
+            ["observables"] = observables,
+            ["acceptance"] = Output.Number(r.Acceptance),
+            ["site_updates"] = r.SiteUpdates,
+            ["warnings"] = new JsonArray(r.Warnings.Select(w => (JsonNode?)w).ToArray()),
+            ["wall_seconds"] = r.WallSeconds,
+        };
+    }
+}
