@@ -115,6 +115,28 @@ internal static class ReproduceCommand
         };
     }
 
+    /// <summary>
+    /// The "beyond Gaussian" study: 2D Ising and 3D Ising and Heisenberg at their literature critical couplings, with n = inf in
+    /// d = 3 beside them (eta from SCIENCE.md section 10: 1/4, 0.0363, 0.0375, 0). --quick: 2D Ising at L = 8, 16, 32 only.
+    /// </summary>
+    public static BeyondGaussianSpec BeyondGaussianPlan(bool quick, ulong seed)
+    {
+        int[] d3 = [4, 6, 8, 12, 16];
+        return quick
+            ? new BeyondGaussianSpec { Series = [new("d2-ising", 2, 1, [8, 16, 32], 0.25)], Configurations = 400, Thermalization = 200, PilotSweeps = 200, Seed = seed }
+            : new BeyondGaussianSpec
+            {
+                Series =
+                [
+                    new("d2-ising", 2, 1, [8, 16, 32, 64], 0.25),
+                    new("d3-ising", 3, 1, d3, 0.0363),
+                    new("d3-heisenberg", 3, 3, d3, 0.0375),
+                    new("d3-n-inf", 3, 0, d3, 0),
+                ],
+                Seed = seed,
+            };
+    }
+
     public static Command Create(Func<bool, Output> output)
     {
         var quick = new Option<bool>("--quick") { Description = "Fewer sizes and seeds (under a minute); written to quick-* sweep folders." };
@@ -162,6 +184,14 @@ internal static class ReproduceCommand
             var localSgdVerdict = LocalArchitectureReport.JudgeSgd(localSgd);
             var claims = Claims.Judge(population, LocalArchitecture).Concat(sgdVerdicts).Append(localVerdict).Append(localSgdVerdict).ToArray();
             var scans = Baseline(o, sweeps[0].Spec, isQuick, s, workers);
+            var beyondSpec = BeyondGaussianPlan(isQuick, s);
+            string beyondFolder = Path.Combine(dir, isQuick ? "quick-beyond-gaussian" : "beyond-gaussian");
+            var beyond = BeyondGaussianStudy.Run(beyondSpec, beyondFolder, workers, new Progress<BeyondGaussianPoint>(p =>
+                o.Note(string.Create(CultureInfo.InvariantCulture,
+                    $"beyond-gaussian: {p.Series} L={p.Length}: chi = {p.Susceptibility.Value:G4}, steps {string.Join(", ", p.Training.Select(t => $"{t.Architecture} {t.Steps}"))} ({p.WallSeconds:F1} s)"))),
+                cancellation);
+            var beyondVerdicts = BeyondGaussianReport.Judge(beyondSpec, beyond);
+            claims = claims.Concat(beyondVerdicts).ToArray();
             var report = Report(isQuick, claims, samplingRows, sweeps);
             report.Section("C3 under SGD");
             StabilityReport.Add(report, Path.Combine(dir, "sgd-stability"), stability.Gd, stability.Sgd, stability.OneLayerSgd, stability.Optimizers, sgdVerdicts, "sgd-stability/");
@@ -170,6 +200,8 @@ internal static class ReproduceCommand
             LocalArchitectureReport.AddSgd(report, localSgd, localSgdVerdict);
             report.Section("Baseline: Monte Carlo critical slowing down");
             BaselineReport.Add(report, Path.Combine(dir, "mcmc-baseline"), scans, sweeps[0].Summary, "mcmc-baseline/");
+            report.Section("Beyond the Gaussian limit: critical O(n) data");
+            BeyondGaussianReport.Add(report, beyondFolder, beyondSpec, beyond, beyondVerdicts, Path.GetFileName(beyondFolder) + "/");
             report.Save(dir);
             var claimsCsv = new StringBuilder("claim,verdict,criterion,evidence\n");
             foreach (var c in claims) claimsCsv.Append($"{c.Id},{c.Verdict},\"{c.Criterion}\",\"{c.Evidence.Replace("\"", "'", StringComparison.Ordinal)}\"\n");
@@ -196,6 +228,7 @@ internal static class ReproduceCommand
                     ["tau_M2"] = new JsonArray(sc.Runs.Select(r => Output.Number(r.TauMagnetisationSquared.Mean)).ToArray()),
                     ["tau_M2_err"] = new JsonArray(sc.Runs.Select(r => Output.Number(r.TauMagnetisationSquared.Error)).ToArray()),
                 }).ToArray()),
+                ["beyond_gaussian"] = BeyondJson(beyondSpec, beyond),
                 ["out"] = dir,
                 ["wall_seconds"] = clock.Elapsed.TotalSeconds,
             };
@@ -278,6 +311,38 @@ internal static class ReproduceCommand
             return scan;
         }).ToArray();
     }
+
+    private static JsonArray BeyondJson(BeyondGaussianSpec spec, IReadOnlyList<BeyondGaussianPoint> points) =>
+        new(spec.Series.Select(series =>
+        {
+            var (fits, chi) = BeyondGaussianStudy.Fit(points, series.Name);
+            var rows = points.Where(p => p.Series == series.Name).OrderBy(p => p.Length).ToArray();
+            var o = new JsonObject
+            {
+                ["series"] = series.Name,
+                ["n"] = series.Components == 0 ? null : series.Components,
+                ["d"] = series.Dimension,
+                ["L"] = new JsonArray(rows.Select(p => (JsonNode?)p.Length).ToArray()),
+                ["chi"] = new JsonArray(rows.Select(p => Output.Number(p.Susceptibility.Value)).ToArray()),
+                ["chi_err"] = new JsonArray(rows.Select(p => Output.Number(p.Susceptibility.Error)).ToArray()),
+                ["chi_exponent"] = Output.Number(chi?.PowerExponent),
+                ["chi_exponent_err"] = Output.Number(chi?.PowerExponentError),
+                ["predicted_exponent"] = series.PredictedExponent,
+            };
+            foreach (var (arch, fit) in fits)
+            {
+                o[arch] = new JsonObject
+                {
+                    ["steps"] = new JsonArray(rows.Select(p => (JsonNode?)p.Training.First(t => t.Architecture == arch).Steps).ToArray()),
+                    ["steps_err"] = new JsonArray(rows.Select(p => Output.Number(p.Training.First(t => t.Architecture == arch).StepsError)).ToArray()),
+                    ["predicted_steps"] = new JsonArray(rows.Select(p => (JsonNode?)p.Training.First(t => t.Architecture == arch).PredictedSteps).ToArray()),
+                    ["power_exponent"] = Output.Number(fit?.PowerExponent),
+                    ["power_exponent_err"] = Output.Number(fit?.PowerExponentError),
+                    ["log_slope"] = Output.Number(fit?.LogSlope),
+                };
+            }
+            return (JsonNode?)o;
+        }).ToArray());
 
     private static JsonObject LocalJson(LocalStudyResult study) => new()
     {
