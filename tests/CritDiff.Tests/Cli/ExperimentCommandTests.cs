@@ -81,7 +81,7 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.True(code == 0, error);
         var json = JsonNode.Parse(output)!.AsObject();
         var claims = json["claims"]!.AsArray();
-        Assert.Equal(["C1", "C2", "C3", "C4", "C3-SGD", "Adam", "C4-local", "C4-SGD"], claims.Select(c => c!["id"]!.GetValue<string>()));
+        Assert.Equal(["C1", "C2", "C3", "C4", "C3-SGD", "Adam", "C4-local", "C4-SGD", "C1-finite-n", "C3-finite-n"], claims.Select(c => c!["id"]!.GetValue<string>()));
         Assert.All(claims, c => Assert.Contains(c!["verdict"]!.GetValue<string>(), new[] { "reproduced", "not reproduced", "not measured" }));
         foreach (string file in new[] { "report.md", "report.html", "summary.json", "claims.csv", "observables.csv" })
             Assert.True(File.Exists(Path.Combine(dir, file)), file);
@@ -139,5 +139,18 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.True(Gap("two-layer-local:1", "unbalanced:2") < Gap("two-layer-local:1", "balanced"));
         Assert.Contains("steps_vs_L.png", md);
         Assert.Contains("data:image/png;base64,", File.ReadAllText(Path.Combine(dir, "report.html")));
+        // Beyond Gaussian (quick: 2D Ising at L = 8, 16, 32): files, the trainer equals the per-mode theory on every measured
+        // spectrum, chi grows with L, and the verdict follows its criterion from the JSON numbers.
+        Assert.Contains("## Beyond the Gaussian limit", md);
+        foreach (string file in new[] { "rows.csv", "fits.csv", "steps_d2.png", "steps_d2.svg", "spectra/d2-ising-L16.npy", "points/d2-ising-L16.json" })
+            Assert.True(File.Exists(Path.Combine(dir, "quick-beyond-gaussian", file)), file);
+        var ising = json["beyond_gaussian"]!.AsArray().Single()!;
+        Assert.Equal([8, 16, 32], ising["L"]!.AsArray().Select(l => (int)l!));
+        var chi = ising["chi"]!.AsArray().Select(c => (double)c!).ToArray();
+        Assert.True(chi[0] < chi[1] && chi[1] < chi[2]);
+        foreach (string arch in new[] { "one-layer", "two-layer" })
+            Assert.Equal(ising[arch]!["predicted_steps"]!.AsArray().Select(x => (int?)x), ising[arch]!["steps"]!.AsArray().Select(x => (int?)x));
+        double p = (double)ising["one-layer"]!["power_exponent"]!, pErr = (double)ising["one-layer"]!["power_exponent_err"]!;
+        Assert.Equal(Math.Abs(p - 1.75) <= 3 * pErr + Reporting.BeyondGaussianReport.ExponentAllowance, Verdict("C1-finite-n"));
     }
 }
