@@ -16,6 +16,14 @@ namespace CritDiff.MonteCarlo;
 /// </summary>
 public static class EnsembleGenerator
 {
+    /// <summary>Generates an ensemble of <paramref name="model"/> with the kernel <paramref name="algorithm"/> (<see cref="ModelKernels.Create"/>).</summary>
+    public static Ensemble Generate(LatticeModel model, string algorithm, EnsembleSettings settings, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        return Generate(ModelKernels.Create(algorithm, model, settings.Kernel), settings, cancellation);
+    }
+
     /// <summary>Generates the ensemble <paramref name="settings"/> asks for with <paramref name="kernel"/>.</summary>
     public static Ensemble Generate(ModelKernel kernel, EnsembleSettings settings, CancellationToken cancellation = default)
     {

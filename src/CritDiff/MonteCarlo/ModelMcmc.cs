@@ -32,6 +32,17 @@ public static class ModelMcmc
         return n == 1 ? new HistogramLayout(-top, top, DefaultHistogramBins) : new HistogramLayout(0, top, DefaultHistogramBins);
     }
 
+    /// <summary>
+    /// Runs the kernel <paramref name="algorithm"/> (<see cref="ModelKernels.Create"/>, with <see cref="ModelMcmcSettings.Kernel"/>)
+    /// on <paramref name="model"/>.
+    /// </summary>
+    public static ModelMcmcResult Run(LatticeModel model, string algorithm, ModelMcmcSettings settings, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        return Run(ModelKernels.Create(algorithm, model, settings.Kernel), settings, cancellation);
+    }
+
     /// <summary>Runs <paramref name="settings"/>.Chains chains of <paramref name="kernel"/> and measures them.</summary>
     public static ModelMcmcResult Run(ModelKernel kernel, ModelMcmcSettings settings, CancellationToken cancellation = default)
     {
