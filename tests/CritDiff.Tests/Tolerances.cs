@@ -15,6 +15,12 @@ internal static class Tolerances
     /// <summary>beta_c(d) against the reference values of SCIENCE.md section 9 (the issue asks 1e-10).</summary>
     public const double CriticalCoupling = 1e-10;
 
+    /// <summary>
+    /// Spectrally convergent quadrature (trapezoid rule on periodic or fast-decaying smooth integrands, Gauss-Legendre)
+    /// against closed forms: the rules used converge far below this; it leaves room for the summed rounding of ~1e6 terms.
+    /// </summary>
+    public const double Quadrature = 1e-10;
+
     /// <summary>Stochastic checks with fixed seeds: a deviation of more than 4 standard errors fails (p ~ 6e-5 per check).</summary>
     public const double StandardErrors = 4;
 }

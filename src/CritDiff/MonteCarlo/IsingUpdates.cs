@@ -71,49 +71,6 @@ internal static class IsingUpdates
         random = rng;
     }
 
-    /// <summary>
-    /// Wolff single clusters until their sizes add up to at least V: a uniformly random seed is flipped and pushed;
-    /// each popped site adds every neighbour that still has the cluster's old sign with probability
-    /// 1 - exp(-2 beta), flipping it on the spot (so a flipped site is never tested again and no mark array is needed).
-    /// <paramref name="stack"/> (length V) is the explicit stack. Returns the number of sites flipped.
-    /// </summary>
-    public static long Clusters(double[] spins, NeighbourTable table, double addProbability, int[] stack, ref RandomStream random)
-    {
-        var rng = random;
-        int degree = table.Degree, v = spins.Length;
-        if (table.Sites.Length != v * degree || stack.Length < v) throw new ArgumentException("table or stack does not match the spins");
-        ref double s = ref MemoryMarshal.GetArrayDataReference(spins);
-        ref int nb = ref MemoryMarshal.GetArrayDataReference(table.Sites);
-        ref int top = ref MemoryMarshal.GetArrayDataReference(stack);
-        long flipped = 0;
-        while (flipped < v)
-        {
-            int seed = UniformSite(ref rng, v);
-            double old = Unsafe.Add(ref s, seed);
-            Unsafe.Add(ref s, seed) = -old;
-            top = seed;
-            int depth = 1;
-            flipped++;
-            while (depth > 0)
-            {
-                int x = Unsafe.Add(ref top, --depth);
-                ref int row = ref Unsafe.Add(ref nb, x * degree);
-                for (int j = 0; j < degree; j++)
-                {
-                    int y = Unsafe.Add(ref row, j);
-                    if (Unsafe.Add(ref s, y) == old && rng.NextDouble() < addProbability)
-                    {
-                        Unsafe.Add(ref s, y) = -old;
-                        Unsafe.Add(ref top, depth++) = y;
-                        flipped++;
-                    }
-                }
-            }
-        }
-        random = rng;
-        return flipped;
-    }
-
     /// <summary>A uniform site index in [0, V): the high word of a 64 x 64-bit product (bias below V / 2^64).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int UniformSite(ref RandomStream random, int siteCount) => (int)Math.BigMul(random.NextUInt64(), (ulong)siteCount, out _);

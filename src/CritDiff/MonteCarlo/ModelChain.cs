@@ -15,6 +15,7 @@ public sealed class ModelChain
     private readonly double[]?[] _scratch = new double[6][];
     private int[]? _sites;
     private byte[]? _marks;
+    private ClusterSchedule? _clusterSchedule;
     private double _stepSize;
 
     /// <summary>Chain <paramref name="chain"/> of <paramref name="seed"/> for <paramref name="model"/>.</summary>
@@ -58,6 +59,9 @@ public sealed class ModelChain
 
     /// <summary>Byte marks of length V (cluster membership), all zero between kernel calls.</summary>
     internal byte[] Marks => _marks ??= new byte[Model.Lattice.SiteCount];
+
+    /// <summary>The chain's Wolff clusters per sweep (calibrated during its first sweeps).</summary>
+    internal ClusterSchedule ClusterSchedule => _clusterSchedule ??= new ClusterSchedule();
 
     /// <summary>Independent uniformly random directions with |s|^2 = n at every site.</summary>
     internal static void RandomSpins(LatticeModel model, Span<double> configuration, ref RandomStream random)

@@ -6,8 +6,8 @@ namespace CritDiff.MonteCarlo;
 /// Embedded Wolff updates for n-component phi^4 (Brower and Tamayo, PRL 62, 1087 (1989); SCIENCE.md section 10):
 /// a uniformly random unit vector r, projections p_x = r . phi_x, bond coupling J_xy = 2 kappa p_x p_y, a neighbour
 /// joins with probability 1 - exp(-2 J_xy) where J_xy > 0, and the cluster's r-component is reflected
-/// (<see cref="EmbeddedClusters"/>). Clusters leave |phi_x| alone, so one sweep = clusters until their sizes add up
-/// to at least V, then one <see cref="FieldMetropolis"/> sweep (which updates the magnitudes and makes the chain
+/// (<see cref="EmbeddedCluster"/>). Clusters leave |phi_x| alone, so one sweep = a fixed number of clusters that flip
+/// about V sites in all (calibrated per chain, <see cref="ClusterSchedule"/>), then one <see cref="FieldMetropolis"/> sweep (which updates the magnitudes and makes the chain
 /// ergodic). Each part leaves exp(-S) invariant, so their composition does. The step size is the Metropolis part's,
 /// tuned to its target acceptance (default 0.5); the sweep returns that part's acceptance.
 /// </summary>
@@ -39,9 +39,9 @@ public sealed class Phi4Wolff : ModelKernel
     /// <inheritdoc/>
     protected override double SweepCore(ModelChain chain)
     {
-        int n = Phi4.Components;
-        chain.SiteUpdates += EmbeddedClusters.Sweep(chain.Configuration, n, _neighbours, 2 * Phi4.Kappa, chain.Sites, chain.Marks,
-            chain.Scratch(0), chain.Scratch(5).AsSpan(0, n), ref chain.Random);
+        var cluster = new EmbeddedCluster(chain.Configuration, Phi4.Components, _neighbours, 2 * Phi4.Kappa, chain.Sites,
+            chain.Marks, chain.Scratch(0), chain.Scratch(5));
+        chain.SiteUpdates += chain.ClusterSchedule.Sweep(Phi4.Lattice.SiteCount, ref cluster, ref chain.Random);
         return _metropolis.Update(chain);
     }
 }

@@ -37,19 +37,23 @@ internal static class SpinSites
     }
 
     /// <summary>
-    /// A uniformly random unit vector orthogonal to the unit vector <paramref name="axis"/>: a normal vector with its
-    /// component along the axis removed, normalised (its law is uniform on the orthogonal sphere by rotation invariance).
+    /// A uniformly random unit vector orthogonal to the unit vector <paramref name="axis"/>: a normal vector g with its
+    /// component along the axis removed, normalised. Its law is uniform on the orthogonal sphere by rotation invariance;
+    /// g is redrawn when less than 1% of |g|^2 is left after the projection (a test on the angle of g to the axis alone,
+    /// which leaves that law uniform), so the subtraction keeps the result orthogonal to rounding.
     /// </summary>
     public static void RandomOrthogonalDirection(ref RandomStream random, ReadOnlySpan<double> axis, Span<double> direction)
     {
-        double norm;
+        double norm, full;
         do
         {
             double along = 0;
+            full = 0;
             for (int a = 0; a < direction.Length; a++)
             {
                 direction[a] = random.NextGaussian();
                 along += direction[a] * axis[a];
+                full += direction[a] * direction[a];
             }
             norm = 0;
             for (int a = 0; a < direction.Length; a++)
@@ -57,7 +61,7 @@ internal static class SpinSites
                 direction[a] -= along * axis[a];
                 norm += direction[a] * direction[a];
             }
-        } while (!(norm > 1e-300));
+        } while (!(norm > 0.01 * full));
         Scale(direction, 1 / Math.Sqrt(norm));
     }
 

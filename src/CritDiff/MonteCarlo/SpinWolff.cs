@@ -5,10 +5,12 @@ namespace CritDiff.MonteCarlo;
 /// <summary>
 /// Wolff single-cluster updates for O(n) spins (SCIENCE.md section 10). With unit spins u = s/sqrt(n) and a uniformly
 /// random unit vector r, the cluster is reflected u -> u - 2 (r . u) r; a neighbour y of a member x joins with probability
-/// 1 - exp(-2 beta_unit (r . u_x)(r . u_y)) when that product is positive (<see cref="EmbeddedClusters"/>).
-/// n = 1: the flip s -> -s with bond probability 1 - exp(-2 beta) between equal spins (<see cref="IsingUpdates.Clusters"/>).
-/// One sweep = clusters until their sizes add up to at least V; <see cref="ModelChain.SiteUpdates"/> counts the
-/// sizes, so tau_int per sweep and per V site updates agree to within one cluster. Rejection-free.
+/// 1 - exp(-2 beta_unit (r . u_x)(r . u_y)) when that product is positive (<see cref="EmbeddedCluster"/>).
+/// n = 1: the flip s -> -s with bond probability 1 - exp(-2 beta) between equal spins (<see cref="IsingCluster"/>).
+/// One sweep = a fixed number m of clusters, m = round(V / &lt;C&gt;) calibrated during the chain's first
+/// <see cref="ClusterSchedule.CalibrationSweeps"/> sweeps (which use "clusters until their sizes add up to V"; see
+/// <see cref="ClusterSchedule"/> for why that rule cannot be used for measurements); <see cref="ModelChain.SiteUpdates"/>
+/// counts the cluster sizes, about V a sweep. Rejection-free.
 /// </summary>
 public sealed class SpinWolff : ModelKernel
 {
@@ -33,10 +35,18 @@ public sealed class SpinWolff : ModelKernel
     /// <inheritdoc/>
     protected override double SweepCore(ModelChain chain)
     {
-        chain.SiteUpdates += Spins.Components == 1
-            ? IsingUpdates.Clusters(chain.Configuration, _neighbours, IsingBondProbability, chain.Sites, ref chain.Random)
-            : EmbeddedClusters.Sweep(chain.Configuration, Spins.Components, _neighbours, Spins.Beta, chain.Sites, chain.Marks,
-                chain.Scratch(0), chain.Scratch(3).AsSpan(0, Spins.Components), ref chain.Random);
+        int v = Spins.Lattice.SiteCount;
+        if (Spins.Components == 1)
+        {
+            var ising = new IsingCluster(chain.Configuration, _neighbours, IsingBondProbability, chain.Sites);
+            chain.SiteUpdates += chain.ClusterSchedule.Sweep(v, ref ising, ref chain.Random);
+        }
+        else
+        {
+            var embedded = new EmbeddedCluster(chain.Configuration, Spins.Components, _neighbours, Spins.Beta, chain.Sites,
+                chain.Marks, chain.Scratch(0), chain.Scratch(3));
+            chain.SiteUpdates += chain.ClusterSchedule.Sweep(v, ref embedded, ref chain.Random);
+        }
         return 1;
     }
 }

@@ -21,9 +21,12 @@ internal static class VonMisesFisher
     /// One draw of 1 - w for concentration kappa >= 0 on S^(m-1); returning 1 - w rather than w keeps the
     /// digits of sqrt(1 - w^2) = sqrt((1 - w)(1 + w)) when kappa is large and w is close to 1.
     /// </summary>
-    public static double SampleOneMinusCosine(ref RandomStream random, int dimension, double kappa)
+    public static double SampleOneMinusCosine(ref RandomStream random, int dimension, double kappa) =>
+        dimension == 3 ? ClosedFormThree(ref random, kappa) : Wood(ref random, dimension, kappa);
+
+    /// <summary>Wood's rejection algorithm for 1 - w on S^(m-1), any m >= 2 and kappa >= 0.</summary>
+    internal static double Wood(ref RandomStream random, int dimension, double kappa)
     {
-        if (dimension == 3) return ClosedFormThree(ref random, kappa);
         int m1 = dimension - 1;
         double root = Math.Sqrt(4 * kappa * kappa + (double)m1 * m1);
         double b = m1 / (2 * kappa + root);
@@ -44,7 +47,7 @@ internal static class VonMisesFisher
     }
 
     /// <summary>m = 3: 1 - w = -ln(U + (1 - U) e^(-2 kappa)) / kappa, U uniform (uniform w for kappa below 1e-8).</summary>
-    private static double ClosedFormThree(ref RandomStream random, double kappa)
+    internal static double ClosedFormThree(ref RandomStream random, double kappa)
     {
         double u = random.NextDouble();
         if (kappa < TinyConcentration) return 2 * u;
