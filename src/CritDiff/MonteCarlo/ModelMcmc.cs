@@ -72,14 +72,23 @@ public static class ModelMcmc
     internal static void Thermalise(ModelKernel kernel, ModelChain chain, ModelMcmcSettings settings, CancellationToken cancellation)
     {
         double? target = settings.Kernel?.StepSize is null ? kernel.TargetAcceptance : null;
-        int tuning = settings.Thermalization / 2;
-        for (int t = 0; t < settings.Thermalization; t++)
+        int sweeps = ThermalizationFor(kernel, settings.Thermalization);
+        int tuning = sweeps / 2;
+        for (int t = 0; t < sweeps; t++)
         {
             cancellation.ThrowIfCancellationRequested();
             double a = kernel.Sweep(chain);
             if (target is { } goal && t < tuning) StepSizeTuner.Update(chain, a, goal, t);
         }
     }
+
+    /// <summary>
+    /// Thermalisation sweeps actually run: at least <paramref name="requested"/>, and for Wolff kernels at least
+    /// <see cref="ClusterSchedule.CalibrationSweeps"/>, because their first sweeps calibrate the cluster count with a
+    /// configuration-dependent stopping rule that must not be measured.
+    /// </summary>
+    public static int ThermalizationFor(ModelKernel kernel, int requested) =>
+        kernel is SpinWolff or Phi4Wolff ? Math.Max(requested, ClusterSchedule.CalibrationSweeps) : requested;
 
     private static (ModelSeries, SpectrumAccumulator?) Measure(ModelKernel kernel, ModelChain chain, ModelObservables observables,
         ModelMcmcSettings settings, CancellationToken cancellation)
