@@ -77,6 +77,26 @@ public sealed class CriticalPointFinderTests(ITestOutputHelper output) : IDispos
         Assert.True(File.Exists(Path.Combine(_folder, "summary.json")));
     }
 
+    [Fact]
+    public void StiffPhi4CrossingIsTheIsingCouplingOverTwo()
+    {
+        // lambda -> inf pins |phi|^2 at the potential's minimum phi0^2 = 1 - 1/(2 lambda), leaving Ising spins with
+        // coupling 2 kappa phi0^2 (SCIENCE.md section 10: beta_unit = 2 kappa), so kappa_c = beta_c(2D Ising) / (2 phi0^2);
+        // the magnitude fluctuations shift it by O(1/lambda) (allowed: 2/lambda relative).
+        const double lambda = 1000;
+        double expected = LiteratureCriticalPoints.Of(2, 1)!.BetaUnit / (2 * (1 - 1 / (2 * lambda)));
+        var spec = new CriticalPointSpec
+        {
+            Family = "phi4", Components = 1, Dimension = 2, Lambda = lambda, Sizes = [8, 16], Lower = 0.212, Upper = 0.228,
+            Points = 4, Sweeps = 700, Thermalization = 100, Seed = 8,
+        };
+        var c = Assert.Single(CriticalPointFinder.Run(spec, _folder).Crossings);
+        output.WriteLine($"phi4 lambda = {lambda}, L = 8, 16: kappa* = {c.Coupling}, U* = {c.BinderAtCrossing}; Ising limit {expected}");
+        Assert.True(c.Found, c.Warning);
+        Assert.True(Math.Abs(c.Coupling.Mean - expected) <= 3 * c.Coupling.Error + Tolerances.IsingCrossingFiniteSize / 2 + 2 / lambda * expected,
+            $"crossing {c.Coupling}, Ising limit {expected}");
+    }
+
     public static TheoryData<int> Components() => [1, 2, 3];
 
     [Theory]

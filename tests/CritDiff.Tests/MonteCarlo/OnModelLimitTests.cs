@@ -34,7 +34,7 @@ public class OnModelLimitTests(ITestOutputHelper output)
         const double beta = 0.2;
         var gaussian = GaussianField.AtBeta(lattice, beta);
         var deviation = new Dictionary<int, (double Chi, double ChiError, double Energy, double EnergyError)>();
-        foreach (var (n, sweeps) in new[] { (8, 2_000), (64, 1_000) })
+        foreach (var (n, sweeps) in new[] { (8, 1_000), (64, 600) })
         {
             var r = ModelMcmc.Run(SpinModel.AtBeta(lattice, n, beta), "heatbath", new ModelMcmcSettings(sweeps, 100, Chains: 2, Seed: 17, SpectrumInterval: 0));
             Assert.True(r.IsValid, string.Join("; ", r.Warnings));
