@@ -144,7 +144,7 @@ public static class CriticalPointFinder
         }
         double half = (window.Upper - window.Lower) / 2;
         double next = Math.Min(half / 2, Math.Max(4 * g.Error, half / 8));
-        double lower = Math.Max(g.Mean - next, window.Lower / 2);
+        double lower = Math.Max(g.Mean - next, g.Mean / 2); // couplings stay positive
         return (lower, g.Mean + next);
     }
 

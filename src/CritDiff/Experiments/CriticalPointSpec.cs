@@ -52,7 +52,11 @@ public sealed record CriticalPointSpec
     /// <summary>Root seed; job seeds derive from it and the job key.</summary>
     [JsonPropertyName("seed")] public ulong Seed { get; init; } = 1;
 
-    /// <summary>Kernel name for <see cref="ModelKernels.Create"/> (Wolff by default: z well below 1 near criticality).</summary>
+    /// <summary>
+    /// Kernel name for <see cref="ModelKernels.Create"/> (Wolff by default: z well below 1 near criticality); must be one the
+    /// library knows for the family, since it is recorded in config.json. A kernel factory passed to
+    /// <see cref="CriticalPointFinder.Run"/> may supply another implementation.
+    /// </summary>
     [JsonPropertyName("algorithm")] public string Algorithm { get; init; } = "wolff";
 
     /// <summary>Refinement stages after the first, 0..4.</summary>
