@@ -144,8 +144,8 @@ public sealed class CriticalPointFinderTests(ITestOutputHelper output) : IDispos
     {
         var spec = new CriticalPointSpec
         {
-            Family = "on", Components = 1, Dimension = 2, Sizes = [4, 6], Lower = 0.38, Upper = 0.5, Points = 4,
-            Sweeps = 200, Thermalization = 100, Chains = 1, Seed = 2, Refinements = 1,
+            Family = "on", Components = 1, Dimension = 2, Sizes = [4, 8], Lower = 0.36, Upper = 0.52, Points = 4,
+            Sweeps = 400, Thermalization = 100, Chains = 1, Seed = 2, Refinements = 1,
         };
         var partial = CriticalPointFinder.Run(spec, _folder, maxJobs: 5);
         Assert.False(partial.Complete);
@@ -154,6 +154,7 @@ public sealed class CriticalPointFinderTests(ITestOutputHelper output) : IDispos
         var ran = new List<string>();
         var full = CriticalPointFinder.Run(spec, _folder, finished: (job, _) => { lock (ran) ran.Add(job.Key); });
         Assert.True(full.Complete);
+        Assert.True(full.Stages[0].Crossings[0].Found, full.Stages[0].Crossings[0].Warning); // else no refinement stage
         Assert.Equal(2, full.Stages.Count);
         Assert.Equal(16, full.Jobs.Count); // 2 stages x 2 sizes x 4 points
         Assert.Equal(11, ran.Count);
