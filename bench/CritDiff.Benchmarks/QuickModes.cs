@@ -13,6 +13,7 @@ public static class QuickModes
         ["generation-throughput"] = GenerationThroughput.Run,
         ["sampler-profile"] = SamplerProfile.Run,
         ["heatbath-throughput"] = HeatBathThroughput.Run,
+        ["spin-updates"] = SpinUpdateThroughput.Run,
     };
 
     public static bool TryRun(string[] args)

@@ -13,9 +13,11 @@ internal interface IClusterGrower
 /// that depends on the configuration (a large final cluster ends the sweep early), and measuring at such times biases
 /// the observables towards order: on a 4x4 Ising lattice the energy comes out 100 standard errors high. So a chain
 /// calibrates instead: its first <see cref="CalibrationSweeps"/> sweeps (thermalisation) use that rule while recording
-/// the mean cluster size over their second half, &lt;C&gt;; from then on every sweep is a fixed count
-/// m = max(1, round(V / &lt;C&gt;)) of clusters, independent of the configuration, so each sweep is a power of the exact
-/// single-cluster kernel. A sweep still flips about V sites, keeping tau_int in sweeps comparable with local kernels.
+/// the mean cluster size over their second half, &lt;C&gt;; from then on a sweep is m clusters with m = floor(mu) or
+/// floor(mu) + 1, mu = max(1, V / &lt;C&gt;), the latter with probability mu - floor(mu), drawn from the chain's stream
+/// independently of the configuration. So each sweep is a mixture of powers of the exact single-cluster kernel, and a
+/// sweep flips V sites on average (rounding m instead would make a sweep anything from V/2 to 3V/2 on small lattices),
+/// keeping tau_int in sweeps comparable with local kernels.
 /// </summary>
 internal sealed class ClusterSchedule
 {
@@ -25,8 +27,8 @@ internal sealed class ClusterSchedule
     private long _clusters, _sites;
     private int _sweeps;
 
-    /// <summary>Clusters per sweep once calibrated; 0 while calibrating.</summary>
-    public int ClustersPerSweep { get; private set; }
+    /// <summary>Mean clusters per sweep mu once calibrated; 0 while calibrating.</summary>
+    public double ClustersPerSweep { get; private set; }
 
     /// <summary>One sweep of <paramref name="grower"/>'s clusters for a lattice of <paramref name="siteCount"/> sites; returns the sites flipped.</summary>
     public long Sweep<TGrower>(int siteCount, ref TGrower grower, ref RandomStream random) where TGrower : struct, IClusterGrower
@@ -34,7 +36,9 @@ internal sealed class ClusterSchedule
         long flipped = 0;
         if (ClustersPerSweep > 0)
         {
-            for (int c = 0; c < ClustersPerSweep; c++) flipped += grower.GrowAndFlip(ref random);
+            double whole = Math.Floor(ClustersPerSweep);
+            int count = (int)whole + (random.NextDouble() < ClustersPerSweep - whole ? 1 : 0);
+            for (int c = 0; c < count; c++) flipped += grower.GrowAndFlip(ref random);
             return flipped;
         }
         int clusters = 0;
@@ -49,7 +53,7 @@ internal sealed class ClusterSchedule
             _sites += flipped;
         }
         if (_sweeps == CalibrationSweeps)
-            ClustersPerSweep = (int)Math.Clamp(Math.Round((double)siteCount * _clusters / _sites), 1, siteCount);
+            ClustersPerSweep = Math.Clamp((double)siteCount * _clusters / _sites, 1, siteCount);
         return flipped;
     }
 }

@@ -4,7 +4,7 @@ using CritDiff.Statistics;
 namespace CritDiff.MonteCarlo;
 
 /// <summary>
-/// Decorrelated configurations of a <see cref="LatticeModel"/> from <see cref="EnsembleGenerator.Generate"/>, with how they
+/// Decorrelated configurations of a <see cref="LatticeModel"/> from <see cref="EnsembleGenerator"/>, with how they
 /// were made and what was measured on them. Configurations are stored back to back (config i at i n V), each
 /// component-major (component a at site x is a V + x), chain by chain: chain 0's configurations first, in the order
 /// they were taken.

@@ -16,6 +16,14 @@ namespace CritDiff.MonteCarlo;
 /// </summary>
 public static class EnsembleGenerator
 {
+    /// <summary>Generates an ensemble of <paramref name="model"/> with the kernel <paramref name="algorithm"/> (<see cref="ModelKernels.Create"/>).</summary>
+    public static Ensemble Generate(LatticeModel model, string algorithm, EnsembleSettings settings, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        return Generate(ModelKernels.Create(algorithm, model, settings.Kernel), settings, cancellation);
+    }
+
     /// <summary>Generates the ensemble <paramref name="settings"/> asks for with <paramref name="kernel"/>.</summary>
     public static Ensemble Generate(ModelKernel kernel, EnsembleSettings settings, CancellationToken cancellation = default)
     {
@@ -41,13 +49,7 @@ public static class EnsembleGenerator
             var chain = new ModelChain(model, settings.Seed, (ulong)c, settings.Kernel?.StepSize ?? kernel.DefaultStepSize);
             ModelMcmc.Thermalise(kernel, chain, runSettings, cancellation);
             (m2[c], energy[c]) = (new double[settings.PilotSweeps], new double[settings.PilotSweeps]);
-            for (int t = 0; t < settings.PilotSweeps; t++)
-            {
-                cancellation.ThrowIfCancellationRequested();
-                accepted[c] += kernel.Sweep(chain);
-                var o = observables.Measure(chain.Configuration);
-                (m2[c][t], energy[c][t]) = (o.MagnetisationSquared, o.Energy);
-            }
+            accepted[c] = Pilot(kernel, chain, observables, m2[c], energy[c], cancellation);
             state[c] = chain;
         });
         var tauM2 = ModelMcmc.CombineTau(m2);
@@ -58,22 +60,47 @@ public static class EnsembleGenerator
         var stored = new double[chains][];
         Parallel.For(0, chains, parallel, c =>
         {
-            var chain = state[c];
             int first = Enumerable.Range(0, c).Sum(settings.CountOf), count = settings.CountOf(c);
             stored[c] = new double[count];
-            for (int i = 0; i < count; i++)
-            {
-                for (int t = 0; t < spacing; t++)
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    accepted[c] += kernel.Sweep(chain);
-                }
-                chain.Configuration.CopyTo(configurations.AsSpan((first + i) * length, length));
-                stored[c][i] = observables.Measure(chain.Configuration).MagnetisationSquared;
-            }
+            accepted[c] += Collect(kernel, state[c], spacing, observables, configurations.AsSpan(first * length, count * length), stored[c], cancellation);
         });
         double wall = clock.Elapsed.TotalSeconds;
         return Assemble(kernel, settings, spacing, tauM2, tauE, stored, configurations, observables, state, accepted, wall);
+    }
+
+    /// <summary>The pilot run: one measurement of |M|^2 and e per sweep; returns the summed acceptance.</summary>
+    private static double Pilot(ModelKernel kernel, ModelChain chain, ModelObservables observables, double[] m2, double[] energy,
+        CancellationToken cancellation)
+    {
+        double accepted = 0;
+        for (int t = 0; t < m2.Length; t++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            accepted += kernel.Sweep(chain);
+            var o = observables.Measure(chain.Configuration);
+            (m2[t], energy[t]) = (o.MagnetisationSquared, o.Energy);
+        }
+        return accepted;
+    }
+
+    /// <summary>Stores stored.Length configurations <paramref name="spacing"/> sweeps apart into <paramref name="destination"/>
+    /// (and their |M|^2 into <paramref name="stored"/>); returns the summed acceptance.</summary>
+    private static double Collect(ModelKernel kernel, ModelChain chain, int spacing, ModelObservables observables, Span<double> destination,
+        double[] stored, CancellationToken cancellation)
+    {
+        int length = chain.Configuration.Length;
+        double accepted = 0;
+        for (int i = 0; i < stored.Length; i++)
+        {
+            for (int t = 0; t < spacing; t++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                accepted += kernel.Sweep(chain);
+            }
+            chain.Configuration.CopyTo(destination.Slice(i * length, length));
+            stored[i] = observables.Measure(chain.Configuration).MagnetisationSquared;
+        }
+        return accepted;
     }
 
     private static Ensemble Assemble(ModelKernel kernel, EnsembleSettings settings, int spacing, Stats tauM2, Stats tauE,

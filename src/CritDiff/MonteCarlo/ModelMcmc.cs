@@ -32,6 +32,17 @@ public static class ModelMcmc
         return n == 1 ? new HistogramLayout(-top, top, DefaultHistogramBins) : new HistogramLayout(0, top, DefaultHistogramBins);
     }
 
+    /// <summary>
+    /// Runs the kernel <paramref name="algorithm"/> (<see cref="ModelKernels.Create"/>, with <see cref="ModelMcmcSettings.Kernel"/>)
+    /// on <paramref name="model"/>.
+    /// </summary>
+    public static ModelMcmcResult Run(LatticeModel model, string algorithm, ModelMcmcSettings settings, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        return Run(ModelKernels.Create(algorithm, model, settings.Kernel), settings, cancellation);
+    }
+
     /// <summary>Runs <paramref name="settings"/>.Chains chains of <paramref name="kernel"/> and measures them.</summary>
     public static ModelMcmcResult Run(ModelKernel kernel, ModelMcmcSettings settings, CancellationToken cancellation = default)
     {
@@ -61,14 +72,23 @@ public static class ModelMcmc
     internal static void Thermalise(ModelKernel kernel, ModelChain chain, ModelMcmcSettings settings, CancellationToken cancellation)
     {
         double? target = settings.Kernel?.StepSize is null ? kernel.TargetAcceptance : null;
-        int tuning = settings.Thermalization / 2;
-        for (int t = 0; t < settings.Thermalization; t++)
+        int sweeps = ThermalizationFor(kernel, settings.Thermalization);
+        int tuning = sweeps / 2;
+        for (int t = 0; t < sweeps; t++)
         {
             cancellation.ThrowIfCancellationRequested();
             double a = kernel.Sweep(chain);
             if (target is { } goal && t < tuning) StepSizeTuner.Update(chain, a, goal, t);
         }
     }
+
+    /// <summary>
+    /// Thermalisation sweeps actually run: at least <paramref name="requested"/>, and for Wolff kernels at least
+    /// <see cref="ClusterSchedule.CalibrationSweeps"/>, because their first sweeps calibrate the cluster count with a
+    /// configuration-dependent stopping rule that must not be measured.
+    /// </summary>
+    public static int ThermalizationFor(ModelKernel kernel, int requested) =>
+        kernel is SpinWolff or Phi4Wolff ? Math.Max(requested, ClusterSchedule.CalibrationSweeps) : requested;
 
     private static (ModelSeries, SpectrumAccumulator?) Measure(ModelKernel kernel, ModelChain chain, ModelObservables observables,
         ModelMcmcSettings settings, CancellationToken cancellation)
@@ -104,12 +124,21 @@ public static class ModelMcmc
         var rows = Blocking.Rows(series, block);
         var estimates = ModelEstimates.FromRows(model.Lattice, model.Components, rows, tauMax);
         var spectrum = spectra[0] is null ? null : CombineSpectra(spectra!, block, settings);
-        var histogram = Statistics.Histogram.Of(settings.Histogram ?? DefaultHistogram(model), series.SelectMany(s => s.Order));
+        var histogram = Histogram.Of(settings.Histogram ?? DefaultHistogram(model), series.SelectMany(s => s.Order));
         double acceptance = series.Average(s => s.Acceptance);
 
+        var (warnings, valid) = Diagnose(kernel, settings, series, estimates, rows.GetLength(0), block, tauMax, histogram);
+        return new ModelMcmcResult(kernel.Name, model, settings, acceptance, series.Average(s => s.StepSize), tauM2, tauE, block,
+            rows.GetLength(0), estimates, spectrum, histogram, series.Sum(s => s.SiteUpdates), wall, series, warnings, valid);
+    }
+
+    /// <summary>What makes a run doubtful, in words, and whether it is valid at all (acceptance > 0, estimates finite, >= 2 blocks).</summary>
+    private static (List<string> Warnings, bool Valid) Diagnose(ModelKernel kernel, ModelMcmcSettings settings, ModelSeries[] series,
+        ModelEstimates estimates, int blocks, int block, double tauMax, Histogram histogram)
+    {
         var warnings = new List<string>();
         bool valid = true;
-        if (acceptance == 0)
+        if (series.Average(s => s.Acceptance) == 0)
         {
             warnings.Add($"acceptance is 0: the {kernel.Name} chains never moved (step size {series.Average(s => s.StepSize):G3})");
             valid = false;
@@ -120,18 +149,21 @@ public static class ModelMcmc
                 warnings.Add($"{name} is {value.Mean} (not a number)" + (name == "xi2" ? ": chi <= G(k1), the correlation length is not resolved" : ""));
                 valid = false;
             }
-        if (rows.GetLength(0) < 2)
+        if (blocks < 2)
         {
             warnings.Add($"only one block of {block} sweeps (tau_int = {tauMax:G3}): no error estimate; run more sweeps or chains");
             valid = false;
         }
-        else if (rows.GetLength(0) < 8)
-            warnings.Add($"only {rows.GetLength(0)} blocks of {block} sweeps: errors are uncertain by ~{100 / Math.Sqrt(2 * (rows.GetLength(0) - 1)):F0}%");
+        else if (blocks < 8)
+            warnings.Add($"only {blocks} blocks of {block} sweeps: errors are uncertain by ~{100 / Math.Sqrt(2 * (blocks - 1)):F0}%");
         if (settings.Sweeps < 50 * tauMax)
             warnings.Add(string.Create(CultureInfo.InvariantCulture,
                 $"chains of {settings.Sweeps} sweeps are shorter than 50 tau_int = {50 * tauMax:G3}: tau_int itself may be underestimated"));
-        return new ModelMcmcResult(kernel.Name, model, settings, acceptance, series.Average(s => s.StepSize), tauM2, tauE, block,
-            rows.GetLength(0), estimates, spectrum, histogram, series.Sum(s => s.SiteUpdates), wall, series, warnings, valid);
+        long outside = histogram.Underflow + histogram.Overflow;
+        if (outside > 0.01 * histogram.Total)
+            warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{100.0 * outside / histogram.Total:F1}% of the magnetisation values fall outside the histogram [{histogram.Layout.Lower:G3}, {histogram.Layout.Upper:G3}]"));
+        return (warnings, valid);
     }
 
     /// <summary>Spectrum mean over all measurements, error over blocks of accumulator bins spanning at least <paramref name="block"/> sweeps.</summary>

@@ -4,7 +4,7 @@ using CritDiff.Statistics;
 namespace CritDiff.MonteCarlo;
 
 /// <summary>
-/// Outcome of <see cref="ModelMcmc.Run"/>. Errors come from blocks of <see cref="BlockLength"/> consecutive sweeps
+/// Outcome of <see cref="ModelMcmc"/>. Errors come from blocks of <see cref="BlockLength"/> consecutive sweeps
 /// (at least <see cref="ModelMcmcSettings.BlockFactor"/> tau_int long) pooled over chains: plain means from the block
 /// means, the Binder cumulant and xi2 by the jackknife over blocks (<see cref="ModelEstimates"/>).
 /// </summary>

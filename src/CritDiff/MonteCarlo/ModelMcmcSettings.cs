@@ -8,7 +8,8 @@ namespace CritDiff.MonteCarlo;
 /// </summary>
 /// <param name="Sweeps">Measured sweeps per chain, >= 16 (one measurement of the scalar observables per sweep).</param>
 /// <param name="Thermalization">Sweeps discarded before measuring, >= 0; kernels with a target acceptance have their
-/// step size tuned during the first half (unless <see cref="Kernel"/> fixes it).</param>
+/// step size tuned during the first half (unless <see cref="Kernel"/> fixes it). Wolff kernels always get at least
+/// <see cref="ClusterSchedule.CalibrationSweeps"/> (<see cref="ModelMcmc.ThermalizationFor"/>).</param>
 /// <param name="Chains">Independent chains, >= 1, run in parallel.</param>
 /// <param name="Seed">Random seed.</param>
 /// <param name="Threads">Worker threads over chains, -1 for all cores.</param>

@@ -126,12 +126,11 @@ internal static class ExactReferences
     /// [-R, R]^2 (spectral for this smooth, fast-decaying integrand). n = 2: phi_0 = (r, 0) by rotation symmetry (weight
     /// 2 pi r), Gauss-Legendre in r on [0, R] and the trapezoid rule for phi_1 on [-R, R]^2.
     /// </summary>
-    public static (double LocalSquare, double Energy) TwoSitePhi4(int components, double kappa, double lambda)
+    public static (double LocalSquare, double Energy) TwoSitePhi4(int components, double kappa, double lambda, int points = 121, int order = 40)
     {
         const double range = 4.5;
         double U(double q) => q + lambda * (q - 1) * (q - 1);
         double z = 0, squares = 0, bonds = 0;
-        const int points = 241;
         double h = 2 * range / (points - 1);
         if (components == 1)
         {
@@ -147,7 +146,7 @@ internal static class ExactReferences
             return (squares / z, bonds / z);
         }
         if (components != 2) throw new ArgumentOutOfRangeException(nameof(components));
-        var rule = new GaussLegendreRule(0, range, 64);
+        var rule = new GaussLegendreRule(0, range, order);
         for (int i = 0; i < rule.Order; i++)
         {
             double r = rule.Abscissas[i];

@@ -37,12 +37,39 @@ public class ModelMcmcTests
     }
 
     [Fact]
-    public void IsingOnFourByFourAtCriticalCouplingMatchesEnumeration()
+    public void Phi4AtLambdaZeroMatchesTheExactFreeField()
+    {
+        // lambda = 0: a Gaussian free field with C(k) = 1 / (2 kappa (khat2 + mu2)), mu2 = 1/kappa - 2d, i.e. the free
+        // field's spectrum divided by 2 kappa; chi, the energy G(e_1) and every G(k) scale alike, xi2 does not.
+        var lattice = new Lattice(2, 8);
+        double mu2 = 0.25, kappa = 1 / (mu2 + 2 * lattice.Dimension);
+        var model = new Phi4Model(lattice, 1, kappa, 0);
+        var free = GaussianField.FreeField(lattice, mu2);
+        double scale = 1 / (2 * kappa);
+        var result = ModelMcmc.Run(model, "hmc", new ModelMcmcSettings(3_000, 300, Chains: 2, Seed: 5));
+        Assert.True(result.IsValid, string.Join("; ", result.Warnings));
+        var e = result.Estimates;
+        AssertWithin(scale * free.Susceptibility, e.Susceptibility, "chi");
+        AssertWithin(scale * free.Energy, e.Energy, "energy");
+        AssertWithin(free.SecondMomentCorrelationLength, e.SecondMomentLength, "xi2");
+        var exact = free.SpectrumTable();
+        for (int k = 0; k < exact.Length; k++)
+            Assert.True(Math.Abs(result.Spectrum!.Mean[k] - scale * exact[k]) <= K * result.Spectrum.Error[k],
+                $"G(k) at mode {k}: {result.Spectrum.Mean[k]} +- {result.Spectrum.Error[k]}, exact {scale * exact[k]}");
+        Assert.InRange(result.Acceptance, 0.5, 0.95);
+    }
+
+    [Theory]
+    [InlineData("test-metropolis")]
+    [InlineData("wolff")]
+    [InlineData("heatbath")]
+    public void IsingOnFourByFourAtCriticalCouplingMatchesEnumeration(string algorithm)
     {
         double betaC = LiteratureCriticalPoints.Of(2, 1)!.BetaUnit;
         var (energy, m2, m4, absM) = IsingEnumeration.Moments(4, betaC);
         var model = SpinModel.AtBetaUnit(new Lattice(2, 4), 1, betaC);
-        var result = ModelMcmc.Run(new TestKernels.IsingMetropolis(model), new ModelMcmcSettings(40_000, 1_000, Chains: 2, Seed: 7));
+        var kernel = algorithm == "test-metropolis" ? new TestKernels.IsingMetropolis(model) : ModelKernels.Create(algorithm, model);
+        var result = ModelMcmc.Run(kernel, new ModelMcmcSettings(40_000, 1_000, Chains: 2, Seed: 7));
         Assert.True(result.IsValid, string.Join("; ", result.Warnings));
         var e = result.Estimates;
         AssertWithin(energy, e.Energy, "energy");

@@ -16,12 +16,13 @@ internal sealed record ModelRun(double[] Energy, double[] Susceptibility, double
 {
     /// <summary>
     /// One chain of <paramref name="kernel"/>: <paramref name="thermalization"/> sweeps (step size tuned during the first half
-    /// when the kernel has a target), then <paramref name="sweeps"/> measured sweeps.
+    /// when the kernel has a target), then <paramref name="sweeps"/> measured sweeps. With <paramref name="magnetisationOnly"/>
+    /// only |M|^2 (and chi) are measured, the other series stay zero.
     /// </summary>
-    public static ModelRun Of(ModelKernel kernel, int sweeps, int thermalization, ulong seed, ulong chainIndex = 0)
+    public static ModelRun Of(ModelKernel kernel, int sweeps, int thermalization, ulong seed, bool magnetisationOnly = false)
     {
         var model = kernel.Model;
-        var chain = new ModelChain(model, seed, chainIndex, kernel.DefaultStepSize);
+        var chain = new ModelChain(model, seed, 0, kernel.DefaultStepSize);
         for (int t = 0; t < thermalization; t++)
         {
             double a = kernel.Sweep(chain);
@@ -36,7 +37,8 @@ internal sealed record ModelRun(double[] Energy, double[] Susceptibility, double
         for (int t = 0; t < sweeps; t++)
         {
             acceptance += kernel.Sweep(chain);
-            (energy[t], m2[t], local[t]) = Measure(model, table, chain.Configuration);
+            if (magnetisationOnly) m2[t] = SquaredMagnetisation(model, chain.Configuration);
+            else (energy[t], m2[t], local[t]) = Measure(model, table, chain.Configuration);
             chi[t] = model.Lattice.SiteCount * m2[t] / model.Components;
         }
         return new ModelRun(energy, chi, m2, local, acceptance / sweeps, chain.StepSize);
@@ -61,6 +63,20 @@ internal sealed record ModelRun(double[] Energy, double[] Susceptibility, double
             m2 += (m / v) * (m / v);
         }
         return (bonds / (n * d * v), m2, squares / (n * v));
+    }
+
+    /// <summary>|M|^2 alone.</summary>
+    public static double SquaredMagnetisation(LatticeModel model, ReadOnlySpan<double> phi)
+    {
+        int v = model.Lattice.SiteCount;
+        double m2 = 0;
+        for (int a = 0; a < model.Components; a++)
+        {
+            double m = 0;
+            foreach (double p in phi.Slice(a * v, v)) m += p;
+            m2 += (m / v) * (m / v);
+        }
+        return m2;
     }
 
     /// <summary>Asserts that the autocorrelation-corrected mean of <paramref name="series"/> is within k standard errors of <paramref name="exact"/>.</summary>

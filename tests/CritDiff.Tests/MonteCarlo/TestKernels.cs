@@ -109,6 +109,43 @@ internal static class TestKernels
         }
     }
 
+    /// <summary>
+    /// Ising Wolff with a fixed number of clusters per sweep (independent of the configuration): each cluster grows from a
+    /// uniform seed, adding aligned neighbours with probability 1 - exp(-2 beta), and is flipped.
+    /// </summary>
+    public sealed class IsingWolff(SpinModel model, int clustersPerSweep) : ModelKernel(model)
+    {
+        private readonly int[][] _neighbours = Neighbours(model);
+
+        public override string Name => "test-ising-wolff";
+
+        protected override double SweepCore(ModelChain chain)
+        {
+            var s = chain.Configuration;
+            double p = 1 - Math.Exp(-2 * ((SpinModel)Model).Beta);
+            var stack = new Stack<int>();
+            for (int c = 0; c < clustersPerSweep; c++)
+            {
+                int seed = (int)(chain.Random.NextDouble() * s.Length);
+                double old = s[seed];
+                s[seed] = -old;
+                stack.Push(seed);
+                while (stack.Count > 0)
+                {
+                    int x = stack.Pop();
+                    chain.SiteUpdates++;
+                    foreach (int y in _neighbours[x])
+                        if (s[y] == old && chain.Random.NextDouble() < p)
+                        {
+                            s[y] = -old;
+                            stack.Push(y);
+                        }
+                }
+            }
+            return 1;
+        }
+    }
+
     /// <summary>A kernel that never moves and reports acceptance 0 (for the validity flag).</summary>
     public sealed class Frozen(LatticeModel model) : ModelKernel(model)
     {

@@ -1,0 +1,189 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CritDiff.Fields;
+using CritDiff.MonteCarlo;
+
+namespace CritDiff.Experiments;
+
+/// <summary>
+/// Locates a critical coupling from Binder-cumulant crossings (<see cref="CriticalPointSpec"/>), through a run folder:
+/// <c>config.json</c> (the spec), <c>jobs/{key}.json</c> (one <see cref="CriticalPointJobResult"/> per finished Monte
+/// Carlo run, written atomically; a rerun skips them) and <c>summary.json</c> (crossings per pair and combined, rewritten
+/// after every run). Stage 0 runs the spec's window; refinement s is centred on stage s - 1's combined estimate g0 +- sigma
+/// with half-width h_s = min(h_{s-1} / 2, max(4 sigma, h_{s-1} / 8)), and its crossings are fitted to every job of stages
+/// &lt;= s inside that window. Windows follow from job files alone, so an interrupted search resumes where it stopped.
+/// </summary>
+public static class CriticalPointFinder
+{
+    /// <summary>
+    /// Runs the pending jobs (at most <paramref name="maxJobs"/>, for tests that simulate an interruption) in parallel over
+    /// jobs, each single-threaded, and analyses every complete stage. <paramref name="kernelFactory"/> builds the kernel for
+    /// a model (default: <see cref="ModelKernels.Create"/> with the spec's algorithm); <paramref name="finished"/> hears of
+    /// each job as it ends (from worker threads).
+    /// </summary>
+    public static CriticalPointResult Run(CriticalPointSpec spec, string folder, Func<LatticeModel, ModelKernel>? kernelFactory = null,
+        int maxDegreeOfParallelism = -1, int maxJobs = int.MaxValue, Action<CriticalPointJob, CriticalPointJobResult>? finished = null,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Validate();
+        Prepare(folder, spec);
+        kernelFactory ??= model => ModelKernels.Create(spec.Algorithm, model);
+        var stages = new List<CriticalPointStage>();
+        var warnings = new List<string>();
+        int budget = maxJobs;
+        bool complete = true;
+        (double Lower, double Upper)? window = (spec.Lower, spec.Upper);
+        for (int s = 0; s <= spec.Refinements && window is { } w; s++)
+        {
+            var couplings = Grid(w.Lower, w.Upper, spec.Points);
+            var jobs = spec.Sizes.SelectMany(l => couplings.Select((g, i) => new CriticalPointJob(s, l, i, g))).ToArray();
+            var pending = jobs.Where(j => !File.Exists(JobPath(folder, j))).OrderByDescending(j => j.Length).ToArray();
+            var run = pending.Take(budget).ToArray();
+            budget -= run.Length;
+            Parallel.ForEach(run, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellation },
+                job =>
+                {
+                    var result = RunJob(spec, job, kernelFactory, cancellation);
+                    Checkpoint.WriteAtomic(JobPath(folder, job), JsonSerializer.Serialize(result, ExperimentFolder.Json) + "\n");
+                    finished?.Invoke(job, result);
+                });
+            if (run.Length < pending.Length)
+            {
+                complete = false;
+                break;
+            }
+            var stage = Analyse(spec, folder, s, w, couplings, warnings);
+            stages.Add(stage);
+            window = s < spec.Refinements ? Narrow(stage, w, spec, warnings) : null;
+        }
+        var result = new CriticalPointResult(spec, stages, ReadJobs(folder), warnings, complete);
+        Checkpoint.WriteAtomic(Path.Combine(folder, "summary.json"), Summary(result).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        return result;
+    }
+
+    /// <summary>Runs one job: Monte Carlo at (L, coupling) with the job's own seed.</summary>
+    public static CriticalPointJobResult RunJob(CriticalPointSpec spec, CriticalPointJob job, Func<LatticeModel, ModelKernel> kernelFactory,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(kernelFactory);
+        ulong seed = job.SeedFrom(spec.Seed);
+        var r = ModelMcmc.Run(kernelFactory(spec.Build(job.Length, job.Coupling)), spec.RunSettings(seed), cancellation);
+        var e = r.Estimates;
+        return new CriticalPointJobResult
+        {
+            Stage = job.Stage, Length = job.Length, Index = job.Index, Coupling = job.Coupling,
+            Binder = ValueWithError.Of(e.Binder), Susceptibility = ValueWithError.Of(e.Susceptibility),
+            SecondMomentLengthOverSize = ValueWithError.Of(e.SecondMomentLength with { Mean = e.SecondMomentLength.Mean / job.Length, Error = e.SecondMomentLength.Error / job.Length }),
+            Magnetisation = ValueWithError.Of(e.Magnetisation), Energy = ValueWithError.Of(e.Energy),
+            TauMagnetisationSquared = ValueWithError.Finite(r.TauMagnetisationSquared.Mean), TauEnergy = ValueWithError.Finite(r.TauEnergy.Mean),
+            Acceptance = ValueWithError.Finite(r.Acceptance), Seed = seed, SiteUpdates = r.SiteUpdates, WallSeconds = r.WallSeconds,
+            Valid = r.IsValid, Warnings = r.Warnings,
+        };
+    }
+
+    /// <summary>n evenly spaced couplings from <paramref name="lower"/> to <paramref name="upper"/>, both included.</summary>
+    public static double[] Grid(double lower, double upper, int points) =>
+        Enumerable.Range(0, points).Select(i => i == points - 1 ? upper : lower + (upper - lower) * i / (points - 1)).ToArray();
+
+    /// <summary>Path of a job's result file.</summary>
+    public static string JobPath(string folder, CriticalPointJob job) => Path.Combine(folder, "jobs", job.Key + ".json");
+
+    /// <summary>Every finished job in the folder, ordered by stage, L and index.</summary>
+    public static IReadOnlyList<CriticalPointJobResult> ReadJobs(string folder)
+    {
+        string jobs = Path.Combine(folder, "jobs");
+        if (!Directory.Exists(jobs)) return [];
+        return Directory.GetFiles(jobs, "*.json").Select(ReadJob).OrderBy(j => j.Stage).ThenBy(j => j.Length).ThenBy(j => j.Index).ToArray();
+    }
+
+    private static CriticalPointJobResult ReadJob(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<CriticalPointJobResult>(File.ReadAllText(path), ExperimentFolder.Json)
+                   ?? throw new InvalidDataException($"'{path}' is empty; delete it to rerun that job");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"'{path}' is corrupt ({e.Message}); delete it to rerun that job");
+        }
+    }
+
+    private static CriticalPointStage Analyse(CriticalPointSpec spec, string folder, int stage, (double Lower, double Upper) window,
+        double[] couplings, List<string> warnings)
+    {
+        double slack = 1e-12 * (window.Upper - window.Lower);
+        var jobs = ReadJobs(folder).Where(j => j.Stage <= stage && j.Coupling >= window.Lower - slack && j.Coupling <= window.Upper + slack).ToArray();
+        foreach (var bad in jobs.Where(j => !j.Valid))
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"stage {stage}: L = {bad.Length}, {spec.CouplingName} = {bad.Coupling:G8}: {string.Join("; ", bad.Warnings)}"));
+        BinderPoint[] Points(int l) => jobs.Where(j => j.Length == l && j.Binder is { Value: not null, Error: > 0 })
+            .Select(j => new BinderPoint(j.Coupling, j.Binder.Value!.Value, j.Binder.Error!.Value)).ToArray();
+        var crossings = new List<BinderCrossing>();
+        for (int i = 1; i < spec.Sizes.Count; i++)
+        {
+            int l1 = spec.Sizes[i - 1], l2 = spec.Sizes[i];
+            var c = BinderCrossings.Find(l1, Points(l1), l2, Points(l2), window.Lower, window.Upper, spec.FitDegree, spec.Resamples, spec.Seed + (ulong)stage);
+            if (c.Warning is { } w) warnings.Add($"stage {stage}: L = {l1}, {l2}: {w}");
+            crossings.Add(c);
+        }
+        var (g, u, chi2) = BinderCrossings.Combine(crossings);
+        return new CriticalPointStage(stage, window.Lower, window.Upper, couplings, crossings, g, u, chi2);
+    }
+
+    private static (double, double)? Narrow(CriticalPointStage stage, (double Lower, double Upper) window, CriticalPointSpec spec, List<string> warnings)
+    {
+        var g = stage.Coupling;
+        if (!double.IsFinite(g.Mean) || !double.IsFinite(g.Error))
+        {
+            warnings.Add($"stage {stage.Stage} found no crossing: no refinement");
+            return null;
+        }
+        double half = (window.Upper - window.Lower) / 2;
+        double next = Math.Min(half / 2, Math.Max(4 * g.Error, half / 8));
+        double lower = Math.Max(g.Mean - next, g.Mean / 2); // couplings stay positive
+        return (lower, g.Mean + next);
+    }
+
+    private static void Prepare(string folder, CriticalPointSpec spec)
+    {
+        Directory.CreateDirectory(Path.Combine(folder, "jobs"));
+        string path = Path.Combine(folder, "config.json");
+        string text = JsonSerializer.Serialize(spec, ExperimentFolder.Json) + "\n";
+        if (File.Exists(path))
+        {
+            if (File.ReadAllText(path) != text)
+                throw new InvalidDataException($"'{folder}' holds a different critical-point search (its config.json differs): use another folder");
+            return;
+        }
+        Checkpoint.WriteAtomic(path, text);
+    }
+
+    private static JsonObject Summary(CriticalPointResult result)
+    {
+        static JsonObject Value(Statistics.Stats s) => new() { ["value"] = ValueWithError.Finite(s.Mean), ["error"] = ValueWithError.Finite(s.Error) };
+        var stages = new JsonArray();
+        foreach (var s in result.Stages)
+            stages.Add(new JsonObject
+            {
+                ["stage"] = s.Stage, ["lower"] = s.Lower, ["upper"] = s.Upper,
+                ["couplings"] = new JsonArray(s.Couplings.Select(c => (JsonNode?)c).ToArray()),
+                ["crossings"] = new JsonArray(s.Crossings.Select(c => (JsonNode?)new JsonObject
+                {
+                    ["L1"] = c.SmallerSize, ["L2"] = c.LargerSize, ["coupling"] = Value(c.Coupling), ["binder"] = Value(c.BinderAtCrossing),
+                    ["points"] = c.Points, ["failed_resamples"] = c.FailedResamples, ["warning"] = c.Warning,
+                }).ToArray()),
+                ["coupling"] = Value(s.Coupling), ["binder"] = Value(s.BinderAtCrossing), ["chi2_per_dof"] = ValueWithError.Finite(s.ChiSquarePerDof),
+            });
+        return new JsonObject
+        {
+            ["coupling_name"] = result.Spec.CouplingName, ["complete"] = result.Complete,
+            ["coupling"] = Value(result.Coupling), ["binder"] = Value(result.BinderAtCrossing),
+            ["stages"] = stages, ["jobs"] = result.Jobs.Count, ["site_updates"] = result.SiteUpdates, ["job_seconds"] = result.JobSeconds,
+            ["warnings"] = new JsonArray(result.Warnings.Select(w => (JsonNode?)w).ToArray()),
+        };
+    }
+}
