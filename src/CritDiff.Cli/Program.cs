@@ -32,6 +32,7 @@ public static class Program
         root.Subcommands.Add(McmcScalingCommand.Create(Make));
         root.Subcommands.Add(StabilityCommand.Create(Make));
         root.Subcommands.Add(EnsembleCommand.Create(Make));
+        root.Subcommands.Add(CriticalCommand.Create(Make));
         // The built-in --version reports the entry assembly, which is the test host under tests.
         foreach (var option in root.Options)
             if (option is VersionOption version) version.Action = new PrintVersion();

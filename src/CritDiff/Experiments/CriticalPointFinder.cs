@@ -162,7 +162,8 @@ public static class CriticalPointFinder
         Checkpoint.WriteAtomic(path, text);
     }
 
-    private static JsonObject Summary(CriticalPointResult result)
+    /// <summary>The result as the JSON object written to summary.json (stages, crossings, combined coupling and U*, warnings).</summary>
+    public static JsonObject Summary(CriticalPointResult result)
     {
         static JsonObject Value(Statistics.Stats s) => new() { ["value"] = ValueWithError.Finite(s.Mean), ["error"] = ValueWithError.Finite(s.Error) };
         var stages = new JsonArray();

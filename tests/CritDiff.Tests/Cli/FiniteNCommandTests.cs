@@ -142,4 +142,23 @@ public sealed class FiniteNCommandTests : IDisposable
         double zLocal = (double)fits[0]!["z"]!, zWolff = (double)fits[1]!["z"]!;
         Assert.True(zWolff < zLocal, $"z_wolff = {zWolff}, z_metropolis = {zLocal}");
     }
+
+    [Fact]
+    public void CriticalFindsThe2DIsingCouplingAndResumes()
+    {
+        string dir = Path.Combine(_folder, "crit");
+        string[] args = ["critical", "--model", "on", "--d", "2", "--L", "8,16", "--sweeps", "1500", "--thermalize", "200", "--out", dir, "--json"];
+        var (code, output, error) = Run(args);
+        Assert.True(code == 0, error);
+        var json = JsonNode.Parse(output)!;
+        double beta = (double)json["coupling"]!["value"]!, err = (double)json["coupling"]!["error"]!;
+        // Onsager's beta_c = 0.4406868; the L = 8/16 crossing is shifted by corrections to scaling of order L^-2 (a few 1e-3).
+        Assert.InRange(0.4406868, beta - 3 * err - 0.005, beta + 3 * err + 0.005);
+        var (again, output2, log) = Run(args);
+        Assert.Equal(0, again);
+        Assert.DoesNotContain("stage 0 L=", log); // every job was reused
+        Assert.Equal((double)json["coupling"]!["value"]!, (double)JsonNode.Parse(output2)!["coupling"]!["value"]!);
+        Assert.Contains("--lower and --upper are required", Run("critical", "--model", "phi4", "--lambda", "1", "--d", "2", "--L", "4,8", "--out", dir).Err);
+        Assert.Contains("--model must be on or phi4", Run("critical", "--d", "2", "--L", "4,8", "--out", dir).Err);
+    }
 }

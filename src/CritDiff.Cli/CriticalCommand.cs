@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Globalization;
+using CritDiff.Experiments;
+using CritDiff.Fields;
+using Spectre.Console;
+
+namespace CritDiff.Cli;
+
+/// <summary>
+/// <c>critdiff critical</c>: the critical coupling of a finite-n family (O(n) spins in beta_unit, phi^4 in kappa at fixed
+/// lambda) from crossings of the Binder cumulant U(L, coupling) between successive sizes, as a resumable run folder.
+/// </summary>
+internal static class CriticalCommand
+{
+    public static Command Create(Func<bool, Output> output)
+    {
+        var model = new ModelOptions();
+        var target = new TargetOptions();
+        var sizes = new Option<string>("--L") { Description = "Comma-separated increasing sizes, at least 2 (crossings of successive pairs), e.g. 8,12,16.", Required = true };
+        var lower = new Option<double?>("--lower")
+        {
+            Description = "Lower end of the coupling window (beta_unit for --model on, kappa for phi4), > 0. " +
+                          "Default for --model on: 0.95 x the literature beta_unit where one is known; otherwise required.",
+        };
+        var upper = new Option<double?>("--upper") { Description = "Upper end of the coupling window, > --lower (default: 1.05 x the literature value)." };
+        var points = new Option<int>("--points") { Description = "Couplings per size in the window, 3..999 (equally spaced).", DefaultValueFactory = _ => 7 };
+        var refine = new Option<int>("--refine") { Description = "Refinement stages, 0..4: each reruns the grid in a window narrowed around the previous estimate.", DefaultValueFactory = _ => 0 };
+        var sweeps = new Option<int>("--sweeps") { Description = "Measured sweeps per chain at every (L, coupling), >= 16.", DefaultValueFactory = _ => 4000 };
+        var thermalize = new Option<int>("--thermalize") { Description = "Thermalisation sweeps per chain, >= 0.", DefaultValueFactory = _ => 500 };
+        var chains = new Option<int>("--chains") { Description = "Chains per (L, coupling), >= 1.", DefaultValueFactory = _ => 2 };
+        var algo = new Option<string>("--algo") { Description = "Markov kernel (see 'critdiff mcmc --help'); wolff (default) decorrelates fastest near the critical point.", DefaultValueFactory = _ => "wolff" };
+        var folder = new Option<string>("--out") { Description = "Run folder: config.json, jobs/ (one atomic file per (stage, L, coupling)), summary.json; a rerun skips finished jobs.", Required = true };
+        var json = CommonOptions.Json();
+        var seed = CommonOptions.Seed();
+        var threads = CommonOptions.Threads();
+        var command = new Command("critical",
+            "Locate the critical coupling of O(n) spins (--model on: beta_unit, unit-spin convention) or phi^4 (--model phi4: kappa at " +
+            "fixed --lambda) from crossings of the Binder cumulant U = 1 - (n/(n+2)) <|M|^4>/<|M|^2>^2 between successive sizes: " +
+            "polynomial fits of U against the coupling per size, errors by resampling U within its errors, combined over pairs. " +
+            "Jobs are written to --out as they finish; a rerun resumes.");
+        command.Options.Add(model.Dimension);
+        command.Options.Add(sizes);
+        target.AddTo(command);
+        foreach (var option in new Option[] { lower, upper, points, refine, sweeps, thermalize, chains, algo, folder, json, seed, threads })
+            command.Options.Add(option);
+        command.SetAction((result, cancellation) =>
+        {
+            var o = output(result.GetValue(json));
+            int d = result.GetValue(model.Dimension);
+            ModelOptions.CheckDimension(d);
+            string kind = target.Kind(result);
+            if (kind == "gaussian") throw new UsageException("--model must be on or phi4: the Gaussian model's critical point is exact (beta_c(d), 'critdiff model --critical')");
+            int n = result.GetValue(target.Components) ?? 1;
+            if (n is < 1 or > SpinModel.MaxComponents) throw new UsageException($"--n must be in 1..{SpinModel.MaxComponents} (got {n})");
+            if (result.GetValue(target.BetaUnit) is not null || result.GetValue(target.Kappa) is not null)
+                throw new UsageException("critical scans the coupling: give the window with --lower and --upper instead of --beta-unit or --kappa");
+            double lambda = 0;
+            if (kind == "phi4")
+            {
+                lambda = result.GetValue(target.Lambda) ?? throw new UsageException("--model phi4 needs --lambda (> 0: at lambda = 0 there is no transition)");
+                if (!(lambda > 0 && double.IsFinite(lambda))) throw new UsageException($"--lambda must be > 0 and finite for a critical point (got {lambda.ToString(CultureInfo.InvariantCulture)})");
+            }
+            else if (result.GetValue(target.Lambda) is not null) throw new UsageException("--lambda applies to --model phi4, not to --model on");
+            var lengths = ModelOptions.ParseSizes(result.GetValue(sizes)!, d);
+            if (lengths.Length < 2) throw new UsageException("--L needs at least 2 sizes: crossings come from pairs");
+            if (!lengths.Zip(lengths.Skip(1)).All(p => p.Second > p.First)) throw new UsageException($"--L must be increasing (got {result.GetValue(sizes)})");
+            double? literature = kind == "on" ? LiteratureCriticalPoints.Of(d, n)?.BetaUnit : null;
+            double lo = result.GetValue(lower) ?? (literature is { } a ? 0.95 * a : throw new UsageException(
+                $"--lower and --upper are required: no literature coupling for {(kind == "on" ? $"O({n}) in d = {d}" : "phi^4")} to centre a default window on"));
+            double hi = result.GetValue(upper) ?? (literature is { } b ? 1.05 * b : throw new UsageException("--upper is required with --lower"));
+            if (!(lo > 0 && double.IsFinite(lo))) throw new UsageException($"--lower must be > 0 (got {lo.ToString(CultureInfo.InvariantCulture)})");
+            if (!(hi > lo && double.IsFinite(hi))) throw new UsageException($"--upper must be > --lower (got [{lo.ToString(CultureInfo.InvariantCulture)}, {hi.ToString(CultureInfo.InvariantCulture)}])");
+            int p = result.GetValue(points), r = result.GetValue(refine), sw = result.GetValue(sweeps), th = result.GetValue(thermalize), ch = result.GetValue(chains);
+            if (p is < 3 or > 999) throw new UsageException($"--points must be in 3..999 (got {p})");
+            if (r is < 0 or > 4) throw new UsageException($"--refine must be in 0..4 (got {r})");
+            if (sw < 16) throw new UsageException($"--sweeps must be >= 16 (got {sw})");
+            if (th < 0) throw new UsageException($"--thermalize must be >= 0 (got {th})");
+            if (ch < 1) throw new UsageException($"--chains must be >= 1 (got {ch})");
+            var spec = new CriticalPointSpec
+            {
+                Family = kind, Components = n, Dimension = d, Lambda = lambda, Sizes = lengths, Lower = lo, Upper = hi, Points = p,
+                Sweeps = sw, Thermalization = th, Chains = ch, Seed = result.GetValue(seed), Algorithm = result.GetValue(algo)!, Refinements = r,
+            };
+            McmcOptions.CheckModelAlgorithm(spec.Algorithm, spec.Build(lengths[0], lo));
+            string dir = CommonOptions.CheckWritableFolder("--out", result.GetValue(folder)!);
+            int jobs = lengths.Length * p;
+            o.Note($"critical: {kind} n = {n}, d = {d}, L = {string.Join(", ", lengths)}, {spec.CouplingName} in [{lo.ToString("G6", CultureInfo.InvariantCulture)}, {hi.ToString("G6", CultureInfo.InvariantCulture)}]: {jobs} job(s) per stage -> {dir}");
+            int done = 0;
+            var found = CriticalPointFinder.Run(spec, dir, null, CommonOptions.CheckThreads(result.GetValue(threads)), int.MaxValue,
+                (job, res) => o.Note(string.Create(CultureInfo.InvariantCulture,
+                    $"  [{Interlocked.Increment(ref done)}] stage {job.Stage} L={job.Length} {spec.CouplingName}={job.Coupling:G6}: U = {res.Binder.Value:F4} +- {res.Binder.Error:G2} ({res.WallSeconds:F1} s)")),
+                cancellation);
+            foreach (string w in found.Warnings) o.Note("warning: " + w);
+            var summary = CriticalPointFinder.Summary(found);
+            summary["out"] = dir;
+            summary["literature"] = literature is { } lit ? Output.Number(lit) : null;
+            if (o.Json) o.WriteJson(summary);
+            else
+            {
+                var table = new Table().AddColumns("sizes", spec.CouplingName + " crossing", "U at crossing");
+                foreach (var c in found.Crossings)
+                    table.AddRow($"{c.SmallerSize}, {c.LargerSize}", c.Coupling.ToString(), c.BinderAtCrossing.ToString());
+                var console = ModelCommand.Console(o);
+                console.Write(table);
+                o.Out.WriteLine($"{spec.CouplingName}_c = {found.Coupling}, U* = {found.BinderAtCrossing}" +
+                                  (literature is { } l2 ? $" (literature {l2.ToString("G8", CultureInfo.InvariantCulture)})" : ""));
+            }
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+}
