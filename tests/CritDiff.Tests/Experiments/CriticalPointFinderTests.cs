@@ -117,7 +117,7 @@ public sealed class CriticalPointFinderTests(ITestOutputHelper output) : IDispos
             $"crossing {c.Coupling}, literature {literature}");
     }
 
-    [Theory]
+    [SlowTheory]
     [Trait("Category", "Slow")]
     [MemberData(nameof(Components))]
     public void ThreeDimensionalCrossingOfEightAndSixteenIsTheLiteraturePoint(int n)
