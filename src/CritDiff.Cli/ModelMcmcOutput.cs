@@ -130,7 +130,7 @@ internal static class ModelMcmcOutput
     /// Writes the spectrum G(k) with its error: .npy (shape [2, L, ..., L]: mean then error) or .csv (mode, k_1..k_d,
     /// khat2, G, error).
     /// </summary>
-    public static void WriteSpectrum(string path, LatticeModel model, ModeSpectrum spectrum)
+    public static void WriteSpectrum(string path, LatticeModel model, MeasuredSpectrum spectrum)
     {
         var lattice = model.Lattice;
         if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))

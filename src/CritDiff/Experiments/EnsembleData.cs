@@ -40,5 +40,5 @@ public sealed record EnsembleData(double[] Configurations, int Count, int Compon
     }
 
     /// <summary>The measured spectrum G(k) = mean over configurations of (1/n) sum_a |phi~_a(k)|^2, with its error.</summary>
-    public ModeSpectrum Spectrum() => new ModelObservables(Lattice, Components).Spectrum(Configurations, Count);
+    public MeasuredSpectrum Spectrum() => MeasuredSpectrum.Measure(Lattice, Configurations, Count, Components, SideCar?.NpyFile ?? "ensemble");
 }

@@ -77,6 +77,32 @@ public sealed record MeasuredSpectrum
     }
 
     /// <summary>
+    /// Mean and standard error per mode of <paramref name="count"/> independent per-sample spectra stored back to back
+    /// (count x V), e.g. block means of a Markov chain's G(k); the error is NaN with a single sample.
+    /// </summary>
+    public static MeasuredSpectrum FromSamples(ReadOnlySpan<double> spectra, int count, int components, string source)
+    {
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "need at least one spectrum");
+        if (spectra.Length % count != 0) throw new ArgumentException($"{spectra.Length} values do not split into {count} spectra", nameof(spectra));
+        int v = spectra.Length / count;
+        var mean = new double[v];
+        var error = new double[v];
+        for (int s = 0; s < count; s++)
+        {
+            var row = spectra.Slice(s * v, v);
+            for (int k = 0; k < v; k++) mean[k] += row[k];
+        }
+        for (int k = 0; k < v; k++) mean[k] /= count;
+        for (int s = 0; s < count; s++)
+        {
+            var row = spectra.Slice(s * v, v);
+            for (int k = 0; k < v; k++) error[k] += (row[k] - mean[k]) * (row[k] - mean[k]);
+        }
+        for (int k = 0; k < v; k++) error[k] = count > 1 ? Math.Sqrt(error[k] / ((count - 1.0) * count)) : double.NaN;
+        return new MeasuredSpectrum(mean, error, count, components, source);
+    }
+
+    /// <summary>
     /// Measures G(k) on <paramref name="count"/> configurations of <paramref name="components"/>
     /// components, stored as a NumPy [N, n, L, ..., L] array in C order (component-major per
     /// configuration: component a of configuration c starts at (c n + a) V). One real FFT per component,

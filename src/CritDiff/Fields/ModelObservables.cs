@@ -131,27 +131,6 @@ public sealed class ModelObservables
         for (int k = 0; k < v; k++) spectrum[k] *= scale;
     }
 
-    /// <summary>
-    /// The measured spectrum of independent configurations stored back to back (count x n V): the mean over
-    /// configurations of G(k) = (1/n) sum_a |phi~_a(k)|^2, with the standard error over configurations (the n
-    /// components of one configuration are not independent draws, so they are averaged before the error).
-    /// Parallel over configurations; the result does not depend on the thread count.
-    /// </summary>
-    public ModeSpectrum Spectrum(ReadOnlyMemory<double> configurations, int count)
-    {
-        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "need at least one configuration");
-        int length = ConfigurationLength, v = Lattice.SiteCount;
-        if (configurations.Length != (long)count * length)
-            throw new ArgumentException($"expected {count} x n V = {count} x {length} values, got {configurations.Length}", nameof(configurations));
-        var spectra = new double[(long)count * v];
-        Parallel.For(0, count, () => new Complex[v], (i, _, scratch) =>
-        {
-            Spectrum(configurations.Span.Slice(i * length, length), spectra.AsSpan(i * v, v), scratch);
-            return scratch;
-        }, _ => { });
-        return ModeSpectrum.FromSamples(spectra, count);
-    }
-
     /// <summary>Per-component susceptibility chi = V &lt;|M|^2&gt; / n from the mean of |M|^2.</summary>
     public static double Susceptibility(int siteCount, int components, double meanMagnetisationSquared) =>
         siteCount * meanMagnetisationSquared / components;

@@ -123,7 +123,7 @@ public static class ModelMcmc
         int block = Math.Min(Blocking.Length(tauMax, settings.BlockFactor), settings.Sweeps);
         var rows = Blocking.Rows(series, block);
         var estimates = ModelEstimates.FromRows(model.Lattice, model.Components, rows, tauMax);
-        var spectrum = spectra[0] is null ? null : CombineSpectra(spectra!, block, settings);
+        var spectrum = spectra[0] is null ? null : CombineSpectra(spectra!, block, settings, model.Components, $"{kernel.Name} chains");
         var histogram = Histogram.Of(settings.Histogram ?? DefaultHistogram(model), series.SelectMany(s => s.Order));
         double acceptance = series.Average(s => s.Acceptance);
 
@@ -167,7 +167,7 @@ public static class ModelMcmc
     }
 
     /// <summary>Spectrum mean over all measurements, error over blocks of accumulator bins spanning at least <paramref name="block"/> sweeps.</summary>
-    private static ModeSpectrum CombineSpectra(SpectrumAccumulator[] spectra, int block, ModelMcmcSettings settings)
+    private static MeasuredSpectrum CombineSpectra(SpectrumAccumulator[] spectra, int block, ModelMcmcSettings settings, int components, string source)
     {
         int bins = spectra[0].BinCount;
         double sweepsPerBin = (double)settings.Sweeps / bins;
@@ -176,9 +176,9 @@ public static class ModelMcmc
         var total = new double[spectra[0].ModeCount];
         long count = 0;
         foreach (var s in spectra) s.Blocks(binsPerBlock, blocks, total, ref count);
-        var fromBlocks = ModeSpectrum.FromSamples(blocks.SelectMany(b => b).ToArray(), blocks.Count);
+        var fromBlocks = MeasuredSpectrum.FromSamples(blocks.SelectMany(b => b).ToArray(), blocks.Count, components, source);
         for (int k = 0; k < total.Length; k++) total[k] /= count;
-        return fromBlocks with { Mean = total };
+        return new MeasuredSpectrum(total, fromBlocks.Error, fromBlocks.Samples, components, source);
     }
 
     /// <summary>tau_int averaged over chains, error sqrt(sum err^2) / chains (Stats: Mean = tau, Error, TauInt = tau).</summary>

@@ -27,7 +27,7 @@ namespace CritDiff.MonteCarlo;
 /// <param name="IsValid">False when the acceptance is 0, an estimate is NaN or there were fewer than two blocks.</param>
 public sealed record ModelMcmcResult(string Algorithm, LatticeModel Model, ModelMcmcSettings Settings, double Acceptance,
     double StepSize, Stats TauMagnetisationSquared, Stats TauEnergy, int BlockLength, int BlockCount, ModelEstimates Estimates,
-    ModeSpectrum? Spectrum, Histogram Histogram, long SiteUpdates, double WallSeconds, IReadOnlyList<ModelSeries> Series,
+    MeasuredSpectrum? Spectrum, Histogram Histogram, long SiteUpdates, double WallSeconds, IReadOnlyList<ModelSeries> Series,
     IReadOnlyList<string> Warnings, bool IsValid)
 {
     /// <summary>The larger of the two autocorrelation times, in sweeps.</summary>

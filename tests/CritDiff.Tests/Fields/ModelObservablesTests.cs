@@ -156,7 +156,7 @@ public class ModelObservablesTests
         var lattice = new Lattice(1, 4);
         // Two one-component configurations: constant 1 (G(0) = V = 4) and constant -1 (also 4); alternating gives G(pi) = 4.
         double[] configs = [1, 1, 1, 1, 1, -1, 1, -1];
-        var s = new ModelObservables(lattice, 1).Spectrum(configs, 2);
+        var s = MeasuredSpectrum.Measure(lattice, configs, 2);
         Assert.Equal(2.0, s.Mean[0], Tolerances.ClosedForm);
         Assert.Equal(2.0, s.Mean[2], Tolerances.ClosedForm);
         Assert.Equal(2.0, s.Error[0], Tolerances.ClosedForm); // values 4 and 0: std 2 sqrt 2, / sqrt 2
