@@ -47,7 +47,7 @@ public static class SpinUpdateThroughput
         var kernel = ModelKernels.Create(name, model);
         var chain = new ModelChain(model, 1, 0, kernel.DefaultStepSize);
         var warm = Stopwatch.StartNew();
-        while (warm.Elapsed.TotalSeconds < 0.5 || chain.SweepCount < 2 * ClusterSchedule.CalibrationSweeps) kernel.Sweep(chain);
+        while (warm.Elapsed.TotalSeconds < 0.5) kernel.Sweep(chain);
         var rates = new double[repeats];
         for (int r = 0; r < repeats; r++)
         {

@@ -5,7 +5,9 @@
  *   metropolis: sites in index order, flip with probability min(1, exp(-2 beta s h)) from a table indexed by
  *               (s h + 2d)/2, a uniform drawn only when s h > 0;
  *   wolff:      single clusters from a uniform seed (high word of a 64 x 64-bit product), flip on push, neighbours
- *               with the old sign added with probability 1 - exp(-2 beta), explicit int stack.
+ *               with the old sign added with probability 1 - exp(-2 beta), explicit int stack (the C# kernel
+ *               groups clusters into sweeps by a calibrated count, here until V sites are flipped: the work per
+ *               flipped site, which is what is timed, is the same).
  * Usage: spin_updates metropolis|wolff d L seconds [seed]
  * Runs updates for about `seconds` after a warm-up and prints one line:
  *   kernel=<k> d=<d> L=<L> updates=<site updates> seconds=<wall> rate=<site updates per second> check=<sum of spins>

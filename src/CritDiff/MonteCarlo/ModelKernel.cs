@@ -6,7 +6,8 @@ namespace CritDiff.MonteCarlo;
 /// A Markov kernel that leaves exp(-S) of a <see cref="LatticeModel"/> invariant (finite-n O(n) spins, phi^4, or the
 /// Gaussian field through its action). The kernel holds only definitions; the chain lives in a <see cref="ModelChain"/>
 /// the caller owns. One sweep is V single-site update attempts for local kernels, one trajectory for HMC, and for
-/// cluster kernels as many clusters as it takes to flip V sites in all (so tau_int is in comparable units).
+/// cluster kernels a configuration-independent number of clusters that flips V sites on average (so tau_int is in
+/// comparable units; see <see cref="ClusterSchedule"/>).
 /// </summary>
 public abstract class ModelKernel
 {

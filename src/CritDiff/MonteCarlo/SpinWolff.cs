@@ -7,10 +7,9 @@ namespace CritDiff.MonteCarlo;
 /// random unit vector r, the cluster is reflected u -> u - 2 (r . u) r; a neighbour y of a member x joins with probability
 /// 1 - exp(-2 beta_unit (r . u_x)(r . u_y)) when that product is positive (<see cref="EmbeddedCluster"/>).
 /// n = 1: the flip s -> -s with bond probability 1 - exp(-2 beta) between equal spins (<see cref="IsingCluster"/>).
-/// One sweep = a fixed number m of clusters, m = round(V / &lt;C&gt;) calibrated during the chain's first
-/// <see cref="ClusterSchedule.CalibrationSweeps"/> sweeps (which use "clusters until their sizes add up to V"; see
-/// <see cref="ClusterSchedule"/> for why that rule cannot be used for measurements); <see cref="ModelChain.SiteUpdates"/>
-/// counts the cluster sizes, about V a sweep. Rejection-free.
+/// One sweep = m clusters with m drawn independently of the configuration so that a sweep flips V sites on average
+/// (calibrated per chain during thermalisation; see <see cref="ClusterSchedule"/> for why "clusters until their sizes
+/// add up to V" cannot be used for measurements); <see cref="ModelChain.SiteUpdates"/> counts the cluster sizes. Rejection-free.
 /// </summary>
 public sealed class SpinWolff : ModelKernel
 {
