@@ -77,20 +77,15 @@ internal sealed class TargetOptions
         string kind = Kind(result);
         int? n = result.GetValue(Components);
         double? betaUnit = result.GetValue(BetaUnit), kappa = result.GetValue(Kappa), lambda = result.GetValue(Lambda);
-        double? beta = result.GetValue(gaussian.Beta);
-        bool critical = result.GetValue(gaussian.Critical);
-        void Refuse(bool given, string option, string appliesTo)
-        {
-            if (given) throw new UsageException($"{option} applies to {appliesTo}, not to --model {kind}");
-        }
+        void Refuse(bool given, string option, string appliesTo) => RefuseFor(kind, given, option, appliesTo);
         if (kind == "gaussian")
         {
             Refuse(n is not null, "--n", "--model on and phi4 (the Gaussian model is n -> inf; one component is shown)");
             Refuse(betaUnit is not null, "--beta-unit", "--model on");
             Refuse(kappa is not null, "--kappa", "--model phi4");
             Refuse(lambda is not null, "--lambda", "--model phi4");
-            var build = gaussian.BuildFamily(result, dimension);
-            return lattice => build(lattice);
+            var gaussianFamily = gaussian.BuildFamily(result, dimension);
+            return lattice => gaussianFamily(lattice);
         }
         Refuse(result.GetValue(gaussian.Mass2) is not null, "--mass2", "--model gaussian");
         Refuse(result.GetValue(gaussian.Xi) is not null, "--xi", "--model gaussian");
@@ -99,6 +94,30 @@ internal sealed class TargetOptions
         int components = n ?? 1;
         if (components is < 1 or > SpinModel.MaxComponents)
             throw new UsageException($"--n must be in 1..{SpinModel.MaxComponents} (got {components})");
+        var build = BuildFinite(result, gaussian, kind, components, dimension, betaUnit, kappa, lambda);
+        return lattice =>
+        {
+            if ((long)components * lattice.SiteCount > MaxConfigurationValues)
+                throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                    $"--n: n V = {components} x {lattice.SiteCount} values per configuration ({8.0 * components * lattice.SiteCount / (1 << 20):G3} MiB, several copies per chain) is above the limit {MaxConfigurationValues} (2^24); lower --n or --L"));
+            return build(lattice);
+        };
+    }
+
+    /// <summary>Most values n V one configuration of a finite-n target may hold (2^24 doubles = 128 MiB; chains keep several copies).</summary>
+    public const long MaxConfigurationValues = 1L << 24;
+
+    private static void RefuseFor(string kind, bool given, string option, string appliesTo)
+    {
+        if (given) throw new UsageException($"{option} applies to {appliesTo}, not to --model {kind}");
+    }
+
+    private Func<Lattice, LatticeModel> BuildFinite(ParseResult result, ModelOptions gaussian, string kind, int components, int dimension,
+        double? betaUnit, double? kappa, double? lambda)
+    {
+        double? beta = result.GetValue(gaussian.Beta);
+        bool critical = result.GetValue(gaussian.Critical);
+        void Refuse(bool given, string option, string appliesTo) => RefuseFor(kind, given, option, appliesTo);
         if (kind == "on")
         {
             Refuse(kappa is not null, "--kappa", "--model phi4");

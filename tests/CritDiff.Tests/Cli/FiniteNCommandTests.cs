@@ -50,6 +50,8 @@ public sealed class FiniteNCommandTests : IDisposable
         Assert.Contains("--n applies to", Run("model", "--d", "2", "--L", "4", "--beta", "0.3", "--n", "2").Err);
         Assert.Contains("--xi applies to --model gaussian", Run("model", "--d", "2", "--L", "4", "--model", "on", "--xi", "2").Err);
         Assert.Contains("exactly one of --beta, --beta-unit, --critical", Run("model", "--d", "2", "--L", "4", "--model", "on").Err);
+        // Memory: n V above 2^24 values per configuration is refused before anything is allocated.
+        Assert.Contains("--n: n V = 1024 x 262144", Run("mcmc", "--model", "on", "--n", "1024", "--d", "3", "--L", "64", "--beta", "0.3").Err);
     }
 
     [Fact]
