@@ -27,7 +27,8 @@ internal sealed class ModelOptions
 
     public Option<double?> Beta { get; } = new("--beta")
     {
-        Description = "Coupling beta > 0; the mass mu2 then solves the gap equation (1/V) sum_k 1/(khat2 + mu2) = beta.",
+        Description = "Coupling beta > 0; the mass mu2 then solves the gap equation (1/V) sum_k 1/(khat2 + mu2) = beta. " +
+                      "With --model on: the O(n) coupling in the |s|^2 = n normalisation (beta_unit = n beta), >= 0.",
     };
 
     public Option<double?> Mass2 { get; } = new("--mass2")
@@ -47,7 +48,8 @@ internal sealed class ModelOptions
 
     public Option<bool> Critical { get; } = new("--critical")
     {
-        Description = "Finite-size critical point beta = beta_c(d) (d >= 3: beta_c(3) = 0.25273..., beta_c(4) = 0.15493...).",
+        Description = "Finite-size critical point beta = beta_c(d) (d >= 3: beta_c(3) = 0.25273..., beta_c(4) = 0.15493...). " +
+                      "With --model on: the literature critical coupling for (d, n) where one is known (see README).",
     };
 
     public Option<bool> FreeField { get; } = new("--gff")
