@@ -104,7 +104,7 @@ public static class CriticalPointFinder
     {
         try
         {
-            return JsonSerializer.Deserialize<CriticalPointJobResult>(File.ReadAllText(path), ExperimentFolder.Json)
+            return JsonSerializer.Deserialize<CriticalPointJobResult>(LegacyKeys.Upgrade(File.ReadAllText(path), LegacyKeys.CriticalPointJob), ExperimentFolder.Json)
                    ?? throw new InvalidDataException($"'{path}' is empty; delete it to rerun that job");
         }
         catch (JsonException e)

@@ -14,7 +14,7 @@ public sealed record CriticalPointJobResult
     [JsonPropertyName("xi2_over_L")] public required ValueWithError SecondMomentLengthOverSize { get; init; }
     [JsonPropertyName("magnetisation")] public required ValueWithError Magnetisation { get; init; }
     [JsonPropertyName("energy")] public required ValueWithError Energy { get; init; }
-    [JsonPropertyName("tau_m2")] public required double? TauMagnetisationSquared { get; init; }
+    [JsonPropertyName("tau_M2")] public required double? TauMagnetisationSquared { get; init; }
     [JsonPropertyName("tau_energy")] public required double? TauEnergy { get; init; }
     [JsonPropertyName("acceptance")] public required double? Acceptance { get; init; }
     [JsonPropertyName("seed")] public required ulong Seed { get; init; }
