@@ -10,7 +10,7 @@ public sealed record CriticalPointJobResult
     [JsonPropertyName("index")] public required int Index { get; init; }
     [JsonPropertyName("coupling")] public required double Coupling { get; init; }
     [JsonPropertyName("binder")] public required ValueWithError Binder { get; init; }
-    [JsonPropertyName("susceptibility")] public required ValueWithError Susceptibility { get; init; }
+    [JsonPropertyName("chi")] public required ValueWithError Susceptibility { get; init; }
     [JsonPropertyName("xi2_over_L")] public required ValueWithError SecondMomentLengthOverSize { get; init; }
     [JsonPropertyName("magnetisation")] public required ValueWithError Magnetisation { get; init; }
     [JsonPropertyName("energy")] public required ValueWithError Energy { get; init; }

@@ -12,8 +12,11 @@ internal static class LegacyKeys
     public static readonly IReadOnlyList<(string Old, string Current)> ScalingSpec =
         [("dimension", "d"), ("time", "t"), ("min_time", "t_min"), ("learning_rate", "lr"), ("batch_size", "batch")];
 
-    /// <summary>Old to current names of critical-point job files (tau_m2 became tau_M2 as in mcmc and mcmc-scaling).</summary>
-    public static readonly IReadOnlyList<(string Old, string Current)> CriticalPointJob = [("tau_m2", "tau_M2")];
+    /// <summary>Old to current names of critical-point job files (tau_m2 became tau_M2 and susceptibility chi, as in mcmc and mcmc-scaling).</summary>
+    public static readonly IReadOnlyList<(string Old, string Current)> CriticalPointJob = [("tau_m2", "tau_M2"), ("susceptibility", "chi")];
+
+    /// <summary>Old to current names in critical-point config.json and ensemble side-cars (algo and thermalize as in mcmc).</summary>
+    public static readonly IReadOnlyList<(string Old, string Current)> MonteCarloSettings = [("algorithm", "algo"), ("thermalization", "thermalize")];
 
     /// <summary>The JSON text with old keys renamed; text that is not a JSON object is returned unchanged.</summary>
     public static string Upgrade(string json, IReadOnlyList<(string Old, string Current)> renames)

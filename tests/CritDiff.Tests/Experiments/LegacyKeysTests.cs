@@ -34,6 +34,17 @@ public sealed class LegacyKeysTests : IDisposable
     }
 
     [Fact]
+    public void CriticalPointConfigWithAlgorithmAndThermalizationIsRead()
+    {
+        var spec = new CriticalPointSpec { Family = "on", Components = 1, Dimension = 2, Sizes = [8, 16], Lower = 0.4, Upper = 0.5, Algorithm = "metropolis", Thermalization = 123 };
+        string text = JsonSerializer.Serialize(spec, ExperimentFolder.Json);
+        string old = text.Replace("\"algo\"", "\"algorithm\"").Replace("\"thermalize\"", "\"thermalization\"");
+        Assert.NotEqual(text, old);
+        var back = JsonSerializer.Deserialize<CriticalPointSpec>(LegacyKeys.Upgrade(old, LegacyKeys.MonteCarloSettings), ExperimentFolder.Json)!;
+        Assert.Equal(text, JsonSerializer.Serialize(back, ExperimentFolder.Json));
+    }
+
+    [Fact]
     public void CurrentKeyWinsAndOtherTextIsUnchanged()
     {
         const string both = """{"dimension":2,"d":3}""";
