@@ -135,7 +135,7 @@ public sealed class ExperimentCommandTests : IDisposable
         var networks = json["local_architectures"]!["networks"]!.AsArray();
         Assert.Equal(12, networks.Count);
         // Two balanced local layers stay on K2 = -K1 and reach a worse optimum than the same layers from an unbalanced start.
-        double Gap(string arch, string start) => (double)networks.First(n => (string)n!["arch"]! == arch && (string)n["start"]! == start)!["optimum_gap_at_largest_L"]!;
+        double Gap(string arch, string start) => (double)networks.First(n => (string)n!["arch"]! == arch && (string)n["start"]! == start)!["optimum_gap_to_exact_at_largest_L"]!;
         Assert.True(Gap("two-layer-local:1", "unbalanced:2") < Gap("two-layer-local:1", "balanced"));
         Assert.Contains("steps_vs_L.png", md);
         Assert.Contains("data:image/png;base64,", File.ReadAllText(Path.Combine(dir, "report.html")));
