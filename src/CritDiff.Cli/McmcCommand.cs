@@ -84,13 +84,10 @@ internal static class McmcCommand
         ["seed"] = r.Settings.Seed,
         ["step_size"] = Output.Number(r.StepSize),
         ["acceptance"] = Output.Number(r.Acceptance),
-        ["tau_int"] = new JsonObject
-        {
-            ["M2"] = Output.Number(r.TauMagnetisationSquared.Mean),
-            ["M2_err"] = Output.Number(r.TauMagnetisationSquared.Error),
-            ["energy"] = Output.Number(r.TauEnergy.Mean),
-            ["energy_err"] = Output.Number(r.TauEnergy.Error),
-        },
+        ["tau_M2"] = Output.Number(r.TauMagnetisationSquared.Mean),
+        ["tau_M2_err"] = Output.Number(r.TauMagnetisationSquared.Error),
+        ["tau_energy"] = Output.Number(r.TauEnergy.Mean),
+        ["tau_energy_err"] = Output.Number(r.TauEnergy.Error),
         ["observables"] = new JsonObject
         {
             ["chi"] = Output.Number(r.Susceptibility.Mean),

@@ -93,7 +93,7 @@ internal static class McmcScalingCommand
                 ["thermalize"] = settings.Thermalization,
                 ["chains"] = settings.Chains,
                 ["seed"] = settings.Seed,
-                ["runs"] = new JsonArray(scans.SelectMany(s => s.Runs).Select(r => (JsonNode)new JsonObject
+                ["rows"] = new JsonArray(scans.SelectMany(s => s.Runs).Select(r => (JsonNode)new JsonObject
                 {
                     ["algo"] = r.Algorithm,
                     ["L"] = r.Model.Lattice.Length,
@@ -138,7 +138,7 @@ internal static class McmcScalingCommand
         ["thermalize"] = settings.Thermalization,
         ["chains"] = settings.Chains,
         ["seed"] = settings.Seed,
-        ["runs"] = new JsonArray(scans.SelectMany(s => s.Runs).Select(r => (JsonNode)new JsonObject
+        ["rows"] = new JsonArray(scans.SelectMany(s => s.Runs).Select(r => (JsonNode)new JsonObject
         {
             ["algo"] = r.Algorithm,
             ["L"] = r.Field.Lattice.Length,

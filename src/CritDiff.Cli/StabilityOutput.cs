@@ -75,7 +75,7 @@ internal static class StabilityOutput
             ["seed_stable_lr"] = new JsonArray(r.Stability.Seeds.Select(s => Output.Number(s.Stable)).ToArray()),
             ["converged"] = r.Converged,
             ["diverged"] = r.Diverged,
-            ["optimum_gap"] = Output.Number(r.OptimumGap),
+            ["optimum_gap_to_exact"] = Output.Number(r.OptimumGap),
             ["probes"] = r.Stability.Probes,
             ["bracketed"] = r.Stability.Bracketed,
         };

@@ -159,12 +159,12 @@ internal sealed class TargetOptions
         if (model is GaussianField field)
         {
             var g = ModelOptions.Describe(field);
-            g["model"] = "gaussian";
+            g["kind"] = "gaussian";
             return g;
         }
         var o = new JsonObject
         {
-            ["model"] = model.Kind,
+            ["kind"] = model.Kind,
             ["n"] = model.Components,
             ["d"] = model.Lattice.Dimension,
             ["L"] = model.Lattice.Length,

@@ -347,7 +347,7 @@ internal static class TrainCommand
         ["configurations"] = spectrum.Samples,
         ["components"] = spectrum.Components,
         ["chi"] = Output.Number(spectrum.Susceptibility),
-        ["chi_error"] = Output.Number(spectrum.SusceptibilityError),
+        ["chi_err"] = Output.Number(spectrum.SusceptibilityError),
     };
 
     private static JsonObject? DataJson(TrainingData? data) => data is null ? null : new JsonObject
@@ -409,7 +409,7 @@ internal static class TrainCommand
             ["final_score_error"] = Output.Number(s.FinalScoreError),
             ["predicted_steps"] = s.PredictedSteps,
         }).ToArray()),
-        ["steps_max"] = trained.StepsMax,
+        ["steps"] = trained.StepsMax,
         ["all_converged"] = trained.AllConverged,
         ["wall_seconds"] = trained.WallSeconds,
     };

@@ -41,10 +41,10 @@ public sealed record BeyondGaussianSpec
     [JsonPropertyName("configurations")] public int Configurations { get; init; } = 2000;
 
     /// <summary>Monte Carlo algorithm for the ensembles.</summary>
-    [JsonPropertyName("algorithm")] public string Algorithm { get; init; } = "wolff";
+    [JsonPropertyName("algo")] public string Algorithm { get; init; } = "wolff";
 
     /// <summary>Thermalisation sweeps per chain.</summary>
-    [JsonPropertyName("thermalization")] public int Thermalization { get; init; } = 500;
+    [JsonPropertyName("thermalize")] public int Thermalization { get; init; } = 500;
 
     /// <summary>Pilot sweeps per chain (tau_int, hence the spacing).</summary>
     [JsonPropertyName("pilot_sweeps")] public int PilotSweeps { get; init; } = 500;

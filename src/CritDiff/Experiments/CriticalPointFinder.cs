@@ -104,7 +104,7 @@ public static class CriticalPointFinder
     {
         try
         {
-            return JsonSerializer.Deserialize<CriticalPointJobResult>(File.ReadAllText(path), ExperimentFolder.Json)
+            return JsonSerializer.Deserialize<CriticalPointJobResult>(LegacyKeys.Upgrade(File.ReadAllText(path), LegacyKeys.CriticalPointJob), ExperimentFolder.Json)
                    ?? throw new InvalidDataException($"'{path}' is empty; delete it to rerun that job");
         }
         catch (JsonException e)
@@ -148,6 +148,20 @@ public static class CriticalPointFinder
         return (lower, g.Mean + next);
     }
 
+    /// <summary>A config.json written with the old key names, in today's form (null if it cannot be read).</summary>
+    private static string? ReadSpec(string path)
+    {
+        try
+        {
+            var spec = JsonSerializer.Deserialize<CriticalPointSpec>(LegacyKeys.Upgrade(File.ReadAllText(path), LegacyKeys.MonteCarloSettings), ExperimentFolder.Json);
+            return spec is null ? null : JsonSerializer.Serialize(spec, ExperimentFolder.Json) + "\n";
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private static void Prepare(string folder, CriticalPointSpec spec)
     {
         Directory.CreateDirectory(Path.Combine(folder, "jobs"));
@@ -155,7 +169,7 @@ public static class CriticalPointFinder
         string text = JsonSerializer.Serialize(spec, ExperimentFolder.Json) + "\n";
         if (File.Exists(path))
         {
-            if (File.ReadAllText(path) != text)
+            if (File.ReadAllText(path) != text && ReadSpec(path) != text)
                 throw new InvalidDataException($"'{folder}' holds a different critical-point search (its config.json differs): use another folder");
             return;
         }

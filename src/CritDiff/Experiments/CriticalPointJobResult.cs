@@ -10,11 +10,11 @@ public sealed record CriticalPointJobResult
     [JsonPropertyName("index")] public required int Index { get; init; }
     [JsonPropertyName("coupling")] public required double Coupling { get; init; }
     [JsonPropertyName("binder")] public required ValueWithError Binder { get; init; }
-    [JsonPropertyName("susceptibility")] public required ValueWithError Susceptibility { get; init; }
+    [JsonPropertyName("chi")] public required ValueWithError Susceptibility { get; init; }
     [JsonPropertyName("xi2_over_L")] public required ValueWithError SecondMomentLengthOverSize { get; init; }
     [JsonPropertyName("magnetisation")] public required ValueWithError Magnetisation { get; init; }
     [JsonPropertyName("energy")] public required ValueWithError Energy { get; init; }
-    [JsonPropertyName("tau_m2")] public required double? TauMagnetisationSquared { get; init; }
+    [JsonPropertyName("tau_M2")] public required double? TauMagnetisationSquared { get; init; }
     [JsonPropertyName("tau_energy")] public required double? TauEnergy { get; init; }
     [JsonPropertyName("acceptance")] public required double? Acceptance { get; init; }
     [JsonPropertyName("seed")] public required ulong Seed { get; init; }

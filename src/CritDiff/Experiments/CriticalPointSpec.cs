@@ -44,7 +44,7 @@ public sealed record CriticalPointSpec
     [JsonPropertyName("sweeps")] public int Sweeps { get; init; } = 4_000;
 
     /// <summary>Thermalisation sweeps per chain and job.</summary>
-    [JsonPropertyName("thermalization")] public int Thermalization { get; init; } = 500;
+    [JsonPropertyName("thermalize")] public int Thermalization { get; init; } = 500;
 
     /// <summary>Chains per job.</summary>
     [JsonPropertyName("chains")] public int Chains { get; init; } = 2;
@@ -57,7 +57,7 @@ public sealed record CriticalPointSpec
     /// library knows for the family, since it is recorded in config.json. A kernel factory passed to
     /// <see cref="CriticalPointFinder.Run"/> may supply another implementation.
     /// </summary>
-    [JsonPropertyName("algorithm")] public string Algorithm { get; init; } = "wolff";
+    [JsonPropertyName("algo")] public string Algorithm { get; init; } = "wolff";
 
     /// <summary>Refinement stages after the first, 0..4.</summary>
     [JsonPropertyName("refinements")] public int Refinements { get; init; }

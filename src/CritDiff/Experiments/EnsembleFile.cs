@@ -120,7 +120,7 @@ public static class EnsembleFile
         EnsembleSideCar? sideCar;
         try
         {
-            sideCar = JsonSerializer.Deserialize<EnsembleSideCar>(File.ReadAllText(sideCarPath), ExperimentFolder.Json);
+            sideCar = JsonSerializer.Deserialize<EnsembleSideCar>(LegacyKeys.Upgrade(File.ReadAllText(sideCarPath), LegacyKeys.MonteCarloSettings), ExperimentFolder.Json);
         }
         catch (JsonException e)
         {

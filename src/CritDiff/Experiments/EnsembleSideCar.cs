@@ -31,10 +31,10 @@ public sealed record EnsembleSideCar
     [JsonPropertyName("shape")] public required int[] Shape { get; init; }
     [JsonPropertyName("count")] public required int Count { get; init; }
     [JsonPropertyName("model")] public required ModelDescription Model { get; init; }
-    [JsonPropertyName("algorithm")] public required string Algorithm { get; init; }
+    [JsonPropertyName("algo")] public required string Algorithm { get; init; }
     [JsonPropertyName("seed")] public ulong? Seed { get; init; }
     [JsonPropertyName("chains")] public int? Chains { get; init; }
-    [JsonPropertyName("thermalization")] public int? Thermalization { get; init; }
+    [JsonPropertyName("thermalize")] public int? Thermalization { get; init; }
     [JsonPropertyName("pilot_sweeps")] public int? PilotSweeps { get; init; }
     [JsonPropertyName("spacing")] public int? Spacing { get; init; }
     [JsonPropertyName("spacing_rule")] public string? SpacingRuleText { get; init; }

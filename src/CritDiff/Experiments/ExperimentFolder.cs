@@ -36,14 +36,14 @@ public static class ExperimentFolder
         Checkpoint.WriteAtomic(path, text);
     }
 
-    /// <summary>Reads a folder's config.json.</summary>
+    /// <summary>Reads a folder's config.json (also one written with the old key names, see <see cref="LegacyKeys"/>).</summary>
     public static ScalingSpec ReadSpec(string folder)
     {
         string path = Path.Combine(folder, "config.json");
         if (!File.Exists(path)) throw new InvalidDataException($"'{folder}' is not a CritDiff sweep folder (no config.json)");
         try
         {
-            return JsonSerializer.Deserialize<ScalingSpec>(File.ReadAllText(path), Json)
+            return JsonSerializer.Deserialize<ScalingSpec>(LegacyKeys.Upgrade(File.ReadAllText(path), LegacyKeys.ScalingSpec), Json)
                    ?? throw new InvalidDataException($"'{path}' is empty");
         }
         catch (JsonException e)

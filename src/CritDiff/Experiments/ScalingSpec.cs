@@ -20,6 +20,7 @@ public sealed record ScalingSpec
     public required ModelFamily Family { get; init; }
 
     /// <summary>Spatial dimension d.</summary>
+    [JsonPropertyName("d")]
     public required int Dimension { get; init; }
 
     /// <summary>Lattice sizes L, in the order given.</summary>
@@ -32,12 +33,14 @@ public sealed record ScalingSpec
     public string Schedule { get; init; } = "vp";
 
     /// <summary>Train a single slice at this time (null: <see cref="Slices"/> log-spaced slices in [<see cref="MinTime"/>, auto T]).</summary>
+    [JsonPropertyName("t")]
     public double? Time { get; init; } = 0.1;
 
     /// <summary>Number of training slices when <see cref="Time"/> is null.</summary>
     public int Slices { get; init; } = 8;
 
     /// <summary>Smallest slice time t_min, also where generation stops.</summary>
+    [JsonPropertyName("t_min")]
     public double MinTime { get; init; } = 1e-3;
 
     /// <summary>Population GD or empirical minibatch training.</summary>
@@ -47,6 +50,7 @@ public sealed record ScalingSpec
     public string Optimizer { get; init; } = "gd";
 
     /// <summary>Fixed learning rate, or null for the auto rule.</summary>
+    [JsonPropertyName("lr")]
     public double? LearningRate { get; init; }
 
     /// <summary>
@@ -56,6 +60,7 @@ public sealed record ScalingSpec
     public string Start { get; init; } = "balanced";
 
     /// <summary>Minibatch size for empirical training.</summary>
+    [JsonPropertyName("batch")]
     public int BatchSize { get; init; } = 64;
 
     /// <summary>Stopping threshold eps.</summary>

@@ -126,7 +126,7 @@ public sealed class CommandLineTests : IDisposable
             Assert.True((bool)slice!["converged"]!);
             Assert.Equal((int)slice["steps"]!, (int)slice["predicted_steps"]!);
         }
-        Assert.Equal(slices.Max(s => (int)s!["steps"]!), (int)json["steps_max"]!);
+        Assert.Equal(slices.Max(s => (int)s!["steps"]!), (int)json["steps"]!);
         foreach (string file in new[] { "config.json", "summary.json", "history_slice000.csv", "checkpoint/model.json", "checkpoint/slice002_layer0.npy" })
             Assert.True(File.Exists(Path.Combine(dir, file)), file);
         var model = Checkpoint.Load(Path.Combine(dir, "checkpoint"));
@@ -140,7 +140,7 @@ public sealed class CommandLineTests : IDisposable
         // Every key the training issue lists, for a local network (no closed-form theory: predicted_steps null)
         // and for a full one-layer network under VE, uniform slices and the Fourier basis (theory exact).
         var local = Json("train", "--d", "2", "--L", "8", "--xi-over-L", "0.25", "--arch", "one-layer-local:1", "--t", "0.1");
-        foreach (string key in new[] { "arch", "params_per_slice", "mode", "optimizer", "slices", "steps_max", "wall_seconds" })
+        foreach (string key in new[] { "arch", "params_per_slice", "mode", "optimizer", "slices", "steps", "wall_seconds" })
             Assert.True(local.ContainsKey(key), key);
         var slice = local["slices"]![0]!.AsObject();
         foreach (string key in new[] { "t", "lr", "steps", "converged", "initial_excess", "final_excess", "optimum_gap_to_exact", "predicted_steps" })

@@ -109,7 +109,7 @@ public sealed class FiniteNCommandTests : IDisposable
         Assert.True(trained == 0, trainError);
         var summary = JsonNode.Parse(trainOut)!;
         Assert.Equal("data spectrum", (string)summary["reference"]!);
-        Assert.Equal("on", (string)summary["model"]!["model"]!);
+        Assert.Equal("on", (string)summary["model"]!["kind"]!);
 
         var (mismatch, _, mismatchError) = Run("train", "--model", "on", "--n", "2", "--d", "2", "--L", "4", "--beta-unit", "0.9",
             "--spectrum", path, "--arch", "one-layer", "--t", "0.1");

@@ -54,7 +54,7 @@ public sealed class McmcCommandTests
         Assert.Equal("heatbath", (string)r["algo"]!);
         Assert.Equal(4000, (int)r["sweeps"]!);
         Assert.Equal(1.0, (double)r["acceptance"]!);
-        foreach (string key in new[] { "M2", "M2_err", "energy", "energy_err" }) Assert.True((double)r["tau_int"]![key]! > 0, key);
+        foreach (string key in new[] { "tau_M2", "tau_M2_err", "tau_energy", "tau_energy_err" }) Assert.True((double)r[key]! > 0, key);
         foreach (string key in new[] { "chi", "chi_err", "energy", "energy_err" }) Assert.NotNull(r["observables"]![key]);
         var exact = r["exact"]!;
         var measured = r["observables"]!;
@@ -72,7 +72,7 @@ public sealed class McmcCommandTests
         var one = Json(args + " --threads 1");
         var many = Json(args + " --threads 3");
         Assert.Equal((double)one["observables"]!["chi"]!, (double)many["observables"]!["chi"]!);
-        Assert.Equal((double)one["tau_int"]!["M2"]!, (double)many["tau_int"]!["M2"]!);
+        Assert.Equal((double)one["tau_M2"]!, (double)many["tau_M2"]!);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class McmcCommandTests
             Assert.NotNull(fit!["z"]);
             Assert.True(fit.AsObject().ContainsKey("z_err"));
         }
-        Assert.Equal(4, r["runs"]!.AsArray().Count);
+        Assert.Equal(4, r["rows"]!.AsArray().Count);
         Assert.True((double)fits[0]!["z"]! > (double)fits[1]!["z"]!, "heat bath must slow down faster than fa-hmc");
     }
 

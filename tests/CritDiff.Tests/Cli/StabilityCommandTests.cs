@@ -21,7 +21,7 @@ public sealed class StabilityCommandTests : IDisposable
 
     private static readonly string[] RowKeys =
         ["L", "params", "stable_lr", "stable_lr_err", "safe_lr", "training_lr", "steps", "steps_err", "seed_steps", "converged", "diverged",
-         "optimum_gap", "probes", "bracketed"];
+         "optimum_gap_to_exact", "probes", "bracketed"];
 
     private static readonly string[] FitKeys =
         ["stable_lr_exponent", "stable_lr_exponent_err", "stable_lr_preferred", "steps_power_exponent", "steps_power_exponent_err",

@@ -45,7 +45,7 @@ public sealed class TrainSpectrumCommandTests : IDisposable
         Assert.Equal(Configurations, (int)spectrum["configurations"]!);
         Assert.Equal(2, (int)spectrum["components"]!);
         Assert.Equal(measured.Susceptibility, (double)spectrum["chi"]!, Tolerances.ClosedForm * measured.Susceptibility);
-        Assert.Equal(measured.SusceptibilityError, (double)spectrum["chi_error"]!, Tolerances.ClosedForm * measured.SusceptibilityError);
+        Assert.Equal(measured.SusceptibilityError, (double)spectrum["chi_err"]!, Tolerances.ClosedForm * measured.SusceptibilityError);
         Assert.Null(json["data"]);
         var slice = json["slices"]![0]!;
         int steps = (int)slice["steps"]!, predicted = (int)slice["predicted_steps"]!;

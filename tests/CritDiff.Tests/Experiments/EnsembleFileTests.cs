@@ -43,7 +43,7 @@ public sealed class EnsembleFileTests : IDisposable
         Assert.Equal(2, (int?)json["model"]!["d"]);
         Assert.Equal(4, (int?)json["model"]!["L"]);
         Assert.Equal(0.3, (double?)json["model"]!["beta_unit"]);
-        Assert.Equal("test-ising-metropolis", (string?)json["algorithm"]);
+        Assert.Equal("test-ising-metropolis", (string?)json["algo"]);
         Assert.Equal(4UL, (ulong?)json["seed"]);
         Assert.Equal("ising.npy", (string?)json["npy"]);
         Assert.Equal([24, 4, 4], json["shape"]!.AsArray().Select(x => (int)x!).ToArray());

@@ -100,6 +100,35 @@ public sealed class ScalingSweepTests : IDisposable
         Assert.Equal(spec.Sizes, back.Sizes);
     }
 
+    [Fact]
+    public void ConfigJsonUsesTheSharedKeyNames()
+    {
+        var spec = Tiny("one-layer") with { LearningRate = 0.3 };
+        ExperimentFolder.Prepare(Folder("k"), spec);
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder("k"), "config.json")))!.AsObject();
+        foreach (string key in new[] { "d", "t", "t_min", "lr", "batch", "max_steps" }) Assert.True(json.ContainsKey(key), key);
+        foreach (string key in new[] { "dimension", "time", "min_time", "learning_rate", "batch_size" }) Assert.False(json.ContainsKey(key), key);
+    }
+
+    [Fact]
+    public void ConfigJsonWithTheOldKeyNamesStillResumes()
+    {
+        var spec = Tiny("one-layer") with { LearningRate = 0.3, BatchSize = 32, MinTime = 2e-3, Time = 0.2 };
+        ExperimentFolder.Prepare(Folder("o"), spec);
+        string path = Path.Combine(Folder("o"), "config.json");
+        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        foreach (var (old, current) in new[] { ("dimension", "d"), ("time", "t"), ("min_time", "t_min"), ("learning_rate", "lr"), ("batch_size", "batch") })
+        {
+            var value = json[current];
+            json.Remove(current);
+            json[old] = value;
+        }
+        File.WriteAllText(path, json.ToJsonString());
+        var back = ExperimentFolder.ReadSpec(Folder("o"));
+        Assert.Equal(JsonSerializer.Serialize(spec, ExperimentFolder.Json), JsonSerializer.Serialize(back, ExperimentFolder.Json));
+        ExperimentFolder.Prepare(Folder("o"), spec);
+    }
+
     [Theory]
     [InlineData("2/3", 2, 3)]
     [InlineData("1/1", 1, 1)]

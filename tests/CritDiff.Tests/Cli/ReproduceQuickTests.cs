@@ -1,0 +1,161 @@
+using System.Text.Json.Nodes;
+
+namespace CritDiff.Tests.Cli;
+
+/// <summary>
+/// One <c>critdiff reproduce --quick --json</c> run (about 35 s on 2 cores, the longest step of the suite), shared by
+/// the focused tests of <see cref="ReproduceQuickTests"/> through xunit's class fixture so it runs once.
+/// </summary>
+public sealed class ReproduceQuickRun : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("critdiff-reproduce-").FullName;
+
+    public ReproduceQuickRun()
+    {
+        Dir = Path.Combine(_folder, "r");
+        (Code, Output, Error) = Cli.Run("reproduce", "--quick", "--out", Dir, "--json");
+    }
+
+    /// <summary>The output folder.</summary>
+    public string Dir { get; }
+
+    /// <summary>Exit code, stdout (one JSON object) and stderr of the run.</summary>
+    public int Code { get; }
+
+    /// <inheritdoc cref="Code"/>
+    public string Output { get; }
+
+    /// <inheritdoc cref="Code"/>
+    public string Error { get; }
+
+    /// <summary>The run's JSON summary; fails the calling test with stderr when the run did not exit 0.</summary>
+    public JsonObject Json()
+    {
+        Assert.True(Code == 0, Error);
+        return JsonNode.Parse(Output)!.AsObject();
+    }
+
+    /// <summary>The text of report.md.</summary>
+    public string Markdown() => File.ReadAllText(Path.Combine(Dir, "report.md"));
+
+    /// <summary>The boolean verdict of claim <paramref name="id"/> (null: not measured).</summary>
+    public bool? Verdict(string id) =>
+        Json()["claims"]!.AsArray().Single(c => (string)c!["id"]! == id)!["reproduced"]?.GetValue<bool>();
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
+
+/// <summary>What <c>reproduce --quick</c> promises: every claim with a verdict that follows its criterion, every file and figure.</summary>
+public sealed class ReproduceQuickTests(ReproduceQuickRun run) : IClassFixture<ReproduceQuickRun>
+{
+    [Fact]
+    public void EveryClaimHasAVerdict()
+    {
+        var claims = run.Json()["claims"]!.AsArray();
+        Assert.Equal(["C1", "C2", "C3", "C4", "C3-SGD", "Adam", "C4-local", "C4-SGD", "C1-finite-n", "C3-finite-n"], claims.Select(c => c!["id"]!.GetValue<string>()));
+        Assert.All(claims, c => Assert.Contains(c!["verdict"]!.GetValue<string>(), new[] { "reproduced", "not reproduced", "not measured" }));
+        Assert.Contains("**C1 (", run.Markdown());
+    }
+
+    [Fact]
+    public void WritesTheReportAndEveryExperimentsTablesAndFigures()
+    {
+        var json = run.Json();
+        string dir = run.Dir;
+        foreach (string file in new[] { "report.md", "report.html", "summary.json", "claims.csv", "observables.csv" })
+            Assert.True(File.Exists(Path.Combine(dir, file)), file);
+        foreach (var experiment in json["experiments"]!.AsArray())
+        {
+            string sub = Path.Combine(dir, experiment!["experiment"]!.GetValue<string>());
+            foreach (string figure in new[] { "steps_vs_L", "excess_one-layer", "kl_budget_one-layer", "ratio_one-layer" }
+                         .Where(f => f == "steps_vs_L" || experiment["rows"]!.AsArray().Any(r => r!["arch"]!.GetValue<string>() == "one-layer")))
+            {
+                Assert.True(File.Exists(Path.Combine(sub, figure + ".png")), figure);
+                Assert.True(File.Exists(Path.Combine(sub, figure + ".svg")), figure);
+            }
+            foreach (string csv in new[] { "rows.csv", "fits.csv", "budget.csv", "summary.json" })
+                Assert.True(File.Exists(Path.Combine(sub, csv)), csv);
+        }
+        Assert.Contains("steps_vs_L.png", run.Markdown());
+        Assert.Contains("data:image/png;base64,", File.ReadAllText(Path.Combine(dir, "report.html")));
+    }
+
+    [Fact]
+    public void ExactSamplerMatchesTheExactObservables()
+    {
+        var sampling = run.Json()["sampling"]!.AsArray();
+        Assert.Equal(3, sampling.Count);
+        foreach (var s in sampling)
+            foreach (var (_, z) in s!["z_scores"]!.AsObject())
+                Assert.InRange(Math.Abs((double)z!), 0, 5); // exact sampler: |z| above 5 would be a bug
+    }
+
+    /// <summary>Issue 7: the SGD-stability section, its table, figures and JSON, and the C3-SGD and Adam verdicts from its numbers.</summary>
+    [Fact]
+    public void SgdStabilityVerdictsFollowTheirCriteria()
+    {
+        var json = run.Json();
+        string md = run.Markdown();
+        Assert.Contains("## C3 under SGD", md);
+        foreach (string file in new[] { "sgd-stability/stability.csv", "sgd-stability/stable_rate_vs_L.png", "sgd-stability/stable_rate_vs_L.svg",
+                     "sgd-stability/sgd_steps_vs_L.png" })
+            Assert.True(File.Exists(Path.Combine(run.Dir, file)), file);
+        var stability = json["sgd_stability"]!.AsArray();
+        Assert.Equal(7, stability.Count); // GD, SGD, Adam in two bases, and one-layer SGD
+        foreach (var scan in stability)
+        {
+            Assert.Equal(3, scan!["rows"]!.AsArray().Count);
+            Assert.All(scan["rows"]!.AsArray(), r => Assert.True((double)r!["stable_lr"]! > 0));
+            Assert.NotNull(scan["fits"]!["stable_lr_exponent"]);
+        }
+        // The one-layer SGD stable rate shrinks with L (population limit 1/S_max ~ L^-2), the two-layer GD one does not.
+        Assert.True((double)stability[6]!["fits"]!["stable_lr_exponent"]! < -1);
+        Assert.InRange((double)stability[0]!["fits"]!["stable_lr_exponent"]!, -0.2, 0.2);
+        // The verdicts follow their stated criteria from the numbers in the JSON.
+        bool Flat(JsonNode scan) => Math.Abs((double)scan["fits"]!["stable_lr_exponent"]!) <= Math.Max(0.15, 2 * (double)scan["fits"]!["stable_lr_exponent_err"]!);
+        var sgd = stability[2]!;
+        Assert.Equal(("two-layer", "sgd", "kernel"), ((string)sgd["arch"]!, (string)sgd["optimizer"]!, (string)sgd["basis"]!));
+        bool sgdSurvives = Flat(sgd) && (string?)sgd["fits"]!["preferred"] == "log" && sgd["rows"]!.AsArray().All(r => (bool)r!["converged"]!);
+        Assert.Equal(sgdSurvives, run.Verdict("C3-SGD"));
+        Assert.Equal(Flat(stability[4]!) || Flat(stability[5]!), run.Verdict("Adam"));
+    }
+
+    /// <summary>Issue 7: the local-architecture section; two balanced local layers stay on K2 = -K1 and reach a worse optimum than from an unbalanced start.</summary>
+    [Fact]
+    public void LocalArchitecturesReportTheirOptimaAndSgdScans()
+    {
+        var json = run.Json();
+        Assert.Contains("## C4: local architectures", run.Markdown());
+        foreach (string file in new[] { "local-architectures/local_architectures.csv", "local-architectures/optimum_vs_parameters.png",
+                     "local-architectures/optimum_vs_parameters.svg", "local-architectures/local_steps_vs_L.png" })
+            Assert.True(File.Exists(Path.Combine(run.Dir, file)), file);
+        var localSgd = json["local_sgd_stability"]!.AsArray();
+        Assert.InRange(localSgd.Count, 1, 2);
+        Assert.Equal(("two-layer-local:1", "balanced"), ((string)localSgd[0]!["arch"]!, (string)localSgd[0]!["start"]!));
+        var networks = json["local_architectures"]!["networks"]!.AsArray();
+        Assert.Equal(12, networks.Count);
+        double Gap(string arch, string start) => (double)networks.First(n => (string)n!["arch"]! == arch && (string)n["start"]! == start)!["optimum_gap_to_exact_at_largest_L"]!;
+        Assert.True(Gap("two-layer-local:1", "unbalanced:2") < Gap("two-layer-local:1", "balanced"));
+    }
+
+    /// <summary>
+    /// Beyond Gaussian (quick: 2D Ising at L = 8, 16, 32): files, the trainer equals the per-mode theory on every measured
+    /// spectrum, chi grows with L, and the C1-finite-n verdict follows its criterion from the JSON numbers.
+    /// </summary>
+    [Fact]
+    public void BeyondGaussianVerdictFollowsItsCriterion()
+    {
+        var json = run.Json();
+        Assert.Contains("## Beyond the Gaussian limit", run.Markdown());
+        foreach (string file in new[] { "rows.csv", "fits.csv", "steps_d2.png", "steps_d2.svg", "spectra/d2-ising-L16.npy", "points/d2-ising-L16.json" })
+            Assert.True(File.Exists(Path.Combine(run.Dir, "quick-beyond-gaussian", file)), file);
+        var ising = json["beyond_gaussian"]!.AsArray().Single()!;
+        Assert.Equal([8, 16, 32], ising["L"]!.AsArray().Select(l => (int)l!));
+        var chi = ising["chi"]!.AsArray().Select(c => (double)c!).ToArray();
+        Assert.True(chi[0] < chi[1] && chi[1] < chi[2]);
+        foreach (string arch in new[] { "one-layer", "two-layer" })
+            Assert.Equal(ising[arch]!["predicted_steps"]!.AsArray().Select(x => (int?)x), ising[arch]!["steps"]!.AsArray().Select(x => (int?)x));
+        double p = (double)ising["one-layer"]!["power_exponent"]!, pErr = (double)ising["one-layer"]!["power_exponent_err"]!;
+        Assert.Equal(Math.Abs(p - 1.75) <= 3 * pErr + Reporting.BeyondGaussianReport.ExponentAllowance, run.Verdict("C1-finite-n"));
+    }
+}
