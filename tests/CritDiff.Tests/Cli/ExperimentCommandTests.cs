@@ -24,6 +24,8 @@ public sealed class ExperimentCommandTests : IDisposable
     [InlineData("scaling --d 2 --xi-over-L 0.25 --mode empirical --optimizer gd", "gd uses the population gradient")]
     [InlineData("scaling --d 2 --xi-over-L 0.25 --L 4 --arch one-layer-local:2", "2r+1 <= L")]
     [InlineData("merge /nonexistent-critdiff-folder", "does not exist")]
+    [InlineData("scaling --d 2 --xi-over-L 0.25 --shards 3", "--shards N needs a SLURM array task")]
+    [InlineData("scaling --d 2 --xi-over-L 0.25 --shards 3 --shard 1/3", "either --shard i/N or --shards N")]
     public void BadInputExitsTwoWithOneLine(string args, string message)
     {
         var (code, output, error) = Run(args.Split(' '));
@@ -46,6 +48,23 @@ public sealed class ExperimentCommandTests : IDisposable
         var csv = File.ReadAllLines(Path.Combine(dir, "rows.csv"));
         Assert.StartsWith("\"layers:local:1,local:2\",6,34,", csv[2], StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(dir, "excess_layers_local_1+local_2.png")));
+    }
+
+    [Fact]
+    public void MergeWithAShardMissingExitsThreeNamingTheJobs()
+    {
+        string shard = Path.Combine(_folder, "shard1"), merged = Path.Combine(_folder, "merged");
+        var (code, _, error) = Run("scaling", "--d", "2", "--xi-over-L", "0.25", "--L", "6,8", "--arch", "one-layer",
+            "--budget", "2", "--gen-slices", "2", "--shard", "1/2", "--no-report", "--out", shard);
+        Assert.True(code == 0, error);
+        var (partial, output, message) = Run("merge", shard, "--out", merged);
+        Assert.Equal(3, partial);
+        Assert.Equal("", output);
+        Assert.Contains("1 job(s) are in none of the folders: 0001_one-layer_L8_s0", message);
+        Assert.Single(message.TrimEnd().Split('\n'));
+        var (allowed, _, log) = Run("merge", shard, "--out", merged, "--allow-partial", "--json");
+        Assert.True(allowed == 0, log);
+        Assert.Contains("warning: merging without 1 job(s)", log);
     }
 
     [Fact]
