@@ -33,7 +33,7 @@ internal static class ScalingCommand
         var batch = new Option<int>("--batch") { Description = "Minibatch size B >= 1 (empirical).", DefaultValueFactory = _ => 64 };
         var eps = new Option<double>("--eps") { Description = "Stopping rule: excess loss <= eps x initial, eps in (0, 1).", DefaultValueFactory = _ => 1e-2 };
         var maxSteps = new Option<int>("--max-steps") { Description = "Step cap per slice (>= 1).", DefaultValueFactory = _ => 100_000 };
-        var seeds = new Option<int>("--seeds") { Description = "Independent seeds per (arch, L), >= 1; steps are averaged with a standard error.", DefaultValueFactory = _ => 1 };
+        var seeds = new Option<int>("--seeds") { Description = "Independent seeds per (arch, L), >= 1; steps are averaged with a standard error. More than one needs --mode empirical or --start random:S (population training is otherwise deterministic).", DefaultValueFactory = _ => 1 };
         var budget = new Option<int>("--budget") { Description = "Fixed training budget (steps per slice, >= 1) at which the exact KL of the generated law is reported (claim C2).", DefaultValueFactory = _ => 100 };
         var genSlices = new Option<int>("--gen-slices") { Description = "Slices (>= 2) of the score network trained for the budget curve, log-spaced in [t-min, auto T].", DefaultValueFactory = _ => 8 };
         var folder = new Option<string>("--out") { Description = "Run folder: config.json, jobs/*.json, summary.json, rows.csv, fits.csv, figures and report.", DefaultValueFactory = _ => "out/scaling" };
@@ -91,6 +91,9 @@ internal static class ScalingCommand
                 Seed = result.GetValue(seed),
             };
             Check(spec);
+            if (spec.Seeds > 1 && spec.Mode == TrainingMode.Population && !NetworkStart.Parse(spec.Start).IsRandom)
+                throw new UsageException($"--seeds {spec.Seeds}: population training from a non-random start is deterministic, so every seed would " +
+                                         "repeat the same run; use --seeds 1, --mode empirical, or --start random:S");
             var part = ResolveShard(result.GetValue(shard), result.GetValue(shards), Environment.GetEnvironmentVariable);
             string dir = CommonOptions.CheckWritableFolder("--out", result.GetValue(folder)!);
             int workers = CommonOptions.CheckThreads(result.GetValue(threads));

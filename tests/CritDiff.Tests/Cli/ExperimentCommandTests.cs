@@ -24,6 +24,8 @@ public sealed class ExperimentCommandTests : IDisposable
     [InlineData("scaling --d 2 --xi-over-L 0.25 --mode empirical --optimizer gd", "gd uses the population gradient")]
     [InlineData("scaling --d 2 --xi-over-L 0.25 --L 4 --arch one-layer-local:2", "2r+1 <= L")]
     [InlineData("merge /nonexistent-critdiff-folder", "does not exist")]
+    [InlineData("scaling --d 2 --xi-over-L 0.25 --seeds 3", "--seeds 3: population training from a non-random start is deterministic")]
+    [InlineData("scaling --d 2 --xi-over-L 0.25 --seeds 2 --start unbalanced:2", "--seeds 2: population training")]
     [InlineData("scaling --d 2 --xi-over-L 0.25 --shards 3", "--shards N needs a SLURM array task")]
     [InlineData("scaling --d 2 --xi-over-L 0.25 --shards 3 --shard 1/3", "either --shard i/N or --shards N")]
     public void BadInputExitsTwoWithOneLine(string args, string message)
@@ -48,6 +50,19 @@ public sealed class ExperimentCommandTests : IDisposable
         var csv = File.ReadAllLines(Path.Combine(dir, "rows.csv"));
         Assert.StartsWith("\"layers:local:1,local:2\",6,34,", csv[2], StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(dir, "excess_layers_local_1+local_2.png")));
+    }
+
+    [Fact]
+    public void SeedsInPopulationModeRunFromARandomStartAndDiffer()
+    {
+        string dir = Path.Combine(_folder, "random");
+        var (code, output, error) = Run("scaling", "--d", "2", "--xi-over-L", "0.25", "--L", "6", "--arch", "two-layer", "--seeds", "2",
+            "--start", "random:0.5", "--budget", "2", "--gen-slices", "2", "--no-report", "--out", dir, "--json");
+        Assert.True(code == 0, error);
+        var steps = Directory.GetFiles(Path.Combine(dir, "jobs")).Order(StringComparer.Ordinal)
+            .Select(f => JsonNode.Parse(File.ReadAllText(f))!["final_excess"]!.ToJsonString()).ToArray();
+        Assert.Equal(2, steps.Length);
+        Assert.NotEqual(steps[0], steps[1]); // the reason --seeds is allowed here: the runs differ
     }
 
     [Fact]
