@@ -66,6 +66,32 @@ public sealed class ExperimentCommandTests : IDisposable
     }
 
     [Fact]
+    public void CapturedTableOutputSplitsNoNumberOrName()
+    {
+        // Captured stdout has no terminal width; Spectre's default of 80 columns used to break
+        // "two-layer-local:1" and "KL at budget" across lines.
+        string dir = Path.Combine(_folder, "table");
+        var (code, output, error) = Run("scaling", "--d", "2", "--xi-over-L", "0.25", "--L", "6,8", "--arch", "one-layer,two-layer-local:1",
+            "--budget", "2", "--gen-slices", "2", "--no-report", "--out", dir);
+        Assert.True(code == 0, error);
+        var lines = output.Split('\n');
+        // The reference: the job files. Each job is one table line carrying its whole name, L, parameter count and steps.
+        var jobs = Directory.GetFiles(Path.Combine(dir, "jobs")).Select(f => JsonNode.Parse(File.ReadAllText(f))!).ToArray();
+        Assert.Equal(4, jobs.Length);
+        foreach (var job in jobs)
+        {
+            string row = $"│ {(string)job["arch"]!} ";
+            var line = Assert.Single(lines, l => l.StartsWith(row, StringComparison.Ordinal) && l.Contains($"│ {(int)job["L"]!} ", StringComparison.Ordinal));
+            Assert.Contains($"│ {(long)job["params"]!} ", line);
+            Assert.Contains($"│ {(int)job["steps"]!} ", line);
+        }
+        Assert.Contains(lines, l => l.Contains("│ KL at budget │", StringComparison.Ordinal));
+        // No continuation rows: every cell line of the first table starts with a name or the header.
+        var firstTable = lines.TakeWhile(l => !l.StartsWith('└')).Where(l => l.StartsWith('│')).ToArray();
+        Assert.Equal(1 + jobs.Length, firstTable.Length);
+    }
+
+    [Fact]
     public void MergeWithAShardMissingExitsThreeNamingTheJobs()
     {
         string shard = Path.Combine(_folder, "shard1"), merged = Path.Combine(_folder, "merged");
