@@ -11,13 +11,15 @@ internal static class MergeCommand
     {
         var folders = new Argument<string[]>("DIR") { Description = "Shard folders of one sweep (each with config.json and jobs/).", Arity = ArgumentArity.OneOrMore };
         var target = new Option<string>("--out") { Description = "Folder for the merged result (created if missing).", DefaultValueFactory = _ => "out/merged" };
+        var allowPartial = new Option<bool>("--allow-partial") { Description = "Merge even when some jobs are in none of the folders (otherwise exit 3 naming them)." };
         var json = CommonOptions.Json();
         var seed = CommonOptions.Seed();
         var command = new Command("merge",
             "Combine the shard folders of one sweep (critdiff scaling --shard i/N) into one folder and rebuild summary.json, CSV tables, " +
-            "figures and report from the job files. Folders of different experiments are refused. (--seed is accepted for uniformity; merging draws no random numbers.)");
+            "figures and report from the job files. Folders of different experiments are refused, and so are missing jobs unless --allow-partial (exit 3). (--seed is accepted for uniformity; merging draws no random numbers.)");
         command.Arguments.Add(folders);
         command.Options.Add(target);
+        command.Options.Add(allowPartial);
         command.Options.Add(json);
         command.Options.Add(seed);
         command.SetAction(result =>
@@ -27,6 +29,14 @@ internal static class MergeCommand
             foreach (string s in sources)
                 if (!Directory.Exists(s)) throw new UsageException($"DIR: folder '{s}' does not exist");
             string dir = CommonOptions.CheckWritableFolder("--out", result.GetValue(target)!);
+            var missing = ScalingSweep.Missing(ScalingSweep.CommonSpec(sources), sources);
+            if (missing.Count > 0)
+            {
+                string list = string.Join(", ", missing.Take(8).Select(j => j.Key)) + (missing.Count > 8 ? $", ... ({missing.Count - 8} more)" : "");
+                if (!result.GetValue(allowPartial))
+                    throw new RunFailedException($"{missing.Count} job(s) are in none of the folders: {list}; rerun their shards, or pass --allow-partial to merge what is there");
+                o.Note($"warning: merging without {missing.Count} job(s): {list}");
+            }
             var spec = ScalingSweep.Merge(sources, dir);
             var summary = SweepReport.Rebuild(dir).Summary;
             o.Note($"merged {sources.Length} folder(s) into {dir}: {summary.JobsDone}/{summary.JobsTotal} jobs");

@@ -38,11 +38,46 @@ internal static class ModelCommand
         return command;
     }
 
-    /// <summary>A Spectre console writing to the command's stdout.</summary>
-    public static IAnsiConsole Console(Output o) => AnsiConsole.Create(new AnsiConsoleSettings
+    /// <summary>
+    /// A Spectre console writing to the command's stdout that never splits a number or a name across lines:
+    /// every table column is no-wrap, and when stdout is not an interactive terminal (redirected, captured,
+    /// piped: its width is unknown) the layout width is <see cref="UnknownWidth"/>, so tables take the width
+    /// their contents need.
+    /// </summary>
+    public static IAnsiConsole Console(Output o)
     {
-        Out = new AnsiConsoleOutput(o.Out),
-        Ansi = AnsiSupport.No,
-        ColorSystem = ColorSystemSupport.NoColors,
-    });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(o.Out),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+        });
+        bool terminal = ReferenceEquals(o.Out, System.Console.Out) && !System.Console.IsOutputRedirected;
+        if (!terminal) console.Profile.Width = UnknownWidth;
+        return new NoWrapConsole(console);
+    }
+
+    /// <summary>Layout width when the output's width is unknown: wider than any table the commands print.</summary>
+    public const int UnknownWidth = 4096;
+
+    /// <summary>Makes every column of a table no-wrap before it is written (Spectre otherwise breaks cells mid-token).</summary>
+    private sealed class NoWrapConsole(IAnsiConsole inner) : IAnsiConsole
+    {
+        public Profile Profile => inner.Profile;
+        public IAnsiConsoleCursor Cursor => inner.Cursor;
+        public IAnsiConsoleInput Input => inner.Input;
+        public IExclusivityMode ExclusivityMode => inner.ExclusivityMode;
+        public Spectre.Console.Rendering.RenderPipeline Pipeline => inner.Pipeline;
+
+        public void Clear(bool home) => inner.Clear(home);
+
+        public void WriteAnsi(Action<AnsiWriter> action) => inner.WriteAnsi(action);
+
+        public void Write(Spectre.Console.Rendering.IRenderable renderable)
+        {
+            if (renderable is Table table)
+                foreach (var column in table.Columns) column.NoWrap = true;
+            inner.Write(renderable);
+        }
+    }
 }

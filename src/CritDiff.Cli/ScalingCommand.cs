@@ -33,11 +33,15 @@ internal static class ScalingCommand
         var batch = new Option<int>("--batch") { Description = "Minibatch size B >= 1 (empirical).", DefaultValueFactory = _ => 64 };
         var eps = new Option<double>("--eps") { Description = "Stopping rule: excess loss <= eps x initial, eps in (0, 1).", DefaultValueFactory = _ => 1e-2 };
         var maxSteps = new Option<int>("--max-steps") { Description = "Step cap per slice (>= 1).", DefaultValueFactory = _ => 100_000 };
-        var seeds = new Option<int>("--seeds") { Description = "Independent seeds per (arch, L), >= 1; steps are averaged with a standard error.", DefaultValueFactory = _ => 1 };
+        var seeds = new Option<int>("--seeds") { Description = "Independent seeds per (arch, L), >= 1; steps are averaged with a standard error. More than one needs --mode empirical or --start random:S (population training is otherwise deterministic).", DefaultValueFactory = _ => 1 };
         var budget = new Option<int>("--budget") { Description = "Fixed training budget (steps per slice, >= 1) at which the exact KL of the generated law is reported (claim C2).", DefaultValueFactory = _ => 100 };
         var genSlices = new Option<int>("--gen-slices") { Description = "Slices (>= 2) of the score network trained for the budget curve, log-spaced in [t-min, auto T].", DefaultValueFactory = _ => 8 };
         var folder = new Option<string>("--out") { Description = "Run folder: config.json, jobs/*.json, summary.json, rows.csv, fits.csv, figures and report.", DefaultValueFactory = _ => "out/scaling" };
-        var shard = new Option<string?>("--shard") { Description = "Run only the i-th of N disjoint shares of the jobs, as i/N (default: from SLURM_ARRAY_TASK_ID/COUNT when set, else all)." };
+        var shard = new Option<string?>("--shard") { Description = "Run only the i-th of N disjoint shares of the jobs, as i/N (default: from SLURM_ARRAY_TASK_ID and the array range or --shards when set, else all)." };
+        var shards = new Option<int?>("--shards")
+        {
+            Description = "Number N of shards in a SLURM job array submitted as --array=0-(N-1): task k runs shard k+1 of N, also when resubmitted alone (sbatch --array=k).",
+        };
         var noReport = new Option<bool>("--no-report") { Description = "Skip the figures and report (summary and CSV only)." };
         var json = CommonOptions.Json();
         var seed = CommonOptions.Seed();
@@ -49,7 +53,7 @@ internal static class ScalingCommand
         command.Options.Add(dimension);
         command.Options.Add(sizes);
         model.AddTo(command, withLattice: false);
-        foreach (var option in new Option[] { arch, name, schedule, time, slices, tMin, mode, optimizer, lr, start, batch, eps, maxSteps, seeds, budget, genSlices, folder, shard, noReport, json, seed, threads })
+        foreach (var option in new Option[] { arch, name, schedule, time, slices, tMin, mode, optimizer, lr, start, batch, eps, maxSteps, seeds, budget, genSlices, folder, shard, shards, noReport, json, seed, threads })
             command.Options.Add(option);
         command.SetAction((result, cancellation) =>
         {
@@ -87,7 +91,10 @@ internal static class ScalingCommand
                 Seed = result.GetValue(seed),
             };
             Check(spec);
-            var part = result.GetValue(shard) is { } text ? ParseShard(text) : SlurmShard();
+            if (spec.Seeds > 1 && spec.Mode == TrainingMode.Population && !NetworkStart.Parse(spec.Start).IsRandom)
+                throw new UsageException($"--seeds {spec.Seeds}: population training from a non-random start is deterministic, so every seed would " +
+                                         "repeat the same run; use --seeds 1, --mode empirical, or --start random:S");
+            var part = ResolveShard(result.GetValue(shard), result.GetValue(shards), Environment.GetEnvironmentVariable);
             string dir = CommonOptions.CheckWritableFolder("--out", result.GetValue(folder)!);
             int workers = CommonOptions.CheckThreads(result.GetValue(threads));
             var done = Experiment.Run(o, spec, dir, part, workers, !result.GetValue(noReport), cancellation);
@@ -149,27 +156,30 @@ internal static class ScalingCommand
         throw new UsageException($"--lr must be auto or a number > 0 (got {text})");
     }
 
-    private static Shard ParseShard(string text)
+    /// <summary>
+    /// The shard to run: <c>--shard i/N</c> as given, else from the SLURM array variables read through
+    /// <paramref name="environment"/> (with <c>--shards N</c> when given), else the whole sweep.
+    /// </summary>
+    public static Shard ResolveShard(string? shard, int? shards, Func<string, string?> environment)
     {
+        if (shard is not null && shards is not null) throw new UsageException("give either --shard i/N or --shards N, not both");
         try
         {
-            return Shard.Parse(text);
+            if (shard is not null) return Shard.Parse(shard);
         }
         catch (FormatException e)
         {
             throw new UsageException($"--shard: {e.Message}");
         }
-    }
-
-    private static Shard SlurmShard()
-    {
+        if (shards is < 1) throw new UsageException($"--shards must be >= 1 (got {shards})");
         try
         {
-            return Shard.FromSlurm(Environment.GetEnvironmentVariable) ?? Shard.All;
+            return Shard.FromSlurm(environment, shards)
+                   ?? (shards is null ? Shard.All : throw new UsageException("--shards N needs a SLURM array task (SLURM_ARRAY_TASK_ID is not set); outside an array use --shard i/N"));
         }
         catch (FormatException e)
         {
-            throw new UsageException($"--shard (from SLURM): {e.Message}");
+            throw new UsageException($"--shards (from SLURM): {e.Message}");
         }
     }
 }

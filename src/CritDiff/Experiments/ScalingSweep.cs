@@ -40,11 +40,8 @@ public static class ScalingSweep
         return spec.Jobs().Where(j => shard.Contains(j.Index) && !File.Exists(ExperimentFolder.JobPath(folder, j)));
     }
 
-    /// <summary>
-    /// Copies the job files of several shard folders of one experiment into <paramref name="target"/>;
-    /// refuses folders of different experiments. Returns the merged spec.
-    /// </summary>
-    public static ScalingSpec Merge(IReadOnlyList<string> sources, string target)
+    /// <summary>The experiment shared by several shard folders; folders of different experiments are refused.</summary>
+    public static ScalingSpec CommonSpec(IReadOnlyList<string> sources)
     {
         ArgumentNullException.ThrowIfNull(sources);
         if (sources.Count == 0) throw new ArgumentException("give at least one folder to merge");
@@ -55,6 +52,24 @@ public static class ScalingSweep
             if (System.Text.Json.JsonSerializer.Serialize(other, ExperimentFolder.Json) != System.Text.Json.JsonSerializer.Serialize(spec, ExperimentFolder.Json))
                 throw new InvalidDataException($"'{source}' holds a different experiment from '{sources[0]}' (config.json differs)");
         }
+        return spec;
+    }
+
+    /// <summary>The jobs none of <paramref name="sources"/> has finished (each job file checked against its key).</summary>
+    public static IReadOnlyList<ScalingJob> Missing(ScalingSpec spec, IReadOnlyList<string> sources)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(sources);
+        return spec.Jobs().Where(job => sources.All(source => ExperimentFolder.ReadJob(source, job) is null)).ToArray();
+    }
+
+    /// <summary>
+    /// Copies the job files of several shard folders of one experiment into <paramref name="target"/>;
+    /// refuses folders of different experiments. Returns the merged spec.
+    /// </summary>
+    public static ScalingSpec Merge(IReadOnlyList<string> sources, string target)
+    {
+        var spec = CommonSpec(sources);
         ExperimentFolder.Prepare(target, spec);
         foreach (var job in spec.Jobs())
             foreach (string source in sources)

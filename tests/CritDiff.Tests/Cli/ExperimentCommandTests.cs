@@ -24,6 +24,10 @@ public sealed class ExperimentCommandTests : IDisposable
     [InlineData("scaling --d 2 --xi-over-L 0.25 --mode empirical --optimizer gd", "gd uses the population gradient")]
     [InlineData("scaling --d 2 --xi-over-L 0.25 --L 4 --arch one-layer-local:2", "2r+1 <= L")]
     [InlineData("merge /nonexistent-critdiff-folder", "does not exist")]
+    [InlineData("scaling --d 2 --xi-over-L 0.25 --seeds 3", "--seeds 3: population training from a non-random start is deterministic")]
+    [InlineData("scaling --d 2 --xi-over-L 0.25 --seeds 2 --start unbalanced:2", "--seeds 2: population training")]
+    [InlineData("scaling --d 2 --xi-over-L 0.25 --shards 3", "--shards N needs a SLURM array task")]
+    [InlineData("scaling --d 2 --xi-over-L 0.25 --shards 3 --shard 1/3", "either --shard i/N or --shards N")]
     public void BadInputExitsTwoWithOneLine(string args, string message)
     {
         var (code, output, error) = Run(args.Split(' '));
@@ -46,6 +50,62 @@ public sealed class ExperimentCommandTests : IDisposable
         var csv = File.ReadAllLines(Path.Combine(dir, "rows.csv"));
         Assert.StartsWith("\"layers:local:1,local:2\",6,34,", csv[2], StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(dir, "excess_layers_local_1+local_2.png")));
+    }
+
+    [Fact]
+    public void SeedsInPopulationModeRunFromARandomStartAndDiffer()
+    {
+        string dir = Path.Combine(_folder, "random");
+        var (code, output, error) = Run("scaling", "--d", "2", "--xi-over-L", "0.25", "--L", "6", "--arch", "two-layer", "--seeds", "2",
+            "--start", "random:0.5", "--budget", "2", "--gen-slices", "2", "--no-report", "--out", dir, "--json");
+        Assert.True(code == 0, error);
+        var steps = Directory.GetFiles(Path.Combine(dir, "jobs")).Order(StringComparer.Ordinal)
+            .Select(f => JsonNode.Parse(File.ReadAllText(f))!["final_excess"]!.ToJsonString()).ToArray();
+        Assert.Equal(2, steps.Length);
+        Assert.NotEqual(steps[0], steps[1]); // the reason --seeds is allowed here: the runs differ
+    }
+
+    [Fact]
+    public void CapturedTableOutputSplitsNoNumberOrName()
+    {
+        // Captured stdout has no terminal width; Spectre's default of 80 columns used to break
+        // "two-layer-local:1" and "KL at budget" across lines.
+        string dir = Path.Combine(_folder, "table");
+        var (code, output, error) = Run("scaling", "--d", "2", "--xi-over-L", "0.25", "--L", "6,8", "--arch", "one-layer,two-layer-local:1",
+            "--budget", "2", "--gen-slices", "2", "--no-report", "--out", dir);
+        Assert.True(code == 0, error);
+        var lines = output.Split('\n');
+        // The reference: the job files. Each job is one table line carrying its whole name, L, parameter count and steps.
+        var jobs = Directory.GetFiles(Path.Combine(dir, "jobs")).Select(f => JsonNode.Parse(File.ReadAllText(f))!).ToArray();
+        Assert.Equal(4, jobs.Length);
+        foreach (var job in jobs)
+        {
+            string row = $"│ {(string)job["arch"]!} ";
+            var line = Assert.Single(lines, l => l.StartsWith(row, StringComparison.Ordinal) && l.Contains($"│ {(int)job["L"]!} ", StringComparison.Ordinal));
+            Assert.Contains($"│ {(long)job["params"]!} ", line);
+            Assert.Contains($"│ {(int)job["steps"]!} ", line);
+        }
+        Assert.Contains(lines, l => l.Contains("│ KL at budget │", StringComparison.Ordinal));
+        // No continuation rows: every cell line of the first table starts with a name or the header.
+        var firstTable = lines.TakeWhile(l => !l.StartsWith('└')).Where(l => l.StartsWith('│')).ToArray();
+        Assert.Equal(1 + jobs.Length, firstTable.Length);
+    }
+
+    [Fact]
+    public void MergeWithAShardMissingExitsThreeNamingTheJobs()
+    {
+        string shard = Path.Combine(_folder, "shard1"), merged = Path.Combine(_folder, "merged");
+        var (code, _, error) = Run("scaling", "--d", "2", "--xi-over-L", "0.25", "--L", "6,8", "--arch", "one-layer",
+            "--budget", "2", "--gen-slices", "2", "--shard", "1/2", "--no-report", "--out", shard);
+        Assert.True(code == 0, error);
+        var (partial, output, message) = Run("merge", shard, "--out", merged);
+        Assert.Equal(3, partial);
+        Assert.Equal("", output);
+        Assert.Contains("1 job(s) are in none of the folders: 0001_one-layer_L8_s0", message);
+        Assert.Single(message.TrimEnd().Split('\n'));
+        var (allowed, _, log) = Run("merge", shard, "--out", merged, "--allow-partial", "--json");
+        Assert.True(allowed == 0, log);
+        Assert.Contains("warning: merging without 1 job(s)", log);
     }
 
     [Fact]

@@ -152,6 +152,72 @@ public sealed class ScalingSweepTests : IDisposable
         Assert.Null(Shard.FromSlurm(_ => null));
     }
 
+    private static Func<string, string?> Slurm(int id, int min, int max) =>
+        new Dictionary<string, string?>
+        {
+            ["SLURM_ARRAY_TASK_ID"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SLURM_ARRAY_TASK_MIN"] = min.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SLURM_ARRAY_TASK_MAX"] = max.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SLURM_ARRAY_TASK_COUNT"] = (max - min + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }.GetValueOrDefault;
+
+    [Fact]
+    public void ResubmittedTaskWithShardsRerunsItsOwnShard()
+    {
+        // sbatch --array=2 of a 0-4 array: SLURM says MIN = MAX = 2, COUNT = 1.
+        Assert.Equal(new Shard(3, 5), Shard.FromSlurm(Slurm(2, 2, 2), shards: 5));
+        Assert.Equal(new Shard(1, 5), Shard.FromSlurm(Slurm(0, 0, 4), shards: 5));
+        // Without --shards the array range gives the count; a one-task array cannot, and is refused.
+        Assert.Equal(new Shard(2, 3), Shard.FromSlurm(Slurm(6, 5, 7)));
+        Assert.Throws<FormatException>(() => Shard.FromSlurm(Slurm(2, 2, 2)));
+        Assert.Throws<FormatException>(() => Shard.FromSlurm(Slurm(5, 5, 5), shards: 5)); // ids run 0..N-1
+        Assert.Null(Shard.FromSlurm(_ => null, shards: 5));
+    }
+
+    [Fact]
+    public void SlurmArraySweepAndResubmittedTaskMergeToTheUnshardedRunBitForBit()
+    {
+        // Item 5 of issue 13 without a real SLURM: the array's environment drives the shard logic.
+        var spec = Tiny("one-layer", "two-layer");
+        ScalingSweep.Run(spec, Folder("all"));
+        var shards = Enumerable.Range(0, 3).Select(k =>
+        {
+            string dir = Folder($"task{k}");
+            ScalingSweep.Run(spec, dir, Shard.FromSlurm(Slurm(k, 0, 2)));
+            return dir;
+        }).ToArray();
+        // Task 1 failed: its folder is lost and it is resubmitted alone (sbatch --array=1, with --shards 3).
+        Directory.Delete(shards[1], recursive: true);
+        Assert.Equal(2, ScalingSweep.Missing(spec, shards).Count);
+        ScalingSweep.Run(spec, shards[1], Shard.FromSlurm(Slurm(1, 1, 1), shards: 3));
+        Assert.Empty(ScalingSweep.Missing(spec, shards));
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(shards[1], "jobs")).Length);
+        ScalingSweep.Merge(shards, Folder("merged"));
+        foreach (var job in spec.Jobs())
+        {
+            var merged = JsonNode.Parse(File.ReadAllText(ExperimentFolder.JobPath(Folder("merged"), job)))!.AsObject();
+            var alone = JsonNode.Parse(File.ReadAllText(ExperimentFolder.JobPath(Folder("all"), job)))!.AsObject();
+            merged.Remove("wall_seconds");
+            alone.Remove("wall_seconds");
+            Assert.Equal(alone.ToJsonString(), merged.ToJsonString());
+        }
+        Assert.Equal(Summary(Folder("all")), Summary(Folder("merged")));
+    }
+
+    [Fact]
+    public void JobFileEditedToAnotherSizeIsRefused()
+    {
+        var spec = Tiny("one-layer");
+        ScalingSweep.Run(spec, Folder("a"));
+        var job = spec.Jobs()[0];
+        string path = ExperimentFolder.JobPath(Folder("a"), job);
+        var node = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        node["L"] = 16;
+        File.WriteAllText(path, node.ToJsonString());
+        var e = Assert.Throws<InvalidDataException>(() => ScalingSweep.Merge([Folder("a")], Folder("m")));
+        Assert.Contains(Path.GetFileName(path), e.Message);
+    }
+
     /// <summary>The folder's rebuilt summary.json with wall times removed (the only entries allowed to differ).</summary>
     private static string Summary(string folder)
     {
