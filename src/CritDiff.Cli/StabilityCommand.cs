@@ -224,7 +224,9 @@ internal static class StabilityCommand
     {
         if (string.Equals(Path.GetExtension(path), ".csv", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"--out names the JSON file (e.g. stability.json); the CSV is written next to it (got '{path}')");
-        return CommonOptions.CheckWritableFile("--out", path);
+        string full = CommonOptions.CheckWritableFile("--out", path);
+        CommonOptions.CheckRegularOrNew("--out", Path.ChangeExtension(full, ".csv"), Path.ChangeExtension(path, ".csv"));
+        return full;
     }
 
     /// <summary>IProgress that runs the handler on the reporting thread under a lock (sizes finish on worker threads).</summary>

@@ -68,4 +68,36 @@ public sealed class LimitsCommandTests : IDisposable
     [Theory]
     [MemberData(nameof(IgnoredOrMalformed))]
     public void IgnoredOptionsAndMalformedListsExitTwo(string line, string expected) => OversizedRequestExitsTwoUpFront(line, expected);
+
+    [Theory]
+    [InlineData("/dev/null")]
+    [InlineData("/dev/full")]
+    [InlineData("FIFO")]
+    public void OutNamingADeviceOrPipeExitsTwoAndLeavesItAlone(string target)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        string path = target == "FIFO" ? Path.Combine(_folder, "pipe.npy") : target;
+        if (target == "FIFO")
+        {
+            using var mkfifo = System.Diagnostics.Process.Start("mkfifo", path);
+            mkfifo.WaitForExit();
+        }
+        if (!File.Exists(path)) return; // no such device in this sandbox
+        Assert.True(UnixFileTypeIsSpecial(path));
+        OversizedRequestExitsTwoUpFront($"sample --d 2 --L 4 --xi 1 --n 2 --out {path}", "is not a regular file");
+        OversizedRequestExitsTwoUpFront($"generate --exact-score --d 2 --L 4 --xi 1 --n 2 --out {path}", "is not a regular file");
+        Assert.True(UnixFileTypeIsSpecial(path)); // still a device or pipe
+    }
+
+    [Fact]
+    public void OutNamingARegularFileOrNewPathIsAccepted()
+    {
+        string existing = Path.Combine(_folder, "old.npy");
+        File.WriteAllText(existing, "x");
+        Assert.Equal(0, Cli.Run("sample", "--d", "2", "--L", "4", "--xi", "1", "--n", "2", "--out", existing).Code);
+        Assert.Equal(0, Cli.Run("sample", "--d", "2", "--L", "4", "--xi", "1", "--n", "2", "--out", Path.Combine(_folder, "new.npy")).Code);
+        Assert.False(UnixFileTypeIsSpecial(existing));
+    }
+
+    private static bool UnixFileTypeIsSpecial(string path) => CritDiff.Cli.UnixFileType.IsSpecial(path);
 }
