@@ -57,6 +57,7 @@ internal static class CommonOptions
             throw new UsageException($"{option}: cannot write to '{path}' (folder does not exist)");
         if (Directory.Exists(full))
             throw new UsageException($"{option}: '{path}' is a folder; give a file name");
+        CheckRegularOrNew(option, full, path);
         string probe = Path.Combine(folder, $".critdiff-probe-{Environment.ProcessId}");
         try
         {
@@ -68,6 +69,16 @@ internal static class CommonOptions
             throw new UsageException($"{option}: cannot write to '{path}' ({e.Message.TrimEnd('.')})");
         }
         return full;
+    }
+
+    /// <summary>
+    /// Throws unless the path is new or an existing regular file: writing replaces the file, which would turn a device
+    /// (/dev/null, /dev/full), a pipe or a socket into a regular file.
+    /// </summary>
+    public static void CheckRegularOrNew(string option, string full, string shown)
+    {
+        if (UnixFileType.IsSpecial(full))
+            throw new UsageException($"{option}: '{shown}' is not a regular file (a device, pipe or socket); give a new path or a regular file");
     }
 
     /// <summary>Creates the folder (and parents) or throws a usage error naming the option.</summary>

@@ -73,9 +73,9 @@ internal static class CriticalCommand
             int p = result.GetValue(points), r = result.GetValue(refine), sw = result.GetValue(sweeps), th = result.GetValue(thermalize), ch = result.GetValue(chains);
             if (p is < 3 or > 999) throw new UsageException($"--points must be in 3..999 (got {p})");
             if (r is < 0 or > 4) throw new UsageException($"--refine must be in 0..4 (got {r})");
-            if (sw < 16) throw new UsageException($"--sweeps must be >= 16 (got {sw})");
+            Limits.Count("--sweeps", sw, 16, Limits.MaxSweeps);
             if (th < 0) throw new UsageException($"--thermalize must be >= 0 (got {th})");
-            if (ch < 1) throw new UsageException($"--chains must be >= 1 (got {ch})");
+            Limits.Count("--chains", ch, 1, Limits.MaxChains);
             var spec = new CriticalPointSpec
             {
                 Family = kind, Components = n, Dimension = d, Lambda = lambda, Sizes = lengths, Lower = lo, Upper = hi, Points = p,

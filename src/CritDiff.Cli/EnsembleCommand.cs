@@ -69,7 +69,7 @@ internal static class EnsembleCommand
                     $"--n-configs: {n} x n V = {(double)n * targetModel.ConfigurationLength:G3} values ({8.0 * n * targetModel.ConfigurationLength / (1 << 30):G3} GiB) is above the limit {MaxValues} (2 GiB)"));
             if (th < 0) throw new UsageException($"--thermalize must be >= 0 (got {th})");
             if (pi < 16) throw new UsageException($"--pilot-sweeps must be >= 16 (got {pi})");
-            if (ch < 1) throw new UsageException($"--chains must be >= 1 (got {ch})");
+            Limits.Count("--chains", ch, 1, Limits.MaxChains);
             int? sp = result.GetValue(spacing);
             if (sp is < 1) throw new UsageException($"--spacing must be >= 1 (got {sp})");
             double? st = result.GetValue(step);

@@ -27,11 +27,11 @@ internal static class GenerateCommand
         var schedule = new Option<string>("--schedule") { Description = "Forward process for --exact-score / --train-budget: vp or ve.", DefaultValueFactory = _ => "vp" };
         var slices = new Option<int?>("--slices") { Description = "Exact score sampled on N log-spaced slices in [t-min, t-max] (default: continuous); with --train-budget the slices trained (default 16)." };
         var sampler = new Option<string>("--sampler") { Description = "sde-em (Euler-Maruyama), sde-exp (exponential integrator) or ode-heun (probability-flow ODE, Heun).", DefaultValueFactory = _ => "sde-exp" };
-        var steps = new Option<int>("--steps") { Description = "Reverse steps K >= 1, uniform in t from t-max down to t-min.", DefaultValueFactory = _ => 100 };
+        var steps = new Option<int>("--steps") { Description = "Reverse steps K in 1..1e6, uniform in t from t-max down to t-min.", DefaultValueFactory = _ => 100 };
         var tMin = new Option<double?>("--t-min") { Description = "Where the reverse process stops (default: the model's first slice, or 1e-3)." };
         var tMax = new Option<string?>("--t-max") { Description = "Where it starts, a number or auto (a(T)^2 chi = 1e-3 b(T)^2); default: the model's last slice, or auto." };
         var interp = new Option<bool>("--interp") { Description = "Interpolate the score linearly in t between slices (default: nearest slice)." };
-        var count = new Option<int>("--n") { Description = "Number of generated samples N (0: exact law only).", DefaultValueFactory = _ => 256 };
+        var count = new Option<int>("--n") { Description = "Number of generated samples N (0: exact law only; 24 N V bytes must fit in 8 GiB).", DefaultValueFactory = _ => 256 };
         var file = new Option<string?>("--out") { Description = "Write the samples to this .npy file, shape [N, L, ..., L]." };
         var reweight = new Option<bool>("--reweight") { Description = "Exact importance weights p_target/p_generated: ESS/N, reweighted observables, independence Metropolis (needs N >= 4)." };
         var json = CommonOptions.Json();
@@ -50,8 +50,7 @@ internal static class GenerateCommand
             var o = output(result.GetValue(json));
             var clock = Stopwatch.StartNew();
             var scheme = Parse("--sampler", result.GetValue(sampler)!, ReverseScheme.Parse);
-            int k = result.GetValue(steps);
-            if (k < 1) throw new UsageException($"--steps must be >= 1 (got {k})");
+            int k = Limits.Count("--steps", result.GetValue(steps), 1, Limits.MaxReverseSteps);
             int n = result.GetValue(count);
             if (n < 0) throw new UsageException($"--n must be >= 0 (got {n})");
             bool doReweight = result.GetValue(reweight);
@@ -64,7 +63,13 @@ internal static class GenerateCommand
             if (result.GetValue(budget) is { } budgetText)
                 return Budget(o, result, model, budgetText, arch, schedule, slices, tMin, tMax, scheme, k, interpolate, workers, clock);
 
+            if (result.GetValue(arch) is not null)
+                throw new UsageException("--arch applies only with --train-budget (a --model checkpoint has its own architecture)");
             var (field, process, score, times) = Source(result, model, modelDir, exact, schedule, slices, tMin, tMax, interpolate);
+            if ((double)n * field.Lattice.SiteCount > Array.MaxLength)
+                throw new UsageException($"--n: N x V = {(double)n * field.Lattice.SiteCount:G3} values do not fit in one array (max {Array.MaxLength})");
+            // The samples and the reverse process's per-sample Fourier state.
+            Limits.Memory("--n", 24.0 * n * field.Lattice.SiteCount, $"N = {n} samples on V = {field.Lattice.SiteCount} sites");
             double start = times.Max, stop = times.Min;
             var settings = Settings(scheme, k, start, stop);
             var reverse = new ReverseProcess(field.Lattice, process, score, settings);
@@ -137,8 +142,7 @@ internal static class GenerateCommand
         }
         double low = result.GetValue(tMin) ?? 1e-3;
         double high = TimeOption(result.GetValue(tMax), process, field);
-        int n = result.GetValue(slices) ?? 16;
-        if (n < 2) throw new UsageException($"--slices must be >= 2 with --train-budget (got {n})");
+        int n = Limits.Count("--slices", result.GetValue(slices) ?? 16, 2, Limits.MaxSlices);
         CheckTimes(low, high);
         var grid = TimeGrid.LogSpaced(n, low, high);
         var problem = new TrainingProblem(field, process, grid, architecture);
@@ -182,6 +186,11 @@ internal static class GenerateCommand
         if ((dir is null) == !useExact) throw new UsageException("give exactly one of --model DIR and --exact-score");
         if (dir is not null)
         {
+            // A checkpoint carries its own forward process and slices: refuse options that would be ignored.
+            if (result.GetResult(schedule) is { Implicit: false })
+                throw new UsageException("--schedule applies only with --exact-score or --train-budget (the --model checkpoint has its own process)");
+            if (result.GetValue(slices) is not null)
+                throw new UsageException("--slices applies only with --exact-score or --train-budget (the --model checkpoint has its own slices)");
             var loaded = Checkpoint.Load(dir);
             int d = result.GetValue(model.Dimension), l = result.GetValue(model.Length);
             if ((d != 0 && d != loaded.Field.Lattice.Dimension) || (l != 0 && l != loaded.Field.Lattice.Length))
@@ -209,7 +218,7 @@ internal static class GenerateCommand
         CheckTimes(min, max);
         if (result.GetValue(slices) is { } count)
         {
-            if (count < 1) throw new UsageException($"--slices must be >= 1 (got {count})");
+            Limits.Count("--slices", count, 1, Limits.MaxSlices);
             return (field, process, ScoreSchedule.ExactOnGrid(field, process, TimeGrid.LogSpaced(count, min, max), interpolate), (min, max));
         }
         return (field, process, ScoreSchedule.Exact(field, process), (min, max));

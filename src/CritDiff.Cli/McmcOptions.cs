@@ -14,19 +14,19 @@ internal sealed class McmcOptions
 
     public Option<int> Sweeps { get; } = new("--sweeps")
     {
-        Description = "Measured sweeps per chain, >= 16 (M^2 and the energy are measured after every sweep). " + SweepHelp,
+        Description = "Measured sweeps per chain, 16..1e8 (M^2 and the energy are measured after every sweep). " + SweepHelp,
         DefaultValueFactory = _ => 10_000,
     };
 
     public Option<int> Thermalize { get; } = new("--thermalize")
     {
-        Description = "Sweeps discarded before measuring, >= 0 (chains start at phi = 0; the step size is tuned during the first half).",
+        Description = "Sweeps discarded before measuring, 0..1e8 (chains start at phi = 0; the step size is tuned during the first half).",
         DefaultValueFactory = _ => 1_000,
     };
 
     public Option<int> Chains { get; } = new("--chains")
     {
-        Description = "Independent chains, >= 1, run in parallel; chain c uses random stream (seed, c).",
+        Description = "Independent chains, 1..4096, run in parallel; chain c uses random stream (seed, c).",
         DefaultValueFactory = _ => 4,
     };
 
@@ -63,9 +63,11 @@ internal sealed class McmcOptions
     public McmcSettings Build(ParseResult result, ulong seed, int threads)
     {
         int sweeps = result.GetValue(Sweeps), thermalize = result.GetValue(Thermalize), chains = result.GetValue(Chains);
-        if (sweeps < 16) throw new UsageException($"--sweeps must be >= 16 (got {sweeps})");
-        if (thermalize < 0) throw new UsageException($"--thermalize must be >= 0 (got {thermalize})");
-        if (chains < 1) throw new UsageException($"--chains must be >= 1 (got {chains})");
+        Limits.Count("--sweeps", sweeps, 16, Limits.MaxSweeps);
+        Limits.Count("--thermalize", thermalize, 0, Limits.MaxSweeps);
+        Limits.Count("--chains", chains, 1, Limits.MaxChains);
+        // Each chain keeps its measured series (M^2 and energy per sweep) besides its fields.
+        Limits.Memory("--sweeps", 16.0 * chains * sweeps, $"{chains} chain(s) x {sweeps} measured sweeps");
         double? step = result.GetValue(Step);
         if (step is { } s && !(s > 0 && double.IsFinite(s)))
             throw new UsageException($"--step must be > 0 and finite (got {s.ToString(CultureInfo.InvariantCulture)})");

@@ -122,7 +122,8 @@ internal sealed class ModelOptions
     /// <summary>Parses --L as a comma-separated list of distinct sizes >= 2 (each checked as a lattice of dimension d).</summary>
     public static int[] ParseSizes(string text, int d)
     {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Any(p => p.Length == 0)) throw new UsageException($"--L has an empty item ('{text}'): separate sizes by single commas");
         var list = new List<int>();
         foreach (string p in parts)
         {

@@ -39,6 +39,8 @@ internal static class SampleCommand
             if (n < 1) throw new UsageException($"--n must be >= 1 (got {n})");
             if ((double)n * field.Lattice.SiteCount > Array.MaxLength)
                 throw new UsageException($"--n: N x V = {(double)n * field.Lattice.SiteCount:G3} values do not fit in one array (max {Array.MaxLength})");
+            // The N configurations plus the sampler's complex FFT buffers (about four copies of V doubles).
+            Limits.Memory(n > 1 ? "--n" : "--L", 8.0 * field.Lattice.SiteCount * (n + 4.0), $"N = {n} configurations on V = {field.Lattice.SiteCount} sites");
             string path = CommonOptions.CheckWritableFile("--out", result.GetValue(file)!);
             int workers = CommonOptions.CheckThreads(result.GetValue(threads));
             ulong s = result.GetValue(seed);

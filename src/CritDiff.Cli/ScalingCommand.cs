@@ -24,16 +24,16 @@ internal static class ScalingCommand
         var name = new Option<string>("--name") { Description = "Experiment name (folder-safe).", DefaultValueFactory = _ => "scaling" };
         var schedule = new Option<string>("--schedule") { Description = "Forward process: vp or ve.", DefaultValueFactory = _ => "vp" };
         var time = new Option<double?>("--t") { Description = "Train a single slice at diffusion time t > 0 (default 0.1 unless --slices is given)." };
-        var slices = new Option<int?>("--slices") { Description = "Train N >= 1 log-spaced slices in [t-min, auto T] instead of one time; the training time is the max over slices." };
+        var slices = new Option<int?>("--slices") { Description = "Train N in 1..10000 log-spaced slices in [t-min, auto T] instead of one time; the training time is the max over slices." };
         var tMin = new Option<double>("--t-min") { Description = "Smallest slice time t_min > 0; generation stops there.", DefaultValueFactory = _ => 1e-3 };
         var mode = new Option<string>("--mode") { Description = "population (exact gradient, gd) or empirical (minibatches, sgd).", DefaultValueFactory = _ => "population" };
         var optimizer = new Option<string?>("--optimizer") { Description = "gd, sgd or adam (default: gd for population, sgd for empirical)." };
         var lr = new Option<string>("--lr") { Description = "Learning rate, or auto (0.5 x 2/lambda_max; adam 0.01).", DefaultValueFactory = _ => "auto" };
         var start = CommonOptions.Start();
-        var batch = new Option<int>("--batch") { Description = "Minibatch size B >= 1 (empirical).", DefaultValueFactory = _ => 64 };
+        var batch = new Option<int>("--batch") { Description = "Minibatch size B in 1..1e6 (empirical).", DefaultValueFactory = _ => 64 };
         var eps = new Option<double>("--eps") { Description = "Stopping rule: excess loss <= eps x initial, eps in (0, 1).", DefaultValueFactory = _ => 1e-2 };
         var maxSteps = new Option<int>("--max-steps") { Description = "Step cap per slice (>= 1).", DefaultValueFactory = _ => 100_000 };
-        var seeds = new Option<int>("--seeds") { Description = "Independent seeds per (arch, L), >= 1; steps are averaged with a standard error. More than one needs --mode empirical or --start random:S (population training is otherwise deterministic).", DefaultValueFactory = _ => 1 };
+        var seeds = new Option<int>("--seeds") { Description = "Independent seeds per (arch, L), 1..10000; steps are averaged with a standard error. More than one needs --mode empirical or --start random:S (population training is otherwise deterministic).", DefaultValueFactory = _ => 1 };
         var budget = new Option<int>("--budget") { Description = "Fixed training budget (steps per slice, >= 1) at which the exact KL of the generated law is reported (claim C2).", DefaultValueFactory = _ => 100 };
         var genSlices = new Option<int>("--gen-slices") { Description = "Slices (>= 2) of the score network trained for the budget curve, log-spaced in [t-min, auto T].", DefaultValueFactory = _ => 8 };
         var folder = new Option<string>("--out") { Description = "Run folder: config.json, jobs/*.json, summary.json, rows.csv, fits.csv, figures and report.", DefaultValueFactory = _ => "out/scaling" };
@@ -76,18 +76,18 @@ internal static class ScalingCommand
                 Architectures = ParseArchitectures(result.GetValue(arch)!),
                 Schedule = result.GetValue(schedule)!,
                 Time = result.GetValue(slices) is null ? result.GetValue(time) ?? 0.1 : null,
-                Slices = result.GetValue(slices) ?? 8,
+                Slices = Limits.Count("--slices", result.GetValue(slices) ?? 8, 1, Limits.MaxSlices),
                 MinTime = result.GetValue(tMin),
                 Mode = trainingMode,
                 Optimizer = result.GetValue(optimizer) ?? (trainingMode == TrainingMode.Population ? "gd" : "sgd"),
                 LearningRate = ParseRate(result.GetValue(lr)!),
                 Start = CommonOptions.ParseStart(result.GetValue(start)!).ToString(), // canonical: "unbalanced" and "unbalanced:2" are one experiment
-                BatchSize = result.GetValue(batch),
+                BatchSize = Limits.Count("--batch", result.GetValue(batch), 1, Limits.MaxBatch),
                 Eps = result.GetValue(eps),
-                MaxSteps = result.GetValue(maxSteps),
-                Seeds = result.GetValue(seeds),
-                Budget = result.GetValue(budget),
-                GenerationSlices = result.GetValue(genSlices),
+                MaxSteps = Limits.Count("--max-steps", result.GetValue(maxSteps), 1, Limits.MaxSteps),
+                Seeds = Limits.Count("--seeds", result.GetValue(seeds), 1, Limits.MaxSeeds),
+                Budget = Limits.Count("--budget", result.GetValue(budget), 1, Limits.MaxSteps),
+                GenerationSlices = Limits.Count("--gen-slices", result.GetValue(genSlices), 2, Limits.MaxSlices),
                 Seed = result.GetValue(seed),
             };
             Check(spec);
@@ -128,8 +128,9 @@ internal static class ScalingCommand
         // A layer list "layers:local:1,full" holds commas of its own: the items after it that name a layer
         // (full, local:R), never an architecture on their own, belong to it.
         var list = new List<string>();
-        foreach (string item in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (string item in text.Split(',', StringSplitOptions.TrimEntries))
         {
+            if (item.Length == 0) throw new UsageException($"--arch has an empty item ('{text}'): separate architectures by single commas");
             bool layer = item == "full" || item.StartsWith("local:", StringComparison.Ordinal);
             if (layer && list.Count > 0 && list[^1].StartsWith("layers:", StringComparison.Ordinal)) list[^1] += "," + item;
             else list.Add(item);
@@ -146,6 +147,8 @@ internal static class ScalingCommand
             }
         }
         if (list.Count == 0) throw new UsageException("--arch must list at least one architecture");
+        if (list.Distinct(StringComparer.Ordinal).Count() != list.Count)
+            throw new UsageException($"--arch lists an architecture twice ({text})");
         return list;
     }
 

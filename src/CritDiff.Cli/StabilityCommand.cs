@@ -62,7 +62,7 @@ internal static class StabilityCommand
             Description = "Score network: one-layer, two-layer, one-layer-local:R, two-layer-local:R, deep:D, deep-local:D:R, dense, or a layer list layers:local:1,full,... (first layer first).",
             DefaultValueFactory = _ => "two-layer",
         };
-        private readonly Option<int> _batch = new("--batch") { Description = "Minibatch size B >= 1, samples per SGD/Adam step in empirical mode.", DefaultValueFactory = _ => 64 };
+        private readonly Option<int> _batch = new("--batch") { Description = "Minibatch size B in 1..1e6, samples per SGD/Adam step in empirical mode.", DefaultValueFactory = _ => 64 };
         private readonly Option<double> _time = new("--t") { Description = "Diffusion time t > 0 of the slice, in the forward process's time units (t = 0 is data).", DefaultValueFactory = _ => 0.1 };
         private readonly Option<string?> _mode = new("--mode")
         {
@@ -71,9 +71,9 @@ internal static class StabilityCommand
         private readonly Option<string?> _optimizer = new("--optimizer") { Description = "gd (population), sgd (empirical) or adam; default sgd for empirical, gd for population." };
         private readonly Option<string> _basis = new("--basis") { Description = "Parameters of full layers: kernel (real space) or fourier (multipliers).", DefaultValueFactory = _ => "kernel" };
         private readonly Option<string> _start = CommonOptions.Start();
-        private readonly Option<int> _seeds = new("--seeds") { Description = "Seeds >= 1 the stable rate is judged over (one is used where training is deterministic).", DefaultValueFactory = _ => 3 };
+        private readonly Option<int> _seeds = new("--seeds") { Description = "Seeds (1..10000) the stable rate is judged over (one is used where training is deterministic).", DefaultValueFactory = _ => 3 };
         private readonly Option<int> _budget = new("--budget") { Description = "Optimizer steps >= 1 a probe must survive to count as stable.", DefaultValueFactory = _ => 200 };
-        private readonly Option<double> _tolerance = new("--tolerance") { Description = "Bisection stops when unstable/stable - 1 <= X, X in (0, 1] (relative).", DefaultValueFactory = _ => 0.01 };
+        private readonly Option<double> _tolerance = new("--tolerance") { Description = "Bisection stops when unstable/stable - 1 <= X, X in [1e-6, 1] (relative; smaller cannot be resolved in doubles).", DefaultValueFactory = _ => 0.01 };
         private readonly Option<double> _fraction = new("--fraction") { Description = "Training time measured at F x safe_lr, F in (0, 1] (default 0.1: at 0.5 minibatch noise stalls two-layer SGD at L = 8 and Adam does not settle).", DefaultValueFactory = _ => 0.1 };
         private readonly Option<double> _eps = new("--eps") { Description = "Stopping rule: excess loss <= eps x initial, eps in (0, 1).", DefaultValueFactory = _ => 1e-2 };
         private readonly Option<int> _maxSteps = new("--max-steps") { Description = "Step cap >= 1 of each training-time run, in optimizer steps.", DefaultValueFactory = _ => 100_000 };
@@ -123,16 +123,16 @@ internal static class StabilityCommand
                 Optimizer = optimizer,
                 Basis = basis,
                 Start = CommonOptions.ParseStart(result.GetValue(_start)!).ToString(),
-                BatchSize = AtLeastOne("--batch", result.GetValue(_batch)),
+                BatchSize = Limits.Count("--batch", result.GetValue(_batch), 1, Limits.MaxBatch),
                 Search = new StabilitySettings
                 {
-                    Budget = AtLeastOne("--budget", result.GetValue(_budget)),
-                    Tolerance = InRange("--tolerance", result.GetValue(_tolerance), "(0, 1]", x => x > 0 && x <= 1),
-                    Seeds = AtLeastOne("--seeds", result.GetValue(_seeds)),
+                    Budget = Limits.Count("--budget", result.GetValue(_budget), 1, Limits.MaxSteps),
+                    Tolerance = InRange("--tolerance", result.GetValue(_tolerance), "[1e-6, 1]", x => x >= Limits.MinTolerance && x <= 1),
+                    Seeds = Limits.Count("--seeds", result.GetValue(_seeds), 1, Limits.MaxSeeds),
                 },
                 Fraction = InRange("--fraction", result.GetValue(_fraction), "(0, 1]", x => x > 0 && x <= 1),
                 Eps = InRange("--eps", result.GetValue(_eps), "(0, 1)", x => x > 0 && x < 1),
-                MaxSteps = AtLeastOne("--max-steps", result.GetValue(_maxSteps)),
+                MaxSteps = Limits.Count("--max-steps", result.GetValue(_maxSteps), 1, Limits.MaxSteps),
                 Seed = result.GetValue(Seed),
             };
             Check(spec);
@@ -212,8 +212,6 @@ internal static class StabilityCommand
 
     private static string FirstLine(string message) => message.Split(" (Parameter")[0].Split('\n')[0].TrimEnd();
 
-    private static int AtLeastOne(string option, int value) =>
-        value >= 1 ? value : throw new UsageException($"{option} must be >= 1 (got {value})");
 
     private static double Positive(string option, double value) =>
         value > 0 && double.IsFinite(value) ? value : throw new UsageException($"{option} must be > 0 (got {Output.Format(value)})");
@@ -226,7 +224,9 @@ internal static class StabilityCommand
     {
         if (string.Equals(Path.GetExtension(path), ".csv", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"--out names the JSON file (e.g. stability.json); the CSV is written next to it (got '{path}')");
-        return CommonOptions.CheckWritableFile("--out", path);
+        string full = CommonOptions.CheckWritableFile("--out", path);
+        CommonOptions.CheckRegularOrNew("--out", Path.ChangeExtension(full, ".csv"), Path.ChangeExtension(path, ".csv"));
+        return full;
     }
 
     /// <summary>IProgress that runs the handler on the reporting thread under a lock (sizes finish on worker threads).</summary>

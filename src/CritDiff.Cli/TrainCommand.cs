@@ -20,12 +20,12 @@ internal static class TrainCommand
         var arch = new Option<string>("--arch")
         {
             Description = "Score network per slice: one-layer, two-layer, one-layer-local:R, two-layer-local:R, deep:D, " +
-                          "deep-local:D:R, dense (V <= 1024), or layers:full,local:R,... (first-applied layer first).",
+                          "deep-local:D:R, deep:D (D <= 64), dense (V <= 256: its steps cost V^3), or layers:full,local:R,... (first-applied layer first).",
             DefaultValueFactory = _ => "one-layer",
         };
         var schedule = new Option<string>("--schedule") { Description = "Forward process: vp (a = e^-t, b^2 = 1 - e^-2t) or ve (a = 1, b^2 = t).", DefaultValueFactory = _ => "vp" };
-        var time = new Option<double?>("--t") { Description = "Train a single slice at this diffusion time t > 0 (t = 0 is data)." };
-        var slices = new Option<int?>("--slices") { Description = "Number of time slices N >= 1 in [t-min, t-max] (instead of --t)." };
+        var time = new Option<double?>("--t") { Description = "Train a single slice at this diffusion time t > 0 (t = 0 is data). Default 0.1 unless --slices is given, as in scaling." };
+        var slices = new Option<int?>("--slices") { Description = "Number of time slices N in 1..10000 in [t-min, t-max] (instead of --t)." };
         var tMin = new Option<double>("--t-min") { Description = "Smallest slice time (with --slices).", DefaultValueFactory = _ => 1e-3 };
         var tMax = new Option<string>("--t-max")
         {
@@ -54,7 +54,7 @@ internal static class TrainCommand
                           "spectrum, the exact optimum of the loss it defines; right for non-Gaussian data) or model (the exact C(k) of the " +
                           "model options; for Gaussian samples of that model).",
         };
-        var batch = new Option<int>("--batch") { Description = "Minibatch size B for empirical training.", DefaultValueFactory = _ => 64 };
+        var batch = new Option<int>("--batch") { Description = "Minibatch size B in 1..1e6 for empirical training (B V doubles must fit in 8 GiB).", DefaultValueFactory = _ => 64 };
         var optimizer = new Option<string?>("--optimizer") { Description = "gd, sgd or adam (default: gd for population, sgd for empirical)." };
         var momentum = new Option<double>("--momentum") { Description = "Heavy-ball momentum for gd/sgd, in [0, 1).", DefaultValueFactory = _ => 0.0 };
         var lr = new Option<string>("--lr")
@@ -69,7 +69,7 @@ internal static class TrainCommand
             DefaultValueFactory = _ => "auto",
         };
         var eps = new Option<double>("--eps") { Description = "Stop when excess loss <= eps x initial excess (vs the architecture's optimum).", DefaultValueFactory = _ => 1e-2 };
-        var maxSteps = new Option<int>("--max-steps") { Description = "Step cap per slice.", DefaultValueFactory = _ => 100_000 };
+        var maxSteps = new Option<int>("--max-steps") { Description = "Step cap per slice, 1..1e8.", DefaultValueFactory = _ => 100_000 };
         var basis = new Option<string>("--basis") { Description = "Parameters of full layers: kernel (real space) or fourier (multipliers).", DefaultValueFactory = _ => "kernel" };
         var start = CommonOptions.Start();
         var folder = new Option<string?>("--out") { Description = "Run folder: config.json, summary.json, history_slice{j}.csv and the checkpoint (model.json + .npy kernels)." };
@@ -132,6 +132,7 @@ internal static class TrainCommand
                 throw new UsageException($"--arch {architecture.Name}: {e.Message.Split(" (Parameter")[0].Split('\n')[0]}");
             }
 
+            CheckMemory(architecture, field.Lattice, grid.Count, trainingMode == TrainingMode.Empirical ? config.BatchSize : 0);
             var problem = new TrainingProblem(field, process, grid, architecture, parameterBasis, trainingData) { TargetSpectrum = target };
             var summaryConfig = ConfigJson(result, field, problem, config);
             if (targetModel is not GaussianField) summaryConfig["model"] = TargetOptions.Describe(targetModel);
@@ -175,6 +176,18 @@ internal static class TrainCommand
         }
     }
 
+    /// <summary>Refuses runs whose parameters (with gradients and optimizer moments) or minibatches would not fit in memory.</summary>
+    private static void CheckMemory(Architecture architecture, Lattice lattice, int slices, int batch)
+    {
+        double parameters = architecture.Layers.Sum(l => (double)l.ParameterCount(lattice));
+        Limits.Memory(slices > 1 ? "--slices" : "--arch", 32.0 * parameters * slices,
+            $"{slices} slice(s) of {architecture.Name} ({parameters:G3} parameters each, with gradients and optimizer moments)");
+        Limits.Memory("--batch", 24.0 * batch * lattice.SiteCount, $"a minibatch of {batch} x V = {lattice.SiteCount} (data, noise, noised)");
+    }
+
+    /// <summary>The single slice trained when neither --t nor --slices is given (scaling's default).</summary>
+    public const double DefaultTime = 0.1;
+
     private static TimeGrid Grid(double? t, int? slices, double tMin, string tMaxText, string spacing, ForwardProcess process, double susceptibility)
     {
         if (t is not null && slices is not null) throw new UsageException("give either --t or --slices, not both");
@@ -183,8 +196,9 @@ internal static class TrainCommand
             if (!(single > 0 && double.IsFinite(single))) throw new UsageException($"--t must be > 0 (got {single})");
             return TimeGrid.Single(single);
         }
-        int n = slices ?? 1;
-        if (n < 1) throw new UsageException($"--slices must be >= 1 (got {n})");
+        // Neither --t nor --slices: one slice at t = 0.1, as in scaling.
+        if (slices is null) return TimeGrid.Single(DefaultTime);
+        int n = Limits.Count("--slices", slices.Value, 1, Limits.MaxSlices);
         if (!(tMin > 0 && double.IsFinite(tMin))) throw new UsageException($"--t-min must be > 0 (got {tMin})");
         double tMax = tMaxText == "auto"
             ? process.AutoFinalTime(susceptibility, 1e-3)
@@ -211,10 +225,8 @@ internal static class TrainCommand
         var opt = Parse("--optimizer", name, n => Optimizer.Parse(n, mu));
         double e = result.GetValue(eps);
         if (!(e > 0 && e < 1)) throw new UsageException($"--eps must be in (0, 1) (got {e})");
-        int cap = result.GetValue(maxSteps);
-        if (cap < 1) throw new UsageException($"--max-steps must be >= 1 (got {cap})");
-        int b = result.GetValue(batch);
-        if (b < 1) throw new UsageException($"--batch must be >= 1 (got {b})");
+        int cap = Limits.Count("--max-steps", result.GetValue(maxSteps), 1, Limits.MaxSteps);
+        int b = Limits.Count("--batch", result.GetValue(batch), 1, Limits.MaxBatch);
         return new TrainingConfig
         {
             Mode = mode,

@@ -77,7 +77,7 @@ public sealed record VariancePreserving : ForwardProcess
     public override double SignalScale(double t) => Math.Exp(-t);
 
     /// <inheritdoc />
-    public override double NoiseVariance(double t) => -MathNet.Numerics.SpecialFunctions.Expm1(-2 * t);
+    public override double NoiseVariance(double t) => -Statistics.ExpMinusOne.Of(-2 * t);
 
     /// <inheritdoc />
     public override double Drift(double t) => -1;

@@ -64,7 +64,7 @@ public sealed record ExponentialIntegrator : ReverseScheme
         var c = -process.Drift(t) + g2 * start;
         double x = 2 * c.Real * h;
         // (e^x - 1)/x -> 1 as x -> 0; expm1 keeps it accurate.
-        double growth = Math.Abs(x) < 1e-300 ? h : MathNet.Numerics.SpecialFunctions.Expm1(x) / (2 * c.Real);
+        double growth = Math.Abs(x) < 1e-300 ? h : Statistics.ExpMinusOne.Of(x) / (2 * c.Real);
         return (Complex.Exp(c * h), g2 * growth);
     }
 }

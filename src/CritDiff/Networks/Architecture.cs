@@ -37,10 +37,14 @@ public sealed record Architecture
     /// <summary>Exact number of real parameters per time slice.</summary>
     public long ParameterCount(Lattice lattice) => Layers.Sum(l => l.ParameterCount(lattice));
 
+    /// <summary>Most layers an architecture may have: deeper linear networks only slow training down (each step costs D FFT passes).</summary>
+    public const int MaxLayers = 64;
+
     /// <summary>Builds an architecture from layers.</summary>
     public static Architecture FromLayers(string name, IReadOnlyList<Layer> layers)
     {
         if (layers.Count == 0) throw new ArgumentException("an architecture needs at least one layer", nameof(layers));
+        if (layers.Count > MaxLayers) throw new ArgumentException($"an architecture has at most {MaxLayers} layers (got {layers.Count})", nameof(layers));
         if (layers.Any(l => l is DenseLayer) && layers.Count > 1)
             throw new ArgumentException("a dense layer can only be used alone (architecture 'dense')", nameof(layers));
         return new Architecture(name, layers.ToArray());
@@ -71,7 +75,7 @@ public sealed record Architecture
         {
             throw new FormatException(
                 $"unknown architecture '{text}': use one-layer, two-layer, one-layer-local:R, two-layer-local:R, " +
-                "deep:D, deep-local:D:R, dense or layers:full,local:R,... (R >= 0, D >= 1)");
+                "deep:D, deep-local:D:R, dense or layers:full,local:R,... (R >= 0, 1 <= D <= " + MaxLayers + ", at most " + MaxLayers + " layers)");
         }
     }
 
@@ -92,7 +96,7 @@ public sealed record Architecture
     private static int ParseDepth(string depth)
     {
         int d = int.Parse(depth, NumberStyles.None, CultureInfo.InvariantCulture);
-        if (d < 1) throw new FormatException();
+        if (d < 1 || d > MaxLayers) throw new FormatException();
         return d;
     }
 

@@ -62,11 +62,14 @@ public sealed record ConvolutionLayer(int? Range = null) : Layer
     }
 }
 
-/// <summary>A dense V x V matrix, s = W x (tiny lattices only, V &lt;= 1024): V^2 parameters.</summary>
+/// <summary>A dense V x V matrix, s = W x (tiny lattices only, V &lt;= 256): V^2 parameters.</summary>
 public sealed record DenseLayer : Layer
 {
-    /// <summary>Largest lattice a dense layer accepts.</summary>
-    public const int MaxSites = 1024;
+    /// <summary>
+    /// Largest lattice a dense layer accepts: a step costs O(V^3) (V = 1024 trained for over 400 s on two cores with no
+    /// progress shown); V = 256 takes seconds.
+    /// </summary>
+    public const int MaxSites = 256;
 
     /// <inheritdoc />
     public override long ParameterCount(Lattice lattice) => (long)lattice.SiteCount * lattice.SiteCount;

@@ -1,0 +1,53 @@
+using System.Globalization;
+
+namespace CritDiff.Cli;
+
+/// <summary>
+/// Up-front limits on requests that would exhaust memory or run for days: a memory estimate against
+/// <see cref="MemoryBytes"/> and documented caps on counts. Each refusal is a usage error (exit 2)
+/// naming the option, the estimate and the limit.
+/// </summary>
+internal static class Limits
+{
+    /// <summary>Memory a single command may plan to hold: 8 GiB.</summary>
+    public const long MemoryBytes = 8L << 30;
+
+    /// <summary>Most time slices a network is trained on (train, scaling, generate).</summary>
+    public const int MaxSlices = 10_000;
+
+    /// <summary>Most seeds per job (scaling, stability).</summary>
+    public const int MaxSeeds = 10_000;
+
+    /// <summary>Most Monte Carlo chains.</summary>
+    public const int MaxChains = 4_096;
+
+    /// <summary>Most measured or thermalisation sweeps per chain.</summary>
+    public const int MaxSweeps = 100_000_000;
+
+    /// <summary>Most optimizer steps per slice (--max-steps, --budget).</summary>
+    public const int MaxSteps = 100_000_000;
+
+    /// <summary>Most samples per minibatch.</summary>
+    public const int MaxBatch = 1_000_000;
+
+    /// <summary>Most reverse steps K in generation.</summary>
+    public const int MaxReverseSteps = 1_000_000;
+
+    /// <summary>Smallest relative tolerance of the stability bisection (below ~1e-15 it cannot terminate in doubles).</summary>
+    public const double MinTolerance = 1e-6;
+
+    /// <summary>Throws unless <paramref name="value"/> lies in [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public static int Count(string option, int value, int min, int max) =>
+        value >= min && value <= max ? value
+            : throw new UsageException($"{option} must be in {min}..{max.ToString("N0", CultureInfo.InvariantCulture)} (got {value})");
+
+    /// <summary>Throws when the estimated memory (bytes) is above <see cref="MemoryBytes"/>.</summary>
+    public static void Memory(string option, double bytes, string what)
+    {
+        if (bytes > MemoryBytes)
+            throw new UsageException(
+                $"{option}: {what} needs about {Gib(bytes)} of memory, above the limit of {Gib(MemoryBytes)}; lower {option}");
+    }
+
+    private static string Gib(double bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1L << 30):G3} GiB");
+}
