@@ -59,7 +59,7 @@ public static class SweepFigures
             if (rows.All(r => r.PredictedSteps is not null))
                 figure.Add(sizes, rows.Select(r => (double)r.PredictedSteps!.Value).ToArray(), $"{arch} (theory)", a, dashed: true, open: true);
             var fit = summary.Fits.First(f => f.Architecture == arch);
-            if (fit.Preferred is null) continue;
+            if (fit.Preferred is not ("power" or "log")) continue; // no fit, or two points (no law preferred)
             var grid = Enumerable.Range(0, 41).Select(i => sizes.Min() * Math.Pow(sizes.Max() / sizes.Min(), i / 40.0)).ToArray();
             var fitted = fit.Preferred == "power"
                 ? grid.Select(l => fit.PowerPrefactor!.Value * Math.Pow(l, fit.PowerExponent!.Value)).ToArray()
