@@ -105,10 +105,7 @@ public static class StabilityReport
             s.StepsFit is { } st ? Invariant($"L^{st.PowerExponent:F2} or {st.LogSlope:F1} ln L; {st.Preferred}") : "-",
         ]));
 
-        var rates = new Figure("Largest stable learning rate against L", "L (lattice size)", "stable learning rate (GD, SGD: kernel units)", logX: true, logY: true)
-        {
-            LegendCorner = ScottPlot.Alignment.LowerLeft,
-        };
+        var rates = new Figure("Largest stable learning rate against L", "L (lattice size)", "stable learning rate (GD, SGD: kernel units)", logX: true, logY: true);
         int color = 0;
         foreach (var s in all)
         {
@@ -116,7 +113,8 @@ public static class StabilityReport
             bool perSite = s.Spec.Basis == Networks.ParameterBasis.Fourier && s.Spec.Optimizer != "adam";
             rates.Add(s.Rows.Select(r => (double)r.Length).ToArray(),
                 s.Rows.Select(r => r.Stability.StableRate / (perSite ? Math.Pow(r.Length, s.Spec.Dimension) : 1)).ToArray(),
-                Label(s) + (perSite ? ", rate / V" : ""), color++);
+                Label(s) + (perSite ? ", rate / V" : ""), color++,
+                errors: s.Rows.Select(r => r.Stability.StableRateError / (perSite ? Math.Pow(r.Length, s.Spec.Dimension) : 1)).ToArray());
         }
         string ratesPng = rates.Save(folder, "stable_rate_vs_L");
         var steps = new Figure("Training steps at a fixed fraction of the stable rate against L", "L (lattice size)", "steps to excess <= eps x initial", logX: true, logY: true);
@@ -124,7 +122,8 @@ public static class StabilityReport
         foreach (var s in new[] { gd, sgd }.Concat(oneLayerSgd is null ? [] : [oneLayerSgd]))
         {
             var rows = s.Rows.Where(r => r.Converged).ToArray();
-            steps.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => r.Steps.Mean).ToArray(), Label(s), color++);
+            steps.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => r.Steps.Mean).ToArray(), Label(s), color++,
+                errors: rows.Select(r => r.Steps.Error).ToArray());
         }
         string stepsPng = steps.Save(folder, "sgd_steps_vs_L");
         report.Figure("Largest stable learning rate against L for GD, SGD and Adam in the kernel and Fourier bases", prefix + ratesPng);
