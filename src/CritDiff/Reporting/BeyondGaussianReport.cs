@@ -89,7 +89,7 @@ public static class BeyondGaussianReport
                 string predicted = quantity is "steps one-layer" or "chi" ? I($"{series.PredictedExponent:F3}") : "log L";
                 fitsCsv.Append(CultureInfo.InvariantCulture,
                     $"{series.Name},{(series.Components == 0 ? "inf" : series.Components.ToString(CultureInfo.InvariantCulture))},{series.Dimension},{quantity},{fit.PowerExponent:R},{fit.PowerExponentError:R},{fit.LogSlope:R},{fit.LogSlopeError:R},{predicted}\n");
-                fitRows.Add([series.Label, quantity, I($"{fit.PowerExponent:F2} +- {fit.PowerExponentError:F2}"), predicted]);
+                fitRows.Add([series.Label, quantity, SweepReport.PlusMinus(fit.PowerExponent, fit.PowerExponentError), predicted]);
             }
         }
         Checkpoint.WriteAtomic(Path.Combine(folder, "fits.csv"), fitsCsv.ToString());
@@ -140,7 +140,7 @@ public static class BeyondGaussianReport
     private static string Stat(ValueWithError v) => v.Error is { } e && e > 0 ? new Stats(v.Value ?? double.NaN, e).ToString() : SweepReport.F(v.Value ?? double.NaN);
 
     private static string Steps(BeyondGaussianSteps? t) => t is null ? "" :
-        (t.StepsError > 0 ? I($"{t.Steps} +- {t.StepsError:G2}") : t.Steps.ToString(CultureInfo.InvariantCulture)) + (t.Converged ? "" : " (not converged)");
+        SweepReport.PlusMinus(t.Steps, t.StepsError) + (t.Converged ? "" : " (not converged)");
 
     private static string I(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -118,8 +118,8 @@ public static class LocalArchitectureReport
         report.Table(["network", "L", "stable lr", "steps", "reachable optimum above exact"], scans.SelectMany(s => s.Rows.Select(r => (IReadOnlyList<string>)
         [
             $"{s.Spec.Architecture} ({s.Spec.Start})", r.Length.ToString(CultureInfo.InvariantCulture),
-            Invariant($"{r.Stability.StableRate:G3} +- {r.Stability.StableRateError:G2}"),
-            r.SeedSteps.Count == 0 ? "-" : (r.Converged ? "" : ">=") + Invariant($"{r.Steps.Mean:G4}"), SweepReport.F(r.OptimumGap),
+            SweepReport.PlusMinus(r.Stability.StableRate, r.Stability.StableRateError),
+            r.SeedSteps.Count == 0 ? "-" : (r.Converged ? "" : ">=") + SweepReport.PlusMinus(r.Steps.Mean, r.SeedSteps.Count > 1 ? r.Steps.Error : null), SweepReport.F(r.OptimumGap),
         ])));
     }
 

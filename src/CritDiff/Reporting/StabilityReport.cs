@@ -100,7 +100,7 @@ public static class StabilityReport
         report.Table(["optimizer", "basis", "stable lr ~ L^p", "steps at each L", "steps fit"], optimizers.Select(s => (IReadOnlyList<string>)
         [
             s.Spec.Optimizer, s.Spec.Basis.ToString().ToLowerInvariant(),
-            s.RateFit is { } f ? Invariant($"{f.PowerExponent:F2} +- {f.PowerExponentError:F2}") : "-",
+            s.RateFit is { } f ? SweepReport.PlusMinus(f.PowerExponent, f.PowerExponentError) : "-",
             string.Join(", ", s.Rows.Select(r => StepsText(r))),
             s.StepsFit is { } st ? Invariant($"L^{st.PowerExponent:F2} or {st.LogSlope:F1} ln L; {st.Preferred}") : "-",
         ]));
@@ -163,10 +163,10 @@ public static class StabilityReport
     }
 
     private static string StepsText(StabilityRow r) =>
-        r.SeedSteps.Count == 0 ? "-" : (r.Converged ? "" : ">=") + Invariant($"{r.Steps.Mean:G4}");
+        r.SeedSteps.Count == 0 ? "-" : (r.Converged ? "" : ">=") + SweepReport.PlusMinus(r.Steps.Mean, r.SeedSteps.Count > 1 ? r.Steps.Error : null);
 
     private static string Rate(StabilityScanResult s, int l) =>
-        s.Rows.FirstOrDefault(r => r.Length == l) is { } r ? Invariant($"{r.Stability.StableRate:G3} +- {r.Stability.StableRateError:G2}") : "-";
+        s.Rows.FirstOrDefault(r => r.Length == l) is { } r ? SweepReport.PlusMinus(r.Stability.StableRate, r.Stability.StableRateError) : "-";
 
     private static string Steps(StabilityScanResult s, int l) =>
         s.Rows.FirstOrDefault(r => r.Length == l) is { } r ? StepsText(r) : "-";
