@@ -53,14 +53,15 @@ public static class BeyondGaussianReport
                 twoParts.Add(I($"{series.Label}: steps {string.Join(", ", rows.Select(r => r.Training.First(t => t.Architecture == "two-layer").Steps))}, ~L^{two.PowerExponent:F2} +- {two.PowerExponentError:F2}"));
             }
         }
+        string? caveat = Claims.JoinCaveats(spec.Series.Select(s => Claims.SizeCaveat(s.Label, points.Where(p => p.Series == s.Name).Select(p => p.Length))));
         return
         [
             new ClaimVerdict("C1-finite-n", "On critical O(n) data the one-layer training time grows like L^(2 - eta) (steps ~ chi), not like L^2.",
                 oneParts.Count == 0 ? "no series" : string.Join("; ", oneParts),
-                I($"at least 3 sizes, converged, and |exponent - (2 - eta)| <= 3 SE + {ExponentAllowance} (finite-size allowance)"), oneOk),
+                I($"at least 3 sizes, converged, and |exponent - (2 - eta)| <= 3 SE + {ExponentAllowance} (finite-size allowance)"), oneOk) { Caveat = caveat },
             new ClaimVerdict("C3-finite-n", "On critical O(n) data a two-layer network still trains in ~log L steps.",
                 twoParts.Count == 0 ? "no series" : string.Join("; ", twoParts),
-                "at least 3 sizes, every size converged, and power exponent < 1 (as claim C3)", twoOk),
+                "at least 3 sizes, every size converged, and power exponent < 1 (as claim C3)", twoOk) { Caveat = caveat },
         ];
     }
 

@@ -39,7 +39,7 @@ public static class LocalArchitectureReport
             "A local network with more than one layer and no more parameters than the one-layer network keeps the logarithmic training time, and comes close to the exact score.",
             evidence.ToString(),
             "at least 3 sizes, every size converged, steps power exponent < 1, parameters <= V at every L (population GD, auto rate)",
-            multi.Length == 0 ? null : passing.Length > 0);
+            multi.Length == 0 ? null : passing.Length > 0) { Caveat = Claims.SizeCaveat("local networks", study.Rows.Select(r => r.Length)) };
     }
 
     /// <summary>Writes <c>local_architectures.csv</c> and the figures into <paramref name="folder"/>; adds the section.</summary>
@@ -104,7 +104,7 @@ public static class LocalArchitectureReport
         return new ClaimVerdict("C4-SGD",
             "A local network that keeps the speed-up under GD keeps the logarithmic training time under minibatch SGD.",
             scans.Count == 0 ? "no scan" : string.Join("; ", scans.Select(s => StabilityReport.Describe($"{s.Spec.Architecture} ({s.Spec.Start}), batch {s.Spec.BatchSize}", s))),
-            scans.Count == 0 ? "-" : StabilityReport.SurvivalCriterion(scans[0]) + ", for at least one of them", ok);
+            scans.Count == 0 ? "-" : StabilityReport.SurvivalCriterion(scans[0]) + ", for at least one of them", ok) { Caveat = Claims.JoinCaveats(scans.Select(s => Claims.SizeCaveat(s.Spec.Architecture, s.Rows.Select(r => r.Length)))) };
     }
 
     /// <summary>Adds the SGD scans of local networks: their verdict and a table of stable rates and steps.</summary>

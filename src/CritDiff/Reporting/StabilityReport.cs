@@ -30,7 +30,7 @@ public static class StabilityReport
         return new ClaimVerdict("C3-SGD",
             $"The two-layer network's ~log L training time survives minibatch SGD (batch {sgd.Spec.BatchSize}, t = {Invariant(sgd.Spec.Time)}).",
             evidence.ToString(),
-            SurvivalCriterion(sgd), ok);
+            SurvivalCriterion(sgd), ok) { Caveat = Claims.SizeCaveat("SGD scan", sgd.Rows.Select(r => r.Length)) };
     }
 
     /// <summary>
@@ -67,7 +67,10 @@ public static class StabilityReport
             : $"{Label(s)}: no fit"));
         return new ClaimVerdict("Adam",
             "Per-parameter scaling (Adam) removes the L dependence of the two-layer stable learning rate in at least one parameter basis.",
-            evidence, $"|p| <= max({FlatExponent}, 2 SE) for Adam in some basis", ok);
+            evidence, $"|p| <= max({FlatExponent}, 2 SE) for Adam in some basis", ok)
+        {
+            Caveat = Claims.JoinCaveats(adam.Select(s => Claims.SizeCaveat($"adam ({s.Spec.Basis.ToString().ToLowerInvariant()})", s.Rows.Select(r => r.Length)))),
+        };
     }
 
     /// <summary>Writes <c>stability.csv</c> and the figures into <paramref name="folder"/>; adds the section's text, tables and figures.</summary>
