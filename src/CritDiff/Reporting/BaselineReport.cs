@@ -30,12 +30,14 @@ public static class BaselineReport
         int color = 0;
         foreach (var scan in scans)
             figure.Add(scan.Runs.Select(r => (double)r.Field.Lattice.Length).ToArray(), scan.Runs.Select(r => r.TauMagnetisationSquared.Mean).ToArray(),
-                string.Create(CultureInfo.InvariantCulture, $"MCMC {scan.Algorithm}: z = {scan.DynamicExponent:F2}"), color++);
+                string.Create(CultureInfo.InvariantCulture, $"MCMC {scan.Algorithm}: z = {scan.DynamicExponent:F2}"), color++,
+                errors: scan.Runs.Select(r => r.TauMagnetisationSquared.Error).ToArray());
         foreach (string arch in new[] { "one-layer", "two-layer" })
         {
             var rows = training.Rows.Where(r => r.Architecture == arch).ToArray();
             if (rows.Length > 0)
-                figure.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => r.Steps).ToArray(), $"training steps, {arch} (population GD)", color++, dashed: true);
+                figure.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => r.Steps).ToArray(), $"training steps, {arch} (population GD)", color++, dashed: true,
+                    errors: rows.Select(r => r.StepsError ?? 0).ToArray());
         }
         string png = figure.Save(folder, "baseline_vs_training");
 

@@ -53,14 +53,15 @@ public static class BeyondGaussianReport
                 twoParts.Add(I($"{series.Label}: steps {string.Join(", ", rows.Select(r => r.Training.First(t => t.Architecture == "two-layer").Steps))}, ~L^{two.PowerExponent:F2} +- {two.PowerExponentError:F2}"));
             }
         }
+        string? caveat = Claims.JoinCaveats(spec.Series.Select(s => Claims.SizeCaveat(s.Label, points.Where(p => p.Series == s.Name).Select(p => p.Length))));
         return
         [
             new ClaimVerdict("C1-finite-n", "On critical O(n) data the one-layer training time grows like L^(2 - eta) (steps ~ chi), not like L^2.",
                 oneParts.Count == 0 ? "no series" : string.Join("; ", oneParts),
-                I($"at least 3 sizes, converged, and |exponent - (2 - eta)| <= 3 SE + {ExponentAllowance} (finite-size allowance)"), oneOk),
+                I($"at least 3 sizes, converged, and |exponent - (2 - eta)| <= 3 SE + {ExponentAllowance} (finite-size allowance)"), oneOk) { Caveat = caveat },
             new ClaimVerdict("C3-finite-n", "On critical O(n) data a two-layer network still trains in ~log L steps.",
                 twoParts.Count == 0 ? "no series" : string.Join("; ", twoParts),
-                "at least 3 sizes, every size converged, and power exponent < 1 (as claim C3)", twoOk),
+                "at least 3 sizes, every size converged, and power exponent < 1 (as claim C3)", twoOk) { Caveat = caveat },
         ];
     }
 
@@ -89,7 +90,7 @@ public static class BeyondGaussianReport
                 string predicted = quantity is "steps one-layer" or "chi" ? I($"{series.PredictedExponent:F3}") : "log L";
                 fitsCsv.Append(CultureInfo.InvariantCulture,
                     $"{series.Name},{(series.Components == 0 ? "inf" : series.Components.ToString(CultureInfo.InvariantCulture))},{series.Dimension},{quantity},{fit.PowerExponent:R},{fit.PowerExponentError:R},{fit.LogSlope:R},{fit.LogSlopeError:R},{predicted}\n");
-                fitRows.Add([series.Label, quantity, I($"{fit.PowerExponent:F2} +- {fit.PowerExponentError:F2}"), predicted]);
+                fitRows.Add([series.Label, quantity, SweepReport.PlusMinus(fit.PowerExponent, fit.PowerExponentError), predicted]);
             }
         }
         Checkpoint.WriteAtomic(Path.Combine(folder, "fits.csv"), fitsCsv.ToString());
@@ -140,7 +141,7 @@ public static class BeyondGaussianReport
     private static string Stat(ValueWithError v) => v.Error is { } e && e > 0 ? new Stats(v.Value ?? double.NaN, e).ToString() : SweepReport.F(v.Value ?? double.NaN);
 
     private static string Steps(BeyondGaussianSteps? t) => t is null ? "" :
-        (t.StepsError > 0 ? I($"{t.Steps} +- {t.StepsError:G2}") : t.Steps.ToString(CultureInfo.InvariantCulture)) + (t.Converged ? "" : " (not converged)");
+        SweepReport.PlusMinus(t.Steps, t.StepsError) + (t.Converged ? "" : " (not converged)");
 
     private static string I(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -13,6 +13,12 @@ public sealed record ClaimVerdict(string Id, string Statement, string Evidence, 
 {
     /// <summary>"reproduced", "not reproduced" or "not measured".</summary>
     public string Verdict => Reproduced switch { true => "reproduced", false => "not reproduced", null => "not measured" };
+
+    /// <summary>
+    /// Why the verdict cannot be trusted at the sizes measured (see <see cref="Claims.SizeCaveat"/>), or null
+    /// when the sizes suffice.
+    /// </summary>
+    public string? Caveat { get; init; }
 }
 
 /// <summary>
@@ -31,9 +37,43 @@ public static class Claims
     public static IReadOnlyList<ClaimVerdict> Judge(IReadOnlyList<ScalingSummary> sweeps, string localArchitecture)
     {
         ArgumentNullException.ThrowIfNull(sweeps);
-        return [C1(sweeps), C2(sweeps), Fast("C3", "A two-layer network (product of two linear layers) trains in ~log L steps.", sweeps, "two-layer", false),
-            Fast("C4", $"A local two-layer network ({localArchitecture}) keeps the speed-up with no more parameters than the one-layer network.", sweeps, localArchitecture, true)];
+        return [C1(sweeps) with { Caveat = SweepsCaveat(sweeps, "one-layer") }, C2(sweeps) with { Caveat = SweepsCaveat(sweeps, "one-layer") },
+            Fast("C3", "A two-layer network (product of two linear layers) trains in ~log L steps.", sweeps, "two-layer", false) with { Caveat = SweepsCaveat(sweeps, "two-layer") },
+            Fast("C4", $"A local two-layer network ({localArchitecture}) keeps the speed-up with no more parameters than the one-layer network.", sweeps, localArchitecture, true)
+                with { Caveat = SweepsCaveat(sweeps, localArchitecture) }];
     }
+
+    /// <summary>Sizes a scaling fit needs before its verdict is trusted: at least this many distinct L ...</summary>
+    public const int TrustedSizeCount = 4;
+
+    /// <summary>... spanning at least this factor in L (a power L^p and a + b ln L differ by little over a factor 2).</summary>
+    public const double TrustedSizeRatio = 4;
+
+    /// <summary>
+    /// Null when <paramref name="sizes"/> hold at least <see cref="TrustedSizeCount"/> distinct L spanning a
+    /// factor <see cref="TrustedSizeRatio"/>; otherwise a sentence naming <paramref name="where"/> and its sizes.
+    /// </summary>
+    public static string? SizeCaveat(string where, IEnumerable<int> sizes)
+    {
+        ArgumentNullException.ThrowIfNull(sizes);
+        var l = sizes.Distinct().Order().ToArray();
+        if (l.Length == 0) return null;
+        bool few = l.Length < TrustedSizeCount, narrow = l[^1] < TrustedSizeRatio * l[0];
+        if (!few && !narrow) return null;
+        string why = few && narrow ? $"fewer than {TrustedSizeCount} sizes, over less than a factor {TrustedSizeRatio} in L"
+            : few ? $"fewer than {TrustedSizeCount} sizes" : $"less than a factor {TrustedSizeRatio} in L";
+        return Invariant($"{where}: L = {string.Join(", ", l)} ({why})");
+    }
+
+    /// <summary>The caveats that are not null, joined; null when there are none.</summary>
+    public static string? JoinCaveats(IEnumerable<string?> caveats)
+    {
+        var list = caveats.Where(c => c is not null).Distinct().ToArray();
+        return list.Length == 0 ? null : string.Join("; ", list);
+    }
+
+    private static string? SweepsCaveat(IReadOnlyList<ScalingSummary> sweeps, string arch) =>
+        JoinCaveats(sweeps.Select(s => SizeCaveat(Where(s), s.Rows.Where(r => r.Architecture == arch).Select(r => r.Length))));
 
     private static ClaimVerdict C1(IReadOnlyList<ScalingSummary> sweeps)
     {

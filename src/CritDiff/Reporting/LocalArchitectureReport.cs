@@ -39,7 +39,7 @@ public static class LocalArchitectureReport
             "A local network with more than one layer and no more parameters than the one-layer network keeps the logarithmic training time, and comes close to the exact score.",
             evidence.ToString(),
             "at least 3 sizes, every size converged, steps power exponent < 1, parameters <= V at every L (population GD, auto rate)",
-            multi.Length == 0 ? null : passing.Length > 0);
+            multi.Length == 0 ? null : passing.Length > 0) { Caveat = Claims.SizeCaveat("local networks", study.Rows.Select(r => r.Length)) };
     }
 
     /// <summary>Writes <c>local_architectures.csv</c> and the figures into <paramref name="folder"/>; adds the section.</summary>
@@ -104,7 +104,7 @@ public static class LocalArchitectureReport
         return new ClaimVerdict("C4-SGD",
             "A local network that keeps the speed-up under GD keeps the logarithmic training time under minibatch SGD.",
             scans.Count == 0 ? "no scan" : string.Join("; ", scans.Select(s => StabilityReport.Describe($"{s.Spec.Architecture} ({s.Spec.Start}), batch {s.Spec.BatchSize}", s))),
-            scans.Count == 0 ? "-" : StabilityReport.SurvivalCriterion(scans[0]) + ", for at least one of them", ok);
+            scans.Count == 0 ? "-" : StabilityReport.SurvivalCriterion(scans[0]) + ", for at least one of them", ok) { Caveat = Claims.JoinCaveats(scans.Select(s => Claims.SizeCaveat(s.Spec.Architecture, s.Rows.Select(r => r.Length)))) };
     }
 
     /// <summary>Adds the SGD scans of local networks: their verdict and a table of stable rates and steps.</summary>
@@ -118,8 +118,8 @@ public static class LocalArchitectureReport
         report.Table(["network", "L", "stable lr", "steps", "reachable optimum above exact"], scans.SelectMany(s => s.Rows.Select(r => (IReadOnlyList<string>)
         [
             $"{s.Spec.Architecture} ({s.Spec.Start})", r.Length.ToString(CultureInfo.InvariantCulture),
-            Invariant($"{r.Stability.StableRate:G3} +- {r.Stability.StableRateError:G2}"),
-            r.SeedSteps.Count == 0 ? "-" : (r.Converged ? "" : ">=") + Invariant($"{r.Steps.Mean:G4}"), SweepReport.F(r.OptimumGap),
+            SweepReport.PlusMinus(r.Stability.StableRate, r.Stability.StableRateError),
+            r.SeedSteps.Count == 0 ? "-" : (r.Converged ? "" : ">=") + SweepReport.PlusMinus(r.Steps.Mean, r.SeedSteps.Count > 1 ? r.Steps.Error : null), SweepReport.F(r.OptimumGap),
         ])));
     }
 

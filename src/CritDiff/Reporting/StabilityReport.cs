@@ -30,7 +30,7 @@ public static class StabilityReport
         return new ClaimVerdict("C3-SGD",
             $"The two-layer network's ~log L training time survives minibatch SGD (batch {sgd.Spec.BatchSize}, t = {Invariant(sgd.Spec.Time)}).",
             evidence.ToString(),
-            SurvivalCriterion(sgd), ok);
+            SurvivalCriterion(sgd), ok) { Caveat = Claims.SizeCaveat("SGD scan", sgd.Rows.Select(r => r.Length)) };
     }
 
     /// <summary>
@@ -67,7 +67,10 @@ public static class StabilityReport
             : $"{Label(s)}: no fit"));
         return new ClaimVerdict("Adam",
             "Per-parameter scaling (Adam) removes the L dependence of the two-layer stable learning rate in at least one parameter basis.",
-            evidence, $"|p| <= max({FlatExponent}, 2 SE) for Adam in some basis", ok);
+            evidence, $"|p| <= max({FlatExponent}, 2 SE) for Adam in some basis", ok)
+        {
+            Caveat = Claims.JoinCaveats(adam.Select(s => Claims.SizeCaveat($"adam ({s.Spec.Basis.ToString().ToLowerInvariant()})", s.Rows.Select(r => r.Length)))),
+        };
     }
 
     /// <summary>Writes <c>stability.csv</c> and the figures into <paramref name="folder"/>; adds the section's text, tables and figures.</summary>
@@ -100,15 +103,12 @@ public static class StabilityReport
         report.Table(["optimizer", "basis", "stable lr ~ L^p", "steps at each L", "steps fit"], optimizers.Select(s => (IReadOnlyList<string>)
         [
             s.Spec.Optimizer, s.Spec.Basis.ToString().ToLowerInvariant(),
-            s.RateFit is { } f ? Invariant($"{f.PowerExponent:F2} +- {f.PowerExponentError:F2}") : "-",
+            s.RateFit is { } f ? SweepReport.PlusMinus(f.PowerExponent, f.PowerExponentError) : "-",
             string.Join(", ", s.Rows.Select(r => StepsText(r))),
             s.StepsFit is { } st ? Invariant($"L^{st.PowerExponent:F2} or {st.LogSlope:F1} ln L; {st.Preferred}") : "-",
         ]));
 
-        var rates = new Figure("Largest stable learning rate against L", "L (lattice size)", "stable learning rate (GD, SGD: kernel units)", logX: true, logY: true)
-        {
-            LegendCorner = ScottPlot.Alignment.LowerLeft,
-        };
+        var rates = new Figure("Largest stable learning rate against L", "L (lattice size)", "stable learning rate (GD, SGD: kernel units)", logX: true, logY: true);
         int color = 0;
         foreach (var s in all)
         {
@@ -116,7 +116,8 @@ public static class StabilityReport
             bool perSite = s.Spec.Basis == Networks.ParameterBasis.Fourier && s.Spec.Optimizer != "adam";
             rates.Add(s.Rows.Select(r => (double)r.Length).ToArray(),
                 s.Rows.Select(r => r.Stability.StableRate / (perSite ? Math.Pow(r.Length, s.Spec.Dimension) : 1)).ToArray(),
-                Label(s) + (perSite ? ", rate / V" : ""), color++);
+                Label(s) + (perSite ? ", rate / V" : ""), color++,
+                errors: s.Rows.Select(r => r.Stability.StableRateError / (perSite ? Math.Pow(r.Length, s.Spec.Dimension) : 1)).ToArray());
         }
         string ratesPng = rates.Save(folder, "stable_rate_vs_L");
         var steps = new Figure("Training steps at a fixed fraction of the stable rate against L", "L (lattice size)", "steps to excess <= eps x initial", logX: true, logY: true);
@@ -124,7 +125,8 @@ public static class StabilityReport
         foreach (var s in new[] { gd, sgd }.Concat(oneLayerSgd is null ? [] : [oneLayerSgd]))
         {
             var rows = s.Rows.Where(r => r.Converged).ToArray();
-            steps.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => r.Steps.Mean).ToArray(), Label(s), color++);
+            steps.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => r.Steps.Mean).ToArray(), Label(s), color++,
+                errors: rows.Select(r => r.Steps.Error).ToArray());
         }
         string stepsPng = steps.Save(folder, "sgd_steps_vs_L");
         report.Figure("Largest stable learning rate against L for GD, SGD and Adam in the kernel and Fourier bases", prefix + ratesPng);
@@ -164,10 +166,10 @@ public static class StabilityReport
     }
 
     private static string StepsText(StabilityRow r) =>
-        r.SeedSteps.Count == 0 ? "-" : (r.Converged ? "" : ">=") + Invariant($"{r.Steps.Mean:G4}");
+        r.SeedSteps.Count == 0 ? "-" : (r.Converged ? "" : ">=") + SweepReport.PlusMinus(r.Steps.Mean, r.SeedSteps.Count > 1 ? r.Steps.Error : null);
 
     private static string Rate(StabilityScanResult s, int l) =>
-        s.Rows.FirstOrDefault(r => r.Length == l) is { } r ? Invariant($"{r.Stability.StableRate:G3} +- {r.Stability.StableRateError:G2}") : "-";
+        s.Rows.FirstOrDefault(r => r.Length == l) is { } r ? SweepReport.PlusMinus(r.Stability.StableRate, r.Stability.StableRateError) : "-";
 
     private static string Steps(StabilityScanResult s, int l) =>
         s.Rows.FirstOrDefault(r => r.Length == l) is { } r ? StepsText(r) : "-";

@@ -23,7 +23,7 @@ public static class SweepFigures
             var mine = jobs.Where(j => j.Architecture == arch && j.SeedIndex == 0).OrderBy(j => j.Length).ToArray();
             if (mine.Length == 0) continue;
             string safe = arch.Replace(':', '_').Replace(',', '+');
-            var excess = new Figure($"Excess loss during training: {arch} ({what})", "optimizer step", "excess loss / initial excess", logX: false, logY: true);
+            var excess = new Figure($"Excess loss during training: {arch} ({what})", "optimizer step", "excess loss / initial excess", logX: false, logY: true) { IntegerX = true };
             var kl = new Figure($"Generated law after a training budget: {arch}", "training budget (steps per slice)", "KL(generated || target) per site", logX: true, logY: true);
             var ratio = new Figure($"Spectrum ratio r(k) = v(k)/C(k) after {spec.Budget} steps: {arch}", "|k| (lattice units)", "r(k)", logX: true, logY: true);
             for (int i = 0; i < mine.Length; i++)
@@ -34,8 +34,13 @@ public static class SweepFigures
                 excess.Add(j.History.Select(p => (double)p.Step).ToArray(), j.History.Select(p => (p.Excess ?? double.NaN) / initial).ToArray(), label, i, markers: false);
                 var curve = j.BudgetCurve.Where(p => p.Steps > 0).ToArray();
                 kl.Add(curve.Select(p => (double)p.Steps).ToArray(), curve.Select(p => p.KlPerSite ?? double.NaN).ToArray(), label, i);
+                // Points per |k| shell (a line between shells zigzags); the k = 0 mode cannot sit on a log axis,
+                // so it is drawn as a diamond at half the smallest |k| > 0.
                 var shells = j.RatioAtBudget.Where(p => p.Momentum > 0).ToArray();
-                ratio.Add(shells.Select(p => p.Momentum).ToArray(), shells.Select(p => p.Ratio).ToArray(), label, i, markers: false);
+                ratio.Add(shells.Select(p => p.Momentum).ToArray(), shells.Select(p => p.Ratio).ToArray(), label, i, line: false);
+                var zero = j.RatioAtBudget.Where(p => p.Momentum == 0).ToArray();
+                if (zero.Length > 0 && shells.Length > 0)
+                    ratio.Add([shells.Min(p => p.Momentum) / 2], [zero[0].Ratio], $"L = {j.Length}, k = 0 (drawn at |k|min / 2)", i, line: false, shape: ScottPlot.MarkerShape.FilledDiamond);
             }
             excess.HorizontalLine(spec.Eps, $"eps = {spec.Eps.ToString("G3", CultureInfo.InvariantCulture)}");
             ratio.HorizontalLine(1, "exact (r = 1)");
@@ -55,11 +60,11 @@ public static class SweepFigures
             var rows = summary.Rows.Where(r => r.Architecture == arch).ToArray();
             if (rows.Length == 0) continue;
             var sizes = rows.Select(r => (double)r.Length).ToArray();
-            figure.Add(sizes, rows.Select(r => r.Steps).ToArray(), $"{arch} (measured)", a, line: false);
+            figure.Add(sizes, rows.Select(r => r.Steps).ToArray(), $"{arch} (measured)", a, line: false, errors: rows.Select(r => r.StepsError ?? 0).ToArray());
             if (rows.All(r => r.PredictedSteps is not null))
                 figure.Add(sizes, rows.Select(r => (double)r.PredictedSteps!.Value).ToArray(), $"{arch} (theory)", a, dashed: true, open: true);
             var fit = summary.Fits.First(f => f.Architecture == arch);
-            if (fit.Preferred is null) continue;
+            if (fit.Preferred is not ("power" or "log")) continue; // no fit, or two points (no law preferred)
             var grid = Enumerable.Range(0, 41).Select(i => sizes.Min() * Math.Pow(sizes.Max() / sizes.Min(), i / 40.0)).ToArray();
             var fitted = fit.Preferred == "power"
                 ? grid.Select(l => fit.PowerPrefactor!.Value * Math.Pow(l, fit.PowerExponent!.Value)).ToArray()

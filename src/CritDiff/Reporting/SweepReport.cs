@@ -44,7 +44,7 @@ public static class SweepReport
             summary.Rows.Select(r => (IReadOnlyList<string>)
             [
                 r.Architecture, r.Length.ToString(CultureInfo.InvariantCulture), r.Parameters.ToString(CultureInfo.InvariantCulture),
-                r.StepsError is { } e ? $"{F(r.Steps)} +- {F(e)}" : F(r.Steps),
+                PlusMinus(r.Steps, r.StepsError),
                 r.PredictedSteps?.ToString(CultureInfo.InvariantCulture) ?? "-",
                 r.Diverged ? "diverged" : r.Converged ? "yes" : "no (cap)",
                 G(r.OptimumGapToExact), G(r.KlAtBudget), G(r.KlExactScore), r.WallSeconds.ToString("F2", CultureInfo.InvariantCulture),
@@ -53,15 +53,35 @@ public static class SweepReport
             summary.Fits.Select(f => (IReadOnlyList<string>)
             [
                 f.Architecture, f.Points.ToString(CultureInfo.InvariantCulture),
-                f.PowerExponent is { } p ? $"{F(p)} +- {G(f.PowerExponentError)}" : "-",
-                f.LogSlope is { } b ? $"{F(b)} +- {G(f.LogSlopeError)}" : "-",
+                f.PowerExponent is { } p ? PlusMinus(p, f.PowerExponentError) : "-",
+                f.LogSlope is { } b ? PlusMinus(b, f.LogSlopeError) : "-",
                 f.Preferred ?? "-", G(f.AkaikeDifference), G(f.PredictedPowerExponent),
             ]));
         foreach (var (title, file) in figures) report.Figure(title, prefix + file);
     }
 
-    /// <summary>A number with 3 significant digits.</summary>
-    public static string F(double x) => x.ToString("G3", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// A number for a table: an integer value as an integer ("442"), otherwise 3 significant digits, in
+    /// fixed notation between 1e-3 and 1e5 and as "9.96e-5" outside; never "-0".
+    /// </summary>
+    public static string F(double x)
+    {
+        if (!double.IsFinite(x)) return x.ToString(CultureInfo.InvariantCulture);
+        string text = x == Math.Round(x) && Math.Abs(x) < 1e9 ? x.ToString("0", CultureInfo.InvariantCulture)
+            : Math.Abs(x) is >= 1e-3 and < 1e5 ? x.ToString("G3", CultureInfo.InvariantCulture)
+            : x.ToString("0.##e0", CultureInfo.InvariantCulture);
+        return text.StartsWith('-') && text.Trim('-', '0', '.') is "" ? text[1..] : text;
+    }
+
+    /// <summary>"value +- error" to the error's two significant digits (<see cref="Statistics.Stats.Format"/>), or the value alone without an error.</summary>
+    public static string PlusMinus(double value, double? error)
+    {
+        if (error is not { } e || !double.IsFinite(e) || !(e > 0)) return F(value);
+        // A count (steps) is an integer: an error below one step does not earn it decimals.
+        if (value == Math.Round(value) && Math.Abs(value) >= 1 && e < 1)
+            return F(value) + " +- " + e.ToString("G1", CultureInfo.InvariantCulture);
+        return Statistics.Stats.Format(value, e);
+    }
 
     /// <summary>A nullable number with 3 significant digits, or "-".</summary>
     public static string G(double? x) => x is { } v && double.IsFinite(v) ? F(v) : "-";

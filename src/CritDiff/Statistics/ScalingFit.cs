@@ -5,7 +5,8 @@ namespace CritDiff.Statistics;
 /// a power law y = A L^p (a line in ln y against ln L, exponent p with its error) and a logarithm
 /// y = a + b ln L (slope b with its error). Which describes the data better is decided by the
 /// residuals of both in the same coordinates, ln y (both have two parameters, so this is also the
-/// Akaike criterion): <see cref="Preferred"/> is "power" or "log".
+/// Akaike criterion): <see cref="Preferred"/> is "power" or "log". Two points fit both forms exactly, so a
+/// two-point fit names no law (<see cref="NoPreference"/>).
 /// </summary>
 public sealed record ScalingFit(LinearFit Power, LinearFit Logarithmic, double PowerLogResidual, double LogLogResidual)
 {
@@ -21,8 +22,14 @@ public sealed record ScalingFit(LinearFit Power, LinearFit Logarithmic, double P
     /// <summary>Standard error of b.</summary>
     public double LogSlopeError => Logarithmic.SlopeError;
 
-    /// <summary>"power" or "log": the form with the smaller sum of squared residuals in ln y.</summary>
-    public string Preferred => LogLogResidual < PowerLogResidual ? "log" : "power";
+    /// <summary><see cref="Preferred"/> of a fit through two points (both forms pass through them exactly).</summary>
+    public const string NoPreference = "none (2 points)";
+
+    /// <summary>
+    /// "power" or "log": the form with the smaller sum of squared residuals in ln y; <see cref="NoPreference"/>
+    /// with fewer than 3 points, where both residuals are zero up to rounding and the choice would be noise.
+    /// </summary>
+    public string Preferred => Power.PointCount < 3 ? NoPreference : LogLogResidual < PowerLogResidual ? "log" : "power";
 
     /// <summary>Akaike information criterion difference AIC(power) - AIC(log) in ln y (positive favours log).</summary>
     public double AkaikeDifference

@@ -29,6 +29,16 @@ public class ScalingFitTests
     }
 
     [Fact]
+    public void TwoPointsNameNoPreferredLaw()
+    {
+        // Both forms pass exactly through two points: which residual is smaller is rounding noise.
+        var fit = ScalingFit.Of([8.0, 16], [100.0, 400]);
+        Assert.Equal(ScalingFit.NoPreference, fit.Preferred);
+        Assert.Equal(2, fit.PowerExponent, Tolerances.ClosedForm);
+        Assert.Equal("power", ScalingFit.Of([8.0, 16, 32], [100.0, 400, 1600]).Preferred);
+    }
+
+    [Fact]
     public void NoisyPowerLawExponentWithinItsError()
     {
         // y = 3 L^2 with 5% multiplicative noise, many independent draws: the stated error must cover the

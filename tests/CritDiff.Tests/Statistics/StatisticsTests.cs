@@ -37,8 +37,22 @@ public class StatisticsTests
         var s = Stats.FromSamples([1.0, 2, 3, 4]);
         Assert.Equal(2.5, s.Mean, Tolerances.ClosedForm);
         Assert.Equal(Math.Sqrt(5.0 / 3 / 4), s.Error, Tolerances.ClosedForm);
-        Assert.Equal("2.5 +- 0.65", s.ToString());
+        Assert.Equal("2.50 +- 0.65", s.ToString());
     }
+
+    [Theory]
+    [InlineData(108.4, 11.3, "108 +- 11")]
+    [InlineData(0.61123, 0.00163, "0.6112 +- 0.0016")]
+    [InlineData(12345.0, 123.0, "12350 +- 120")]
+    [InlineData(1.0, 0.0996, "1.00 +- 0.10")]
+    [InlineData(-0.0004, 0.0123, "0.000 +- 0.012")]
+    [InlineData(-3.14159, 0.2, "-3.14 +- 0.20")]
+    [InlineData(2.5, 0.0, "2.5 +- 0")]
+    [InlineData(2.5, double.NaN, "2.5")]
+    [InlineData(double.NaN, 0.1, "NaN")]
+    [InlineData(7.0, 3.0, "7.0 +- 3.0")]
+    public void StatsPrintToTheErrorsTwoSignificantDigits(double mean, double error, string expected) =>
+        Assert.Equal(expected, new Stats(mean, error).ToString());
 
     [Fact]
     public void JackknifeOfLinearFunctionEqualsMeanAndStandardError()

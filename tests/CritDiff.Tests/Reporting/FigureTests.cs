@@ -1,0 +1,62 @@
+using System.Buffers.Binary;
+using CritDiff.Reporting;
+using ScottPlot;
+
+namespace CritDiff.Tests; // not CritDiff.Tests.Reporting: that would hide CritDiff.Reporting in other test files
+
+public sealed class FigureTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("critdiff-figure-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void LegendGoesToTheCornerWithoutData()
+    {
+        // A falling curve fills the upper left and the lower right: the legend must go to the lower left or upper
+        // right, never on the data.
+        var figure = new Figure("falling", "L", "y", logX: true, logY: true);
+        double[] x = [8, 16, 32, 64];
+        figure.Add(x, [1000.0, 300, 30, 1], "a", 0);
+        figure.Save(_folder, "falling");
+        Assert.Contains(figure.LegendPlacement, new Alignment?[] { Alignment.LowerLeft, Alignment.UpperRight });
+
+        var rising = new Figure("rising", "L", "y", logX: true, logY: true);
+        rising.Add(x, [1.0, 30, 300, 1000], "a", 0);
+        rising.Save(_folder, "rising");
+        Assert.Contains(rising.LegendPlacement, new Alignment?[] { Alignment.UpperLeft, Alignment.LowerRight });
+    }
+
+    [Fact]
+    public void LegendGoesOutsideWhenEveryCornerHoldsData()
+    {
+        var figure = new Figure("corners", "x", "y", logX: false, logY: false);
+        figure.Add([0.0, 0, 1, 1], [0.0, 1, 0, 1], "corners", 0, line: false);
+        figure.Save(_folder, "corners");
+        Assert.Null(figure.LegendPlacement);
+    }
+
+    [Fact]
+    public void PngHasTwiceTheNominalResolutionAndSvgIsKept()
+    {
+        var figure = new Figure("size", "x", "y", logX: false, logY: false) { LegendCorner = Alignment.UpperLeft };
+        figure.Add([1.0, 2], [1.0, 2], "a", 0, errors: [0.1, 0.2]);
+        string png = figure.Save(_folder, "size");
+        var header = File.ReadAllBytes(Path.Combine(_folder, png)).AsSpan(16, 8);
+        Assert.Equal(Figure.Width * Figure.PngScale, BinaryPrimitives.ReadInt32BigEndian(header));
+        Assert.Equal(Figure.Height * Figure.PngScale, BinaryPrimitives.ReadInt32BigEndian(header[4..]));
+        Assert.True(File.Exists(Path.Combine(_folder, "size.svg")));
+    }
+
+    [Fact]
+    public void LongTitlesAreBrokenNearTheMiddle()
+    {
+        Assert.Equal("short title", Figure.WrapTitle("short title"));
+        string title = "Spectrum ratio r(k) = v(k)/C(k) after 100 steps: layers:local:1,local:2 (balanced)";
+        string wrapped = Figure.WrapTitle(title);
+        var lines = wrapped.Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.All(lines, l => Assert.True(l.Length <= Figure.TitleLineLength, l));
+        Assert.Equal(title, string.Join(' ', lines));
+    }
+}
