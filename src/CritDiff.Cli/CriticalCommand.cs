@@ -85,11 +85,12 @@ internal static class CriticalCommand
             string dir = CommonOptions.CheckWritableFolder("--out", result.GetValue(folder)!);
             int jobs = lengths.Length * p;
             o.Note($"critical: {kind} n = {n}, d = {d}, L = {string.Join(", ", lengths)}, {spec.CouplingName} in [{lo.ToString("G6", CultureInfo.InvariantCulture)}, {hi.ToString("G6", CultureInfo.InvariantCulture)}]: {jobs} job(s) per stage -> {dir}");
-            int done = 0;
-            var found = CriticalPointFinder.Run(spec, dir, null, CommonOptions.CheckThreads(result.GetValue(threads)), int.MaxValue,
-                (job, res) => o.Note(string.Create(CultureInfo.InvariantCulture,
-                    $"  [{Interlocked.Increment(ref done)}] stage {job.Stage} L={job.Length} {spec.CouplingName}={job.Coupling:G6}: U = {res.Binder.Value:F4} +- {res.Binder.Error:G2} ({res.WallSeconds:F1} s)")),
-                cancellation);
+            // The total counts every stage; a refinement that stops early (or jobs finished in an earlier run) leave it short.
+            var found = JobProgress.Run(o, "critical", jobs * (r + 1), bar => CriticalPointFinder.Run(spec, dir, null,
+                CommonOptions.CheckThreads(result.GetValue(threads)), int.MaxValue,
+                (job, res) => bar.Finished(string.Create(CultureInfo.InvariantCulture, $"stage {job.Stage} L={job.Length} {spec.CouplingName}={job.Coupling:G6}"),
+                    string.Create(CultureInfo.InvariantCulture, $"U = {res.Binder.Value:F4} +- {res.Binder.Error:G2} ({res.WallSeconds:F1} s)")),
+                cancellation));
             foreach (string w in found.Warnings) o.Note("warning: " + w);
             var summary = CriticalPointFinder.Summary(found);
             summary["out"] = dir;

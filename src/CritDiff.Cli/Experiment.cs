@@ -10,8 +10,8 @@ namespace CritDiff.Cli;
 internal static class Experiment
 {
     /// <summary>
-    /// Runs the pending jobs of <paramref name="shard"/>: a live progress bar with ETA on an interactive
-    /// stderr (text mode), otherwise one line per finished job. Returns the rebuilt folder.
+    /// Runs the pending jobs of <paramref name="shard"/> with a <see cref="JobProgress"/> display (a live bar with
+    /// ETA on an interactive stderr, otherwise one line per finished job). Returns the rebuilt folder.
     /// </summary>
     public static SweepOutput Run(Output o, ScalingSpec spec, string dir, Shard shard, int workers, bool report,
         CancellationToken cancellation, int maxJobs = int.MaxValue)
@@ -21,30 +21,9 @@ internal static class Experiment
         int total = spec.Jobs().Count(j => shard.Contains(j.Index));
         o.Note($"{spec.Name}: {pending} of {total} job(s) to run{(shard.Count > 1 ? $" (shard {shard})" : "")}, " +
                $"{total - pending} already finished in {dir}");
-        bool live = !o.Json && !Console.IsErrorRedirected && pending > 0;
-        if (live)
-        {
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(o.Log) });
-            console.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-                .Start(context =>
-                {
-                    var task = context.AddTask(Markup.Escape(spec.Name), maxValue: pending);
-                    ScalingSweep.Run(spec, dir, shard, (job, result) =>
-                    {
-                        task.Description = Markup.Escape($"{spec.Name}: {job.Architecture} L={job.Length} done");
-                        task.Increment(1);
-                    }, workers, maxJobs, cancellation);
-                });
-        }
-        else
-        {
-            var gate = new Lock();
-            ScalingSweep.Run(spec, dir, shard, (job, result) =>
-            {
-                lock (gate) o.Note(Line(spec, job, result));
-            }, workers, maxJobs, cancellation);
-        }
+        JobProgress.Run(o, spec.Name, pending, progress =>
+            ScalingSweep.Run(spec, dir, shard, (job, result) => progress.Finished($"{job.Architecture} L={job.Length} seed {job.SeedIndex}", Detail(result)),
+                workers, maxJobs, cancellation));
         return SweepReport.Rebuild(dir, report);
     }
 
@@ -56,11 +35,10 @@ internal static class Experiment
         return node;
     }
 
-    private static string Line(ScalingSpec spec, ScalingJob job, JobResult r)
+    private static string Detail(JobResult r)
     {
         string state = r.Diverged ? " (diverged)" : r.Converged ? "" : " (not converged)";
-        return string.Create(CultureInfo.InvariantCulture,
-            $"  {spec.Name}: {job.Architecture} L={job.Length} seed {job.SeedIndex}: {r.Steps} steps{state}, KL at budget {SweepReport.G(r.KlAtBudget)}, {r.WallSeconds:F1} s");
+        return string.Create(CultureInfo.InvariantCulture, $"{r.Steps} steps{state}, KL at budget {SweepReport.G(r.KlAtBudget)}, {r.WallSeconds:F1} s");
     }
 
     /// <summary>Prints the rows and fits of a sweep folder as tables on stdout.</summary>

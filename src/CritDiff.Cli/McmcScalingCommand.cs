@@ -57,11 +57,14 @@ internal static class McmcScalingCommand
                 foreach (int l in lengths) McmcOptions.CheckAlgorithm(name, family(new Lattice(d, l)));
             var settings = run.Build(result, result.GetValue(seed), CommonOptions.CheckThreads(result.GetValue(threads)));
 
-            var scans = names.Select(name =>
+            o.Note($"mcmc-scaling: {string.Join(", ", names)} at L = {string.Join(", ", lengths)} ...");
+            var scans = JobProgress.Run(o, "mcmc-scaling", names.Length, bar => names.Select(name =>
             {
-                o.Note($"{name}: L = {string.Join(", ", lengths)} ...");
-                return AutocorrelationScan.Run(family, d, lengths, name, settings);
-            }).ToArray();
+                var scan = AutocorrelationScan.Run(family, d, lengths, name, settings);
+                bar.Finished(name, string.Create(CultureInfo.InvariantCulture,
+                    $"tau_int(M^2) {string.Join(", ", scan.Runs.Select(r => $"{r.TauMagnetisationSquared.Mean:G3} (L={r.Field.Lattice.Length})"))}"));
+                return scan;
+            }).ToArray());
             if (o.Json) o.WriteJson(Summary(d, lengths, settings, scans));
             else Print(o, scans);
             return 0;
@@ -76,11 +79,13 @@ internal static class McmcScalingCommand
             foreach (int l in lengths) McmcOptions.CheckModelAlgorithm(name, family(new Lattice(d, l)));
         var settings = run.BuildModel(result, seed, CommonOptions.CheckThreads(threads)) with { SpectrumInterval = 0 };
         var options = run.Kernel(result);
-        var scans = names.Select(name =>
+        o.Note($"mcmc-scaling: {string.Join(", ", names)} at L = {string.Join(", ", lengths)} on {family(new Lattice(d, lengths[0])).Describe()} ...");
+        var scans = JobProgress.Run(o, "mcmc-scaling", names.Length, bar => names.Select(name =>
         {
-            o.Note($"{name}: L = {string.Join(", ", lengths)} on {family(new Lattice(d, lengths[0])).Describe()} ...");
-            return ModelAutocorrelationScan.Run(family, d, lengths, name, settings, options);
-        }).ToArray();
+            var scan = ModelAutocorrelationScan.Run(family, d, lengths, name, settings, options);
+            bar.Finished(name, "");
+            return scan;
+        }).ToArray());
         foreach (var r in scans.SelectMany(s => s.Runs)) ModelMcmcOutput.Warn(o, r.Warnings.Select(w => $"{r.Algorithm} L={r.Model.Lattice.Length}: {w}"));
         if (o.Json)
         {

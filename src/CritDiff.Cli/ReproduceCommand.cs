@@ -176,11 +176,11 @@ internal static class ReproduceCommand
                 Experiment.Run(o, spec, Path.Combine(dir, spec.Name), Shard.All, workers, report: true, cancellation)).ToArray();
             var population = sweeps.Where(w => w.Spec.Mode == TrainingMode.Population).Select(w => w.Summary).ToArray();
             bool isLarge = result.GetValue(large);
-            var stability = Stability(o, StabilityPlan(isQuick, isLarge, s), workers, cancellation);
-            var local = Local(o, LocalPlan(isQuick, isLarge, s), workers, cancellation);
+            var stability = Stability(o, StabilityPlan(isQuick, isLarge, s), Path.Combine(dir, "sgd-stability", "scans"), workers, cancellation);
+            var local = Local(o, LocalPlan(isQuick, isLarge, s), Path.Combine(dir, "local-architectures", "runs"), workers, cancellation);
             var sgdVerdicts = new[] { StabilityReport.Judge(stability.Gd, stability.Sgd, stability.OneLayerSgd), StabilityReport.JudgeOptimizers(stability.Optimizers) };
             var localVerdict = LocalArchitectureReport.Judge(local);
-            var localSgd = LocalSgd(o, stability.Sgd.Spec, local, workers, cancellation);
+            var localSgd = LocalSgd(o, stability.Sgd.Spec, local, Path.Combine(dir, "sgd-stability", "scans"), workers, cancellation);
             var localSgdVerdict = LocalArchitectureReport.JudgeSgd(localSgd);
             var claims = Claims.Judge(population, LocalArchitecture).Concat(sgdVerdicts).Append(localVerdict).Append(localSgdVerdict).ToArray();
             var scans = Baseline(o, sweeps[0].Spec, isQuick, s, workers);
@@ -270,25 +270,26 @@ internal static class ReproduceCommand
         IReadOnlyList<StabilityScanResult> Optimizers);
 
     private static StabilityRuns Stability(Output o, (StabilitySpec Gd, StabilitySpec Sgd, StabilitySpec OneLayerSgd, IReadOnlyList<StabilitySpec> Optimizers) plan,
-        int workers, CancellationToken cancellation)
+        string folder, int workers, CancellationToken cancellation)
     {
         var done = new Dictionary<StabilitySpec, StabilityScanResult>();
         StabilityScanResult Run(StabilitySpec spec)
         {
             if (done.TryGetValue(spec, out var known)) return known;
-            var scan = StabilityScan.Run(spec, null, workers, cancellation);
+            var scan = StabilityScan.Run(spec, null, workers, cancellation, folder);
             o.Note(string.Create(CultureInfo.InvariantCulture,
-                $"sgd-stability: {StabilityReport.Label(scan)}: stable lr {string.Join(", ", scan.Rows.Select(r => $"{r.Stability.StableRate:G3} (L={r.Length})"))}; {scan.WallSeconds:F1} s"));
+                $"sgd-stability: {StabilityReport.Label(scan)}: stable lr {string.Join(", ", scan.Rows.Select(r => $"{r.Stability.StableRate:G3} (L={r.Length})"))}; {scan.WallSeconds:F1} s{Reused(scan.Reused)}"));
             return done[spec] = scan;
         }
         var optimizers = plan.Optimizers.Select(Run).ToArray();
         return new StabilityRuns(Run(plan.Gd), Run(plan.Sgd), Run(plan.OneLayerSgd), optimizers);
     }
 
-    private static LocalStudyResult Local(Output o, LocalStudySpec spec, int workers, CancellationToken cancellation)
+    private static LocalStudyResult Local(Output o, LocalStudySpec spec, string folder, int workers, CancellationToken cancellation)
     {
-        var study = LocalArchitectureStudy.Run(spec, workers, cancellation);
-        o.Note(string.Create(CultureInfo.InvariantCulture, $"local-architectures: {spec.Candidates.Count} networks x {spec.Sizes.Count} sizes; {study.WallSeconds:F1} s"));
+        var study = LocalArchitectureStudy.Run(spec, workers, cancellation, folder);
+        o.Note(string.Create(CultureInfo.InvariantCulture,
+            $"local-architectures: {spec.Candidates.Count} networks x {spec.Sizes.Count} sizes; {study.WallSeconds:F1} s; {study.Reused} of {study.Rows.Count} run(s) reused from {folder}"));
         return study;
     }
 
@@ -296,7 +297,10 @@ internal static class ReproduceCommand
     /// SGD stability scans, in the setting of "C3 under SGD", of the C4 network from the balanced start and
     /// of the local multi-layer network closest to the exact score among those that keep the speed-up under GD.
     /// </summary>
-    private static IReadOnlyList<StabilityScanResult> LocalSgd(Output o, StabilitySpec sgd, LocalStudyResult local, int workers,
+    /// <summary>The log's mark of a result read from an earlier run (resume).</summary>
+    private static string Reused(bool reused) => reused ? " (reused from an earlier run)" : "";
+
+    private static IReadOnlyList<StabilityScanResult> LocalSgd(Output o, StabilitySpec sgd, LocalStudyResult local, string folder, int workers,
         CancellationToken cancellation)
     {
         var picks = new List<ArchitectureCandidate> { new(LocalArchitecture) };
@@ -305,9 +309,9 @@ internal static class ReproduceCommand
         if (closest is not null && closest.Candidate != picks[0]) picks.Add(closest.Candidate);
         return picks.Select(c =>
         {
-            var scan = StabilityScan.Run(sgd with { Architecture = c.Architecture, Start = c.Start }, null, workers, cancellation);
+            var scan = StabilityScan.Run(sgd with { Architecture = c.Architecture, Start = c.Start }, null, workers, cancellation, folder);
             o.Note(string.Create(CultureInfo.InvariantCulture,
-                $"local-sgd: {c.Label}: stable lr {string.Join(", ", scan.Rows.Select(r => $"{r.Stability.StableRate:G3} (L={r.Length})"))}; {scan.WallSeconds:F1} s"));
+                $"local-sgd: {c.Label}: stable lr {string.Join(", ", scan.Rows.Select(r => $"{r.Stability.StableRate:G3} (L={r.Length})"))}; {scan.WallSeconds:F1} s{Reused(scan.Reused)}"));
             return scan;
         }).ToArray();
     }

@@ -35,8 +35,9 @@ internal static class StabilityCommand
             string? file = result.GetValue(options.File) is { } f ? CheckOutFile(f) : null;
             o.Note($"stability: {spec.Architecture}, d = {spec.Dimension}, L = {string.Join(", ", spec.Sizes)}, " +
                    $"{spec.Mode.ToString().ToLowerInvariant()} {spec.Optimizer}, t = {Output.Format(spec.Time)}, budget {spec.Search.Budget} steps");
-            var progress = new SynchronousProgress<StabilityRow>(row => o.Note(StabilityOutput.Line(row)));
-            var scan = StabilityScan.Run(spec, progress, workers, cancellation);
+            var scan = JobProgress.Run(o, "stability", spec.Sizes.Count, bar => StabilityScan.Run(spec,
+                new SynchronousProgress<StabilityRow>(row => bar.Finished($"L={row.Length}", StabilityOutput.Line(row).Trim()[$"L={row.Length}: ".Length..])),
+                workers, cancellation));
             var summary = StabilityOutput.Summary(scan);
             if (file is not null) StabilityOutput.WriteFiles(file, summary, scan);
             if (o.Json) o.WriteJson(summary);

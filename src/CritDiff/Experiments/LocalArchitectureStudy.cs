@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CritDiff.Diffusion;
+using CritDiff.Fields;
 using CritDiff.Lattices;
 using CritDiff.Networks;
 using CritDiff.Statistics;
@@ -91,13 +92,22 @@ public sealed record LocalStudyFit(ArchitectureCandidate Candidate, ScalingFit? 
 }
 
 /// <summary>The study's rows and per-network fits.</summary>
-public sealed record LocalStudyResult(LocalStudySpec Spec, IReadOnlyList<LocalStudyRow> Rows, IReadOnlyList<LocalStudyFit> Fits, double WallSeconds);
+public sealed record LocalStudyResult(LocalStudySpec Spec, IReadOnlyList<LocalStudyRow> Rows, IReadOnlyList<LocalStudyFit> Fits, double WallSeconds)
+{
+    /// <summary>How many of the (network, L) runs were read from an earlier run with the same settings instead of trained.</summary>
+    public int Reused { get; init; }
+}
 
 /// <summary>Runs a <see cref="LocalStudySpec"/>; runs are independent and go in parallel, results do not depend on the thread count.</summary>
 public static class LocalArchitectureStudy
 {
-    /// <summary>Runs every (network, L).</summary>
-    public static LocalStudyResult Run(LocalStudySpec spec, int maxDegreeOfParallelism = -1, CancellationToken cancellation = default)
+    /// <summary>
+    /// Runs every (network, L). With <paramref name="folder"/> each finished run is kept there
+    /// (<see cref="KeyedResult"/>, keyed by its settings) and a rerun reuses it; <see cref="LocalStudyResult.Reused"/>
+    /// counts the runs reused.
+    /// </summary>
+    public static LocalStudyResult Run(LocalStudySpec spec, int maxDegreeOfParallelism = -1, CancellationToken cancellation = default,
+        string? folder = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
@@ -109,19 +119,29 @@ public static class LocalArchitectureStudy
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellation };
         // Largest lattices first, so the slowest runs do not end up alone at the end.
         var order = Enumerable.Range(0, jobs.Length).OrderByDescending(j => spec.Sizes[jobs[j].i]).ToArray();
+        int reused = 0;
         Parallel.ForEach(order, options, j =>
         {
             var (candidate, i) = jobs[j];
-            var field = fields[i];
-            var architecture = Architecture.Parse(candidate.Architecture);
-            var problem = new TrainingProblem(field, process, TimeGrid.Single(spec.Time), architecture);
-            var config = new TrainingConfig { Start = NetworkStart.Parse(candidate.Start), Eps = spec.Eps, MaxSteps = spec.MaxSteps, Seed = spec.Seed };
-            var result = SliceTrainer.Train(problem, config, 0, cancellation);
-            rows[j] = new LocalStudyRow(candidate, field.Lattice.Length, architecture.ParameterCount(field.Lattice), field.Lattice.SiteCount,
-                result.Steps, result.Converged, result.Diverged, result.Diverged ? double.NaN : result.OptimumGapToExact, result.OptimumIsClosedForm);
+            string key = KeyedResult.KeyOf(spec with { Candidates = [candidate], Sizes = [spec.Sizes[i]] });
+            var (row, _, again) = KeyedResult.GetOrCompute(folder, $"{candidate.Architecture}-{candidate.Start}-L{spec.Sizes[i]}", key,
+                () => Train(spec, process, fields[i], candidate, cancellation));
+            rows[j] = row;
+            if (again) Interlocked.Increment(ref reused);
         });
         var fits = spec.Candidates.Select(c => Summarise(c, rows.Where(r => r.Candidate == c).ToArray())).ToArray();
-        return new LocalStudyResult(spec, rows, fits, clock.Elapsed.TotalSeconds);
+        return new LocalStudyResult(spec, rows, fits, clock.Elapsed.TotalSeconds) { Reused = reused };
+    }
+
+    private static LocalStudyRow Train(LocalStudySpec spec, ForwardProcess process, GaussianField field, ArchitectureCandidate candidate,
+        CancellationToken cancellation)
+    {
+        var architecture = Architecture.Parse(candidate.Architecture);
+        var problem = new TrainingProblem(field, process, TimeGrid.Single(spec.Time), architecture);
+        var config = new TrainingConfig { Start = NetworkStart.Parse(candidate.Start), Eps = spec.Eps, MaxSteps = spec.MaxSteps, Seed = spec.Seed };
+        var result = SliceTrainer.Train(problem, config, 0, cancellation);
+        return new LocalStudyRow(candidate, field.Lattice.Length, architecture.ParameterCount(field.Lattice), field.Lattice.SiteCount,
+            result.Steps, result.Converged, result.Diverged, result.Diverged ? double.NaN : result.OptimumGapToExact, result.OptimumIsClosedForm);
     }
 
     private static LocalStudyFit Summarise(ArchitectureCandidate candidate, LocalStudyRow[] rows)

@@ -114,18 +114,33 @@ public sealed record StabilityRow(int Length, long Parameters, StabilityResult S
 /// seed converged) against L; a fit is null with fewer than 2 such sizes.
 /// </summary>
 public sealed record StabilityScanResult(StabilitySpec Spec, IReadOnlyList<StabilityRow> Rows, ScalingFit? RateFit, ScalingFit? StepsFit,
-    double WallSeconds);
+    double WallSeconds)
+{
+    /// <summary>True when the rows were read from a finished earlier run of the same spec instead of computed.</summary>
+    public bool Reused { get; init; }
+}
 
 /// <summary>Runs a <see cref="StabilitySpec"/>; (L, seed) pairs run in parallel, results do not depend on the thread count.</summary>
 public static class StabilityScan
 {
-    /// <summary>Runs the scan; <paramref name="progress"/> hears of each finished size.</summary>
+    /// <summary>
+    /// Runs the scan; <paramref name="progress"/> hears of each finished size. With <paramref name="folder"/> the
+    /// finished rows are kept there (<see cref="KeyedResult"/>, keyed by the spec) and a rerun with the same spec
+    /// reuses them instead of scanning again (the result's <see cref="StabilityScanResult.Reused"/> says so).
+    /// </summary>
     public static StabilityScanResult Run(StabilitySpec spec, IProgress<StabilityRow>? progress = null, int maxDegreeOfParallelism = -1,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, string? folder = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
-        var clock = Stopwatch.StartNew();
+        var (rows, wall, reused) = KeyedResult.GetOrCompute(folder, $"scan-{spec.Architecture}-{spec.Optimizer}", KeyedResult.KeyOf(spec),
+            () => Rows(spec, progress, maxDegreeOfParallelism, cancellation));
+        return new StabilityScanResult(spec, rows, RateFit(rows), StepsFit(rows), wall) { Reused = reused };
+    }
+
+    private static StabilityRow[] Rows(StabilitySpec spec, IProgress<StabilityRow>? progress, int maxDegreeOfParallelism,
+        CancellationToken cancellation)
+    {
         var config = spec.Config();
         int seeds = StabilityFinder.IsDeterministic(config) ? 1 : spec.Search.Seeds;
         var architecture = Architecture.Parse(spec.Architecture);
@@ -157,8 +172,7 @@ public static class StabilityScan
                 progress?.Report(rows[p.i]!);
             }
         });
-        var done = rows.Select(r => r!).ToArray();
-        return new StabilityScanResult(spec, done, RateFit(done), StepsFit(done), clock.Elapsed.TotalSeconds);
+        return rows.Select(r => r!).ToArray();
     }
 
     private static StabilityRow Row(TrainingProblem problem, StabilityResult stability, double rate, SliceResult?[] runs)

@@ -92,6 +92,19 @@ public sealed class ExperimentCommandTests : IDisposable
     }
 
     [Fact]
+    public void ScalingShardComesFromTheOptionsThenTheSlurmEnvironment()
+    {
+        var resubmitted = new Dictionary<string, string?>
+        {
+            ["SLURM_ARRAY_TASK_ID"] = "4", ["SLURM_ARRAY_TASK_MIN"] = "4", ["SLURM_ARRAY_TASK_MAX"] = "4", ["SLURM_ARRAY_TASK_COUNT"] = "1",
+        };
+        Assert.Equal(new CritDiff.Experiments.Shard(5, 8), ScalingCommand.ResolveShard(null, 8, resubmitted.GetValueOrDefault));
+        Assert.Equal(new CritDiff.Experiments.Shard(2, 3), ScalingCommand.ResolveShard("2/3", null, resubmitted.GetValueOrDefault)); // --shard wins
+        Assert.Contains("--shards N", Assert.Throws<UsageException>(() => ScalingCommand.ResolveShard(null, null, resubmitted.GetValueOrDefault)).Message);
+        Assert.Equal(CritDiff.Experiments.Shard.All, ScalingCommand.ResolveShard(null, null, _ => null));
+    }
+
+    [Fact]
     public void MergeWithAShardMissingExitsThreeNamingTheJobs()
     {
         string shard = Path.Combine(_folder, "shard1"), merged = Path.Combine(_folder, "merged");

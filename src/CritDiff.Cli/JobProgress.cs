@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Globalization;
+using Spectre.Console;
+
+namespace CritDiff.Cli;
+
+/// <summary>
+/// Progress of a long command's jobs on stderr (never stdout, so --json keeps stdout to one JSON object): a
+/// Spectre.Console progress bar with jobs done / total, the last finished job, elapsed time and ETA when stderr
+/// is an interactive terminal, otherwise one plain line per finished job with the same counts and times.
+/// <see cref="Finished"/> may be called from worker threads.
+/// </summary>
+internal sealed class JobProgress
+{
+    private readonly Output _o;
+    private readonly string _title;
+    private readonly int _total;
+    private readonly ProgressTask? _task;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Lock _gate = new();
+    private int _done;
+
+    private JobProgress(Output o, string title, int total, ProgressTask? task)
+    {
+        _o = o;
+        _title = title;
+        _total = total;
+        _task = task;
+    }
+
+    /// <summary>Runs <paramref name="body"/> with a progress display for <paramref name="total"/> jobs.</summary>
+    public static T Run<T>(Output o, string title, int total, Func<JobProgress, T> body)
+    {
+        bool live = ReferenceEquals(o.Log, Console.Error) && !Console.IsErrorRedirected && total > 0;
+        if (!live) return body(new JobProgress(o, title, total, null));
+        T result = default!;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(o.Log) });
+        console.Progress()
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+                new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask(Markup.Escape($"{title}: 0/{total}"), maxValue: total);
+                result = body(new JobProgress(o, title, total, task));
+            });
+        return result;
+    }
+
+    /// <summary>Jobs finished so far.</summary>
+    public int Done => _done;
+
+    /// <summary>Records a finished job: its name and a short result for the plain line.</summary>
+    public void Finished(string job, string detail)
+    {
+        lock (_gate)
+        {
+            _done++;
+            if (_task is not null)
+            {
+                _task.Description = Markup.Escape($"{_title}: {_done}/{_total}, last {job}");
+                _task.Increment(1);
+                return;
+            }
+            _o.Note(Line(_title, job, detail, _done, _total, _clock.Elapsed));
+        }
+    }
+
+    /// <summary>The plain line for a finished job: "[done/total] title: job: detail (elapsed E, ETA R)".</summary>
+    public static string Line(string title, string job, string detail, int done, int total, TimeSpan elapsed)
+    {
+        string eta = done >= total ? "done" : "ETA " + Time(elapsed.TotalSeconds / done * (total - done));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"  [{done}/{total}] {title}: {job}{(detail.Length > 0 ? ": " + detail : "")} (elapsed {Time(elapsed.TotalSeconds)}, {eta})");
+    }
+
+    private static string Time(double seconds) => seconds switch
+    {
+        < 60 => string.Create(CultureInfo.InvariantCulture, $"{seconds:F0} s"),
+        < 3600 => string.Create(CultureInfo.InvariantCulture, $"{Math.Floor(seconds / 60):F0} min {seconds % 60:00} s"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{Math.Floor(seconds / 3600):F0} h {Math.Floor(seconds % 3600 / 60):00} min"),
+    };
+}
