@@ -26,7 +26,10 @@ public static class GapEquation
     /// <summary>
     /// Solves the gap equation for mu2 at coupling beta: a bracketed Brent search in u = ln mu2 on
     /// [ln(1/(2 V beta)), ln(2/beta)] (where the sum is above and below beta), polished by Newton
-    /// steps in mu2 to full double precision.
+    /// steps in u to full double precision. The residual is relative, sum/(V beta) - 1, so its scale is 1 for
+    /// every beta (an absolute residual is below Brent's tolerance at tiny beta and stops the search at once),
+    /// and its u-derivative -mu2 sum 1/(khat2 + mu2)^2 / (V beta) is summed as (1/(x + mu2)) (mu2/(x + mu2)),
+    /// which cannot overflow at large mu2.
     /// </summary>
     public static double SolveMassSquared(Lattice lattice, double beta)
     {
@@ -34,23 +37,34 @@ public static class GapEquation
         if (!(beta > 0) || double.IsInfinity(beta))
             throw new ArgumentOutOfRangeException(nameof(beta), beta, "beta must be positive and finite");
         var (values, weights) = lattice.KHat2Multiset();
-        double v = lattice.SiteCount;
-        double Residual(double u) => Sum(values, weights, Math.Exp(u), 1) / v - beta;
+        double scale = lattice.SiteCount * beta;
+        double Residual(double u) => Sum(values, weights, Math.Exp(u), 1) / scale - 1;
         // The zero mode alone gives 1/(V mu2) > beta below the lower end; the sum is < 1/mu2 < beta above the upper.
-        double lower = Math.Log(0.5 / (v * beta)), upper = Math.Log(2 / beta);
-        double u = Brent.FindRoot(Residual, lower, upper, 1e-12, 500);
-        double mu2 = Math.Exp(u);
-        for (int i = 0; i < 3; i++)
+        double lower = Math.Log(0.5 / scale), upper = Math.Log(2 / beta);
+        double u = Brent.FindRoot(Residual, lower, upper, 1e-14, 500);
+        for (int i = 0; i < 4; i++)
         {
-            double f = Sum(values, weights, mu2, 1) / v - beta;
-            double df = -Sum(values, weights, mu2, 2) / v;
-            double next = mu2 - f / df;
-            if (!(next > 0)) break;
-            bool done = Math.Abs(next - mu2) <= 1e-16 * mu2;
-            mu2 = next;
-            if (done) break;
+            double mu2 = Math.Exp(u);
+            double f = Sum(values, weights, mu2, 1) / scale - 1;
+            double df = -SumWeighted(values, weights, mu2) / scale;
+            if (!(df < 0)) break;
+            double step = f / df;
+            u -= step;
+            if (Math.Abs(step) <= 1e-16) break;
         }
-        return mu2;
+        return Math.Exp(u);
+    }
+
+    /// <summary>sum_i w_i mu2 / (x_i + mu2)^2, the u-derivative of the lattice sum up to sign, without overflow.</summary>
+    private static double SumWeighted(double[] values, double[] weights, double massSquared)
+    {
+        double sum = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            double denominator = values[i] + massSquared;
+            sum += weights[i] / denominator * (massSquared / denominator);
+        }
+        return sum;
     }
 
     /// <summary>Neumaier-compensated sum_i w_i / (x_i + mu2)^power.</summary>
