@@ -60,8 +60,18 @@ internal static class McmcScalingCommand
             var scans = names.Select(name =>
             {
                 o.Note($"{name}: L = {string.Join(", ", lengths)} ...");
-                return AutocorrelationScan.Run(family, d, lengths, name, settings);
+                try
+                {
+                    return AutocorrelationScan.Run(family, d, lengths, name, settings);
+                }
+                catch (ArgumentException e)
+                {
+                    // The options were checked above: a fit that fails here means a chain diverged or never moved.
+                    throw new RunFailedException($"{name}: z could not be fitted ({e.Message.Split(" (Parameter")[0].Split('\n')[0]}): " +
+                                                 "a chain diverged or never moved; run 'critdiff mcmc' at the failing L to see its warnings, or fix --step");
+                }
             }).ToArray();
+            foreach (var r in scans.SelectMany(s => s.Runs)) ModelMcmcOutput.Warn(o, r.Warnings.Select(w => $"{r.Algorithm} L={r.Field.Lattice.Length}: {w}"));
             if (o.Json) o.WriteJson(Summary(d, lengths, settings, scans));
             else Print(o, scans);
             return 0;

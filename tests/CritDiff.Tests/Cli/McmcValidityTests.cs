@@ -29,4 +29,14 @@ public class McmcValidityTests
         Assert.True(json["valid"]!.GetValue<bool>());
         Assert.Empty(json["warnings"]!.AsArray());
     }
+
+    [Fact]
+    public void ScalingWithChainsThatNeverMoveWarnsAndIsNotBadInput()
+    {
+        var (code, _, error) = Cli.Run("mcmc-scaling", "--d", "2", "--L", "4,6", "--xi", "1", "--algo", "hmc", "--step", "1e6",
+            "--sweeps", "64", "--thermalize", "8", "--chains", "1");
+        Assert.NotEqual(2, code);
+        Assert.Contains("warning: hmc L=4: acceptance is 0", error);
+        Assert.Contains("warning: hmc L=6: acceptance is 0", error);
+    }
 }
