@@ -49,6 +49,7 @@ internal static class McmcCommand
             var settings = run.Build(result, result.GetValue(seed), CommonOptions.CheckThreads(result.GetValue(threads)));
             o.Note($"{name}: {settings.Chains} chain(s) x ({settings.Thermalization} + {settings.Sweeps}) sweeps on {field.Lattice} ...");
             var r = Mcmc.Run(field, name, settings);
+            ModelMcmcOutput.Warn(o, r.Warnings);
             if (o.Json) o.WriteJson(Summary(r));
             else Print(o, r);
             return 0;
@@ -78,6 +79,8 @@ internal static class McmcCommand
     public static JsonObject Summary(McmcResult r) => new()
     {
         ["algo"] = r.Algorithm,
+        ["valid"] = r.IsValid,
+        ["warnings"] = new JsonArray(r.Warnings.Select(w => (JsonNode?)w).ToArray()),
         ["sweeps"] = r.Settings.Sweeps,
         ["thermalize"] = r.Settings.Thermalization,
         ["chains"] = r.Settings.Chains,

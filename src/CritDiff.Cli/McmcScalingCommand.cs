@@ -60,11 +60,22 @@ internal static class McmcScalingCommand
             o.Note($"mcmc-scaling: {string.Join(", ", names)} at L = {string.Join(", ", lengths)} ...");
             var scans = JobProgress.Run(o, "mcmc-scaling", names.Length, bar => names.Select(name =>
             {
-                var scan = AutocorrelationScan.Run(family, d, lengths, name, settings);
+                AutocorrelationScan scan;
+                try
+                {
+                    scan = AutocorrelationScan.Run(family, d, lengths, name, settings);
+                }
+                catch (ArgumentException e)
+                {
+                    // The options were checked above: a fit that fails here means a chain diverged or never moved.
+                    throw new RunFailedException($"{name}: z could not be fitted ({e.Message.Split(" (Parameter")[0].Split('\n')[0]}): " +
+                                                 "a chain diverged or never moved; run 'critdiff mcmc' at the failing L to see its warnings, or fix --step");
+                }
                 bar.Finished(name, string.Create(CultureInfo.InvariantCulture,
                     $"tau_int(M^2) {string.Join(", ", scan.Runs.Select(r => $"{r.TauMagnetisationSquared.Mean:G3} (L={r.Field.Lattice.Length})"))}"));
                 return scan;
             }).ToArray());
+            foreach (var r in scans.SelectMany(s => s.Runs)) ModelMcmcOutput.Warn(o, r.Warnings.Select(w => $"{r.Algorithm} L={r.Field.Lattice.Length}: {w}"));
             if (o.Json) o.WriteJson(Summary(d, lengths, settings, scans));
             else Print(o, scans);
             return 0;

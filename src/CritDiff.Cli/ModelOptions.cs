@@ -81,7 +81,29 @@ internal sealed class ModelOptions
     }
 
     /// <summary>Validates the parameterisation once and returns a factory over lattices (for sweeps in L).</summary>
-    public Func<Lattice, GaussianField> BuildFamily(ParseResult result, int dimension) => Family(result, dimension).Build;
+    public Func<Lattice, GaussianField> BuildFamily(ParseResult result, int dimension)
+    {
+        var family = Family(result, dimension);
+        return lattice => CheckMass(family, family.Build(lattice));
+    }
+
+    /// <summary>Smallest mass accepted: 1/(V mu2), the zero mode's share of the gap sum, must stay finite for V up to 2^28.</summary>
+    public const double MinMassSquared = 1e-250;
+
+    /// <summary>
+    /// Largest mass accepted: beyond it xi &lt; 0.01 lattice spacings, and the energy G(e_1) and xi2 (differences of terms
+    /// ~1/mu2 that agree to ~1/mu2 relative) lose precision like 1e-16 mu2.
+    /// </summary>
+    public const double MaxMassSquared = 1e4;
+
+    private static GaussianField CheckMass(ModelFamily family, GaussianField field)
+    {
+        double mu2 = field.MassSquared;
+        if (mu2 is >= MinMassSquared and <= MaxMassSquared) return field;
+        string option = family.Kind switch { "xi/L" => "--xi-over-L", var k => "--" + k };
+        throw new UsageException(FormattableString.Invariant(
+            $"{option} {family.Value:g6} gives mu2 = {mu2:g4}, outside [1e-250, 1e4] where the observables are accurate (for --beta: beta >= ~1e-4, as mu2 ~ 1/beta at small beta)"));
+    }
 
     /// <summary>The model family the options describe, validated for dimension <paramref name="dimension"/>.</summary>
     public ModelFamily Family(ParseResult result, int dimension)

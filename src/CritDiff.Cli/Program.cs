@@ -40,7 +40,12 @@ public static class Program
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            stderr.WriteLine($"error: {Friendly(parse.Errors[0].Message)} (see 'critdiff {CommandName(parse)} --help')");
+            // An unknown token says more than the "required command" error it causes at the root.
+            var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized command or argument", StringComparison.Ordinal)) ?? parse.Errors[0];
+            string message = Friendly(error.Message);
+            if (parse.CommandResult.Command is RootCommand && message.StartsWith("Unrecognized command or argument", StringComparison.Ordinal))
+                message = message.Replace("Unrecognized command or argument", "unknown command", StringComparison.Ordinal);
+            stderr.WriteLine($"error: {message} (see 'critdiff {CommandName(parse)}--help')");
             return UsageError;
         }
         try
@@ -73,7 +78,7 @@ public static class Program
     }
 
     private static string CommandName(ParseResult parse) =>
-        parse.CommandResult.Command is RootCommand ? "" : parse.CommandResult.Command.Name;
+        parse.CommandResult.Command is RootCommand ? "" : parse.CommandResult.Command.Name + " ";
 
     /// <summary>Maps an exception to a one-line message and exit code; null lets it through (a bug).</summary>
     private static (string Message, int Code)? Describe(Exception e) => e switch

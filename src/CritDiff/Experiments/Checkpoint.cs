@@ -101,21 +101,25 @@ public static class Checkpoint
     private static CheckpointModel Parse(string directory, JsonObject json)
     {
         if ((string?)json["format"] != Format) throw new InvalidDataException($"'{ModelFile}' is not a {Format} file");
-        int version = (int)json["version"]!;
+        int version = Field(json, "version", n => (int)n);
         if (version != Version) throw new InvalidDataException($"'{ModelFile}': unknown format version {version} (this build reads {Version})");
-        var lattice = new Lattice((int)json["lattice"]!["d"]!, (int)json["lattice"]!["L"]!);
-        var m = json["model"]!;
-        double beta = (double)m["beta"]!, mu2 = (double)m["mu2"]!;
-        var field = (bool)m["gff"]! ? GaussianField.FreeField(lattice, mu2) : GaussianField.AtBeta(lattice, beta);
+        var lattice = Field(json, "lattice", n => new Lattice((int)n["d"]!, (int)n["L"]!));
+        var m = Field(json, "model", n => n.AsObject());
+        double beta = Field(m, "beta", n => (double)n), mu2 = Field(m, "mu2", n => (double)n);
+        if (!(beta > 0 && double.IsFinite(beta) && mu2 > 0 && double.IsFinite(mu2)))
+            throw new InvalidDataException($"'{ModelFile}': field 'model' has beta = {beta} and mu2 = {mu2}; both must be > 0 and finite");
+        var field = Field(m, "gff", n => (bool)n) ? GaussianField.FreeField(lattice, mu2) : GaussianField.AtBeta(lattice, beta);
         if (Math.Abs(field.MassSquared / mu2 - 1) > 1e-10)
             throw new InvalidDataException($"'{ModelFile}': stored mu2 {mu2} does not solve the gap equation at beta {beta}");
         field = field with { Parameterisation = (string?)m["parameterisation"] ?? field.Parameterisation };
-        var process = ForwardProcess.Parse((string)json["schedule"]!);
-        var architecture = Architecture.Parse((string)json["arch"]!);
-        var basis = Enum.Parse<ParameterBasis>((string)json["basis"]!, ignoreCase: true);
-        var times = json["times"]!.AsArray().Select(t => (double)t!).ToArray();
+        var process = Field(json, "schedule", n => ForwardProcess.Parse((string)n!));
+        var architecture = Field(json, "arch", n => Architecture.Parse((string)n!));
+        var basis = Field(json, "basis", n => Enum.Parse<ParameterBasis>((string)n!, ignoreCase: true));
+        var times = Field(json, "times", n => n.AsArray().Select(t => (double)t!).ToArray());
+        if (times.Any(t => !(t > 0 && double.IsFinite(t))))
+            throw new InvalidDataException($"'{ModelFile}': field 'times' must hold diffusion times > 0");
         var network = ScoreNetwork.Create(lattice, architecture, basis);
-        var files = json["files"]!.AsArray();
+        var files = Field(json, "files", n => n.AsArray());
         if (files.Count != times.Length) throw new InvalidDataException($"'{ModelFile}': {times.Length} times but {files.Count} file lists");
         var parameters = new List<NetworkParameters>();
         for (int j = 0; j < times.Length; j++)
@@ -139,11 +143,28 @@ public static class Checkpoint
                 }
                 if (array.Data.Length != p.Layers[i].Length)
                     throw new InvalidDataException($"'{file}' holds {array.Data.Length} values; {architecture.Name} on {lattice} needs {p.Layers[i].Length}");
+                int bad = Array.FindIndex(array.Data, x => !double.IsFinite(x));
+                if (bad >= 0)
+                    throw new InvalidDataException($"'{file}': value {bad} is {array.Data[bad]}; kernels must be finite (the run diverged or the file is damaged)");
                 array.Data.CopyTo(p.Layers[i], 0);
             }
             parameters.Add(p);
         }
         return new CheckpointModel(field, process, architecture, basis, times, parameters, json["summary"] as JsonObject);
+    }
+
+    /// <summary>Reads one field of model.json; a missing field or a value of the wrong kind is reported by the field's name.</summary>
+    private static T Field<T>(JsonObject json, string name, Func<JsonNode, T> read)
+    {
+        var node = json[name] ?? throw new InvalidDataException($"'{ModelFile}': field '{name}' is missing");
+        try
+        {
+            return read(node);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or NullReferenceException or KeyNotFoundException)
+        {
+            throw new InvalidDataException($"'{ModelFile}': field '{name}' has an invalid value ({node.ToJsonString()})");
+        }
     }
 
     private static string FileName(int slice, int layer) =>

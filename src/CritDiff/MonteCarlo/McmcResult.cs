@@ -28,6 +28,25 @@ public sealed record McmcResult(string Algorithm, GaussianField Field, McmcSetti
     double StationarySusceptibility, double StationaryEnergy, double WallSeconds,
     IReadOnlyList<double[]> MagnetisationSquared, IReadOnlyList<double[]> EnergySeries)
 {
+    /// <summary>What makes the result doubtful, in words (empty when all is well), as <see cref="ModelMcmcResult.Warnings"/>.</summary>
+    public IReadOnlyList<string> Warnings
+    {
+        get
+        {
+            var warnings = new List<string>();
+            if (Acceptance == 0)
+                warnings.Add($"acceptance is 0: the {Algorithm} chains never moved (step size {StepSize:G3})");
+            else if (double.IsNaN(Acceptance))
+                warnings.Add($"acceptance is NaN: the {Algorithm} chains diverged (step size {StepSize:G3})");
+            foreach (var (name, value) in new[] { ("chi", Susceptibility), ("energy", Energy), ("tau_int M2", TauMagnetisationSquared), ("tau_int energy", TauEnergy) })
+                if (!double.IsFinite(value.Mean)) warnings.Add($"{name} is {value.Mean} (not a number)");
+            return warnings;
+        }
+    }
+
+    /// <summary>False when the acceptance is 0 or NaN or an estimate is not finite.</summary>
+    public bool IsValid => Acceptance > 0 && new[] { Susceptibility, Energy, TauMagnetisationSquared, TauEnergy }.All(v => double.IsFinite(v.Mean));
+
     /// <summary>Effective samples N chains / (2 max(tau_M2, tau_E)) per second of wall time.</summary>
     public double EffectiveSamplesPerSecond =>
         (double)Settings.Sweeps * Settings.Chains / (2 * Math.Max(TauMagnetisationSquared.Mean, TauEnergy.Mean)) / WallSeconds;

@@ -63,6 +63,10 @@ public sealed class LimitsCommandTests : IDisposable
         { "scaling --d 2 --L 8 --xi 2 --arch one-layer,,two-layer --out OUT/s", "--arch has an empty item" },
         { "scaling --d 2 --L 8 --xi 2 --arch one-layer,one-layer --out OUT/s", "--arch lists an architecture twice" },
         { "scaling --d 2 --L 8,,16 --xi 2 --out OUT/s", "--L has an empty item" },
+        { "model --d 2 --L 8 --beta 1e-300", "--beta 1e-300 gives mu2 = 1e+300, outside [1e-250, 1e4]" },
+        { "model --d 2 --L 8 --mass2 1e-320", "--mass2 9.99989e-321 gives mu2" },
+        { "model --d 2 --L 8 --mass2 1e20", "--mass2 1e+20 gives mu2 = 1e+20, outside" },
+        { "sample --d 2 --L 8 --xi 1e-3 --n 2 --out OUT/a.npy", "--xi 0.001 gives mu2 = 1e+06, outside" },
     };
 
     [Theory]
