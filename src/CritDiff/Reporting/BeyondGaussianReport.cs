@@ -128,7 +128,8 @@ public static class BeyondGaussianReport
                 var sizes = rows.Select(p => (double)p.Length).ToArray();
                 foreach (string arch in spec.Architectures)
                     figure.Add(sizes, rows.Select(p => (double)p.Training.First(t => t.Architecture == arch).Steps).ToArray(),
-                        $"{series.Label}, {arch}", color, dashed: arch != "one-layer", open: arch != "one-layer");
+                        $"{series.Label}, {arch}", color, dashed: arch != "one-layer", open: arch != "one-layer",
+                        errors: rows.Select(p => p.Training.First(t => t.Architecture == arch).StepsError).ToArray());
                 color++;
             }
             string png = figure.Save(folder, I($"steps_d{group.Key}"));

@@ -139,14 +139,21 @@ public sealed class Figure
         return name + ".png";
     }
 
-    /// <summary>Breaks a long title at the space nearest its middle.</summary>
+    /// <summary>
+    /// Breaks a long title into two lines: before its last parenthesis or after its last colon that leave both
+    /// lines short enough, else at the last space that does.
+    /// </summary>
     internal static string WrapTitle(string title)
     {
         ArgumentNullException.ThrowIfNull(title);
         if (title.Length <= TitleLineLength) return title;
-        int middle = title.Length / 2, best = -1;
+        bool Fits(int i) => i > 0 && i <= TitleLineLength && title.Length - i - 1 <= TitleLineLength;
+        int best = -1;
         for (int i = 0; i < title.Length; i++)
-            if (title[i] == ' ' && (best < 0 || Math.Abs(i - middle) < Math.Abs(best - middle))) best = i;
+            if (title[i] == ' ' && Fits(i) && i + 1 < title.Length && (title[i + 1] == '(' || title[i - 1] == ':')) best = i;
+        if (best < 0)
+            for (int i = 0; i < title.Length; i++)
+                if (title[i] == ' ' && Fits(i)) best = i;
         return best < 0 ? title : title[..best] + "\n" + title[(best + 1)..];
     }
 

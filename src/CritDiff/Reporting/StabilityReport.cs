@@ -105,7 +105,7 @@ public static class StabilityReport
             s.Spec.Optimizer, s.Spec.Basis.ToString().ToLowerInvariant(),
             s.RateFit is { } f ? SweepReport.PlusMinus(f.PowerExponent, f.PowerExponentError) : "-",
             string.Join(", ", s.Rows.Select(r => StepsText(r))),
-            s.StepsFit is { } st ? Invariant($"L^{st.PowerExponent:F2} or {st.LogSlope:F1} ln L; {st.Preferred}") : "-",
+            s.StepsFit is { } st ? Invariant($"L^{st.PowerExponent:F2} or {st.LogSlope:F1} ln L; {st.Preferred}").Replace("+ -", "- ", StringComparison.Ordinal) : "-",
         ]));
 
         var rates = new Figure("Largest stable learning rate against L", "L (lattice size)", "stable learning rate (GD, SGD: kernel units)", logX: true, logY: true);

@@ -58,5 +58,8 @@ public sealed class FigureTests : IDisposable
         Assert.Equal(2, lines.Length);
         Assert.All(lines, l => Assert.True(l.Length <= Figure.TitleLineLength, l));
         Assert.Equal(title, string.Join(' ', lines));
+        // A parenthesis opens the second line rather than a break inside it ("(d\n= 3").
+        Assert.Equal("Training time against lattice size\n(d = 3, beta = beta_c(d), population gd)",
+            Figure.WrapTitle("Training time against lattice size (d = 3, beta = beta_c(d), population gd)"));
     }
 }
