@@ -51,6 +51,9 @@ public sealed class Figure
     /// <summary>Series drawn so far.</summary>
     public int SeriesCount { get; private set; }
 
+    /// <summary>Labels of the series drawn with open squares at the last <see cref="Save"/> because they lay on an earlier series.</summary>
+    public IReadOnlyList<string> SeparatedSeries { get; private set; } = [];
+
     /// <summary>Where the legend went at the last <see cref="Save"/>: a corner, or null when it was drawn outside.</summary>
     public Alignment? LegendPlacement { get; private set; }
 
@@ -195,6 +198,7 @@ public sealed class Figure
     private void SeparateCoincidentSeries()
     {
         if (_xs.Count == 0) return;
+        var separated = new List<string>();
         double tolX = 0.005 * Math.Max(_xs.Max() - _xs.Min(), 1e-12), tolY = 0.005 * Math.Max(_ys.Max() - _ys.Min(), 1e-12);
         for (int b = 1; b < _series.Count; b++)
         {
@@ -203,11 +207,13 @@ public sealed class Figure
             bool hidden = _series.Take(b).Any(a => a.Scatter.MarkerSize > 0 && Enumerable.Range(0, x.Length).All(i =>
                 Enumerable.Range(0, a.X.Length).Any(j => Math.Abs(a.X[j] - x[i]) <= tolX && Math.Abs(a.Y[j] - y[i]) <= tolY)));
             if (!hidden) continue;
+            separated.Add(scatter.LegendText);
             scatter.MarkerShape = MarkerShape.OpenSquare;
             scatter.MarkerSize = 14;
             if (scatter.LineWidth > 0) scatter.LinePattern = LinePattern.Dashed;
             scatter.LegendText += " (same values)";
         }
+        SeparatedSeries = separated;
     }
 
     /// <summary>Ticks on a log x axis at the data's own values when these are a few integers (the lattice sizes).</summary>
