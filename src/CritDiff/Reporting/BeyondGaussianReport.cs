@@ -43,14 +43,14 @@ public static class BeyondGaussianReport
                 bool pass = Math.Abs(one.PowerExponent - series.PredictedExponent) <= 3 * one.PowerExponentError + ExponentAllowance
                             && rows.All(r => r.Training.First(t => t.Architecture == "one-layer").Converged);
                 oneOk = (oneOk ?? true) && pass;
-                oneParts.Add(I($"{series.Label}: steps ~ L^{one.PowerExponent:F2} +- {one.PowerExponentError:F2} against 2 - eta = {series.PredictedExponent:F3}") +
-                             (chi is null ? "" : I($" (chi ~ L^{chi.PowerExponent:F2} +- {chi.PowerExponentError:F2} on the same ensembles)")));
+                oneParts.Add(I($"{series.Label}: steps ~ L^({SweepReport.PlusMinus(one.PowerExponent, one.PowerExponentError)}) against 2 - eta = {series.PredictedExponent:F3}") +
+                             (chi is null ? "" : I($" (chi ~ L^({SweepReport.PlusMinus(chi.PowerExponent, chi.PowerExponentError)}) on the same ensembles)")));
             }
             if (fits.GetValueOrDefault("two-layer") is { } two)
             {
                 bool pass = two.PowerExponent < 1 && rows.All(r => r.Training.First(t => t.Architecture == "two-layer").Converged);
                 twoOk = (twoOk ?? true) && pass;
-                twoParts.Add(I($"{series.Label}: steps {string.Join(", ", rows.Select(r => r.Training.First(t => t.Architecture == "two-layer").Steps))}, ~L^{two.PowerExponent:F2} +- {two.PowerExponentError:F2}"));
+                twoParts.Add(I($"{series.Label}: steps {string.Join(", ", rows.Select(r => r.Training.First(t => t.Architecture == "two-layer").Steps))}, ~L^({SweepReport.PlusMinus(two.PowerExponent, two.PowerExponentError)})"));
             }
         }
         string? caveat = Claims.JoinCaveats(spec.Series.Select(s => Claims.SizeCaveat(s.Label, points.Where(p => p.Series == s.Name).Select(p => p.Length))));
@@ -128,7 +128,8 @@ public static class BeyondGaussianReport
                 var sizes = rows.Select(p => (double)p.Length).ToArray();
                 foreach (string arch in spec.Architectures)
                     figure.Add(sizes, rows.Select(p => (double)p.Training.First(t => t.Architecture == arch).Steps).ToArray(),
-                        $"{series.Label}, {arch}", color, dashed: arch != "one-layer", open: arch != "one-layer");
+                        $"{series.Label}, {arch}", color, dashed: arch != "one-layer", open: arch != "one-layer",
+                        errors: rows.Select(p => p.Training.First(t => t.Architecture == arch).StepsError).ToArray());
                 color++;
             }
             string png = figure.Save(folder, I($"steps_d{group.Key}"));

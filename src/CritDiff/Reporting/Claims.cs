@@ -86,7 +86,7 @@ public static class Claims
             double err = fit.PowerExponentError ?? 0;
             bool pass = fit.Preferred == "power" && Math.Abs(p - 2) <= Math.Max(0.3, 2 * err);
             ok = (ok ?? true) && pass;
-            parts.Add(Invariant($"{Where(s)}: steps ~ L^{p:F2} +- {err:F2} (theory {fit.PredictedPowerExponent:F2}; preferred fit: {fit.Preferred}; steps {Steps(s, "one-layer")})"));
+            parts.Add(Invariant($"{Where(s)}: steps ~ L^({SweepReport.PlusMinus(p, err)}) (theory {fit.PredictedPowerExponent:F2}; preferred fit: {fit.Preferred}; steps {Steps(s, "one-layer")})"));
         }
         return new ClaimVerdict("C1", "A one-layer network trained by gradient descent needs ~L^2 steps at criticality.",
             parts.Count == 0 ? "no one-layer sweep" : string.Join("; ", parts),
@@ -133,7 +133,7 @@ public static class Claims
             bool pass = converged && fewer && p < 1;
             ok = (ok ?? true) && pass;
             string gap = checkParameters ? Invariant($"; parameters {rows[0].Parameters}; reachable optimum above the exact score by {string.Join(", ", rows.Select(r => SweepReport.G(r.OptimumGapToExact)))} per site") : "";
-            parts.Add(Invariant($"{Where(s)}: steps {Steps(s, arch)}, ~L^{p:F2} +- {fit.PowerExponentError:F2}, or {fit.LogIntercept:F1} + {fit.LogSlope:F1} ln L (preferred fit: {fit.Preferred}){gap}"));
+            parts.Add(Invariant($"{Where(s)}: steps {Steps(s, arch)}, ~L^({SweepReport.PlusMinus(p, fit.PowerExponentError)}), or {fit.LogIntercept:F1} + {fit.LogSlope:F1} ln L (preferred fit: {fit.Preferred}){gap}"));
         }
         return new ClaimVerdict(id, statement, parts.Count == 0 ? $"no {arch} sweep" : string.Join("; ", parts),
             "at least 3 sizes, every size converged, and power exponent < 1 (sub-linear, against ~2 for one-layer)" + (checkParameters ? ", with no more parameters than one-layer" : ""), ok);

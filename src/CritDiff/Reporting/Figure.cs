@@ -51,6 +51,9 @@ public sealed class Figure
     /// <summary>Series drawn so far.</summary>
     public int SeriesCount { get; private set; }
 
+    /// <summary>Labels of the series drawn with open squares at the last <see cref="Save"/> because they lay on an earlier series.</summary>
+    public IReadOnlyList<string> SeparatedSeries { get; private set; } = [];
+
     /// <summary>Where the legend went at the last <see cref="Save"/>: a corner, or null when it was drawn outside.</summary>
     public Alignment? LegendPlacement { get; private set; }
 
@@ -139,14 +142,21 @@ public sealed class Figure
         return name + ".png";
     }
 
-    /// <summary>Breaks a long title at the space nearest its middle.</summary>
+    /// <summary>
+    /// Breaks a long title into two lines: before its last parenthesis or after its last colon that leave both
+    /// lines short enough, else at the last space that does.
+    /// </summary>
     internal static string WrapTitle(string title)
     {
         ArgumentNullException.ThrowIfNull(title);
         if (title.Length <= TitleLineLength) return title;
-        int middle = title.Length / 2, best = -1;
+        bool Fits(int i) => i > 0 && i <= TitleLineLength && title.Length - i - 1 <= TitleLineLength;
+        int best = -1;
         for (int i = 0; i < title.Length; i++)
-            if (title[i] == ' ' && (best < 0 || Math.Abs(i - middle) < Math.Abs(best - middle))) best = i;
+            if (title[i] == ' ' && Fits(i) && i + 1 < title.Length && (title[i + 1] == '(' || title[i - 1] == ':')) best = i;
+        if (best < 0)
+            for (int i = 0; i < title.Length; i++)
+                if (title[i] == ' ' && Fits(i)) best = i;
         return best < 0 ? title : title[..best] + "\n" + title[(best + 1)..];
     }
 
@@ -188,6 +198,7 @@ public sealed class Figure
     private void SeparateCoincidentSeries()
     {
         if (_xs.Count == 0) return;
+        var separated = new List<string>();
         double tolX = 0.005 * Math.Max(_xs.Max() - _xs.Min(), 1e-12), tolY = 0.005 * Math.Max(_ys.Max() - _ys.Min(), 1e-12);
         for (int b = 1; b < _series.Count; b++)
         {
@@ -196,11 +207,13 @@ public sealed class Figure
             bool hidden = _series.Take(b).Any(a => a.Scatter.MarkerSize > 0 && Enumerable.Range(0, x.Length).All(i =>
                 Enumerable.Range(0, a.X.Length).Any(j => Math.Abs(a.X[j] - x[i]) <= tolX && Math.Abs(a.Y[j] - y[i]) <= tolY)));
             if (!hidden) continue;
+            separated.Add(scatter.LegendText);
             scatter.MarkerShape = MarkerShape.OpenSquare;
             scatter.MarkerSize = 14;
             if (scatter.LineWidth > 0) scatter.LinePattern = LinePattern.Dashed;
             scatter.LegendText += " (same values)";
         }
+        SeparatedSeries = separated;
     }
 
     /// <summary>Ticks on a log x axis at the data's own values when these are a few integers (the lattice sizes).</summary>

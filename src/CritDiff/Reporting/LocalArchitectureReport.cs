@@ -66,7 +66,7 @@ public static class LocalArchitectureReport
             study.Fits.Select(f => (IReadOnlyList<string>)
             [
                 f.Candidate.Label, f.Parameters.ToString(CultureInfo.InvariantCulture), SweepReport.F(f.GapAtLargest), StepsText(study, f.Candidate),
-                f.Fit is { } fit ? Invariant($"L^{fit.PowerExponent:F2} or {fit.Logarithmic.Intercept:F1} + {fit.LogSlope:F1} ln L; {fit.Preferred}") : "-",
+                f.Fit is { } fit ? Invariant($"L^{fit.PowerExponent:F2} or {fit.Logarithmic.Intercept:F1} + {fit.LogSlope:F1} ln L; {fit.Preferred}").Replace("+ -", "- ", StringComparison.Ordinal) : "-",
                 f.KeepsSpeedUp() ? "yes" : "no: " + Reason(f),
             ]));
 

@@ -63,7 +63,7 @@ public static class StabilityReport
         var adam = scans.Where(s => s.Spec.Optimizer == "adam" && s.RateFit is not null).ToArray();
         bool? ok = adam.Length == 0 ? null : adam.Any(s => IsFlat(s.RateFit!));
         string evidence = string.Join("; ", scans.Select(s => s.RateFit is { } f
-            ? Invariant($"{Label(s)}: stable_lr ~ L^{f.PowerExponent:F2} +- {f.PowerExponentError:F2} ({(IsFlat(f) ? "flat" : f.PowerExponent < 0 ? "shrinks" : "grows")})")
+            ? Invariant($"{Label(s)}: stable_lr ~ L^({SweepReport.PlusMinus(f.PowerExponent, f.PowerExponentError)}) ({(IsFlat(f) ? "flat" : f.PowerExponent < 0 ? "shrinks" : "grows")})")
             : $"{Label(s)}: no fit"));
         return new ClaimVerdict("Adam",
             "Per-parameter scaling (Adam) removes the L dependence of the two-layer stable learning rate in at least one parameter basis.",
@@ -105,7 +105,7 @@ public static class StabilityReport
             s.Spec.Optimizer, s.Spec.Basis.ToString().ToLowerInvariant(),
             s.RateFit is { } f ? SweepReport.PlusMinus(f.PowerExponent, f.PowerExponentError) : "-",
             string.Join(", ", s.Rows.Select(r => StepsText(r))),
-            s.StepsFit is { } st ? Invariant($"L^{st.PowerExponent:F2} or {st.LogSlope:F1} ln L; {st.Preferred}") : "-",
+            s.StepsFit is { } st ? Invariant($"L^{st.PowerExponent:F2} or {st.LogSlope:F1} ln L; {st.Preferred}").Replace("+ -", "- ", StringComparison.Ordinal) : "-",
         ]));
 
         var rates = new Figure("Largest stable learning rate against L", "L (lattice size)", "stable learning rate (GD, SGD: kernel units)", logX: true, logY: true);
@@ -160,7 +160,7 @@ public static class StabilityReport
     public static string Describe(string name, StabilityScanResult s)
     {
         ArgumentNullException.ThrowIfNull(s);
-        string rate = s.RateFit is { } f ? Invariant($"stable rate ~ L^{f.PowerExponent:F2} +- {f.PowerExponentError:F2}") : "no rate fit";
+        string rate = s.RateFit is { } f ? Invariant($"stable rate ~ L^({SweepReport.PlusMinus(f.PowerExponent, f.PowerExponentError)})") : "no rate fit";
         string steps = s.StepsFit is { } st ? Invariant($"steps ~ L^{st.PowerExponent:F2} or {st.LogSlope:F1} ln L (preferred: {st.Preferred})") : "no steps fit";
         return $"{name}: {rate}, steps {string.Join(", ", s.Rows.Select(r => StepsText(r) + Invariant($" (L={r.Length})")))}; {steps}";
     }

@@ -37,6 +37,19 @@ public sealed class FigureTests : IDisposable
     }
 
     [Fact]
+    public void SeriesDrawnOverAnEarlierOneIsSetApart()
+    {
+        // Two-layer steps identical for two networks: the second must not vanish under the first.
+        var figure = new Figure("same", "L", "steps", logX: true, logY: true);
+        double[] x = [8, 16, 32];
+        figure.Add(x, [5.0, 7, 8], "two-layer", 0);
+        figure.Add(x, [5.0, 7, 8], "two-layer (theory)", 0, dashed: true);
+        figure.Add(x, [6.0, 7, 8], "local", 1);
+        figure.Save(_folder, "same");
+        Assert.Equal(["two-layer (theory)"], figure.SeparatedSeries);
+    }
+
+    [Fact]
     public void PngHasTwiceTheNominalResolutionAndSvgIsKept()
     {
         var figure = new Figure("size", "x", "y", logX: false, logY: false) { LegendCorner = Alignment.UpperLeft };
@@ -58,5 +71,8 @@ public sealed class FigureTests : IDisposable
         Assert.Equal(2, lines.Length);
         Assert.All(lines, l => Assert.True(l.Length <= Figure.TitleLineLength, l));
         Assert.Equal(title, string.Join(' ', lines));
+        // A parenthesis opens the second line rather than a break inside it ("(d\n= 3").
+        Assert.Equal("Training time against lattice size\n(d = 3, beta = beta_c(d), population gd)",
+            Figure.WrapTitle("Training time against lattice size (d = 3, beta = beta_c(d), population gd)"));
     }
 }
