@@ -59,7 +59,7 @@ public static class Checkpoint
             ["model"] = new JsonObject
             {
                 ["parameterisation"] = model.Field.Parameterisation,
-                ["gff"] = model.Field.IsFreeField,
+                ["free_field"] = model.Field.IsFreeField,
                 ["beta"] = model.Field.Beta,
                 ["mu2"] = model.Field.MassSquared,
             },
@@ -104,9 +104,9 @@ public static class Checkpoint
         int version = (int)json["version"]!;
         if (version != Version) throw new InvalidDataException($"'{ModelFile}': unknown format version {version} (this build reads {Version})");
         var lattice = new Lattice((int)json["lattice"]!["d"]!, (int)json["lattice"]!["L"]!);
-        var m = json["model"]!;
+        var m = json["model"]!; // "free_field" was "gff" before the JSON keys were unified (docs/json.md)
         double beta = (double)m["beta"]!, mu2 = (double)m["mu2"]!;
-        var field = (bool)m["gff"]! ? GaussianField.FreeField(lattice, mu2) : GaussianField.AtBeta(lattice, beta);
+        var field = (bool)(m["free_field"] ?? m["gff"])! ? GaussianField.FreeField(lattice, mu2) : GaussianField.AtBeta(lattice, beta);
         if (Math.Abs(field.MassSquared / mu2 - 1) > 1e-10)
             throw new InvalidDataException($"'{ModelFile}': stored mu2 {mu2} does not solve the gap equation at beta {beta}");
         field = field with { Parameterisation = (string?)m["parameterisation"] ?? field.Parameterisation };
