@@ -184,6 +184,6 @@ internal sealed class ModelOptions
         ["G0"] = Output.Number(field.LocalVariance),
         ["beta_c"] = Output.Number(field.CriticalBeta),
         ["parameterisation"] = field.Parameterisation,
-        ["gff"] = field.IsFreeField,
+        ["free_field"] = field.IsFreeField,
     };
 }

@@ -59,7 +59,7 @@ public static class Checkpoint
             ["model"] = new JsonObject
             {
                 ["parameterisation"] = model.Field.Parameterisation,
-                ["gff"] = model.Field.IsFreeField,
+                ["free_field"] = model.Field.IsFreeField,
                 ["beta"] = model.Field.Beta,
                 ["mu2"] = model.Field.MassSquared,
             },
@@ -108,7 +108,8 @@ public static class Checkpoint
         double beta = Field(m, "beta", n => (double)n), mu2 = Field(m, "mu2", n => (double)n);
         if (!(beta > 0 && double.IsFinite(beta) && mu2 > 0 && double.IsFinite(mu2)))
             throw new InvalidDataException($"'{ModelFile}': field 'model' has beta = {beta} and mu2 = {mu2}; both must be > 0 and finite");
-        var field = Field(m, "gff", n => (bool)n) ? GaussianField.FreeField(lattice, mu2) : GaussianField.AtBeta(lattice, beta);
+        // "free_field" was "gff" before the JSON keys were unified (docs/json.md)
+        var field = Field(m, m.ContainsKey("free_field") ? "free_field" : "gff", n => (bool)n) ? GaussianField.FreeField(lattice, mu2) : GaussianField.AtBeta(lattice, beta);
         if (Math.Abs(field.MassSquared / mu2 - 1) > 1e-10)
             throw new InvalidDataException($"'{ModelFile}': stored mu2 {mu2} does not solve the gap equation at beta {beta}");
         field = field with { Parameterisation = (string?)m["parameterisation"] ?? field.Parameterisation };

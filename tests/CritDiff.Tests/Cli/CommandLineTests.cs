@@ -90,7 +90,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(16.0, (double)d2["xi"]!, 1e-12);
         var gff = Json("model", "--d", "2", "--L", "8", "--mass2", "0.5", "--gff");
         Assert.Equal(1.0, (double)gff["beta"]!);
-        Assert.True((bool)gff["gff"]!);
+        Assert.True((bool)gff["free_field"]!);
     }
 
     [Fact]

@@ -52,6 +52,22 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void ModelJsonWrittenWithGffStillLoads()
+    {
+        var field = GaussianField.FreeField(new Lattice(2, 6), 0.3);
+        var model = Model() with { Field = field };
+        Checkpoint.Save(_folder, model);
+        string path = Path.Combine(_folder, "model.json");
+        var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        var m = json["model"]!.AsObject();
+        Assert.True((bool)m["free_field"]!);
+        m.Remove("free_field");
+        m["gff"] = true;
+        File.WriteAllText(path, json.ToJsonString());
+        Assert.Equal(field, Checkpoint.Load(_folder).Field);
+    }
+
+    [Fact]
     public void MissingFolderAndFilesAreReportedByName()
     {
         Assert.Contains("does not exist", Assert.Throws<InvalidDataException>(() => Checkpoint.Load(Path.Combine(_folder, "nope"))).Message);
