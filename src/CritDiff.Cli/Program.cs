@@ -88,11 +88,18 @@ public static class Program
         ArgumentException a => (FirstLine(a.Message), UsageError),
         InvalidDataException d => (FirstLine(d.Message), UsageError),
         FormatException f => (FirstLine(f.Message), UsageError),
+        IOException io when IsDiskFull(io) =>
+            ($"out of disk space ({FirstLine(io.Message)}): free space or choose another --out; nothing half-written was kept", RunFailed),
         IOException io => (FirstLine(io.Message), 1),
         UnauthorizedAccessException ua => (FirstLine(ua.Message), 1),
         OperationCanceledException => ("cancelled", 130),
         _ => ($"unexpected failure: {e.GetType().Name}: {FirstLine(e.Message)}", 1),
     };
+
+    /// <summary>ENOSPC (errno 28) or EDQUOT (122) on Unix; ERROR_HANDLE_DISK_FULL (39) or ERROR_DISK_FULL (112) on Windows.</summary>
+    private static bool IsDiskFull(IOException e) =>
+        e.HResult is 28 or 122 or unchecked((int)0x80070027) or unchecked((int)0x80070070)
+        || e.Message.Contains("No space left on device", StringComparison.Ordinal);
 
     private static string FirstLine(string message) =>
         message.Split('\n')[0].Replace(" (Parameter '", " ('", StringComparison.Ordinal).TrimEnd();

@@ -23,5 +23,27 @@ internal static class RunFolder
         Checkpoint.WriteAtomic(Path.Combine(dir, "summary.json"), Output.ToFileJson(summary));
     }
 
+    /// <summary>
+    /// Removes what a failed write left in a training run folder (config, spectrum, histories, a partial checkpoint,
+    /// summary), and the folder itself when that empties it, so that no half folder looks like a finished run.
+    /// </summary>
+    public static void Abandon(string dir)
+    {
+        try
+        {
+            foreach (string name in new[] { "config.json", "spectrum.npy", "summary.json" })
+                File.Delete(Path.Combine(dir, name));
+            foreach (string file in Directory.EnumerateFiles(dir, "history_slice*.csv"))
+                File.Delete(file);
+            string checkpoint = Path.Combine(dir, "checkpoint");
+            if (Directory.Exists(checkpoint)) Directory.Delete(checkpoint, recursive: true);
+            if (!Directory.EnumerateFileSystemEntries(dir).Any()) Directory.Delete(dir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: the original failure is what the user needs to see.
+        }
+    }
+
     private static string Csv(double value) => double.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : "";
 }

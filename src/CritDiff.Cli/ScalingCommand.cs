@@ -111,16 +111,42 @@ internal static class ScalingCommand
         try
         {
             spec.Validate();
-            foreach (int l in spec.Sizes)
-            {
-                var lattice = ModelOptions.CreateLattice(spec.Dimension, l);
-                foreach (string a in spec.Architectures) Architecture.Parse(a).Validate(lattice);
-            }
         }
         catch (ArgumentException e)
         {
-            throw new UsageException(e.Message.Split(" (Parameter")[0].Split('\n')[0]);
+            throw new UsageException(NameOption(e.Message.Split(" (Parameter")[0].Split('\n')[0]));
         }
+        foreach (int l in spec.Sizes)
+        {
+            var lattice = ModelOptions.CreateLattice(spec.Dimension, l);
+            foreach (string a in spec.Architectures)
+            {
+                try
+                {
+                    Architecture.Parse(a).Validate(lattice);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new UsageException($"--arch {a} at L = {l}: {e.Message.Split(" (Parameter")[0].Split('\n')[0]}");
+                }
+            }
+        }
+    }
+
+    /// <summary>The library names settings by their spec fields; the user typed options, so name those as train does.</summary>
+    private static string NameOption(string message)
+    {
+        (string Prefix, string Option)[] names =
+        [
+            ("experiment name", "--name: experiment name"), ("t must", "--t must"), ("slices must", "--slices must"),
+            ("t_min must", "--t-min must"), ("seeds must", "--seeds must"), ("budget must", "--budget must"),
+            ("generation slices must", "--gen-slices must"), ("sgd needs empirical mode", "--optimizer sgd needs --mode empirical"),
+            ("gd uses the population gradient", "--optimizer gd uses the population gradient"), ("start:", "--start:"),
+            ("give at least one architecture", "--arch: give at least one architecture"),
+        ];
+        foreach (var (prefix, option) in names)
+            if (message.StartsWith(prefix, StringComparison.Ordinal)) return option + message[prefix.Length..];
+        return message;
     }
 
     public static IReadOnlyList<string> ParseArchitectures(string text)

@@ -138,8 +138,16 @@ internal static class TrainCommand
             if (targetModel is not GaussianField) summaryConfig["model"] = TargetOptions.Describe(targetModel);
             if (dir is not null)
             {
-                File.WriteAllText(Path.Combine(dir, "config.json"), Output.ToFileJson(summaryConfig));
-                if (target is not null) WriteSpectrum(Path.Combine(dir, "spectrum.npy"), target, field.Lattice);
+                try
+                {
+                    File.WriteAllText(Path.Combine(dir, "config.json"), Output.ToFileJson(summaryConfig));
+                    if (target is not null) WriteSpectrum(Path.Combine(dir, "spectrum.npy"), target, field.Lattice);
+                }
+                catch (IOException)
+                {
+                    RunFolder.Abandon(dir);
+                    throw;
+                }
             }
             o.Note($"training {architecture} on {field.Lattice}, {grid.Count} slice(s), {trainingMode.ToString().ToLowerInvariant()} {config.Optimizer.Name}, " +
                    $"reference: {ReferenceName(problem)}" + (target is null ? "" : $" ({target.Source}, chi = {target.Susceptibility:G6})"));
@@ -151,7 +159,18 @@ internal static class TrainCommand
 
             var summary = Summary(architecture, field, problem, config, trained);
             if (targetModel is not GaussianField) summary["model"] = TargetOptions.Describe(targetModel);
-            if (dir is not null) RunFolder.Write(dir, problem, trained, summary);
+            if (dir is not null)
+            {
+                try
+                {
+                    RunFolder.Write(dir, problem, trained, summary);
+                }
+                catch (IOException)
+                {
+                    RunFolder.Abandon(dir);
+                    throw;
+                }
+            }
             if (o.Json) o.WriteJson(summary);
             else PrintTable(o, architecture, field, problem, trained);
             if (trained.FirstDiverged is { } bad)

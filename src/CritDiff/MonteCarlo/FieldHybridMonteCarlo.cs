@@ -5,7 +5,7 @@ namespace CritDiff.MonteCarlo;
 /// <summary>
 /// Hybrid Monte Carlo for unconstrained n-component fields in hopping form (<see cref="Phi4Model"/>,
 /// <see cref="GaussianField"/>): H = S(phi) + |p|^2 / 2 with p ~ N(0, 1) per component, leapfrog with step epsilon
-/// (the chain's step size, tuned to the target acceptance, default 0.8) and max(1, round(tau / epsilon)) steps for
+/// (the chain's step size, tuned to the target acceptance, default 0.8) and max(1, ceil(tau / epsilon)) steps of tau / n for
 /// trajectory length tau, force -dS/dphi = c h_x - (2 a + 4 lambda (|phi_x|^2 - 1)) phi_x (the model's
 /// <see cref="LatticeModel.Force"/>, evaluated allocation-free by <see cref="HoppingAction"/>), then a Metropolis test on
 /// Delta H. One trajectory = one sweep; it counts V site updates per leapfrog step.
@@ -42,13 +42,16 @@ public sealed class FieldHybridMonteCarlo : ModelKernel
     public override double DefaultStepSize =>
         1 / Math.Sqrt(2 * _action.Quadratic + 2 * _action.Lattice.Dimension * _action.Hopping + 8 * _action.Quartic);
 
-    /// <summary>Leapfrog steps per trajectory at step size <paramref name="stepSize"/>.</summary>
-    public int LeapfrogSteps(double stepSize) => (int)Math.Clamp(Math.Round(TrajectoryLength / stepSize), 1, int.MaxValue);
+    /// <summary>Leapfrog steps per trajectory at tuned step size <paramref name="stepSize"/>: n = ceil(tau / epsilon), as in <see cref="HybridMonteCarlo"/>.</summary>
+    public int LeapfrogSteps(double stepSize) => (int)Math.Clamp(Math.Ceiling(TrajectoryLength / stepSize * (1 - 1e-12)), 1, int.MaxValue);
+
+    /// <summary>The step actually taken, tau / n &lt;= epsilon, so that every trajectory has length exactly tau.</summary>
+    public double LeapfrogStep(double stepSize) => TrajectoryLength / LeapfrogSteps(stepSize);
 
     /// <inheritdoc/>
     protected override double SweepCore(ModelChain chain)
     {
-        double e = chain.StepSize;
+        double e = LeapfrogStep(chain.StepSize);
         var x = chain.Configuration;
         double[] start = chain.Scratch(0), p = chain.Scratch(1), force = chain.Scratch(2);
         var squares = chain.Scratch(3).AsSpan(0, _action.Lattice.SiteCount);

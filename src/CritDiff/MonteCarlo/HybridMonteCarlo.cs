@@ -4,7 +4,7 @@ namespace CritDiff.MonteCarlo;
 
 /// <summary>
 /// Hybrid (Hamiltonian) Monte Carlo with H = S(phi) + p^T P p / 2, momenta p ~ N(0, P^-1), leapfrog with
-/// step epsilon (the chain's step size) and n = max(1, round(tau / epsilon)) steps for trajectory length
+/// step epsilon (the chain's step size) and n = max(1, ceil(tau / epsilon)) steps of tau / n for trajectory length
 /// tau, then a Metropolis test on Delta H. One trajectory = one sweep. "hmc": P = I. "fa-hmc": P = C, the
 /// free propagator (mass matrix C^-1): every mode then oscillates with unit frequency, so a fixed
 /// trajectory length decorrelates all modes alike and tau_int does not grow with L. epsilon is tuned
@@ -44,13 +44,20 @@ public sealed class HybridMonteCarlo : MarkovKernel
         ? 1.0
         : 1 / Math.Sqrt(Field.Beta * (4 * Field.Lattice.Dimension + Field.MassSquared));
 
-    /// <summary>Leapfrog steps per trajectory at step size <paramref name="stepSize"/>.</summary>
-    public int LeapfrogSteps(double stepSize) => (int)Math.Clamp(Math.Round(TrajectoryLength / stepSize), 1, int.MaxValue);
+    /// <summary>
+    /// Leapfrog steps per trajectory at tuned step size <paramref name="stepSize"/>: n = ceil(tau / epsilon). Rounding
+    /// instead let chains whose tuned epsilon straddled tau/(n + 1/2) run trajectories of different lengths (tau_int 1.0
+    /// against 1.8 for fa-hmc).
+    /// </summary>
+    public int LeapfrogSteps(double stepSize) => (int)Math.Clamp(Math.Ceiling(TrajectoryLength / stepSize * (1 - 1e-12)), 1, int.MaxValue);
+
+    /// <summary>The step actually taken, tau / n &lt;= epsilon, so that every trajectory has length exactly tau.</summary>
+    public double LeapfrogStep(double stepSize) => TrajectoryLength / LeapfrogSteps(stepSize);
 
     /// <inheritdoc />
     protected override double SweepCore(ChainState state)
     {
-        double e = state.StepSize;
+        double e = LeapfrogStep(state.StepSize);
         var x = state.Field;
         var start = state.Scratch(0);
         var p = state.Scratch(1);

@@ -8,8 +8,8 @@ public class McmcValidityTests
     [Fact]
     public void ZeroAcceptanceWarnsAndMarksTheResultInvalid()
     {
-        // A leapfrog step of 1e6 makes every trajectory's energy error astronomic: no proposal is ever accepted.
-        var (code, output, error) = Cli.Run("mcmc", "--d", "2", "--L", "4", "--xi", "1", "--algo", "hmc", "--step", "1e6",
+        // One leapfrog step of 1e6 (trajectory length 1e6) makes every trajectory's energy error astronomic: no proposal is ever accepted.
+        var (code, output, error) = Cli.Run("mcmc", "--d", "2", "--L", "4", "--xi", "1", "--algo", "hmc", "--step", "1e6", "--trajectory-length", "1e6",
             "--sweeps", "100", "--thermalize", "10", "--chains", "1", "--json");
         Assert.True(code == 0, error);
         Assert.Contains("warning: acceptance is 0", error);
@@ -33,7 +33,7 @@ public class McmcValidityTests
     [Fact]
     public void ScalingWithChainsThatNeverMoveWarnsAndIsNotBadInput()
     {
-        var (code, _, error) = Cli.Run("mcmc-scaling", "--d", "2", "--L", "4,6", "--xi", "1", "--algo", "hmc", "--step", "1e6",
+        var (code, _, error) = Cli.Run("mcmc-scaling", "--d", "2", "--L", "4,6", "--xi", "1", "--algo", "hmc", "--step", "1e6", "--trajectory-length", "1e6",
             "--sweeps", "64", "--thermalize", "8", "--chains", "1");
         Assert.NotEqual(2, code);
         Assert.Contains("warning: hmc L=4: acceptance is 0", error);
