@@ -86,6 +86,8 @@ internal static class McmcCommand
         ["chains"] = r.Settings.Chains,
         ["seed"] = r.Settings.Seed,
         ["step_size"] = Output.Number(r.StepSize),
+        ["chain_step_sizes"] = new JsonArray(r.ChainStepSizes.Select(Output.Number).ToArray()),
+        ["chain_leapfrog_steps"] = new JsonArray(r.ChainLeapfrogSteps.Select(n => (JsonNode?)n).ToArray()),
         ["acceptance"] = Output.Number(r.Acceptance),
         ["tau_M2"] = Output.Number(r.TauMagnetisationSquared.Mean),
         ["tau_M2_err"] = Output.Number(r.TauMagnetisationSquared.Error),

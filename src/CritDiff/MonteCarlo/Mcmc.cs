@@ -49,7 +49,11 @@ public static class Mcmc
         var stationary = kernel.StationarySpectrum(steps.Average());
         var (stationaryChi, stationaryEnergy) = SpectralObservables(kernel.Field.Lattice, stationary);
         return new McmcResult(kernel.Name, kernel.Field, settings, acceptance.Average(), steps.Average(),
-            tauM2, tauE, chi, e, stationaryChi, stationaryEnergy, wall, m2, energy);
+            tauM2, tauE, chi, e, stationaryChi, stationaryEnergy, wall, m2, energy) with
+        {
+            ChainStepSizes = steps,
+            ChainLeapfrogSteps = kernel is HybridMonteCarlo hmc ? steps.Select(hmc.LeapfrogSteps).ToArray() : [],
+        };
     }
 
     /// <summary>

@@ -44,6 +44,12 @@ public sealed record McmcResult(string Algorithm, GaussianField Field, McmcSetti
         }
     }
 
+    /// <summary>Final (tuned) step size of each chain, in chain order.</summary>
+    public IReadOnlyList<double> ChainStepSizes { get; init; } = [];
+
+    /// <summary>Leapfrog steps per trajectory of each chain (HMC kernels: ceil(tau / step), so every trajectory has length tau); empty otherwise.</summary>
+    public IReadOnlyList<int> ChainLeapfrogSteps { get; init; } = [];
+
     /// <summary>False when the acceptance is 0 or NaN or an estimate is not finite.</summary>
     public bool IsValid => Acceptance > 0 && new[] { Susceptibility, Energy, TauMagnetisationSquared, TauEnergy }.All(v => double.IsFinite(v.Mean));
 

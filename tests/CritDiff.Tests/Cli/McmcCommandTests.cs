@@ -98,4 +98,21 @@ public sealed class McmcCommandTests
         Assert.Contains("one trajectory for hmc", output, StringComparison.Ordinal);
         Assert.Contains("V site-update attempts", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void HmcReportsEachChainsStepAndLeapfrogCountWithTheFullTrajectoryLength()
+    {
+        var stdout = new StringWriter();
+        int code = Program.Run(["mcmc", "--d", "2", "--L", "8", "--xi-over-L", "0.25", "--algo", "fa-hmc", "--sweeps", "64",
+            "--thermalize", "100", "--chains", "3", "--trajectory-length", "1.3", "--json"], stdout, new StringWriter());
+        Assert.Equal(0, code);
+        var json = JsonNode.Parse(stdout.ToString())!;
+        var steps = json["chain_step_sizes"]!.AsArray().Select(x => (double)x!).ToArray();
+        var leapfrogs = json["chain_leapfrog_steps"]!.AsArray().Select(x => (int)x!).ToArray();
+        Assert.Equal(3, steps.Length);
+        Assert.Equal(3, leapfrogs.Length);
+        // n = ceil(tau / eps): n leapfrog steps of tau / n <= eps cover the whole trajectory length tau = 1.3 in every chain.
+        for (int c = 0; c < 3; c++)
+            Assert.Equal((int)Math.Ceiling(1.3 / steps[c] * (1 - 1e-12)), leapfrogs[c]);
+    }
 }
