@@ -96,6 +96,12 @@ internal sealed class ModelOptions
     /// </summary>
     public const double MaxMassSquared = 1e4;
 
+    /// <summary>Checks the mass of <paramref name="family"/> at every size (for sweeps that build their fields in the library).</summary>
+    public static void CheckMasses(ModelFamily family, int dimension, IEnumerable<int> sizes)
+    {
+        foreach (int l in sizes) CheckMass(family, family.Build(new Lattice(dimension, l)));
+    }
+
     private static GaussianField CheckMass(ModelFamily family, GaussianField field)
     {
         double mu2 = field.MassSquared;

@@ -67,12 +67,14 @@ internal static class ScalingCommand
                 var other => throw new UsageException($"--mode must be population or empirical (got {other})"),
             };
             if (result.GetValue(time) is not null && result.GetValue(slices) is not null) throw new UsageException("give either --t or --slices, not both");
+            var lengths = ModelOptions.ParseSizes(result.GetValue(sizes)!, d);
+            ModelOptions.CheckMasses(family, d, lengths);
             var spec = new ScalingSpec
             {
                 Name = result.GetValue(name)!,
                 Family = family,
                 Dimension = d,
-                Sizes = ModelOptions.ParseSizes(result.GetValue(sizes)!, d),
+                Sizes = lengths,
                 Architectures = ParseArchitectures(result.GetValue(arch)!),
                 Schedule = result.GetValue(schedule)!,
                 Time = result.GetValue(slices) is null ? result.GetValue(time) ?? 0.1 : null,

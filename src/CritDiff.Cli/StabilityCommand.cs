@@ -105,6 +105,7 @@ internal static class StabilityCommand
             int d = result.GetValue(_dimension);
             var family = Family(result, d);
             var sizes = ModelOptions.ParseSizes(result.GetValue(_sizes)!, d);
+            ModelOptions.CheckMasses(family, d, sizes);
             var (mode, optimizer) = ModeAndOptimizer(result.GetValue(_mode), result.GetValue(_optimizer));
             var basis = result.GetValue(_basis) switch
             {

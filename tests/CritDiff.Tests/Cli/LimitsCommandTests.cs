@@ -70,6 +70,8 @@ public sealed class LimitsCommandTests : IDisposable
         { "model --d 2 --L 8 --beta 1e-300", "--beta 1e-300 gives mu2 = 1e+300, outside [1e-250, 1e4]" },
         { "model --d 2 --L 8 --mass2 1e-320", "--mass2 9.99989e-321 gives mu2" },
         { "model --d 2 --L 8 --mass2 1e20", "--mass2 1e+20 gives mu2 = 1e+20, outside" },
+        { "scaling --d 2 --L 4,8 --beta 1e-300 --out /tmp/critdiff-never-written", "--beta 1e-300 gives mu2 = 1e+300, outside" },
+        { "stability --d 2 --L 4,8 --mass2 1e20", "--mass2 1e+20 gives mu2 = 1e+20, outside" },
         { "sample --d 2 --L 8 --xi 1e-3 --n 2 --out OUT/a.npy", "--xi 0.001 gives mu2 = 1e+06, outside" },
     };
 
