@@ -74,8 +74,13 @@ internal static class CriticalCommand
             if (p is < 3 or > 999) throw new UsageException($"--points must be in 3..999 (got {p})");
             if (r is < 0 or > 4) throw new UsageException($"--refine must be in 0..4 (got {r})");
             Limits.Count("--sweeps", sw, 16, Limits.MaxSweeps);
-            if (th < 0) throw new UsageException($"--thermalize must be >= 0 (got {th})");
+            Limits.Count("--thermalize", th, 0, Limits.MaxSweeps);
             Limits.Count("--chains", ch, 1, Limits.MaxChains);
+            long values = (long)n * (long)Math.Pow(lengths[^1], d);
+            if (values > TargetOptions.MaxConfigurationValues)
+                throw new UsageException($"--n: n V = {n} x {(long)Math.Pow(lengths[^1], d)} values per configuration at L = {lengths[^1]} is above the limit {TargetOptions.MaxConfigurationValues} (2^24); lower --n or --L");
+            // Jobs run in parallel (one per core), each keeping six per-sweep series and a few configuration copies per chain.
+            Limits.Memory("--sweeps", 8.0 * Environment.ProcessorCount * ch * (6.0 * sw + 4.0 * values), $"{Environment.ProcessorCount} parallel job(s) x {ch} chain(s) x {sw} sweeps");
             var spec = new CriticalPointSpec
             {
                 Family = kind, Components = n, Dimension = d, Lambda = lambda, Sizes = lengths, Lower = lo, Upper = hi, Points = p,

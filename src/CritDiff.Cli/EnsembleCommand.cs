@@ -67,9 +67,11 @@ internal static class EnsembleCommand
             if ((long)n * targetModel.ConfigurationLength > MaxValues)
                 throw new UsageException(string.Create(CultureInfo.InvariantCulture,
                     $"--n-configs: {n} x n V = {(double)n * targetModel.ConfigurationLength:G3} values ({8.0 * n * targetModel.ConfigurationLength / (1 << 30):G3} GiB) is above the limit {MaxValues} (2 GiB)"));
-            if (th < 0) throw new UsageException($"--thermalize must be >= 0 (got {th})");
-            if (pi < 16) throw new UsageException($"--pilot-sweeps must be >= 16 (got {pi})");
+            Limits.Count("--thermalize", th, 0, Limits.MaxSweeps);
+            Limits.Count("--pilot-sweeps", pi, 16, Limits.MaxSweeps);
             Limits.Count("--chains", ch, 1, Limits.MaxChains);
+            // The pilot keeps six per-sweep series per chain; each chain holds its configuration and a few scratch copies.
+            Limits.Memory("--pilot-sweeps", 8.0 * ch * (6.0 * pi + 4.0 * targetModel.ConfigurationLength), $"{ch} chain(s) x {pi} pilot sweeps");
             int? sp = result.GetValue(spacing);
             if (sp is < 1) throw new UsageException($"--spacing must be >= 1 (got {sp})");
             double? st = result.GetValue(step);

@@ -100,16 +100,10 @@ internal static class McmcScalingCommand
         foreach (var r in scans.SelectMany(s => s.Runs)) ModelMcmcOutput.Warn(o, r.Warnings.Select(w => $"{r.Algorithm} L={r.Model.Lattice.Length}: {w}"));
         if (o.Json)
         {
-            o.WriteJson(new JsonObject
-            {
-                ["d"] = d,
-                ["L"] = new JsonArray(lengths.Select(l => (JsonNode)l).ToArray()),
-                ["model"] = TargetOptions.Describe(scans[0].Runs[0].Model),
-                ["sweeps"] = settings.Sweeps,
-                ["thermalize"] = settings.Thermalization,
-                ["chains"] = settings.Chains,
-                ["seed"] = settings.Seed,
-                ["rows"] = new JsonArray(scans.SelectMany(s => s.Runs).Select(r => (JsonNode)new JsonObject
+            var summary = Header(d, lengths, settings.Sweeps, settings.Thermalization, settings.Chains, settings.Seed,
+                scans.Select(sc => (sc.Algorithm, sc.DynamicExponent, sc.DynamicExponentError)));
+            summary["model"] = TargetOptions.Describe(scans[0].Runs[0].Model);
+            summary["rows"] = new JsonArray(scans.SelectMany(s => s.Runs).Select(r => (JsonNode)new JsonObject
                 {
                     ["algo"] = r.Algorithm,
                     ["L"] = r.Model.Lattice.Length,
@@ -125,14 +119,8 @@ internal static class McmcScalingCommand
                     ["site_updates_per_second"] = Output.Number(r.SiteUpdatesPerSecond),
                     ["valid"] = r.IsValid,
                     ["wall_seconds"] = r.WallSeconds,
-                }).ToArray()),
-                ["fits"] = new JsonArray(scans.Select(s => (JsonNode)new JsonObject
-                {
-                    ["algo"] = s.Algorithm,
-                    ["z"] = Output.Number(s.DynamicExponent),
-                    ["z_err"] = Output.Number(s.DynamicExponentError),
-                }).ToArray()),
-            });
+                }).ToArray());
+            o.WriteJson(summary);
             return 0;
         }
         var table = new Table().AddColumn("algo").AddColumn("L").AddColumn("tau_int(|M|^2)").AddColumn("tau_int(e)").AddColumn("chi").AddColumn("U");
@@ -146,15 +134,29 @@ internal static class McmcScalingCommand
         return 0;
     }
 
-    private static JsonObject Summary(int d, int[] sizes, McmcSettings settings, AutocorrelationScan[] scans) => new()
+    /// <summary>The settings and the z fits, shared by the Gaussian and the finite-n outputs; the caller adds "rows".</summary>
+    private static JsonObject Header(int d, int[] sizes, int sweeps, int thermalize, int chains, ulong seed,
+        IEnumerable<(string Algorithm, double Z, double ZError)> fits) => new()
     {
         ["d"] = d,
         ["L"] = new JsonArray(sizes.Select(l => (JsonNode)l).ToArray()),
-        ["sweeps"] = settings.Sweeps,
-        ["thermalize"] = settings.Thermalization,
-        ["chains"] = settings.Chains,
-        ["seed"] = settings.Seed,
-        ["rows"] = new JsonArray(scans.SelectMany(s => s.Runs).Select(r => (JsonNode)new JsonObject
+        ["sweeps"] = sweeps,
+        ["thermalize"] = thermalize,
+        ["chains"] = chains,
+        ["seed"] = seed,
+        ["fits"] = new JsonArray(fits.Select(f => (JsonNode)new JsonObject
+        {
+            ["algo"] = f.Algorithm,
+            ["z"] = Output.Number(f.Z),
+            ["z_err"] = Output.Number(f.ZError),
+        }).ToArray()),
+    };
+
+    private static JsonObject Summary(int d, int[] sizes, McmcSettings settings, AutocorrelationScan[] scans)
+    {
+        var summary = Header(d, sizes, settings.Sweeps, settings.Thermalization, settings.Chains, settings.Seed,
+            scans.Select(s => (s.Algorithm, s.DynamicExponent, s.DynamicExponentError)));
+        summary["rows"] = new JsonArray(scans.SelectMany(s => s.Runs).Select(r => (JsonNode)new JsonObject
         {
             ["algo"] = r.Algorithm,
             ["L"] = r.Field.Lattice.Length,
@@ -166,14 +168,9 @@ internal static class McmcScalingCommand
             ["acceptance"] = Output.Number(r.Acceptance),
             ["step_size"] = Output.Number(r.StepSize),
             ["wall_seconds"] = r.WallSeconds,
-        }).ToArray()),
-        ["fits"] = new JsonArray(scans.Select(s => (JsonNode)new JsonObject
-        {
-            ["algo"] = s.Algorithm,
-            ["z"] = Output.Number(s.DynamicExponent),
-            ["z_err"] = Output.Number(s.DynamicExponentError),
-        }).ToArray()),
-    };
+        }).ToArray());
+        return summary;
+    }
 
     private static void Print(Output o, AutocorrelationScan[] scans)
     {

@@ -77,10 +77,11 @@ public sealed class FiniteNCommandTests : IDisposable
         var o = json["observables"]!;
         foreach (string key in new[] { "abs_M", "chi", "binder", "xi2", "energy" })
             Assert.True((double)o[key + "_err"]! > 0, key);
-        // High-temperature series of the 2D Ising energy per bond, <s_x s_y> = t + 2 t^3 + ... with t = tanh(beta) = 0.291:
-        // 0.2913 + 0.0494 + O(t^5 ~ 0.004); the measured value must sit within 5 standard errors of [0.340, 0.350].
+        // Onsager's energy per bond of the infinite 2D Ising lattice, <s_x s_y> = coth(2b)/2 [1 + (2/pi)(2 tanh^2 2b - 1) K(k)],
+        // k = 2 sinh 2b / cosh^2 2b (= 0.35225 at b = 0.3). At b = 0.3, xi ~ 1, so the L = 8 finite-size shift (~e^(-L/xi))
+        // is far below the statistical error: within 4 standard errors.
         double e = (double)o["energy"]!, err = (double)o["energy_err"]!;
-        Assert.InRange(e, 0.340 - 5 * err, 0.350 + 5 * err);
+        Assert.True(Math.Abs(e - OnsagerBondEnergy(0.3)) <= 4 * err, $"energy {e} +- {err}, Onsager {OnsagerBondEnergy(0.3)}");
         Assert.Equal(64 + 1, File.ReadAllLines(spectrum).Length);
         Assert.Equal(100, json["histogram"]!["counts"]!.AsArray().Count);
     }
@@ -131,6 +132,7 @@ public sealed class FiniteNCommandTests : IDisposable
         Assert.Equal(2, Run("ensemble", "--model", "on", "--d", "2", "--L", "4", "--beta", "0.3", "--n-configs", "0", "--out", Path.Combine(_folder, "a.npy")).Code);
         Assert.Contains("--out must end in .npy", Run("ensemble", "--model", "on", "--d", "2", "--L", "4", "--beta", "0.3", "--n-configs", "4", "--out", Path.Combine(_folder, "a.txt")).Err);
         Assert.Contains("--n-configs", Run("ensemble", "--model", "on", "--d", "3", "--L", "64", "--beta", "0.3", "--n-configs", "2000000", "--out", Path.Combine(_folder, "b.npy")).Err);
+        Assert.Contains("--pilot-sweeps: 4000 chain(s)", Run("ensemble", "--model", "on", "--d", "2", "--L", "4", "--beta", "0.3", "--n-configs", "4", "--pilot-sweeps", "100000000", "--chains", "4000", "--out", Path.Combine(_folder, "d.npy")).Err);
         Assert.Contains("--algo: 'hmc' is not available", Run("ensemble", "--model", "on", "--d", "2", "--L", "4", "--beta", "0.3", "--n-configs", "4", "--algo", "hmc", "--out", Path.Combine(_folder, "c.npy")).Err);
     }
 
@@ -162,5 +164,18 @@ public sealed class FiniteNCommandTests : IDisposable
         Assert.Equal((double)json["coupling"]!["value"]!, (double)JsonNode.Parse(output2)!["coupling"]!["value"]!);
         Assert.Contains("--lower and --upper are required", Run("critical", "--model", "phi4", "--lambda", "1", "--d", "2", "--L", "4,8", "--out", dir).Err);
         Assert.Contains("--model must be on or phi4", Run("critical", "--d", "2", "--L", "4,8", "--out", dir).Err);
+        // Memory is bounded up front: n V per configuration, and the per-sweep series of the parallel jobs.
+        Assert.Contains("--n: n V = 1024 x 262144", Run("critical", "--model", "on", "--n", "1024", "--d", "3", "--L", "32,64", "--lower", "100", "--upper", "200", "--out", dir).Err);
+        Assert.Contains("--sweeps:", Run("critical", "--model", "on", "--d", "2", "--L", "8,16", "--sweeps", "100000000", "--chains", "100", "--out", dir).Err);
+    }
+
+    /// <summary>Onsager's nearest-neighbour correlation of the infinite square-lattice Ising model; K(k) by the arithmetic-geometric mean.</summary>
+    private static double OnsagerBondEnergy(double beta)
+    {
+        double k = 2 * Math.Sinh(2 * beta) / Math.Pow(Math.Cosh(2 * beta), 2);
+        double a = 1, g = Math.Sqrt(1 - k * k);
+        for (int i = 0; i < 40; i++) (a, g) = ((a + g) / 2, Math.Sqrt(a * g));
+        double ellipticK = Math.PI / (2 * a);
+        return 0.5 / Math.Tanh(2 * beta) * (1 + 2 / Math.PI * (2 * Math.Pow(Math.Tanh(2 * beta), 2) - 1) * ellipticK);
     }
 }
