@@ -154,7 +154,7 @@ internal static class ReproduceCommand
             "(population GD in d = 2 at xi/L = 1/4 and d = 3 at beta_c; minibatch SGD in d = 2), the exact KL of the generated law after a " +
             "fixed budget of 100 steps, fits, theory curves and verdicts computed from the data. Also \"C3 under SGD\" (largest stable learning rate and steps against L for two-layer GD, SGD and Adam in the kernel and Fourier bases), " +
             "\"C4: local architectures\" (local and mixed layer lists from balanced, unbalanced and random starts: parameters, reachable optimum, steps against L; the best of them under SGD) " +
-            "the Monte Carlo baseline (heat bath and Fourier-accelerated HMC, tau_int against L) and \"beyond the Gaussian limit\" (one- and two-layer training on measured spectra of critical 2D/3D Ising and 3D Heisenberg Wolff ensembles, exponents against 2 - eta). About 5 minutes on 2 cores (--quick: 35-50 s; --large: L = 128 in the issue-7 studies, roughly 10 minutes). " +
+            "the Monte Carlo baseline (heat bath and Fourier-accelerated HMC, tau_int against L) and \"beyond the Gaussian limit\" (one- and two-layer training on measured spectra of critical 2D/3D Ising and 3D Heisenberg Wolff ensembles, exponents against 2 - eta). 5-6 minutes on 2 cores (--quick: 35-50 s; --large: L = 128 in the issue-7 studies, roughly 10 minutes). " +
             "Finished jobs in --out are reused.");
         command.Options.Add(quick);
         command.Options.Add(large);
