@@ -33,7 +33,7 @@ public sealed class LauncherConcurrencyTests : IDisposable
         if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/flock")) return; // the launcher is a bash script for Linux clusters
         string root = Path.Combine(_folder, "repo"), bin = Path.Combine(_folder, "bin"), state = Path.Combine(_folder, "state");
         foreach (string d in new[] { Path.Combine(root, "src", "CritDiff.Cli"), bin, state }) Directory.CreateDirectory(d);
-        File.Copy(Path.Combine(RepoRoot(), "critdiff"), Path.Combine(root, "critdiff"));
+        File.Copy(Path.Combine(RepositoryFiles.Root(), "critdiff"), Path.Combine(root, "critdiff"));
         File.WriteAllText(Path.Combine(root, "src", "CritDiff.Cli", "Program.cs"), "// fake source\n");
         File.WriteAllText(Path.Combine(root, "Directory.Build.props"), "<Project />\n");
         File.WriteAllText(Path.Combine(root, "Directory.Packages.props"), "<Project />\n");
@@ -62,11 +62,4 @@ public sealed class LauncherConcurrencyTests : IDisposable
         Assert.Single(File.ReadAllLines(Path.Combine(state, "builds"))); // one build; the others waited for it
     }
 
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "critdiff")) && Directory.Exists(Path.Combine(dir.FullName, "src")))
-                return dir.FullName;
-        throw new InvalidOperationException("repository root (with ./critdiff) not found above " + AppContext.BaseDirectory);
-    }
 }
