@@ -30,113 +30,6 @@ internal static class ReproduceCommand
         ("d3-critical-L16", 3, 16, GaussianField.AtCriticalPoint),
     ];
 
-    /// <summary>The local two-layer architecture of claim C4 (18 parameters in d = 2, 54 in d = 3).</summary>
-    public const string LocalArchitecture = "two-layer-local:1";
-
-    /// <summary>The sweeps of a run; --quick uses fewer sizes and seeds.</summary>
-    public static IReadOnlyList<ScalingSpec> Plan(bool quick, ulong seed)
-    {
-        string prefix = quick ? "quick-" : "";
-        string[] archs = ["one-layer", "two-layer", LocalArchitecture];
-        var d2 = new ScalingSpec
-        {
-            Name = prefix + "d2-population",
-            Family = new ModelFamily("xi/L", 0.25),
-            Dimension = 2,
-            Sizes = quick ? [8, 16, 32] : [8, 16, 32, 64],
-            Architectures = archs,
-            Seed = seed,
-        };
-        return
-        [
-            d2,
-            d2 with { Name = prefix + "d3-population", Family = new ModelFamily("critical"), Dimension = 3, Sizes = quick ? [4, 6, 8] : [4, 8, 12, 16] },
-            d2 with
-            {
-                Name = prefix + "d2-sgd-one-layer", Sizes = quick ? [8, 16] : [8, 16, 32], Architectures = ["one-layer"],
-                Mode = TrainingMode.Empirical, Optimizer = "sgd", Seeds = quick ? 1 : 3,
-            },
-            d2 with
-            {
-                Name = prefix + "d2-sgd-two-layer", Sizes = quick ? [8, 16] : [8, 16, 32], Architectures = ["two-layer", LocalArchitecture],
-                Mode = TrainingMode.Empirical, Optimizer = "sgd", LearningRate = 0.05, Seeds = quick ? 1 : 3,
-            },
-        ];
-    }
-
-    /// <summary>Sizes of the issue-7 studies (stability scans and local architectures).</summary>
-    private static int[] StudySizes(bool quick, bool large) => quick ? [8, 16, 32] : large ? [8, 16, 32, 64, 128] : [8, 16, 32, 64];
-
-    /// <summary>
-    /// The stability scans of "C3 under SGD" (two-layer, d = 2, xi/L = 1/4, t = 0.1, batch 64): population GD,
-    /// SGD and Adam in the kernel and Fourier bases, and one-layer SGD for comparison.
-    /// </summary>
-    public static (StabilitySpec Gd, StabilitySpec Sgd, StabilitySpec OneLayerSgd, IReadOnlyList<StabilitySpec> Optimizers) StabilityPlan(bool quick, bool large, ulong seed)
-    {
-        var sgd = new StabilitySpec
-        {
-            Family = new ModelFamily("xi/L", 0.25),
-            Dimension = 2,
-            Sizes = StudySizes(quick, large),
-            Architecture = "two-layer",
-            Mode = TrainingMode.Empirical,
-            Optimizer = "sgd",
-            Search = new StabilitySettings { Seeds = quick ? 2 : 3 },
-            MaxSteps = 20_000,
-            Seed = seed,
-        };
-        var gd = sgd with { Mode = TrainingMode.Population, Optimizer = "gd" };
-        var adam = sgd with { Optimizer = "adam" };
-        var fourier = Networks.ParameterBasis.Fourier;
-        return (gd, sgd, sgd with { Architecture = "one-layer" },
-            [gd, gd with { Basis = fourier }, sgd, sgd with { Basis = fourier }, adam, adam with { Basis = fourier }]);
-    }
-
-    /// <summary>
-    /// The networks of "C4: local architectures": single local layers, two local layers of equal and mixed
-    /// ranges from three starts, and a local layer followed by a full one.
-    /// </summary>
-    public static LocalStudySpec LocalPlan(bool quick, bool large, ulong seed)
-    {
-        string[] starts = ["balanced", "unbalanced:2", "random:0.1"];
-        var candidates = new List<ArchitectureCandidate> { new("one-layer-local:1"), new("one-layer-local:2") };
-        foreach (string arch in new[] { LocalArchitecture, "layers:local:1,local:2", "two-layer-local:2" })
-            candidates.AddRange(starts.Select(start => new ArchitectureCandidate(arch, start)));
-        // A local first layer and a full second one: it can represent the exact score, with V + 9 parameters.
-        candidates.Add(new ArchitectureCandidate("layers:local:1,full", "unbalanced:2"));
-        return new LocalStudySpec
-        {
-            Family = new ModelFamily("xi/L", 0.25),
-            Dimension = 2,
-            Sizes = StudySizes(quick, large),
-            Candidates = candidates,
-            MaxSteps = 20_000,
-            Seed = seed,
-        };
-    }
-
-    /// <summary>
-    /// The "beyond Gaussian" study: 2D Ising and 3D Ising and Heisenberg at their literature critical couplings, with n = inf in
-    /// d = 3 beside them (eta from SCIENCE.md section 10: 1/4, 0.0363, 0.0375, 0). --quick: 2D Ising at L = 8, 16, 32 only.
-    /// </summary>
-    public static BeyondGaussianSpec BeyondGaussianPlan(bool quick, ulong seed)
-    {
-        int[] d3 = [4, 6, 8, 12, 16];
-        return quick
-            ? new BeyondGaussianSpec { Series = [new("d2-ising", 2, 1, [8, 16, 32], 0.25)], Configurations = 400, Thermalization = 200, PilotSweeps = 200, Seed = seed }
-            : new BeyondGaussianSpec
-            {
-                Series =
-                [
-                    new("d2-ising", 2, 1, [8, 16, 32, 64], 0.25),
-                    new("d3-ising", 3, 1, d3, 0.0363),
-                    new("d3-heisenberg", 3, 3, d3, 0.0375),
-                    new("d3-n-inf", 3, 0, d3, 0),
-                ],
-                Seed = seed,
-            };
-    }
-
     public static Command Create(Func<bool, Output> output)
     {
         var quick = new Option<bool>("--quick") { Description = "Fewer sizes and seeds (35-50 s on 2 cores); written to quick-* sweep folders." };
@@ -172,19 +65,19 @@ internal static class ReproduceCommand
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var samples = Sampling(o, isQuick ? 200 : 2000, s, out string observablesCsv, out var samplingRows);
             Checkpoint.WriteAtomic(Path.Combine(dir, "observables.csv"), observablesCsv);
-            var sweeps = Plan(isQuick, s).Select(spec =>
+            var sweeps = ReproducePlan.Sweeps(isQuick, s).Select(spec =>
                 Experiment.Run(o, spec, Path.Combine(dir, spec.Name), Shard.All, workers, report: true, cancellation)).ToArray();
             var population = sweeps.Where(w => w.Spec.Mode == TrainingMode.Population).Select(w => w.Summary).ToArray();
             bool isLarge = result.GetValue(large);
-            var stability = Stability(o, StabilityPlan(isQuick, isLarge, s), Path.Combine(dir, "sgd-stability", "scans"), workers, cancellation);
-            var local = Local(o, LocalPlan(isQuick, isLarge, s), Path.Combine(dir, "local-architectures", "runs"), workers, cancellation);
+            var stability = Stability(o, ReproducePlan.Stability(isQuick, isLarge, s), Path.Combine(dir, "sgd-stability", "scans"), workers, cancellation);
+            var local = Local(o, ReproducePlan.Local(isQuick, isLarge, s), Path.Combine(dir, "local-architectures", "runs"), workers, cancellation);
             var sgdVerdicts = new[] { StabilityReport.Judge(stability.Gd, stability.Sgd, stability.OneLayerSgd), StabilityReport.JudgeOptimizers(stability.Optimizers) };
             var localVerdict = LocalArchitectureReport.Judge(local);
             var localSgd = LocalSgd(o, stability.Sgd.Spec, local, Path.Combine(dir, "sgd-stability", "scans"), workers, cancellation);
             var localSgdVerdict = LocalArchitectureReport.JudgeSgd(localSgd);
-            var claims = Claims.Judge(population, LocalArchitecture).Concat(sgdVerdicts).Append(localVerdict).Append(localSgdVerdict).ToArray();
+            var claims = Claims.Judge(population, ReproducePlan.LocalArchitecture).Concat(sgdVerdicts).Append(localVerdict).Append(localSgdVerdict).ToArray();
             var scans = Baseline(o, sweeps[0].Spec, isQuick, s, workers);
-            var beyondSpec = BeyondGaussianPlan(isQuick, s);
+            var beyondSpec = ReproducePlan.BeyondGaussian(isQuick, s);
             string beyondFolder = Path.Combine(dir, isQuick ? "quick-beyond-gaussian" : "beyond-gaussian");
             var beyond = BeyondGaussianStudy.Run(beyondSpec, beyondFolder, workers, new Progress<BeyondGaussianPoint>(p =>
                 o.Note(string.Create(CultureInfo.InvariantCulture,
@@ -303,7 +196,7 @@ internal static class ReproduceCommand
     private static IReadOnlyList<StabilityScanResult> LocalSgd(Output o, StabilitySpec sgd, LocalStudyResult local, string folder, int workers,
         CancellationToken cancellation)
     {
-        var picks = new List<ArchitectureCandidate> { new(LocalArchitecture) };
+        var picks = new List<ArchitectureCandidate> { new(ReproducePlan.LocalArchitecture) };
         var closest = local.Fits.Where(f => f.KeepsSpeedUp() && Networks.Architecture.Parse(f.Candidate.Architecture).Depth > 1)
             .OrderBy(f => f.GapAtLargest).FirstOrDefault();
         if (closest is not null && closest.Candidate != picks[0]) picks.Add(closest.Candidate);
