@@ -18,6 +18,9 @@ public sealed class GaussianScore : TimeScore
     private readonly double[] _multiplier;
     private readonly Complex[] _scratch;
 
+    /// <summary>Relative difference allowed between C(k) and C(-k) (rounding of khat2).</summary>
+    public const double EvenTolerance = 1e-12;
+
     internal GaussianScore(Lattice lattice, int components, double[] spectrum, ForwardProcess process)
         : base(lattice, components)
     {
@@ -29,9 +32,11 @@ public sealed class GaussianScore : TimeScore
         {
             if (!(spectrum[k] >= 0) || double.IsInfinity(spectrum[k]))
                 throw new ArgumentOutOfRangeException(nameof(spectrum), spectrum[k], $"C(k) must be finite and >= 0 (mode {k})");
-            // The real-field transform pairs k with -k: an odd part would make the score complex.
-            if (spectrum[k] != spectrum[lattice.NegatedMode(k)])
-                throw new ArgumentException($"the spectrum must be even in k: C({k}) != C(-k)", nameof(spectrum));
+            // The real-field transform pairs k with -k: an odd part would make the score complex. khat2 of k and -k
+            // differ by rounding, hence the relative allowance.
+            double partner = spectrum[lattice.NegatedMode(k)];
+            if (Math.Abs(spectrum[k] - partner) > EvenTolerance * Math.Max(spectrum[k], partner))
+                throw new ArgumentException($"the spectrum must be even in k: C(k) != C(-k) for mode {k}", nameof(spectrum));
         }
         _spectrum = spectrum.ToArray();
         _process = process;
