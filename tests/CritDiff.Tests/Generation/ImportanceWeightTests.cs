@@ -62,6 +62,36 @@ public class ImportanceWeightTests
     }
 
     [Fact]
+    public void ImportanceWeightsReachInteractingPhi4MonteCarlo()
+    {
+        // phi^4 with lambda = 0.1, kappa = 0.2, n = 1, d = 2, L = 4 (interacting, no closed form). Generator: the ODE of the
+        // exact score of the lambda = 0 Gaussian at the same kappa (beta = 0.4, mu2 = 1), i.e. a crude model that ignores the
+        // quartic term. Reweighted chi, e and U, and the chain's, agree with Wolff + Metropolis Monte Carlo (4 chains x 20000
+        // sweeps, blocked errors) within 4 combined standard errors. Heun with K = 60 has a log q discretisation error
+        // that is x-independent for this linear score (see above), so there is no bias from it.
+        var lattice = new Lattice(2, 4);
+        var target = new Phi4Model(lattice, 1, 0.2, 0.1);
+        var proposal = lattice.KHat2Table().Select(k2 => 1 / (0.4 * (k2 + 1))).ToArray();
+        var score = TimeScore.ExactGaussian(lattice, 1, proposal, Vp);
+        var generated = RealSpaceSampler.Generate(score, Vp, new RealSpaceSettings(RealSpaceScheme.Heun, 60, 6, 0.05), 6000, 17);
+        var result = ImportanceWeights.Apply(target, generated, 3);
+        Assert.False(result.LowEss);
+        var mc = CritDiff.MonteCarlo.ModelMcmc.Run(target, "wolff", new CritDiff.MonteCarlo.ModelMcmcSettings(20000, 2000, Chains: 4, Seed: 5,
+            SpectrumInterval: 0)).Estimates;
+        // The crude generator alone misses chi by > 8 combined errors (measured: 2.40 +- 0.04 against 1.735 +- 0.012).
+        var plain = ModelEstimates.FromRows(lattice, 1, Rows(target, generated));
+        Assert.True(Combined(plain.Susceptibility, mc.Susceptibility) > 8);
+        foreach (var m in new[] { result.Reweighted, result.Metropolis })
+        {
+            Assert.InRange(Combined(m.Susceptibility, mc.Susceptibility), 0, Tolerances.StandardErrors);
+            Assert.InRange(Combined(m.Energy, mc.Energy), 0, Tolerances.StandardErrors);
+            Assert.InRange(Combined(m.Binder, mc.Binder), 0, Tolerances.StandardErrors);
+        }
+    }
+
+    private static double Combined(Stats a, Stats b) => Math.Abs(a.Mean - b.Mean) / Math.Sqrt(a.Error * a.Error + b.Error * b.Error);
+
+    [Fact]
     public void ImportanceWeightsFlagALowEss()
     {
         // A generator four times too wide on every mode of a 6 x 6 free field: exact ESS/N = prod over 36 real degrees of
