@@ -38,6 +38,8 @@ internal static class RealSpaceTestCases
                 (double gain, double noise) = settings.Scheme switch
                 {
                     RealSpaceScheme.EulerMaruyama => (1 + h * (-f + g2 * m0), g2 * h),
+                    // VE (f = 0): the limits of (e^{-f h} - 1)/(-f) and (e^{-2 f h} - 1)/(-2 f) are h: Euler-Maruyama.
+                    RealSpaceScheme.ExponentialIntegrator when f == 0 => (1 + h * g2 * m0, g2 * h),
                     RealSpaceScheme.ExponentialIntegrator => (Math.Exp(-f * h) + g2 * m0 * (Math.Exp(-f * h) - 1) / -f,
                         g2 * (Math.Exp(-2 * f * h) - 1) / (-2 * f)),
                     RealSpaceScheme.Heun => Heun(process, t, h, m0, m1),
