@@ -29,15 +29,7 @@ public static class ImportanceWeights
     {
         CheckTarget(target);
         CheckSamples(target, samples.Length, logDensity.Length, count);
-        int width = target.ConfigurationLength;
-        var logWeights = new double[count];
-        for (int i = 0; i < count; i++)
-        {
-            logWeights[i] = -target.Action(samples.Slice(i * width, width)) - logDensity[i];
-            if (double.IsNaN(logWeights[i]))
-                throw new ArgumentException($"sample {i} has an undefined weight (S or log q is not a number)", nameof(samples));
-        }
-        return logWeights;
+        return LogWeights(Actions(target, samples, count), logDensity);
     }
 
     /// <summary>ESS/N = (sum w)^2 / (N sum w^2) from log-weights (shifted by their maximum, so no overflow).</summary>
@@ -73,7 +65,10 @@ public static class ImportanceWeights
         int count, ulong seed)
     {
         if (count < 4) throw new ArgumentOutOfRangeException(nameof(count), count, "reweighting needs at least 4 samples");
-        var logWeights = LogWeights(target, samples, logDensity, count);
+        CheckTarget(target);
+        CheckSamples(target, samples.Length, logDensity.Length, count);
+        var actions = Actions(target, samples, count);
+        var logWeights = LogWeights(actions, logDensity);
         var lattice = target.Lattice;
         int width = target.ConfigurationLength, v = lattice.SiteCount;
         var observables = new ModelObservables(target);
@@ -85,7 +80,7 @@ public static class ImportanceWeights
             var x = samples.Slice(i * width, width);
             ModelEstimates.Row(observables.Measure(x), row);
             for (int c = 0; c < row.Length; c++) rows[i, c] = row[c];
-            rows[i, ModelEstimates.ColumnCount] = target.Action(x) / v;
+            rows[i, ModelEstimates.ColumnCount] = actions[i] / v;
         }
         double ess = EffectiveSampleFraction(logWeights);
         var (reweighted, action) = Weighted(target, rows, logWeights);
@@ -161,6 +156,26 @@ public static class ImportanceWeights
         }
         var estimates = ModelEstimates.FromRows(target.Lattice, target.Components, blockRows, tau);
         return ((double)accepted / (count - 1), estimates, Autocorrelation.Mean(series[ModelEstimates.ColumnCount]));
+    }
+
+    private static double[] Actions(LatticeModel target, ReadOnlySpan<double> samples, int count)
+    {
+        int width = target.ConfigurationLength;
+        var actions = new double[count];
+        for (int i = 0; i < count; i++) actions[i] = target.Action(samples.Slice(i * width, width));
+        return actions;
+    }
+
+    private static double[] LogWeights(double[] actions, ReadOnlySpan<double> logDensity)
+    {
+        var logWeights = new double[actions.Length];
+        for (int i = 0; i < actions.Length; i++)
+        {
+            logWeights[i] = -actions[i] - logDensity[i];
+            if (double.IsNaN(logWeights[i]))
+                throw new ArgumentException($"sample {i} has an undefined weight (S or log q is not a number)", "samples");
+        }
+        return logWeights;
     }
 
     private static void CheckTarget(LatticeModel target)
