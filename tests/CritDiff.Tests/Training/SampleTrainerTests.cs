@@ -118,6 +118,24 @@ public class SampleTrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void MarkovChainDataTrainDeterministicallyWhateverTheParallelism()
+    {
+        // Every slice forks its own chains (validation, training, references), so the order slices run in is irrelevant.
+        var grid = TimeGrid.LogSpaced(3, 0.1, 1.0);
+        var config = Sgd(0.05, maxSteps: 60) with { BatchSize = 16, ValidationSize = 16 };
+        var source = new MarkovChainSource(CritDiff.MonteCarlo.ModelKernels.Create("metropolis", FreeField), 3, thermalization: 50, spacing: 1);
+        var serial = SampleTrainer.TrainSlices(OneLayer(), source, Process, grid, config, new ExactExcessRule(FreeField), 1);
+        var parallel = SampleTrainer.TrainSlices(OneLayer(), source, Process, grid, config, new ExactExcessRule(FreeField), 3);
+        for (int j = 0; j < grid.Count; j++)
+        {
+            output.WriteLine($"t = {grid.Times[j]}: steps {serial[j].StepsToEps}, excess {serial[j].InitialExcess} -> {serial[j].FinalExcess}");
+            Assert.Equal(serial[j].History, parallel[j].History);
+            Assert.Equal(serial[j].Parameters.Layers[0], parallel[j].Parameters.Layers[0]);
+            Assert.True(serial[j].FinalExcess < serial[j].InitialExcess);
+        }
+    }
+
+    [Fact]
     public void GradientDescentWithoutAFixedRateIsRejected()
     {
         var config = new SampleTrainingConfig { Optimizer = new GradientDescent("sgd") };
