@@ -23,7 +23,8 @@ public sealed class ConvolutionNetwork : ScoreNetwork
     private readonly Complex[] _scratch;
     private readonly int[] _lengths;
     private readonly double _sqrtV;
-    private Complex[]? _correlation, _upstream;
+    private Complex[]? _correlation;
+    private int[]? _negated;
 
     internal ConvolutionNetwork(Lattice lattice, Architecture architecture, ParameterBasis basis)
         : base(lattice, architecture, basis)
@@ -100,7 +101,7 @@ public sealed class ConvolutionNetwork : ScoreNetwork
     /// The parameter vector-Jacobian product of <see cref="Apply"/> summed over <paramref name="count"/> one-component
     /// fields: gradient = sum_b (d s(x_b) / d theta)^T u_b. With F(x) = sum_x u(x) s(x) = Re sum_k conj(u~(k)) m(k) x~(k),
     /// in multiplier space G_j(k) = dF/dRe m_j + i dF/dIm m_j = [sum_b u~_b(k) conj(x~_b(k))] conj(M_j(k)), mapped to the
-    /// parameter basis exactly as in <see cref="LossAndGradient"/>. Cost 2 count FFTs plus the per-layer maps.
+    /// parameter basis exactly as in <see cref="LossAndGradient"/>. Cost count FFTs (x and u share one) plus the per-layer maps.
     /// </summary>
     internal void ParameterGradient(NetworkParameters parameters, ReadOnlySpan<double> fields, ReadOnlySpan<double> upstream,
         int count, NetworkParameters gradient)
@@ -108,20 +109,24 @@ public sealed class ConvolutionNetwork : ScoreNetwork
         int v = Lattice.SiteCount, depth = _multipliers.Length;
         ComputeMultipliers(parameters);
         _correlation ??= new Complex[v];
-        _upstream ??= new Complex[v];
+        _negated ??= Enumerable.Range(0, v).Select(Lattice.NegatedMode).ToArray();
         Array.Clear(_correlation);
         for (int b = 0; b < count; b++)
         {
+            // One complex FFT for both real fields: W = DFT[x + i u], so x~(k) = (W(k) + conj W(-k)) / 2 and
+            // u~(k) = (W(k) - conj W(-k)) / 2i.
             var x = fields.Slice(b * v, v);
             var u = upstream.Slice(b * v, v);
-            for (int i = 0; i < v; i++)
-            {
-                _scratch[i] = x[i];
-                _upstream[i] = u[i];
-            }
+            for (int i = 0; i < v; i++) _scratch[i] = new Complex(x[i], u[i]);
             _fourier.Forward(_scratch);
-            _fourier.Forward(_upstream);
-            for (int k = 0; k < v; k++) _correlation[k] += _upstream[k] * Complex.Conjugate(_scratch[k]);
+            for (int k = 0; k < v; k++)
+            {
+                var w = _scratch[k];
+                var partner = Complex.Conjugate(_scratch[_negated[k]]);
+                var xk = 0.5 * (w + partner);
+                var uk = (w - partner) * new Complex(0, -0.5);
+                _correlation[k] += uk * Complex.Conjugate(xk);
+            }
         }
         for (int j = 0; j < depth; j++)
         {
