@@ -53,6 +53,47 @@ public class DenoisingScoreMatchingTests
                     $"layer {j} entry {i}: moments {expected.Layers[j][i]}, samples {gradient.Layers[j][i]}");
     }
 
+    [Fact]
+    public void DenseGradientEqualsTheMatrixMomentGradientOfTheSameBatch()
+    {
+        // Real-space moments A = mean x_t x_t^T, X = mean x_t z^T / b over the F = count n fields.
+        const int count = 4, n = 2;
+        const double t = 0.2;
+        var lattice = new Lattice(1, 6);
+        var process = new VariancePreserving();
+        var model = new LinearScoreModel(lattice, n, Architecture.Parse("dense"));
+        var p = NetworkTestCases.RandomParameters(model.Network, 0.3, 4);
+        var x0 = new double[count * model.ConfigurationLength];
+        var z = new double[x0.Length];
+        var rng = new RandomStream(6, 0);
+        rng.FillGaussian(x0);
+        rng.FillGaussian(z);
+        double a = process.SignalScale(t), b = Math.Sqrt(process.NoiseVariance(t));
+        int v = lattice.SiteCount, fields = count * n;
+        var signal = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(v, v);
+        var cross = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(v, v);
+        double noise = 0;
+        for (int f = 0; f < fields; f++)
+            for (int x = 0; x < v; x++)
+            {
+                double xt = a * x0[f * v + x] + b * z[f * v + x];
+                noise += z[f * v + x] * z[f * v + x];
+                for (int y = 0; y < v; y++)
+                {
+                    signal[x, y] += xt * (a * x0[f * v + y] + b * z[f * v + y]) / fields;
+                    cross[x, y] += xt * z[f * v + y] / (b * fields);
+                }
+            }
+        var expected = model.CreateParameters();
+        double expectedLoss = model.Network.LossAndGradient(p, new MatrixMoments(signal, cross, noise / (fields * v * b * b)), expected);
+        var gradient = model.CreateParameters();
+        double loss = new DenoisingScoreMatching(model, process, t).LossAndGradient(p, x0, z, count, gradient);
+        Assert.Equal(expectedLoss, loss, SameSums * expectedLoss);
+        double scale = expected.Norm();
+        for (int i = 0; i < expected.Layers[0].Length; i++)
+            Assert.True(Math.Abs(expected.Layers[0][i] - gradient.Layers[0][i]) <= SameSums * scale);
+    }
+
     /// <summary>
     /// Per-mode batch moments of F one-component fields: Signal = mean |x~_t|^2, Cross = mean x~_t conj(z~) / b,
     /// NoiseTerm = sum |z|^2 / (F V b^2), so that (1/V) sum_k [Signal |m|^2 + 2 Re(m Cross)] + NoiseTerm is the batch loss.

@@ -2,6 +2,7 @@ using CritDiff.Fields;
 using CritDiff.Lattices;
 using CritDiff.MonteCarlo;
 using CritDiff.Statistics;
+using CritDiff.Experiments;
 using CritDiff.Training;
 
 namespace CritDiff.Tests.Training;
@@ -31,6 +32,21 @@ public class SampleSourceTests
         double expected = (double)draws / n;
         double chiSquare = counts.Sum(c => (c - expected) * (c - expected) / expected);
         Assert.True(chiSquare < 33.7, $"chi-square {chiSquare} over counts {string.Join(", ", counts)}");
+    }
+
+    [Fact]
+    public void AnEnsembleBecomesADataSetSource()
+    {
+        var lattice = new Lattice(2, 4);
+        var values = Enumerable.Range(0, 3 * 2 * lattice.SiteCount).Select(i => (double)i).ToArray();
+        var source = new EnsembleData(values, 3, 2, lattice, null).ToSampleSource();
+        Assert.Equal(3, source.Count);
+        Assert.Equal(2, source.Components);
+        var x0 = new double[source.ConfigurationLength];
+        var rng = new RandomStream(1, 0);
+        source.Draw(x0, 1, ref rng);
+        Assert.Equal(0, x0[0] % source.ConfigurationLength);
+        Assert.Equal(x0[0] + source.ConfigurationLength - 1, x0[^1]);
     }
 
     [Fact]
