@@ -44,6 +44,9 @@ public sealed record SampleSliceResult
     /// <summary>The reference's uncertainty (validation rule: the difference of the two long runs; exact rule: 0).</summary>
     public required double? ReferenceUncertainty { get; init; }
 
+    /// <summary>Reference runs that diverged (0 for a sound reference; the exact rule runs none).</summary>
+    public int ReferenceRunsDiverged { get; init; }
+
     /// <summary>The learning rate of the training run.</summary>
     public required double LearningRate { get; init; }
 

@@ -16,6 +16,9 @@ namespace CritDiff.Training;
 /// </summary>
 public static class SampleTrainer
 {
+    /// <summary>Source streams per slice: validation 0, training 1, reference runs 2..17.</summary>
+    private const ulong SourceStreams = 18;
+
     private const ulong ValidationSalt = 0x7A11DA7EUL, StartSalt = 0x57A127UL, ReferenceSalt = 0x2EFE2E9CEUL;
 
     /// <summary>
@@ -38,7 +41,7 @@ public static class SampleTrainer
         rule ??= new ValidationExcessRule();
         ulong slice = (ulong)sliceIndex;
 
-        var validation = Validation(source.Fork(4 * slice), config, slice);
+        var validation = Validation(source.Fork(SourceStreams * slice), config, slice);
         var start = model.CreateParameters();
         var startRng = new RandomStream(config.Seed ^ StartSalt, slice);
         model.Initialize(start, MaxNoisedVariance(model.Lattice, validation.X0, config.ValidationSize * model.Components, process, time), ref startRng);
@@ -49,12 +52,12 @@ public static class SampleTrainer
         var context = new StoppingContext(model, source, process, time, config, sliceIndex, start, run =>
         {
             var rng = new RandomStream(config.Seed ^ (ReferenceSalt + (ulong)run), slice);
-            var outcome = Run(dsm, source.Fork(4 * slice + 2 + (ulong)run), start.Clone(), config, rate, config.ReferenceSteps,
+            var outcome = Run(dsm, source.Fork(SourceStreams * slice + 2 + (ulong)run), start.Clone(), config, rate, config.ReferenceSteps,
                 config.ReferenceFinalRateFraction, rng, validation, null, ct);
-            return outcome.Lowest;
+            return (outcome.Lowest, outcome.Diverged);
         });
         var excess = rule.Begin(context);
-        var main = Run(dsm, source.Fork(4 * slice + 1), start.Clone(), config, rate, config.MaxSteps, 1,
+        var main = Run(dsm, source.Fork(SourceStreams * slice + 1), start.Clone(), config, rate, config.MaxSteps, 1,
             new RandomStream(config.Seed, slice), validation, excess, ct);
         var history = main.History;
         return new SampleSliceResult
@@ -70,6 +73,7 @@ public static class SampleTrainer
             FinalExcess = history[^1].Excess,
             ReferenceLoss = excess.ReferenceLoss,
             ReferenceUncertainty = excess.ReferenceUncertainty,
+            ReferenceRunsDiverged = context.ReferenceRunsDiverged,
             LearningRate = rate,
             LearningRateRule = rateRule,
             StoppingRule = rule.Name,

@@ -28,10 +28,10 @@ public sealed record SliceExcess(Func<NetworkParameters, double, double> Excess,
 /// <summary>What a <see cref="StoppingRule"/> may use for one slice: the problem, the start, and reference runs.</summary>
 public sealed class StoppingContext
 {
-    private readonly Func<int, double> _referenceRun;
+    private readonly Func<int, (double Lowest, bool Diverged)> _referenceRun;
 
     internal StoppingContext(ScoreModel model, SampleSource source, ForwardProcess process, double time,
-        SampleTrainingConfig config, int sliceIndex, NetworkParameters start, Func<int, double> referenceRun)
+        SampleTrainingConfig config, int sliceIndex, NetworkParameters start, Func<int, (double Lowest, bool Diverged)> referenceRun)
     {
         Model = model;
         Source = source;
@@ -68,10 +68,17 @@ public sealed class StoppingContext
     /// The lowest validation loss of reference run <paramref name="run"/> (0 or 1): from the same start, on its own
     /// sample and noise streams, <see cref="SampleTrainingConfig.ReferenceSteps"/> steps with the rate decaying
     /// geometrically to <see cref="SampleTrainingConfig.ReferenceFinalRateFraction"/> of the training rate.
+    /// A run that diverges still reports its lowest loss before the divergence, and is counted in
+    /// <see cref="ReferenceRunsDiverged"/>.
     /// </summary>
     public double ReferenceRunLoss(int run)
     {
-        if (run is < 0 or > 15) throw new ArgumentOutOfRangeException(nameof(run), run, "reference runs are numbered 0..15");
-        return _referenceRun(run);
+        if (run is < 0 or > 15) throw new ArgumentOutOfRangeException(nameof(run), run, "reference runs are numbered 0..15 (0 and 1 are the validation rule's)");
+        var (lowest, diverged) = _referenceRun(run);
+        if (diverged) ReferenceRunsDiverged++;
+        return lowest;
     }
+
+    /// <summary>Reference runs of this slice that diverged (their rate was too high: lower it, the reference is then suspect).</summary>
+    public int ReferenceRunsDiverged { get; private set; }
 }

@@ -70,6 +70,7 @@ public class SampleTrainerTests(ITestOutputHelper output)
         Assert.True(result.Converged);
         Assert.Equal(0, result.StepsToEps!.Value % config.EvalInterval);
         Assert.Contains("adam", result.LearningRateRule);
+        Assert.Equal(0, result.ReferenceRunsDiverged);
     }
 
     [Fact]
