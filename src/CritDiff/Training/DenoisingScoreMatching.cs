@@ -58,26 +58,29 @@ public sealed class DenoisingScoreMatching
         if (x0.Length != length) throw new ArgumentException($"expected {count} x {Model.ConfigurationLength} values", nameof(x0));
         if (z.Length != length) throw new ArgumentException($"expected {count} x {Model.ConfigurationLength} values", nameof(z));
         int n = (int)length;
-        if (_noised.Length != n)
+        if (_noised.Length < n)
         {
+            // Grow only: training alternates minibatches and the (larger) validation set.
             _noised = new double[n];
             _score = new double[n];
         }
-        for (int i = 0; i < n; i++) _noised[i] = _a * x0[i] + _b * z[i];
-        Model.Forward(parameters, _noised, count, _score);
+        var noised = _noised.AsSpan(0, n);
+        var score = _score.AsSpan(0, n);
+        for (int i = 0; i < n; i++) noised[i] = _a * x0[i] + _b * z[i];
+        Model.Forward(parameters, noised, count, score);
         double inverseB = 1 / _b, sum = 0;
         for (int i = 0; i < n; i++)
         {
-            double r = _score[i] + z[i] * inverseB;
-            _score[i] = r; // the residual, reused as the upstream
+            double r = score[i] + z[i] * inverseB;
+            score[i] = r; // the residual, reused as the upstream
             sum += r * r;
         }
         double loss = sum / n;
         if (gradient is not null)
         {
             double scale = 2.0 / n;
-            for (int i = 0; i < n; i++) _score[i] *= scale;
-            Model.Backward(parameters, _score, gradient);
+            for (int i = 0; i < n; i++) score[i] *= scale;
+            Model.Backward(parameters, score, gradient);
         }
         return loss;
     }
