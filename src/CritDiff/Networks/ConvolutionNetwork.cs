@@ -23,6 +23,8 @@ public sealed class ConvolutionNetwork : ScoreNetwork
     private readonly Complex[] _scratch;
     private readonly int[] _lengths;
     private readonly double _sqrtV;
+    private Complex[]? _correlation;
+    private int[]? _negated;
 
     internal ConvolutionNetwork(Lattice lattice, Architecture architecture, ParameterBasis basis)
         : base(lattice, architecture, basis)
@@ -90,27 +92,98 @@ public sealed class ConvolutionNetwork : ScoreNetwork
                 Complex cross = m.Cross is null ? Complex.One : Complex.Conjugate(m.Cross[k]);
                 _scratch[k] = scale * (m.Signal[k] * _product[k] + cross) * Complex.Conjugate(others);
             }
-            var g = gradient.Layers[j];
-            if (Basis == ParameterBasis.Fourier)
-            {
-                for (int k = 0; k < v; k++)
-                {
-                    g[k] = _scratch[k].Real;
-                    g[v + k] = _scratch[k].Imaginary;
-                }
-            }
-            else if (_windows[j] is { } window)
-            {
-                window.Gradient(_scratch, g);
-            }
-            else
-            {
-                _fourier.Inverse(_scratch);
-                var offsets = _offsets[j];
-                for (int i = 0; i < offsets.Length; i++) g[i] = _sqrtV * _scratch[offsets[i]].Real;
-            }
+            ToLayerGradient(j, gradient.Layers[j]);
         }
         return loss;
+    }
+
+    /// <summary>
+    /// The parameter vector-Jacobian product of <see cref="Apply"/> summed over <paramref name="count"/> one-component
+    /// fields: gradient = sum_b (d s(x_b) / d theta)^T u_b. With F(x) = sum_x u(x) s(x) = Re sum_k conj(u~(k)) m(k) x~(k),
+    /// in multiplier space G_j(k) = dF/dRe m_j + i dF/dIm m_j = [sum_b u~_b(k) conj(x~_b(k))] conj(M_j(k)), mapped to the
+    /// parameter basis exactly as in <see cref="LossAndGradient"/>. Cost count FFTs (x and u share one) plus the per-layer maps.
+    /// </summary>
+    internal void ParameterGradient(NetworkParameters parameters, ReadOnlySpan<double> fields, ReadOnlySpan<double> upstream,
+        int count, NetworkParameters gradient)
+    {
+        int v = Lattice.SiteCount, depth = _multipliers.Length;
+        ComputeMultipliers(parameters);
+        _correlation ??= new Complex[v];
+        _negated ??= Enumerable.Range(0, v).Select(Lattice.NegatedMode).ToArray();
+        Array.Clear(_correlation);
+        for (int b = 0; b < count; b++)
+        {
+            // One complex FFT for both real fields: W = DFT[x + i u], so x~(k) = (W(k) + conj W(-k)) / 2 and
+            // u~(k) = (W(k) - conj W(-k)) / 2i.
+            var x = fields.Slice(b * v, v);
+            var u = upstream.Slice(b * v, v);
+            for (int i = 0; i < v; i++) _scratch[i] = new Complex(x[i], u[i]);
+            _fourier.Forward(_scratch);
+            for (int k = 0; k < v; k++)
+            {
+                var w = _scratch[k];
+                var partner = Complex.Conjugate(_scratch[_negated[k]]);
+                var xk = 0.5 * (w + partner);
+                var uk = (w - partner) * new Complex(0, -0.5);
+                _correlation[k] += uk * Complex.Conjugate(xk);
+            }
+        }
+        for (int j = 0; j < depth; j++)
+        {
+            for (int k = 0; k < v; k++)
+            {
+                Complex others = Complex.One;
+                for (int i = 0; i < depth; i++) if (i != j) others *= _multipliers[i][k];
+                _scratch[k] = _correlation[k] * Complex.Conjugate(others);
+            }
+            ToLayerGradient(j, gradient.Layers[j]);
+        }
+    }
+
+    /// <summary>
+    /// Applies the network to <paramref name="count"/> one-component fields back to back (multipliers computed once).
+    /// </summary>
+    internal void ApplyMany(NetworkParameters parameters, ReadOnlySpan<double> fields, int count, Span<double> scores)
+    {
+        int v = Lattice.SiteCount;
+        ComputeMultipliers(parameters);
+        for (int b = 0; b < count; b++)
+        {
+            var field = fields.Slice(b * v, v);
+            for (int x = 0; x < v; x++) _scratch[x] = field[x];
+            _fourier.Forward(_scratch);
+            for (int k = 0; k < v; k++) _scratch[k] *= _product[k];
+            _fourier.Inverse(_scratch);
+            var score = scores.Slice(b * v, v);
+            for (int x = 0; x < v; x++) score[x] = _scratch[x].Real;
+        }
+    }
+
+    /// <summary>
+    /// Maps a multiplier-space gradient G_j(k) (in the scratch buffer, which it overwrites) to layer j's parameters:
+    /// Fourier basis (Re G, Im G); kernel basis dF/dK_j(y) = Re sum_k G_j(k) exp(+i k.y) at the layer's support.
+    /// </summary>
+    private void ToLayerGradient(int j, double[] g)
+    {
+        int v = Lattice.SiteCount;
+        if (Basis == ParameterBasis.Fourier)
+        {
+            for (int k = 0; k < v; k++)
+            {
+                g[k] = _scratch[k].Real;
+                g[v + k] = _scratch[k].Imaginary;
+            }
+        }
+        else if (_windows[j] is { } window)
+        {
+            window.Gradient(_scratch, g);
+        }
+        else
+        {
+            _fourier.Inverse(_scratch);
+            var offsets = _offsets[j];
+            for (int i = 0; i < offsets.Length; i++) g[i] = _sqrtV * _scratch[offsets[i]].Real;
+        }
     }
 
     /// <inheritdoc />

@@ -111,6 +111,28 @@ public sealed class DenseNetwork : ScoreNetwork
         }
     }
 
+    /// <summary>
+    /// The parameter vector-Jacobian product of <see cref="Apply"/> summed over <paramref name="count"/> fields:
+    /// dF/dW(x, y) = sum_b u_b(x) x_b(y) for F = sum_b u_b . (W x_b).
+    /// </summary>
+    internal void ParameterGradient(ReadOnlySpan<double> fields, ReadOnlySpan<double> upstream, int count, NetworkParameters gradient)
+    {
+        int v = Lattice.SiteCount;
+        var g = gradient.Layers[0];
+        Array.Clear(g);
+        for (int b = 0; b < count; b++)
+        {
+            var field = fields.Slice(b * v, v);
+            var u = upstream.Slice(b * v, v);
+            for (int x = 0; x < v; x++)
+            {
+                double ux = u[x];
+                var row = g.AsSpan(x * v, v);
+                for (int y = 0; y < v; y++) row[y] += ux * field[y];
+            }
+        }
+    }
+
     private MatrixMoments ToMatrixMoments(LossMoments moments) => moments switch
     {
         MatrixMoments m => m,

@@ -1,0 +1,46 @@
+using CritDiff.Fields;
+using CritDiff.Networks;
+
+namespace CritDiff.Training;
+
+/// <summary>
+/// Exact excess where the optimum is known: a <see cref="LinearScoreModel"/> whose architecture represents the exact score
+/// (full-range layers or dense), on data whose per-component spectrum C(k) is given (a Gaussian target, or the measured
+/// spectrum of any data: the population loss of a linear translation-invariant model sees only the spectrum). The excess
+/// is the population excess (1/V) sum_k S(k,t) |m(k) + 1/S(k,t)|^2 = <see cref="ScoreNetwork.ScoreError"/>, computed
+/// without cancellation; the reference loss reported is the exact optimum (1/V) sum_k (1/b^2 - 1/S).
+/// </summary>
+public sealed class ExactExcessRule : StoppingRule
+{
+    private readonly double[] _spectrum;
+
+    /// <summary>The rule for data with per-component spectrum <paramref name="spectrum"/> (V modes).</summary>
+    public ExactExcessRule(IReadOnlyList<double> spectrum)
+    {
+        ArgumentNullException.ThrowIfNull(spectrum);
+        if (!spectrum.All(c => c >= 0 && double.IsFinite(c)))
+            throw new ArgumentException("the spectrum must be finite and >= 0 on every mode", nameof(spectrum));
+        _spectrum = spectrum.ToArray();
+    }
+
+    /// <summary>The rule for exact samples of <paramref name="field"/>.</summary>
+    public ExactExcessRule(GaussianField field) : this((field ?? throw new ArgumentNullException(nameof(field))).SpectrumTable())
+    {
+    }
+
+    /// <inheritdoc />
+    public override string Name => "exact population excess (score error)";
+
+    /// <inheritdoc />
+    public override SliceExcess Begin(StoppingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Model is not LinearScoreModel { Network: var network } || !network.Architecture.RepresentsExactScore)
+            throw new ArgumentException($"the exact excess needs a linear model that can represent the exact score (full-range or dense), not '{context.Model.Name}'", nameof(context));
+        if (_spectrum.Length != context.Model.Lattice.SiteCount)
+            throw new ArgumentException($"the spectrum has {_spectrum.Length} modes, the lattice {context.Model.Lattice.SiteCount}", nameof(context));
+        var noised = context.Process.NoisedSpectrumTable(_spectrum, context.Time);
+        double optimum = ScoreNetwork.ExactOptimumLoss(noised, context.Process.NoiseVariance(context.Time));
+        return new SliceExcess((p, _) => network.ScoreError(p, noised), optimum, 0);
+    }
+}

@@ -1,0 +1,182 @@
+using CritDiff.Diffusion;
+using CritDiff.Lattices;
+using CritDiff.Networks;
+using CritDiff.Statistics;
+
+namespace CritDiff.Training;
+
+/// <summary>
+/// Trains score models per time slice by denoising score matching on samples (SCIENCE.md sections 4, 6 and 10): minibatches
+/// of B configurations x_0 from a <see cref="SampleSource"/> with fresh noise z, any <see cref="Optimizer"/>, the validation
+/// loss on a fixed set (x_0 and z drawn once per slice from their own stream) every <see cref="SampleTrainingConfig.EvalInterval"/>
+/// steps, and the training time from a pluggable <see cref="StoppingRule"/> (default <see cref="ValidationExcessRule"/>).
+/// A non-finite loss stops the slice as diverged; the step cap ends it as not converged. Streams of slice j: training
+/// (Seed, j), validation, start and reference runs (Seed xor fixed salts, j); sources are forked per use
+/// (<see cref="SampleSource.Fork"/>), so the same seed gives bit-identical results whatever the thread count.
+/// </summary>
+public static class SampleTrainer
+{
+    /// <summary>Source streams per slice: validation 0, training 1, reference runs 2..17.</summary>
+    private const ulong SourceStreams = 18;
+
+    private const ulong ValidationSalt = 0x7A11DA7EUL, StartSalt = 0x57A127UL, ReferenceSalt = 0x2EFE2E9CEUL;
+
+    /// <summary>
+    /// Trains slice <paramref name="sliceIndex"/> at <paramref name="time"/>: start from
+    /// <see cref="ScoreModel.Initialize"/> with S_max = a^2 max_k G(k) + b^2 estimated on the validation data, then the
+    /// configured optimizer until the rule's excess is &lt;= eps x its initial value or the cap.
+    /// </summary>
+    public static SampleSliceResult TrainSlice(ScoreModel model, SampleSource source, ForwardProcess process, double time,
+        SampleTrainingConfig config, int sliceIndex, StoppingRule? rule = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(process);
+        ArgumentNullException.ThrowIfNull(config);
+        ForwardProcess.CheckTime(time);
+        config.Validate();
+        if (sliceIndex < 0) throw new ArgumentOutOfRangeException(nameof(sliceIndex), sliceIndex, "slice index must be >= 0");
+        if (source.Lattice != model.Lattice || source.Components != model.Components)
+            throw new ArgumentException($"the source draws n = {source.Components} on {source.Lattice}, the model needs n = {model.Components} on {model.Lattice}", nameof(source));
+        rule ??= new ValidationExcessRule();
+        ulong slice = (ulong)sliceIndex;
+
+        var validation = Validation(source.Fork(SourceStreams * slice), config, slice);
+        var start = model.CreateParameters();
+        var startRng = new RandomStream(config.Seed ^ StartSalt, slice);
+        model.Initialize(start, MaxNoisedVariance(model.Lattice, validation.X0, config.ValidationSize * model.Components, process, time), ref startRng);
+        double rate = config.LearningRate ?? Adam.AutoLearningRate;
+        string rateRule = config.LearningRate is null ? $"auto: adam default {Adam.AutoLearningRate}" : $"fixed ({config.Optimizer.Name})";
+        var dsm = new DenoisingScoreMatching(model, process, time);
+
+        var context = new StoppingContext(model, source, process, time, config, sliceIndex, start, run =>
+        {
+            var rng = new RandomStream(config.Seed ^ (ReferenceSalt + (ulong)run), slice);
+            var outcome = Run(dsm, source.Fork(SourceStreams * slice + 2 + (ulong)run), start.Clone(), config, rate, config.ReferenceSteps,
+                config.ReferenceFinalRateFraction, rng, validation, null, ct);
+            return (outcome.Lowest, outcome.Diverged);
+        });
+        var excess = rule.Begin(context);
+        var main = Run(dsm, source.Fork(SourceStreams * slice + 1), start.Clone(), config, rate, config.MaxSteps, 1,
+            new RandomStream(config.Seed, slice), validation, excess, ct);
+        var history = main.History;
+        return new SampleSliceResult
+        {
+            Time = time,
+            StepsToEps = main.StepsToEps,
+            StepsRun = main.StepsRun,
+            Converged = main.StepsToEps is not null,
+            Diverged = main.Diverged,
+            InitialValidationLoss = history[0].ValidationLoss,
+            FinalValidationLoss = history[^1].ValidationLoss,
+            InitialExcess = history[0].Excess,
+            FinalExcess = history[^1].Excess,
+            ReferenceLoss = excess.ReferenceLoss,
+            ReferenceUncertainty = excess.ReferenceUncertainty,
+            ReferenceRunsDiverged = context.ReferenceRunsDiverged,
+            LearningRate = rate,
+            LearningRateRule = rateRule,
+            StoppingRule = rule.Name,
+            History = history,
+            Parameters = main.Parameters,
+        };
+    }
+
+    /// <summary>
+    /// Trains every slice of <paramref name="grid"/> in parallel (at most <paramref name="maxDegreeOfParallelism"/> at once,
+    /// -1 for no limit), each with its own <see cref="ScoreModel.Replica"/> and streams keyed by its index: the results do
+    /// not depend on the degree of parallelism.
+    /// </summary>
+    public static IReadOnlyList<SampleSliceResult> TrainSlices(ScoreModel model, SampleSource source, ForwardProcess process,
+        TimeGrid grid, SampleTrainingConfig config, StoppingRule? rule = null, int maxDegreeOfParallelism = -1,
+        CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(grid);
+        var results = new SampleSliceResult[grid.Count];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = ct };
+        Parallel.For(0, grid.Count, options, j =>
+            results[j] = TrainSlice(model.Replica(), source, process, grid.Times[j], config, j, rule, ct));
+        return results;
+    }
+
+    private sealed record ValidationSet(double[] X0, double[] Z, int Count);
+
+    private static ValidationSet Validation(SampleSource source, SampleTrainingConfig config, ulong slice)
+    {
+        var rng = new RandomStream(config.Seed ^ ValidationSalt, slice);
+        int count = config.ValidationSize;
+        var x0 = new double[(long)count * source.ConfigurationLength];
+        var z = new double[x0.Length];
+        source.Draw(x0, count, ref rng);
+        rng.FillGaussian(z);
+        return new ValidationSet(x0, z, count);
+    }
+
+    /// <summary>
+    /// S_max = a^2 max_k G(k) + b^2 with G(k) the mean of |x~(k)|^2 over the validation fields: the top eigenvalue of the
+    /// translation-invariant part of the noised covariance, estimated on samples (SCIENCE.md section 5).
+    /// </summary>
+    private static double MaxNoisedVariance(Lattice lattice, double[] fields, int count, ForwardProcess process, double time)
+    {
+        int v = lattice.SiteCount;
+        var spectra = new FourierTransform(lattice).ForwardRealBatch(fields, count);
+        var power = new double[v];
+        for (int f = 0; f < count; f++)
+            for (int k = 0; k < v; k++)
+            {
+                var c = spectra[f * v + k];
+                power[k] += c.Real * c.Real + c.Imaginary * c.Imaginary;
+            }
+        double a = process.SignalScale(time);
+        return a * a * power.Max() / count + process.NoiseVariance(time);
+    }
+
+    private sealed record RunOutcome(List<SampleHistoryRow> History, NetworkParameters Parameters, int? StepsToEps,
+        int StepsRun, bool Diverged, double Lowest);
+
+    /// <summary>
+    /// One run: evaluate every EvalInterval steps (and at the last), stop at eps when an excess is given, at a non-finite loss,
+    /// or at the cap. The rate at step k is rate x decay^(k / steps).
+    /// </summary>
+    private static RunOutcome Run(DenoisingScoreMatching dsm, SampleSource source, NetworkParameters parameters,
+        SampleTrainingConfig config, double rate, int steps, double decay, RandomStream rng, ValidationSet validation,
+        SliceExcess? excess, CancellationToken ct)
+    {
+        var model = dsm.Model;
+        var gradient = model.CreateParameters();
+        var state = config.Optimizer.CreateState(parameters);
+        var x0 = new double[(long)config.BatchSize * model.ConfigurationLength];
+        var z = new double[x0.Length];
+        var history = new List<SampleHistoryRow>();
+        double lowest = double.PositiveInfinity, threshold = double.NaN;
+        for (int step = 0; ; step++)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (step % config.EvalInterval == 0 || step == steps)
+            {
+                double loss = dsm.Loss(parameters, validation.X0, validation.Z, validation.Count);
+                if (!double.IsFinite(loss)) return Diverge(history, parameters, step, loss, lowest);
+                lowest = Math.Min(lowest, loss);
+                double e = excess?.Excess(parameters, loss) ?? double.NaN;
+                history.Add(new SampleHistoryRow(step, loss, e));
+                if (step == 0) threshold = config.Eps * e;
+                if (excess is not null && e <= threshold)
+                    return new RunOutcome(history, parameters, step, step, false, lowest);
+            }
+            if (step >= steps) return new RunOutcome(history, parameters, null, step, false, lowest);
+            source.Draw(x0, config.BatchSize, ref rng);
+            rng.FillGaussian(z);
+            double batchLoss = dsm.LossAndGradient(parameters, x0, z, config.BatchSize, gradient);
+            if (!double.IsFinite(batchLoss)) return Diverge(history, parameters, step, batchLoss, lowest);
+            double stepRate = decay == 1 ? rate : rate * Math.Pow(decay, (double)step / steps);
+            config.Optimizer.Step(parameters, gradient, stepRate, state);
+        }
+    }
+
+    private static RunOutcome Diverge(List<SampleHistoryRow> history, NetworkParameters parameters, int step, double loss, double lowest)
+    {
+        if (history.Count == 0 || history[^1].Step != step) history.Add(new SampleHistoryRow(step, loss, double.NaN));
+        return new RunOutcome(history, parameters, null, step, true, lowest);
+    }
+}
