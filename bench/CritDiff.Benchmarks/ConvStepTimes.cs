@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Globalization;
+using CritDiff.Lattices;
+using CritDiff.Networks;
+using CritDiff.Statistics;
+using CritDiff.Training;
+
+namespace CritDiff.Benchmarks;
+
+/// <summary>
+/// Quick mode "conv-step" (issue 12): one DSM training step of conv:8:1 (tanh, n = 1) at d = 2, L = 32 and 64,
+/// batch B = 64: x_t = a x0 + b z (x0 fixed white-noise data, t = 0.1, VP a = exp(-t), b^2 = 1 - exp(-2t)), forward,
+/// upstream u = 2 (s + z/b) / (B V) (the gradient of (1/(B V)) sum |s + z/b|^2), backward, Adam update. The noise z
+/// cycles through a pool of 4 pre-drawn batches, here, in bench/c/conv_step.c and in bench/torch/conv_step.py, so the
+/// random-number generator is not timed. Medians of ms per step at 1 and 2 threads, the single-threaded C reference
+/// (gcc -O3 -march=native) and the ratio C# / C; then generation throughput: samples per second of 100
+/// Euler-Maruyama steps of the VP reverse SDE dy = [y + 2 s(y)] dtau + sqrt(2) dW with the same network (one slice
+/// reused), batch 64. Prints a table and one JSON line.
+/// </summary>
+public static class ConvStepTimes
+{
+    private const int Batch = 64, Pool = 4, GenerationSteps = 100;
+    private const double Time = 0.1, LearningRate = 1e-3;
+    private static readonly ConvSpec Spec = ConvSpec.Parse("conv:8:1:tanh");
+
+    public static void Run(int repeats)
+    {
+        string? reference = NativeReference.Compile("conv_step.c");
+        Console.WriteLine(reference is null ? "C reference: not available (needs gcc and bench/c/conv_step.c)" : $"C reference: {reference}");
+        var json = new List<string>();
+        Console.WriteLine($"{"what",-12} {"L",4} {"threads",7} {"C# ms",10} {"C ms",10} {"C#/C",6} {"samples/s",10}");
+        foreach (int l in new[] { 32, 64 })
+        {
+            double? native = reference is null ? null : NativeMs(reference, l, repeats);
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var step = new Step(l, threads);
+                double ms = PerCallMs(repeats, 1.0, step.Run);
+                double? ratio = ms / native;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{"train-step",-12} {l,4} {threads,7} {ms,10:F3} {Format(native, "F3"),10} {Format(ratio, "F2"),6} {"",10}"));
+                json.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{{\"what\": \"train-step\", \"L\": {l}, \"threads\": {threads}, \"ms_per_step\": {ms:F4}, \"c_ms_per_step\": {Format(native, "F4", "null")}, \"csharp_over_c\": {Format(ratio, "F3", "null")}}}"));
+            }
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var generation = new Generation(l, threads);
+                double seconds = 1e-3 * PerCallMs(Math.Max(3, repeats / 2), 1.0, generation.Run);
+                double rate = Batch / seconds;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{"generate",-12} {l,4} {threads,7} {1e3 * seconds,10:F1} {"-",10} {"-",6} {rate,10:F1}"));
+                json.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{{\"what\": \"generate\", \"L\": {l}, \"threads\": {threads}, \"steps\": {GenerationSteps}, \"ms_per_batch\": {1e3 * seconds:F2}, \"samples_per_second\": {rate:F2}}}"));
+            }
+        }
+        if (reference is not null) File.Delete(reference);
+        Console.WriteLine("{\"implementation\": \"critdiff\", \"bench\": \"conv-step\", \"arch\": \"" + Spec.Name + "\", \"d\": 2, \"batch\": " + Batch +
+                          ", \"repeats\": " + repeats + ", \"results\": [" + string.Join(", ", json) + "]}");
+    }
+
+    private static string Format(double? value, string format, string missing = "-") =>
+        value?.ToString(format, CultureInfo.InvariantCulture) ?? missing;
+
+    /// <summary>Median over repeats of the C program's ms per step (each run warms up itself).</summary>
+    private static double NativeMs(string executable, int l, int repeats)
+    {
+        var times = new double[repeats];
+        for (int r = 0; r < repeats; r++)
+        {
+            string output = NativeReference.Run(executable, string.Create(CultureInfo.InvariantCulture, $"{l} {Batch} 1.0 {r + 1}"));
+            times[r] = double.Parse(NativeReference.Field(output, "ms_per_step"), CultureInfo.InvariantCulture);
+        }
+        Array.Sort(times);
+        return times[repeats / 2];
+    }
+
+    /// <summary>Median over repeats of the time per call (ms), each repeat calling for about <paramref name="seconds"/>.</summary>
+    private static double PerCallMs(int repeats, double seconds, Action call)
+    {
+        var clock = Stopwatch.StartNew();
+        int calls = 0;
+        while (clock.Elapsed.TotalSeconds < 0.5 || calls < 2)
+        {
+            call();
+            calls++;
+        }
+        int perRepeat = Math.Max(1, (int)(calls * seconds / clock.Elapsed.TotalSeconds));
+        return 1e3 * QuickModes.MedianSeconds(repeats, () =>
+        {
+            for (int i = 0; i < perRepeat; i++) call();
+        }) / perRepeat;
+    }
+
+    /// <summary>The DSM step's state: network, parameters, Adam, data and noise pool.</summary>
+    private sealed class Step
+    {
+        private readonly ConvScoreNetwork _net;
+        private readonly NetworkParameters _p, _gradient;
+        private readonly Adam _adam = new();
+        private readonly OptimizerState _state;
+        private readonly double[] _x0, _xt, _score, _upstream;
+        private readonly double[][] _noise;
+        private readonly double _a, _b;
+        private int _calls;
+
+        public Step(int l, int threads)
+        {
+            var lattice = new Lattice(2, l);
+            _net = new ConvScoreNetwork(lattice, 1, Spec, threads);
+            _p = _net.CreateParameters();
+            _gradient = _net.CreateParameters();
+            _a = Math.Exp(-Time);
+            _b = Math.Sqrt(-double.ExpM1(-2 * Time));
+            var rng = new RandomStream(12, 0);
+            _net.Initialize(_p, _a * _a + _b * _b, ref rng);
+            _state = _adam.CreateState(_p);
+            int size = Batch * _net.ConfigurationLength;
+            _x0 = new double[size];
+            rng.FillGaussian(_x0);
+            _noise = Enumerable.Range(0, Pool).Select(_ => new double[size]).ToArray();
+            foreach (var z in _noise) rng.FillGaussian(z);
+            _xt = new double[size];
+            _score = new double[size];
+            _upstream = new double[size];
+        }
+
+        public void Run()
+        {
+            var z = _noise[_calls++ % Pool];
+            for (int i = 0; i < _xt.Length; i++) _xt[i] = _a * _x0[i] + _b * z[i];
+            _net.Forward(_p, _xt, Batch, _score);
+            double scale = 2.0 / _xt.Length, inverse = 1 / _b;
+            for (int i = 0; i < _xt.Length; i++) _upstream[i] = scale * (_score[i] + inverse * z[i]);
+            _net.Backward(_p, _upstream, _gradient);
+            _adam.Step(_p, _gradient, LearningRate, _state);
+        }
+    }
+
+    /// <summary>100 Euler-Maruyama steps of the VP reverse SDE from N(0, 1), dtau = 1 / 100, batch 64.</summary>
+    private sealed class Generation
+    {
+        private readonly ConvScoreNetwork _net;
+        private readonly NetworkParameters _p;
+        private readonly double[] _y, _score, _noise;
+        private RandomStream _rng = new(13, 0);
+
+        public Generation(int l, int threads)
+        {
+            _net = new ConvScoreNetwork(new Lattice(2, l), 1, Spec, threads);
+            _p = _net.CreateParameters();
+            _net.Initialize(_p, 1.0, ref _rng);
+            _rng.FillGaussian(_p.Layers[2]); // a non-trivial K_out, as after training
+            foreach (ref double w in _p.Layers[2].AsSpan()) w *= 0.05;
+            int size = Batch * _net.ConfigurationLength;
+            _y = new double[size];
+            _score = new double[size];
+            _noise = new double[size];
+        }
+
+        public void Run()
+        {
+            const double dtau = 1.0 / GenerationSteps;
+            double diffusion = Math.Sqrt(2 * dtau);
+            _rng.FillGaussian(_y);
+            for (int step = 0; step < GenerationSteps; step++)
+            {
+                _net.Forward(_p, _y, Batch, _score);
+                _rng.FillGaussian(_noise);
+                for (int i = 0; i < _y.Length; i++) _y[i] += dtau * (_y[i] + 2 * _score[i]) + diffusion * _noise[i];
+            }
+        }
+    }
+}
