@@ -13,7 +13,8 @@ namespace CritDiff.Benchmarks;
 /// upstream u = 2 (s + z/b) / (B V) (the gradient of (1/(B V)) sum |s + z/b|^2), backward, Adam update. The noise z
 /// cycles through a pool of 4 pre-drawn batches, here, in bench/c/conv_step.c and in bench/torch/conv_step.py, so the
 /// random-number generator is not timed. Medians of ms per step at 1 and 2 threads, the single-threaded C reference
-/// (gcc -O3 -march=native) and the ratio C# / C; then generation throughput: samples per second of 100
+/// built two ways, gcc -O3 -march=native (strict IEEE: libm tanh and the dot-product reductions stay scalar) and with
+/// -ffast-math added (tanh through glibc's vector math library, reductions vectorised), and the ratios C# / C; then generation throughput: samples per second of 100
 /// Euler-Maruyama steps of the VP reverse SDE dy = [y + 2 s(y)] dtau + sqrt(2) dW with the same network (one slice
 /// reused), batch 64. Prints a table and one JSON line.
 /// </summary>
@@ -26,21 +27,24 @@ public static class ConvStepTimes
     public static void Run(int repeats)
     {
         string? reference = NativeReference.Compile("conv_step.c");
-        Console.WriteLine(reference is null ? "C reference: not available (needs gcc and bench/c/conv_step.c)" : $"C reference: {reference}");
+        string? fast = NativeReference.Compile("conv_step.c", "-ffast-math");
+        Console.WriteLine(reference is null ? "C reference: not available (needs gcc and bench/c/conv_step.c)" : $"C reference: {reference}, {fast}");
         var json = new List<string>();
-        Console.WriteLine($"{"what",-12} {"L",4} {"threads",7} {"C# ms",10} {"C ms",10} {"C#/C",6} {"samples/s",10}");
+        Console.WriteLine($"{"what",-12} {"L",4} {"threads",7} {"C# ms",10} {"C ms",10} {"C#/C",6} {"Cfast ms",10} {"C#/Cfast",8} {"samples/s",10}");
         foreach (int l in new[] { 32, 64 })
         {
             double? native = reference is null ? null : NativeMs(reference, l, repeats);
+            double? nativeFast = fast is null ? null : NativeMs(fast, l, repeats);
             foreach (int threads in new[] { 1, 2 })
             {
                 var step = new Step(l, threads);
                 double ms = PerCallMs(repeats, 1.0, step.Run);
-                double? ratio = ms / native;
+                double? ratio = ms / native, ratioFast = ms / nativeFast;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{"train-step",-12} {l,4} {threads,7} {ms,10:F3} {Format(native, "F3"),10} {Format(ratio, "F2"),6} {"",10}"));
+                    $"{"train-step",-12} {l,4} {threads,7} {ms,10:F3} {Format(native, "F3"),10} {Format(ratio, "F2"),6} {Format(nativeFast, "F3"),10} {Format(ratioFast, "F2"),8} {"",10}"));
                 json.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{{\"what\": \"train-step\", \"L\": {l}, \"threads\": {threads}, \"ms_per_step\": {ms:F4}, \"c_ms_per_step\": {Format(native, "F4", "null")}, \"csharp_over_c\": {Format(ratio, "F3", "null")}}}"));
+                    $"{{\"what\": \"train-step\", \"L\": {l}, \"threads\": {threads}, \"ms_per_step\": {ms:F4}, \"c_ms_per_step\": {Format(native, "F4", "null")}, \"csharp_over_c\": {Format(ratio, "F3", "null")}, " +
+                    $"\"c_fast_math_ms_per_step\": {Format(nativeFast, "F4", "null")}, \"csharp_over_c_fast_math\": {Format(ratioFast, "F3", "null")}}}"));
             }
             foreach (int threads in new[] { 1, 2 })
             {
@@ -48,12 +52,13 @@ public static class ConvStepTimes
                 double seconds = 1e-3 * PerCallMs(Math.Max(3, repeats / 2), 1.0, generation.Run);
                 double rate = Batch / seconds;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{"generate",-12} {l,4} {threads,7} {1e3 * seconds,10:F1} {"-",10} {"-",6} {rate,10:F1}"));
+                    $"{"generate",-12} {l,4} {threads,7} {1e3 * seconds,10:F1} {"-",10} {"-",6} {"-",10} {"-",8} {rate,10:F1}"));
                 json.Add(string.Create(CultureInfo.InvariantCulture,
                     $"{{\"what\": \"generate\", \"L\": {l}, \"threads\": {threads}, \"steps\": {GenerationSteps}, \"ms_per_batch\": {1e3 * seconds:F2}, \"samples_per_second\": {rate:F2}}}"));
             }
         }
-        if (reference is not null) File.Delete(reference);
+        foreach (string? executable in new[] { reference, fast })
+            if (executable is not null) File.Delete(executable);
         Console.WriteLine("{\"implementation\": \"critdiff\", \"bench\": \"conv-step\", \"arch\": \"" + Spec.Name + "\", \"d\": 2, \"batch\": " + Batch +
                           ", \"repeats\": " + repeats + ", \"results\": [" + string.Join(", ", json) + "]}");
     }

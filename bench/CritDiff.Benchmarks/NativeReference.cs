@@ -5,15 +5,18 @@ namespace CritDiff.Benchmarks;
 /// <summary>Compiles and runs a single-file C reference under bench/c (gcc -O3 -march=native), as spin-updates does.</summary>
 internal static class NativeReference
 {
-    /// <summary>Compiles bench/c/<paramref name="file"/> into a temporary executable; null without gcc or the source.</summary>
-    public static string? Compile(string file)
+    /// <summary>
+    /// Compiles bench/c/<paramref name="file"/> with gcc -O3 -march=native plus <paramref name="flags"/> into a temporary
+    /// executable; null without gcc or the source.
+    /// </summary>
+    public static string? Compile(string file, string flags = "")
     {
         string? source = Find(file);
         if (source is null) return null;
-        string output = Path.Combine(Path.GetTempPath(), $"critdiff-{Path.GetFileNameWithoutExtension(file)}-{Environment.ProcessId}");
+        string output = Path.Combine(Path.GetTempPath(), $"critdiff-{Path.GetFileNameWithoutExtension(file)}{flags.Replace(" ", "").Replace("-", "_")}-{Environment.ProcessId}");
         try
         {
-            Run("gcc", $"-O3 -march=native -o \"{output}\" \"{source}\" -lm");
+            Run("gcc", $"-O3 -march=native {flags} -o \"{output}\" \"{source}\" -lm");
             return output;
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)

@@ -122,7 +122,7 @@ static double backward(int n, const double *z)
         loss += r * r;
         u[i] = scale * r;
     }
-    double *xpn = xp + (size_t)n * W * W, *zn = z1 + (size_t)n * C * V, *hpn = hp + (size_t)n * C * W * W;
+    double *xpn = xp + (size_t)n * W * W, *hpn = hp + (size_t)n * C * W * W;
     double *gK1 = grad, *gB1 = grad + C * E, *gKout = grad + C * E + C, *gK0 = grad + 2 * C * E + C;
     for (int c = 0; c < C; c++)
         for (int e = 0; e < E; e++) gKout[c * E + e] += shifted_dot(u, hpn + c * W * W, e / 3, e % 3);
@@ -133,12 +133,16 @@ static double backward(int n, const double *z)
         memset(d, 0, V * sizeof(double));
         /* dh_c(y) = sum_e Kout[c][e] u(y - e): offset -e sits at (2 - ky, 2 - kx) */
         for (int e = 0; e < E; e++) shifted_add(d, up, KOUT[c * E + e], 2 - e / 3, 2 - e % 3);
-        const double *zc = zn + c * V;
+        /* sigma'(z) = 1 - h^2 from the cached activations (interior of the padded copy) */
+        const double *hc = hpn + c * W * W;
         double bias = 0;
-        for (int i = 0; i < V; i++) {
-            double t = tanh(zc[i]);
-            d[i] *= 1 - t * t;
-            bias += d[i];
+        for (int y = 0; y < L; y++) {
+            const double *hy = hc + (y + 1) * W + 1;
+            double *dy = d + y * L;
+            for (int x = 0; x < L; x++) {
+                dy[x] *= 1 - hy[x] * hy[x];
+                bias += dy[x];
+            }
         }
         gB1[c] += bias;
         for (int e = 0; e < E; e++) gK1[c * E + e] += shifted_dot(d, xpn, e / 3, e % 3);
