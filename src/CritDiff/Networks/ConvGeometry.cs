@@ -52,6 +52,9 @@ internal sealed class ConvGeometry
         }
         WideLength = 1;
         for (int mu = 0; mu < d; mu++) WideLength += (l - 1) * stride[mu];
+        WideStride = (WideLength + ConvKernels.Block - 1) / ConvKernels.Block * ConvKernels.Block;
+        PaddedStride = PaddedLength + ConvKernels.Block;
+        ReversedStart = Start.Reverse().ToArray();
 
         int rows = SiteCount / l;
         _wideRow = new int[rows];
@@ -98,6 +101,21 @@ internal sealed class ConvGeometry
 
     /// <summary>1 + (L - 1) sum_mu W^(d-1-mu): the span from q(0) to q(L-1, ..., L-1).</summary>
     public int WideLength { get; }
+
+    /// <summary>
+    /// <see cref="WideLength"/> rounded up to a multiple of <see cref="ConvKernels.Block"/>: the length of wide arrays
+    /// (kernels run whole blocks; entries past <see cref="WideLength"/> are ignored, or kept zero where they are summed).
+    /// </summary>
+    public int WideStride { get; }
+
+    /// <summary>
+    /// Values per channel of padded arrays: W^d plus a zero slack of one block, so that a block read from any
+    /// offset's start stays inside the channel (the largest start plus <see cref="WideLength"/> is exactly W^d).
+    /// </summary>
+    public int PaddedStride { get; }
+
+    /// <summary>Start of the offset -e, per offset e (Start in reverse order).</summary>
+    public int[] ReversedStart { get; }
 
     /// <summary>E = (2R + 1)^d.</summary>
     public int OffsetCount { get; }

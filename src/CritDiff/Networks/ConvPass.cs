@@ -5,9 +5,9 @@ namespace CritDiff.Networks;
 /// <summary>
 /// One worker's scratch and the per-sample passes of <see cref="ConvScoreNetwork"/>: forward (filling a sample's
 /// cache block), backward (adding the sample's parameter VJP into gradient arrays) and the exact Jacobian diagonal.
-/// Every shifted sum is one contiguous <see cref="TensorPrimitives"/> call over the wide layout of
-/// <see cref="ConvGeometry"/>: (K * h)_o = sum_i sum_e K[o, i, e] h_i(. + e), so a layer costs
-/// O(C_out C_in E) calls of length ~V.
+/// Every shifted sum runs over the wide layout of <see cref="ConvGeometry"/> through <see cref="ConvKernels"/>:
+/// (K * h)_o = sum_i sum_e K[o, i, e] h_i(. + e) as one register-blocked pass per output channel, kernel gradients
+/// as blocked dot products of the widened upstream with shifted padded inputs.
 /// A sample's cache block holds x padded (n W^d), then per hidden layer z (C V, compact) and h padded (C W^d).
 /// </summary>
 internal sealed class ConvPass
@@ -23,6 +23,7 @@ internal sealed class ConvPass
     private readonly double[] _score;      // n V
     private readonly double[] _derivs;     // D C V: sigma'(z^l), Jacobian diagonal
     private readonly double[] _tangentIn;  // max(n, C) W^d: padded tangent entering a layer
+    private readonly double[] _weights;    // max(n, C) E: gathered kernel weights
 
     public ConvPass(ConvScoreNetwork net, ConvGeometry geometry)
     {
@@ -32,8 +33,8 @@ internal sealed class ConvPass
         _c = net.Spec.Channels;
         _depth = net.Spec.Depth;
         _v = geometry.SiteCount;
-        _vp = geometry.PaddedLength;
-        _nw = geometry.WideLength;
+        _vp = geometry.PaddedStride;
+        _nw = geometry.WideStride;
         _e = geometry.OffsetCount;
         int widest = Math.Max(_n, _c);
         _wide = new double[_nw];
@@ -47,11 +48,12 @@ internal sealed class ConvPass
         _score = new double[_n * _v];
         _derivs = _depth > 1 ? new double[_depth * _c * _v] : [];
         _tangentIn = _depth > 1 ? new double[widest * _vp] : [];
+        _weights = new double[widest * _e];
     }
 
     /// <summary>Doubles in one sample's cache block.</summary>
     public static long BlockLength(int components, ConvSpec spec, ConvGeometry g) =>
-        (long)components * g.PaddedLength + (long)spec.Depth * spec.Channels * (g.SiteCount + g.PaddedLength);
+        (long)components * g.PaddedStride + (long)spec.Depth * spec.Channels * (g.SiteCount + g.PaddedStride);
 
     private int XpAt => 0;
     private int ZAt(int layer) => _n * _vp + (layer - 1) * _c * (_v + _vp);
@@ -150,10 +152,8 @@ internal sealed class ConvPass
             _wide.AsSpan().Fill(k0[(a * _n + a) * _e + _g.Center]);
             for (int c = 0; c < _c; c++)
                 for (int e = 0; e < _e; e++)
-                {
-                    double w = kOut[(a * _c + c) * _e + e] * k1[(c * _n + a) * _e + (_e - 1 - e)];
-                    if (w != 0) TensorPrimitives.MultiplyAdd(_paddedGrad.AsSpan(c * _vp + _g.Start[e], _nw), w, _wide, _wide);
-                }
+                    _weights[c * _e + e] = kOut[(a * _c + c) * _e + e] * k1[(c * _n + a) * _e + (_e - 1 - e)];
+            ConvKernels.Accumulate(_paddedGrad, _vp, _weights.AsSpan(0, _c * _e), _c, _g.Start, _wide);
             _g.Unwide(_wide, diagonal.Slice(a * _v, _v));
         }
     }
@@ -213,18 +213,8 @@ internal sealed class ConvPass
     /// </summary>
     private void Accumulate(ReadOnlySpan<double> input, int inChannels, double[] kernel, int o, int from, int to, Span<double> wide, bool reversed)
     {
-        for (int i = from; i < to; i++)
-        {
-            var channel = input.Slice(i * _vp, _vp);
-            int row = (o * inChannels + i) * _e;
-            for (int e = 0; e < _e; e++)
-            {
-                double k = kernel[row + e];
-                if (k == 0) continue;
-                int start = _g.Start[reversed ? _e - 1 - e : e];
-                TensorPrimitives.MultiplyAdd(channel.Slice(start, _nw), k, wide, wide);
-            }
-        }
+        ConvKernels.Accumulate(input.Slice(from * _vp), _vp, kernel.AsSpan((o * inChannels + from) * _e, (to - from) * _e), to - from,
+            reversed ? _g.ReversedStart : _g.Start, wide);
     }
 
     /// <summary>
@@ -237,11 +227,7 @@ internal sealed class ConvPass
         {
             ReadOnlySpan<double> g = _wideGrad.AsSpan(o * _nw, _nw);
             for (int i = 0; i < inChannels; i++)
-            {
-                var channel = input.Slice(i * _vp, _vp);
-                int row = (o * inChannels + i) * _e;
-                for (int e = 0; e < _e; e++) gradient[row + e] += TensorPrimitives.Dot(g, channel.Slice(_g.Start[e], _nw));
-            }
+                ConvKernels.Correlate(g, input.Slice(i * _vp), _g.Start, gradient.AsSpan((o * inChannels + i) * _e, _e));
         }
     }
 
@@ -254,16 +240,8 @@ internal sealed class ConvPass
         for (int i = 0; i < inChannels; i++)
         {
             Array.Clear(_wide);
-            for (int o = 0; o < outChannels; o++)
-            {
-                var channel = _paddedGrad.AsSpan(o * _vp, _vp);
-                int row = (o * inChannels + i) * _e;
-                for (int e = 0; e < _e; e++)
-                {
-                    double k = kernel[row + e];
-                    if (k != 0) TensorPrimitives.MultiplyAdd(channel.Slice(_g.Start[_e - 1 - e], _nw), k, _wide, _wide);
-                }
-            }
+            for (int o = 0; o < outChannels; o++) kernel.AsSpan((o * inChannels + i) * _e, _e).CopyTo(_weights.AsSpan(o * _e, _e));
+            ConvKernels.Accumulate(_paddedGrad, _vp, _weights.AsSpan(0, outChannels * _e), outChannels, _g.ReversedStart, _wide);
             _g.Unwide(_wide, dh.Slice(i * _v, _v));
         }
     }
