@@ -30,31 +30,35 @@ public static class ConvStepTimes
         string? fast = NativeReference.Compile("conv_step.c", "-ffast-math");
         Console.WriteLine(reference is null ? "C reference: not available (needs gcc and bench/c/conv_step.c)" : $"C reference: {reference}, {fast}");
         var json = new List<string>();
-        Console.WriteLine($"{"what",-12} {"L",4} {"threads",7} {"C# ms",10} {"C ms",10} {"C#/C",6} {"Cfast ms",10} {"C#/Cfast",8} {"samples/s",10}");
+        Console.WriteLine("wall ms and process CPU ms per step (CPU time is the fairer measure on a shared machine); C#/C ratios of CPU times");
+        Console.WriteLine($"{"what",-11} {"L",3} {"thr",3} {"C# wall",8} {"C# cpu",8} {"C wall",8} {"C cpu",8} {"C#/C",5} {"Cfm wall",8} {"Cfm cpu",8} {"C#/Cfm",6} {"samples/s",9}");
         foreach (int l in new[] { 32, 64 })
         {
-            double? native = reference is null ? null : NativeMs(reference, l, repeats);
-            double? nativeFast = fast is null ? null : NativeMs(fast, l, repeats);
+            var native = reference is null ? ((double, double)?)null : NativeMs(reference, l, repeats);
+            var nativeFast = fast is null ? ((double, double)?)null : NativeMs(fast, l, repeats);
             foreach (int threads in new[] { 1, 2 })
             {
                 var step = new Step(l, threads);
-                double ms = PerCallMs(repeats, 1.0, step.Run);
-                double? ratio = ms / native, ratioFast = ms / nativeFast;
+                var (wall, cpu) = PerCallMs(repeats, 1.0, step.Run);
+                double? ratio = cpu / native?.Item2, ratioFast = cpu / nativeFast?.Item2;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{"train-step",-12} {l,4} {threads,7} {ms,10:F3} {Format(native, "F3"),10} {Format(ratio, "F2"),6} {Format(nativeFast, "F3"),10} {Format(ratioFast, "F2"),8} {"",10}"));
+                    $"{"train-step",-11} {l,3} {threads,3} {wall,8:F2} {cpu,8:F2} {Format(native?.Item1, "F2"),8} {Format(native?.Item2, "F2"),8} {Format(ratio, "F2"),5} " +
+                    $"{Format(nativeFast?.Item1, "F2"),8} {Format(nativeFast?.Item2, "F2"),8} {Format(ratioFast, "F2"),6} {"",9}"));
                 json.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{{\"what\": \"train-step\", \"L\": {l}, \"threads\": {threads}, \"ms_per_step\": {ms:F4}, \"c_ms_per_step\": {Format(native, "F4", "null")}, \"csharp_over_c\": {Format(ratio, "F3", "null")}, " +
-                    $"\"c_fast_math_ms_per_step\": {Format(nativeFast, "F4", "null")}, \"csharp_over_c_fast_math\": {Format(ratioFast, "F3", "null")}}}"));
+                    $"{{\"what\": \"train-step\", \"L\": {l}, \"threads\": {threads}, \"ms_per_step\": {wall:F4}, \"cpu_ms_per_step\": {cpu:F4}, " +
+                    $"\"c_ms_per_step\": {Format(native?.Item1, "F4", "null")}, \"c_cpu_ms_per_step\": {Format(native?.Item2, "F4", "null")}, \"csharp_over_c_cpu\": {Format(ratio, "F3", "null")}, " +
+                    $"\"c_fast_math_ms_per_step\": {Format(nativeFast?.Item1, "F4", "null")}, \"c_fast_math_cpu_ms_per_step\": {Format(nativeFast?.Item2, "F4", "null")}, " +
+                    $"\"csharp_over_c_fast_math_cpu\": {Format(ratioFast, "F3", "null")}}}"));
             }
             foreach (int threads in new[] { 1, 2 })
             {
                 var generation = new Generation(l, threads);
-                double seconds = 1e-3 * PerCallMs(Math.Max(3, repeats / 2), 1.0, generation.Run);
-                double rate = Batch / seconds;
+                var (wall, cpu) = PerCallMs(Math.Max(3, repeats / 2), 1.0, generation.Run);
+                double rate = Batch / (1e-3 * wall);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{"generate",-12} {l,4} {threads,7} {1e3 * seconds,10:F1} {"-",10} {"-",6} {"-",10} {"-",8} {rate,10:F1}"));
+                    $"{"generate",-11} {l,3} {threads,3} {wall,8:F1} {cpu,8:F1} {"-",8} {"-",8} {"-",5} {"-",8} {"-",8} {"-",6} {rate,9:F1}"));
                 json.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{{\"what\": \"generate\", \"L\": {l}, \"threads\": {threads}, \"steps\": {GenerationSteps}, \"ms_per_batch\": {1e3 * seconds:F2}, \"samples_per_second\": {rate:F2}}}"));
+                    $"{{\"what\": \"generate\", \"L\": {l}, \"threads\": {threads}, \"steps\": {GenerationSteps}, \"ms_per_batch\": {wall:F2}, \"cpu_ms_per_batch\": {cpu:F2}, \"samples_per_second\": {rate:F2}}}"));
             }
         }
         foreach (string? executable in new[] { reference, fast })
@@ -66,21 +70,27 @@ public static class ConvStepTimes
     private static string Format(double? value, string format, string missing = "-") =>
         value?.ToString(format, CultureInfo.InvariantCulture) ?? missing;
 
-    /// <summary>Median over repeats of the C program's ms per step (each run warms up itself).</summary>
-    private static double NativeMs(string executable, int l, int repeats)
+    /// <summary>Medians over repeats of the C program's wall and CPU ms per step (each run warms up itself).</summary>
+    private static (double Wall, double Cpu) NativeMs(string executable, int l, int repeats)
     {
-        var times = new double[repeats];
+        var wall = new double[repeats];
+        var cpu = new double[repeats];
         for (int r = 0; r < repeats; r++)
         {
             string output = NativeReference.Run(executable, string.Create(CultureInfo.InvariantCulture, $"{l} {Batch} 1.0 {r + 1}"));
-            times[r] = double.Parse(NativeReference.Field(output, "ms_per_step"), CultureInfo.InvariantCulture);
+            wall[r] = double.Parse(NativeReference.Field(output, "ms_per_step"), CultureInfo.InvariantCulture);
+            cpu[r] = double.Parse(NativeReference.Field(output, "cpu_ms_per_step"), CultureInfo.InvariantCulture);
         }
-        Array.Sort(times);
-        return times[repeats / 2];
+        Array.Sort(wall);
+        Array.Sort(cpu);
+        return (wall[repeats / 2], cpu[repeats / 2]);
     }
 
-    /// <summary>Median over repeats of the time per call (ms), each repeat calling for about <paramref name="seconds"/>.</summary>
-    private static double PerCallMs(int repeats, double seconds, Action call)
+    /// <summary>
+    /// Medians over repeats of the wall and process CPU time per call (ms), each repeat calling for about
+    /// <paramref name="seconds"/> after a warm-up of 0.5 s.
+    /// </summary>
+    private static (double Wall, double Cpu) PerCallMs(int repeats, double seconds, Action call)
     {
         var clock = Stopwatch.StartNew();
         int calls = 0;
@@ -90,10 +100,22 @@ public static class ConvStepTimes
             calls++;
         }
         int perRepeat = Math.Max(1, (int)(calls * seconds / clock.Elapsed.TotalSeconds));
-        return 1e3 * QuickModes.MedianSeconds(repeats, () =>
+        var wall = new double[repeats];
+        var cpu = new double[repeats];
+        using var process = Process.GetCurrentProcess();
+        for (int r = 0; r < repeats; r++)
         {
+            process.Refresh();
+            var cpuStart = process.TotalProcessorTime;
+            clock.Restart();
             for (int i = 0; i < perRepeat; i++) call();
-        }) / perRepeat;
+            wall[r] = clock.Elapsed.TotalMilliseconds / perRepeat;
+            process.Refresh();
+            cpu[r] = (process.TotalProcessorTime - cpuStart).TotalMilliseconds / perRepeat;
+        }
+        Array.Sort(wall);
+        Array.Sort(cpu);
+        return (wall[repeats / 2], cpu[repeats / 2]);
     }
 
     /// <summary>The DSM step's state: network, parameters, Adam, data and noise pool.</summary>
