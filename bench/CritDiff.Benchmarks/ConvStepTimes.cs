@@ -29,6 +29,10 @@ public static class ConvStepTimes
         string? reference = NativeReference.Compile("conv_step.c");
         string? fast = NativeReference.Compile("conv_step.c", "-ffast-math");
         Console.WriteLine(reference is null ? "C reference: not available (needs gcc and bench/c/conv_step.c)" : $"C reference: {reference}, {fast}");
+        // Warm-up: let tiered compilation reach optimised code for every kernel before the first timing.
+        var warm = new Step(32, 1);
+        var warmClock = Stopwatch.StartNew();
+        while (warmClock.Elapsed.TotalSeconds < 3) warm.Run();
         var json = new List<string>();
         Console.WriteLine("wall ms and process CPU ms per step (CPU time is the fairer measure on a shared machine); C#/C ratios of CPU times");
         Console.WriteLine($"{"what",-11} {"L",3} {"thr",3} {"C# wall",8} {"C# cpu",8} {"C wall",8} {"C cpu",8} {"C#/C",5} {"Cfm wall",8} {"Cfm cpu",8} {"C#/Cfm",6} {"samples/s",9}");
