@@ -14,6 +14,7 @@ public static class QuickModes
         ["sampler-profile"] = SamplerProfile.Run,
         ["heatbath-throughput"] = HeatBathThroughput.Run,
         ["spin-updates"] = SpinUpdateThroughput.Run,
+        ["conv-step"] = ConvStepTimes.Run,
     };
 
     public static bool TryRun(string[] args)

@@ -1,0 +1,329 @@
+using CritDiff.Lattices;
+using CritDiff.Networks;
+using CritDiff.Statistics;
+
+namespace CritDiff.Tests.Networks;
+
+public class ConvScoreNetworkTests
+{
+    /// <summary>
+    /// Central differences with step 1e-5 on O(1) inputs: truncation ~ h^2 f''' ~ 1e-10, rounding ~ 1e-16 |f| / h ~ 1e-10
+    /// for the sums used; 1e-6 relative to the largest entry leaves a wide margin and still catches any wrong term.
+    /// </summary>
+    private const double FiniteDifference = 1e-6;
+
+    private const double Step = 1e-5;
+
+    /// <summary>(d, L, R) geometries; R = 2 in d = 1 exercises a wider kernel.</summary>
+    private static readonly (int D, int L, int R)[] Geometries = [(2, 4, 1), (2, 5, 1), (1, 7, 2), (3, 4, 1)];
+
+    /// <summary>Every geometry x n in {1, 2} x depth in {1, 2} x (tanh, silu, identity, tanh:odd, identity:odd).</summary>
+    public static TheoryData<int, int, int, int, int, string> Cases()
+    {
+        var data = new TheoryData<int, int, int, int, int, string>();
+        foreach (var (d, l, r) in Geometries) AddCases(data, d, l, r);
+        return data;
+    }
+
+    /// <summary>As <see cref="Cases"/> plus lattices where the colouring of the D = 2 diagonal has P &lt; L (several sites per class).</summary>
+    public static TheoryData<int, int, int, int, int, string> DiagonalCases()
+    {
+        var data = Cases();
+        AddCases(data, 2, 8, 1);
+        AddCases(data, 1, 12, 1);
+        return data;
+    }
+
+    private static void AddCases(TheoryData<int, int, int, int, int, string> data, int d, int l, int r)
+    {
+        foreach (int n in new[] { 1, 2 })
+            foreach (int depth in new[] { 1, 2 })
+                foreach (string tail in new[] { "tanh", "silu", "identity", "tanh:odd", "identity:odd" })
+                    data.Add(d, l, r, n, depth, tail);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void BackwardMatchesFiniteDifferences(int d, int l, int r, int n, int depth, string tail)
+    {
+        var (net, p) = Build(d, l, r, n, depth, tail);
+        const int count = 2;
+        var x = Gaussian(count * net.ConfigurationLength, 1);
+        var u = Gaussian(count * net.ConfigurationLength, 2);
+        var score = new double[x.Length];
+        net.Forward(p, x, count, score);
+        var gradient = net.CreateParameters();
+        net.Backward(p, u, gradient);
+
+        double largest = gradient.Layers.Max(g => g.Max(Math.Abs));
+        for (int j = 0; j < p.Layers.Length; j++)
+            for (int i = 0; i < p.Layers[j].Length; i++)
+            {
+                double saved = p.Layers[j][i];
+                p.Layers[j][i] = saved + Step;
+                double plus = Loss(net, p, x, u, count);
+                p.Layers[j][i] = saved - Step;
+                double minus = Loss(net, p, x, u, count);
+                p.Layers[j][i] = saved;
+                double fd = (plus - minus) / (2 * Step);
+                Assert.True(Math.Abs(gradient.Layers[j][i] - fd) <= FiniteDifference * largest,
+                    $"{net.Name} layer {j} entry {i}: backward {gradient.Layers[j][i]:R}, finite difference {fd:R}");
+            }
+    }
+
+    [Theory]
+    [MemberData(nameof(DiagonalCases))]
+    public void JacobianDiagonalMatchesFiniteDifferences(int d, int l, int r, int n, int depth, string tail)
+    {
+        var (net, p) = Build(d, l, r, n, depth, tail);
+        if (depth > 1 && (d, l) is (2, 8) or (1, 12)) Assert.True(net.ColourPeriod < l);
+        const int count = 2;
+        int size = net.ConfigurationLength;
+        var x = Gaussian(count * size, 3);
+        var diagonal = new double[x.Length];
+        net.JacobianDiagonal(p, x, count, diagonal);
+
+        var plus = new double[x.Length];
+        var minus = new double[x.Length];
+        var expected = new double[x.Length];
+        for (int i = 0; i < size; i++)
+        {
+            // Perturb value i of every sample at once (samples are independent).
+            var shifted = (double[])x.Clone();
+            for (int b = 0; b < count; b++) shifted[b * size + i] += Step;
+            net.Forward(p, shifted, count, plus);
+            for (int b = 0; b < count; b++) shifted[b * size + i] -= 2 * Step;
+            net.Forward(p, shifted, count, minus);
+            for (int b = 0; b < count; b++) expected[b * size + i] = (plus[b * size + i] - minus[b * size + i]) / (2 * Step);
+        }
+        double largest = expected.Max(Math.Abs);
+        for (int i = 0; i < x.Length; i++)
+            Assert.True(Math.Abs(diagonal[i] - expected[i]) <= FiniteDifference * largest,
+                $"{net.Name} value {i}: diagonal {diagonal[i]:R}, finite difference {expected[i]:R}");
+    }
+
+    [Theory]
+    [InlineData(2, 6, 1)]
+    [InlineData(2, 5, 2)]
+    [InlineData(1, 9, 3)]
+    [InlineData(3, 4, 1)]
+    public void IdentityNetworkEqualsTheTwoLayerLocalLinearNetwork(int d, int l, int r)
+    {
+        // Ours: (K * h)(x) = sum_e K[e] h(x + e); ConvolutionNetwork: (K * phi)(x) = sum_y K(y) phi(x - y), so K(y) = K[-e].
+        var lattice = new Lattice(d, l);
+        var net = new ConvScoreNetwork(lattice, 1, new ConvSpec(1, r, 1, Activation.Identity), 1);
+        var p = net.CreateParameters();
+        var rng = new RandomStream(5, (ulong)(d * 100 + l));
+        rng.FillGaussian(p.Layers[0]);
+        rng.FillGaussian(p.Layers[2]);
+        // b_1 = 0 and K_0 = 0 (arrays 1 and 3) as created.
+        var linear = (ConvolutionNetwork)ScoreNetwork.Create(lattice, Architecture.Parse($"two-layer-local:{r}"));
+        var q = linear.CreateParameters();
+        var geometry = new ConvGeometry(lattice, r);
+        for (int layer = 0; layer < 2; layer++)
+        {
+            var support = linear.SupportOffsets(layer).ToList();
+            for (int e = 0; e < geometry.OffsetCount; e++)
+            {
+                int site = lattice.Index(geometry.Offsets[e].Select(c => -c).ToArray());
+                q.Layers[layer][support.IndexOf(site)] = p.Layers[2 * layer][e];
+            }
+        }
+        var x = Gaussian(lattice.SiteCount, 7);
+        var expected = new double[x.Length];
+        linear.Apply(q, x, expected);
+        var actual = new double[x.Length];
+        net.Forward(p, x, 1, actual);
+        double scale = expected.Max(Math.Abs);
+        for (int i = 0; i < x.Length; i++) Assert.Equal(expected[i], actual[i], Tolerances.ClosedForm * scale);
+    }
+
+    [Theory]
+    [InlineData("conv:3:1:tanh:odd", 2)]
+    [InlineData("conv:2:1:2:tanh:odd", 1)]
+    [InlineData("conv:2:1:identity:odd", 2)]
+    public void OddNetworksAreOdd(string name, int n)
+    {
+        var (net, p) = Build(2, 5, ConvSpec.Parse(name), n);
+        var x = Gaussian(3 * net.ConfigurationLength, 8);
+        var negated = x.Select(v => -v).ToArray();
+        var s = new double[x.Length];
+        var t = new double[x.Length];
+        net.Forward(p, x, 3, s);
+        net.Forward(p, negated, 3, t);
+        for (int i = 0; i < x.Length; i++) Assert.Equal(-s[i], t[i], 1e-15 * (1 + Math.Abs(s[i])));
+    }
+
+    [Theory]
+    [InlineData(2, 6, "conv:3:1:2:silu", 2)]
+    [InlineData(3, 4, "conv:2:1:tanh", 1)]
+    [InlineData(1, 8, "conv:2:2:tanh", 2)]
+    public void TranslationEquivariant(int d, int l, string name, int n)
+    {
+        var (net, p) = Build(d, l, ConvSpec.Parse(name), n);
+        var lattice = net.Lattice;
+        int v = lattice.SiteCount;
+        var x = Gaussian(net.ConfigurationLength, 9);
+        var shift = Enumerable.Range(0, d).Select(mu => mu + 1).ToArray();
+        var moved = new int[v];
+        var coordinates = new int[d];
+        for (int site = 0; site < v; site++)
+        {
+            lattice.Coordinates(site, coordinates);
+            for (int mu = 0; mu < d; mu++) coordinates[mu] += shift[mu];
+            moved[site] = lattice.Index(coordinates);
+        }
+        var y = new double[x.Length];
+        for (int a = 0; a < n; a++)
+            for (int site = 0; site < v; site++) y[a * v + moved[site]] = x[a * v + site];
+        var s = new double[x.Length];
+        var t = new double[x.Length];
+        net.Forward(p, x, 1, s);
+        net.Forward(p, y, 1, t);
+        double scale = s.Max(Math.Abs);
+        for (int a = 0; a < n; a++)
+            for (int site = 0; site < v; site++)
+                Assert.Equal(s[a * v + site], t[a * v + moved[site]], Tolerances.ClosedForm * scale);
+    }
+
+    [Theory]
+    [InlineData("conv:3:1:tanh")]
+    [InlineData("conv:2:1:2:silu")]
+    public void ResultsAreBitIdenticalForAnyThreadCount(string name)
+    {
+        var lattice = new Lattice(2, 8);
+        var spec = ConvSpec.Parse(name);
+        const int count = 13, n = 2;
+        var single = new ConvScoreNetwork(lattice, n, spec, 1);
+        var many = new ConvScoreNetwork(lattice, n, spec, 4);
+        var p = single.CreateParameters();
+        var rng = new RandomStream(3, 0);
+        foreach (var layer in p.Layers) rng.FillGaussian(layer);
+        var x = Gaussian(count * single.ConfigurationLength, 10);
+        var u = Gaussian(x.Length, 11);
+        var results = new[] { single, many }.Select(net =>
+        {
+            var s = new double[x.Length];
+            var diagonal = new double[x.Length];
+            var g = net.CreateParameters();
+            net.Forward(p, x, count, s);
+            net.JacobianDiagonal(p, u, count, diagonal); // must not disturb the cache of Forward
+            net.Backward(p, u, g);
+            return (s, diagonal, g);
+        }).ToArray();
+        Assert.Equal(results[0].s, results[1].s);
+        Assert.Equal(results[0].diagonal, results[1].diagonal);
+        for (int j = 0; j < p.Layers.Length; j++) Assert.Equal(results[0].g.Layers[j], results[1].g.Layers[j]);
+
+        // The same gradient as a Forward / Backward without the diagonal in between.
+        var g2 = single.CreateParameters();
+        single.Forward(p, x, count, new double[x.Length]);
+        single.Backward(p, u, g2);
+        for (int j = 0; j < p.Layers.Length; j++) Assert.Equal(results[0].g.Layers[j], g2.Layers[j]);
+    }
+
+    [Fact]
+    public void InitializeStartsAtMinusXOverMaxVariance()
+    {
+        var net = new ConvScoreNetwork(new Lattice(2, 6), 2, ConvSpec.Parse("conv:4:1:2"), 1);
+        var p = net.CreateParameters();
+        var rng = new RandomStream(1, 2);
+        net.Initialize(p, 2.5, ref rng);
+        var x = Gaussian(net.ConfigurationLength, 12);
+        var s = new double[x.Length];
+        net.Forward(p, x, 1, s);
+        for (int i = 0; i < x.Length; i++) Assert.Equal(-x[i] / 2.5, s[i], Tolerances.ClosedForm);
+        Assert.Contains(p.Layers[0], v => v != 0);
+        Assert.Equal(net.Spec.ParameterCount(net.Lattice, 2), net.ParameterCount);
+    }
+
+    [Theory]
+    [InlineData("conv:8:1", 8, 1, 1, Activation.Tanh, false, "conv:8:1:tanh")]
+    [InlineData("conv:4:1:2:silu", 4, 1, 2, Activation.Silu, false, "conv:4:1:2:silu")]
+    [InlineData("conv:4:1:tanh:odd", 4, 1, 1, Activation.Tanh, true, "conv:4:1:tanh:odd")]
+    [InlineData("conv:4:1:odd:3:identity", 4, 1, 3, Activation.Identity, true, "conv:4:1:3:identity:odd")]
+    [InlineData(" CONV:256:0:Silu:8 ", 256, 0, 8, Activation.Silu, false, "conv:256:0:8:silu")]
+    [InlineData("conv:1:2:odd", 1, 2, 1, Activation.Tanh, true, "conv:1:2:tanh:odd")]
+    public void ParseAcceptsTheDocumentedForms(string text, int c, int r, int depth, Activation activation, bool odd, string name)
+    {
+        var spec = ConvSpec.Parse(text);
+        Assert.Equal(new ConvSpec(c, r, depth, activation, odd), spec);
+        Assert.Equal(name, spec.Name);
+        Assert.Equal(spec, ConvSpec.Parse(spec.Name));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("conv")]
+    [InlineData("conv:8")]
+    [InlineData("dense:8:1")]
+    [InlineData("conv:0:1")]
+    [InlineData("conv:257:1")]
+    [InlineData("conv:-1:1")]
+    [InlineData("conv:8:-1")]
+    [InlineData("conv:x:1")]
+    [InlineData("conv:8:1:0")]
+    [InlineData("conv:8:1:9")]
+    [InlineData("conv:8:1:relu")]
+    [InlineData("conv:8:1:")]
+    [InlineData("conv:8:1:2:3")]
+    [InlineData("conv:8:1:tanh:silu")]
+    [InlineData("conv:8:1:odd:odd")]
+    [InlineData("conv:8:1:silu:odd")]
+    [InlineData("conv:8:1:+2")]
+    public void ParseRejectsWithTheAcceptedForms(string text)
+    {
+        var error = Assert.Throws<FormatException>(() => ConvSpec.Parse(text));
+        Assert.Contains("conv:C:R", error.Message);
+        Assert.Contains("1 <= C <= 256", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+        if (text.Contains("silu:odd")) Assert.Contains("odd needs tanh or identity", error.Message);
+    }
+
+    [Fact]
+    public void ValidateRejectsARangeWiderThanTheLattice()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new ConvSpec(2, 2).Validate(new Lattice(2, 4)));
+        Assert.Equal("Range", error.ParamName);
+        Assert.Contains("R = 2", error.Message);
+        Assert.Contains("L = 4", error.Message);
+        new ConvSpec(2, 2).Validate(new Lattice(2, 5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ConvScoreNetwork(new Lattice(1, 4), 1, new ConvSpec(1, 2)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ConvScoreNetwork(new Lattice(1, 8), 1, new ConvSpec(1, 1, Activation: Activation.Silu, Odd: true)));
+    }
+
+    private static (ConvScoreNetwork Net, NetworkParameters Parameters) Build(int d, int l, int r, int n, int depth, string tail) =>
+        Build(d, l, ConvSpec.Parse($"conv:2:{r}:{depth}:{tail}"), n);
+
+    /// <summary>A network with parameters N(0, 1/fan_in)-ish and O(0.3) biases, so tanh and SiLU work in their curved range.</summary>
+    private static (ConvScoreNetwork Net, NetworkParameters Parameters) Build(int d, int l, ConvSpec spec, int n)
+    {
+        var net = new ConvScoreNetwork(new Lattice(d, l), n, spec, 2);
+        var p = net.CreateParameters();
+        var rng = new RandomStream(17, (ulong)(d * 1000 + l * 10 + n));
+        foreach (var layer in p.Layers)
+        {
+            rng.FillGaussian(layer);
+            double scale = layer.Length <= spec.Channels ? 0.3 : 1.5 / Math.Sqrt(layer.Length / (double)spec.Channels);
+            for (int i = 0; i < layer.Length; i++) layer[i] *= scale;
+        }
+        return (net, p);
+    }
+
+    private static double Loss(ConvScoreNetwork net, NetworkParameters p, double[] x, double[] u, int count)
+    {
+        var s = new double[x.Length];
+        net.Forward(p, x, count, s);
+        double sum = 0;
+        for (int i = 0; i < s.Length; i++) sum += u[i] * s[i];
+        return sum;
+    }
+
+    private static double[] Gaussian(int length, ulong stream)
+    {
+        var values = new double[length];
+        var rng = new RandomStream(2026, stream);
+        rng.FillGaussian(values);
+        return values;
+    }
+}
