@@ -20,7 +20,10 @@ internal static class TrainCommand
         var arch = new Option<string>("--arch")
         {
             Description = "Score network per slice: one-layer, two-layer, one-layer-local:R, two-layer-local:R, deep:D, " +
-                          "deep-local:D:R, deep:D (D <= 64), dense (V <= 256: its steps cost V^3), or layers:full,local:R,... (first-applied layer first).",
+                          "deep-local:D:R, deep:D (D <= 64), dense (V <= 256: its steps cost V^3), layers:full,local:R,... (first-applied layer first), " +
+                          "or a nonlinear local convolutional network conv:C:R[:D][:act][:odd] (C hidden channels in 1..256, kernel range R with 2R+1 <= L, " +
+                          "D hidden layers in 1..8 (default 1), activation tanh (default), silu or identity, odd: no biases, s(-x) = -s(x); " +
+                          "s = K_out * act(K_D * ... act(K_1 * x + b_1) ... + b_D) + K_0 * x; trained with --mode samples).",
             DefaultValueFactory = _ => "one-layer",
         };
         var schedule = new Option<string>("--schedule") { Description = "Forward process: vp (a = e^-t, b^2 = 1 - e^-2t) or ve (a = 1, b^2 = t).", DefaultValueFactory = _ => "vp" };
@@ -33,7 +36,12 @@ internal static class TrainCommand
             DefaultValueFactory = _ => "auto",
         };
         var spacing = new Option<string>("--spacing") { Description = "Slice spacing: log or uniform.", DefaultValueFactory = _ => "log" };
-        var mode = new Option<string>("--mode") { Description = "population (exact gradient) or empirical (minibatches, fresh noise).", DefaultValueFactory = _ => "population" };
+        var mode = new Option<string?>("--mode")
+        {
+            Description = "population (exact gradient), empirical (minibatches with fresh noise; the linear loss in closed form from the batch's moments) " +
+                          "or samples (denoising score matching on real-space samples through the network's backward pass: any architecture, " +
+                          "the only mode of conv:...; training time against --stop). Default: population, samples for conv:...",
+        };
         var data = new Option<string?>("--data")
         {
             Description = "Empirical training on a fixed data set: .npy of shape [N, L, ..., L], or [N, n, L, ..., L] for n components " +
@@ -41,6 +49,7 @@ internal static class TrainCommand
                           "on the --d/--L lattice (default: fresh exact samples). The excess is measured against --reference.",
         };
         var targetOptions = new TargetOptions();
+        var sampleOptions = new SampleTrainOptions();
         var spectrum = new Option<string?>("--spectrum")
         {
             Description = "Train on the measured spectrum G(k) = <|phi~(k)|^2> (per component) of this .npy, shape [N, L, ..., L] or [N, n, L, ..., L]: " +
@@ -84,13 +93,22 @@ internal static class TrainCommand
             "section 10); the Gaussian model options are still required and then only give the lattice (--d, --L).");
         model.AddTo(command);
         targetOptions.AddTo(command);
-        foreach (var option in new Option[] { arch, schedule, time, slices, tMin, tMax, spacing, mode, data, spectrum, reference, batch, optimizer, momentum, lr, init, eps, maxSteps, basis, start, folder, json, seed, threads })
+        foreach (var option in new Option[] { arch, schedule, time, slices, tMin, tMax, spacing, mode, data, spectrum, reference, batch, optimizer, momentum, lr, init, eps, maxSteps, basis, start, folder, json, seed, threads }
+                     .Concat(sampleOptions.All))
             command.Options.Add(option);
 
         command.SetAction(result =>
         {
             var o = output(result.GetValue(json));
             var targetModel = targetOptions.Build(result, model);
+            string archText = result.GetValue(arch)!;
+            bool isConv = archText.TrimStart().StartsWith("conv", StringComparison.OrdinalIgnoreCase);
+            string modeText = result.GetValue(mode) ?? (isConv ? "samples" : "population");
+            if (isConv && modeText != "samples")
+                throw new UsageException($"--arch {archText}: a nonlinear network trains on samples only: use --mode samples (the default for conv:...)");
+            if (modeText == "samples")
+                return TrainOnSamples(result, o, sampleOptions, targetModel, archText, schedule, time, slices, tMin, tMax, spacing, data, spectrum,
+                    reference, batch, optimizer, momentum, lr, init, eps, maxSteps, basis, start, folder, seed, threads);
             if (targetModel is not GaussianField && result.GetValue(spectrum) is null && result.GetValue(data) is null)
                 throw new UsageException($"--model {targetModel.Kind}: training on a finite-n target needs its measured spectrum or data: " +
                                          "--spectrum FILE.npy or --mode empirical --data FILE.npy (make one with 'critdiff ensemble')");
@@ -109,11 +127,11 @@ internal static class TrainCommand
             var networkStart = CommonOptions.ParseStart(result.GetValue(start)!);
             if (parameterBasis == ParameterBasis.Fourier && networkStart.IsRandom)
                 throw new UsageException("--start random:S needs --basis kernel (Fourier parameters would give complex kernels)");
-            var trainingMode = result.GetValue(mode) switch
+            var trainingMode = modeText switch
             {
                 "population" => TrainingMode.Population,
                 "empirical" => TrainingMode.Empirical,
-                var other => throw new UsageException($"--mode must be population or empirical (got {other})"),
+                var other => throw new UsageException($"--mode must be population, empirical or samples (got {other})"),
             };
             var config = Config(result, trainingMode, optimizer, momentum, lr, init, eps, maxSteps, batch, seed) with { Start = networkStart };
             var trainingData = LoadData(result.GetValue(data), field, trainingMode);
@@ -181,6 +199,98 @@ internal static class TrainCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>--mode samples: parse the shared options into a <see cref="SampleTrainingRequest"/> and run it.</summary>
+    private static int TrainOnSamples(ParseResult result, Output o, SampleTrainOptions sampleOptions, LatticeModel target, string archText,
+        Option<string> schedule, Option<double?> time, Option<int?> slices, Option<double> tMin, Option<string> tMax, Option<string> spacing,
+        Option<string?> data, Option<string?> spectrum, Option<string?> reference, Option<int> batch, Option<string?> optimizer,
+        Option<double> momentum, Option<string> lr, Option<string> init, Option<double> eps, Option<int> maxSteps, Option<string> basis,
+        Option<string> start, Option<string?> folder, Option<ulong> seed, Option<int> threads)
+    {
+        foreach (var (option, given) in new (string, bool)[]
+        {
+            ("--spectrum", result.GetValue(spectrum) is not null), ("--reference", result.GetValue(reference) is not null),
+            ("--init", result.GetValue(init) != "auto"), ("--start", result.GetValue(start) != "balanced"),
+        })
+            if (given) throw new UsageException($"{option} does not apply to --mode samples (the data are the target; the start is the model's own)");
+        var process = Parse("--schedule", result.GetValue(schedule)!, ForwardProcess.Parse);
+        var spec = Parse("--arch", archText, ScoreModelSpec.Parse);
+        if (spec is LinearModelSpec linear)
+        {
+            var parameterBasis = result.GetValue(basis) switch
+            {
+                "kernel" => ParameterBasis.Kernel,
+                "fourier" => ParameterBasis.Fourier,
+                var other => throw new UsageException($"--basis must be kernel or fourier (got {other})"),
+            };
+            spec = linear with { Basis = parameterBasis };
+            try
+            {
+                _ = ScoreNetwork.Create(target.Lattice, linear.Architecture, parameterBasis);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"--arch {archText}: {e.Message.Split(" (Parameter")[0].Split('\n')[0]}");
+            }
+        }
+        else if (result.GetValue(basis) != "kernel") throw new UsageException("--basis fourier applies to full linear layers only");
+        try
+        {
+            spec.Validate(target.Lattice);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"--arch {archText}: {e.Message.Split(" (Parameter")[0].Split('\n')[0]}");
+        }
+        string name = result.GetValue(optimizer) ?? "adam";
+        if (name == "gd") throw new UsageException("--optimizer gd uses the exact population gradient: with --mode samples use sgd or adam");
+        double mu = result.GetValue(momentum);
+        if (!(mu >= 0 && mu < 1)) throw new UsageException($"--momentum must be in [0, 1) (got {mu})");
+        var opt = Parse("--optimizer", name, n => Optimizer.Parse(n, mu));
+        double? rate = AutoOrPositive("--lr", result.GetValue(lr)!, allowZero: false);
+        if (rate is null && opt.UsesCurvatureRate)
+            throw new UsageException("--lr auto with --mode samples applies to adam only: give sgd a rate (its stable rate is set by the curvature, eta < 1/S_max for one layer)");
+        double epsilon = result.GetValue(eps);
+        if (!(epsilon > 0 && epsilon < 1)) throw new UsageException($"--eps must be in (0, 1) (got {epsilon})");
+        double factor = result.GetValue(sampleOptions.ReferenceFactor);
+        if (!(factor >= 1 && factor <= 1000)) throw new UsageException($"--reference-factor must be in [1, 1000] (got {factor})");
+        var config = new SampleTrainingConfig
+        {
+            Optimizer = opt,
+            LearningRate = rate,
+            BatchSize = Limits.Count("--batch", result.GetValue(batch), 1, Limits.MaxBatch),
+            MaxSteps = Limits.Count("--max-steps", result.GetValue(maxSteps), 1, Limits.MaxSteps),
+            Eps = epsilon,
+            EvalInterval = Limits.Count("--eval-interval", result.GetValue(sampleOptions.EvalInterval), 1, 1_000_000),
+            ValidationSize = Limits.Count("--validation-size", result.GetValue(sampleOptions.ValidationSize), 1, 1_000_000),
+            ReferenceLengthFactor = factor,
+            Seed = result.GetValue(seed),
+        };
+        CheckSideCar("--data", result.GetValue(data), target);
+        double chi = target switch
+        {
+            GaussianField g => g.Susceptibility,
+            _ => 1,
+        };
+        if (result.GetValue(data) is null && target is not GaussianField && result.GetValue(tMax) == "auto" && result.GetValue(slices) is not null)
+            throw new UsageException("--t-max auto needs the target's chi: with a finite-n target and --chain give --t-max (e.g. 0.5 ln(1 + 1000 chi))");
+        if (result.GetValue(data) is { } path && File.Exists(path))
+        {
+            // --t-max auto needs chi of the data: the side-car's Monte Carlo estimate, else G(0) measured on the file.
+            var header = File.Exists(EnsembleFile.SideCarPath(path)) ? EnsembleFile.ReadSideCar(EnsembleFile.SideCarPath(path)) : null;
+            if (header?.Observables?.GetValueOrDefault("susceptibility")?.Value is { } measured) chi = measured;
+            else
+            {
+                var (values, count, components) = LoadConfigurations("--data", path, target.Lattice);
+                chi = MeasuredSpectrum.Measure(target.Lattice, values, count, components, path).Susceptibility;
+            }
+        }
+        var grid = Grid(result.GetValue(time), result.GetValue(slices), result.GetValue(tMin), result.GetValue(tMax)!,
+            result.GetValue(spacing)!, process, chi);
+        string? dir = result.GetValue(folder) is { } f ? CommonOptions.CheckWritableFolder("--out", f) : null;
+        int workers = CommonOptions.CheckThreads(result.GetValue(threads));
+        return SampleTrainCommand.Run(result, o, sampleOptions, target, spec, process, grid, config, result.GetValue(data), dir, workers);
     }
 
     private static T Parse<T>(string option, string text, Func<string, T> parse)

@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CritDiff.Diffusion;
+using CritDiff.Fields;
+using CritDiff.Networks;
+using CritDiff.Training;
+
+namespace CritDiff.Experiments;
+
+/// <summary>How a sample-trained slice decides it has converged.</summary>
+public enum StoppingChoice
+{
+    /// <summary>Exact where an optimum is known (a Gaussian target and an architecture that holds the exact score), else validation.</summary>
+    Auto,
+
+    /// <summary>Exact population excess (Gaussian target, full-range linear network).</summary>
+    Exact,
+
+    /// <summary>Validation excess against two long decaying-rate runs (SCIENCE.md section 10).</summary>
+    Validation,
+
+    /// <summary>No stopping: every slice runs the full step cap (a fixed training budget).</summary>
+    Budget,
+}
+
+/// <summary>
+/// A typed request to train a score model on samples, one slice per time of <see cref="Grid"/> (issue 12): the target, the
+/// architecture, the process, the data source and the settings. The CLI parses options into it and prints what
+/// <see cref="SampleTrainingRun"/> returns.
+/// </summary>
+public sealed record SampleTrainingRequest(LatticeModel Target, ScoreModelSpec Spec, ForwardProcess Process, TimeGrid Grid,
+    SampleSource Source, SampleTrainingConfig Config)
+{
+    /// <summary>The stopping rule.</summary>
+    public StoppingChoice Stopping { get; init; } = StoppingChoice.Auto;
+
+    /// <summary>The ensemble the source draws from, when it is one (its side-car observables are kept with the model).</summary>
+    public EnsembleData? Data { get; init; }
+
+    /// <summary>Checks the pieces fit together; throws <see cref="ArgumentException"/> naming the setting.</summary>
+    public void Validate()
+    {
+        Config.Validate();
+        Spec.Validate(Target.Lattice);
+        if (Source.Lattice != Target.Lattice || Source.Components != Target.Components)
+            throw new ArgumentException($"the data have n = {Source.Components} on {Source.Lattice}; the target is n = {Target.Components} on {Target.Lattice}", nameof(Source));
+        if (Stopping == StoppingChoice.Exact && ExactRule() is null)
+            throw new ArgumentException("the exact stopping rule needs a Gaussian target and a linear architecture that holds the exact score (one-layer, two-layer, deep, dense)", nameof(Stopping));
+    }
+
+    /// <summary>The exact-excess rule where it applies, else null.</summary>
+    public StoppingRule? ExactRule() =>
+        Target is GaussianField field && Spec is LinearModelSpec { Architecture.RepresentsExactScore: true } && Data is null
+            ? new ExactExcessRule(field)
+            : null;
+
+    /// <summary>The rule this request trains with.</summary>
+    public StoppingRule Rule() => Stopping switch
+    {
+        StoppingChoice.Exact => ExactRule()!,
+        StoppingChoice.Validation => new ValidationExcessRule(),
+        StoppingChoice.Budget => new FixedBudgetRule(),
+        _ => ExactRule() ?? new ValidationExcessRule(),
+    };
+}
+
+/// <summary>What a sample-trained run produced.</summary>
+public sealed record SampleTrainingOutcome(IReadOnlyList<SampleSliceResult> Slices, string Rule, double WallSeconds)
+{
+    /// <summary>Training time: the largest steps-to-eps over slices (null when some slice missed eps).</summary>
+    public int? Steps => Slices.All(s => s.StepsToEps is not null) ? Slices.Max(s => s.StepsToEps!.Value) : null;
+
+    /// <summary>True when every slice met the rule (a fixed budget never does).</summary>
+    public bool AllConverged => Slices.All(s => s.Converged);
+
+    /// <summary>The first slice whose loss became non-finite, if any.</summary>
+    public SampleSliceResult? FirstDiverged => Slices.FirstOrDefault(s => s.Diverged);
+}
+
+/// <summary>Runs a <see cref="SampleTrainingRequest"/>, builds its JSON summary and writes its run folder.</summary>
+public static class SampleTrainingRun
+{
+    /// <summary>Trains every slice (in parallel over slices, deterministic for any thread count).</summary>
+    public static SampleTrainingOutcome Run(SampleTrainingRequest request, int threads, IProgress<SampleSliceResult>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+        var clock = Stopwatch.StartNew();
+        var rule = request.Rule();
+        var model = request.Spec.Create(request.Target.Lattice, request.Target.Components);
+        var results = new SampleSliceResult[request.Grid.Count];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation };
+        Parallel.For(0, request.Grid.Count, options, j =>
+        {
+            results[j] = SampleTrainer.TrainSlice(model.Replica(), request.Source, request.Process, request.Grid.Times[j], request.Config, j, rule, cancellation);
+            progress?.Report(results[j]);
+        });
+        return new SampleTrainingOutcome(results, rule.Name, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The run's settings as JSON (config.json).</summary>
+    public static JsonObject Config(SampleTrainingRequest request, string? command = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var c = request.Config;
+        return new JsonObject
+        {
+            ["command"] = command,
+            ["trainer"] = "samples",
+            ["model"] = JsonSerializer.SerializeToNode(ModelDescription.Of(request.Target)),
+            ["schedule"] = request.Process.Name,
+            ["times"] = new JsonArray(request.Grid.Times.Select(t => (JsonNode?)t).ToArray()),
+            ["arch"] = request.Spec.Name,
+            ["source"] = request.Source.Describe(),
+            ["optimizer"] = c.Optimizer.Name,
+            ["lr"] = c.LearningRate,
+            ["batch"] = c.BatchSize,
+            ["max_steps"] = c.MaxSteps,
+            ["eps"] = c.Eps,
+            ["eval_interval"] = c.EvalInterval,
+            ["validation_size"] = c.ValidationSize,
+            ["reference_factor"] = c.ReferenceLengthFactor,
+            ["stopping"] = request.Stopping.ToString().ToLowerInvariant(),
+            ["seed"] = c.Seed,
+        };
+    }
+
+    /// <summary>The run's summary as JSON (summary.json and the --json output).</summary>
+    public static JsonObject Summary(SampleTrainingRequest request, SampleTrainingOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(outcome);
+        var lattice = request.Target.Lattice;
+        return new JsonObject
+        {
+            ["trainer"] = "samples",
+            ["arch"] = request.Spec.Name,
+            ["params_per_slice"] = request.Spec.ParameterCount(lattice, request.Target.Components),
+            ["linear"] = request.Spec.IsLinear,
+            ["model"] = JsonSerializer.SerializeToNode(ModelDescription.Of(request.Target)),
+            ["schedule"] = request.Process.Name,
+            ["source"] = request.Source.Describe(),
+            ["data"] = request.Data is { } data ? new JsonObject
+            {
+                ["configurations"] = data.Count,
+                ["components"] = data.Components,
+                ["file"] = data.SideCar?.NpyFile,
+                ["observables"] = data.SideCar?.Observables is { } obs ? JsonSerializer.SerializeToNode(obs) : null,
+            } : null,
+            ["optimizer"] = request.Config.Optimizer.Name,
+            ["batch"] = request.Config.BatchSize,
+            ["eps"] = request.Config.Eps,
+            ["stopping_rule"] = outcome.Rule,
+            ["slices"] = new JsonArray(outcome.Slices.Select(s => (JsonNode?)new JsonObject
+            {
+                ["t"] = s.Time,
+                ["lr"] = Number(s.LearningRate),
+                ["lr_rule"] = s.LearningRateRule,
+                ["steps"] = s.StepsToEps,
+                ["steps_run"] = s.StepsRun,
+                ["converged"] = s.Converged,
+                ["diverged"] = s.Diverged,
+                ["initial_validation_loss"] = Number(s.InitialValidationLoss),
+                ["final_validation_loss"] = Number(s.FinalValidationLoss),
+                ["initial_excess"] = Number(s.InitialExcess),
+                ["final_excess"] = Number(s.FinalExcess),
+                ["reference_loss"] = Number(s.ReferenceLoss),
+                ["reference_uncertainty"] = Number(s.ReferenceUncertainty),
+                ["reference_runs_diverged"] = s.ReferenceRunsDiverged,
+            }).ToArray()),
+            ["steps"] = outcome.Steps,
+            ["all_converged"] = outcome.AllConverged,
+            ["wall_seconds"] = outcome.WallSeconds,
+        };
+    }
+
+    /// <summary>
+    /// Writes config.json, history_slice{j}.csv (step, validation loss, excess), the checkpoint/ folder
+    /// (<see cref="ScoreCheckpoint"/>) and summary.json last, each atomically.
+    /// </summary>
+    public static void WriteFolder(string dir, SampleTrainingRequest request, SampleTrainingOutcome outcome, JsonObject config, JsonObject summary)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(outcome);
+        Directory.CreateDirectory(dir);
+        Checkpoint.WriteAtomic(Path.Combine(dir, "config.json"), config.ToJsonString(Indented) + "\n");
+        for (int j = 0; j < outcome.Slices.Count; j++)
+        {
+            var csv = new StringBuilder("step,validation_loss,excess\n");
+            foreach (var row in outcome.Slices[j].History)
+                csv.Append(CultureInfo.InvariantCulture, $"{row.Step},{Csv(row.ValidationLoss)},{Csv(row.Excess)}\n");
+            Checkpoint.WriteAtomic(Path.Combine(dir, $"history_slice{j:000}.csv"), csv.ToString());
+        }
+        ScoreCheckpoint.Save(Path.Combine(dir, "checkpoint"), new ScoreCheckpointModel(request.Target, request.Process, request.Spec,
+            request.Grid.Times, outcome.Slices.Select(s => s.Parameters).ToArray(), summary));
+        Checkpoint.WriteAtomic(Path.Combine(dir, "summary.json"), summary.ToJsonString(Indented) + "\n");
+    }
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private static JsonNode? Number(double? x) => x is { } v && double.IsFinite(v) ? v : null;
+
+    private static string Csv(double value) => double.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : "";
+}

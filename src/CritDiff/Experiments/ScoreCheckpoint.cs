@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CritDiff.Diffusion;
+using CritDiff.Fields;
+using CritDiff.Networks;
+
+namespace CritDiff.Experiments;
+
+/// <summary>
+/// A score model trained on samples (any <see cref="ScoreModelSpec"/>, linear or nonlinear): the target it was
+/// trained for (a Gaussian field, O(n) spins or phi^4), the process, the architecture and one parameter set per
+/// time slice, plus the reference observables of the training data where known (for generation to compare with).
+/// </summary>
+public sealed record ScoreCheckpointModel(LatticeModel Target, ForwardProcess Process, ScoreModelSpec Spec,
+    IReadOnlyList<double> Times, IReadOnlyList<NetworkParameters> Parameters, JsonObject? Summary = null)
+{
+    /// <summary>Field components n.</summary>
+    public int Components => Target.Components;
+
+    /// <summary>A fresh per-slice model of this architecture.</summary>
+    public ScoreModel CreateModel() => Spec.Create(Target.Lattice, Target.Components);
+}
+
+/// <summary>
+/// Saves and loads a <see cref="ScoreCheckpointModel"/> as a folder: <c>model.json</c> (format
+/// "critdiff-score-model", target model, n, schedule, architecture, slice times, file list, optional run summary)
+/// and one 1-D float64 <c>.npy</c> per slice and parameter array (<c>slice000_array0.npy</c>). Files are written
+/// atomically; loading checks everything and throws <see cref="InvalidDataException"/> naming the file at fault.
+/// The linear checkpoints of population / moment training (<see cref="Checkpoint"/>) are a different format;
+/// <see cref="IsScoreCheckpoint"/> tells them apart.
+/// </summary>
+public static class ScoreCheckpoint
+{
+    /// <summary>Format tag written to model.json.</summary>
+    public const string Format = "critdiff-score-model";
+
+    /// <summary>Current format version.</summary>
+    public const int Version = 1;
+
+    private const string ModelFile = "model.json";
+
+    /// <summary>True when <paramref name="directory"/> holds a model.json of this format.</summary>
+    public static bool IsScoreCheckpoint(string directory)
+    {
+        string path = Path.Combine(directory, ModelFile);
+        if (!File.Exists(path)) return false;
+        try
+        {
+            return (string?)(JsonNode.Parse(File.ReadAllText(path)) as JsonObject)?["format"] == Format;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Writes the model into <paramref name="directory"/> (created if needed).</summary>
+    public static void Save(string directory, ScoreCheckpointModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Parameters.Count != model.Times.Count)
+            throw new ArgumentException("one parameter set per time slice is required", nameof(model));
+        Directory.CreateDirectory(directory);
+        var files = new JsonArray();
+        for (int j = 0; j < model.Parameters.Count; j++)
+        {
+            var arrays = new JsonArray();
+            for (int i = 0; i < model.Parameters[j].Layers.Length; i++)
+            {
+                string name = string.Create(CultureInfo.InvariantCulture, $"slice{j:000}_array{i}.npy");
+                var values = model.Parameters[j].Layers[i];
+                string temporary = Path.Combine(directory, name + ".tmp-" + Environment.ProcessId);
+                NpyFile.Write(temporary, values, [values.Length]);
+                File.Move(temporary, Path.Combine(directory, name), overwrite: true);
+                arrays.Add(name);
+            }
+            files.Add(arrays);
+        }
+        var json = new JsonObject
+        {
+            ["format"] = Format,
+            ["version"] = Version,
+            ["target"] = JsonSerializer.SerializeToNode(ModelDescription.Of(model.Target)),
+            ["n"] = model.Components,
+            ["schedule"] = model.Process.Name,
+            ["arch"] = model.Spec.Name,
+            ["parameters_per_slice"] = model.Spec.ParameterCount(model.Target.Lattice, model.Components),
+            ["times"] = new JsonArray(model.Times.Select(t => (JsonNode?)t).ToArray()),
+            ["files"] = files,
+            ["summary"] = model.Summary?.DeepClone(),
+        };
+        Checkpoint.WriteAtomic(Path.Combine(directory, ModelFile), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    /// <summary>Reads a model folder written by <see cref="Save"/>.</summary>
+    public static ScoreCheckpointModel Load(string directory)
+    {
+        if (!Directory.Exists(directory)) throw new InvalidDataException($"model folder '{directory}' does not exist");
+        string path = Path.Combine(directory, ModelFile);
+        if (!File.Exists(path)) throw new InvalidDataException($"'{path}' is missing: not a CritDiff model folder");
+        JsonObject json;
+        try
+        {
+            json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException("not a JSON object");
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException)
+        {
+            throw new InvalidDataException($"'{path}' is not valid JSON: {e.Message.Split('\n')[0]}");
+        }
+        if ((string?)json["format"] != Format) throw new InvalidDataException($"'{path}' is not a {Format} file");
+        try
+        {
+            return Parse(directory, json);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or NullReferenceException
+                                       or KeyNotFoundException or JsonException)
+        {
+            throw new InvalidDataException($"'{path}' is corrupt: {e.Message.Split('\n')[0]}");
+        }
+    }
+
+    private static ScoreCheckpointModel Parse(string directory, JsonObject json)
+    {
+        int version = (int)json["version"]!;
+        if (version != Version) throw new InvalidDataException($"'{ModelFile}': unknown format version {version} (this build reads {Version})");
+        var description = json["target"].Deserialize<ModelDescription>() ?? throw new InvalidDataException($"'{ModelFile}': field 'target' is missing");
+        var target = description.Build();
+        var process = ForwardProcess.Parse((string)json["schedule"]!);
+        var spec = ScoreModelSpec.Parse((string)json["arch"]!);
+        spec.Validate(target.Lattice);
+        var times = json["times"]!.AsArray().Select(t => (double)t!).ToArray();
+        if (times.Length == 0 || times.Any(t => !(t > 0 && double.IsFinite(t))))
+            throw new InvalidDataException($"'{ModelFile}': field 'times' must hold diffusion times > 0");
+        var model = spec.Create(target.Lattice, target.Components);
+        var files = json["files"]!.AsArray();
+        if (files.Count != times.Length) throw new InvalidDataException($"'{ModelFile}': {times.Length} times but {files.Count} file lists");
+        var parameters = new List<NetworkParameters>();
+        for (int j = 0; j < times.Length; j++)
+        {
+            var p = model.CreateParameters();
+            var arrays = files[j]!.AsArray();
+            if (arrays.Count != p.Layers.Length)
+                throw new InvalidDataException($"'{ModelFile}': slice {j} lists {arrays.Count} arrays, {spec.Name} has {p.Layers.Length}");
+            for (int i = 0; i < p.Layers.Length; i++)
+            {
+                string file = Path.Combine(directory, Path.GetFileName((string)arrays[i]!));
+                if (!File.Exists(file)) throw new InvalidDataException($"'{file}' is missing");
+                NpyArray array;
+                try
+                {
+                    array = NpyFile.Read(file);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new InvalidDataException($"'{file}': {e.Message}");
+                }
+                if (array.Data.Length != p.Layers[i].Length)
+                    throw new InvalidDataException($"'{file}' holds {array.Data.Length} values; {spec.Name} on {target.Lattice} with n = {target.Components} needs {p.Layers[i].Length}");
+                int bad = Array.FindIndex(array.Data, x => !double.IsFinite(x));
+                if (bad >= 0)
+                    throw new InvalidDataException($"'{file}': value {bad} is {array.Data[bad]}; parameters must be finite (the run diverged or the file is damaged)");
+                array.Data.CopyTo(p.Layers[i], 0);
+            }
+            parameters.Add(p);
+        }
+        return new ScoreCheckpointModel(target, process, spec, times, parameters, json["summary"] as JsonObject);
+    }
+}
