@@ -54,6 +54,15 @@ public static class ConvStepTimes
                     $"\"c_fast_math_ms_per_step\": {Format(nativeFast?.Item1, "F4", "null")}, \"c_fast_math_cpu_ms_per_step\": {Format(nativeFast?.Item2, "F4", "null")}, " +
                     $"\"csharp_over_c_fast_math_cpu\": {Format(ratioFast, "F3", "null")}}}"));
             }
+            {
+                // The forward pass alone (1 thread): the rest of a step is the backward pass and Adam.
+                var step = new Step(l, 1);
+                var (wall, cpu) = PerCallMs(repeats, 0.5, step.ForwardOnly);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{"forward",-11} {l,3} {1,3} {wall,8:F2} {cpu,8:F2} {"-",8} {"-",8} {"-",5} {"-",8} {"-",8} {"-",6} {"",9}"));
+                json.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{{\"what\": \"forward\", \"L\": {l}, \"threads\": 1, \"ms_per_call\": {wall:F4}, \"cpu_ms_per_call\": {cpu:F4}}}"));
+            }
             foreach (int threads in new[] { 1, 2 })
             {
                 var generation = new Generation(l, threads);
@@ -154,6 +163,8 @@ public static class ConvStepTimes
             _score = new double[size];
             _upstream = new double[size];
         }
+
+        public void ForwardOnly() => _net.Forward(_p, _x0, Batch, _score);
 
         public void Run()
         {
