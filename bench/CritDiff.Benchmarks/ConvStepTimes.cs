@@ -12,11 +12,13 @@ namespace CritDiff.Benchmarks;
 /// batch B = 64: x_t = a x0 + b z (x0 fixed white-noise data, t = 0.1, VP a = exp(-t), b^2 = 1 - exp(-2t)), forward,
 /// upstream u = 2 (s + z/b) / (B V) (the gradient of (1/(B V)) sum |s + z/b|^2), backward, Adam update. The noise z
 /// cycles through a pool of 4 pre-drawn batches, here, in bench/c/conv_step.c and in bench/torch/conv_step.py, so the
-/// random-number generator is not timed. Medians of ms per step at 1 and 2 threads, the single-threaded C reference
-/// built two ways, gcc -O3 -march=native (strict IEEE: libm tanh and the dot-product reductions stay scalar) and with
-/// -ffast-math added (tanh through glibc's vector math library, reductions vectorised), and the ratios C# / C; then generation throughput: samples per second of 100
-/// Euler-Maruyama steps of the VP reverse SDE dy = [y + 2 s(y)] dtau + sqrt(2) dW with the same network (one slice
-/// reused), batch 64. Prints a table and one JSON line.
+/// random-number generator is not timed. Reports medians of wall and process CPU ms per step at 1 and 2 threads (CPU
+/// time is the fair single-thread figure on a shared machine), the forward pass alone, and the single-threaded C
+/// reference built two ways: gcc -O3 -march=native (strict IEEE: libm tanh and the dot-product reductions stay
+/// scalar) and with -ffast-math added (tanh through glibc's vector math library, reductions vectorised), with the
+/// CPU-time ratios C# / C. Then generation throughput: samples per second of 100 Euler-Maruyama steps of the VP
+/// reverse SDE dy = [y + 2 s(y)] dtau + sqrt(2) dW with the same network (one slice reused), batch 64.
+/// Prints a table and one JSON line.
 /// </summary>
 public static class ConvStepTimes
 {
