@@ -12,11 +12,13 @@ namespace CritDiff.Benchmarks;
 /// batch B = 64: x_t = a x0 + b z (x0 fixed white-noise data, t = 0.1, VP a = exp(-t), b^2 = 1 - exp(-2t)), forward,
 /// upstream u = 2 (s + z/b) / (B V) (the gradient of (1/(B V)) sum |s + z/b|^2), backward, Adam update. The noise z
 /// cycles through a pool of 4 pre-drawn batches, here, in bench/c/conv_step.c and in bench/torch/conv_step.py, so the
-/// random-number generator is not timed. Medians of ms per step at 1 and 2 threads, the single-threaded C reference
-/// built two ways, gcc -O3 -march=native (strict IEEE: libm tanh and the dot-product reductions stay scalar) and with
-/// -ffast-math added (tanh through glibc's vector math library, reductions vectorised), and the ratios C# / C; then generation throughput: samples per second of 100
-/// Euler-Maruyama steps of the VP reverse SDE dy = [y + 2 s(y)] dtau + sqrt(2) dW with the same network (one slice
-/// reused), batch 64. Prints a table and one JSON line.
+/// random-number generator is not timed. Reports medians of wall and process CPU ms per step at 1 and 2 threads (CPU
+/// time is the fair single-thread figure on a shared machine), the forward pass alone, and the single-threaded C
+/// reference built two ways: gcc -O3 -march=native (strict IEEE: libm tanh and the dot-product reductions stay
+/// scalar) and with -ffast-math added (tanh through glibc's vector math library, reductions vectorised), with the
+/// CPU-time ratios C# / C. Then generation throughput: samples per second of 100 Euler-Maruyama steps of the VP
+/// reverse SDE dy = [y + 2 s(y)] dtau + sqrt(2) dW with the same network (one slice reused), batch 64.
+/// Prints a table and one JSON line.
 /// </summary>
 public static class ConvStepTimes
 {
@@ -53,6 +55,15 @@ public static class ConvStepTimes
                     $"\"c_ms_per_step\": {Format(native?.Item1, "F4", "null")}, \"c_cpu_ms_per_step\": {Format(native?.Item2, "F4", "null")}, \"csharp_over_c_cpu\": {Format(ratio, "F3", "null")}, " +
                     $"\"c_fast_math_ms_per_step\": {Format(nativeFast?.Item1, "F4", "null")}, \"c_fast_math_cpu_ms_per_step\": {Format(nativeFast?.Item2, "F4", "null")}, " +
                     $"\"csharp_over_c_fast_math_cpu\": {Format(ratioFast, "F3", "null")}}}"));
+            }
+            {
+                // The forward pass alone (1 thread): the rest of a step is the backward pass and Adam.
+                var step = new Step(l, 1);
+                var (wall, cpu) = PerCallMs(repeats, 0.5, step.ForwardOnly);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{"forward",-11} {l,3} {1,3} {wall,8:F2} {cpu,8:F2} {"-",8} {"-",8} {"-",5} {"-",8} {"-",8} {"-",6} {"",9}"));
+                json.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{{\"what\": \"forward\", \"L\": {l}, \"threads\": 1, \"ms_per_call\": {wall:F4}, \"cpu_ms_per_call\": {cpu:F4}}}"));
             }
             foreach (int threads in new[] { 1, 2 })
             {
@@ -154,6 +165,8 @@ public static class ConvStepTimes
             _score = new double[size];
             _upstream = new double[size];
         }
+
+        public void ForwardOnly() => _net.Forward(_p, _x0, Batch, _score);
 
         public void Run()
         {

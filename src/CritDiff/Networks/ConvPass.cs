@@ -71,15 +71,18 @@ internal sealed class ConvPass
             var bias = _net.Spec.Odd ? null : p.Layers[_net.KernelIndex(l) + 1];
             ReadOnlySpan<double> input = block.Slice(HpAt(l - 1), Channels(l - 1) * _vp);
             var z = block.Slice(ZAt(l), _c * _v);
+            var hp = block.Slice(HpAt(l), _c * _vp);
+            var h = _scratch.AsSpan(0, _v);
             for (int o = 0; o < _c; o++)
             {
+                // One channel at a time, so z, sigma(z) and the padded copy are made while in L1.
                 _wide.AsSpan().Fill(bias is null ? 0 : bias[o]);
                 Accumulate(input, Channels(l - 1), kernel, o, 0, Channels(l - 1), _wide, reversed: false);
-                _g.Unwide(_wide, z.Slice(o * _v, _v));
+                var zo = z.Slice(o * _v, _v);
+                _g.Unwide(_wide, zo);
+                ActivationFunctions.Apply(activation, zo, h);
+                _g.Pad(h, hp.Slice(o * _vp, _vp));
             }
-            ActivationFunctions.Apply(activation, z, _scratch);
-            var hp = block.Slice(HpAt(l), _c * _vp);
-            for (int o = 0; o < _c; o++) _g.Pad(_scratch.AsSpan(o * _v, _v), hp.Slice(o * _vp, _vp));
         }
         ReadOnlySpan<double> hidden = block.Slice(HpAt(_depth), _c * _vp);
         ReadOnlySpan<double> xp = block.Slice(XpAt, _n * _vp);
