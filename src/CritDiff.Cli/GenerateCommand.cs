@@ -26,7 +26,18 @@ internal static class GenerateCommand
         var budget = new Option<string?>("--train-budget") { Description = "Comma-separated step budgets, e.g. 1,2,4,8,...: KL per site (nats) of the generated law after training every slice that many population-GD steps (claim C2). Needs the model options; no samples are drawn." };
         var schedule = new Option<string>("--schedule") { Description = "Forward process for --exact-score / --train-budget: vp or ve.", DefaultValueFactory = _ => "vp" };
         var slices = new Option<int?>("--slices") { Description = "Exact score sampled on N log-spaced slices in [t-min, t-max] (default: continuous); with --train-budget the slices trained (default 16)." };
-        var sampler = new Option<string>("--sampler") { Description = "sde-em (Euler-Maruyama), sde-exp (exponential integrator) or ode-heun (probability-flow ODE, Heun).", DefaultValueFactory = _ => "sde-exp" };
+        var sampler = new Option<string>("--sampler")
+        {
+            Description = "sde-em (Euler-Maruyama), sde-exp (exponential integrator) or ode-heun (probability-flow ODE, Heun); for a model trained " +
+                          "with --mode samples also pc (Euler-Maruyama predictor + one Langevin corrector step, SNR 0.16). There sde-exp treats only " +
+                          "-f y exactly (the score is held over the step) and ode-heun integrates the exact divergence for each sample's log-density.",
+            DefaultValueFactory = _ => "sde-exp",
+        };
+        var reference = new Option<string?>("--data")
+        {
+            Description = "With a model trained on samples: an ensemble .npy (e.g. the training data) whose observables and magnetisation " +
+                          "histogram the samples are compared with (default: the training ensemble's Monte Carlo values stored with the model).",
+        };
         var steps = new Option<int>("--steps") { Description = "Reverse steps K in 1..1e6, uniform in t from t-max down to t-min.", DefaultValueFactory = _ => 100 };
         var tMin = new Option<double?>("--t-min") { Description = "Where the reverse process stops (default: the model's first slice, or 1e-3)." };
         var tMax = new Option<string?>("--t-max") { Description = "Where it starts, a number or auto (a(T)^2 chi = 1e-3 b(T)^2); default: the model's last slice, or auto." };
@@ -42,13 +53,18 @@ internal static class GenerateCommand
             "Reports the exact generated law (KL per site against the law at t-min and against the data, r(k) = v(k)/C(k), chi, xi2, energy), " +
             "measured observables of N samples, and with --reweight the exact importance-sampling correction.");
         model.AddTo(command);
-        foreach (var option in new Option[] { modelDir, exact, arch, budget, schedule, slices, sampler, steps, tMin, tMax, interp, count, file, reweight, json, seed, threads })
+        foreach (var option in new Option[] { modelDir, exact, arch, budget, schedule, slices, sampler, steps, tMin, tMax, interp, count, file, reweight, reference, json, seed, threads })
             command.Options.Add(option);
 
         command.SetAction(result =>
         {
             var o = output(result.GetValue(json));
             var clock = Stopwatch.StartNew();
+            if (result.GetValue(modelDir) is { } scoreDir && ScoreCheckpoint.IsScoreCheckpoint(scoreDir))
+                return SampleGenerateCommand.Run(result, o, scoreDir, model, exact, arch, budget, schedule, slices, sampler, steps, tMin, tMax,
+                    interp, count, file, reweight, reference, seed, threads);
+            if (result.GetValue(reference) is not null)
+                throw new UsageException("--data applies to models trained with --mode samples (a linear model's generated law is exact)");
             var scheme = Parse("--sampler", result.GetValue(sampler)!, ReverseScheme.Parse);
             int k = Limits.Count("--steps", result.GetValue(steps), 1, Limits.MaxReverseSteps);
             int n = result.GetValue(count);

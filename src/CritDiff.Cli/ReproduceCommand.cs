@@ -85,6 +85,11 @@ internal static class ReproduceCommand
                 cancellation);
             var beyondVerdicts = BeyondGaussianReport.Judge(beyondSpec, beyond);
             claims = claims.Concat(beyondVerdicts).ToArray();
+            var nonlinearSpec = ReproducePlan.Nonlinear(isQuick, isLarge, s);
+            string nonlinearFolder = Path.Combine(dir, isQuick ? "quick-nonlinear" : "nonlinear");
+            var nonlinear = NonlinearStudy.Run(nonlinearSpec, nonlinearFolder, workers, new SynchronousProgress(line => o.Note("nonlinear: " + line)), cancellation);
+            var nonlinearVerdicts = NonlinearReport.Judge(nonlinear);
+            claims = claims.Concat(nonlinearVerdicts).ToArray();
             var report = Report(isQuick, claims, samplingRows, sweeps);
             report.Section("C3 under SGD");
             StabilityReport.Add(report, Path.Combine(dir, "sgd-stability"), stability.Gd, stability.Sgd, stability.OneLayerSgd, stability.Optimizers, sgdVerdicts, "sgd-stability/");
@@ -95,6 +100,8 @@ internal static class ReproduceCommand
             BaselineReport.Add(report, Path.Combine(dir, "mcmc-baseline"), scans, sweeps[0].Summary, "mcmc-baseline/");
             report.Section("Beyond the Gaussian limit: critical O(n) data");
             BeyondGaussianReport.Add(report, beyondFolder, beyondSpec, beyond, beyondVerdicts, Path.GetFileName(beyondFolder) + "/");
+            report.Section("Nonlinear networks on critical phi^4 samples");
+            NonlinearReport.Add(report, nonlinearFolder, nonlinear, nonlinearVerdicts, Path.GetFileName(nonlinearFolder) + "/");
             report.Save(dir);
             var claimsCsv = new StringBuilder("claim,verdict,criterion,evidence\n");
             foreach (var c in claims) claimsCsv.Append($"{c.Id},{c.Verdict},\"{c.Criterion}\",\"{c.Evidence.Replace("\"", "'", StringComparison.Ordinal)}\"\n");
@@ -122,6 +129,7 @@ internal static class ReproduceCommand
                     ["tau_M2_err"] = new JsonArray(sc.Runs.Select(r => Output.Number(r.TauMagnetisationSquared.Error)).ToArray()),
                 }).ToArray()),
                 ["beyond_gaussian"] = BeyondJson(beyondSpec, beyond),
+                ["nonlinear"] = NonlinearJson(nonlinear),
                 ["out"] = dir,
                 ["wall_seconds"] = clock.Elapsed.TotalSeconds,
             };
@@ -240,6 +248,30 @@ internal static class ReproduceCommand
             }
             return (JsonNode?)o;
         }).ToArray());
+
+    private static JsonObject NonlinearJson(NonlinearResult result) => new()
+    {
+        ["spec"] = System.Text.Json.JsonSerializer.SerializeToNode(result.Spec),
+        ["ensembles"] = System.Text.Json.JsonSerializer.SerializeToNode(result.Ensembles.Select(e => e with { Magnetisations = [] }).ToArray()),
+        ["training"] = System.Text.Json.JsonSerializer.SerializeToNode(result.Training),
+        ["slowest"] = System.Text.Json.JsonSerializer.SerializeToNode(result.Slowest()),
+        ["fits"] = new JsonArray(result.Spec.Architectures.Select(a => (JsonNode?)new JsonObject
+        {
+            ["arch"] = a,
+            ["power_exponent"] = Output.Number(result.Fit(a)?.PowerExponent),
+            ["power_exponent_err"] = Output.Number(result.Fit(a)?.PowerExponentError),
+            ["log_slope"] = Output.Number(result.Fit(a)?.LogSlope),
+        }).ToArray()),
+        ["generation"] = System.Text.Json.JsonSerializer.SerializeToNode(result.Generation),
+        ["wall_seconds"] = result.WallSeconds,
+        ["reused"] = result.Reused,
+    };
+
+    /// <summary>IProgress that runs the handler on the reporting thread.</summary>
+    private sealed class SynchronousProgress(Action<string> handler) : IProgress<string>
+    {
+        public void Report(string value) => handler(value);
+    }
 
     private static JsonObject LocalJson(LocalStudyResult study) => new()
     {

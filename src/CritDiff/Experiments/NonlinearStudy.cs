@@ -122,32 +122,57 @@ public static class NonlinearStudy
             progress?.Report(string.Create(CultureInfo.InvariantCulture,
                 $"L={length}: {ensemble.Configurations} configurations, chi = {ensemble.Susceptibility.Value:G4} +- {ensemble.Susceptibility.Error:G2}, U = {ensemble.Binder.Value:F3}"));
             var source = new DataSetSource(lattice, spec.Components, data, ensemble.Configurations);
-            foreach (string arch in spec.Architectures)
+            // Every job of this size runs at once (up to the thread count): each is keyed, written when it finishes, and
+            // independent of the others, so the results do not depend on the order or the number of threads.
+            var jobs = new List<Action>();
+            var trainingRows = new NonlinearTrainingRow[spec.Architectures.Count * spec.Times.Count];
+            var generationRows = new NonlinearGenerationRow[spec.GenerationArchitectures.Count];
+            var gate = new Lock();
+            for (int a = 0; a < spec.Architectures.Count; a++)
                 for (int j = 0; j < spec.Times.Count; j++)
                 {
+                    string arch = spec.Architectures[a];
                     double t = spec.Times[j];
-                    string key = KeyedResult.KeyOf(new { v = 1, spec.Dimension, spec.Components, spec.Kappa, spec.Lambda, length, arch, t, spec.Configurations,
-                        spec.Algorithm, spec.Thermalization, spec.PilotSweeps, spec.BatchSize, spec.LearningRate, spec.MaxSteps, spec.Eps, spec.EvalInterval,
-                        spec.ValidationSize, spec.ReferenceLengthFactor, seed });
-                    var (row, _, wasReused) = KeyedResult.GetOrCompute(Sub(folder, "training"), $"{arch}-L{length}-t{t:G4}", key,
-                        () => TrainingTime(spec, source, process, arch, t, j, seed, threads, cancellation));
-                    if (wasReused) reused++;
-                    training.Add(row);
-                    progress?.Report(string.Create(CultureInfo.InvariantCulture,
-                        $"L={length} {arch} t={t:G3}: {(row.Converged ? $"{row.Steps} steps" : row.Diverged ? "diverged" : $"not converged in {row.StepsRun}")}{(wasReused ? " (reused)" : "")}"));
+                    int slot = a * spec.Times.Count + j, slice = j;
+                    jobs.Add(() =>
+                    {
+                        string key = KeyedResult.KeyOf(new { v = 1, spec.Dimension, spec.Components, spec.Kappa, spec.Lambda, length, arch, t, spec.Configurations,
+                            spec.Algorithm, spec.Thermalization, spec.PilotSweeps, spec.BatchSize, spec.LearningRate, spec.MaxSteps, spec.Eps, spec.EvalInterval,
+                            spec.ValidationSize, spec.ReferenceLengthFactor, seed });
+                        var (row, wall, wasReused) = KeyedResult.GetOrCompute(Sub(folder, "training"), $"{arch}-L{length}-t{t:G4}", key,
+                            () => TrainingTime(spec, source, process, arch, t, slice, seed, cancellation));
+                        trainingRows[slot] = row;
+                        lock (gate)
+                        {
+                            if (wasReused) reused++;
+                            progress?.Report(string.Create(CultureInfo.InvariantCulture,
+                                $"L={length} {arch} t={t:G3}: {(row.Converged ? $"{row.Steps} steps" : row.Diverged ? "diverged" : $"not converged in {row.StepsRun}")} ({wall:F1} s{(wasReused ? ", reused" : "")})"));
+                        }
+                    });
                 }
-            foreach (string arch in spec.GenerationArchitectures)
+            for (int a = 0; a < spec.GenerationArchitectures.Count; a++)
             {
-                string key = KeyedResult.KeyOf(new { v = 1, spec.Dimension, spec.Components, spec.Kappa, spec.Lambda, length, arch, spec.Configurations,
-                    spec.Algorithm, spec.Thermalization, spec.PilotSweeps, spec.BatchSize, spec.LearningRate, spec.GenerationSlices, spec.GenerationBudget,
-                    spec.GenerationSamples, spec.ReverseSteps, spec.MinTime, seed });
-                var (row, _, wasReused) = KeyedResult.GetOrCompute(Sub(folder, "generation"), $"{arch}-L{length}", key,
-                    () => Generate(spec, target, source, ensemble, process, arch, seed, threads, cancellation));
-                if (wasReused) reused++;
-                generation.Add(row);
-                progress?.Report(string.Create(CultureInfo.InvariantCulture,
-                    $"L={length} {arch} generation after {spec.GenerationBudget} steps: ESS/N = {row.EssFraction:G3}, chi reweighted {row.ReweightedSusceptibility.Value:G4} (MC {ensemble.Susceptibility.Value:G4}){(wasReused ? " (reused)" : "")}"));
+                string arch = spec.GenerationArchitectures[a];
+                int slot = a;
+                jobs.Add(() =>
+                {
+                    string key = KeyedResult.KeyOf(new { v = 1, spec.Dimension, spec.Components, spec.Kappa, spec.Lambda, length, arch, spec.Configurations,
+                        spec.Algorithm, spec.Thermalization, spec.PilotSweeps, spec.BatchSize, spec.LearningRate, spec.GenerationSlices, spec.GenerationBudget,
+                        spec.GenerationSamples, spec.ReverseSteps, spec.MinTime, seed });
+                    var (row, wall, wasReused) = KeyedResult.GetOrCompute(Sub(folder, "generation"), $"{arch}-L{length}", key,
+                        () => Generate(spec, target, source, ensemble, process, arch, seed, cancellation));
+                    generationRows[slot] = row;
+                    lock (gate)
+                    {
+                        if (wasReused) reused++;
+                        progress?.Report(string.Create(CultureInfo.InvariantCulture,
+                            $"L={length} {arch} generation after {spec.GenerationBudget} steps per slice: ESS/N = {row.EssFraction:G3}, chi generated {row.GeneratedSusceptibility.Value:G4}, reweighted {row.ReweightedSusceptibility.Value:G4} (MC {ensemble.Susceptibility.Value:G4}) ({wall:F1} s{(wasReused ? ", reused" : "")})"));
+                    }
+                });
             }
+            Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation }, job => job());
+            training.AddRange(trainingRows);
+            generation.AddRange(generationRows);
         }
         return new NonlinearResult(spec, ensembles, training, generation, clock.Elapsed.TotalSeconds, reused);
     }
@@ -224,7 +249,7 @@ public static class NonlinearStudy
     };
 
     private static NonlinearTrainingRow TrainingTime(NonlinearSpec spec, SampleSource source, ForwardProcess process, string arch, double t,
-        int sliceIndex, ulong seed, int threads, CancellationToken cancellation)
+        int sliceIndex, ulong seed, CancellationToken cancellation)
     {
         var modelSpec = ScoreModelSpec.Parse(arch);
         var model = modelSpec.Create(source.Lattice, spec.Components);
@@ -252,7 +277,7 @@ public static class NonlinearStudy
     /// with the probability-flow ODE (Heun, exact divergence) and reweights them towards exp(-S).
     /// </summary>
     private static NonlinearGenerationRow Generate(NonlinearSpec spec, Phi4Model target, SampleSource source, NonlinearEnsembleRow ensemble,
-        ForwardProcess process, string arch, ulong seed, int threads, CancellationToken cancellation)
+        ForwardProcess process, string arch, ulong seed, CancellationToken cancellation)
     {
         var lattice = target.Lattice;
         var modelSpec = ScoreModelSpec.Parse(arch);
@@ -261,12 +286,12 @@ public static class NonlinearStudy
         double finalTime = process.AutoFinalTime(chi, 1e-3);
         var grid = TimeGrid.LogSpaced(spec.GenerationSlices, spec.MinTime, finalTime);
         var config = TrainingConfig(spec, seed, spec.GenerationBudget);
-        var slices = SampleTrainer.TrainSlices(model, source, process, grid, config, new FixedBudgetRule(), threads, cancellation);
+        var slices = SampleTrainer.TrainSlices(model, source, process, grid, config, new FixedBudgetRule(), 1, cancellation);
         var parameters = slices.Select(s => s.Parameters).ToArray();
         int diverged = slices.Count(s => s.Diverged || !s.Parameters.IsFinite());
         var score = TimeScore.Sliced(model, grid.Times, parameters, interpolate: true);
         var settings = new RealSpaceSettings(RealSpaceScheme.Heun, spec.ReverseSteps, finalTime, spec.MinTime);
-        var samples = RealSpaceSampler.Generate(score, process, settings, spec.GenerationSamples, seed ^ 0x6E4E5241UL, null, threads);
+        var samples = RealSpaceSampler.Generate(score, process, settings, spec.GenerationSamples, seed ^ 0x6E4E5241UL, null, 1);
         var raw = SampleEstimates(target, samples.Samples, samples.Count, out double[] magnetisations);
         ImportanceWeightResult? weights = null;
         if (diverged == 0 && samples.Samples.All(double.IsFinite) && samples.LogDensity is { } logq && logq.All(double.IsFinite))

@@ -116,4 +116,16 @@ public static class ReproducePlan
                 Seed = seed,
             };
     }
+
+    /// <summary>
+    /// The "nonlinear networks" study (issue 12): critical 2D phi^4 (lambda = 1) at L = 8, 16, 32 (--large: and 64; --quick: 8, 16
+    /// with shorter runs).
+    /// </summary>
+    public static NonlinearSpec Nonlinear(bool quick, bool large, ulong seed) => quick
+        ? new NonlinearSpec
+        {
+            Sizes = [8, 16], Times = [0.05], Configurations = 512, MaxSteps = 400, ValidationSize = 64, GenerationSlices = 6,
+            GenerationBudget = 200, GenerationSamples = 128, ReverseSteps = 24, Seed = seed,
+        }
+        : new NonlinearSpec { Sizes = large ? [8, 16, 32, 64] : [8, 16, 32], Seed = seed };
 }

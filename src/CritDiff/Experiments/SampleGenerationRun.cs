@@ -25,6 +25,9 @@ public sealed record SampleGenerationRequest(ScoreCheckpointModel Model, RealSpa
     /// <summary>Where the reference comes from, in words.</summary>
     public string? ReferenceSource { get; init; }
 
+    /// <summary>Compute importance weights where the sampler gives log-densities (default true).</summary>
+    public bool Reweight { get; init; } = true;
+
     /// <summary>The first magnetisation component of reference configurations (for the histogram distance), if known.</summary>
     public IReadOnlyList<double>? ReferenceMagnetisations { get; init; }
 }
@@ -70,6 +73,7 @@ public static class SampleGenerationRun
         string? unavailable = null;
         ImportanceWeightResult? weights = null;
         if (!finite) unavailable = "samples are not finite (the score diverged)";
+        else if (!request.Reweight) unavailable = "not asked for";
         else if (samples.LogDensity is null) unavailable = "only the probability-flow ODE (--sampler ode-heun) gives each sample's log-density";
         else if (model.Target.IsConstrained) unavailable = $"{model.Target.Kind} spins are constrained to spheres: no density on R^(nV) to reweight";
         else if (request.Count < 4) unavailable = "reweighting needs at least 4 samples";

@@ -89,8 +89,9 @@ public static class ImportanceWeights
     }
 
     /// <summary>
-    /// Self-normalised estimates: every observable is a ratio mean(w O)/mean(w) (or a function of such ratios), estimated
-    /// with the bias-corrected jackknife over samples of the columns (w, w O_1, ..., w O_m).
+    /// Self-normalised estimates: every observable is a ratio mean(w O)/mean(w) (or a function of such ratios), with jackknife
+    /// errors over samples of the columns (w, w O_1, ..., w O_m). The value is the plain self-normalised ratio, not the
+    /// bias-corrected jackknife one, which can leave the range of the data when a few weights dominate (low ESS).
     /// </summary>
     private static (ModelEstimates Estimates, Stats Action) Weighted(LatticeModel target, double[,] rows, double[] logWeights)
     {
@@ -106,7 +107,7 @@ public static class ImportanceWeights
         int v = target.Lattice.SiteCount, n = target.Components;
         double chiScale = (double)v / n;
         double Mean(double[] m, int column) => m[column + 1] / m[0];
-        Stats Of(Func<double[], double> f) => Jackknife.Estimate(weighted, f);
+        Stats Of(Func<double[], double> f) => Jackknife.Estimate(weighted, f, biasCorrected: false);
         var estimates = new ModelEstimates(
             Of(m => Mean(m, ModelEstimates.NormColumn)),
             Of(m => Mean(m, ModelEstimates.SquareColumn)),

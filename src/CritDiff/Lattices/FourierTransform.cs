@@ -16,7 +16,26 @@ public sealed class FourierTransform
     public FourierTransform(Lattice lattice)
     {
         Lattice = lattice ?? throw new ArgumentNullException(nameof(lattice));
+        int length = lattice.Length;
+        if (length >= 2 && (length & (length - 1)) == 0)
+        {
+            // Power-of-two lines: an iterative radix-2 FFT with precomputed twiddles and bit reversal (Math.NET's managed
+            // FFT allocates and recomputes per call and was the hot spot of training on samples; other sizes keep it).
+            _twiddles = new Complex[length / 2];
+            for (int k = 0; k < length / 2; k++) _twiddles[k] = Complex.FromPolarCoordinates(1, -2 * Math.PI * k / length);
+            _bitReversed = new int[length];
+            int bits = System.Numerics.BitOperations.Log2((uint)length);
+            for (int i = 0; i < length; i++)
+            {
+                int r = 0;
+                for (int b = 0; b < bits; b++) r |= ((i >> b) & 1) << (bits - 1 - b);
+                _bitReversed[i] = r;
+            }
+        }
     }
+
+    private readonly Complex[]? _twiddles;
+    private readonly int[]? _bitReversed;
 
     /// <summary>The lattice the fields live on.</summary>
     public Lattice Lattice { get; }
@@ -96,6 +115,7 @@ public sealed class FourierTransform
         int lineCount = Lattice.SiteCount / length;
         // Math.NET works on whole arrays; one line buffer per call keeps this thread-safe.
         var line = new Complex[length];
+        double scale = 1 / Math.Sqrt(length);
         for (int axis = 0; axis < Lattice.Dimension; axis++)
         {
             int stride = Lattice.Stride(axis);
@@ -105,9 +125,44 @@ public sealed class FourierTransform
                 // split l into (outer block above the axis, inner offset below it).
                 int start = l / stride * stride * length + l % stride;
                 for (int n = 0; n < length; n++) line[n] = field[start + n * stride];
+                if (_twiddles is not null)
+                {
+                    Radix2(line, inverse);
+                    for (int n = 0; n < length; n++) field[start + n * stride] = line[n] * scale;
+                    continue;
+                }
                 if (inverse) Fourier.Inverse(line, FourierOptions.Default);
                 else Fourier.Forward(line, FourierOptions.Default);
                 for (int n = 0; n < length; n++) field[start + n * stride] = line[n];
+            }
+        }
+    }
+
+    /// <summary>Unnormalised in-place DFT of a power-of-two line, sum_n exp(-+2 pi i k n / L) x_n (the sign + for inverse).</summary>
+    private void Radix2(Span<Complex> line, bool inverse)
+    {
+        int length = line.Length;
+        var reversed = _bitReversed!;
+        for (int i = 0; i < length; i++)
+        {
+            int j = reversed[i];
+            if (j > i) (line[i], line[j]) = (line[j], line[i]);
+        }
+        var twiddles = _twiddles!;
+        for (int half = 1; half < length; half <<= 1)
+        {
+            int step = length / (2 * half);
+            for (int block = 0; block < length; block += 2 * half)
+            {
+                for (int k = 0; k < half; k++)
+                {
+                    var w = twiddles[k * step];
+                    if (inverse) w = Complex.Conjugate(w);
+                    var odd = w * line[block + k + half];
+                    var even = line[block + k];
+                    line[block + k] = even + odd;
+                    line[block + k + half] = even - odd;
+                }
             }
         }
     }

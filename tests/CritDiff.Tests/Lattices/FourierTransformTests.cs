@@ -9,6 +9,8 @@ public class FourierTransformTests
     public static TheoryData<int, int> Shapes => new()
     {
         { 1, 7 }, { 1, 8 }, { 2, 5 }, { 2, 6 }, { 3, 3 }, { 3, 4 }, { 4, 3 }, { 4, 2 },
+        // power-of-two lines go through the radix-2 path; the others through Math.NET
+        { 1, 2 }, { 1, 16 }, { 1, 64 }, { 2, 16 }, { 2, 32 }, { 3, 8 },
     };
 
     /// <summary>phi~(k) = V^{-1/2} sum_x exp(-+ i k.x) phi(x) by direct summation, O(V^2).</summary>
