@@ -130,28 +130,34 @@ public static class Checkpoint
             if (layerFiles.Count != p.Layers.Length)
                 throw new InvalidDataException($"'{ModelFile}': slice {j} lists {layerFiles.Count} layers, the architecture has {p.Layers.Length}");
             for (int i = 0; i < p.Layers.Length; i++)
-            {
-                string file = Path.Combine(directory, Path.GetFileName((string)layerFiles[i]!));
-                if (!File.Exists(file)) throw new InvalidDataException($"'{file}' is missing");
-                NpyArray array;
-                try
-                {
-                    array = NpyFile.Read(file);
-                }
-                catch (InvalidDataException e)
-                {
-                    throw new InvalidDataException($"'{file}': {e.Message}");
-                }
-                if (array.Data.Length != p.Layers[i].Length)
-                    throw new InvalidDataException($"'{file}' holds {array.Data.Length} values; {architecture.Name} on {lattice} needs {p.Layers[i].Length}");
-                int bad = Array.FindIndex(array.Data, x => !double.IsFinite(x));
-                if (bad >= 0)
-                    throw new InvalidDataException($"'{file}': value {bad} is {array.Data[bad]}; kernels must be finite (the run diverged or the file is damaged)");
-                array.Data.CopyTo(p.Layers[i], 0);
-            }
+                ReadParameterArray(Path.Combine(directory, Path.GetFileName((string)layerFiles[i]!)), p.Layers[i], $"{architecture.Name} on {lattice}");
             parameters.Add(p);
         }
         return new CheckpointModel(field, process, architecture, basis, times, parameters, json["summary"] as JsonObject);
+    }
+
+    /// <summary>
+    /// Reads a 1-D parameter array into <paramref name="destination"/>: a missing or unreadable file, a wrong length (the
+    /// model needs <paramref name="what"/>'s layout) or a non-finite value throws <see cref="InvalidDataException"/> naming the file.
+    /// </summary>
+    internal static void ReadParameterArray(string file, double[] destination, string what)
+    {
+        if (!File.Exists(file)) throw new InvalidDataException($"'{file}' is missing");
+        NpyArray array;
+        try
+        {
+            array = NpyFile.Read(file);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"'{file}': {e.Message}");
+        }
+        if (array.Data.Length != destination.Length)
+            throw new InvalidDataException($"'{file}' holds {array.Data.Length} values; {what} needs {destination.Length}");
+        int bad = Array.FindIndex(array.Data, x => !double.IsFinite(x));
+        if (bad >= 0)
+            throw new InvalidDataException($"'{file}': value {bad} is {array.Data[bad]}; kernels must be finite, as every parameter must (the run diverged or the file is damaged)");
+        array.Data.CopyTo(destination, 0);
     }
 
     /// <summary>Reads one field of model.json; a missing field or a value of the wrong kind is reported by the field's name.</summary>

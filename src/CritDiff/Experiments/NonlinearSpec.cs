@@ -63,8 +63,13 @@ public sealed record NonlinearSpec
     /// <summary>Networks trained on every slice and sampled at a fixed budget.</summary>
     [JsonPropertyName("generation_architectures")] public IReadOnlyList<string> GenerationArchitectures { get; init; } = ["one-layer", "conv:3:1:odd"];
 
-    [JsonPropertyName("generation_slices")] public int GenerationSlices { get; init; } = 6;
-    [JsonPropertyName("generation_budget")] public int GenerationBudget { get; init; } = 300;
+    /// <summary>
+    /// Slices of the generation models: 16, because the score between slices is that of the nearest slice and coarser grids
+    /// bias the generated law by themselves (exact score of the L = 8 Gaussian field at xi/L = 1/4, ODE: chi 22.3 with 6
+    /// slices, 10.9 with 16, 10.3 with 32, against the exact 10.4).
+    /// </summary>
+    [JsonPropertyName("generation_slices")] public int GenerationSlices { get; init; } = 16;
+    [JsonPropertyName("generation_budget")] public int GenerationBudget { get; init; } = 200;
     [JsonPropertyName("generation_samples")] public int GenerationSamples { get; init; } = 256;
     [JsonPropertyName("reverse_steps")] public int ReverseSteps { get; init; } = 32;
     [JsonPropertyName("t_min")] public double MinTime { get; init; } = 1e-2;

@@ -124,8 +124,8 @@ public static class ReproducePlan
     public static NonlinearSpec Nonlinear(bool quick, bool large, ulong seed) => quick
         ? new NonlinearSpec
         {
-            Sizes = [8, 16], Times = [0.05], Configurations = 512, MaxSteps = 400, ValidationSize = 64, GenerationSlices = 6,
-            GenerationBudget = 200, GenerationSamples = 128, ReverseSteps = 24, Seed = seed,
+            Sizes = [8, 16], Times = [0.05], Configurations = 512, MaxSteps = 400, ValidationSize = 64, GenerationSlices = 12,
+            GenerationBudget = 100, GenerationSamples = 128, ReverseSteps = 24, Seed = seed,
         }
         : new NonlinearSpec { Sizes = large ? [8, 16, 32, 64] : [8, 16, 32], Seed = seed };
 }

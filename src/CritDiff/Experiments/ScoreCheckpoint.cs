@@ -143,25 +143,8 @@ public static class ScoreCheckpoint
             if (arrays.Count != p.Layers.Length)
                 throw new InvalidDataException($"'{ModelFile}': slice {j} lists {arrays.Count} arrays, {spec.Name} has {p.Layers.Length}");
             for (int i = 0; i < p.Layers.Length; i++)
-            {
-                string file = Path.Combine(directory, Path.GetFileName((string)arrays[i]!));
-                if (!File.Exists(file)) throw new InvalidDataException($"'{file}' is missing");
-                NpyArray array;
-                try
-                {
-                    array = NpyFile.Read(file);
-                }
-                catch (InvalidDataException e)
-                {
-                    throw new InvalidDataException($"'{file}': {e.Message}");
-                }
-                if (array.Data.Length != p.Layers[i].Length)
-                    throw new InvalidDataException($"'{file}' holds {array.Data.Length} values; {spec.Name} on {target.Lattice} with n = {target.Components} needs {p.Layers[i].Length}");
-                int bad = Array.FindIndex(array.Data, x => !double.IsFinite(x));
-                if (bad >= 0)
-                    throw new InvalidDataException($"'{file}': value {bad} is {array.Data[bad]}; parameters must be finite (the run diverged or the file is damaged)");
-                array.Data.CopyTo(p.Layers[i], 0);
-            }
+                Checkpoint.ReadParameterArray(Path.Combine(directory, Path.GetFileName((string)arrays[i]!)), p.Layers[i],
+                    $"{spec.Name} on {target.Lattice} with n = {target.Components}");
             parameters.Add(p);
         }
         return new ScoreCheckpointModel(target, process, spec, times, parameters, json["summary"] as JsonObject);
