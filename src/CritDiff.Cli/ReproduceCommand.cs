@@ -32,8 +32,8 @@ internal static class ReproduceCommand
 
     public static Command Create(Func<bool, Output> output)
     {
-        var quick = new Option<bool>("--quick") { Description = "Fewer sizes and seeds (35-50 s on 2 cores); written to quick-* sweep folders." };
-        var large = new Option<bool>("--large") { Description = "Add L = 128 to the SGD-stability and local-architecture studies (several minutes more)." };
+        var quick = new Option<bool>("--quick") { Description = "Fewer sizes and seeds (30-45 s on 2 cores); written to quick-* sweep folders." };
+        var large = new Option<bool>("--large") { Description = "Add L = 128 to the SGD-stability and local-architecture studies and L = 64 to the nonlinear one (several minutes more)." };
         var folder = new Option<string>("--out")
         {
             Description = "Output folder: report.md, report.html, summary.json, claims.csv, observables.csv, and one sweep folder per experiment (figures, CSV).",
@@ -47,7 +47,7 @@ internal static class ReproduceCommand
             "(population GD in d = 2 at xi/L = 1/4 and d = 3 at beta_c; minibatch SGD in d = 2), the exact KL of the generated law after a " +
             "fixed budget of 100 steps, fits, theory curves and verdicts computed from the data. Also \"C3 under SGD\" (largest stable learning rate and steps against L for two-layer GD, SGD and Adam in the kernel and Fourier bases), " +
             "\"C4: local architectures\" (local and mixed layer lists from balanced, unbalanced and random starts: parameters, reachable optimum, steps against L; the best of them under SGD) " +
-            "the Monte Carlo baseline (heat bath and Fourier-accelerated HMC, tau_int against L) and \"beyond the Gaussian limit\" (one- and two-layer training on measured spectra of critical 2D/3D Ising and 3D Heisenberg Wolff ensembles, exponents against 2 - eta). 5-6 minutes on 2 cores (--quick: 35-50 s; --large: L = 128 in the issue-7 studies, roughly 10 minutes). " +
+            "the Monte Carlo baseline (heat bath and Fourier-accelerated HMC, tau_int against L) and \"beyond the Gaussian limit\" (one- and two-layer training on measured spectra of critical 2D/3D Ising and 3D Heisenberg Wolff ensembles, exponents against 2 - eta) and \"nonlinear networks\" (one-layer, two-layer-local:1 and conv:3:1:odd trained by denoising score matching on critical 2D phi^4 samples: training time against L, and generation at a fixed budget with exact ODE log-densities, ESS and reweighting). About 4 minutes on 2 cores (--quick: 30-45 s; --large: L = 128 in the issue-7 studies and L = 64 in the nonlinear one, well over 10 minutes). " +
             "Finished jobs in --out are reused.");
         command.Options.Add(quick);
         command.Options.Add(large);

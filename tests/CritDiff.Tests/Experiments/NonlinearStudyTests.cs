@@ -37,7 +37,7 @@ public sealed class NonlinearStudyTests : IDisposable
 
         var report = new ReportDocument("test");
         var verdicts = NonlinearReport.Judge(second);
-        Assert.Equal(["NL-C1", "NL-C3", "NL-C2", "NL-reweight"], verdicts.Select(v => v.Id));
+        Assert.Equal(["NL-C1", "NL-C3", "NL-C2", "NL-C4", "NL-reweight"], verdicts.Select(v => v.Id));
         NonlinearReport.Add(report, Path.Combine(_folder, "report"), second, verdicts, "report/");
         foreach (string file in new[] { "training.csv", "generation.csv", "ensembles.csv", "steps.png", "steps.svg", "ess.png" })
             Assert.True(File.Exists(Path.Combine(_folder, "report", file)), file);
@@ -88,6 +88,7 @@ public sealed class NonlinearStudyTests : IDisposable
         Assert.True(verdicts["NL-C3"]);
         Assert.True(verdicts["NL-C2"]);
         Assert.True(verdicts["NL-reweight"]); // z = 0.5 / sqrt(0.08) = 1.8
+        Assert.True(verdicts["NL-C4"]); // conv chi 10 against MC 10
 
         // Flat one-layer, a conv size that missed eps, one-layer generation that does not drift (chi error falls at L = 32),
         // reweighted chi 5 SE off.
@@ -99,6 +100,8 @@ public sealed class NonlinearStudyTests : IDisposable
         Assert.False(bad["NL-C3"]);
         Assert.False(bad["NL-C2"]);
         Assert.False(bad["NL-reweight"]);
+        var far = generation.Select(g => g.Architecture == "conv:3:1:odd" && g.Length == 32 ? g with { GeneratedSusceptibility = new(11.2, 0.1) } : g).ToArray();
+        Assert.False(NonlinearReport.Judge(new NonlinearResult(spec, sizes.Select(Ensemble).ToArray(), growing, far, 1, 0)).Single(v => v.Id == "NL-C4").Reproduced); // ln 1.12 = 0.113
 
         // ESS below the minimum everywhere: the reweighting check is not measured rather than passed.
         var tiny = generation.Select(g => g with { EssFraction = 0.001 }).ToArray();
