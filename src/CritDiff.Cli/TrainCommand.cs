@@ -44,7 +44,7 @@ internal static class TrainCommand
         };
         var data = new Option<string?>("--data")
         {
-            Description = "Empirical training on a fixed data set: .npy of shape [N, L, ..., L], or [N, n, L, ..., L] for n components " +
+            Description = "Training on a fixed data set (--mode empirical or samples): .npy of shape [N, L, ..., L], or [N, n, L, ..., L] for n components " +
                           "(trained as N n one-component fields: the O(n)-equivariant linear score acts alike on every component), " +
                           "on the --d/--L lattice (default: fresh exact samples). The excess is measured against --reference.",
         };
@@ -64,7 +64,7 @@ internal static class TrainCommand
                           "model options; for Gaussian samples of that model).",
         };
         var batch = new Option<int>("--batch") { Description = "Minibatch size B in 1..1e6 for empirical training (B V doubles must fit in 8 GiB).", DefaultValueFactory = _ => 64 };
-        var optimizer = new Option<string?>("--optimizer") { Description = "gd, sgd or adam (default: gd for population, sgd for empirical)." };
+        var optimizer = new Option<string?>("--optimizer") { Description = "gd, sgd or adam (default: gd for population, sgd for empirical, adam for samples)." };
         var momentum = new Option<double>("--momentum") { Description = "Heavy-ball momentum for gd/sgd, in [0, 1).", DefaultValueFactory = _ => 0.0 };
         var lr = new Option<string>("--lr")
         {
@@ -78,7 +78,7 @@ internal static class TrainCommand
             DefaultValueFactory = _ => "auto",
         };
         var eps = new Option<double>("--eps") { Description = "Stop when excess loss <= eps x initial excess (vs the architecture's optimum).", DefaultValueFactory = _ => 1e-2 };
-        var maxSteps = new Option<int>("--max-steps") { Description = "Step cap per slice, 1..1e8.", DefaultValueFactory = _ => 100_000 };
+        var maxSteps = new Option<int>("--max-steps") { Description = "Step cap per slice, 1..1e8 (default 100000; with --mode samples 10000).", DefaultValueFactory = _ => 100_000 };
         var basis = new Option<string>("--basis") { Description = "Parameters of full layers: kernel (real space) or fourier (multipliers).", DefaultValueFactory = _ => "kernel" };
         var start = CommonOptions.Start();
         var folder = new Option<string?>("--out") { Description = "Run folder: config.json, summary.json, history_slice{j}.csv and the checkpoint (model.json + .npy kernels)." };
@@ -260,7 +260,10 @@ internal static class TrainCommand
             Optimizer = opt,
             LearningRate = rate,
             BatchSize = Limits.Count("--batch", result.GetValue(batch), 1, Limits.MaxBatch),
-            MaxSteps = Limits.Count("--max-steps", result.GetValue(maxSteps), 1, Limits.MaxSteps),
+            // The population default cap (1e5) would make the two validation reference runs 4e5 steps each: samples mode has its own.
+            MaxSteps = result.GetResult(maxSteps) is { Implicit: false }
+                ? Limits.Count("--max-steps", result.GetValue(maxSteps), 1, Limits.MaxSteps)
+                : SampleTrainingConfig.Default.MaxSteps,
             Eps = epsilon,
             EvalInterval = Limits.Count("--eval-interval", result.GetValue(sampleOptions.EvalInterval), 1, 1_000_000),
             ValidationSize = Limits.Count("--validation-size", result.GetValue(sampleOptions.ValidationSize), 1, 1_000_000),

@@ -61,6 +61,16 @@ public sealed class SampleTrainingCommandTests : IDisposable
     }
 
     [Fact]
+    public void SamplesModeHasItsOwnStepCap()
+    {
+        // Not the population cap of 1e5 (the validation rule's two reference runs would take 4e5 steps each).
+        var (code, output, error) = Run("train", "--d", "2", "--L", "4", "--xi-over-L", "0.25", "--arch", "conv:1:1", "--t", "0.5",
+            "--stop", "budget", "--batch", "4", "--validation-size", "4", "--eval-interval", "1000", "--json");
+        Assert.True(code == 0, error);
+        Assert.Equal(CritDiff.Training.SampleTrainingConfig.Default.MaxSteps, (int)JsonNode.Parse(output)!["slices"]![0]!["steps_run"]!);
+    }
+
+    [Fact]
     public void FiniteNTargetWithoutDataOrChainIsRefused()
     {
         var (code, _, error) = Run("train", "--d", "2", "--L", "4", "--model", "phi4", "--kappa", "0.3", "--lambda", "1", "--arch", "conv:2:1");
