@@ -121,7 +121,17 @@ internal static class SampleTrainCommand
                 o.Note(FormattableString.Invariant($"  slice {done}/{grid.Count} t={s.Time:G4}: {outcome}{referenceText}"));
             }
         });
-        var outcome = SampleTrainingRun.Run(request, threads, progress);
+        // A line at most every 10 s while a slice runs (its reference runs can be long), besides one per finished slice.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long lastNote = 0;
+        var steps = new StepProgress(p =>
+        {
+            long now = clock.ElapsedMilliseconds;
+            if (now - Interlocked.Read(ref lastNote) < 10_000) return;
+            Interlocked.Exchange(ref lastNote, now);
+            lock (gate) o.Note(FormattableString.Invariant($"  slice {p.Slice + 1}/{grid.Count} t={p.Time:G4}: {p.Phase}, step {p.Step}/{p.Steps} (elapsed {clock.Elapsed.TotalSeconds:F0} s)"));
+        });
+        var outcome = SampleTrainingRun.Run(request, threads, progress, default, steps);
         var summary = SampleTrainingRun.Summary(request, outcome);
         if (dir is not null)
         {
@@ -146,6 +156,11 @@ internal static class SampleTrainCommand
     private sealed class Progress(Action<SampleSliceResult> handler) : IProgress<SampleSliceResult>
     {
         public void Report(SampleSliceResult value) => handler(value);
+    }
+
+    private sealed class StepProgress(Action<SampleTrainingProgress> handler) : IProgress<SampleTrainingProgress>
+    {
+        public void Report(SampleTrainingProgress value) => handler(value);
     }
 
     private static EnsembleData LoadEnsemble(string path, LatticeModel target)

@@ -83,9 +83,12 @@ public sealed record SampleTrainingOutcome(IReadOnlyList<SampleSliceResult> Slic
 /// <summary>Runs a <see cref="SampleTrainingRequest"/>, builds its JSON summary and writes its run folder.</summary>
 public static class SampleTrainingRun
 {
-    /// <summary>Trains every slice (in parallel over slices, deterministic for any thread count).</summary>
+    /// <summary>
+    /// Trains every slice (in parallel over slices, deterministic for any thread count); <paramref name="progress"/> hears of
+    /// each finished slice, <paramref name="steps"/> of every evaluation of every run (from several threads at once).
+    /// </summary>
     public static SampleTrainingOutcome Run(SampleTrainingRequest request, int threads, IProgress<SampleSliceResult>? progress = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, IProgress<SampleTrainingProgress>? steps = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
@@ -96,7 +99,7 @@ public static class SampleTrainingRun
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation };
         Parallel.For(0, request.Grid.Count, options, j =>
         {
-            results[j] = SampleTrainer.TrainSlice(model.Replica(), request.Source, request.Process, request.Grid.Times[j], request.Config, j, rule, cancellation);
+            results[j] = SampleTrainer.TrainSlice(model.Replica(), request.Source, request.Process, request.Grid.Times[j], request.Config, j, rule, cancellation, steps);
             progress?.Report(results[j]);
         });
         return new SampleTrainingOutcome(results, rule.Name, clock.Elapsed.TotalSeconds);

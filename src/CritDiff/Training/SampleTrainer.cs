@@ -27,7 +27,8 @@ public static class SampleTrainer
     /// configured optimizer until the rule's excess is &lt;= eps x its initial value or the cap.
     /// </summary>
     public static SampleSliceResult TrainSlice(ScoreModel model, SampleSource source, ForwardProcess process, double time,
-        SampleTrainingConfig config, int sliceIndex, StoppingRule? rule = null, CancellationToken ct = default)
+        SampleTrainingConfig config, int sliceIndex, StoppingRule? rule = null, CancellationToken ct = default,
+        IProgress<SampleTrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(source);
@@ -53,12 +54,12 @@ public static class SampleTrainer
         {
             var rng = new RandomStream(config.Seed ^ (ReferenceSalt + (ulong)run), slice);
             var outcome = Run(dsm, source.Fork(SourceStreams * slice + 2 + (ulong)run), start.Clone(), config, rate, config.ReferenceSteps,
-                config.ReferenceFinalRateFraction, rng, validation, null, ct);
+                config.ReferenceFinalRateFraction, rng, validation, null, ct, Reporter(progress, sliceIndex, time, $"reference run {run + 1}"));
             return (outcome.Lowest, outcome.Diverged);
         });
         var excess = rule.Begin(context);
         var main = Run(dsm, source.Fork(SourceStreams * slice + 1), start.Clone(), config, rate, config.MaxSteps, 1,
-            new RandomStream(config.Seed, slice), validation, excess, ct);
+            new RandomStream(config.Seed, slice), validation, excess, ct, Reporter(progress, sliceIndex, time, "training"));
         var history = main.History;
         return new SampleSliceResult
         {
@@ -99,6 +100,9 @@ public static class SampleTrainer
             results[j] = TrainSlice(model.Replica(), source, process, grid.Times[j], config, j, rule, ct));
         return results;
     }
+
+    private static Action<int, int>? Reporter(IProgress<SampleTrainingProgress>? progress, int slice, double time, string phase) =>
+        progress is null ? null : (step, steps) => progress.Report(new SampleTrainingProgress(slice, time, phase, step, steps));
 
     private sealed record ValidationSet(double[] X0, double[] Z, int Count);
 
@@ -141,7 +145,7 @@ public static class SampleTrainer
     /// </summary>
     private static RunOutcome Run(DenoisingScoreMatching dsm, SampleSource source, NetworkParameters parameters,
         SampleTrainingConfig config, double rate, int steps, double decay, RandomStream rng, ValidationSet validation,
-        SliceExcess? excess, CancellationToken ct)
+        SliceExcess? excess, CancellationToken ct, Action<int, int>? report = null)
     {
         var model = dsm.Model;
         var gradient = model.CreateParameters();
@@ -156,6 +160,7 @@ public static class SampleTrainer
             if (step % config.EvalInterval == 0 || step == steps)
             {
                 double loss = dsm.Loss(parameters, validation.X0, validation.Z, validation.Count);
+                report?.Invoke(step, steps);
                 if (!double.IsFinite(loss)) return Diverge(history, parameters, step, loss, lowest);
                 lowest = Math.Min(lowest, loss);
                 double e = excess?.Excess(parameters, loss) ?? double.NaN;
