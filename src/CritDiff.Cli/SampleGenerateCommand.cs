@@ -79,7 +79,16 @@ internal static class SampleGenerateCommand
         };
         request = WithReference(request, result.GetValue(reference), checkpoint);
         o.Note($"generating {n} samples of {checkpoint.Spec.Name} ({checkpoint.Target.Describe()}) with {result.GetValue(sampler)}, {k} steps, t from {tHigh:G4} to {tLow:G4} ...");
-        var outcome = SampleGenerationRun.Run(request, workers);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long lastNote = 0;
+        var progress = new SampleProgress(done =>
+        {
+            long now = clock.ElapsedMilliseconds;
+            if (now - Interlocked.Read(ref lastNote) < 10_000) return;
+            Interlocked.Exchange(ref lastNote, now);
+            o.Note(FormattableString.Invariant($"  {done}/{n} samples (elapsed {clock.Elapsed.TotalSeconds:F0} s)"));
+        });
+        var outcome = SampleGenerationRun.Run(request, workers, progress);
         if (path is not null) NpyFile.Write(path, outcome.Samples.Samples, [n, .. checkpoint.Target.Components == 1 ? [] : new[] { checkpoint.Target.Components }, .. lattice.Shape]);
         var summary = SampleGenerationRun.Summary(request, outcome);
         summary["out"] = path;
@@ -87,6 +96,11 @@ internal static class SampleGenerateCommand
         if (o.Json) o.WriteJson(summary);
         else Print(o, summary);
         return 0;
+    }
+
+    private sealed class SampleProgress(Action<int> handler) : IProgress<int>
+    {
+        public void Report(int value) => handler(value);
     }
 
     private static double Chi(ScoreCheckpointModel checkpoint) =>
