@@ -76,8 +76,10 @@ internal static class McmcScalingCommand
                 return scan;
             }).ToArray());
             foreach (var r in scans.SelectMany(s => s.Runs)) ModelMcmcOutput.Warn(o, r.Warnings.Select(w => $"{r.Algorithm} L={r.Field.Lattice.Length}: {w}"));
-            if (o.Json) o.WriteJson(Summary(d, lengths, settings, scans));
-            else Print(o, scans);
+            var invalid = scans.Where(s => s.Runs.Any(r => !r.IsValid)).Select(s => s.Algorithm).ToHashSet();
+            if (o.Json) o.WriteJson(Summary(d, lengths, settings, scans, invalid));
+            else Print(o, scans, invalid);
+            FailIfInvalid(invalid, scans.SelectMany(s => s.Runs).Where(r => !r.IsValid).Select(r => $"{r.Algorithm} L={r.Field.Lattice.Length}"));
             return 0;
         });
         return command;
@@ -98,10 +100,12 @@ internal static class McmcScalingCommand
             return scan;
         }).ToArray());
         foreach (var r in scans.SelectMany(s => s.Runs)) ModelMcmcOutput.Warn(o, r.Warnings.Select(w => $"{r.Algorithm} L={r.Model.Lattice.Length}: {w}"));
+        var invalid = scans.Where(s => s.Runs.Any(r => !r.IsValid)).Select(s => s.Algorithm).ToHashSet();
+        var failing = scans.SelectMany(s => s.Runs).Where(r => !r.IsValid).Select(r => $"{r.Algorithm} L={r.Model.Lattice.Length}").ToArray();
         if (o.Json)
         {
             var summary = Header(d, lengths, settings.Sweeps, settings.Thermalization, settings.Chains, settings.Seed,
-                scans.Select(sc => (sc.Algorithm, sc.DynamicExponent, sc.DynamicExponentError)));
+                scans.Select(sc => (sc.Algorithm, sc.DynamicExponent, sc.DynamicExponentError)), invalid);
             summary["model"] = TargetOptions.Describe(scans[0].Runs[0].Model);
             summary["rows"] = new JsonArray(scans.SelectMany(s => s.Runs).Select(r => (JsonNode)new JsonObject
                 {
@@ -121,6 +125,7 @@ internal static class McmcScalingCommand
                     ["wall_seconds"] = r.WallSeconds,
                 }).ToArray());
             o.WriteJson(summary);
+            FailIfInvalid(invalid, failing);
             return 0;
         }
         var table = new Table().AddColumn("algo").AddColumn("L").AddColumn("tau_int(|M|^2)").AddColumn("tau_int(e)").AddColumn("chi").AddColumn("U");
@@ -130,13 +135,26 @@ internal static class McmcScalingCommand
         var console = ModelCommand.Console(o);
         console.Write(table);
         foreach (var s in scans)
-            console.WriteLine($"{s.Algorithm}: z = {Output.Format(s.DynamicExponent)} +- {Output.Format(s.DynamicExponentError)}");
+            console.WriteLine(invalid.Contains(s.Algorithm) ? $"{s.Algorithm}: z not fitted (a run is invalid)"
+                : $"{s.Algorithm}: z = {Output.Format(s.DynamicExponent)} +- {Output.Format(s.DynamicExponentError)}");
+        FailIfInvalid(invalid, failing);
         return 0;
+    }
+
+    /// <summary>
+    /// A chain that never moved or diverged is a failed run, not bad input: after the results are printed (their rows
+    /// marked invalid, z not fitted), exit 3 naming the runs.
+    /// </summary>
+    private static void FailIfInvalid(IReadOnlySet<string> invalid, IEnumerable<string> runs)
+    {
+        if (invalid.Count == 0) return;
+        throw new RunFailedException($"invalid run(s) {string.Join(", ", runs)} (acceptance 0, NaN estimates or too few blocks: see the warnings): " +
+                                     $"z of {string.Join(", ", invalid)} is not fitted; fix --step or run longer");
     }
 
     /// <summary>The settings and the z fits, shared by the Gaussian and the finite-n outputs; the caller adds "rows".</summary>
     private static JsonObject Header(int d, int[] sizes, int sweeps, int thermalize, int chains, ulong seed,
-        IEnumerable<(string Algorithm, double Z, double ZError)> fits) => new()
+        IEnumerable<(string Algorithm, double Z, double ZError)> fits, IReadOnlySet<string> invalid) => new()
     {
         ["d"] = d,
         ["L"] = new JsonArray(sizes.Select(l => (JsonNode)l).ToArray()),
@@ -147,15 +165,16 @@ internal static class McmcScalingCommand
         ["fits"] = new JsonArray(fits.Select(f => (JsonNode)new JsonObject
         {
             ["algo"] = f.Algorithm,
-            ["z"] = Output.Number(f.Z),
-            ["z_err"] = Output.Number(f.ZError),
+            ["z"] = invalid.Contains(f.Algorithm) ? null : Output.Number(f.Z),
+            ["z_err"] = invalid.Contains(f.Algorithm) ? null : Output.Number(f.ZError),
+            ["valid"] = !invalid.Contains(f.Algorithm),
         }).ToArray()),
     };
 
-    private static JsonObject Summary(int d, int[] sizes, McmcSettings settings, AutocorrelationScan[] scans)
+    private static JsonObject Summary(int d, int[] sizes, McmcSettings settings, AutocorrelationScan[] scans, IReadOnlySet<string> invalid)
     {
         var summary = Header(d, sizes, settings.Sweeps, settings.Thermalization, settings.Chains, settings.Seed,
-            scans.Select(s => (s.Algorithm, s.DynamicExponent, s.DynamicExponentError)));
+            scans.Select(s => (s.Algorithm, s.DynamicExponent, s.DynamicExponentError)), invalid);
         summary["rows"] = new JsonArray(scans.SelectMany(s => s.Runs).Select(r => (JsonNode)new JsonObject
         {
             ["algo"] = r.Algorithm,
@@ -167,12 +186,13 @@ internal static class McmcScalingCommand
             ["tau_energy_err"] = Output.Number(r.TauEnergy.Error),
             ["acceptance"] = Output.Number(r.Acceptance),
             ["step_size"] = Output.Number(r.StepSize),
+            ["valid"] = r.IsValid,
             ["wall_seconds"] = r.WallSeconds,
         }).ToArray());
         return summary;
     }
 
-    private static void Print(Output o, AutocorrelationScan[] scans)
+    private static void Print(Output o, AutocorrelationScan[] scans, IReadOnlySet<string> invalid)
     {
         var table = new Table().AddColumn("algo").AddColumn("L").AddColumn("tau_int(M^2)").AddColumn("tau_int(E)").AddColumn("acceptance");
         foreach (var r in scans.SelectMany(s => s.Runs))
@@ -181,6 +201,7 @@ internal static class McmcScalingCommand
         var console = ModelCommand.Console(o);
         console.Write(table);
         foreach (var s in scans)
-            console.WriteLine($"{s.Algorithm}: z = {Output.Format(s.DynamicExponent)} +- {Output.Format(s.DynamicExponentError)}");
+            console.WriteLine(invalid.Contains(s.Algorithm) ? $"{s.Algorithm}: z not fitted (a run is invalid)"
+                : $"{s.Algorithm}: z = {Output.Format(s.DynamicExponent)} +- {Output.Format(s.DynamicExponentError)}");
     }
 }

@@ -90,6 +90,24 @@ public sealed class McmcCommandTests
         Assert.True((double)fits[0]!["z"]! > (double)fits[1]!["z"]!, "heat bath must slow down faster than fa-hmc");
     }
 
+    [Theory]
+    [InlineData("--xi-over-L", "0.25")]
+    [InlineData("--model", "phi4")]
+    public void ScalingWithAChainThatNeverMovesExitsThreeWithoutAFittedZ(string option, string value)
+    {
+        // A Metropolis step of 1e9 is never accepted: the runs are invalid, z is not fitted, the rows are still printed.
+        string[] model = option == "--model" ? ["--model", "phi4", "--kappa", "0.2", "--lambda", "1"] : [option, value];
+        var (code, output, error) = Cli.Run(["mcmc-scaling", "--d", "2", "--L", "4,8", .. model, "--algo", "metropolis", "--step", "1e9",
+            "--sweeps", "200", "--thermalize", "10", "--json"]);
+        Assert.Equal(3, code);
+        Assert.Contains("z of metropolis is not fitted", error);
+        Assert.Contains("acceptance", error);
+        var json = JsonNode.Parse(output)!;
+        Assert.Null(json["fits"]![0]!["z"]);
+        Assert.False((bool)json["fits"]![0]!["valid"]!);
+        Assert.All(json["rows"]!.AsArray(), r => Assert.False((bool)r!["valid"]!));
+    }
+
     [Fact]
     public void HelpStatesWhatASweepIs()
     {
