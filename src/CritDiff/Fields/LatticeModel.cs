@@ -53,23 +53,31 @@ public abstract record LatticeModel
     /// <summary>-dS/dphi; the lengths are checked.</summary>
     protected abstract void ForceCore(ReadOnlySpan<double> configuration, Span<double> force);
 
-    /// <summary>Nearest-neighbour bond sum B = sum_x sum_mu phi_x . phi_{x + e_mu} over components.</summary>
+    /// <summary>
+    /// Nearest-neighbour bond sum B = sum_x sum_mu phi_x . phi_{x + e_mu} over components, computed as
+    /// (1/2) sum_x phi_x . h_x with the neighbour sums h (each bond appears twice in h; for L = 2 both bonds of a pair do).
+    /// </summary>
     public double BondSum(ReadOnlySpan<double> configuration)
     {
         CheckLength(configuration.Length, nameof(configuration));
-        var lattice = Lattice;
-        int v = lattice.SiteCount;
-        double sum = 0;
-        for (int mu = 0; mu < lattice.Dimension; mu++)
+        int v = Lattice.SiteCount;
+        double[] buffer = System.Buffers.ArrayPool<double>.Shared.Rent(v);
+        try
         {
-            var next = lattice.ForwardNeighbours(mu);
+            var h = buffer.AsSpan(0, v);
+            double sum = 0;
             for (int a = 0; a < Components; a++)
             {
                 var c = configuration.Slice(a * v, v);
-                for (int x = 0; x < v; x++) sum += c[x] * c[next[x]];
+                NeighbourStencil.NeighbourSums(Lattice, c, h);
+                sum += System.Numerics.Tensors.TensorPrimitives.Dot(c, h);
             }
+            return sum / 2;
         }
-        return sum;
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Forward-and-backward neighbour sums h_a(x) = sum_mu [phi_a(x + e_mu) + phi_a(x - e_mu)] per component.</summary>
@@ -77,24 +85,9 @@ public abstract record LatticeModel
     {
         CheckLength(configuration.Length, nameof(configuration));
         CheckLength(sums.Length, nameof(sums));
-        var lattice = Lattice;
-        int v = lattice.SiteCount;
-        sums.Clear();
-        for (int mu = 0; mu < lattice.Dimension; mu++)
-        {
-            var next = lattice.ForwardNeighbours(mu);
-            for (int a = 0; a < Components; a++)
-            {
-                var c = configuration.Slice(a * v, v);
-                var h = sums.Slice(a * v, v);
-                for (int x = 0; x < v; x++)
-                {
-                    int y = next[x];
-                    h[x] += c[y];
-                    h[y] += c[x];
-                }
-            }
-        }
+        int v = Lattice.SiteCount;
+        for (int a = 0; a < Components; a++)
+            NeighbourStencil.NeighbourSums(Lattice, configuration.Slice(a * v, v), sums.Slice(a * v, v));
     }
 
     private void CheckLength(int length, string name)

@@ -17,42 +17,8 @@ internal interface ISiteRule
 /// </summary>
 internal static class Stencil
 {
-    /// <summary>Offsets of the lines neighbouring line <paramref name="line"/> along the d - 1 outer axes, and its parity.</summary>
-    private static int LineOffsets(Lattice lattice, int line, Span<int> forward, Span<int> backward)
-    {
-        int l = lattice.Length, parity = 0, start = line * l;
-        for (int mu = 0; mu < lattice.Dimension - 1; mu++)
-        {
-            int stride = lattice.Stride(mu);
-            int c = start / stride % l;
-            parity += c;
-            forward[mu] = c == l - 1 ? -(l - 1) * stride : stride;
-            backward[mu] = c == 0 ? (l - 1) * stride : -stride;
-        }
-        return parity & 1;
-    }
-
-    /// <summary>h(x) for every site.</summary>
-    public static void NeighbourSums(Lattice lattice, ReadOnlySpan<double> phi, Span<double> h)
-    {
-        int l = lattice.Length, outer = lattice.Dimension - 1;
-        Span<int> forward = stackalloc int[4], backward = stackalloc int[4];
-        for (int line = 0, start = 0; start < phi.Length; line++, start += l)
-        {
-            LineOffsets(lattice, line, forward, backward);
-            var row = phi.Slice(start, l);
-            var sums = h.Slice(start, l);
-            sums[0] = row[l - 1] + row[1 % l];
-            for (int c = 1; c < l - 1; c++) sums[c] = row[c - 1] + row[c + 1];
-            if (l > 1) sums[l - 1] = row[l - 2] + row[0];
-            for (int mu = 0; mu < outer; mu++)
-            {
-                var up = phi.Slice(start + forward[mu], l);
-                var down = phi.Slice(start + backward[mu], l);
-                for (int c = 0; c < l; c++) sums[c] += up[c] + down[c];
-            }
-        }
-    }
+    /// <summary>h(x) for every site (<see cref="NeighbourStencil.NeighbourSums"/>).</summary>
+    public static void NeighbourSums(Lattice lattice, ReadOnlySpan<double> phi, Span<double> h) => NeighbourStencil.NeighbourSums(lattice, phi, h);
 
     /// <summary>Gradient of the action, dS/dphi(x) = beta ((2d + mu2) phi(x) - h(x)); returns S = phi . grad / 2.</summary>
     public static double Gradient(GaussianField field, ReadOnlySpan<double> phi, Span<double> gradient)
@@ -82,7 +48,7 @@ internal static class Stencil
         {
             for (int line = 0, start = 0; start < phi.Length; line++, start += l)
             {
-                int first = (colour + LineOffsets(lattice, line, forward, backward)) & 1;
+                int first = (colour + NeighbourStencil.LineOffsets(lattice, line, forward, backward)) & 1;
                 var row = phi.Slice(start, l);
                 for (int c = first; c < l; c += 2)
                     lineSums[c] = row[c == 0 ? l - 1 : c - 1] + row[c == l - 1 ? 0 : c + 1];
