@@ -22,10 +22,12 @@ internal static class Experiment
         o.Note($"{spec.Name}: {pending} of {total} job(s) to run{(shard.Count > 1 ? $" (shard {shard})" : "")}, " +
                $"{total - pending} already finished in {dir}");
         JobProgress.Run(o, spec.Name, pending, progress =>
-            ScalingSweep.Run(spec, dir, shard, (job, result) => progress.Finished($"{job.Architecture} L={job.Length} seed {job.SeedIndex}", Detail(result)),
-                workers, maxJobs, cancellation));
+            ScalingSweep.Run(spec, dir, shard, (job, result) => progress.Finished(Name(job), Detail(result)),
+                workers, maxJobs, cancellation, job => progress.Started(Name(job))));
         return SweepReport.Rebuild(dir, report);
     }
+
+    private static string Name(ScalingJob job) => $"{job.Architecture} L={job.Length} seed {job.SeedIndex}";
 
     /// <summary>A sweep summary as JSON, with the folder it lives in.</summary>
     public static System.Text.Json.Nodes.JsonObject ToJson(ScalingSummary summary, string dir)

@@ -6,9 +6,9 @@ namespace CritDiff.Cli;
 
 /// <summary>
 /// Progress of a long command's jobs on stderr (never stdout, so --json keeps stdout to one JSON object): a
-/// Spectre.Console progress bar with jobs done / total, the last finished job, elapsed time and ETA when stderr
-/// is an interactive terminal, otherwise one plain line per finished job with the same counts and times.
-/// <see cref="Finished"/> may be called from worker threads.
+/// Spectre.Console progress bar with jobs done / total, the running jobs, the last finished one, elapsed time and ETA
+/// when stderr is an interactive terminal, otherwise one plain line per finished job with the same counts and times.
+/// <see cref="Started"/> and <see cref="Finished"/> may be called from worker threads.
 /// </summary>
 internal sealed class JobProgress
 {
@@ -19,6 +19,8 @@ internal sealed class JobProgress
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Lock _gate = new();
     private int _done;
+    private readonly List<string> _running = [];
+    private string? _last;
 
     private JobProgress(Output o, string title, int total, ProgressTask? task)
     {
@@ -49,20 +51,42 @@ internal sealed class JobProgress
     /// <summary>Jobs finished so far.</summary>
     public int Done => _done;
 
+    /// <summary>Records a job that starts (shown while it runs on the live display).</summary>
+    public void Started(string job)
+    {
+        lock (_gate)
+        {
+            _running.Add(job);
+            if (_task is not null) _task.Description = Markup.Escape(Description(_title, _done, _total, _running, _last));
+        }
+    }
+
     /// <summary>Records a finished job: its name and a short result for the plain line.</summary>
     public void Finished(string job, string detail)
     {
         lock (_gate)
         {
             _done++;
+            _running.Remove(job);
+            _last = job;
             if (_task is not null)
             {
-                _task.Description = Markup.Escape($"{_title}: {_done}/{_total}, last {job}");
+                _task.Description = Markup.Escape(Description(_title, _done, _total, _running, _last));
                 _task.Increment(1);
                 return;
             }
             _o.Note(Line(_title, job, detail, _done, _total, _clock.Elapsed));
         }
+    }
+
+    /// <summary>The live description: "title: done/total, running A, B (+k more), last X".</summary>
+    public static string Description(string title, int done, int total, IReadOnlyList<string> running, string? last)
+    {
+        string text = $"{title}: {done}/{total}";
+        if (running.Count > 0)
+            text += ", running " + string.Join(", ", running.Take(2)) + (running.Count > 2 ? $" (+{running.Count - 2} more)" : "");
+        if (last is not null) text += $", last {last}";
+        return text;
     }
 
     /// <summary>The plain line for a finished job: "[done/total] title: job: detail (elapsed E, ETA R)".</summary>

@@ -61,6 +61,7 @@ internal static class McmcScalingCommand
             var scans = JobProgress.Run(o, "mcmc-scaling", names.Length, bar => names.Select(name =>
             {
                 AutocorrelationScan scan;
+                bar.Started(name);
                 try
                 {
                     scan = AutocorrelationScan.Run(family, d, lengths, name, settings);
@@ -95,6 +96,7 @@ internal static class McmcScalingCommand
         o.Note($"mcmc-scaling: {string.Join(", ", names)} at L = {string.Join(", ", lengths)} on {family(new Lattice(d, lengths[0])).Describe()} ...");
         var scans = JobProgress.Run(o, "mcmc-scaling", names.Length, bar => names.Select(name =>
         {
+            bar.Started(name);
             var scan = ModelAutocorrelationScan.Run(family, d, lengths, name, settings, options);
             bar.Finished(name, "");
             return scan;

@@ -20,11 +20,11 @@ public static class CriticalPointFinder
     /// Runs the pending jobs (at most <paramref name="maxJobs"/>, for tests that simulate an interruption) in parallel over
     /// jobs, each single-threaded, and analyses every complete stage. <paramref name="kernelFactory"/> builds the kernel for
     /// a model (default: <see cref="ModelKernels.Create"/> with the spec's algorithm); <paramref name="finished"/> hears of
-    /// each job as it ends (from worker threads).
+    /// each job as it ends and <paramref name="started"/> as it starts (from worker threads).
     /// </summary>
     public static CriticalPointResult Run(CriticalPointSpec spec, string folder, Func<LatticeModel, ModelKernel>? kernelFactory = null,
         int maxDegreeOfParallelism = -1, int maxJobs = int.MaxValue, Action<CriticalPointJob, CriticalPointJobResult>? finished = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, Action<CriticalPointJob>? started = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
@@ -45,6 +45,7 @@ public static class CriticalPointFinder
             Parallel.ForEach(run, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellation },
                 job =>
                 {
+                    started?.Invoke(job);
                     var result = RunJob(spec, job, kernelFactory, cancellation);
                     Checkpoint.WriteAtomic(JobPath(folder, job), JsonSerializer.Serialize(result, ExperimentFolder.Json) + "\n");
                     finished?.Invoke(job, result);

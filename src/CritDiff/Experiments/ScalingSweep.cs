@@ -10,11 +10,11 @@ public static class ScalingSweep
     /// <summary>
     /// Runs the pending jobs of <paramref name="shard"/> (at most <paramref name="maxJobs"/> of them, for
     /// tests that simulate an interruption) and returns every finished job of the folder.
-    /// <paramref name="finished"/> hears of each job as it ends (from worker threads).
+    /// <paramref name="finished"/> hears of each job as it ends and <paramref name="started"/> as it starts (from worker threads).
     /// </summary>
     public static IReadOnlyList<JobResult> Run(ScalingSpec spec, string folder, Shard? shard = null,
         Action<ScalingJob, JobResult>? finished = null, int maxDegreeOfParallelism = -1, int maxJobs = int.MaxValue,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, Action<ScalingJob>? started = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
@@ -25,6 +25,7 @@ public static class ScalingSweep
         Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellation },
             job =>
             {
+                started?.Invoke(job);
                 var result = JobRunner.Run(spec, job, cancellation);
                 ExperimentFolder.WriteJob(folder, job, result);
                 finished?.Invoke(job, result);

@@ -13,6 +13,13 @@ public sealed class JobProgressTests
     public void PlainLineCountsJobsAndExtrapolatesTheEta(int done, int total, double seconds, string expected) =>
         Assert.Equal(expected, JobProgress.Line("sweep", "a L=8", "5 steps", done, total, TimeSpan.FromSeconds(seconds)));
 
+    [Theory]
+    [InlineData(new string[0], null, "sweep: 0/4")]
+    [InlineData(new[] { "a L=8" }, null, "sweep: 0/4, running a L=8")]
+    [InlineData(new[] { "a L=8", "b L=8", "a L=16", "b L=16" }, "c L=4", "sweep: 0/4, running a L=8, b L=8 (+2 more), last c L=4")]
+    public void LiveDescriptionNamesTheRunningJobs(string[] running, string? last, string expected) =>
+        Assert.Equal(expected, JobProgress.Description("sweep", 0, 4, running, last));
+
     [Fact]
     public void StabilityUnderJsonReportsEachSizeOnStderrAndKeepsStdoutOneObject()
     {
