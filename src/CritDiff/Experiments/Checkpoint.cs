@@ -74,7 +74,13 @@ public static class Checkpoint
     }
 
     /// <summary>Reads a model folder written by <see cref="Save"/>.</summary>
-    public static CheckpointModel Load(string directory)
+    public static CheckpointModel Load(string directory) => LoadModelJson(directory, Parse);
+
+    /// <summary>
+    /// Reads <c>DIRECTORY/model.json</c> and hands it to <paramref name="parse"/>: a missing folder or file, invalid JSON, or a
+    /// parse that fails on a missing or ill-typed field throws <see cref="InvalidDataException"/> naming model.json.
+    /// </summary>
+    internal static T LoadModelJson<T>(string directory, Func<string, JsonObject, T> parse)
     {
         if (!Directory.Exists(directory)) throw new InvalidDataException($"model folder '{directory}' does not exist");
         string path = Path.Combine(directory, ModelFile);
@@ -90,9 +96,10 @@ public static class Checkpoint
         }
         try
         {
-            return Parse(directory, json);
+            return parse(directory, json);
         }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or NullReferenceException or KeyNotFoundException)
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or NullReferenceException
+                                       or KeyNotFoundException or JsonException)
         {
             throw new InvalidDataException($"'{path}' is corrupt: {e.Message.Split('\n')[0]}");
         }

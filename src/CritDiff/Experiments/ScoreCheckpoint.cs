@@ -94,31 +94,10 @@ public static class ScoreCheckpoint
     }
 
     /// <summary>Reads a model folder written by <see cref="Save"/>.</summary>
-    public static ScoreCheckpointModel Load(string directory)
-    {
-        if (!Directory.Exists(directory)) throw new InvalidDataException($"model folder '{directory}' does not exist");
-        string path = Path.Combine(directory, ModelFile);
-        if (!File.Exists(path)) throw new InvalidDataException($"'{path}' is missing: not a CritDiff model folder");
-        JsonObject json;
-        try
-        {
-            json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException("not a JSON object");
-        }
-        catch (Exception e) when (e is JsonException or InvalidDataException)
-        {
-            throw new InvalidDataException($"'{path}' is not valid JSON: {e.Message.Split('\n')[0]}");
-        }
-        if ((string?)json["format"] != Format) throw new InvalidDataException($"'{path}' is not a {Format} file");
-        try
-        {
-            return Parse(directory, json);
-        }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or NullReferenceException
-                                       or KeyNotFoundException or JsonException)
-        {
-            throw new InvalidDataException($"'{path}' is corrupt: {e.Message.Split('\n')[0]}");
-        }
-    }
+    public static ScoreCheckpointModel Load(string directory) => Checkpoint.LoadModelJson(directory, (folder, json) =>
+        (string?)json["format"] == Format
+            ? Parse(folder, json)
+            : throw new InvalidDataException($"'{Path.Combine(folder, ModelFile)}' is not a {Format} file"));
 
     private static ScoreCheckpointModel Parse(string directory, JsonObject json)
     {
