@@ -66,50 +66,13 @@ public static class SpinUpdateThroughput
         var rates = new double[repeats];
         for (int r = 0; r < repeats; r++)
         {
-            string output = RunProcess(executable, string.Create(CultureInfo.InvariantCulture, $"{name} {d} {l} {SecondsPerRepeat} {r + 1}"));
-            string field = output.Split(' ', StringSplitOptions.RemoveEmptyEntries).Single(f => f.StartsWith("rate=", StringComparison.Ordinal));
-            rates[r] = double.Parse(field["rate=".Length..], CultureInfo.InvariantCulture);
+            string output = NativeReference.Run(executable, string.Create(CultureInfo.InvariantCulture, $"{name} {d} {l} {SecondsPerRepeat} {r + 1}"));
+            rates[r] = double.Parse(NativeReference.Field(output, "rate"), CultureInfo.InvariantCulture);
         }
         Array.Sort(rates);
         return rates[repeats / 2];
     }
 
     /// <summary>Compiles bench/c/spin_updates.c with gcc into a temporary folder; null without gcc or the source.</summary>
-    private static string? CompileReference()
-    {
-        string? source = FindSource();
-        if (source is null) return null;
-        string output = Path.Combine(Path.GetTempPath(), $"critdiff-spin-updates-{Environment.ProcessId}");
-        try
-        {
-            RunProcess("gcc", $"-O3 -march=native -o \"{output}\" \"{source}\" -lm");
-            return output;
-        }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
-        {
-            Console.WriteLine($"gcc failed: {e.Message}");
-            return null;
-        }
-    }
-
-    private static string? FindSource()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "bench", "c", "spin_updates.c");
-            if (File.Exists(candidate)) return candidate;
-        }
-        return null;
-    }
-
-    private static string RunProcess(string file, string arguments)
-    {
-        var info = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
-        string stdout = process.StandardOutput.ReadToEnd();
-        string stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{file} {arguments} exited with {process.ExitCode}: {stderr}");
-        return stdout;
-    }
+    private static string? CompileReference() => NativeReference.Compile("spin_updates.c");
 }
