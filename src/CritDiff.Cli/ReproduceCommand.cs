@@ -63,20 +63,34 @@ internal static class ReproduceCommand
             ulong s = result.GetValue(seed);
             int workers = CommonOptions.CheckThreads(result.GetValue(threads));
             var clock = System.Diagnostics.Stopwatch.StartNew();
+            // One line per stage on stderr, so that a user sees where the whole run is: "reproduce [k/N] stage (elapsed E)".
+            var sweepSpecs = ReproducePlan.Sweeps(isQuick, s);
+            int stage = 0, stages = 1 + sweepSpecs.Count + 6;
+            void Stage(string name) => o.Note(string.Create(CultureInfo.InvariantCulture,
+                $"reproduce [{++stage}/{stages}] {name} (elapsed {clock.Elapsed.TotalSeconds:F0} s)"));
+            Stage("exact sampler against exact observables");
             var samples = Sampling(o, isQuick ? 200 : 2000, s, out string observablesCsv, out var samplingRows);
             Checkpoint.WriteAtomic(Path.Combine(dir, "observables.csv"), observablesCsv);
-            var sweeps = ReproducePlan.Sweeps(isQuick, s).Select(spec =>
-                Experiment.Run(o, spec, Path.Combine(dir, spec.Name), Shard.All, workers, report: true, cancellation)).ToArray();
+            var sweeps = sweepSpecs.Select(spec =>
+            {
+                Stage($"sweep {spec.Name}");
+                return Experiment.Run(o, spec, Path.Combine(dir, spec.Name), Shard.All, workers, report: true, cancellation);
+            }).ToArray();
             var population = sweeps.Where(w => w.Spec.Mode == TrainingMode.Population).Select(w => w.Summary).ToArray();
             bool isLarge = result.GetValue(large);
+            Stage("C3 under SGD: stability scans");
             var stability = Stability(o, ReproducePlan.Stability(isQuick, isLarge, s), Path.Combine(dir, "sgd-stability", "scans"), workers, cancellation);
+            Stage("C4: local architectures");
             var local = Local(o, ReproducePlan.Local(isQuick, isLarge, s), Path.Combine(dir, "local-architectures", "runs"), workers, cancellation);
             var sgdVerdicts = new[] { StabilityReport.Judge(stability.Gd, stability.Sgd, stability.OneLayerSgd), StabilityReport.JudgeOptimizers(stability.Optimizers) };
             var localVerdict = LocalArchitectureReport.Judge(local);
+            Stage("C4 under SGD");
             var localSgd = LocalSgd(o, stability.Sgd.Spec, local, Path.Combine(dir, "sgd-stability", "scans"), workers, cancellation);
             var localSgdVerdict = LocalArchitectureReport.JudgeSgd(localSgd);
             var claims = Claims.Judge(population, ReproducePlan.LocalArchitecture).Concat(sgdVerdicts).Append(localVerdict).Append(localSgdVerdict).ToArray();
+            Stage("Monte Carlo baseline");
             var scans = Baseline(o, sweeps[0].Spec, isQuick, s, workers);
+            Stage("beyond the Gaussian limit");
             var beyondSpec = ReproducePlan.BeyondGaussian(isQuick, s);
             string beyondFolder = Path.Combine(dir, isQuick ? "quick-beyond-gaussian" : "beyond-gaussian");
             var beyond = BeyondGaussianStudy.Run(beyondSpec, beyondFolder, workers, new Progress<BeyondGaussianPoint>(p =>
@@ -85,6 +99,7 @@ internal static class ReproduceCommand
                 cancellation);
             var beyondVerdicts = BeyondGaussianReport.Judge(beyondSpec, beyond);
             claims = claims.Concat(beyondVerdicts).ToArray();
+            Stage("nonlinear networks on critical phi^4 samples");
             var nonlinearSpec = ReproducePlan.Nonlinear(isQuick, isLarge, s);
             string nonlinearFolder = Path.Combine(dir, isQuick ? "quick-nonlinear" : "nonlinear");
             var nonlinear = NonlinearStudy.Run(nonlinearSpec, nonlinearFolder, workers, new SynchronousProgress(line => o.Note("nonlinear: " + line)), cancellation);

@@ -159,6 +159,16 @@ public sealed class ReproduceQuickTests(ReproduceQuickRun run) : IClassFixture<R
         Assert.Equal(Math.Abs(p - 1.75) <= 3 * pErr + Reporting.BeyondGaussianReport.ExponentAllowance, run.Verdict("C1-finite-n"));
     }
 
+    /// <summary>One line per stage on stderr, numbered against the total, the last being the nonlinear study.</summary>
+    [Fact]
+    public void StderrNumbersTheStages()
+    {
+        var stages = run.Error.Split('\n').Where(l => l.StartsWith("reproduce [", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(11, stages.Length);
+        Assert.StartsWith("reproduce [1/11] exact sampler", stages[0], StringComparison.Ordinal);
+        Assert.StartsWith("reproduce [11/11] nonlinear networks", stages[^1], StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Nonlinear networks (quick: phi^4 at L = 8, 16): files, one training row per (network, L), generation rows with ESS in
     /// [1/N, 1], the conv network no larger than one-layer, and NL-C1 following its criterion from the JSON numbers.
