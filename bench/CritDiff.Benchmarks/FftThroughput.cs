@@ -62,6 +62,17 @@ public static class FftThroughput
                 $"\"fftw_r2c_s\": {(native is { } n ? n.ToString("E4", CultureInfo.InvariantCulture) : "null")}, " +
                 $"\"real_over_fftw\": {(ratio is { } q ? q.ToString("F3", CultureInfo.InvariantCulture) : "null")}}}"));
         }
+        foreach (int n in new[] { 64, 256 })
+        {
+            var plan = new FftPlan(n);
+            var line = new Complex[n];
+            var scratch = new Complex[plan.ScratchLength];
+            for (int i = 0; i < n; i++) line[i] = new Complex(i % 7, i % 3);
+            int inner = (1 << 20) / n;
+            double t = QuickModes.MedianSeconds(repeats, () => { for (int r = 0; r < inner; r++) plan.Forward(line, scratch); }) / inner;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"1-D complex FftPlan n = {n}: {t * 1e9:F0} ns per line"));
+            results.Add(string.Create(CultureInfo.InvariantCulture, $"{{\"plan_length\": {n}, \"plan_forward_s\": {t:E4}}}"));
+        }
         if (fftw is not null) File.Delete(fftw);
         Console.WriteLine($"{{\"mode\": \"fft\", \"repeats\": {repeats}, \"results\": [{string.Join(", ", results)}]}}");
     }

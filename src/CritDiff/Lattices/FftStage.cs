@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace CritDiff.Lattices;
 
@@ -11,7 +12,7 @@ namespace CritDiff.Lattices;
 /// p k1 + j, y_j[n1] = exp(-+2 pi i n1 j / N') sum_q cc[n1 + ido (q + p k)] exp(-+2 pi i q j / p) is written to
 /// ch[n1 + ido (k + l1 j)]: l1 p sub-transforms of length ido, whose indices end in natural order after the last stage.
 /// </summary>
-internal sealed class FftStage
+internal sealed partial class FftStage
 {
     private readonly Complex[] _forwardTwiddles;
     private readonly Complex[] _inverseTwiddles;
@@ -52,6 +53,11 @@ internal sealed class FftStage
         ref Complex src = ref MemoryMarshal.GetReference(cc);
         ref Complex dst = ref MemoryMarshal.GetReference(ch);
         ref Complex w = ref MemoryMarshal.GetArrayDataReference(tw);
+        if (Fma.IsSupported && Radix is 2 or 3 or 4 or 5)
+        {
+            ApplyVector(ref src, ref dst, ref w, sign);
+            return;
+        }
         switch (Radix)
         {
             case 4: Pass4(ref src, ref dst, ref w, sign); break;
