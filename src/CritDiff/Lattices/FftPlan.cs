@@ -80,6 +80,27 @@ public sealed class FftPlan
         if (_stages.Length % 2 == 1) source.CopyTo(data);
     }
 
+    /// <summary>True when <see cref="RunBatch"/> can transform interleaved lines here (radices 2 and 4 only, AVX2/FMA3).</summary>
+    internal bool SupportsBatch => _bluestein is null && _stages.All(s => s.SupportsBatch);
+
+    /// <summary>
+    /// Transforms <paramref name="width"/> lines stored interleaved (element e of line t at e width + t, width even)
+    /// in place; <paramref name="scratch"/> holds at least n width values. Only where <see cref="SupportsBatch"/>.
+    /// </summary>
+    internal void RunBatch(Span<Complex> data, int width, Span<Complex> scratch, bool inverse)
+    {
+        int size = Length * width;
+        Span<Complex> source = data[..size], target = scratch[..size];
+        foreach (var stage in _stages)
+        {
+            stage.ApplyBatch(source, target, width, inverse);
+            var t = source;
+            source = target;
+            target = t;
+        }
+        if (_stages.Length % 2 == 1) source.CopyTo(data);
+    }
+
     /// <summary>Prime factors of n with pairs of 2 merged into 4, fours first, then 2, then odd primes ascending.</summary>
     internal static List<int> Factor(int n)
     {

@@ -36,7 +36,7 @@ public sealed partial class FourierTransform
     /// <summary>The lattice the fields live on.</summary>
     public Lattice Lattice { get; }
 
-    private int WorkLength => _plan.ScratchLength + BlockLines * Lattice.Length;
+    private int WorkLength => Math.Max(_plan.ScratchLength, BlockLines * Lattice.Length) + BlockLines * Lattice.Length;
 
     /// <summary>In-place unitary forward transform of a complex field of length V.</summary>
     public void Forward(Span<Complex> field) => Transform(field, inverse: false);
@@ -172,6 +172,11 @@ public sealed partial class FourierTransform
             }
             return;
         }
+        if (_plan.SupportsBatch)
+        {
+            TransformAxisBatched(field, stride, inverse, columnLimit, scale, work);
+            return;
+        }
         var block = work.Slice(_plan.ScratchLength, BlockLines * length);
         int span = stride * length;
         for (int outer = 0; outer < field.Length; outer += span)
@@ -189,6 +194,37 @@ public sealed partial class FourierTransform
                     {
                         var target = field.Slice(first + n * stride, lines);
                         for (int t = 0; t < lines; t++) target[t] = scale * block[t * length + n];
+                    }
+                }
+    }
+
+    /// <summary>
+    /// A strided axis with SIMD across lines: blocks of up to <see cref="BlockLines"/> neighbouring lines are copied
+    /// row by row (contiguous runs) into the interleaved layout of <see cref="FftPlan.RunBatch"/>, padded to an even
+    /// width with zeros, transformed together and copied back.
+    /// </summary>
+    private void TransformAxisBatched(Span<Complex> field, int stride, bool inverse, int columnLimit, double scale, Span<Complex> work)
+    {
+        int length = Lattice.Length, span = stride * length;
+        var block = work[..(BlockLines * length)];
+        var scratch = work[(BlockLines * length)..];
+        for (int outer = 0; outer < field.Length; outer += span)
+            for (int row = 0; row < stride; row += length)
+                for (int c0 = 0; c0 < columnLimit; c0 += BlockLines)
+                {
+                    int lines = Math.Min(BlockLines, columnLimit - c0), width = (lines + 1) & ~1, first = outer + row + c0;
+                    for (int n = 0; n < length; n++)
+                    {
+                        field.Slice(first + n * stride, lines).CopyTo(block.Slice(n * width, lines));
+                        if (width > lines) block[n * width + lines] = Complex.Zero;
+                    }
+                    _plan.RunBatch(block, width, scratch, inverse);
+                    for (int n = 0; n < length; n++)
+                    {
+                        var target = field.Slice(first + n * stride, lines);
+                        var source = block.Slice(n * width, lines);
+                        if (scale == 1) source.CopyTo(target);
+                        else for (int t = 0; t < lines; t++) target[t] = scale * source[t];
                     }
                 }
     }
