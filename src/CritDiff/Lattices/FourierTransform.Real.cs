@@ -14,7 +14,7 @@ public sealed partial class FourierTransform
         var scratch = work[.._plan.ScratchLength];
         var line = work.Slice(_plan.ScratchLength, length);
         double h = 0.5 * _scale;
-        int r = 0;
+        int r = _plan.SupportsBatch ? RealRowsForwardBatched(field, spectrum, work) : 0;
         for (; r + 1 < rows; r += 2)
         {
             var a = field.Slice(r * length, length);
@@ -41,6 +41,42 @@ public sealed partial class FourierTransform
         }
     }
 
+    /// <summary>
+    /// <see cref="RowBlock"/> pairs of real rows per batched transform (line t = row 2t + i row 2t+1 of the block);
+    /// returns how many leading rows it did.
+    /// </summary>
+    private int RealRowsForwardBatched(ReadOnlySpan<double> field, Span<Complex> spectrum, Span<Complex> work)
+    {
+        int length = Lattice.Length, half = length / 2 + 1, rows = _negatedRow.Length, w = RowBlock;
+        int done = rows / (2 * w) * (2 * w);
+        var block = work[..(BlockLines * length)];
+        var scratch = work[(BlockLines * length)..];
+        double h = 0.5 * _scale;
+        for (int r0 = 0; r0 < done; r0 += 2 * w)
+        {
+            for (int t = 0; t < w; t++)
+            {
+                var a = field.Slice((r0 + 2 * t) * length, length);
+                var b = field.Slice((r0 + 2 * t + 1) * length, length);
+                for (int n = 0; n < length; n++) block[n * w + t] = new Complex(a[n], b[n]);
+            }
+            _plan.RunBatch(block, w, scratch, inverse: false);
+            for (int t = 0; t < w; t++)
+            {
+                var outA = spectrum.Slice((r0 + 2 * t) * length, half);
+                var outB = spectrum.Slice((r0 + 2 * t + 1) * length, half);
+                for (int k = 0; k < half; k++)
+                {
+                    var z = block[k * w + t];
+                    var m = block[(k == 0 ? 0 : length - k) * w + t];
+                    outA[k] = new Complex(h * (z.Real + m.Real), h * (z.Imaginary - m.Imaginary));
+                    outB[k] = new Complex(h * (z.Imaginary + m.Imaginary), h * (m.Real - z.Real));
+                }
+            }
+        }
+        return done;
+    }
+
     /// <summary>Fills k_last in L/2+1..L-1 from phi~(-k) = conj phi~(k).</summary>
     private void FillConjugateHalf(Span<Complex> spectrum)
     {
@@ -60,7 +96,7 @@ public sealed partial class FourierTransform
         var scratch = work[.._plan.ScratchLength];
         var line = work.Slice(_plan.ScratchLength, length);
         double s = _scale;
-        int r = 0;
+        int r = _plan.SupportsBatch ? RealRowsInverseBatched(halfRows, field, work) : 0;
         for (; r + 1 < rows; r += 2)
         {
             var a = halfRows.Slice(r * length, half);
@@ -91,5 +127,43 @@ public sealed partial class FourierTransform
             var outA = field.Slice(r * length, length);
             for (int n = 0; n < length; n++) outA[n] = s * line[n].Real;
         }
+    }
+
+    /// <summary><see cref="RealRowsInverse"/> on <see cref="RowBlock"/> pairs of rows per batched transform; returns the rows done.</summary>
+    private int RealRowsInverseBatched(ReadOnlySpan<Complex> halfRows, Span<double> field, Span<Complex> work)
+    {
+        int length = Lattice.Length, half = length / 2 + 1, rows = _negatedRow.Length, w = RowBlock;
+        int done = rows / (2 * w) * (2 * w);
+        var block = work[..(BlockLines * length)];
+        var scratch = work[(BlockLines * length)..];
+        double s = _scale;
+        for (int r0 = 0; r0 < done; r0 += 2 * w)
+        {
+            for (int t = 0; t < w; t++)
+            {
+                var a = halfRows.Slice((r0 + 2 * t) * length, half);
+                var b = halfRows.Slice((r0 + 2 * t + 1) * length, half);
+                for (int k = 0; k < half; k++) block[k * w + t] = new Complex(a[k].Real - b[k].Imaginary, a[k].Imaginary + b[k].Real);
+                for (int k = half; k < length; k++)
+                {
+                    var ac = a[length - k];
+                    var bc = b[length - k];
+                    block[k * w + t] = new Complex(ac.Real + bc.Imaginary, bc.Real - ac.Imaginary);
+                }
+            }
+            _plan.RunBatch(block, w, scratch, inverse: true);
+            for (int t = 0; t < w; t++)
+            {
+                var outA = field.Slice((r0 + 2 * t) * length, length);
+                var outB = field.Slice((r0 + 2 * t + 1) * length, length);
+                for (int n = 0; n < length; n++)
+                {
+                    var z = block[n * w + t];
+                    outA[n] = s * z.Real;
+                    outB[n] = s * z.Imaginary;
+                }
+            }
+        }
+        return done;
     }
 }

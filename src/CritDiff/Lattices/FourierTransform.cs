@@ -18,6 +18,9 @@ public sealed partial class FourierTransform
     /// <summary>Lines of a strided axis gathered together (16 x 16 bytes: whole cache lines from each row read).</summary>
     private const int BlockLines = 16;
 
+    /// <summary>Contiguous lines transformed together by the batched kernels (even, at most <see cref="BlockLines"/>).</summary>
+    private const int RowBlock = 8;
+
     private readonly FftPlan _plan;
     private readonly int[] _negatedRow;
     private readonly double _scale;
@@ -164,7 +167,8 @@ public sealed partial class FourierTransform
         var scratch = work[.._plan.ScratchLength];
         if (stride == 1)
         {
-            for (int start = 0; start < field.Length; start += length)
+            int done = _plan.SupportsBatch ? TransformRowsBatched(field, inverse, scale, work) : 0;
+            for (int start = done * length; start < field.Length; start += length)
             {
                 var line = field.Slice(start, length);
                 Run(line, scratch, inverse);
@@ -227,6 +231,32 @@ public sealed partial class FourierTransform
                         else for (int t = 0; t < lines; t++) target[t] = scale * source[t];
                     }
                 }
+    }
+
+    /// <summary>
+    /// Contiguous lines (the last axis) in blocks of <see cref="RowBlock"/>, transposed into the interleaved layout
+    /// of <see cref="FftPlan.RunBatch"/> and back; returns how many leading rows it did (a multiple of the block).
+    /// </summary>
+    private int TransformRowsBatched(Span<Complex> field, bool inverse, double scale, Span<Complex> work)
+    {
+        int length = Lattice.Length, rows = field.Length / length, done = rows / RowBlock * RowBlock;
+        var block = work[..(BlockLines * length)];
+        var scratch = work[(BlockLines * length)..];
+        for (int r0 = 0; r0 < done; r0 += RowBlock)
+        {
+            for (int t = 0; t < RowBlock; t++)
+            {
+                var source = field.Slice((r0 + t) * length, length);
+                for (int n = 0; n < length; n++) block[n * RowBlock + t] = source[n];
+            }
+            _plan.RunBatch(block, RowBlock, scratch, inverse);
+            for (int t = 0; t < RowBlock; t++)
+            {
+                var target = field.Slice((r0 + t) * length, length);
+                for (int n = 0; n < length; n++) target[n] = scale * block[n * RowBlock + t];
+            }
+        }
+        return done;
     }
 
     private void Run(Span<Complex> line, Span<Complex> scratch, bool inverse)
