@@ -85,9 +85,10 @@ public sealed class FftPlan
 
     /// <summary>
     /// Transforms <paramref name="width"/> lines stored interleaved (element e of line t at e width + t, width even)
-    /// in place; <paramref name="scratch"/> holds at least n width values. Only where <see cref="SupportsBatch"/>.
+    /// from <paramref name="data"/>, ping-ponging with <paramref name="scratch"/> (at least n width values), and
+    /// returns the one of the two that holds the result (no copy back). Only where <see cref="SupportsBatch"/>.
     /// </summary>
-    internal void RunBatch(Span<Complex> data, int width, Span<Complex> scratch, bool inverse)
+    internal Span<Complex> RunBatch(Span<Complex> data, int width, Span<Complex> scratch, bool inverse)
     {
         int size = Length * width;
         Span<Complex> source = data[..size], target = scratch[..size];
@@ -98,7 +99,7 @@ public sealed class FftPlan
             source = target;
             target = t;
         }
-        if (_stages.Length % 2 == 1) source.CopyTo(data);
+        return source;
     }
 
     /// <summary>Prime factors of n with pairs of 2 merged into 4, fours first, then 2, then odd primes ascending.</summary>

@@ -54,7 +54,7 @@ internal sealed partial class FftStage
                     var a0 = Load(ref Unsafe.Add(ref a, t));
                     var a1 = Load(ref Unsafe.Add(ref a, t + step));
                     Store(ref Unsafe.Add(ref y, t), a0 + a1);
-                    Store(ref Unsafe.Add(ref y, t + os), CMul(a0 - a1, wr, wi));
+                    Store(ref Unsafe.Add(ref y, t + os), ido == 1 ? a0 - a1 : CMul(a0 - a1, wr, wi));
                 }
             }
     }
@@ -84,6 +84,14 @@ internal sealed partial class FftStage
                     var t2 = a1 + a3;
                     var r = Swap(a1 - a3) * rotate;
                     Store(ref Unsafe.Add(ref y, t), t0 + t2);
+                    if (ido == 1)
+                    {
+                        // Last stage: every twiddle is 1.
+                        Store(ref Unsafe.Add(ref y, t + os), t1 + r);
+                        Store(ref Unsafe.Add(ref y, t + 2 * os), t0 - t2);
+                        Store(ref Unsafe.Add(ref y, t + 3 * os), t1 - r);
+                        continue;
+                    }
                     Store(ref Unsafe.Add(ref y, t + os), CMul(t1 + r, w1r, w1i));
                     Store(ref Unsafe.Add(ref y, t + 2 * os), CMul(t0 - t2, w2r, w2i));
                     Store(ref Unsafe.Add(ref y, t + 3 * os), CMul(t1 - r, w3r, w3i));

@@ -60,15 +60,15 @@ public sealed partial class FourierTransform
                 var b = field.Slice((r0 + 2 * t + 1) * length, length);
                 for (int n = 0; n < length; n++) block[n * w + t] = new Complex(a[n], b[n]);
             }
-            _plan.RunBatch(block, w, scratch, inverse: false);
+            var result = _plan.RunBatch(block, w, scratch, inverse: false);
             for (int t = 0; t < w; t++)
             {
                 var outA = spectrum.Slice((r0 + 2 * t) * length, half);
                 var outB = spectrum.Slice((r0 + 2 * t + 1) * length, half);
                 for (int k = 0; k < half; k++)
                 {
-                    var z = block[k * w + t];
-                    var m = block[(k == 0 ? 0 : length - k) * w + t];
+                    var z = result[k * w + t];
+                    var m = result[(k == 0 ? 0 : length - k) * w + t];
                     outA[k] = new Complex(h * (z.Real + m.Real), h * (z.Imaginary - m.Imaginary));
                     outB[k] = new Complex(h * (z.Imaginary + m.Imaginary), h * (m.Real - z.Real));
                 }
@@ -151,14 +151,14 @@ public sealed partial class FourierTransform
                     block[k * w + t] = new Complex(ac.Real + bc.Imaginary, bc.Real - ac.Imaginary);
                 }
             }
-            _plan.RunBatch(block, w, scratch, inverse: true);
+            var result = _plan.RunBatch(block, w, scratch, inverse: true);
             for (int t = 0; t < w; t++)
             {
                 var outA = field.Slice((r0 + 2 * t) * length, length);
                 var outB = field.Slice((r0 + 2 * t + 1) * length, length);
                 for (int n = 0; n < length; n++)
                 {
-                    var z = block[n * w + t];
+                    var z = result[n * w + t];
                     outA[n] = s * z.Real;
                     outB[n] = s * z.Imaginary;
                 }

@@ -222,11 +222,11 @@ public sealed partial class FourierTransform
                         field.Slice(first + n * stride, lines).CopyTo(block.Slice(n * width, lines));
                         if (width > lines) block[n * width + lines] = Complex.Zero;
                     }
-                    _plan.RunBatch(block, width, scratch, inverse);
+                    var result = _plan.RunBatch(block, width, scratch, inverse);
                     for (int n = 0; n < length; n++)
                     {
                         var target = field.Slice(first + n * stride, lines);
-                        var source = block.Slice(n * width, lines);
+                        var source = result.Slice(n * width, lines);
                         if (scale == 1) source.CopyTo(target);
                         else for (int t = 0; t < lines; t++) target[t] = scale * source[t];
                     }
@@ -249,11 +249,11 @@ public sealed partial class FourierTransform
                 var source = field.Slice((r0 + t) * length, length);
                 for (int n = 0; n < length; n++) block[n * RowBlock + t] = source[n];
             }
-            _plan.RunBatch(block, RowBlock, scratch, inverse);
+            var result = _plan.RunBatch(block, RowBlock, scratch, inverse);
             for (int t = 0; t < RowBlock; t++)
             {
                 var target = field.Slice((r0 + t) * length, length);
-                for (int n = 0; n < length; n++) target[n] = scale * block[n * RowBlock + t];
+                for (int n = 0; n < length; n++) target[n] = scale * result[n * RowBlock + t];
             }
         }
         return done;
