@@ -1,4 +1,7 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace CritDiff.Lattices;
 
@@ -54,23 +57,33 @@ public sealed partial class FourierTransform
         double h = 0.5 * _scale;
         for (int r0 = 0; r0 < done; r0 += 2 * w)
         {
+            ref Complex blockStart = ref MemoryMarshal.GetReference(block);
             for (int t = 0; t < w; t++)
             {
-                var a = field.Slice((r0 + 2 * t) * length, length);
-                var b = field.Slice((r0 + 2 * t + 1) * length, length);
-                for (int n = 0; n < length; n++) block[n * w + t] = new Complex(a[n], b[n]);
+                ref double a = ref Unsafe.AsRef(in field[(r0 + 2 * t) * length]);
+                ref double b = ref Unsafe.Add(ref a, length);
+                ref Complex line = ref Unsafe.Add(ref blockStart, t);
+                for (int n = 0; n < length; n++)
+                    Unsafe.Add(ref line, n * w) = new Complex(Unsafe.Add(ref a, n), Unsafe.Add(ref b, n));
             }
             var result = _plan.RunBatch(block, w, scratch, inverse: false);
+            ref Complex resultStart = ref MemoryMarshal.GetReference(result);
+            // A = h (z + conj m), B = h (z - conj m) / i with m = Z(-k): lanes (re, im) of the sums below.
+            var hv = Vector128.Create(h);
+            var conjugate = Vector128.Create(0.0, -0.0);
             for (int t = 0; t < w; t++)
             {
-                var outA = spectrum.Slice((r0 + 2 * t) * length, half);
-                var outB = spectrum.Slice((r0 + 2 * t + 1) * length, half);
+                ref Complex outA = ref spectrum[(r0 + 2 * t) * length];
+                ref Complex outB = ref Unsafe.Add(ref outA, length);
+                ref Complex line = ref Unsafe.Add(ref resultStart, t);
                 for (int k = 0; k < half; k++)
                 {
-                    var z = result[k * w + t];
-                    var m = result[(k == 0 ? 0 : length - k) * w + t];
-                    outA[k] = new Complex(h * (z.Real + m.Real), h * (z.Imaginary - m.Imaginary));
-                    outB[k] = new Complex(h * (z.Imaginary + m.Imaginary), h * (m.Real - z.Real));
+                    var z = Unsafe.As<Complex, Vector128<double>>(ref Unsafe.Add(ref line, k * w));
+                    var m = Unsafe.As<Complex, Vector128<double>>(ref Unsafe.Add(ref line, (k == 0 ? 0 : length - k) * w)) ^ conjugate;
+                    var sum = (z + m) * hv;
+                    var diff = (z - m) * hv; // (zr - mr, zi + mi); divided by i: (zi + mi, mr - zr)
+                    Unsafe.As<Complex, Vector128<double>>(ref Unsafe.Add(ref outA, k)) = sum;
+                    Unsafe.Add(ref outB, k) = new Complex(diff.GetElement(1), -diff.GetElement(0));
                 }
             }
         }
@@ -81,11 +94,17 @@ public sealed partial class FourierTransform
     private void FillConjugateHalf(Span<Complex> spectrum)
     {
         int length = Lattice.Length, half = length / 2 + 1;
+        var conjugate = Vector128.Create(0.0, -0.0); // flips the sign bit of the imaginary part
+        ref Complex origin = ref MemoryMarshal.GetReference(spectrum);
         for (int r = 0; r < _negatedRow.Length; r++)
         {
-            var row = spectrum.Slice(r * length, length);
-            var mirror = spectrum.Slice(_negatedRow[r] * length, length);
-            for (int c = half; c < length; c++) row[c] = Complex.Conjugate(mirror[length - c]);
+            ref Complex row = ref Unsafe.Add(ref origin, r * length);
+            ref Complex mirror = ref Unsafe.Add(ref origin, _negatedRow[r] * length + length);
+            for (int c = half; c < length; c++)
+            {
+                var v = Unsafe.As<Complex, Vector128<double>>(ref Unsafe.Add(ref mirror, -c));
+                Unsafe.As<Complex, Vector128<double>>(ref Unsafe.Add(ref row, c)) = v ^ conjugate;
+            }
         }
     }
 

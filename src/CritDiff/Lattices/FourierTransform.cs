@@ -15,11 +15,11 @@ namespace CritDiff.Lattices;
 /// </summary>
 public sealed partial class FourierTransform
 {
-    /// <summary>Lines of a strided axis gathered together (16 x 16 bytes: whole cache lines from each row read).</summary>
-    private const int BlockLines = 16;
+    /// <summary>Lines of a strided axis gathered together (32 x 16 bytes: whole cache lines from each row read).</summary>
+    private const int BlockLines = 32;
 
     /// <summary>Contiguous lines transformed together by the batched kernels (even, at most <see cref="BlockLines"/>).</summary>
-    private const int RowBlock = 8;
+    private const int RowBlock = 16;
 
     private readonly FftPlan _plan;
     private readonly int[] _negatedRow;
