@@ -65,12 +65,13 @@ internal sealed partial class FftStage
         for (int k = 0; k < l1; k++)
             for (int i = 0; i < ido; i++)
             {
-                var w1r = Vector256.Create(tw[i].Real);
-                var w1i = Vector256.Create(tw[i].Imaginary);
-                var w2r = Vector256.Create(tw[ido + i].Real);
-                var w2i = Vector256.Create(tw[ido + i].Imaginary);
-                var w3r = Vector256.Create(tw[2 * ido + i].Real);
-                var w3i = Vector256.Create(tw[2 * ido + i].Imaginary);
+                ref Complex w1 = ref Unsafe.Add(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(tw), i);
+                var w1r = Vector256.Create(w1.Real);
+                var w1i = Vector256.Create(w1.Imaginary);
+                var w2r = Vector256.Create(Unsafe.Add(ref w1, ido).Real);
+                var w2i = Vector256.Create(Unsafe.Add(ref w1, ido).Imaginary);
+                var w3r = Vector256.Create(Unsafe.Add(ref w1, 2 * ido).Real);
+                var w3i = Vector256.Create(Unsafe.Add(ref w1, 2 * ido).Imaginary);
                 ref Complex a = ref Unsafe.Add(ref cc, (i + 4 * ido * k) * width);
                 ref Complex y = ref Unsafe.Add(ref ch, (i + ido * k) * width);
                 for (int t = 0; t < width; t += 2)

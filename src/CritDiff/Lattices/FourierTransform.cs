@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace CritDiff.Lattices;
 
@@ -228,7 +230,7 @@ public sealed partial class FourierTransform
                         var target = field.Slice(first + n * stride, lines);
                         var source = result.Slice(n * width, lines);
                         if (scale == 1) source.CopyTo(target);
-                        else for (int t = 0; t < lines; t++) target[t] = scale * source[t];
+                        else Scale(source, target, scale);
                     }
                 }
     }
@@ -242,18 +244,23 @@ public sealed partial class FourierTransform
         int length = Lattice.Length, rows = field.Length / length, done = rows / RowBlock * RowBlock;
         var block = work[..(BlockLines * length)];
         var scratch = work[(BlockLines * length)..];
+        ref Complex origin = ref MemoryMarshal.GetReference(field);
+        ref Complex blockStart = ref MemoryMarshal.GetReference(block);
         for (int r0 = 0; r0 < done; r0 += RowBlock)
         {
             for (int t = 0; t < RowBlock; t++)
             {
-                var source = field.Slice((r0 + t) * length, length);
-                for (int n = 0; n < length; n++) block[n * RowBlock + t] = source[n];
+                ref Complex source = ref Unsafe.Add(ref origin, (r0 + t) * length);
+                ref Complex line = ref Unsafe.Add(ref blockStart, t);
+                for (int n = 0; n < length; n++) Unsafe.Add(ref line, n * RowBlock) = Unsafe.Add(ref source, n);
             }
             var result = _plan.RunBatch(block, RowBlock, scratch, inverse);
+            ref Complex resultStart = ref MemoryMarshal.GetReference(result);
             for (int t = 0; t < RowBlock; t++)
             {
-                var target = field.Slice((r0 + t) * length, length);
-                for (int n = 0; n < length; n++) target[n] = scale * result[n * RowBlock + t];
+                ref Complex target = ref Unsafe.Add(ref origin, (r0 + t) * length);
+                ref Complex line = ref Unsafe.Add(ref resultStart, t);
+                for (int n = 0; n < length; n++) Unsafe.Add(ref target, n) = scale * Unsafe.Add(ref line, n * RowBlock);
             }
         }
         return done;
@@ -263,6 +270,16 @@ public sealed partial class FourierTransform
     {
         if (inverse) _plan.Inverse(line, scratch);
         else _plan.Forward(line, scratch);
+    }
+
+    private static void Scale(ReadOnlySpan<Complex> source, Span<Complex> target, double scale)
+    {
+        var s = System.Runtime.Intrinsics.Vector128.Create(scale);
+        ref Complex from = ref MemoryMarshal.GetReference(source);
+        ref Complex to = ref MemoryMarshal.GetReference(target);
+        for (int i = 0; i < source.Length; i++)
+            Unsafe.As<Complex, System.Runtime.Intrinsics.Vector128<double>>(ref Unsafe.Add(ref to, i)) =
+                Unsafe.As<Complex, System.Runtime.Intrinsics.Vector128<double>>(ref Unsafe.Add(ref from, i)) * s;
     }
 
     private static void Scale(Span<Complex> values, double scale)
