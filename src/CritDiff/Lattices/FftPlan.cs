@@ -80,7 +80,7 @@ public sealed class FftPlan
         if (_stages.Length % 2 == 1) source.CopyTo(data);
     }
 
-    /// <summary>True when <see cref="RunBatch"/> can transform interleaved lines here (radices 2 and 4 only, AVX2/FMA3).</summary>
+    /// <summary>True when <see cref="RunBatch"/> can transform interleaved lines here (radices 2, 3, 4 and 5 only, AVX2/FMA3).</summary>
     internal bool SupportsBatch => _bluestein is null && _stages.All(s => s.SupportsBatch);
 
     /// <summary>

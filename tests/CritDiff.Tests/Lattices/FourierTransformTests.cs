@@ -12,7 +12,7 @@ public class FourierTransformTests
         { 1, 2 }, { 1, 16 }, { 1, 64 }, { 2, 16 }, { 2, 32 }, { 3, 8 },
         // generic odd radix (7, 11), mixed radix (12, 30), Bluestein (53, 106 = 2 x 53) and odd row counts
         { 1, 53 }, { 1, 106 }, { 2, 7 }, { 2, 11 }, { 2, 12 }, { 2, 53 }, { 3, 5 }, { 3, 6 }, { 3, 7 }, { 4, 4 }, { 4, 5 },
-        { 2, 30 }, { 1, 97 },
+        { 2, 30 }, { 1, 97 }, { 2, 45 }, { 2, 48 }, { 3, 15 },
     };
 
     /// <summary>phi~(k) = V^{-1/2} sum_x exp(-+ i k.x) phi(x) by direct summation, O(V^2).</summary>
