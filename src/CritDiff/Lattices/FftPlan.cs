@@ -37,6 +37,7 @@ public sealed class FftPlan
         {
             _stages = BuildStages(length, factors);
             ScratchLength = length;
+            SupportsBatch = _stages.All(s => s.SupportsBatch);
         }
     }
 
@@ -81,7 +82,7 @@ public sealed class FftPlan
     }
 
     /// <summary>True when <see cref="RunBatch"/> can transform interleaved lines here (radices 2, 3, 4 and 5 only, AVX2/FMA3).</summary>
-    internal bool SupportsBatch => _bluestein is null && _stages.All(s => s.SupportsBatch);
+    internal bool SupportsBatch { get; }
 
     /// <summary>
     /// Transforms <paramref name="width"/> lines stored interleaved (element e of line t at e width + t, width even)

@@ -17,7 +17,7 @@ public sealed partial class FourierTransform
         var scratch = work[.._plan.ScratchLength];
         var line = work.Slice(_plan.ScratchLength, length);
         double h = 0.5 * _scale;
-        int r = _plan.SupportsBatch ? RealRowsForwardBatched(field, spectrum, work) : 0;
+        int r = Batched ? RealRowsForwardBatched(field, spectrum, work) : 0;
         for (; r + 1 < rows; r += 2)
         {
             var a = field.Slice(r * length, length);
@@ -115,7 +115,7 @@ public sealed partial class FourierTransform
         var scratch = work[.._plan.ScratchLength];
         var line = work.Slice(_plan.ScratchLength, length);
         double s = _scale;
-        int r = _plan.SupportsBatch ? RealRowsInverseBatched(halfRows, field, work) : 0;
+        int r = Batched ? RealRowsInverseBatched(halfRows, field, work) : 0;
         for (; r + 1 < rows; r += 2)
         {
             var a = halfRows.Slice(r * length, half);

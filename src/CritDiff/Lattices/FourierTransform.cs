@@ -41,7 +41,16 @@ public sealed partial class FourierTransform
     /// <summary>The lattice the fields live on.</summary>
     public Lattice Lattice { get; }
 
-    private int WorkLength => Math.Max(_plan.ScratchLength, BlockLines * Lattice.Length) + BlockLines * Lattice.Length;
+    /// <summary>
+    /// Blocks of lines at once: 5-smooth L on a machine with AVX2/FMA3, and d >= 2 (a 1-D field is one line, and its
+    /// block buffers would be 32 L values for nothing).
+    /// </summary>
+    private bool Batched => _plan.SupportsBatch && Lattice.Dimension > 1;
+
+    /// <summary>Working memory per call: plan scratch and one line for d = 1; two blocks of lines otherwise.</summary>
+    private int WorkLength => Lattice.Dimension == 1
+        ? _plan.ScratchLength + Lattice.Length
+        : Math.Max(_plan.ScratchLength, BlockLines * Lattice.Length) + BlockLines * Lattice.Length;
 
     /// <summary>In-place unitary forward transform of a complex field of length V.</summary>
     public void Forward(Span<Complex> field) => Transform(field, inverse: false);
@@ -169,7 +178,7 @@ public sealed partial class FourierTransform
         var scratch = work[.._plan.ScratchLength];
         if (stride == 1)
         {
-            int done = _plan.SupportsBatch ? TransformRowsBatched(field, inverse, scale, work) : 0;
+            int done = Batched ? TransformRowsBatched(field, inverse, scale, work) : 0;
             for (int start = done * length; start < field.Length; start += length)
             {
                 var line = field.Slice(start, length);
@@ -178,7 +187,7 @@ public sealed partial class FourierTransform
             }
             return;
         }
-        if (_plan.SupportsBatch)
+        if (Batched)
         {
             TransformAxisBatched(field, stride, inverse, columnLimit, scale, work);
             return;

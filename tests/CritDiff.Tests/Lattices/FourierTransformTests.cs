@@ -186,4 +186,31 @@ public class FourierTransformTests
         var again = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => fourier.ForwardRealBatch(fields, count))));
         foreach (var r in again) Assert.Equal(single, r);
     }
+
+    [Theory]
+    [InlineData(1, 53)]
+    [InlineData(2, 16)]
+    [InlineData(3, 6)]
+    [InlineData(2, 7)]
+    public void WarmCallsDoNotAllocate(int d, int l)
+    {
+        var lattice = new Lattice(d, l);
+        var fourier = new FourierTransform(lattice);
+        int v = lattice.SiteCount;
+        var field = RandomField(v, 1).Select(c => c.Real).ToArray();
+        var spectrum = new Complex[v];
+        var scratch = new Complex[v];
+        var back = new double[v];
+        void All()
+        {
+            fourier.ForwardReal(field, spectrum);
+            fourier.InverseReal(spectrum, back, scratch);
+            fourier.Forward(spectrum);
+            fourier.Inverse(spectrum);
+        }
+        All();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        All();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }
