@@ -9,7 +9,8 @@ namespace CritDiff.Lattices;
 /// Unitary d-dimensional discrete Fourier transform on a <see cref="Lattice"/> (SCIENCE.md section 2):
 /// phi~(k) = V^{-1/2} sum_x exp(-i k.x) phi(x), and its inverse with exp(+i k.x).
 /// Built from one <see cref="FftPlan"/> of length L (mixed radix, Bluestein for large primes), applied along
-/// each axis; strided axes gather blocks of lines into a contiguous buffer. Real transforms use Hermitian
+/// each axis with V^{-1/2} applied once. For 5-smooth L (with AVX2/FMA3), rows and strided axes run in blocks of
+/// 16-32 lines at once (SIMD across lines); other L go line by line. Real transforms use Hermitian
 /// symmetry: two real rows of the last axis go through one complex transform, the other axes are transformed
 /// only for k_last in 0..L/2, and the rest of the spectrum is filled from phi~(-k) = conj phi~(k).
 /// Modes are indexed like sites (row-major). Instances hold no mutable state and are safe to share between
