@@ -7,16 +7,16 @@ internal static class NativeReference
 {
     /// <summary>
     /// Compiles bench/c/<paramref name="file"/> with gcc -O3 -march=native plus <paramref name="flags"/> into a temporary
-    /// executable; null without gcc or the source.
+    /// executable, linking <paramref name="libraries"/> (after the source, as the linker needs); null without gcc or the source.
     /// </summary>
-    public static string? Compile(string file, string flags = "")
+    public static string? Compile(string file, string flags = "", string libraries = "")
     {
         string? source = Find(file);
         if (source is null) return null;
         string output = Path.Combine(Path.GetTempPath(), $"critdiff-{Path.GetFileNameWithoutExtension(file)}{flags.Replace(" ", "").Replace("-", "_")}-{Environment.ProcessId}");
         try
         {
-            Run("gcc", $"-O3 -march=native {flags} -o \"{output}\" \"{source}\" -lm");
+            Run("gcc", $"-O3 -march=native {flags} -o \"{output}\" \"{source}\" {libraries} -lm");
             return output;
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)

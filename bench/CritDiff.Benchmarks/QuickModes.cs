@@ -15,6 +15,7 @@ public static class QuickModes
         ["heatbath-throughput"] = HeatBathThroughput.Run,
         ["spin-updates"] = SpinUpdateThroughput.Run,
         ["conv-step"] = ConvStepTimes.Run,
+        ["fft"] = FftThroughput.Run,
     };
 
     public static bool TryRun(string[] args)

@@ -9,8 +9,10 @@ public class FourierTransformTests
     public static TheoryData<int, int> Shapes => new()
     {
         { 1, 7 }, { 1, 8 }, { 2, 5 }, { 2, 6 }, { 3, 3 }, { 3, 4 }, { 4, 3 }, { 4, 2 },
-        // power-of-two lines go through the radix-2 path; the others through Math.NET
         { 1, 2 }, { 1, 16 }, { 1, 64 }, { 2, 16 }, { 2, 32 }, { 3, 8 },
+        // generic odd radix (7, 11), mixed radix (12, 30), Bluestein (53, 106 = 2 x 53) and odd row counts
+        { 1, 53 }, { 1, 106 }, { 2, 7 }, { 2, 11 }, { 2, 12 }, { 2, 53 }, { 3, 5 }, { 3, 6 }, { 3, 7 }, { 4, 4 }, { 4, 5 },
+        { 2, 30 }, { 1, 97 }, { 2, 45 }, { 2, 48 }, { 3, 15 },
     };
 
     /// <summary>phi~(k) = V^{-1/2} sum_x exp(-+ i k.x) phi(x) by direct summation, O(V^2).</summary>
@@ -133,5 +135,82 @@ public class FourierTransformTests
             Assert.Equal(la, aOut[x], 1e-12);
             Assert.Equal(lb, bOut[x], 1e-12);
         }
+    }
+
+    [Theory]
+    [InlineData(1, 9)]
+    [InlineData(2, 7)]
+    [InlineData(3, 6)]
+    [InlineData(2, 53)]
+    public void InverseRealIsTheRealPartOfTheComplexInverseForAnySpectrum(int d, int l)
+    {
+        // A spectrum that is not Hermitian: the real output must still be Re IDFT[X], as before the real path.
+        var lattice = new Lattice(d, l);
+        var fourier = new FourierTransform(lattice);
+        var spectrum = RandomField(lattice.SiteCount, 21);
+        var complex = (Complex[])spectrum.Clone();
+        fourier.Inverse(complex);
+        var real = new double[lattice.SiteCount];
+        fourier.InverseReal(spectrum, real, new Complex[lattice.SiteCount]);
+        for (int i = 0; i < real.Length; i++) Assert.Equal(complex[i].Real, real[i], 1e-12);
+    }
+
+    [Theory]
+    [InlineData(2, 16)]
+    [InlineData(3, 5)]
+    [InlineData(2, 53)]
+    public void RealForwardAgreesWithComplexForward(int d, int l)
+    {
+        var lattice = new Lattice(d, l);
+        var fourier = new FourierTransform(lattice);
+        var field = RandomField(lattice.SiteCount, 9).Select(c => c.Real).ToArray();
+        var spectrum = new Complex[lattice.SiteCount];
+        fourier.ForwardReal(field, spectrum);
+        var complex = field.Select(x => new Complex(x, 0)).ToArray();
+        fourier.Forward(complex);
+        Assert.True(RelativeDistance(spectrum, complex) < Tolerances.Fourier);
+    }
+
+    [Fact]
+    public async Task BatchBitsDoNotDependOnThreadCount()
+    {
+        var lattice = new Lattice(3, 6);
+        var fourier = new FourierTransform(lattice);
+        int v = lattice.SiteCount, count = 24;
+        var fields = RandomField(count * v, 31).Select(c => c.Real).ToArray();
+        var parallel = fourier.ForwardRealBatch(fields, count);
+        // One thread: the same transforms in sequence.
+        var single = new Complex[count * v];
+        for (int s = 0; s < count; s++) fourier.ForwardReal(fields.AsSpan(s * v, v), single.AsSpan(s * v, v));
+        Assert.Equal(single, parallel);
+        var again = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => fourier.ForwardRealBatch(fields, count))));
+        foreach (var r in again) Assert.Equal(single, r);
+    }
+
+    [Theory]
+    [InlineData(1, 53)]
+    [InlineData(2, 16)]
+    [InlineData(3, 6)]
+    [InlineData(2, 7)]
+    public void WarmCallsDoNotAllocate(int d, int l)
+    {
+        var lattice = new Lattice(d, l);
+        var fourier = new FourierTransform(lattice);
+        int v = lattice.SiteCount;
+        var field = RandomField(v, 1).Select(c => c.Real).ToArray();
+        var spectrum = new Complex[v];
+        var scratch = new Complex[v];
+        var back = new double[v];
+        void All()
+        {
+            fourier.ForwardReal(field, spectrum);
+            fourier.InverseReal(spectrum, back, scratch);
+            fourier.Forward(spectrum);
+            fourier.Inverse(spectrum);
+        }
+        All();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        All();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 }
