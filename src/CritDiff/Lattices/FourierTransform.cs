@@ -80,6 +80,68 @@ public sealed partial class FourierTransform
     }
 
     /// <summary>
+    /// Forward transform of a real field into its half spectrum: on return the modes with k_last in 0..L/2 (the
+    /// first L/2 + 1 entries of each row of <paramref name="spectrum"/>, indexed like sites) hold the transform; the
+    /// other entries are left unspecified. The rest follows from phi~(-k) = conj phi~(k). The same bits as
+    /// <see cref="ForwardReal"/> on those modes, without the conjugate fill.
+    /// </summary>
+    public void ForwardRealHalf(ReadOnlySpan<double> field, Span<Complex> spectrum)
+    {
+        CheckLength(field.Length, nameof(field));
+        CheckLength(spectrum.Length, nameof(spectrum));
+        var rented = ArrayPool<Complex>.Shared.Rent(WorkLength);
+        try
+        {
+            var work = rented.AsSpan(0, WorkLength);
+            RealRowsForward(field, spectrum, work);
+            int half = Lattice.Length / 2 + 1;
+            for (int axis = Lattice.Dimension - 2; axis >= 0; axis--) TransformAxis(spectrum, axis, false, half, 1, work);
+        }
+        finally
+        {
+            ArrayPool<Complex>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// Inverse transform of a Hermitian spectrum (X(-k) = conj X(k)) given by its half, the modes with k_last in
+    /// 0..L/2 as <see cref="ForwardRealHalf"/> writes them; the other entries are not read. The columns k_last = 0 and
+    /// L/2, which hold both k and -k, are symmetrised first, as <see cref="InverseReal"/> does. Overwrites
+    /// <paramref name="halfSpectrum"/>, which serves as working memory.
+    /// </summary>
+    public void InverseRealHalf(Span<Complex> halfSpectrum, Span<double> field)
+    {
+        CheckLength(halfSpectrum.Length, nameof(halfSpectrum));
+        CheckLength(field.Length, nameof(field));
+        int length = Lattice.Length, half = length / 2 + 1;
+        for (int c = 0; c < half; c += Math.Max(1, length / 2))
+        {
+            if (c != 0 && 2 * c != length) break;
+            for (int r = 0; r < _negatedRow.Length; r++)
+            {
+                int mirror = _negatedRow[r];
+                if (mirror < r) continue;
+                var x = halfSpectrum[r * length + c];
+                var y = halfSpectrum[mirror * length + c];
+                var mean = new Complex(0.5 * (x.Real + y.Real), 0.5 * (x.Imaginary - y.Imaginary));
+                halfSpectrum[r * length + c] = mean;
+                halfSpectrum[mirror * length + c] = Complex.Conjugate(mean);
+            }
+        }
+        var rented = ArrayPool<Complex>.Shared.Rent(WorkLength);
+        try
+        {
+            var work = rented.AsSpan(0, WorkLength);
+            for (int axis = 0; axis < Lattice.Dimension - 1; axis++) TransformAxis(halfSpectrum, axis, true, half, 1, work);
+            RealRowsInverse(halfSpectrum, field, work);
+        }
+        finally
+        {
+            ArrayPool<Complex>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>
     /// Inverse transform of a spectrum into a real field: the real part of the complex inverse, which is the
     /// inverse of the Hermitian part (X(k) + conj X(-k)) / 2. <paramref name="scratch"/> (length V) is working
     /// memory; it receives the half spectrum after the transforms along all axes but the last.

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using CritDiff.Lattices;
 
@@ -21,10 +22,13 @@ public sealed class ConvolutionNetwork : ScoreNetwork
     private readonly Complex[][] _multipliers;
     private readonly Complex[] _product;
     private readonly Complex[] _scratch;
+    private readonly Complex[] _halfScratch;
+    private readonly double[] _kernel;
     private readonly int[] _lengths;
     private readonly double _sqrtV;
     private Complex[]? _correlation;
     private int[]? _negated;
+    private int[]? _negatedRowStarts;
 
     internal ConvolutionNetwork(Lattice lattice, Architecture architecture, ParameterBasis basis)
         : base(lattice, architecture, basis)
@@ -38,6 +42,8 @@ public sealed class ConvolutionNetwork : ScoreNetwork
         _multipliers = architecture.Layers.Select(_ => new Complex[v]).ToArray();
         _product = new Complex[v];
         _scratch = new Complex[v];
+        _halfScratch = new Complex[v];
+        _kernel = new double[v];
         _sqrtV = Math.Sqrt(v);
     }
 
@@ -78,6 +84,7 @@ public sealed class ConvolutionNetwork : ScoreNetwork
         CheckLayout(parameters, nameof(parameters));
         CheckLayout(gradient, nameof(gradient));
         var m = CheckMoments(moments);
+        if (UsesHalfSpectrum(m)) return LossAndGradientHalf(parameters, m, gradient);
         ComputeMultipliers(parameters);
         double loss = LossFromProduct(m);
         int v = Lattice.SiteCount, depth = _multipliers.Length;
@@ -95,6 +102,119 @@ public sealed class ConvolutionNetwork : ScoreNetwork
             ToLayerGradient(j, gradient.Layers[j]);
         }
         return loss;
+    }
+
+    /// <summary>
+    /// Whether <see cref="LossAndGradient"/> may work on half the modes: kernel-basis parameters with every layer
+    /// through the FFT (real kernels, so m(-k) = conj m(k)) and population moments (Cross = 1). Then the summands at k
+    /// and -k add up to (A(k) + A(-k)) |m(k)|^2 + 4 Re m(k), and Re IDFT[G_j] is the inverse of a Hermitian G_j built
+    /// from A_s(k) = (A(k) + A(-k)) / 2, so the modes with k_last in 0..L/2 carry everything exactly, for any A.
+    /// </summary>
+    private bool UsesHalfSpectrum(ModeMoments m) =>
+        Basis == ParameterBasis.Kernel && m.Cross is null && _windows.All(w => w is null);
+
+    /// <summary>
+    /// <see cref="LossAndGradient"/> on the half spectrum (see <see cref="UsesHalfSpectrum"/>): per layer one real
+    /// forward transform of the kernel and one real inverse transform of G_j, with the per-mode work on
+    /// L^(d-1) (L/2 + 1) modes. Working arrays come from the shared pool, so slices stepped one after another on a
+    /// thread reuse the same (cache-warm) memory. A full layer's kernel is transformed and its gradient written in
+    /// place of the support scatter and gather; one layer fuses the loss and G in one pass.
+    /// </summary>
+    private double LossAndGradientHalf(NetworkParameters parameters, ModeMoments m, NetworkParameters gradient)
+    {
+        int v = Lattice.SiteCount, length = Lattice.Length, half = length / 2 + 1, depth = _multipliers.Length;
+        var pool = ArrayPool<Complex>.Shared;
+        var multipliers = new Complex[depth][];
+        for (int j = 0; j < depth; j++) multipliers[j] = pool.Rent(v);
+        var work = pool.Rent(v);
+        var gradientHalf = depth > 1 ? pool.Rent(v) : null;
+        var kernel = ArrayPool<double>.Shared.Rent(v);
+        try
+        {
+            for (int j = 0; j < depth; j++)
+            {
+                var p = parameters.Layers[j];
+                var offsets = _offsets[j];
+                if (offsets.Length == v)
+                {
+                    _fourier.ForwardRealHalf(p, multipliers[j].AsSpan(0, v)); // identity support: the kernel itself
+                }
+                else
+                {
+                    Array.Clear(kernel, 0, v);
+                    for (int i = 0; i < offsets.Length; i++) kernel[offsets[i]] = p[i];
+                    _fourier.ForwardRealHalf(kernel.AsSpan(0, v), multipliers[j].AsSpan(0, v));
+                }
+            }
+            var signal = m.Signal;
+            var negatedRow = NegatedRowStarts();
+            // scale carries the sqrt(V) of dl/dK = sqrt(V) IDFT[G], so the inverse transform gives the gradient itself.
+            double scale = 2.0 / v * _sqrtV, rootScale = Math.Pow(_sqrtV, depth), sum = 0;
+            for (int r = 0, row = 0; row < v; r++, row += length)
+            {
+                double rowSum = 0;
+                int mirrorRow = negatedRow[r];
+                for (int c = 0; c < half; c++)
+                {
+                    int k = row + c;
+                    Complex product = rootScale * multipliers[0][k];
+                    for (int i = 1; i < depth; i++) product *= multipliers[i][k];
+                    double a = 0.5 * (signal[k] + signal[mirrorRow + (c == 0 ? 0 : length - c)]);
+                    double term = a * (product.Real * product.Real + product.Imaginary * product.Imaginary) + 2 * product.Real;
+                    rowSum += c == 0 || 2 * c == length ? term : 2 * term;
+                    // G_j = (2/V) (A m + 1) conj(M_j); for one layer M_0 = 1, so sqrt(V) G_0 is stored right away.
+                    work[k] = new Complex(scale * (a * product.Real + 1), scale * a * product.Imaginary);
+                }
+                sum += rowSum;
+            }
+            if (depth == 1)
+            {
+                ToKernelGradientHalf(0, work, kernel, gradient.Layers[0]);
+            }
+            else
+            {
+                // G_j = work conj(M_j), M_j the product of the other layers' multipliers (sqrt(V) each).
+                double othersScale = Math.Pow(_sqrtV, depth - 1);
+                for (int j = 0; j < depth; j++)
+                {
+                    for (int row = 0; row < v; row += length)
+                        for (int c = 0; c < half; c++)
+                        {
+                            int k = row + c;
+                            Complex others = othersScale;
+                            for (int i = 0; i < depth; i++) if (i != j) others *= multipliers[i][k];
+                            gradientHalf![k] = work[k] * Complex.Conjugate(others);
+                        }
+                    ToKernelGradientHalf(j, gradientHalf!, kernel, gradient.Layers[j]);
+                }
+            }
+            return sum / v + m.NoiseTerm;
+        }
+        finally
+        {
+            foreach (var buffer in multipliers) pool.Return(buffer);
+            pool.Return(work);
+            if (gradientHalf is not null) pool.Return(gradientHalf);
+            ArrayPool<double>.Shared.Return(kernel);
+        }
+    }
+
+    /// <summary>Start index of the row holding -k for each row of modes (rows: fixed first d - 1 coordinates).</summary>
+    private int[] NegatedRowStarts() => _negatedRowStarts ??= Enumerable.Range(0, Lattice.SiteCount / Lattice.Length)
+        .Select(r => Lattice.NegatedMode(r * Lattice.Length)).ToArray();
+
+    /// <summary>dl/dK_j(y) = IDFT[sqrt(V) G_j](y) at layer j's support, from the half spectrum of sqrt(V) G_j (overwritten).</summary>
+    private void ToKernelGradientHalf(int j, Complex[] halfGradient, double[] kernel, double[] g)
+    {
+        int v = Lattice.SiteCount;
+        var offsets = _offsets[j];
+        if (offsets.Length == v)
+        {
+            _fourier.InverseRealHalf(halfGradient.AsSpan(0, v), g);
+            return;
+        }
+        _fourier.InverseRealHalf(halfGradient.AsSpan(0, v), kernel.AsSpan(0, v));
+        for (int i = 0; i < offsets.Length; i++) g[i] = kernel[offsets[i]];
     }
 
     /// <summary>
@@ -149,13 +269,9 @@ public sealed class ConvolutionNetwork : ScoreNetwork
         ComputeMultipliers(parameters);
         for (int b = 0; b < count; b++)
         {
-            var field = fields.Slice(b * v, v);
-            for (int x = 0; x < v; x++) _scratch[x] = field[x];
-            _fourier.Forward(_scratch);
+            _fourier.ForwardReal(fields.Slice(b * v, v), _scratch);
             for (int k = 0; k < v; k++) _scratch[k] *= _product[k];
-            _fourier.Inverse(_scratch);
-            var score = scores.Slice(b * v, v);
-            for (int x = 0; x < v; x++) score[x] = _scratch[x].Real;
+            _fourier.InverseReal(_scratch, scores.Slice(b * v, v), _halfScratch);
         }
     }
 
@@ -180,9 +296,10 @@ public sealed class ConvolutionNetwork : ScoreNetwork
         }
         else
         {
-            _fourier.Inverse(_scratch);
+            // Re IDFT[G] is the inverse of G's Hermitian part: one real inverse transform.
+            _fourier.InverseReal(_scratch, _kernel, _halfScratch);
             var offsets = _offsets[j];
-            for (int i = 0; i < offsets.Length; i++) g[i] = _sqrtV * _scratch[offsets[i]].Real;
+            for (int i = 0; i < offsets.Length; i++) g[i] = _sqrtV * _kernel[offsets[i]];
         }
     }
 
@@ -224,11 +341,9 @@ public sealed class ConvolutionNetwork : ScoreNetwork
     {
         CheckLayout(parameters, nameof(parameters));
         ComputeMultipliers(parameters);
-        for (int x = 0; x < field.Length; x++) _scratch[x] = field[x];
-        _fourier.Forward(_scratch);
+        _fourier.ForwardReal(field, _scratch);
         for (int k = 0; k < _scratch.Length; k++) _scratch[k] *= _product[k];
-        _fourier.Inverse(_scratch);
-        for (int x = 0; x < score.Length; x++) score[x] = _scratch[x].Real;
+        _fourier.InverseReal(_scratch, score, _halfScratch);
     }
 
     private ModeMoments CheckMoments(LossMoments moments)
@@ -269,10 +384,11 @@ public sealed class ConvolutionNetwork : ScoreNetwork
                 window.Multiplier(p, mj);
                 continue;
             }
-            Array.Clear(mj);
+            // The kernel is real: one real forward transform.
+            Array.Clear(_kernel);
             var offsets = _offsets[j];
-            for (int i = 0; i < offsets.Length; i++) mj[offsets[i]] = p[i];
-            _fourier.Forward(mj);
+            for (int i = 0; i < offsets.Length; i++) _kernel[offsets[i]] = p[i];
+            _fourier.ForwardReal(_kernel, mj);
             for (int k = 0; k < v; k++) mj[k] *= _sqrtV;
         }
         Array.Fill(_product, Complex.One);
