@@ -62,12 +62,11 @@ internal static class ReproduceCommand
             bool isQuick = result.GetValue(quick);
             ulong s = result.GetValue(seed);
             int workers = CommonOptions.CheckThreads(result.GetValue(threads));
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            // One line per stage on stderr, so that a user sees where the whole run is: "reproduce [k/N] stage (elapsed E)".
+            bool isLarge = result.GetValue(large);
+            // One line per stage on stderr, so that a user sees where the whole run is: "reproduce [k/N] stage (elapsed E, ETA ~R)".
             var sweepSpecs = ReproducePlan.Sweeps(isQuick, s);
-            int stage = 0, stages = 1 + sweepSpecs.Count + 6;
-            void Stage(string name) => o.Note(string.Create(CultureInfo.InvariantCulture,
-                $"reproduce [{++stage}/{stages}] {name} (elapsed {clock.Elapsed.TotalSeconds:F0} s)"));
+            var progress = new ReproduceProgress(o, 1 + sweepSpecs.Count + 6, ReproduceProgress.Weights(isQuick, isLarge));
+            void Stage(string name) => progress.Stage(name);
             Stage("exact sampler against exact observables");
             var samples = Sampling(o, isQuick ? 200 : 2000, s, out string observablesCsv, out var samplingRows);
             Checkpoint.WriteAtomic(Path.Combine(dir, "observables.csv"), observablesCsv);
@@ -77,7 +76,6 @@ internal static class ReproduceCommand
                 return Experiment.Run(o, spec, Path.Combine(dir, spec.Name), Shard.All, workers, report: true, cancellation);
             }).ToArray();
             var population = sweeps.Where(w => w.Spec.Mode == TrainingMode.Population).Select(w => w.Summary).ToArray();
-            bool isLarge = result.GetValue(large);
             Stage("C3 under SGD: stability scans");
             var stability = Stability(o, ReproducePlan.Stability(isQuick, isLarge, s), Path.Combine(dir, "sgd-stability", "scans"), workers, cancellation);
             Stage("C4: local architectures");
@@ -146,10 +144,10 @@ internal static class ReproduceCommand
                 ["beyond_gaussian"] = BeyondJson(beyondSpec, beyond),
                 ["nonlinear"] = NonlinearJson(nonlinear),
                 ["out"] = dir,
-                ["wall_seconds"] = clock.Elapsed.TotalSeconds,
+                ["wall_seconds"] = progress.Elapsed.TotalSeconds,
             };
             Checkpoint.WriteAtomic(Path.Combine(dir, "summary.json"), Output.ToFileJson(summary));
-            o.Note($"wrote {dir}/report.md, report.html, summary.json, claims.csv ({clock.Elapsed.TotalSeconds:F1} s)");
+            o.Note($"wrote {dir}/report.md, report.html, summary.json, claims.csv ({progress.Elapsed.TotalSeconds:F1} s)");
             if (o.Json) o.WriteJson(summary);
             else
             {
