@@ -97,7 +97,8 @@ internal sealed class JobProgress
             $"  [{done}/{total}] {title}: {job}{(detail.Length > 0 ? ": " + detail : "")} (elapsed {Time(elapsed.TotalSeconds)}, {eta})");
     }
 
-    private static string Time(double seconds) => seconds switch
+    /// <summary>A duration for the progress lines: "42 s", "2 min 30 s", "2 h 00 min".</summary>
+    internal static string Time(double seconds) => seconds switch
     {
         < 60 => string.Create(CultureInfo.InvariantCulture, $"{seconds:F0} s"),
         < 3600 => string.Create(CultureInfo.InvariantCulture, $"{Math.Floor(seconds / 60):F0} min {seconds % 60:00} s"),

@@ -47,7 +47,7 @@ internal static class ReproduceCommand
             "(population GD in d = 2 at xi/L = 1/4 and d = 3 at beta_c; minibatch SGD in d = 2), the exact KL of the generated law after a " +
             "fixed budget of 100 steps, fits, theory curves and verdicts computed from the data. Also \"C3 under SGD\" (largest stable learning rate and steps against L for two-layer GD, SGD and Adam in the kernel and Fourier bases), " +
             "\"C4: local architectures\" (local and mixed layer lists from balanced, unbalanced and random starts: parameters, reachable optimum, steps against L; the best of them under SGD) " +
-            "the Monte Carlo baseline (heat bath and Fourier-accelerated HMC, tau_int against L) and \"beyond the Gaussian limit\" (one- and two-layer training on measured spectra of critical 2D/3D Ising and 3D Heisenberg Wolff ensembles, exponents against 2 - eta) and \"nonlinear networks\" (one-layer, two-layer-local:1 and conv:3:1:odd trained by denoising score matching on critical 2D phi^4 samples: training time against L, and generation at a fixed budget with exact ODE log-densities, ESS and reweighting). About 4 minutes on 2 cores (--quick: 30-45 s; --large: L = 128 in the issue-7 studies and L = 64 in the nonlinear one, well over 10 minutes). " +
+            "the Monte Carlo baseline (heat bath and Fourier-accelerated HMC, tau_int against L) and \"beyond the Gaussian limit\" (one- and two-layer training on measured spectra of critical 2D/3D Ising and 3D Heisenberg Wolff ensembles, exponents against 2 - eta) and \"nonlinear networks\" (one-layer, two-layer-local:1 and conv:3:1:odd trained by denoising score matching on critical 2D phi^4 samples: training time against L, and generation at a fixed budget with exact ODE log-densities, ESS and reweighting). About 2 minutes on 2 cores (--quick: 30-45 s; --large: L = 128 in the issue-7 studies and L = 64 in the nonlinear one, about 6 minutes). Progress on stderr: one line per stage with the elapsed time and an ETA for the whole run, and the sweeps' own progress. " +
             "Finished jobs in --out are reused.");
         command.Options.Add(quick);
         command.Options.Add(large);
@@ -62,12 +62,11 @@ internal static class ReproduceCommand
             bool isQuick = result.GetValue(quick);
             ulong s = result.GetValue(seed);
             int workers = CommonOptions.CheckThreads(result.GetValue(threads));
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            // One line per stage on stderr, so that a user sees where the whole run is: "reproduce [k/N] stage (elapsed E)".
+            bool isLarge = result.GetValue(large);
+            // One line per stage on stderr, so that a user sees where the whole run is: "reproduce [k/N] stage (elapsed E, ETA ~R)".
             var sweepSpecs = ReproducePlan.Sweeps(isQuick, s);
-            int stage = 0, stages = 1 + sweepSpecs.Count + 6;
-            void Stage(string name) => o.Note(string.Create(CultureInfo.InvariantCulture,
-                $"reproduce [{++stage}/{stages}] {name} (elapsed {clock.Elapsed.TotalSeconds:F0} s)"));
+            var progress = new ReproduceProgress(o, 1 + sweepSpecs.Count + 6, ReproduceProgress.Weights(isQuick, isLarge));
+            void Stage(string name) => progress.Stage(name);
             Stage("exact sampler against exact observables");
             var samples = Sampling(o, isQuick ? 200 : 2000, s, out string observablesCsv, out var samplingRows);
             Checkpoint.WriteAtomic(Path.Combine(dir, "observables.csv"), observablesCsv);
@@ -77,7 +76,6 @@ internal static class ReproduceCommand
                 return Experiment.Run(o, spec, Path.Combine(dir, spec.Name), Shard.All, workers, report: true, cancellation);
             }).ToArray();
             var population = sweeps.Where(w => w.Spec.Mode == TrainingMode.Population).Select(w => w.Summary).ToArray();
-            bool isLarge = result.GetValue(large);
             Stage("C3 under SGD: stability scans");
             var stability = Stability(o, ReproducePlan.Stability(isQuick, isLarge, s), Path.Combine(dir, "sgd-stability", "scans"), workers, cancellation);
             Stage("C4: local architectures");
@@ -146,10 +144,10 @@ internal static class ReproduceCommand
                 ["beyond_gaussian"] = BeyondJson(beyondSpec, beyond),
                 ["nonlinear"] = NonlinearJson(nonlinear),
                 ["out"] = dir,
-                ["wall_seconds"] = clock.Elapsed.TotalSeconds,
+                ["wall_seconds"] = progress.Elapsed.TotalSeconds,
             };
             Checkpoint.WriteAtomic(Path.Combine(dir, "summary.json"), Output.ToFileJson(summary));
-            o.Note($"wrote {dir}/report.md, report.html, summary.json, claims.csv ({clock.Elapsed.TotalSeconds:F1} s)");
+            o.Note($"wrote {dir}/report.md, report.html, summary.json, claims.csv ({progress.Elapsed.TotalSeconds:F1} s)");
             if (o.Json) o.WriteJson(summary);
             else
             {

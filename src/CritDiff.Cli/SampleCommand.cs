@@ -34,13 +34,18 @@ internal static class SampleCommand
         command.SetAction(result =>
         {
             var o = output(result.GetValue(json));
-            var field = model.Build(result);
+            // Limits are checked on the lattice before the field is built: solving the gap equation on an oversized
+            // lattice took seconds (and its memory) before the refusal.
+            int d = result.GetValue(model.Dimension);
+            var lattice = ModelOptions.CreateLattice(d, result.GetValue(model.Length));
+            var family = model.BuildFamily(result, d);
             int n = result.GetValue(count);
             if (n < 1) throw new UsageException($"--n must be >= 1 (got {n})");
-            if ((double)n * field.Lattice.SiteCount > Array.MaxLength)
-                throw new UsageException($"--n: N x V = {(double)n * field.Lattice.SiteCount:G3} values do not fit in one array (max {Array.MaxLength})");
+            if ((double)n * lattice.SiteCount > Array.MaxLength)
+                throw new UsageException($"--n: N x V = {(double)n * lattice.SiteCount:G3} values do not fit in one array (max {Array.MaxLength})");
             // The N configurations plus the sampler's complex FFT buffers (about four copies of V doubles).
-            Limits.Memory(n > 1 ? "--n" : "--L", 8.0 * field.Lattice.SiteCount * (n + 4.0), $"N = {n} configurations on V = {field.Lattice.SiteCount} sites");
+            Limits.Memory(n > 1 ? "--n" : "--L", 8.0 * lattice.SiteCount * (n + 4.0), $"N = {n} configurations on V = {lattice.SiteCount} sites");
+            var field = family(lattice);
             string path = CommonOptions.CheckWritableFile("--out", result.GetValue(file)!);
             int workers = CommonOptions.CheckThreads(result.GetValue(threads));
             ulong s = result.GetValue(seed);

@@ -159,7 +159,7 @@ public sealed class ReproduceQuickTests(ReproduceQuickRun run) : IClassFixture<R
         Assert.Equal(Math.Abs(p - 1.75) <= 3 * pErr + Reporting.BeyondGaussianReport.ExponentAllowance, run.Verdict("C1-finite-n"));
     }
 
-    /// <summary>One line per stage on stderr, numbered against the total, the last being the nonlinear study.</summary>
+    /// <summary>One line per stage on stderr, numbered against the total with elapsed time and ETA, the last being the nonlinear study.</summary>
     [Fact]
     public void StderrNumbersTheStages()
     {
@@ -167,6 +167,7 @@ public sealed class ReproduceQuickTests(ReproduceQuickRun run) : IClassFixture<R
         Assert.Equal(11, stages.Length);
         Assert.StartsWith("reproduce [1/11] exact sampler", stages[0], StringComparison.Ordinal);
         Assert.StartsWith("reproduce [11/11] nonlinear networks", stages[^1], StringComparison.Ordinal);
+        Assert.All(stages, l => Assert.Matches(@"\(elapsed [^,]+, ETA ~[^)]+\)$", l));
     }
 
     /// <summary>

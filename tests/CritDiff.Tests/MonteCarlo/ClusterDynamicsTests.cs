@@ -9,7 +9,7 @@ namespace CritDiff.Tests.MonteCarlo;
 /// Critical slowing down of the 2D Ising model at beta_c = ln(1 + sqrt 2)/2: tau_int(M^2) in sweeps (V site updates
 /// on average) at L = 8, 16, 32, fitted as tau ~ L^z. Local Metropolis has z ~ 2.17 asymptotically (these sizes give
 /// an effective 1.7-1.9 with error ~0.13 over seeds); Wolff has z ~ 0.25 in sweep units (0.1-0.35 here, error ~0.1).
-/// Sweeps: N/tau_int >= 600 for Metropolis at L = 32 and >= 4000 for Wolff. About 5 s in a Debug build.
+/// Sweeps: N/tau_int >= 600 for Metropolis at L = 32 and >= 4000 for Wolff. About 1-3 s on 2 cores (5-7 s before the library was built optimized in Debug).
 /// </summary>
 public class ClusterDynamicsTests
 {
