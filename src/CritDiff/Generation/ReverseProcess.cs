@@ -16,7 +16,11 @@ namespace CritDiff.Generation;
 /// </summary>
 public sealed class ReverseProcess
 {
-    private const int Batch = 64;
+    /// <summary>Samples advanced together by one thread (their blocks of modes share the table slices in cache).</summary>
+    private const int Chunk = 16;
+
+    /// <summary>Largest step-coefficient table held at once (values; 32 M = 256 MB by default; tests lower it).</summary>
+    internal long TableLimit { get; init; } = 1L << 25;
     private readonly HermitianPairs _modes;
     private readonly FourierTransform _fourier;
 
@@ -65,47 +69,78 @@ public sealed class ReverseProcess
         return variance;
     }
 
-    /// <summary>Generates <paramref name="count"/> real-space configurations (count x V, C order).</summary>
+    /// <summary>
+    /// Generates <paramref name="count"/> real-space configurations (count x V, C order). Each sample's compact
+    /// Hermitian state (<see cref="HermitianPairs"/>, V reals) lives in its own slot of the result until the final
+    /// inverse transform. The step coefficients are tabulated for a window of steps at a time (all K when they fit
+    /// in <see cref="TableLimit"/> values); within a window, chunks of samples run block of modes by block, every
+    /// step of the window on the block before the next, so states and table slices stay in cache. Sample i draws
+    /// only from stream (seed, i), in an order fixed by the lattice and K: results do not depend on threads.
+    /// </summary>
     public double[] Generate(int count, ulong seed, int maxDegreeOfParallelism = -1)
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be >= 1");
-        int v = Lattice.SiteCount;
+        int v = Lattice.SiteCount, steps = Settings.Steps, tableLength = _modes.TableLength, pairs = _modes.PairCount;
         var result = new double[(long)count * v];
-        var gains = new Complex[v];
-        var noise = new double[v];
-        var spectra = new Complex[Math.Min(Batch, count)][];
-        for (int i = 0; i < spectra.Length; i++) spectra[i] = new Complex[v];
-        var streams = new RandomStream[spectra.Length];
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
+        var streams = new RandomStream[count];
         double start = Math.Sqrt(Process.NoiseVariance(Settings.FinalTime));
-        for (int first = 0; first < count; first += Batch)
+        Parallel.For(0, count, options, i =>
         {
-            int size = Math.Min(Batch, count - first);
-            for (int i = 0; i < size; i++)
+            streams[i] = new RandomStream(seed, (ulong)i);
+            _modes.DrawWhite(ref streams[i], result.AsSpan(i * v, v), start);
+        });
+        int window = (int)Math.Clamp(TableLimit / tableLength, 1, steps);
+        var table = new double[(long)window * tableLength];
+        int chunks = (count + Chunk - 1) / Chunk;
+        for (int first = 0; first < steps; first += window)
+        {
+            int width = Math.Min(window, steps - first);
+            Parallel.For(0, width, options, () => (new Complex[v], new double[v]), (w, _, work) =>
             {
-                streams[i] = new RandomStream(seed, (ulong)(first + i));
-                _modes.DrawWhite(ref streams[i], spectra[i], start);
-            }
-            for (int step = 0; step < Settings.Steps; step++)
+                StepCoefficients(first + w, work.Item1, work.Item2);
+                _modes.StepTable(work.Item1, work.Item2, table.AsSpan(w * tableLength, tableLength));
+                return work;
+            }, _ => { });
+            Parallel.For(0, chunks, options, () => new double[_modes.NoiseLength], (c, _, noise) =>
             {
-                StepCoefficients(step, gains, noise);
-                Parallel.For(0, size, options, i => _modes.Advance(ref streams[i], spectra[i], gains, noise));
-            }
-            Parallel.For(0, (size + 1) / 2, options, () => new Complex[v], (pair, _, scratch) =>
-            {
-                int a = 2 * pair, b = a + 1;
-                for (int k = 0; k < v; k++) scratch[k] = b < size ? spectra[a][k] + Complex.ImaginaryOne * spectra[b][k] : spectra[a][k];
-                _fourier.Inverse(scratch);
-                var first0 = result.AsSpan((first + a) * v, v);
-                for (int x = 0; x < v; x++) first0[x] = scratch[x].Real;
-                if (b < size)
+                int begin = c * Chunk, end = Math.Min(count, begin + Chunk);
+                for (int block = 0; block < pairs; block += HermitianPairs.BlockPairs)
                 {
-                    var second = result.AsSpan((first + b) * v, v);
-                    for (int x = 0; x < v; x++) second[x] = scratch[x].Imaginary;
+                    int size = Math.Min(HermitianPairs.BlockPairs, pairs - block);
+                    for (int w = 0; w < width; w++)
+                    {
+                        var row = table.AsSpan(w * tableLength, tableLength);
+                        bool noisy = row[_modes.ZeroModeNoiseIndex] > 0; // SDE schemes: noise on every mode; ODE: none
+                        for (int i = begin; i < end; i++)
+                            _modes.AdvancePairs(ref streams[i], result.AsSpan(i * v, v), row, block, size, noisy, noise);
+                    }
                 }
-                return scratch;
+                for (int w = 0; w < width; w++)
+                {
+                    var row = table.AsSpan(w * tableLength, tableLength);
+                    bool noisy = row[_modes.ZeroModeNoiseIndex] > 0;
+                    for (int i = begin; i < end; i++)
+                        _modes.AdvanceSelfConjugate(ref streams[i], result.AsSpan(i * v, v), row, noisy, noise);
+                }
+                return noise;
             }, _ => { });
         }
+        // Two states at a time through one complex inverse transform; both are read before their slots are written.
+        Parallel.For(0, (count + 1) / 2, options, () => new Complex[v], (pair, _, scratch) =>
+        {
+            int a = 2 * pair, b = a + 1;
+            _modes.Combine(result.AsSpan(a * v, v), b < count ? result.AsSpan(b * v, v) : default, scratch);
+            _fourier.Inverse(scratch);
+            var firstSlot = result.AsSpan(a * v, v);
+            for (int x = 0; x < v; x++) firstSlot[x] = scratch[x].Real;
+            if (b < count)
+            {
+                var second = result.AsSpan(b * v, v);
+                for (int x = 0; x < v; x++) second[x] = scratch[x].Imaginary;
+            }
+            return scratch;
+        }, _ => { });
         return result;
     }
 

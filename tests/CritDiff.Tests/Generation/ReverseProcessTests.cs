@@ -74,6 +74,35 @@ public class ReverseProcessTests
     }
 
     [Fact]
+    public void StepWindowsKeepTheLawAndThreadIndependence()
+    {
+        // A table limit of 3 steps' coefficients makes the sampler run K = 20 steps in windows of 3 (the path of very
+        // large lattices): the samples' power must still match the exact recursion, and the bits must not depend on
+        // the thread count.
+        var field = GenerationTestCases.Field(6);
+        var full = GenerationTestCases.Reverse(field, "sde-exp", 20, tMax: 4, tMin: 0.05,
+            score: GenerationTestCases.ScaledExact(field, 0.9, 0.05, 4));
+        var windowed = new ReverseProcess(full.Lattice, full.Process, full.Score, full.Settings) { TableLimit = 3 * (3 * 16 + 2 * 4) }; // L = 6: 16 pairs, 4 self-conjugate modes
+        var variance = windowed.GeneratedVariance();
+        const int n = 3000;
+        var samples = windowed.Generate(n, seed: 23);
+        Assert.Equal(samples, windowed.Generate(n, seed: 23, maxDegreeOfParallelism: 1));
+        Assert.NotEqual(samples, full.Generate(n, seed: 23)); // the draws are consumed in another order
+        var (mean, _) = FieldMeasurement.PowerSpectrum(field.Lattice, samples, n);
+        double chiSquare = 0;
+        int modes = 0;
+        for (int k = 0; k < variance.Length; k++)
+        {
+            int minus = field.Lattice.NegatedMode(k);
+            if (minus < k) continue;
+            double z = (mean[k] / variance[k] - 1) / Math.Sqrt((minus == k ? 2.0 : 1.0) / n);
+            chiSquare += z * z;
+            modes++;
+        }
+        Assert.InRange(chiSquare, modes - Tolerances.StandardErrors * Math.Sqrt(2 * modes), modes + Tolerances.StandardErrors * Math.Sqrt(2 * modes));
+    }
+
+    [Fact]
     public void SamplesAreIdenticalForAnyThreadCountAndSeedDependent()
     {
         var field = GenerationTestCases.Field(6);
