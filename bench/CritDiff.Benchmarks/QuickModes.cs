@@ -10,6 +10,7 @@ public static class QuickModes
     {
         ["sampler-throughput"] = SamplerThroughput.Run,
         ["training-step"] = TrainingStepTimes.Run,
+        ["population-step"] = TrainingStepTimes.RunPopulation,
         ["generation-throughput"] = GenerationThroughput.Run,
         ["sampler-profile"] = SamplerProfile.Run,
         ["heatbath-throughput"] = HeatBathThroughput.Run,
@@ -28,10 +29,15 @@ public static class QuickModes
         return true;
     }
 
-    /// <summary>Median of <paramref name="repeats"/> timings (seconds) of <paramref name="action"/> after one warm-up.</summary>
+    /// <summary>
+    /// Median of <paramref name="repeats"/> timings (seconds) of <paramref name="action"/> after a warm-up of at least one
+    /// call and 0.5 s, so that tiered compilation (with dynamic PGO) has moved the hot methods to optimized code.
+    /// </summary>
     public static double MedianSeconds(int repeats, Action action)
     {
-        action();
+        var warm = Stopwatch.StartNew();
+        do action();
+        while (warm.Elapsed.TotalSeconds < 0.5);
         var times = new double[repeats];
         for (int r = 0; r < repeats; r++)
         {

@@ -16,7 +16,12 @@ public static class TrainingStepTimes
 {
     private const int Length = 64, Batch = 64;
 
-    public static void Run(int repeats)
+    public static void Run(int repeats) => Run(repeats, empirical: true);
+
+    /// <summary>Quick mode "population-step": only the population GD rows (compare with bench/torch/population_step.py).</summary>
+    public static void RunPopulation(int repeats) => Run(repeats, empirical: false);
+
+    private static void Run(int repeats, bool empirical)
     {
         var rows = new List<(string Name, string Arch, string Sampler, int Threads, double Ms)>();
         var population = new PopulationGdStep(256, 16);
@@ -26,7 +31,7 @@ public static class TrainingStepTimes
         var multipliers = new PopulationGdStep(256, 16, basis: CritDiff.Networks.ParameterBasis.Fourier);
         foreach (int threads in Threads())
             rows.Add(("population-gd", "one-layer", "fourier", threads, PerStepMs(repeats, 0.5, () => multipliers.Step(threads))));
-        foreach (string sampler in new[] { "direct", "wishart" })
+        foreach (string sampler in empirical ? new[] { "direct", "wishart" } : [])
             foreach (string arch in new[] { "one-layer", "two-layer-local:1" })
                 foreach (int threads in Threads())
                 {
