@@ -15,7 +15,7 @@ public sealed class LauncherConcurrencyTests : IDisposable
 
     private const string FakeDotnet = """
         #!/usr/bin/env bash
-        if [ "$1" = build ]; then
+        if [ "$1" = build ] || [ "$1" = publish ]; then
           if ! mkdir "$FAKE_STATE/building" 2>/dev/null; then echo "error MSB4018: file in use" >&2; exit 1; fi
           while [ $# -gt 0 ]; do [ "$1" = -o ] && out="$2"; shift; done
           sleep 1
