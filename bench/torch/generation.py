@@ -20,21 +20,19 @@ import time
 
 import torch
 
+from population_step import spectrum
 
-def susceptibility(L, dtype):
-    k = 2 * math.pi * torch.arange(L, dtype=dtype) / L
-    k1 = 4 * torch.sin(k / 2) ** 2
-    khat2 = k1[:, None] + k1[None, :]
-    mu2 = 1.0 / (0.25 * L) ** 2
-    beta = (1.0 / (khat2 + mu2)).mean()
-    return (1.0 / (beta * mu2)).item()
+
+def susceptibility(L):
+    """chi = C(0) of the free field at xi/L = 1/4, from population_step.py's spectrum."""
+    return spectrum(L, torch.float64)[0, 0].item()
 
 
 def run(L, batch, steps, slices, dtype_name, threads, repeats, seed):
     torch.set_num_threads(threads)
     torch.manual_seed(seed)
     dtype = getattr(torch, dtype_name)
-    chi = susceptibility(L, torch.float64)
+    chi = susceptibility(L)
     t_min, t_max = 1e-3, 0.5 * math.log(1 + 1000 * chi)
     times = torch.logspace(math.log10(t_min), math.log10(t_max), slices, dtype=torch.float64)
     kernels = torch.zeros(slices, L, L, dtype=dtype)

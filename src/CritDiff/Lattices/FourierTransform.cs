@@ -62,21 +62,8 @@ public sealed partial class FourierTransform
     /// <summary>Forward transform of a real field into its full (Hermitian) spectrum.</summary>
     public void ForwardReal(ReadOnlySpan<double> field, Span<Complex> spectrum)
     {
-        CheckLength(field.Length, nameof(field));
-        CheckLength(spectrum.Length, nameof(spectrum));
-        var rented = ArrayPool<Complex>.Shared.Rent(WorkLength);
-        try
-        {
-            var work = rented.AsSpan(0, WorkLength);
-            RealRowsForward(field, spectrum, work);
-            int half = Lattice.Length / 2 + 1;
-            for (int axis = Lattice.Dimension - 2; axis >= 0; axis--) TransformAxis(spectrum, axis, false, half, 1, work);
-            FillConjugateHalf(spectrum);
-        }
-        finally
-        {
-            ArrayPool<Complex>.Shared.Return(rented);
-        }
+        ForwardRealHalf(field, spectrum);
+        FillConjugateHalf(spectrum);
     }
 
     /// <summary>
