@@ -17,6 +17,7 @@ namespace CritDiff.Networks;
 public sealed class ConvolutionNetwork : ScoreNetwork
 {
     private readonly int[][] _offsets;
+    private readonly bool[] _identitySupport;
     private readonly FourierTransform _fourier;
     private readonly WindowTransform?[] _windows;
     private readonly Complex[][] _multipliers;
@@ -35,6 +36,8 @@ public sealed class ConvolutionNetwork : ScoreNetwork
     {
         int v = lattice.SiteCount;
         _offsets = architecture.Layers.Select(l => ((ConvolutionLayer)l).SupportOffsets(lattice)).ToArray();
+        // A kernel over every site in site order (full layers): its parameter array is the kernel itself.
+        _identitySupport = _offsets.Select(o => o.Length == v && o.Select((site, i) => site == i).All(same => same)).ToArray();
         _lengths = _offsets.Select(o => basis == ParameterBasis.Fourier ? 2 * v : o.Length).ToArray();
         _fourier = new FourierTransform(lattice);
         _windows = architecture.Layers.Select(l => basis == ParameterBasis.Kernel &&
@@ -135,7 +138,7 @@ public sealed class ConvolutionNetwork : ScoreNetwork
             {
                 var p = parameters.Layers[j];
                 var offsets = _offsets[j];
-                if (offsets.Length == v)
+                if (_identitySupport[j])
                 {
                     _fourier.ForwardRealHalf(p, multipliers[j].AsSpan(0, v)); // identity support: the kernel itself
                 }
@@ -208,7 +211,7 @@ public sealed class ConvolutionNetwork : ScoreNetwork
     {
         int v = Lattice.SiteCount;
         var offsets = _offsets[j];
-        if (offsets.Length == v)
+        if (_identitySupport[j])
         {
             _fourier.InverseRealHalf(halfGradient.AsSpan(0, v), g);
             return;

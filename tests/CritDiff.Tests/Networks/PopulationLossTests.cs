@@ -33,7 +33,9 @@ public class PopulationLossTests
     [InlineData("one-layer", 3, 4)]
     [InlineData("two-layer", 2, 6)]
     [InlineData("deep:3", 2, 5)]
-    [InlineData("two-layer-local:1", 2, 7)]
+    [InlineData("two-layer-local:4", 2, 11)] // range 4: through the FFT (no window), kernel scattered to its support
+    [InlineData("layers:local:4,full", 2, 10)]
+    [InlineData("one-layer-local:4", 1, 9)] // the window covers every site, in site order
     public void HalfSpectrumPathEqualsTheFullSpectrumPath(string name, int d, int l)
     {
         // Population moments take the half-spectrum path; the same moments with Cross = 1 stored explicitly take the
