@@ -270,12 +270,28 @@ public sealed class ConvolutionNetwork : ScoreNetwork
     {
         int v = Lattice.SiteCount;
         ComputeMultipliers(parameters);
-        for (int b = 0; b < count; b++)
+        for (int b = 0; b < count; b++) ApplyWithProduct(fields.Slice(b * v, v), scores.Slice(b * v, v));
+    }
+
+    /// <summary>
+    /// score = Re IDFT[m DFT[field]] with the product multiplier computed. Kernel-basis multipliers are Hermitian (real
+    /// kernels), so m x~ is too and the half spectrum carries it: one half real transform each way and the product on
+    /// L^(d-1) (L/2 + 1) modes. Fourier-basis multipliers are arbitrary: the full spectrum and the real part.
+    /// </summary>
+    private void ApplyWithProduct(ReadOnlySpan<double> field, Span<double> score)
+    {
+        if (Basis == ParameterBasis.Fourier)
         {
-            _fourier.ForwardReal(fields.Slice(b * v, v), _scratch);
-            for (int k = 0; k < v; k++) _scratch[k] *= _product[k];
-            _fourier.InverseReal(_scratch, scores.Slice(b * v, v), _halfScratch);
+            _fourier.ForwardReal(field, _scratch);
+            for (int k = 0; k < _scratch.Length; k++) _scratch[k] *= _product[k];
+            _fourier.InverseReal(_scratch, score, _halfScratch);
+            return;
         }
+        int v = Lattice.SiteCount, length = Lattice.Length, half = length / 2 + 1;
+        _fourier.ForwardRealHalf(field, _scratch);
+        for (int row = 0; row < v; row += length)
+            for (int k = row; k < row + half; k++) _scratch[k] *= _product[k];
+        _fourier.InverseRealHalf(_scratch, score);
     }
 
     /// <summary>
@@ -344,9 +360,7 @@ public sealed class ConvolutionNetwork : ScoreNetwork
     {
         CheckLayout(parameters, nameof(parameters));
         ComputeMultipliers(parameters);
-        _fourier.ForwardReal(field, _scratch);
-        for (int k = 0; k < _scratch.Length; k++) _scratch[k] *= _product[k];
-        _fourier.InverseReal(_scratch, score, _halfScratch);
+        ApplyWithProduct(field, score);
     }
 
     private ModeMoments CheckMoments(LossMoments moments)

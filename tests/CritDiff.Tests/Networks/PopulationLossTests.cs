@@ -59,6 +59,49 @@ public class PopulationLossTests
                     $"layer {j} entry {i}: half {half.Layers[j][i]}, full {full.Layers[j][i]}");
     }
 
+    [Theory]
+    [InlineData("one-layer", 2, 6)]
+    [InlineData("one-layer", 2, 5)]
+    [InlineData("one-layer", 3, 4)]
+    [InlineData("one-layer-local:1", 1, 7)]
+    [InlineData("two-layer-local:4", 2, 9)]
+    [InlineData("layers:local:1,full", 2, 6)]
+    public void ApplyIsTheCircularConvolutionOfTheKernels(string name, int d, int l)
+    {
+        // s(x) = sum_y K(y) x(x - y) per layer, by direct summation over each layer's support.
+        var lattice = new Lattice(d, l);
+        var network = (ConvolutionNetwork)ScoreNetwork.Create(lattice, Architecture.Parse(name));
+        var p = NetworkTestCases.RandomParameters(network, 0.3, 8);
+        int v = lattice.SiteCount;
+        var rng = new RandomStream(3, 1);
+        var field = new double[v];
+        rng.FillGaussian(field);
+        var score = new double[v];
+        network.Apply(p, field, score);
+        var expected = (double[])field.Clone();
+        var x = new int[d];
+        var y = new int[d];
+        for (int j = 0; j < p.Layers.Length; j++)
+        {
+            var offsets = network.SupportOffsets(j);
+            var next = new double[v];
+            for (int site = 0; site < v; site++)
+            {
+                lattice.Coordinates(site, x);
+                double sum = 0;
+                for (int i = 0; i < offsets.Count; i++)
+                {
+                    lattice.Coordinates(offsets[i], y);
+                    for (int mu = 0; mu < d; mu++) y[mu] = ((x[mu] - y[mu]) % l + l) % l;
+                    sum += p.Layers[j][i] * expected[lattice.Index(y)];
+                }
+                next[site] = sum;
+            }
+            expected = next;
+        }
+        for (int site = 0; site < v; site++) Assert.Equal(expected[site], score[site], 1e-12);
+    }
+
     [Fact]
     public void UnevenSignalIsHandledExactlyByTheHalfSpectrumPath()
     {
