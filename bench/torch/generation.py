@@ -9,7 +9,7 @@ exponential integrator of the linear drift, y <- e^h y + g^2 (e^h - 1) s(y) + sq
 update as CritDiff's real-space `sde-exp` (RealSpaceSampler). Noise from torch.randn. The kernels are a scaled delta
 (the cost does not depend on trained values). Prints samples/s per (dtype, threads), median of repeats, and one JSON
 line. For the fairest PyTorch numbers run it with glibc's allocator kept from returning memory to the system
-(bench/torch/README or docs/performance.md: MALLOC_MMAP_THRESHOLD_ and MALLOC_TRIM_THRESHOLD_).
+(docs/performance.md: MALLOC_MMAP_THRESHOLD_ and MALLOC_TRIM_THRESHOLD_).
 Usage: /usr/bin/python3 bench/torch/generation.py [--repeats 5] [--L 128] [--batch 256] [--steps 100]
 """
 import argparse

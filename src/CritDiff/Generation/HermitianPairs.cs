@@ -31,9 +31,6 @@ internal sealed class HermitianPairs
     /// <summary>Number of pairs P.</summary>
     public int PairCount => _pairs.Length;
 
-    /// <summary>Length of a compact state: 2P + S.</summary>
-    public int StateLength => 2 * _pairs.Length + _selfConjugate.Length;
-
     /// <summary>Length of one step's coefficient table (<see cref="StepTable"/>): 3P + 2S.</summary>
     public int TableLength => 3 * _pairs.Length + 2 * _selfConjugate.Length;
 

@@ -18,6 +18,7 @@ public sealed class ConvolutionNetwork : ScoreNetwork
 {
     private readonly int[][] _offsets;
     private readonly bool[] _identitySupport;
+    private readonly bool _realKernelsThroughFft;
     private readonly FourierTransform _fourier;
     private readonly WindowTransform?[] _windows;
     private readonly Complex[][] _multipliers;
@@ -43,6 +44,7 @@ public sealed class ConvolutionNetwork : ScoreNetwork
         _windows = architecture.Layers.Select(l => basis == ParameterBasis.Kernel &&
             l is ConvolutionLayer { Range: int r } && WindowTransform.Pays(r) ? new WindowTransform(lattice, r) : null).ToArray();
         _multipliers = architecture.Layers.Select(_ => new Complex[v]).ToArray();
+        _realKernelsThroughFft = basis == ParameterBasis.Kernel && _windows.All(w => w is null);
         _product = new Complex[v];
         _scratch = new Complex[v];
         _halfScratch = new Complex[v];
@@ -114,7 +116,7 @@ public sealed class ConvolutionNetwork : ScoreNetwork
     /// from A_s(k) = (A(k) + A(-k)) / 2, so the modes with k_last in 0..L/2 carry everything exactly, for any A.
     /// </summary>
     private bool UsesHalfSpectrum(ModeMoments m) =>
-        Basis == ParameterBasis.Kernel && m.Cross is null && _windows.All(w => w is null);
+        _realKernelsThroughFft && m.Cross is null;
 
     /// <summary>
     /// <see cref="LossAndGradient"/> on the half spectrum (see <see cref="UsesHalfSpectrum"/>): per layer one real
