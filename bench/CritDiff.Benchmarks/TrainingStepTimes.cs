@@ -6,7 +6,7 @@ namespace CritDiff.Benchmarks;
 /// <summary>
 /// Quick mode "training-step": medians over repeats of (1) a population GD step of the full one-layer
 /// network, d = 2, L = 256, 16 slices, on 1 and all threads (slices in parallel, as the trainer runs
-/// them), with kernel parameters (sampler column "-") and Fourier-basis parameters ("fourier"); (2) an empirical SGD step, d = 2, L = 64, B = 64, t = 0.1, for one-layer and
+/// them), with kernel parameters through the network API (sampler column "-": two FFTs per step), the same kernel parameters stepped as critdiff train steps them, on their multipliers ("trainer"), and Fourier-basis parameters ("fourier"); (2) an empirical SGD step, d = 2, L = 64, B = 64, t = 0.1, for one-layer and
 /// two-layer-local:1, with the direct minibatch sampler (sample by sample) and the Wishart one (the default of critdiff train for fresh samples). Empirical steps
 /// run on one thread; "threads = 2" there means two independent slices stepping concurrently
 /// (aggregate steps/s). Compare with bench/torch/training_step.py (bench/torch/compare_training_step.sh
@@ -27,6 +27,11 @@ public static class TrainingStepTimes
         var population = new PopulationGdStep(256, 16);
         foreach (int threads in Threads())
             rows.Add(("population-gd", "one-layer", "-", threads, PerStepMs(repeats, 0.5, () => population.Step(threads))));
+        // The step critdiff train takes with these kernel parameters: on the multipliers (MultiplierDescent), with the
+        // score error it records per step.
+        var trainer = new PopulationGdStep(256, 16, asTrainer: true);
+        foreach (int threads in Threads())
+            rows.Add(("population-gd", "one-layer", "trainer", threads, PerStepMs(repeats, 0.5, () => trainer.Step(threads))));
         // The same step with parameters in the Fourier basis (--basis fourier): no FFTs, per-mode arithmetic.
         var multipliers = new PopulationGdStep(256, 16, basis: CritDiff.Networks.ParameterBasis.Fourier);
         foreach (int threads in Threads())

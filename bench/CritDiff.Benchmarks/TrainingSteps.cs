@@ -53,17 +53,23 @@ public sealed class SgdStep
     }
 }
 
-/// <summary>Population GD for every slice of a log-spaced grid: one step = LossAndGradient + update per slice.</summary>
+/// <summary>
+/// Population GD for every slice of a log-spaced grid: one step = LossAndGradient + update per slice, through the
+/// network (kernel basis: two FFTs per full layer), or as <c>critdiff train</c> steps kernel-basis full layers: on the
+/// multipliers (<see cref="MultiplierDescent"/>; loss, gradient, score error and update per slice).
+/// </summary>
 public sealed class PopulationGdStep
 {
     private readonly (ScoreNetwork Network, NetworkParameters Parameters, NetworkParameters Gradient, ModeMoments Moments, double Rate)[] _slices;
     private readonly Optimizer _optimizer = new GradientDescent("gd");
     private readonly OptimizerState[] _states;
+    private readonly MultiplierDescent[]? _descents;
 
     /// <param name="basis">Kernel (real-space parameters: two FFTs per full layer and step) or Fourier
     /// (multipliers: per-mode arithmetic only; the same GD trajectory at V times the rate).</param>
+    /// <param name="asTrainer">Step kernel-basis full layers as the trainer does, on their multipliers.</param>
     public PopulationGdStep(int length, int slices, string architecture = "one-layer", double tMin = 1e-3,
-        ParameterBasis basis = ParameterBasis.Kernel)
+        ParameterBasis basis = ParameterBasis.Kernel, bool asTrainer = false)
     {
         var field = GaussianField.AtCorrelationLengthOverSize(new Lattice(2, length), 0.25);
         var process = new VariancePreserving();
@@ -80,6 +86,9 @@ public sealed class PopulationGdStep
                 (basis == ParameterBasis.Fourier ? field.Lattice.SiteCount : 1) * 0.25 / noised.Max());
         }).ToArray();
         _states = _slices.Select(s => _optimizer.CreateState(s.Parameters)).ToArray();
+        if (asTrainer)
+            _descents = _slices.Select(s => MultiplierDescent.TryCreate(s.Network, s.Parameters, _optimizer)
+                ?? throw new ArgumentException($"{architecture} in the {basis} basis does not step on multipliers")).ToArray();
     }
 
     /// <summary>One GD step on every slice, slices spread over <paramref name="threads"/> threads.</summary>
@@ -96,6 +105,12 @@ public sealed class PopulationGdStep
     private void StepSlice(int j)
     {
         var s = _slices[j];
+        if (_descents is { } descents)
+        {
+            descents[j].Evaluate(s.Moments, s.Moments.Signal, out _);
+            descents[j].Step(s.Rate, s.Moments);
+            return;
+        }
         s.Network.LossAndGradient(s.Parameters, s.Moments, s.Gradient);
         _optimizer.Step(s.Parameters, s.Gradient, s.Rate, _states[j]);
     }

@@ -55,6 +55,12 @@ public sealed class ConvolutionNetwork : ScoreNetwork
     /// <inheritdoc />
     public override IReadOnlyList<int> LayerLengths => _lengths;
 
+    /// <summary>
+    /// Kernel-basis parameters, every layer a full kernel (its parameter array is the kernel over all sites in site
+    /// order): the case where gradient descent can run on the multipliers (<see cref="Training.MultiplierDescent"/>).
+    /// </summary>
+    internal bool HasOnlyFullKernels => _realKernelsThroughFft && _identitySupport.All(full => full);
+
     /// <summary>Support offsets (site indices) of layer j's kernel.</summary>
     public IReadOnlyList<int> SupportOffsets(int layer) => _offsets[layer];
 

@@ -163,25 +163,46 @@ public static class SliceTrainer
         bool polishable = optimum is null && batches is null && parameters.Length <= NewtonPolish.MaxParameters;
         bool polished = false, confirmed = false;
         int nextPolish = 128;
+        // Full kernels under (S)GD: the same descent on the multipliers, without two FFTs per layer and step. The
+        // kernels are written back into parameters wherever they are read (snapshots, curvature, the outcome).
+        var descent = polishable ? null : MultiplierDescent.TryCreate(network, parameters, optimizer);
+        RunOutcome Outcome(RunOutcome outcome)
+        {
+            descent?.CopyTo(parameters);
+            return outcome;
+        }
         for (int step = 0; ; step++)
         {
             cancellation.ThrowIfCancellationRequested();
-            double loss = batches is null
-                ? network.LossAndGradient(parameters, population, gradient)
-                : network.Loss(parameters, population);
-            double scoreError = network.ScoreError(parameters, spectrum);
+            double loss, scoreError;
+            if (descent is not null)
+            {
+                loss = descent.Evaluate(population, spectrum, out scoreError);
+            }
+            else
+            {
+                loss = batches is null
+                    ? network.LossAndGradient(parameters, population, gradient)
+                    : network.Loss(parameters, population);
+                scoreError = network.ScoreError(parameters, spectrum);
+            }
             double excess = optimum is null ? double.NaN : excessIsScoreError ? scoreError : loss - optimum.Value;
             history.Add(new HistoryRow(step, loss, excess, scoreError));
-            if (wanted.Contains(step)) snapshots[step] = parameters.Clone();
+            if (wanted.Contains(step))
+            {
+                descent?.CopyTo(parameters);
+                snapshots[step] = parameters.Clone();
+            }
             if (step == 0)
             {
                 initialLoss = loss;
                 initialExcess = excess;
             }
             if (!double.IsFinite(loss) || loss - initialLoss > initialLoss - exactOptimum)
-                return new RunOutcome(history, parameters, false, true, step, optimum);
+                return Outcome(new RunOutcome(history, parameters, false, true, step, optimum));
             if (adaptiveRate && step > 0 && loss > history[step - 1].Loss + 1e-14 * Math.Abs(loss))
             {
+                descent?.CopyTo(parameters);
                 double lambda = Curvature.TopEigenvalue(network, parameters, population, ref curvatureRng);
                 double lowered = config.LearningRateFraction * 2 / lambda;
                 if (lowered < finalRate)
@@ -189,7 +210,8 @@ public static class SliceTrainer
                     finalRate = lowered;
                     reductions++;
                 }
-                network.LossAndGradient(parameters, population, gradient); // the gradient at these parameters again
+                // The gradient at these parameters again (the multiplier path computes its own in Step).
+                if (descent is null) network.LossAndGradient(parameters, population, gradient);
             }
             if (polished && loss < optimum!.Value - 1e-12 * Math.Abs(loss))
             {
@@ -209,17 +231,23 @@ public static class SliceTrainer
                 int first = SetExcess(history, bottom, config.Eps);
                 initialExcess = history[0].Excess;
                 excess = history[step].Excess;
-                if (confirmed && first >= 0) return new RunOutcome(history, parameters, true, false, first, optimum);
+                if (confirmed && first >= 0) return Outcome(new RunOutcome(history, parameters, true, false, first, optimum));
             }
             if (optimum is not null && (!polished || confirmed) && excess <= config.Eps * initialExcess)
-                return new RunOutcome(history, parameters, true, false, step, optimum);
+                return Outcome(new RunOutcome(history, parameters, true, false, step, optimum));
             if ((optimum is null || (polished && !confirmed)) && step >= config.ConvergenceWindow &&
                 Math.Abs(loss - history[step - config.ConvergenceWindow].Loss) <= config.ConvergenceTolerance * Math.Abs(loss))
-                return WithPostHocOptimum(history, parameters, config, step, polishable ? (network, population) : null);
+                return Outcome(WithPostHocOptimum(history, parameters, config, step, polishable ? (network, population) : null));
             if (step >= config.MaxSteps)
-                return optimum is null || polished
+                return Outcome(optimum is null || polished
                     ? WithPostHocOptimum(history, parameters, config, step, polishable ? (network, population) : null) with { Converged = false }
-                    : new RunOutcome(history, parameters, false, false, step, optimum);
+                    : new RunOutcome(history, parameters, false, false, step, optimum));
+            if (descent is not null)
+            {
+                descent.Step(finalRate, batches is null ? population
+                    : batches.Draw(ref rng) as ModeMoments ?? throw new ArgumentException("a convolution network needs per-mode moments"));
+                continue;
+            }
             if (batches is not null) network.LossAndGradient(parameters, batches.Draw(ref rng), gradient);
             optimizer.Step(parameters, gradient, finalRate, state);
         }
