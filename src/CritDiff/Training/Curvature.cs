@@ -7,15 +7,42 @@ namespace CritDiff.Training;
 /// Top eigenvalue lambda_max of the population Hessian at given parameters, by power iteration on
 /// Hessian-vector products H v = (g(p + h v) - g(p - h v)) / (2h) from the exact gradient
 /// (SCIENCE.md section 5). Exact up to rounding for one-layer networks (the loss is quadratic), O(h^2)
-/// otherwise. Gradient descent is stable below eta = 2 / lambda_max.
+/// otherwise. Gradient descent is stable below eta = 2 / lambda_max. A full one-layer kernel has it in
+/// closed form, used instead.
 /// </summary>
 public static class Curvature
 {
-    /// <summary>Estimates lambda_max; the start vector comes from <paramref name="rng"/>.</summary>
+    /// <summary>
+    /// lambda_max: in closed form where <see cref="ClosedForm"/> has it, else estimated by power iteration
+    /// (<see cref="PowerIteration"/>).
+    /// </summary>
     public static double TopEigenvalue(ScoreNetwork network, NetworkParameters parameters, LossMoments moments,
         ref RandomStream rng, int maxIterations = 200, double relativeTolerance = 1e-7)
     {
         ArgumentNullException.ThrowIfNull(network);
+        return ClosedForm(network, moments) ?? PowerIteration(network, parameters, moments, ref rng, maxIterations, relativeTolerance);
+    }
+
+    /// <summary>
+    /// One full kernel K in the kernel basis: the loss (1/V) sum_k [A(k) |m(k)|^2 + ...] with m = sum_y K(y) exp(-i k.y)
+    /// is quadratic in K, with the cosine and sine kernels of each pair (k, -k) as eigenvectors of eigenvalue
+    /// A(k) + A(-k) (2 A(k) for a self-conjugate mode), whatever the parameters: lambda_max = max_k (A(k) + A(-k)),
+    /// 2 S_max for population moments (SCIENCE.md section 5). Null for other networks.
+    /// </summary>
+    internal static double? ClosedForm(ScoreNetwork network, LossMoments moments)
+    {
+        if (network is not ConvolutionNetwork { HasOnlyFullKernels: true } || network.Architecture.Depth != 1 ||
+            moments is not ModeMoments { Signal: var signal } || signal.Length != network.Lattice.SiteCount)
+            return null;
+        double top = 0;
+        for (int k = 0; k < signal.Length; k++) top = Math.Max(top, signal[k] + signal[network.Lattice.NegatedMode(k)]);
+        return top;
+    }
+
+    /// <summary>Estimates lambda_max by power iteration; the start vector comes from <paramref name="rng"/>.</summary>
+    internal static double PowerIteration(ScoreNetwork network, NetworkParameters parameters, LossMoments moments,
+        ref RandomStream rng, int maxIterations = 200, double relativeTolerance = 1e-7)
+    {
         var v = network.CreateParameters();
         foreach (var layer in v.Layers) rng.FillGaussian(layer);
         Scale(v, 1 / v.Norm());

@@ -21,7 +21,8 @@ public class TrainerTests
     public void AutoRateUsesTheClosedFormCurvatures()
     {
         // One-layer: lambda_max = 2 S_max (kernel basis), 2 S_max / V (Fourier basis, per multiplier);
-        // two-layer balanced at c^2 = 1/S_max: 4. Power iteration must find them.
+        // two-layer balanced at c^2 = 1/S_max: 4. The kernel-basis one-layer value is the closed form itself (checked
+        // against power iteration in CurvatureTests); power iteration must find the other two.
         var one = Problem(8, "one-layer");
         double sMax = Spectrum(one).Max();
         var r1 = SliceTrainer.Train(one, new TrainingConfig { MaxSteps = 1 }, 0);
