@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Issue 14's PyTorch comparisons, interleaved so that machine load affects both sides alike: for each round, CritDiff's
 quick mode then the PyTorch peer, for (1) the population GD step (one-layer, kernel basis, d = 2, L = 256, 16 slices;
-bench/torch/population_step.py) and (2) generation (one-layer, d = 2, L = 128, K = 100, batch 256;
+bench/torch/population_step.py), CritDiff's both through the network (two FFTs per slice: population_ms) and as
+`critdiff train` takes it, on the multipliers (population_trainer_ms), and (2) generation (one-layer, d = 2, L = 128, K = 100, batch 256;
 bench/torch/generation.py), CritDiff's generation both by its per-mode sampler for linear scores and, like for like
 with the peer, by the general real-space sampler (generation_real_space). PyTorch runs with glibc's allocator kept from returning memory to the system
 (MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_), its fastest setting here (3-4x faster than the default allocator on
@@ -40,9 +41,12 @@ def main():
         for row in last_json(BENCH + ["population-step", "--repeats", "5"])["results"]:
             if row["sampler"] == "-":
                 add(("population_ms", "critdiff", row["threads"]), row["ms_per_step"])
+            elif row["sampler"] == "trainer":
+                add(("population_trainer_ms", "critdiff", row["threads"]), row["ms_per_step"])
         for row in last_json(["/usr/bin/python3", "bench/torch/population_step.py", "--repeats", "5"], env)["results"]:
             if row["dtype"] == "float32":
                 add(("population_ms", "torch", row["threads"]), row["ms_per_step"])
+                add(("population_trainer_ms", "torch", row["threads"]), row["ms_per_step"])
         for row in last_json(BENCH + ["generation-throughput", "--repeats", "3"])["results"]:
             if row["arch"] == "one-layer" and row.get("sampler") == "real-space":
                 add(("generation_real_space_per_s", "critdiff", row["threads"]), row["samples_per_second"])
@@ -53,7 +57,7 @@ def main():
             add(("generation_real_space_per_s", "torch", row["threads"]), row["samples_per_second"])
     medians = {key: statistics.median(values) for key, values in series.items()}
     result = {"rounds": args.rounds, "allocator": "default" if args.default_allocator else "tuned", "rows": []}
-    for quantity in ("population_ms", "generation_per_s", "generation_real_space_per_s"):
+    for quantity in ("population_ms", "population_trainer_ms", "generation_per_s", "generation_real_space_per_s"):
         lower_better = quantity.endswith("_ms")
         ours = {t: v for (q, side, t), v in medians.items() if q == quantity and side == "critdiff"}
         theirs = {t: v for (q, side, t), v in medians.items() if q == quantity and side == "torch"}
