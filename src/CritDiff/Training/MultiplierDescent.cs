@@ -78,6 +78,10 @@ internal sealed class MultiplierDescent
             ? new MultiplierDescent(convolution, parameters, gd.Momentum)
             : null;
 
+    /// <summary>Minibatch moments as the per-mode moments a convolution network trains on.</summary>
+    public static ModeMoments PerMode(LossMoments moments) =>
+        moments as ModeMoments ?? throw new ArgumentException("a convolution network needs per-mode moments", nameof(moments));
+
     private double[][] NewLayers()
     {
         var layers = new double[_depth][];

@@ -245,7 +245,7 @@ public static class SliceTrainer
             if (descent is not null)
             {
                 descent.Step(finalRate, batches is null ? population
-                    : batches.Draw(ref rng) as ModeMoments ?? throw new ArgumentException("a convolution network needs per-mode moments"));
+                    : MultiplierDescent.PerMode(batches.Draw(ref rng)));
                 continue;
             }
             if (batches is not null) network.LossAndGradient(parameters, batches.Draw(ref rng), gradient);

@@ -227,6 +227,21 @@ public static class StabilityFinder
             var gradient = _network.CreateParameters();
             var state = _config.Optimizer.CreateState(parameters);
             var rng = new RandomStream(_config.Seed, (ulong)_slice); // the training run's minibatch stream
+            if (MultiplierDescent.TryCreate(_network, parameters, _config.Optimizer) is { } descent)
+            {
+                // Full kernels under (S)GD: the trainer's multiplier-space steps (the loss after each comes from its pass).
+                var signal = _population.Signal;
+                double start = descent.Evaluate(_population, signal, out _);
+                for (int step = 1; step <= budget; step++)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    descent.Step(rate, _batches is null ? _population
+                        : MultiplierDescent.PerMode(_batches.Draw(ref rng)));
+                    double loss = descent.Evaluate(_population, signal, out _);
+                    if (!double.IsFinite(loss) || loss > start) return false;
+                }
+                return true;
+            }
             double initial = _network.Loss(parameters, _population);
             for (int step = 1; step <= budget; step++)
             {
