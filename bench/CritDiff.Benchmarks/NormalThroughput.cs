@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using CritDiff.Statistics;
 
 namespace CritDiff.Benchmarks;
@@ -13,6 +15,7 @@ public static class NormalThroughput
 {
     public static void Run(int repeats)
     {
+        Console.WriteLine($"Vector512 accelerated: {Vector512.IsHardwareAccelerated}, AVX-512F: {Avx512F.IsSupported}, AVX2: {Avx2.IsSupported}");
         var variants = new (string Name, Action<Memory<double>> Fill)[]
         {
             ("old-4lane", m => { var r = new RandomStream(1, 2); GaussianBlocksOld.Fill(ref r, m.Span); }),

@@ -36,7 +36,7 @@ internal static class GaussianBlocks
         if (destination.IsEmpty) return;
         ulong seed = parent.NextUInt64();
         bool wide = maxVectorBits >= 512 && Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
-        bool narrow = !wide && maxVectorBits >= 256 && Vector256.IsHardwareAccelerated;
+        bool narrow = !wide && maxVectorBits >= 256 && Vector256.IsHardwareAccelerated && Avx2.IsSupported;
         if (wide || narrow) FillVector(ref parent, seed, wide, destination);
         else FillScalar(ref parent, seed, destination);
     }
@@ -54,11 +54,8 @@ internal static class GaussianBlocks
         while (n - i >= Lanes)
         {
             int queued = 0;
-            if (wide)
-                FastRun512(ref lanes, destination, queue, ref i, ref queued);
-            else
-                while (FastRun256(ref lanes, destination, ref i, queued, block))
-                    Block(block, destination, ref i, queue, ref queued);
+            if (wide) FastRun512(ref lanes, destination, queue, ref i, ref queued);
+            else FastRun256(ref lanes, destination, queue, ref i, ref queued);
             Settle(ref parent, queue, queued, destination);
         }
         while (i < n)
@@ -189,53 +186,67 @@ internal static class GaussianBlocks
     }
 
     /// <summary>
-    /// Stores blocks while every candidate passes the fast test, a block fits and the queue has room (two
-    /// 256-bit halves of four lanes); returns true with the block it did not store in <paramref name="pending"/>
-    /// when a candidate was declined, false when the destination is (nearly) full.
+    /// <see cref="FastRun512"/> on two 256-bit halves of four lanes (AVX2): the declined candidates are
+    /// queued one by one on the rare path, still without leaving the loop.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool FastRun256(ref LaneState lanes, Span<double> destination, ref int index, int queued, Span<ulong> pending)
+    private static void FastRun256(ref LaneState lanes, Span<double> destination, Span<ulong> queue, ref int index, ref int queued)
     {
         var (a0, a1, a2, a3) = (lanes.S0A, lanes.S1A, lanes.S2A, lanes.S3A);
         var (b0, b1, b2, b3) = (lanes.S0B, lanes.S1B, lanes.S2B, lanes.S3B);
         ref double edges = ref Ziggurat.EdgeReference;
         ref double target = ref MemoryMarshal.GetReference(destination);
-        int i = index, n = destination.Length;
-        bool stopped = false;
-        while (i + Lanes <= n && queued <= QueueLength - Lanes)
+        ref ulong waiting = ref MemoryMarshal.GetReference(queue);
+        var exponent = Vector256.Create(0x3FF0000000000000UL);
+        // Byte shuffles that gather the layers (low bytes) of lanes 0-3 and 4-7 into one general register:
+        // cheaper than eight element extracts.
+        var lowBytes = Vector256.Create((byte)0, 8, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+            0, 8, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80);
+        var highBytes = Vector256.Create((byte)0x80, 0x80, 0, 8, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+            0x80, 0x80, 0, 8, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80);
+        var gather = Vector256.Create(0, 4, 0, 0, 0, 0, 0, 0);
+        int i = index, q = queued, n = destination.Length;
+        while (i + Lanes <= n && q <= QueueLength - Lanes)
         {
             var low = Next(ref a0, ref a1, ref a2, ref a3);
             var high = Next(ref b0, ref b1, ref b2, ref b3);
-            if (!TryFast4(ref edges, low, out var xLow) | !TryFast4(ref edges, high, out var xHigh))
-            {
-                low.CopyTo(pending);
-                high.CopyTo(pending[4..]);
-                stopped = true;
-                break;
-            }
+            var uLow = (Vector256.ShiftRightLogical(low, 12) | exponent).AsDouble() * 2.0 - Vector256.Create(3.0);
+            var uHigh = (Vector256.ShiftRightLogical(high, 12) | exponent).AsDouble() * 2.0 - Vector256.Create(3.0);
+            // Bytes of the packed layers: lanes 0, 1, 4, 5, 2, 3, 6, 7.
+            var packed = Avx2.Shuffle(low.AsByte(), lowBytes) | Avx2.Shuffle(high.AsByte(), highBytes);
+            ulong layers = Avx2.PermuteVar8x32(packed.AsInt32(), gather).AsUInt64().ToScalar();
+            var p0 = Pair(ref edges, (byte)layers);
+            var p1 = Pair(ref edges, (byte)(layers >>= 8));
+            var p4 = Pair(ref edges, (byte)(layers >>= 8));
+            var p5 = Pair(ref edges, (byte)(layers >>= 8));
+            var p2 = Pair(ref edges, (byte)(layers >>= 8));
+            var p3 = Pair(ref edges, (byte)(layers >>= 8));
+            var p6 = Pair(ref edges, (byte)(layers >>= 8));
+            var p7 = Pair(ref edges, (byte)(layers >> 8));
+            var evenLow = Vector256.Create(p0, p2);
+            var oddLow = Vector256.Create(p1, p3);
+            var evenHigh = Vector256.Create(p4, p6);
+            var oddHigh = Vector256.Create(p5, p7);
+            var xLow = uLow * Avx.UnpackLow(evenLow, oddLow);
+            var xHigh = uHigh * Avx.UnpackLow(evenHigh, oddHigh);
             xLow.StoreUnsafe(ref target, (nuint)i);
             xHigh.StoreUnsafe(ref target, (nuint)(i + 4));
+            uint declined = Vector256.GreaterThanOrEqual(Vector256.Abs(xLow), Avx.UnpackHigh(evenLow, oddLow)).ExtractMostSignificantBits()
+                | Vector256.GreaterThanOrEqual(Vector256.Abs(xHigh), Avx.UnpackHigh(evenHigh, oddHigh)).ExtractMostSignificantBits() << 4;
+            while (declined != 0)
+            {
+                int l = BitOperations.TrailingZeroCount(declined);
+                Unsafe.Add(ref waiting, q) = l < 4 ? low.GetElement(l) : high.GetElement(l - 4);
+                Unsafe.Add(ref waiting, QueueLength + q) = (ulong)(i + l);
+                q++;
+                declined &= declined - 1;
+            }
             i += Lanes;
         }
         (lanes.S0A, lanes.S1A, lanes.S2A, lanes.S3A) = (a0, a1, a2, a3);
         (lanes.S0B, lanes.S1B, lanes.S2B, lanes.S3B) = (b0, b1, b2, b3);
         index = i;
-        return stopped;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryFast4(ref double edges, Vector256<ulong> draw, out Vector256<double> x)
-    {
-        var layer = draw & Vector256.Create(0xFFUL);
-        var u = (Vector256.ShiftRightLogical(draw, 12) | Vector256.Create(0x3FF0000000000000UL)).AsDouble() * 2.0 - Vector256.Create(3.0);
-        var p0 = Pair(ref edges, layer.GetElement(0));
-        var p1 = Pair(ref edges, layer.GetElement(1));
-        var p2 = Pair(ref edges, layer.GetElement(2));
-        var p3 = Pair(ref edges, layer.GetElement(3));
-        var even = Vector256.Create(p0, p2);
-        var odd = Vector256.Create(p1, p3);
-        x = u * Avx.UnpackLow(even, odd);
-        return Vector256.LessThanAll(Vector256.Abs(x), Avx.UnpackHigh(even, odd));
+        queued = q;
     }
 
     /// <summary>(X[layer], X[layer + 1]) in one load; layer &lt;= 255, so inside the 257 edges.</summary>
