@@ -17,6 +17,7 @@ public static class QuickModes
         ["spin-updates"] = SpinUpdateThroughput.Run,
         ["conv-step"] = ConvStepTimes.Run,
         ["fft"] = FftThroughput.Run,
+        ["normals"] = NormalThroughput.Run,
     };
 
     public static bool TryRun(string[] args)

@@ -52,7 +52,7 @@ public struct RandomStream
     }
 
     /// <summary>
-    /// Fills <paramref name="destination"/> with independent standard normal variates: four xoshiro256**
+    /// Fills <paramref name="destination"/> with independent standard normal variates: eight xoshiro256++
     /// lanes seeded from one draw of this stream feed the ziggurat in SIMD (<see cref="GaussianBlocks"/>).
     /// Deterministic in this stream's state and the same on every machine, but not the same numbers as
     /// calling <see cref="NextGaussian"/> repeatedly.

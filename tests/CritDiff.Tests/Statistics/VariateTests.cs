@@ -36,17 +36,69 @@ public class VariateTests
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(5)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(9)]
     [InlineData(1001)]
+    [InlineData(1024)]
+    [InlineData(50_003)]
     public void BulkNormalsAreTheSameOnTheVectorAndScalarPaths(int length)
     {
-        var vector = new RandomStream(8, (ulong)length);
-        var scalar = vector;
-        var fromVector = new double[length];
+        // 50_003: long enough that the queue of declined candidates fills and is settled mid-way.
+        var scalar = new RandomStream(8, (ulong)length);
         var fromScalar = new double[length];
-        GaussianBlocks.Fill(ref vector, fromVector, allowVector: true);
-        GaussianBlocks.Fill(ref scalar, fromScalar, allowVector: false);
-        Assert.Equal(fromScalar, fromVector);
-        Assert.Equal(scalar.NextUInt64(), vector.NextUInt64());
+        var start = scalar;
+        GaussianBlocks.Fill(ref scalar, fromScalar, maxVectorBits: 0);
+        ulong next = scalar.NextUInt64();
+        foreach (int bits in new[] { 256, 512 })
+        {
+            var vector = start;
+            var fromVector = new double[length];
+            GaussianBlocks.Fill(ref vector, fromVector, maxVectorBits: bits);
+            Assert.Equal(fromScalar, fromVector);
+            Assert.Equal(next, vector.NextUInt64());
+        }
+    }
+
+    [Fact]
+    public void ShortBulkFillsHaveStandardNormalMomentsAtEveryPlace()
+    {
+        // Declined candidates are settled after the vector loop; each place must still be N(0, 1). Many short fills
+        // (lengths 1-40, so places in the loop and the tail): per place, mean, variance, E z^4 = 3 and the tail mass
+        // beyond 2.5, each within tolerance in standard errors.
+        const int fills = 40_000, maxLength = 40;
+        var sum = new double[maxLength];
+        var squares = new double[maxLength];
+        var fourth = new double[maxLength];
+        var beyond = new double[maxLength];
+        var counts = new double[maxLength];
+        var rng = new RandomStream(77, 3);
+        var buffer = new double[maxLength];
+        for (int f = 0; f < fills; f++)
+        {
+            int length = 1 + f % maxLength;
+            rng.FillGaussian(buffer.AsSpan(0, length));
+            for (int j = 0; j < length; j++)
+            {
+                double z = buffer[j], z2 = z * z;
+                sum[j] += z;
+                squares[j] += z2;
+                fourth[j] += z2 * z2;
+                beyond[j] += Math.Abs(z) > 2.5 ? 1 : 0;
+                counts[j]++;
+            }
+        }
+        double pBeyond = SpecialFunctions.Erfc(2.5 / Math.Sqrt(2));
+        // Bonferroni over 4 maxLength checks: a wider band than one test's, from the same tolerance.
+        double band = Tolerances.StandardErrors + 1.5;
+        for (int j = 0; j < maxLength; j++)
+        {
+            double m = counts[j];
+            Assert.InRange(Math.Abs(sum[j] / m) / Math.Sqrt(1 / m), 0, band);
+            Assert.InRange(Math.Abs(squares[j] / m - 1) / Math.Sqrt(2 / m), 0, band);
+            Assert.InRange(Math.Abs(fourth[j] / m - 3) / Math.Sqrt(96 / m), 0, band);
+            Assert.InRange(Math.Abs(beyond[j] / m - pBeyond) / Math.Sqrt(pBeyond * (1 - pBeyond) / m), 0, band);
+        }
     }
 
     [Theory]
