@@ -79,7 +79,7 @@ internal static class TrainCommand
         };
         var eps = new Option<double>("--eps") { Description = "Stop when excess loss <= eps x initial excess (vs the architecture's optimum).", DefaultValueFactory = _ => 1e-2 };
         var maxSteps = new Option<int>("--max-steps") { Description = "Step cap per slice, 1..1e8 (default 100000; with --mode samples 10000).", DefaultValueFactory = _ => 100_000 };
-        var basis = new Option<string>("--basis") { Description = "Parameters of full layers: kernel (real space; under gd/sgd, full layers step on their multipliers, the same trajectory without FFTs) or fourier (multipliers as the parameters).", DefaultValueFactory = _ => "kernel" };
+        var basis = new Option<string>("--basis") { Description = "Parameters of full layers: kernel (real space; under gd/sgd a one-layer network steps on its multiplier, the same trajectory without FFTs) or fourier (multipliers as the parameters).", DefaultValueFactory = _ => "kernel" };
         var start = CommonOptions.Start();
         var folder = new Option<string?>("--out") { Description = "Run folder: config.json, summary.json, history_slice{j}.csv and the checkpoint (model.json + .npy kernels)." };
         var json = CommonOptions.Json();

@@ -57,7 +57,7 @@ public sealed class ConvolutionNetwork : ScoreNetwork
 
     /// <summary>
     /// Kernel-basis parameters, every layer a full kernel (its parameter array is the kernel over all sites in site
-    /// order): the case where gradient descent can run on the multipliers (<see cref="Training.MultiplierDescent"/>).
+    /// order): with one layer, the case where gradient descent runs on the multiplier (<see cref="Training.MultiplierDescent"/>).
     /// </summary>
     internal bool HasOnlyFullKernels => _realKernelsThroughFft && _identitySupport.All(full => full);
 

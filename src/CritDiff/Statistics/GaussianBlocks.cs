@@ -70,7 +70,7 @@ internal static class GaussianBlocks
     private static void FillScalar(ref RandomStream parent, ulong seed, Span<double> destination)
     {
         Span<ulong> state = stackalloc ulong[4 * Lanes]; // word w of lane l at w * Lanes + l
-        for (int k = 0; k < state.Length; k++) state[k] = SplitMix(ref seed);
+        for (int k = 0; k < state.Length; k++) state[k] = RandomStream.SplitMix(ref seed);
         // xoshiro needs a non-zero state per lane (an all-zero lane has probability 2^-256).
         for (int l = 0; l < Lanes; l++)
             if ((state[l] | state[Lanes + l] | state[2 * Lanes + l] | state[3 * Lanes + l]) == 0) state[l] = 1;
@@ -101,13 +101,7 @@ internal static class GaussianBlocks
         {
             ref ulong s0 = ref state[l], s1 = ref state[Lanes + l], s2 = ref state[2 * Lanes + l], s3 = ref state[3 * Lanes + l];
             block[l] = BitOperations.RotateLeft(s0 + s3, 23) + s0;
-            ulong t = s1 << 17;
-            s2 ^= s0;
-            s3 ^= s1;
-            s1 ^= s2;
-            s0 ^= s3;
-            s2 ^= t;
-            s3 = BitOperations.RotateLeft(s3, 45);
+            RandomStream.Advance(ref s0, ref s1, ref s2, ref s3);
         }
     }
 
@@ -304,14 +298,6 @@ internal static class GaussianBlocks
         s2 ^= t;
         s3 = Vector256.ShiftLeft(s3, 45) | Vector256.ShiftRightLogical(s3, 19);
         return result;
-    }
-
-    private static ulong SplitMix(ref ulong state)
-    {
-        ulong z = state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 
     /// <summary>The eight lanes' state as two halves of four (word w of lanes 0-3 in SwA, of lanes 4-7 in SwB).</summary>

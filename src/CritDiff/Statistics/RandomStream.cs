@@ -64,6 +64,14 @@ public struct RandomStream
     internal static ulong Step(ref ulong s0, ref ulong s1, ref ulong s2, ref ulong s3)
     {
         ulong result = BitOperations.RotateLeft(s1 * 5, 7) * 9;
+        Advance(ref s0, ref s1, ref s2, ref s3);
+        return result;
+    }
+
+    /// <summary>The xoshiro256 state transition (shared by the ** output here and the ++ output of <see cref="GaussianBlocks"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Advance(ref ulong s0, ref ulong s1, ref ulong s2, ref ulong s3)
+    {
         ulong t = s1 << 17;
         s2 ^= s0;
         s3 ^= s1;
@@ -71,10 +79,10 @@ public struct RandomStream
         s0 ^= s3;
         s2 ^= t;
         s3 = BitOperations.RotateLeft(s3, 45);
-        return result;
     }
 
-    private static ulong SplitMix(ref ulong state)
+    /// <summary>SplitMix64: seeds the xoshiro states from one 64-bit value.</summary>
+    internal static ulong SplitMix(ref ulong state)
     {
         ulong z = state += 0x9E3779B97F4A7C15UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;

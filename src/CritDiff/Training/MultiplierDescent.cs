@@ -6,25 +6,32 @@ using CritDiff.Networks;
 namespace CritDiff.Training;
 
 /// <summary>
-/// Gradient descent, with optional heavy-ball momentum, on a kernel-basis network whose layers are all full kernels,
-/// carried out on the layers' multipliers m_j(k) = sum_y K_j(y) exp(-i k.y) instead of on the kernels: the same
-/// trajectory without the two FFTs per layer and step that the kernel path costs (issue 14).
+/// Gradient descent, with optional heavy-ball momentum, on a kernel-basis network of one full kernel K, carried out on
+/// its multiplier m(k) = sum_y K(y) exp(-i k.y) instead of on the kernel: the same trajectory without the two FFTs per
+/// step that the kernel path costs (issue 14).
 /// <para>
-/// Why it is the same: the kernel gradient is g_j(y) = Re sum_k G_j(k) exp(+i k.y) (see <see cref="ConvolutionNetwork"/>),
-/// so its multiplier is sum_y g_j(y) exp(-i k.y) = V (G_j(k) + conj G_j(-k)) / 2 = 2 (a(k) m(k) + conj x(k)) conj M_j(k)
-/// with a(k) = (A(k) + A(-k)) / 2 and x(k) = (X(k) + conj X(-k)) / 2 the moments symmetrised over k and -k, m the
-/// product multiplier and M_j the product of the other layers'. The map K -> m is linear, so K - eta v (momentum v
-/// &lt;- mu v + g) maps to m - eta v~ with v~ &lt;- mu v~ + g~ mode by mode: population GD of a full one-layer network
-/// is m(k) &lt;- m(k) - 2 eta (S(k) m(k) + 1) (SCIENCE.md section 5). Only rounding differs from the kernel path.
+/// Why it is the same: the kernel gradient is g(y) = Re sum_k G(k) exp(+i k.y) (see <see cref="ConvolutionNetwork"/>), so
+/// its multiplier is sum_y g(y) exp(-i k.y) = V (G(k) + conj G(-k)) / 2 = 2 (a(k) m(k) + conj x(k)), with a(k) = (A(k) +
+/// A(-k)) / 2 and x(k) = (X(k) + conj X(-k)) / 2 the moments symmetrised over k and -k. The map K -> m is linear, so
+/// K - eta v (momentum v &lt;- mu v + g) maps to m - eta v~ with v~ &lt;- mu v~ + g~ mode by mode: population GD is
+/// m(k) &lt;- m(k) - 2 eta (S(k) m(k) + 1) (SCIENCE.md section 5). Only rounding differs from the kernel path, and the
+/// dynamics are linear, so rounding cannot change whether a run converges or diverges.
 /// </para>
 /// <para>
-/// Real kernels have Hermitian multipliers, so only the modes with k_last in 0..L/2 are kept, each pair (k, -k) once
-/// with weight 2 in the loss, the columns k_last = 0 and L/2 (which hold both k and -k) with weight 1. The update
-/// keeps them Hermitian exactly: the values at k and -k are computed from the same operands, conjugated.
+/// Not for two or more layers, although the same algebra holds there (g~_j = 2 (a m + conj x) conj M_j, M_j the other
+/// layers' product): from the balanced start the multiplier path keeps the invariant set K_2 = -K_1 exactly, while the
+/// kernel path's FFT rounding seeds the growth across it that makes two-layer GD diverge above a rate of about 0.59
+/// (reproduce's stability scans, L = 8-64); on the multipliers the scans found 0.79-1.0. The same trajectory in exact
+/// arithmetic, but not the same divergence, so deeper networks keep the kernel path.
+/// </para>
+/// <para>
+/// A real kernel has a Hermitian multiplier, so only the modes with k_last in 0..L/2 are kept, each pair (k, -k) once
+/// with weight 2 in the loss, the columns k_last = 0 and L/2 (which hold both k and -k) with weight 1. The update keeps
+/// them Hermitian exactly: the values at k and -k are computed from the same operands, conjugated.
 /// </para>
 /// <para>
 /// The work is memory-bound (a few operations per mode), so a step is one pass over the modes: <see cref="Step"/>
-/// updates the multipliers and, in the same pass, evaluates the loss and score error at the new ones for the moments and
+/// updates the multiplier and, in the same pass, evaluates the loss and score error at the new one for the moments and
 /// spectrum of the last <see cref="Evaluate"/>, which the next <see cref="Evaluate"/> with the same arrays returns.
 /// </para>
 /// </summary>
@@ -32,10 +39,10 @@ internal sealed class MultiplierDescent
 {
     private readonly Lattice _lattice;
     private readonly FourierTransform _fourier;
-    private readonly int _modes, _depth, _length, _half, _rows;
+    private readonly int _modes, _length, _half, _rows;
     private readonly int[] _mirrorRow;
-    private readonly double[][] _re, _im;
-    private readonly double[][]? _velocityRe, _velocityIm;
+    private readonly double[] _re, _im;
+    private readonly double[]? _velocityRe, _velocityIm;
     private readonly double _momentum;
     // The moments and spectrum of the last Evaluate on the kept modes: a(k), x(k) (null for Cross = 1), s(k), 1/s(k),
     // and s(-k), 1/s(-k) where s is not exactly even. Population moments of an even spectrum share the spectrum's arrays.
@@ -43,7 +50,7 @@ internal sealed class MultiplierDescent
     private double[]? _spectrum;
     private double[] _a = [], _s = [], _inverseS = [];
     private double[]? _xRe, _xIm, _sMirror, _inverseSMirror;
-    // Loss and score error at the present multipliers for those, once a Step has computed them.
+    // Loss and score error at the present multiplier for those, once a Step has computed them.
     private bool _evaluated;
     private double _loss, _scoreError;
 
@@ -51,7 +58,6 @@ internal sealed class MultiplierDescent
     {
         _lattice = network.Lattice;
         _fourier = new FourierTransform(_lattice);
-        _depth = parameters.Layers.Length;
         _momentum = momentum;
         _length = _lattice.Length;
         _half = _length / 2 + 1;
@@ -59,22 +65,24 @@ internal sealed class MultiplierDescent
         _modes = _rows * _half;
         _mirrorRow = new int[_rows];
         for (int r = 0; r < _rows; r++) _mirrorRow[r] = _lattice.NegatedMode(r * _length);
-        _re = NewLayers();
-        _im = NewLayers();
+        _re = new double[_modes];
+        _im = new double[_modes];
         if (momentum > 0)
         {
-            _velocityRe = NewLayers();
-            _velocityIm = NewLayers();
+            _velocityRe = new double[_modes];
+            _velocityIm = new double[_modes];
         }
-        Load(parameters);
+        Load(parameters.Layers[0]);
     }
 
     /// <summary>
     /// The multiplier-space form of <paramref name="optimizer"/> on <paramref name="network"/> starting at
-    /// <paramref name="parameters"/>, or null where it does not apply (another basis or optimizer, a local layer).
+    /// <paramref name="parameters"/>, or null where it does not apply (another basis or optimizer, a local layer, more
+    /// than one layer).
     /// </summary>
     public static MultiplierDescent? TryCreate(ScoreNetwork network, NetworkParameters parameters, Optimizer optimizer) =>
-        network is ConvolutionNetwork { HasOnlyFullKernels: true } convolution && optimizer is GradientDescent { Momentum: >= 0 and < 1 } gd
+        network is ConvolutionNetwork { HasOnlyFullKernels: true } convolution && convolution.Architecture.Depth == 1 &&
+        optimizer is GradientDescent { Momentum: >= 0 and < 1 } gd
             ? new MultiplierDescent(convolution, parameters, gd.Momentum)
             : null;
 
@@ -82,54 +90,38 @@ internal sealed class MultiplierDescent
     public static ModeMoments PerMode(LossMoments moments) =>
         moments as ModeMoments ?? throw new ArgumentException("a convolution network needs per-mode moments", nameof(moments));
 
-    private double[][] NewLayers()
-    {
-        var layers = new double[_depth][];
-        for (int j = 0; j < _depth; j++) layers[j] = new double[_modes];
-        return layers;
-    }
-
     /// <summary>Site index of -k for the kept mode in row r, column c (k = r L + c).</summary>
     private int Mirror(int r, int c) => _mirrorRow[r] + (c == 0 ? 0 : _length - c);
 
-    /// <summary>Weight of a kept mode in sums over all modes: 2 for a pair (k, -k), 1 in the columns 0 and L/2.</summary>
-    private double Weight(int c) => c == 0 || 2 * c == _length ? 1 : 2;
-
-    /// <summary>m_j(k) = sum_y K_j(y) exp(-i k.y) = sqrt(V) DFT[K_j](k) on the kept modes.</summary>
-    private void Load(NetworkParameters parameters)
+    /// <summary>m(k) = sum_y K(y) exp(-i k.y) = sqrt(V) DFT[K](k) on the kept modes.</summary>
+    private void Load(double[] kernel)
     {
         double sqrtV = Math.Sqrt(_lattice.SiteCount);
         var spectrum = new Complex[_lattice.SiteCount];
-        for (int j = 0; j < _depth; j++)
-        {
-            _fourier.ForwardRealHalf(parameters.Layers[j], spectrum);
-            for (int r = 0, q = 0; r < _rows; r++)
-                for (int c = 0; c < _half; c++, q++)
-                {
-                    var value = spectrum[r * _length + c];
-                    _re[j][q] = sqrtV * value.Real;
-                    _im[j][q] = sqrtV * value.Imaginary;
-                }
-        }
+        _fourier.ForwardRealHalf(kernel, spectrum);
+        for (int r = 0, q = 0; r < _rows; r++)
+            for (int c = 0; c < _half; c++, q++)
+            {
+                var value = spectrum[r * _length + c];
+                _re[q] = sqrtV * value.Real;
+                _im[q] = sqrtV * value.Imaginary;
+            }
     }
 
-    /// <summary>Writes the kernels K_j = IDFT[m_j] / sqrt(V) into <paramref name="parameters"/>.</summary>
+    /// <summary>Writes the kernel K = IDFT[m] / sqrt(V) into <paramref name="parameters"/>.</summary>
     public void CopyTo(NetworkParameters parameters)
     {
         double inverseSqrtV = 1 / Math.Sqrt(_lattice.SiteCount);
         var spectrum = new Complex[_lattice.SiteCount];
-        for (int j = 0; j < _depth; j++)
-        {
-            for (int r = 0, q = 0; r < _rows; r++)
-                for (int c = 0; c < _half; c++, q++)
-                    spectrum[r * _length + c] = new Complex(inverseSqrtV * _re[j][q], inverseSqrtV * _im[j][q]);
-            _fourier.InverseRealHalf(spectrum, parameters.Layers[j]);
-        }
+        for (int r = 0, q = 0; r < _rows; r++)
+            for (int c = 0; c < _half; c++, q++)
+                spectrum[r * _length + c] = new Complex(inverseSqrtV * _re[q], inverseSqrtV * _im[q]);
+        _fourier.InverseRealHalf(spectrum, parameters.Layers[0]);
     }
 
     /// <summary>
     /// The loss at <paramref name="moments"/> and, in <paramref name="scoreError"/>, (1/V) sum_k s(k) |m(k) + 1/s(k)|^2
-    /// for the noised spectrum s (as <see cref="ScoreNetwork.ScoreError"/>), both at the present multipliers.
+    /// for the noised spectrum s (as <see cref="ScoreNetwork.ScoreError"/>), both at the present multiplier.
     /// </summary>
     public double Evaluate(ModeMoments moments, double[] noisedSpectrum, out double scoreError)
     {
@@ -143,10 +135,7 @@ internal sealed class MultiplierDescent
             double loss = 0, error = 0;
             for (int r = 0, q = 0; r < _rows; r++)
                 for (int c = 0; c < _half; c++, q++)
-                {
-                    var (pr, pi) = Product(q);
-                    Accumulate(q, Weight(c), pr, pi, ref loss, ref error);
-                }
+                    Accumulate(q, c == 0 || 2 * c == _length ? 1 : 2, _re[q], _im[q], ref loss, ref error);
             Finish(loss, error);
         }
         scoreError = _scoreError;
@@ -155,8 +144,8 @@ internal sealed class MultiplierDescent
 
     /// <summary>
     /// One update m &lt;- m - eta v, v &lt;- mu v + g (v = g without momentum), with g the gradient at the present
-    /// multipliers for <paramref name="gradientMoments"/>; in the same pass, the loss and score error at the new
-    /// multipliers for the last <see cref="Evaluate"/>'s moments and spectrum.
+    /// multiplier for <paramref name="gradientMoments"/>; in the same pass, the loss and score error at the new
+    /// multiplier for the last <see cref="Evaluate"/>'s moments and spectrum.
     /// </summary>
     public void Step(double learningRate, ModeMoments gradientMoments)
     {
@@ -167,90 +156,46 @@ internal sealed class MultiplierDescent
             throw new ArgumentException($"moments must have V = {v} modes", nameof(gradientMoments));
         bool remembered = ReferenceEquals(gradientMoments, _moments);
         double loss = 0, error = 0;
-        if (_depth == 1 && _velocityRe is null)
+        // Row by row: column 0, the pairs (weight 2), and column L/2 for even L, with the arrays in locals.
+        double[] re = _re, im = _im;
+        for (int r = 0; r < _rows; r++)
         {
-            // The common case, one layer without momentum, with the arrays in locals.
-            double[] re = _re[0], im = _im[0];
-            for (int r = 0; r < _rows; r++)
-            {
-                int q = r * _half, k = r * _length, mirrorRow = _mirrorRow[r];
-                OneLayerMode(q, k, mirrorRow, 1, re, im, learningRate, signal, cross, remembered, ref loss, ref error);
-                for (int c = 1; 2 * c < _length; c++)
-                    OneLayerMode(q + c, k + c, mirrorRow + _length - c, 2, re, im, learningRate, signal, cross, remembered, ref loss, ref error);
-                if (_length % 2 == 0)
-                    OneLayerMode(q + _length / 2, k + _length / 2, mirrorRow + _length / 2, 1, re, im, learningRate, signal, cross, remembered, ref loss, ref error);
-            }
-        }
-        else
-        {
-            Span<double> old = stackalloc double[2 * _depth];
-            for (int r = 0, q = 0; r < _rows; r++)
-                for (int c = 0; c < _half; c++, q++)
-                {
-                    var (a, xr, xi) = GradientMoments(q, r * _length + c, Mirror(r, c), signal, cross, remembered);
-                    for (int j = 0; j < _depth; j++) (old[2 * j], old[2 * j + 1]) = (_re[j][q], _im[j][q]);
-                    var (pr, pi) = Product(q);
-                    double ur = 2 * (a * pr + xr), ui = 2 * (a * pi - xi);
-                    for (int j = 0; j < _depth; j++)
-                    {
-                        // g_j = u conj(M_j), M_j the product of the other layers' (old) multipliers.
-                        double or = 1, oi = 0;
-                        for (int i = 0; i < _depth; i++)
-                        {
-                            if (i == j) continue;
-                            (or, oi) = (or * old[2 * i] - oi * old[2 * i + 1], or * old[2 * i + 1] + oi * old[2 * i]);
-                        }
-                        double gr = ur * or + ui * oi, gi = ui * or - ur * oi;
-                        if (_velocityRe is not null)
-                        {
-                            gr = _velocityRe[j][q] = _momentum * _velocityRe[j][q] + gr;
-                            gi = _velocityIm![j][q] = _momentum * _velocityIm[j][q] + gi;
-                        }
-                        _re[j][q] -= learningRate * gr;
-                        _im[j][q] -= learningRate * gi;
-                    }
-                    if (_moments is not null)
-                    {
-                        (pr, pi) = Product(q);
-                        Accumulate(q, Weight(c), pr, pi, ref loss, ref error);
-                    }
-                }
+            int q = r * _half, k = r * _length, mirrorRow = _mirrorRow[r];
+            StepMode(q, k, mirrorRow, 1, re, im, learningRate, signal, cross, remembered, ref loss, ref error);
+            for (int c = 1; 2 * c < _length; c++)
+                StepMode(q + c, k + c, mirrorRow + _length - c, 2, re, im, learningRate, signal, cross, remembered, ref loss, ref error);
+            if (_length % 2 == 0)
+                StepMode(q + _length / 2, k + _length / 2, mirrorRow + _length / 2, 1, re, im, learningRate, signal, cross, remembered, ref loss, ref error);
         }
         if (_moments is not null) Finish(loss, error);
     }
 
-    /// <summary>One layer without momentum at kept mode q (site k, mirror mk): m &lt;- m - eta g, then its share of the sums.</summary>
+    /// <summary>Kept mode q (site k, mirror mk): m &lt;- m - eta v with v = g or mu v + g, then its share of the sums.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void OneLayerMode(int q, int k, int mk, double weight, double[] re, double[] im, double learningRate,
+    private void StepMode(int q, int k, int mk, double weight, double[] re, double[] im, double learningRate,
         double[] signal, Complex[]? cross, bool remembered, ref double loss, ref double error)
     {
-        var (a, xr, xi) = GradientMoments(q, k, mk, signal, cross, remembered);
+        double a, xr, xi;
+        if (remembered)
+        {
+            (a, xr, xi) = (_a[q], _xRe is null ? 1 : _xRe[q], _xIm is null ? 0 : _xIm[q]);
+        }
+        else
+        {
+            a = 0.5 * (signal[k] + signal[mk]);
+            (xr, xi) = cross is null ? (1, 0) : (0.5 * (cross[k].Real + cross[mk].Real), 0.5 * (cross[k].Imaginary - cross[mk].Imaginary));
+        }
         double pr = re[q], pi = im[q];
-        pr -= learningRate * 2 * (a * pr + xr);
-        pi -= learningRate * 2 * (a * pi - xi);
+        double gr = 2 * (a * pr + xr), gi = 2 * (a * pi - xi);
+        if (_velocityRe is not null)
+        {
+            gr = _velocityRe[q] = _momentum * _velocityRe[q] + gr;
+            gi = _velocityIm![q] = _momentum * _velocityIm[q] + gi;
+        }
+        pr -= learningRate * gr;
+        pi -= learningRate * gi;
         (re[q], im[q]) = (pr, pi);
         if (_moments is not null) Accumulate(q, weight, pr, pi, ref loss, ref error);
-    }
-
-    /// <summary>a(k) and x(k) of the gradient's moments at kept mode q (site k, mirror mk), symmetrised over k and -k.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private (double A, double XRe, double XIm) GradientMoments(int q, int k, int mk, double[] signal, Complex[]? cross, bool remembered)
-    {
-        if (remembered) return (_a[q], _xRe is null ? 1 : _xRe[q], _xIm is null ? 0 : _xIm[q]);
-        double a = 0.5 * (signal[k] + signal[mk]);
-        return cross is null ? (a, 1, 0) : (a, 0.5 * (cross[k].Real + cross[mk].Real), 0.5 * (cross[k].Imaginary - cross[mk].Imaginary));
-    }
-
-    /// <summary>The product multiplier m(k) = prod_j m_j(k) at kept mode q.</summary>
-    private (double Re, double Im) Product(int q)
-    {
-        double pr = _re[0][q], pi = _im[0][q];
-        for (int j = 1; j < _depth; j++)
-        {
-            double re = _re[j][q], im = _im[j][q];
-            (pr, pi) = (pr * re - pi * im, pr * im + pi * re);
-        }
-        return (pr, pi);
     }
 
     /// <summary>

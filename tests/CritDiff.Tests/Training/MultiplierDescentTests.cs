@@ -14,9 +14,6 @@ public class MultiplierDescentTests
     [InlineData("one-layer", 2, 5, 0.5, false)]
     [InlineData("one-layer", 3, 4, 0.0, true)]
     [InlineData("one-layer", 2, 7, 0.9, true)]
-    [InlineData("two-layer", 2, 6, 0.0, false)]
-    [InlineData("two-layer", 1, 9, 0.5, true)]
-    [InlineData("deep:3", 2, 5, 0.0, true)]
     [InlineData("one-layer-local:4", 1, 9, 0.0, true)] // range 4 at L = 9: a full kernel under another name
     public void DescentOnMultipliersFollowsTheKernelPath(string name, int d, int l, double momentum, bool minibatches)
     {
@@ -24,7 +21,7 @@ public class MultiplierDescentTests
         // must give the same losses, score errors and kernels step by step, with population moments or with minibatch
         // moments (Cross != 1, not symmetric in k and -k by themselves). Both round at ~1e-15 per step in O(1)
         // quantities, so 1e-11 over 25 steps is rounding with a wide margin; a wrong factor or a missed mirror mode
-        // shows at the first step.
+        // shows at the first step. Momentum 0 and 0.5-0.9 cover both branches of the update.
         var field = NetworkTestCases.Field(d, l);
         var process = new VariancePreserving();
         const double t = 0.3;
@@ -87,7 +84,7 @@ public class MultiplierDescentTests
 
     [Theory]
     [InlineData("one-layer", 2, 6)]
-    [InlineData("two-layer", 1, 7)]
+    [InlineData("one-layer", 1, 7)]
     public void UnevenSpectrumAndSignalAreHandledExactly(string name, int d, int l)
     {
         // S(k) != S(-k): the loss then uses (S(k) + S(-k)) / 2 and the score error both s(k) and s(-k) of every pair
@@ -116,6 +113,7 @@ public class MultiplierDescentTests
     [InlineData("one-layer-local:1", "sgd")] // a window kernel: not a full layer
     [InlineData("layers:local:1,full", "gd")]
     [InlineData("one-layer", "adam")] // not linear in the gradient: kernel and multiplier Adam differ
+    [InlineData("two-layer", "gd")] // same algebra, but it would keep the balanced invariant set exactly (see the class)
     public void DoesNotApplyWhereTheDescentIsNotTheSame(string name, string optimizer)
     {
         var lattice = new CritDiff.Lattices.Lattice(2, 6);
