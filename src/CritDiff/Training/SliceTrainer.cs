@@ -163,8 +163,8 @@ public static class SliceTrainer
         bool polishable = optimum is null && batches is null && parameters.Length <= NewtonPolish.MaxParameters;
         bool polished = false, confirmed = false;
         int nextPolish = 128;
-        // Full kernels under (S)GD: the same descent on the multipliers, without two FFTs per layer and step. The
-        // kernels are written back into parameters wherever they are read (snapshots, curvature, the outcome).
+        // A full one-layer kernel under (S)GD: the same descent on its multiplier, without two FFTs per step. The kernel
+        // is written back into parameters wherever it is read (snapshots, curvature, the outcome).
         var descent = polishable ? null : MultiplierDescent.TryCreate(network, parameters, optimizer);
         RunOutcome Outcome(RunOutcome outcome)
         {

@@ -229,7 +229,7 @@ public static class StabilityFinder
             var rng = new RandomStream(_config.Seed, (ulong)_slice); // the training run's minibatch stream
             if (MultiplierDescent.TryCreate(_network, parameters, _config.Optimizer) is { } descent)
             {
-                // Full kernels under (S)GD: the trainer's multiplier-space steps (the loss after each comes from its pass).
+                // A full one-layer kernel under (S)GD: the trainer's steps on its multiplier (each step's pass gives the loss after it).
                 var signal = _population.Signal;
                 double start = descent.Evaluate(_population, signal, out _);
                 for (int step = 1; step <= budget; step++)
