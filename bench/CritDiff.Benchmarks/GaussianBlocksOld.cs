@@ -20,7 +20,7 @@ internal static class GaussianBlocksOld
         if (destination.IsEmpty) return;
         Span<ulong> state = stackalloc ulong[4 * Lanes]; // word w of lane l at w * Lanes + l
         ulong seed = parent.NextUInt64();
-        for (int i = 0; i < state.Length; i++) state[i] = SplitMix(ref seed);
+        for (int i = 0; i < state.Length; i++) state[i] = RandomStream.SplitMix(ref seed);
         // xoshiro needs a non-zero state per lane (an all-zero lane has probability 2^-256).
         for (int l = 0; l < Lanes; l++)
             if ((state[l] | state[Lanes + l] | state[2 * Lanes + l] | state[3 * Lanes + l]) == 0) state[l] = 1;
@@ -126,14 +126,6 @@ internal static class GaussianBlocksOld
         s2 ^= t;
         s3 = Vector256.ShiftLeft(s3, 45) | Vector256.ShiftRightLogical(s3, 19);
         return result;
-    }
-
-    private static ulong SplitMix(ref ulong state)
-    {
-        ulong z = state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 
     private struct LaneState
