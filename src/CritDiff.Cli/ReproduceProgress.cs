@@ -31,18 +31,19 @@ internal sealed class ReproduceProgress
 
     // Typical seconds per stage on 2 cores, in stage order: exact sampler, the four sweeps (d2-population, d3-population,
     // d2-sgd-one-layer, d2-sgd-two-layer), stability scans, local architectures, local SGD, Monte Carlo baseline,
-    // beyond-Gaussian, nonlinear (with the report, written after it). Measured for issue 13 from the stage lines of one
-    // run each, on the build after the FFT merge, niced while another job shared the two cores: only the shares matter,
+    // beyond-Gaussian, nonlinear (with the report, written after it). Measured from the stage lines of one run each
+    // (--quick for issue 13, niced while another job shared the two cores; the full and --large runs again for issue 14
+    // after the multiplier-space one-layer steps and the faster normals, on a quiet machine): only the shares matter,
     // the ETA rescales them by this run's own speed.
 
     /// <summary>--quick: 32 s in all.</summary>
     public static readonly double[] QuickSeconds = [0.3, 5.7, 2.0, 0.4, 1.0, 5.1, 4.7, 3.1, 0.2, 0.8, 8.8];
 
-    /// <summary>A full run: 108 s in all.</summary>
-    public static readonly double[] FullSeconds = [0.6, 5.8, 4.7, 1.0, 2.5, 15.7, 6.6, 10.9, 0.8, 18.4, 40.9];
+    /// <summary>A full run: 76 s in all.</summary>
+    public static readonly double[] FullSeconds = [0.6, 4.0, 5.0, 1.0, 2.0, 13.0, 7.0, 12.0, 0.8, 12.0, 18.6];
 
-    /// <summary>--large: 356 s in all.</summary>
-    public static readonly double[] LargeSeconds = [0.5, 6.0, 4.9, 1.1, 2.4, 166.1, 24.0, 49.0, 0.8, 16.8, 84.2];
+    /// <summary>--large: 288 s in all.</summary>
+    public static readonly double[] LargeSeconds = [0.5, 5.0, 4.0, 1.0, 3.0, 113.0, 25.0, 52.0, 0.5, 13.0, 70.6];
 
     /// <summary>The stage weights (typical seconds on 2 cores) of a run with these options.</summary>
     public static double[] Weights(bool quick, bool large) => quick ? QuickSeconds : large ? LargeSeconds : FullSeconds;
