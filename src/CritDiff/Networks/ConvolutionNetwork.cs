@@ -335,6 +335,21 @@ public sealed class ConvolutionNetwork : ScoreNetwork
     {
         CheckLayout(parameters, nameof(parameters));
         ComputeMultipliers(parameters);
+        return ScoreErrorFromProduct(noisedSpectrum);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The multipliers are computed once for both (a third of an empirical training step's work before).</remarks>
+    public override (double Loss, double ScoreError) LossAndScoreError(NetworkParameters parameters, LossMoments moments, double[] noisedSpectrum)
+    {
+        CheckLayout(parameters, nameof(parameters));
+        var m = CheckMoments(moments);
+        ComputeMultipliers(parameters);
+        return (LossFromProduct(m), ScoreErrorFromProduct(noisedSpectrum));
+    }
+
+    private double ScoreErrorFromProduct(double[] noisedSpectrum)
+    {
         double sum = 0;
         for (int k = 0; k < _product.Length; k++)
         {

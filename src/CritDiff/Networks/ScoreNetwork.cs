@@ -45,6 +45,13 @@ public abstract class ScoreNetwork
     public abstract double ScoreError(NetworkParameters parameters, double[] noisedSpectrum);
 
     /// <summary>
+    /// <see cref="Loss"/> and <see cref="ScoreError"/> at the same parameters, the same numbers as the two calls; a
+    /// network may share their work (the trainer records both at every step).
+    /// </summary>
+    public virtual (double Loss, double ScoreError) LossAndScoreError(NetworkParameters parameters, LossMoments moments, double[] noisedSpectrum) =>
+        (Loss(parameters, moments), ScoreError(parameters, noisedSpectrum));
+
+    /// <summary>
     /// Balanced start with product -scale for every mode: one layer K = -scale delta; D layers
     /// K_j = c delta (j &lt; D) and K_D = -c delta with c^D = scale (SCIENCE.md section 5).
     /// </summary>

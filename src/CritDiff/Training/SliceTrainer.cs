@@ -179,12 +179,14 @@ public static class SliceTrainer
             {
                 loss = descent.Evaluate(population, spectrum, out scoreError);
             }
+            else if (batches is null)
+            {
+                loss = network.LossAndGradient(parameters, population, gradient);
+                scoreError = network.ScoreError(parameters, spectrum);
+            }
             else
             {
-                loss = batches is null
-                    ? network.LossAndGradient(parameters, population, gradient)
-                    : network.Loss(parameters, population);
-                scoreError = network.ScoreError(parameters, spectrum);
+                (loss, scoreError) = network.LossAndScoreError(parameters, population, spectrum);
             }
             double excess = optimum is null ? double.NaN : excessIsScoreError ? scoreError : loss - optimum.Value;
             history.Add(new HistoryRow(step, loss, excess, scoreError));

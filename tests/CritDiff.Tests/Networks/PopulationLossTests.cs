@@ -62,6 +62,27 @@ public class PopulationLossTests
 
     [Theory]
     [InlineData("one-layer", 2, 6)]
+    [InlineData("two-layer-local:1", 2, 8)]
+    [InlineData("layers:local:1,full", 1, 9)]
+    [InlineData("dense", 1, 6)]
+    public void LossAndScoreErrorAreTheTwoCallsBitForBit(string name, int d, int l)
+    {
+        // The trainer's fused call must not change a single bit of what it records (minibatch moments for the loss, as
+        // in empirical training, where the loss is the population one but Cross is explicit here).
+        var field = NetworkTestCases.Field(d, l);
+        var (s, b2) = NetworkTestCases.Noised(field);
+        var network = ScoreNetwork.Create(field.Lattice, Architecture.Parse(name));
+        var p = NetworkTestCases.RandomParameters(network, 0.3, 4);
+        var moments = network is DenseNetwork
+            ? ModeMoments.Population(s, b2) // the dense network takes population moments only
+            : new ModeMoments(s, Enumerable.Repeat(System.Numerics.Complex.One, s.Length).ToArray(), 1 / b2);
+        var (loss, error) = network.LossAndScoreError(p, moments, s);
+        Assert.Equal(network.Loss(p, moments), loss);
+        Assert.Equal(network.ScoreError(p, s), error);
+    }
+
+    [Theory]
+    [InlineData("one-layer", 2, 6)]
     [InlineData("one-layer", 2, 5)]
     [InlineData("one-layer", 3, 4)]
     [InlineData("one-layer-local:1", 1, 7)]
