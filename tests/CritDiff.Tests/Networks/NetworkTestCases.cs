@@ -22,6 +22,10 @@ internal static class NetworkTestCases
     }
 
     /// <summary>Parameters with every entry ~ N(0, scale^2), deterministic in the seed.</summary>
+    /// <summary>Population moments with Cross = 1 stored explicitly: the same loss, through the general (full-spectrum) path.</summary>
+    public static ModeMoments ExplicitCross(double[] noisedSpectrum, double noiseVariance) =>
+        new(noisedSpectrum, Enumerable.Repeat(System.Numerics.Complex.One, noisedSpectrum.Length).ToArray(), 1 / noiseVariance);
+
     public static NetworkParameters RandomParameters(ScoreNetwork network, double scale, ulong seed)
     {
         var p = network.CreateParameters();

@@ -46,7 +46,7 @@ public class PopulationLossTests
         var network = ScoreNetwork.Create(field.Lattice, Architecture.Parse(name));
         var p = NetworkTestCases.RandomParameters(network, 0.3, 5);
         var population = ModeMoments.Population(s, b2);
-        var explicitCross = new ModeMoments(s, Enumerable.Repeat(System.Numerics.Complex.One, s.Length).ToArray(), 1 / b2);
+        var explicitCross = NetworkTestCases.ExplicitCross(s, b2);
         var half = network.CreateParameters();
         var full = network.CreateParameters();
         double halfLoss = network.LossAndGradient(p, population, half);
@@ -75,7 +75,7 @@ public class PopulationLossTests
         var p = NetworkTestCases.RandomParameters(network, 0.3, 4);
         var moments = network is DenseNetwork
             ? ModeMoments.Population(s, b2) // the dense network takes population moments only
-            : new ModeMoments(s, Enumerable.Repeat(System.Numerics.Complex.One, s.Length).ToArray(), 1 / b2);
+            : NetworkTestCases.ExplicitCross(s, b2);
         var (loss, error) = network.LossAndScoreError(p, moments, s);
         Assert.Equal(network.Loss(p, moments), loss);
         Assert.Equal(network.ScoreError(p, s), error);
