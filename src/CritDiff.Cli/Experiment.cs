@@ -32,7 +32,7 @@ internal static class Experiment
     /// <summary>A sweep summary as JSON, with the folder it lives in.</summary>
     public static System.Text.Json.Nodes.JsonObject ToJson(ScalingSummary summary, string dir)
     {
-        var node = JsonSerializer.SerializeToNode(summary, ExperimentFolder.Json)!.AsObject();
+        var node = JsonFormats.SerializeToNode(summary, ExperimentFolder.Json)!.AsObject();
         node["out"] = dir;
         return node;
     }

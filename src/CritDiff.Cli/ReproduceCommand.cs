@@ -264,10 +264,10 @@ internal static class ReproduceCommand
 
     private static JsonObject NonlinearJson(NonlinearResult result) => new()
     {
-        ["spec"] = System.Text.Json.JsonSerializer.SerializeToNode(result.Spec),
-        ["ensembles"] = System.Text.Json.JsonSerializer.SerializeToNode(result.Ensembles.Select(e => e with { Magnetisations = [] }).ToArray()),
-        ["training"] = System.Text.Json.JsonSerializer.SerializeToNode(result.Training),
-        ["slowest"] = System.Text.Json.JsonSerializer.SerializeToNode(result.Slowest()),
+        ["spec"] = JsonFormats.SerializeToNode(result.Spec),
+        ["ensembles"] = JsonFormats.SerializeToNode(result.Ensembles.Select(e => e with { Magnetisations = [] }).ToArray()),
+        ["training"] = JsonFormats.SerializeToNode(result.Training),
+        ["slowest"] = JsonFormats.SerializeToNode(result.Slowest()),
         ["fits"] = new JsonArray(result.Spec.Architectures.Select(a => (JsonNode?)new JsonObject
         {
             ["arch"] = a,
@@ -275,7 +275,7 @@ internal static class ReproduceCommand
             ["power_exponent_err"] = Output.Number(result.Fit(a)?.PowerExponentError),
             ["log_slope"] = Output.Number(result.Fit(a)?.LogSlope),
         }).ToArray()),
-        ["generation"] = System.Text.Json.JsonSerializer.SerializeToNode(result.Generation),
+        ["generation"] = JsonFormats.SerializeToNode(result.Generation),
         ["wall_seconds"] = result.WallSeconds,
         ["reused"] = result.Reused,
     };
@@ -356,7 +356,7 @@ internal static class ReproduceCommand
                 tableRows.Add([name, key, Output.Format(exact), stats.ToString(), Output.Format(score)]);
             }
             run["z_scores"] = z;
-            runs.Add(run);
+            runs.Add((JsonNode)run);
             o.Note($"sampled {name}: {n} configurations");
         }
         csv = lines.ToString();

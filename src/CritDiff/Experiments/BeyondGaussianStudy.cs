@@ -52,7 +52,7 @@ public sealed record BeyondGaussianPoint
 /// </summary>
 public static class BeyondGaussianStudy
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    private static readonly JsonSerializerOptions Json = JsonFormats.Freeze(new JsonSerializerOptions { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals });
 
     /// <summary>Runs (or resumes) the study; <paramref name="progress"/> hears of each finished point.</summary>
     public static IReadOnlyList<BeyondGaussianPoint> Run(BeyondGaussianSpec spec, string folder, int threads,
@@ -62,7 +62,7 @@ public static class BeyondGaussianStudy
         spec.Validate();
         Directory.CreateDirectory(Path.Combine(folder, "points"));
         Directory.CreateDirectory(Path.Combine(folder, "spectra"));
-        Checkpoint.WriteAtomic(Path.Combine(folder, "config.json"), JsonSerializer.Serialize(spec, Json));
+        Checkpoint.WriteAtomic(Path.Combine(folder, "config.json"), JsonFormats.Serialize(spec, Json));
         var points = new List<BeyondGaussianPoint>();
         for (int s = 0; s < spec.Series.Count; s++)
         {
@@ -74,7 +74,7 @@ public static class BeyondGaussianStudy
                 string key = Key(spec, series, series.Sizes[i], seed);
                 string path = Path.Combine(folder, "points", $"{series.Name}-L{series.Sizes[i]}.json");
                 var point = Read(path, key) ?? Compute(spec, series, series.Sizes[i], seed, key, folder, threads, cancellation);
-                Checkpoint.WriteAtomic(path, JsonSerializer.Serialize(point, Json));
+                Checkpoint.WriteAtomic(path, JsonFormats.Serialize(point, Json));
                 points.Add(point);
                 progress?.Report(point);
             }
@@ -185,7 +185,7 @@ public static class BeyondGaussianStudy
         if (!File.Exists(path)) return null;
         try
         {
-            var point = JsonSerializer.Deserialize<BeyondGaussianPoint>(File.ReadAllText(path), Json);
+            var point = JsonFormats.Deserialize<BeyondGaussianPoint>(File.ReadAllText(path), Json);
             return point?.Key == key ? point : null;
         }
         catch (JsonException)

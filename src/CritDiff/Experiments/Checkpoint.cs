@@ -46,9 +46,9 @@ public static class Checkpoint
                 string name = FileName(j, i);
                 var values = model.Parameters[j].Layers[i];
                 NpyFile.Write(Path.Combine(directory, name), values, [values.Length]);
-                layerFiles.Add(name);
+                layerFiles.Add((JsonNode)name);
             }
-            files.Add(layerFiles);
+            files.Add((JsonNode)layerFiles);
         }
         var lattice = model.Field.Lattice;
         var json = new JsonObject

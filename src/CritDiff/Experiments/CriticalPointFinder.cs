@@ -47,7 +47,7 @@ public static class CriticalPointFinder
                 {
                     started?.Invoke(job);
                     var result = RunJob(spec, job, kernelFactory, cancellation);
-                    Checkpoint.WriteAtomic(JobPath(folder, job), JsonSerializer.Serialize(result, ExperimentFolder.Json) + "\n");
+                    Checkpoint.WriteAtomic(JobPath(folder, job), JsonFormats.Serialize(result, ExperimentFolder.Json) + "\n");
                     finished?.Invoke(job, result);
                 });
             if (run.Length < pending.Length)
@@ -105,7 +105,7 @@ public static class CriticalPointFinder
     {
         try
         {
-            return JsonSerializer.Deserialize<CriticalPointJobResult>(LegacyKeys.Upgrade(File.ReadAllText(path), LegacyKeys.CriticalPointJob), ExperimentFolder.Json)
+            return JsonFormats.Deserialize<CriticalPointJobResult>(LegacyKeys.Upgrade(File.ReadAllText(path), LegacyKeys.CriticalPointJob), ExperimentFolder.Json)
                    ?? throw new InvalidDataException($"'{path}' is empty; delete it to rerun that job");
         }
         catch (JsonException e)
@@ -154,8 +154,8 @@ public static class CriticalPointFinder
     {
         try
         {
-            var spec = JsonSerializer.Deserialize<CriticalPointSpec>(LegacyKeys.Upgrade(File.ReadAllText(path), LegacyKeys.MonteCarloSettings), ExperimentFolder.Json);
-            return spec is null ? null : JsonSerializer.Serialize(spec, ExperimentFolder.Json) + "\n";
+            var spec = JsonFormats.Deserialize<CriticalPointSpec>(LegacyKeys.Upgrade(File.ReadAllText(path), LegacyKeys.MonteCarloSettings), ExperimentFolder.Json);
+            return spec is null ? null : JsonFormats.Serialize(spec, ExperimentFolder.Json) + "\n";
         }
         catch (JsonException)
         {
@@ -167,7 +167,7 @@ public static class CriticalPointFinder
     {
         Directory.CreateDirectory(Path.Combine(folder, "jobs"));
         string path = Path.Combine(folder, "config.json");
-        string text = JsonSerializer.Serialize(spec, ExperimentFolder.Json) + "\n";
+        string text = JsonFormats.Serialize(spec, ExperimentFolder.Json) + "\n";
         if (File.Exists(path))
         {
             if (File.ReadAllText(path) != text && ReadSpec(path) != text)
@@ -183,7 +183,7 @@ public static class CriticalPointFinder
         static JsonObject Value(Statistics.Stats s) => new() { ["value"] = ValueWithError.Finite(s.Mean), ["error"] = ValueWithError.Finite(s.Error) };
         var stages = new JsonArray();
         foreach (var s in result.Stages)
-            stages.Add(new JsonObject
+            stages.Add((JsonNode)new JsonObject
             {
                 ["stage"] = s.Stage, ["lower"] = s.Lower, ["upper"] = s.Upper,
                 ["couplings"] = new JsonArray(s.Couplings.Select(c => (JsonNode?)c).ToArray()),

@@ -55,7 +55,7 @@ public static class EnsembleFile
                 file.Flush(flushToDisk: true);
             }
             var complete = sideCar with { NpyFile = Path.GetFileName(path), NpySha256 = Sha256(npyTemporary) };
-            File.WriteAllText(jsonTemporary, JsonSerializer.Serialize(complete, ExperimentFolder.Json) + "\n");
+            File.WriteAllText(jsonTemporary, JsonFormats.Serialize(complete, ExperimentFolder.Json) + "\n");
             File.Move(npyTemporary, path, overwrite: true);
             File.Move(jsonTemporary, SideCarPath(path), overwrite: true);
         }
@@ -120,7 +120,7 @@ public static class EnsembleFile
         EnsembleSideCar? sideCar;
         try
         {
-            sideCar = JsonSerializer.Deserialize<EnsembleSideCar>(LegacyKeys.Upgrade(File.ReadAllText(sideCarPath), LegacyKeys.MonteCarloSettings), ExperimentFolder.Json);
+            sideCar = JsonFormats.Deserialize<EnsembleSideCar>(LegacyKeys.Upgrade(File.ReadAllText(sideCarPath), LegacyKeys.MonteCarloSettings), ExperimentFolder.Json);
         }
         catch (JsonException e)
         {

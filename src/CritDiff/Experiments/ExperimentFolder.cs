@@ -12,12 +12,11 @@ namespace CritDiff.Experiments;
 public static class ExperimentFolder
 {
     /// <summary>Serializer settings for run-folder files (indented; nulls kept; enums as text).</summary>
-    public static readonly JsonSerializerOptions Json = new()
+    public static readonly JsonSerializerOptions Json = JsonFormats.Freeze(new JsonSerializerOptions
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
+    }, enumsAsText: true, enumNaming: JsonNamingPolicy.SnakeCaseLower);
 
     /// <summary>Writes config.json, or checks that the folder already holds the same experiment.</summary>
     public static void Prepare(string folder, ScalingSpec spec)
@@ -25,11 +24,11 @@ public static class ExperimentFolder
         ArgumentNullException.ThrowIfNull(spec);
         Directory.CreateDirectory(Path.Combine(folder, "jobs"));
         string path = Path.Combine(folder, "config.json");
-        string text = JsonSerializer.Serialize(spec, Json) + "\n";
+        string text = JsonFormats.Serialize(spec, Json) + "\n";
         if (File.Exists(path))
         {
             var existing = ReadSpec(folder);
-            if (JsonSerializer.Serialize(existing, Json) + "\n" != text)
+            if (JsonFormats.Serialize(existing, Json) + "\n" != text)
                 throw new InvalidDataException($"'{folder}' holds a different experiment (its config.json differs): use another output folder");
             return;
         }
@@ -43,7 +42,7 @@ public static class ExperimentFolder
         if (!File.Exists(path)) throw new InvalidDataException($"'{folder}' is not a CritDiff sweep folder (no config.json)");
         try
         {
-            return JsonSerializer.Deserialize<ScalingSpec>(LegacyKeys.Upgrade(File.ReadAllText(path), LegacyKeys.ScalingSpec), Json)
+            return JsonFormats.Deserialize<ScalingSpec>(LegacyKeys.Upgrade(File.ReadAllText(path), LegacyKeys.ScalingSpec), Json)
                    ?? throw new InvalidDataException($"'{path}' is empty");
         }
         catch (JsonException e)
@@ -57,7 +56,7 @@ public static class ExperimentFolder
 
     /// <summary>Writes a finished job atomically.</summary>
     public static void WriteJob(string folder, ScalingJob job, JobResult result) =>
-        Checkpoint.WriteAtomic(JobPath(folder, job), JsonSerializer.Serialize(result, Json) + "\n");
+        Checkpoint.WriteAtomic(JobPath(folder, job), JsonFormats.Serialize(result, Json) + "\n");
 
     /// <summary>The finished result of a job, or null (no file yet; a half-written file cannot exist: writes are atomic).</summary>
     public static JobResult? ReadJob(string folder, ScalingJob job)
@@ -66,7 +65,7 @@ public static class ExperimentFolder
         if (!File.Exists(path)) return null;
         try
         {
-            var result = JsonSerializer.Deserialize<JobResult>(File.ReadAllText(path), Json)
+            var result = JsonFormats.Deserialize<JobResult>(File.ReadAllText(path), Json)
                 ?? throw new InvalidDataException($"'{path}' is empty (null); delete it to rerun that job");
             // The file name is the job key; a file whose contents describe another job (edited, or copied
             // under the wrong name) would silently stand in for this one.

@@ -12,17 +12,17 @@ namespace CritDiff.Experiments;
 /// </summary>
 public static class KeyedResult
 {
-    private static readonly JsonSerializerOptions Json = new()
+    internal static readonly JsonSerializerOptions Options = JsonFormats.Freeze(new JsonSerializerOptions
     {
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter() },
-    };
+    }, enumsAsText: true);
 
-    private sealed record Stored<T>(string Key, T Value, double WallSeconds);
+    /// <summary>A stored piece: its key, value and wall time (each value type is listed in <see cref="JsonMetadata"/>).</summary>
+    internal sealed record Stored<T>(string Key, T Value, double WallSeconds);
 
-    /// <summary>The key of a settings object: its JSON (same settings, same key).</summary>
-    public static string KeyOf<TSpec>(TSpec spec) => JsonSerializer.Serialize(spec, Json);
+    /// <summary>The key of a settings object: its JSON (same settings, same key). The type must be listed in <see cref="JsonMetadata"/>.</summary>
+    public static string KeyOf<TSpec>(TSpec spec) => JsonSerializer.Serialize(spec, Options.Info<TSpec>());
 
     /// <summary>
     /// The value stored under <paramref name="key"/> in <paramref name="folder"/>, or the result of
@@ -43,7 +43,7 @@ public static class KeyedResult
         var value = compute();
         double wall = timer.Elapsed.TotalSeconds;
         Directory.CreateDirectory(folder);
-        Checkpoint.WriteAtomic(path, JsonSerializer.Serialize(new Stored<T>(key, value, wall), Json) + "\n");
+        Checkpoint.WriteAtomic(path, JsonSerializer.Serialize(new Stored<T>(key, value, wall), Options.Info<Stored<T>>()) + "\n");
         return (value, wall, false);
     }
 
@@ -52,7 +52,7 @@ public static class KeyedResult
         if (!File.Exists(path)) return null;
         try
         {
-            var stored = JsonSerializer.Deserialize<Stored<T>>(File.ReadAllText(path), Json);
+            var stored = JsonSerializer.Deserialize(File.ReadAllText(path), Options.Info<Stored<T>>());
             return stored?.Key == key && stored.Value is not null ? stored : null;
         }
         catch (JsonException)

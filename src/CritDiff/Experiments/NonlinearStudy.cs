@@ -136,9 +136,9 @@ public static class NonlinearStudy
                     int slot = a * spec.Times.Count + j, slice = j;
                     jobs.Add(() =>
                     {
-                        string key = KeyedResult.KeyOf(new { v = 1, spec.Dimension, spec.Components, spec.Kappa, spec.Lambda, length, arch, t, spec.Configurations,
-                            spec.Algorithm, spec.Thermalization, spec.PilotSweeps, spec.BatchSize, spec.LearningRate, spec.MaxSteps, spec.Eps, spec.EvalInterval,
-                            spec.ValidationSize, spec.ReferenceLengthFactor, seed });
+                        string key = KeyedResult.KeyOf(new NonlinearTrainingKey(1, spec.Dimension, spec.Components, spec.Kappa, spec.Lambda, length, arch, t,
+                            spec.Configurations, spec.Algorithm, spec.Thermalization, spec.PilotSweeps, spec.BatchSize, spec.LearningRate, spec.MaxSteps,
+                            spec.Eps, spec.EvalInterval, spec.ValidationSize, spec.ReferenceLengthFactor, seed));
                         var (row, wall, wasReused) = KeyedResult.GetOrCompute(Sub(folder, "training"), $"{arch}-L{length}-t{t:G4}", key,
                             () => TrainingTime(spec, source, process, arch, t, slice, seed, cancellation));
                         trainingRows[slot] = row;
@@ -156,9 +156,9 @@ public static class NonlinearStudy
                 int slot = a;
                 jobs.Add(() =>
                 {
-                    string key = KeyedResult.KeyOf(new { v = 1, spec.Dimension, spec.Components, spec.Kappa, spec.Lambda, length, arch, spec.Configurations,
-                        spec.Algorithm, spec.Thermalization, spec.PilotSweeps, spec.BatchSize, spec.LearningRate, spec.GenerationSlices, spec.GenerationBudget,
-                        spec.GenerationSamples, spec.ReverseSteps, spec.MinTime, seed });
+                    string key = KeyedResult.KeyOf(new NonlinearGenerationKey(1, spec.Dimension, spec.Components, spec.Kappa, spec.Lambda, length, arch,
+                        spec.Configurations, spec.Algorithm, spec.Thermalization, spec.PilotSweeps, spec.BatchSize, spec.LearningRate, spec.GenerationSlices,
+                        spec.GenerationBudget, spec.GenerationSamples, spec.ReverseSteps, spec.MinTime, seed));
                     var (row, wall, wasReused) = KeyedResult.GetOrCompute(Sub(folder, "generation"), $"{arch}-L{length}", key,
                         () => Generate(spec, target, source, ensemble, process, arch, seed, cancellation));
                     generationRows[slot] = row;
@@ -184,7 +184,8 @@ public static class NonlinearStudy
     {
         int length = target.Lattice.Length;
         string? path = folder is null ? null : Path.Combine(folder, "ensembles", $"phi4-L{length}.npy");
-        string key = KeyedResult.KeyOf(new { v = 1, model = ModelDescription.Of(target), spec.Configurations, spec.Algorithm, spec.Thermalization, spec.PilotSweeps, seed });
+        string key = KeyedResult.KeyOf(new NonlinearEnsembleKey(1, ModelDescription.Of(target), spec.Configurations, spec.Algorithm, spec.Thermalization,
+            spec.PilotSweeps, seed));
         double[]? data = null;
         var (row, _, wasReused) = KeyedResult.GetOrCompute(Sub(folder, "ensembles"), $"phi4-L{length}", key, () =>
         {
@@ -361,3 +362,24 @@ public static class NonlinearStudy
         return 0.5 * p.Zip(q).Sum(z => Math.Abs(z.First - z.Second));
     }
 }
+
+// The keys of the study's stored pieces (KeyedResult): the settings each piece depends on. The JSON names are those of the
+// anonymous objects these records replaced (run-time reflection cannot serialize in the native tool), so pieces stored
+// earlier are still found.
+
+internal sealed record NonlinearTrainingKey(
+    [property: JsonPropertyName("v")] int Version, int Dimension, int Components, double Kappa, double Lambda,
+    [property: JsonPropertyName("length")] int Length, [property: JsonPropertyName("arch")] string Architecture,
+    [property: JsonPropertyName("t")] double Time, int Configurations, string Algorithm, int Thermalization, int PilotSweeps, int BatchSize,
+    double LearningRate, int MaxSteps, double Eps, int EvalInterval, int ValidationSize, double ReferenceLengthFactor,
+    [property: JsonPropertyName("seed")] ulong Seed);
+
+internal sealed record NonlinearGenerationKey(
+    [property: JsonPropertyName("v")] int Version, int Dimension, int Components, double Kappa, double Lambda,
+    [property: JsonPropertyName("length")] int Length, [property: JsonPropertyName("arch")] string Architecture,
+    int Configurations, string Algorithm, int Thermalization, int PilotSweeps, int BatchSize, double LearningRate, int GenerationSlices,
+    int GenerationBudget, int GenerationSamples, int ReverseSteps, double MinTime, [property: JsonPropertyName("seed")] ulong Seed);
+
+internal sealed record NonlinearEnsembleKey(
+    [property: JsonPropertyName("v")] int Version, [property: JsonPropertyName("model")] ModelDescription Model, int Configurations,
+    string Algorithm, int Thermalization, int PilotSweeps, [property: JsonPropertyName("seed")] ulong Seed);

@@ -123,7 +123,7 @@ public static class SampleGenerationRun
         {
             ["trainer"] = "samples",
             ["arch"] = request.Model.Spec.Name,
-            ["model"] = JsonSerializer.SerializeToNode(ModelDescription.Of(request.Model.Target)),
+            ["model"] = JsonFormats.SerializeToNode(ModelDescription.Of(request.Model.Target)),
             ["sampler"] = request.Settings.Scheme.ToString(),
             ["steps"] = request.Settings.Steps,
             ["t_max"] = request.Settings.FinalTime,

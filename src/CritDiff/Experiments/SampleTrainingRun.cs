@@ -114,7 +114,7 @@ public static class SampleTrainingRun
         {
             ["command"] = command,
             ["trainer"] = "samples",
-            ["model"] = JsonSerializer.SerializeToNode(ModelDescription.Of(request.Target)),
+            ["model"] = JsonFormats.SerializeToNode(ModelDescription.Of(request.Target)),
             ["schedule"] = request.Process.Name,
             ["times"] = new JsonArray(request.Grid.Times.Select(t => (JsonNode?)t).ToArray()),
             ["arch"] = request.Spec.Name,
@@ -144,7 +144,7 @@ public static class SampleTrainingRun
             ["arch"] = request.Spec.Name,
             ["params_per_slice"] = request.Spec.ParameterCount(lattice, request.Target.Components),
             ["linear"] = request.Spec.IsLinear,
-            ["model"] = JsonSerializer.SerializeToNode(ModelDescription.Of(request.Target)),
+            ["model"] = JsonFormats.SerializeToNode(ModelDescription.Of(request.Target)),
             ["schedule"] = request.Process.Name,
             ["source"] = request.Source.Describe(),
             ["data"] = request.Data is { } data ? new JsonObject
@@ -152,7 +152,7 @@ public static class SampleTrainingRun
                 ["configurations"] = data.Count,
                 ["components"] = data.Components,
                 ["file"] = data.SideCar?.NpyFile,
-                ["observables"] = data.SideCar?.Observables is { } obs ? JsonSerializer.SerializeToNode(obs) : null,
+                ["observables"] = data.SideCar?.Observables is { } obs ? JsonFormats.SerializeToNode(obs) : null,
             } : null,
             ["optimizer"] = request.Config.Optimizer.Name,
             ["batch"] = request.Config.BatchSize,

@@ -50,7 +50,7 @@ public static class ScalingSweep
         foreach (string source in sources.Skip(1))
         {
             var other = ExperimentFolder.ReadSpec(source);
-            if (System.Text.Json.JsonSerializer.Serialize(other, ExperimentFolder.Json) != System.Text.Json.JsonSerializer.Serialize(spec, ExperimentFolder.Json))
+            if (JsonFormats.Serialize(other, ExperimentFolder.Json) != JsonFormats.Serialize(spec, ExperimentFolder.Json))
                 throw new InvalidDataException($"'{source}' holds a different experiment from '{sources[0]}' (config.json differs)");
         }
         return spec;

@@ -73,15 +73,15 @@ public static class ScoreCheckpoint
                 string temporary = Path.Combine(directory, name + ".tmp-" + Environment.ProcessId);
                 NpyFile.Write(temporary, values, [values.Length]);
                 File.Move(temporary, Path.Combine(directory, name), overwrite: true);
-                arrays.Add(name);
+                arrays.Add((JsonNode)name);
             }
-            files.Add(arrays);
+            files.Add((JsonNode)arrays);
         }
         var json = new JsonObject
         {
             ["format"] = Format,
             ["version"] = Version,
-            ["target"] = JsonSerializer.SerializeToNode(ModelDescription.Of(model.Target)),
+            ["target"] = JsonFormats.SerializeToNode(ModelDescription.Of(model.Target)),
             ["n"] = model.Components,
             ["schedule"] = model.Process.Name,
             ["arch"] = model.Spec.Name,
@@ -103,7 +103,7 @@ public static class ScoreCheckpoint
     {
         int version = (int)json["version"]!;
         if (version != Version) throw new InvalidDataException($"'{ModelFile}': unknown format version {version} (this build reads {Version})");
-        var description = json["target"].Deserialize<ModelDescription>() ?? throw new InvalidDataException($"'{ModelFile}': field 'target' is missing");
+        var description = JsonFormats.Deserialize<ModelDescription>(json["target"]) ?? throw new InvalidDataException($"'{ModelFile}': field 'target' is missing");
         var target = description.Build();
         var process = ForwardProcess.Parse((string)json["schedule"]!);
         var spec = ScoreModelSpec.Parse((string)json["arch"]!);
