@@ -12,7 +12,8 @@ median (tuned allocator, best thread count) / CritDiff's median.
 
 Usage, from the repository root (build once: ./critdiff --help):
   /usr/bin/python3 bench/torch/compare_train.py --repeats 7 --slow-repeats 2
-  /usr/bin/python3 bench/torch/compare_train.py --critdiff ./critdiff,dotnet .build/cli/critdiff.dll
+  /usr/bin/python3 bench/torch/compare_train.py --critdiff "./critdiff,dotnet /tmp/jitcli/critdiff.dll"
+  (the second a portable build: dotnet publish src/CritDiff.Cli -c Release --use-current-runtime -o /tmp/jitcli)
 """
 import argparse
 import json
