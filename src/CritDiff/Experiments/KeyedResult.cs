@@ -22,7 +22,7 @@ public static class KeyedResult
     internal sealed record Stored<T>(string Key, T Value, double WallSeconds);
 
     /// <summary>The key of a settings object: its JSON (same settings, same key). The type must be listed in <see cref="JsonMetadata"/>.</summary>
-    public static string KeyOf<TSpec>(TSpec spec) => JsonSerializer.Serialize(spec, Options.Info<TSpec>());
+    public static string KeyOf<TSpec>(TSpec spec) => JsonFormats.Serialize(spec, Options);
 
     /// <summary>
     /// The value stored under <paramref name="key"/> in <paramref name="folder"/>, or the result of
@@ -43,7 +43,7 @@ public static class KeyedResult
         var value = compute();
         double wall = timer.Elapsed.TotalSeconds;
         Directory.CreateDirectory(folder);
-        Checkpoint.WriteAtomic(path, JsonSerializer.Serialize(new Stored<T>(key, value, wall), Options.Info<Stored<T>>()) + "\n");
+        Checkpoint.WriteAtomic(path, JsonFormats.Serialize(new Stored<T>(key, value, wall), Options) + "\n");
         return (value, wall, false);
     }
 
@@ -52,7 +52,7 @@ public static class KeyedResult
         if (!File.Exists(path)) return null;
         try
         {
-            var stored = JsonSerializer.Deserialize(File.ReadAllText(path), Options.Info<Stored<T>>());
+            var stored = JsonFormats.Deserialize<Stored<T>>(File.ReadAllText(path), Options);
             return stored?.Key == key && stored.Value is not null ? stored : null;
         }
         catch (JsonException)

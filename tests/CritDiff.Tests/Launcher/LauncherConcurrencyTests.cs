@@ -124,6 +124,10 @@ public sealed class LauncherConcurrencyTests : IDisposable
         Assert.Equal("", again.Err); // no build message
         Assert.Equal(["build yes", "build yes"], Builds());
         Assert.Equal("fpu sse2 avx2 avx512f", File.ReadAllText(Path.Combine(_root, ".build", "cpu-1", "cpu")).TrimEnd('\n'));
+        // A build whose executable is gone is made again, in its folder.
+        Directory.Delete(Path.Combine(_root, ".build", "cpu-0", "bin"), recursive: true);
+        Assert.Contains($"native ran {Path.Combine(_root, ".build", "cpu-0", "bin", "critdiff")} d", Run(older, "d").Out);
+        Assert.Equal(["build yes", "build yes", "build yes"], Builds());
     }
 
     [Fact]
