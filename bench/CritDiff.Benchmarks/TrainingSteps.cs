@@ -31,7 +31,7 @@ public sealed class SgdStep
         _parameters = _network.CreateParameters();
         _gradient = _network.CreateParameters();
         double sMax = process.NoisedSpectrumTable(field.SpectrumTable(), t).Max();
-        // One layer starts at K = 0; deeper ones balanced with product -1/S_max (SCIENCE.md section 5).
+        // One layer starts at K = 0; deeper ones balanced with product -1/S_max (docs/science.md section 5).
         _network.InitializeBalanced(_parameters, _network.Architecture.Depth == 1 ? 0 : 1 / sMax);
         _rate = 0.1 / sMax; // well inside the stability limit of every architecture here
         _batches = sampler switch

@@ -56,7 +56,7 @@ class Step:
             self.kernel = torch.zeros(length, length, dtype=dtype, requires_grad=True)
             params = [self.kernel]
         elif arch == "two-layer-local:1":
-            c = math.sqrt(1 / s_max)  # balanced start K1 = c delta, K2 = -c delta (SCIENCE.md section 5)
+            c = math.sqrt(1 / s_max)  # balanced start K1 = c delta, K2 = -c delta (docs/science.md section 5)
             k1 = torch.zeros(1, 1, 3, 3, dtype=dtype)
             k1[0, 0, 1, 1] = c
             k2 = -k1.clone()

@@ -15,7 +15,7 @@ internal static class ModelCommand
         var command = new Command("model",
             "Exact properties of the O(n -> inf) lattice field: mass, correlation lengths, susceptibility, energy, G(0), beta_c. " +
             "Give --d, --L and exactly one of --beta, --mass2, --xi, --xi-over-L, --critical. " +
-            "With --model on or phi4 (finite n, SCIENCE.md section 10) it states the couplings, the literature critical point " +
+            "With --model on or phi4 (finite n, docs/science.md section 10) it states the couplings, the literature critical point " +
             "where one is known and the n -> inf beta_c; their observables come from 'critdiff mcmc'.");
         model.AddTo(command);
         target.AddTo(command);

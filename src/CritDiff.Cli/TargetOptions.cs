@@ -7,7 +7,7 @@ using CritDiff.Lattices;
 namespace CritDiff.Cli;
 
 /// <summary>
-/// The target-model options of commands that accept non-Gaussian targets (SCIENCE.md section 10): --model
+/// The target-model options of commands that accept non-Gaussian targets (docs/science.md section 10): --model
 /// gaussian|on|phi4, --n, --beta-unit, --kappa, --lambda, together with <see cref="ModelOptions"/> (--beta and
 /// --critical are shared: for --model on, --beta is the coupling in the |s|^2 = n normalisation).
 /// </summary>

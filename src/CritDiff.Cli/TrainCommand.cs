@@ -87,9 +87,9 @@ internal static class TrainCommand
         var threads = CommonOptions.Threads();
         var command = new Command("train",
             "Train a linear score network per diffusion-time slice and measure the training time: optimizer steps until the " +
-            "population excess loss falls below eps x its initial value (SCIENCE.md section 6). Exits 3 if training diverges. " +
+            "population excess loss falls below eps x its initial value (docs/science.md section 6). Exits 3 if training diverges. " +
             "Non-Gaussian data (e.g. Monte Carlo O(n) or phi^4 ensembles): --spectrum and --data measure G(k) on them, and that spectrum " +
-            "replaces the model's C(k) as the target (the population loss of a linear network sees the data only through G(k), SCIENCE.md " +
+            "replaces the model's C(k) as the target (the population loss of a linear network sees the data only through G(k), docs/science.md " +
             "section 10); the Gaussian model options are still required and then only give the lattice (--d, --L).");
         model.AddTo(command);
         targetOptions.AddTo(command);

@@ -12,7 +12,7 @@ internal static class Tolerances
     /// <summary>FFT against a naive O(V^2) DFT: O(log V) rounding per transform, relative to the L2 norm.</summary>
     public const double Fourier = 1e-12;
 
-    /// <summary>beta_c(d) against the reference values of SCIENCE.md section 9 (the issue asks 1e-10).</summary>
+    /// <summary>beta_c(d) against the reference values of docs/science.md section 9 (the issue asks 1e-10).</summary>
     public const double CriticalCoupling = 1e-10;
 
     /// <summary>

@@ -2,7 +2,7 @@ namespace CritDiff.Diffusion;
 
 /// <summary>
 /// A linear forward (noising) process x_t = a(t) x_0 + b(t) z, z ~ N(0, I), t = 0 is data
-/// (SCIENCE.md section 4). In SDE form dx = f x dt + g dW with f = a'/a and g^2 = (b^2)' - 2 f b^2.
+/// (docs/science.md section 4). In SDE form dx = f x dt + g dW with f = a'/a and g^2 = (b^2)' - 2 f b^2.
 /// Per Fourier mode the noised law has variance S(k, t) = a^2 C(k) + b^2 and the exact score is
 /// -x / S, i.e. multiplier m*(k, t) = -1/S(k, t). A new schedule is one small subclass.
 /// </summary>

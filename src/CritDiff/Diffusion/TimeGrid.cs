@@ -2,7 +2,7 @@ namespace CritDiff.Diffusion;
 
 /// <summary>
 /// The diffusion times t_1 &lt; ... &lt; t_N of the time slices, each with its own network parameters
-/// (SCIENCE.md section 4). Built from a single time, or N slices log-spaced or uniform in [t_min, T].
+/// (docs/science.md section 4). Built from a single time, or N slices log-spaced or uniform in [t_min, T].
 /// </summary>
 public sealed record TimeGrid
 {

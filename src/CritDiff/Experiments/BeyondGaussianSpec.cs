@@ -10,7 +10,7 @@ namespace CritDiff.Experiments;
 /// <param name="Dimension">d (2 or 3 for the literature couplings; >= 3 for n -> inf).</param>
 /// <param name="Components">n >= 1, or 0 for n -> inf.</param>
 /// <param name="Sizes">Lattice sizes L.</param>
-/// <param name="Eta">The anomalous dimension eta of the universality class (literature, SCIENCE.md section 10); 0 at n -> inf.</param>
+/// <param name="Eta">The anomalous dimension eta of the universality class (literature, docs/science.md section 10); 0 at n -> inf.</param>
 public sealed record BeyondGaussianSeries(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("d")] int Dimension,
@@ -18,7 +18,7 @@ public sealed record BeyondGaussianSeries(
     [property: JsonPropertyName("sizes")] IReadOnlyList<int> Sizes,
     [property: JsonPropertyName("eta")] double Eta)
 {
-    /// <summary>The predicted one-layer exponent 2 - eta (SCIENCE.md section 10: steps ~ chi ~ L^(gamma/nu) = L^(2 - eta)).</summary>
+    /// <summary>The predicted one-layer exponent 2 - eta (docs/science.md section 10: steps ~ chi ~ L^(gamma/nu) = L^(2 - eta)).</summary>
     [JsonIgnore]
     public double PredictedExponent => 2 - Eta;
 

@@ -16,7 +16,7 @@ namespace CritDiff.Experiments;
 /// <param name="Steps">Population-GD steps to excess &lt;= eps x initial.</param>
 /// <param name="StepsError">Half the spread of the steps when G(0) moves by +- its standard error (the dominant uncertainty:
 /// the slowest direction is set by S_max = a^2 G(0) + b^2).</param>
-/// <param name="PredictedSteps">The per-mode theory on the same spectrum (SCIENCE.md section 6).</param>
+/// <param name="PredictedSteps">The per-mode theory on the same spectrum (docs/science.md section 6).</param>
 /// <param name="Converged">True when the stopping rule was met.</param>
 public sealed record BeyondGaussianSteps(
     [property: JsonPropertyName("arch")] string Architecture,

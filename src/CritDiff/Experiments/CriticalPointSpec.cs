@@ -7,7 +7,7 @@ using CritDiff.MonteCarlo;
 namespace CritDiff.Experiments;
 
 /// <summary>
-/// A Binder-cumulant crossing search (SCIENCE.md section 10): for a model family, Monte Carlo at a grid of
+/// A Binder-cumulant crossing search (docs/science.md section 10): for a model family, Monte Carlo at a grid of
 /// <see cref="Points"/> couplings in [<see cref="Lower"/>, <see cref="Upper"/>] for every size in <see cref="Sizes"/>,
 /// U(L, coupling) with errors, and the crossing of U for each pair of successive sizes. The coupling is beta_unit for
 /// O(n) spins (family "on"; unit-spin convention, beta = beta_unit / n) and kappa at fixed <see cref="Lambda"/> for

@@ -9,7 +9,7 @@ namespace CritDiff.Experiments;
 /// here one-component phi^4 with lambda = <see cref="Lambda"/> at its measured critical kappa, train linear and nonlinear
 /// score networks by denoising score matching on Wolff ensembles and measure (a) the training time against L (steps
 /// until the validation excess is below eps of its initial value, against a reference from two longer decaying-rate
-/// runs, SCIENCE.md section 10) and (b) generation at a fixed training budget: probability-flow ODE samples with their
+/// runs, docs/science.md section 10) and (b) generation at a fixed training budget: probability-flow ODE samples with their
 /// exact log-density, importance weights towards exp(-S), ESS per sample and observables against Monte Carlo (C2 beyond
 /// Gaussian). phi^4 rather than Ising spins, because spins have no density on R^V and cannot be reweighted.
 /// </summary>

@@ -97,7 +97,7 @@ public static class ReproducePlan
 
     /// <summary>
     /// The "beyond Gaussian" study: 2D Ising and 3D Ising and Heisenberg at their literature critical couplings, with n = inf in
-    /// d = 3 beside them (eta from SCIENCE.md section 10: 1/4, 0.0363, 0.0375, 0). --quick: 2D Ising at L = 8, 16, 32 only.
+    /// d = 3 beside them (eta from docs/science.md section 10: 1/4, 0.0363, 0.0375, 0). --quick: 2D Ising at L = 8, 16, 32 only.
     /// </summary>
     public static BeyondGaussianSpec BeyondGaussian(bool quick, ulong seed)
     {

@@ -19,7 +19,7 @@ public enum StoppingChoice
     /// <summary>Exact population excess (Gaussian target, full-range linear network).</summary>
     Exact,
 
-    /// <summary>Validation excess against two long decaying-rate runs (SCIENCE.md section 10).</summary>
+    /// <summary>Validation excess against two long decaying-rate runs (docs/science.md section 10).</summary>
     Validation,
 
     /// <summary>No stopping: every slice runs the full step cap (a fixed training budget).</summary>

@@ -7,7 +7,7 @@ namespace CritDiff.Experiments;
 
 /// <summary>
 /// A training-time sweep (claims C1-C4): for every architecture, lattice size and seed, train each time
-/// slice of the score network until the stopping rule of SCIENCE.md section 6, and measure generation
+/// slice of the score network until the stopping rule of docs/science.md section 6, and measure generation
 /// quality after a fixed budget of steps (claim C2). A sweep is a list of independent
 /// <see cref="ScalingJob"/>s, so it can be resumed, sharded and merged.
 /// </summary>

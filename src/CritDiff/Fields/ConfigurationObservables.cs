@@ -1,7 +1,7 @@
 namespace CritDiff.Fields;
 
 /// <summary>
-/// Observables of one configuration of an n-component field (SCIENCE.md section 10), as measured by
+/// Observables of one configuration of an n-component field (docs/science.md section 10), as measured by
 /// <see cref="ModelObservables.Measure"/>. With M = (1/V) sum_x s_x the magnetisation vector (n components):
 /// </summary>
 /// <param name="MagnetisationNorm">|M| = sqrt(sum_a M_a^2).</param>

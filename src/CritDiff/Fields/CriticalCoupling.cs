@@ -4,7 +4,7 @@ using MathNet.Numerics.Integration;
 namespace CritDiff.Fields;
 
 /// <summary>
-/// Infinite-volume critical coupling of the O(n -> inf) model (SCIENCE.md section 3):
+/// Infinite-volume critical coupling of the O(n -> inf) model (docs/science.md section 3):
 /// beta_c(d) = int d^dk/(2 pi)^d 1/khat2(k) = int_0^inf (exp(-2s) I0(2s))^d ds, finite for d >= 3.
 /// </summary>
 public static class CriticalCoupling

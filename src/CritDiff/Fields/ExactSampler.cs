@@ -6,7 +6,7 @@ namespace CritDiff.Fields;
 
 /// <summary>
 /// Exact sampler of a <see cref="GaussianField"/>: phi = IDFT[ sqrt(C(k)) w(k) ] with w a white
-/// complex Gaussian field (SCIENCE.md section 3). The DFT of a white complex field eta1 + i eta2 is
+/// complex Gaussian field (docs/science.md section 3). The DFT of a white complex field eta1 + i eta2 is
 /// again white with independent circular entries, so drawing w directly in Fourier space gives the law
 /// of IDFT[sqrt(C) DFT[eta]] without the forward transform, and the real and imaginary parts of one
 /// inverse transform are two independent configurations (C is real and even in k). Cost: one complex

@@ -4,7 +4,7 @@ using MathNet.Numerics.RootFinding;
 namespace CritDiff.Fields;
 
 /// <summary>
-/// The spherical constraint of the O(n -> inf) model (SCIENCE.md section 3):
+/// The spherical constraint of the O(n -> inf) model (docs/science.md section 3):
 /// beta = (1/V) sum_k 1 / (khat2(k) + mu2). The right side falls monotonically from +inf (mu2 -> 0,
 /// through the zero mode) to 0, so mu2(beta, L, d) is unique.
 /// </summary>

@@ -4,7 +4,7 @@ namespace CritDiff.Fields;
 
 /// <summary>
 /// One component of the O(n) model at n -> inf on a periodic lattice: a Gaussian field with
-/// covariance per Fourier mode C(k) = 1 / (beta (khat2(k) + mu2)) (SCIENCE.md section 3).
+/// covariance per Fourier mode C(k) = 1 / (beta (khat2(k) + mu2)) (docs/science.md section 3).
 /// Under the gap equation G(0) = E phi(x)^2 = 1; the raw Gaussian free field (<see cref="FreeField"/>)
 /// has beta = 1 and any mu2, with no constraint. Build it with one of the named factories.
 /// </summary>

@@ -3,7 +3,7 @@ using CritDiff.Lattices;
 namespace CritDiff.Fields;
 
 /// <summary>
-/// A target law exp(-S(phi)) / Z for an n-component field on a periodic lattice (SCIENCE.md sections 3 and 10).
+/// A target law exp(-S(phi)) / Z for an n-component field on a periodic lattice (docs/science.md sections 3 and 10).
 /// A configuration is stored component-major: component a at site x is element a V + x (length n V), the
 /// layout of one NumPy array of shape [n, L, ..., L] (for n = 1, [L, ..., L]).
 /// Implemented by <see cref="GaussianField"/> (n -> inf limit, one component shown), <see cref="SpinModel"/>

@@ -7,7 +7,7 @@ namespace CritDiff.Fields;
 public sealed record LiteratureCriticalPoint(double BetaUnit, string Kind, string Source);
 
 /// <summary>
-/// Literature critical points of the O(n) spin model on hypercubic lattices (SCIENCE.md section 10), unit-spin
+/// Literature critical points of the O(n) spin model on hypercubic lattices (docs/science.md section 10), unit-spin
 /// convention: d = 3, n = 1..4; d = 2, Ising (exact) and the XY BKT point. n >= 3 in d = 2 has no finite-beta
 /// transition. In the |s|^2 = n normalisation beta_c = beta_unit / n.
 /// </summary>

@@ -5,7 +5,7 @@ namespace CritDiff.Fields;
 
 /// <summary>
 /// A power spectrum per Fourier mode measured on an ensemble of configurations, with its standard
-/// errors (SCIENCE.md section 10): for N configurations of n components,
+/// errors (docs/science.md section 10): for N configurations of n components,
 /// G(k) = (1/(N n)) sum_c sum_a |phi~_{c,a}(k)|^2 with the unitary DFT of section 2, modes indexed like
 /// lattice sites. It is the raw second moment E|phi~(k)|^2, not the connected one: that is what the DSM
 /// population loss of a linear, translation-invariant score without bias depends on. G(0) = chi

@@ -5,7 +5,7 @@ namespace CritDiff.Fields;
 
 /// <summary>
 /// Observables of an n-component field estimated from independent samples (single configurations, or block
-/// means of a Markov chain over blocks longer than tau_int), each with its standard error (SCIENCE.md section 10):
+/// means of a Markov chain over blocks longer than tau_int), each with its standard error (docs/science.md section 10):
 /// means of |M|, |M|^2 and e directly; chi = V &lt;|M|^2&gt; / n; the Binder cumulant
 /// U = 1 - (n/(n+2)) &lt;|M|^4&gt;/&lt;|M|^2&gt;^2 and xi2 = sqrt(chi / G(k1) - 1) / (2 sin(pi/L)) by the jackknife
 /// over samples (bias-corrected). NaN where an estimate does not exist (xi2 when chi &lt;= G(k1), errors with one sample).

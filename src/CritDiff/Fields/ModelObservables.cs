@@ -5,7 +5,7 @@ namespace CritDiff.Fields;
 
 /// <summary>
 /// Measures configurations of an n-component field on a lattice (component-major, component a at site x is
-/// element a V + x; SCIENCE.md section 10 normalisation):
+/// element a V + x; docs/science.md section 10 normalisation):
 /// M = (1/V) sum_x s_x (vector), |M|, |M|^2, |M|^4, the energy per bond and component
 /// e = (1/(d V n)) sum_x sum_mu s_x . s_{x + e_mu}, the lowest-mode power
 /// P1 = (1/(d n)) sum_mu sum_a |phi~_a((2 pi/L) e_mu)|^2 and the spectrum G(k) = (1/n) sum_a |phi~_a(k)|^2

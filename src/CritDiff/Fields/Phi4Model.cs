@@ -4,7 +4,7 @@ using CritDiff.Lattices;
 namespace CritDiff.Fields;
 
 /// <summary>
-/// n-component lattice phi^4 in the hopping form (SCIENCE.md section 10):
+/// n-component lattice phi^4 in the hopping form (docs/science.md section 10):
 /// S = sum_x [ -2 kappa sum_mu phi_x . phi_{x + e_mu} + |phi_x|^2 + lambda (|phi_x|^2 - 1)^2 ], kappa > 0, lambda >= 0.
 /// lambda = 0 is a Gaussian free field per component with C(k) = 1 / (2 kappa (khat2 + 1/kappa - 2d)) (needs
 /// kappa &lt; 1/(2d)); lambda -> inf is the O(n) model with unit spins at beta_unit = 2 kappa.

@@ -4,7 +4,7 @@ using CritDiff.Lattices;
 namespace CritDiff.Fields;
 
 /// <summary>
-/// The O(n) spin model at finite n (SCIENCE.md section 10): spins s_x in R^n with |s_x|^2 = n (each component has
+/// The O(n) spin model at finite n (docs/science.md section 10): spins s_x in R^n with |s_x|^2 = n (each component has
 /// unit variance, like G(0) = 1 at n -> inf), weight exp(beta sum_&lt;xy&gt; s_x . s_y) over nearest-neighbour pairs,
 /// S = -beta sum_&lt;xy&gt; s_x . s_y. In the unit-spin convention (u = s / sqrt n) the coupling is
 /// beta_unit = n beta. As n -> inf it becomes <see cref="GaussianField"/> at the same beta.

@@ -6,7 +6,7 @@ namespace CritDiff.Generation;
 
 /// <summary>
 /// The exact score of a Gaussian law with per-mode spectrum C(k), the same for each of n independent components,
-/// noised by a forward process (SCIENCE.md section 4): per Fourier mode s~(k) = -x~(k) / S(k, t) with
+/// noised by a forward process (docs/science.md section 4): per Fourier mode s~(k) = -x~(k) / S(k, t) with
 /// S(k, t) = a(t)^2 C(k) + b(t)^2, applied with the project's unitary <see cref="FourierTransform"/>; its Jacobian
 /// trace is -n sum_k 1/S(k, t), the same for every configuration.
 /// </summary>

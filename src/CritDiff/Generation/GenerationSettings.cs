@@ -4,7 +4,7 @@ namespace CritDiff.Generation;
 
 /// <summary>
 /// How to run the reverse process: the scheme, K uniform steps of h = (T - t_min)/K from the final
-/// time T down to t_min, starting from y ~ N(0, b(T)^2 I) (SCIENCE.md section 7).
+/// time T down to t_min, starting from y ~ N(0, b(T)^2 I) (docs/science.md section 7).
 /// </summary>
 public sealed record GenerationSettings
 {

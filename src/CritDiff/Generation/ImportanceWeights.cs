@@ -6,7 +6,7 @@ namespace CritDiff.Generation;
 
 /// <summary>
 /// Importance weights of generated samples with known log-density log q (the probability-flow ODE of
-/// <see cref="RealSpaceSampler"/>) towards an unconstrained target exp(-S(x))/Z on R^(n V) (SCIENCE.md section 10):
+/// <see cref="RealSpaceSampler"/>) towards an unconstrained target exp(-S(x))/Z on R^(n V) (docs/science.md section 10):
 /// log w = -S(x) - log q(x); self-normalised observables, ESS/N = (sum w)^2/(N sum w^2), and an independence Metropolis
 /// chain through the samples in order (from x to the next sample x' with probability min(1, w'/w)), which leaves the
 /// target invariant whatever the generator's quality. Constrained targets (O(n) spins, |s|^2 = n) have no density on

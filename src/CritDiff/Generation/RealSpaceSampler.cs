@@ -4,7 +4,7 @@ using CritDiff.Statistics;
 namespace CritDiff.Generation;
 
 /// <summary>
-/// Generation in real space from any <see cref="TimeScore"/> (linear or not; SCIENCE.md sections 7 and 10): the reverse
+/// Generation in real space from any <see cref="TimeScore"/> (linear or not; docs/science.md sections 7 and 10): the reverse
 /// SDE dy = [-f y + g^2 s(y, t)] dtau + g dW or the probability-flow ODE dy = F dtau, F = -f y + (g^2/2) s(y, t), from
 /// y ~ N(0, b(T)^2 I) at t = T down to t_min, with the schemes of <see cref="RealSpaceScheme"/>.
 /// For the ODE (<see cref="RealSpaceScheme.Heun"/>) the log-density is carried as an augmented state:

@@ -1,7 +1,7 @@
 namespace CritDiff.Generation;
 
 /// <summary>
-/// Integrators of the real-space reverse process (SCIENCE.md section 7; reverse time tau = T - t, a step goes
+/// Integrators of the real-space reverse process (docs/science.md section 7; reverse time tau = T - t, a step goes
 /// from t to t - h; f, g^2 are the forward process's coefficients at the step's start unless stated):
 /// </summary>
 public enum RealSpaceScheme

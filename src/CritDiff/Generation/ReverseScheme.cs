@@ -4,7 +4,7 @@ using CritDiff.Diffusion;
 namespace CritDiff.Generation;
 
 /// <summary>
-/// One step of a reverse-time integrator for a linear score, per Fourier mode (SCIENCE.md section 7):
+/// One step of a reverse-time integrator for a linear score, per Fourier mode (docs/science.md section 7):
 /// reverse time tau = T - t, reverse SDE dy = [-f y + g^2 s] dtau + g dW, probability-flow ODE
 /// dy = [-f y + (g^2/2) s] dtau. With s = m y each step maps y -> gain y + sqrt(noise) xi, so the
 /// variance follows v -> |gain|^2 v + noise exactly. A step goes from t to t - h.

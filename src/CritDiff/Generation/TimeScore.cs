@@ -8,7 +8,7 @@ namespace CritDiff.Generation;
 /// A score s(x, t) of n-component configurations on a lattice as a function of diffusion time (t = 0 is
 /// data), acting on real-space batches (count x n V values, component-major), with the exact trace of its
 /// Jacobian, div s = sum_i d s_i / d x_i, per configuration: what the real-space reverse SDE/ODE
-/// (<see cref="RealSpaceSampler"/>) and the probability-flow log-density (SCIENCE.md sections 7 and 10) need.
+/// (<see cref="RealSpaceSampler"/>) and the probability-flow log-density (docs/science.md sections 7 and 10) need.
 /// Implementations keep scratch buffers: use one instance per thread (<see cref="Replica"/>).
 /// </summary>
 public abstract class TimeScore

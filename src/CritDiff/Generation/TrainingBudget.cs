@@ -13,7 +13,7 @@ namespace CritDiff.Generation;
 public sealed record BudgetPoint(int Steps, double KlPerSite, double KlPerSiteVsData, double RatioMin, double RatioMax, double[] Ratio);
 
 /// <summary>
-/// Claim C2 in one curve (SCIENCE.md sections 1, 7): train every slice for n = budgets[i] steps (one run,
+/// Claim C2 in one curve (docs/science.md sections 1, 7): train every slice for n = budgets[i] steps (one run,
 /// parameters copied at each budget; the stopping rule is off) and compute the exact KL of the law that
 /// the trained score generates.
 /// </summary>

@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 namespace CritDiff.Lattices;
 
 /// <summary>
-/// Unitary d-dimensional discrete Fourier transform on a <see cref="Lattice"/> (SCIENCE.md section 2):
+/// Unitary d-dimensional discrete Fourier transform on a <see cref="Lattice"/> (docs/science.md section 2):
 /// phi~(k) = V^{-1/2} sum_x exp(-i k.x) phi(x), and its inverse with exp(+i k.x).
 /// Built from one <see cref="FftPlan"/> of length L (mixed radix, Bluestein for large primes), applied along
 /// each axis with V^{-1/2} applied once. For 5-smooth L (with AVX2/FMA3), rows and strided axes run in blocks of

@@ -1,7 +1,7 @@
 namespace CritDiff.Lattices;
 
 /// <summary>
-/// The periodic hypercubic lattice {0..L-1}^d with V = L^d sites (SCIENCE.md section 2).
+/// The periodic hypercubic lattice {0..L-1}^d with V = L^d sites (docs/science.md section 2).
 /// Sites and Fourier modes share one row-major (C-order) index: coordinate 0 varies slowest,
 /// so a field stored as <c>double[V]</c> reshapes to NumPy's <c>[L, ..., L]</c> without copying.
 /// Mode n = (n_1..n_d) has momentum k_mu = 2 pi n_mu / L.

@@ -5,7 +5,7 @@ namespace CritDiff.MonteCarlo;
 /// <summary>
 /// Heat bath (Gibbs sampling) on a checkerboard: each site is redrawn from its exact conditional law
 /// given its 2d neighbours. From S, the terms holding phi(x) are (beta/2)[(2d + mu2) phi(x)^2 - 2 phi(x) h(x)],
-/// so phi(x) | rest ~ N( h(x) / (2d + mu2), 1 / (beta (2d + mu2)) ), h the neighbour sum (SCIENCE.md
+/// so phi(x) | rest ~ N( h(x) / (2d + mu2), 1 / (beta (2d + mu2)) ), h the neighbour sum (docs/science.md
 /// section 8). Rejection-free; one sweep = V updates; needs even L. The normals for a sweep are drawn in
 /// one SIMD block (<see cref="Statistics.RandomStream.FillGaussian"/>), indexed by site.
 /// </summary>

@@ -3,7 +3,7 @@ using CritDiff.Fields;
 namespace CritDiff.MonteCarlo;
 
 /// <summary>
-/// A Markov kernel on the Gaussian field of <see cref="Field"/> (SCIENCE.md section 8), with target
+/// A Markov kernel on the Gaussian field of <see cref="Field"/> (docs/science.md section 8), with target
 /// density exp(-S) and action S = (beta/2) sum_x [ sum_mu (phi(x + e_mu) - phi(x))^2 + mu2 phi(x)^2 ],
 /// whose covariance is C(k) = 1/(beta (khat2(k) + mu2)). The kernel holds only definitions; the chain
 /// (field, random stream, step size, scratch) lives in a <see cref="ChainState"/> owned by the caller.

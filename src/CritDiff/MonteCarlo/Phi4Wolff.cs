@@ -3,7 +3,7 @@ using CritDiff.Fields;
 namespace CritDiff.MonteCarlo;
 
 /// <summary>
-/// Embedded Wolff updates for n-component phi^4 (Brower and Tamayo, PRL 62, 1087 (1989); SCIENCE.md section 10):
+/// Embedded Wolff updates for n-component phi^4 (Brower and Tamayo, PRL 62, 1087 (1989); docs/science.md section 10):
 /// a uniformly random unit vector r, projections p_x = r . phi_x, bond coupling J_xy = 2 kappa p_x p_y, a neighbour
 /// joins with probability 1 - exp(-2 J_xy) where J_xy > 0, and the cluster's r-component is reflected
 /// (<see cref="EmbeddedCluster"/>). Clusters leave |phi_x| alone, so one sweep = a fixed number of clusters that flip

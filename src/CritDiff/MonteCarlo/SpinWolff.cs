@@ -3,7 +3,7 @@ using CritDiff.Fields;
 namespace CritDiff.MonteCarlo;
 
 /// <summary>
-/// Wolff single-cluster updates for O(n) spins (SCIENCE.md section 10). With unit spins u = s/sqrt(n) and a uniformly
+/// Wolff single-cluster updates for O(n) spins (docs/science.md section 10). With unit spins u = s/sqrt(n) and a uniformly
 /// random unit vector r, the cluster is reflected u -> u - 2 (r . u) r; a neighbour y of a member x joins with probability
 /// 1 - exp(-2 beta_unit (r . u_x)(r . u_y)) when that product is positive (<see cref="EmbeddedCluster"/>).
 /// n = 1: the flip s -> -s with bond probability 1 - exp(-2 beta) between equal spins (<see cref="IsingCluster"/>).

@@ -2,7 +2,7 @@ using System.Numerics.Tensors;
 
 namespace CritDiff.Networks;
 
-/// <summary>The pointwise nonlinearity sigma of a convolutional score network (SCIENCE.md section 10).</summary>
+/// <summary>The pointwise nonlinearity sigma of a convolutional score network (docs/science.md section 10).</summary>
 public enum Activation
 {
     /// <summary>sigma(z) = tanh z (odd, bounded).</summary>

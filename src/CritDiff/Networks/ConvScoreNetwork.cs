@@ -5,7 +5,7 @@ using CritDiff.Statistics;
 namespace CritDiff.Networks;
 
 /// <summary>
-/// The nonlinear local convolutional score network of SCIENCE.md section 10 on real-space batches:
+/// The nonlinear local convolutional score network of docs/science.md section 10 on real-space batches:
 /// h^0 = x (n channels), h^l = sigma(K_l * h^(l-1) + b_l) for l = 1..D (C channels), s = K_out * h^D + K_0 * x,
 /// with periodic convolutions (K * h)_o(x) = sum_i sum_e K[o, i, e] h_i(x + e) over the cube |e|_inf &lt;= R
 /// (offsets in lexicographic order, -R..R per axis, axis 0 slowest). Translation equivariant; with
@@ -92,7 +92,7 @@ public sealed class ConvScoreNetwork : ScoreModel
 
     /// <summary>
     /// K_l ~ N(0, 1 / fan_in) with fan_in = (input channels) (2R + 1)^d, biases 0, K_out = 0 and
-    /// K_0 = -(1 / S_max) delta_ab delta_e0: the start is s = -x / S_max (SCIENCE.md section 5).
+    /// K_0 = -(1 / S_max) delta_ab delta_e0: the start is s = -x / S_max (docs/science.md section 5).
     /// </summary>
     public override void Initialize(NetworkParameters parameters, double maxVariance, ref RandomStream rng)
     {

@@ -4,7 +4,7 @@ using CritDiff.Lattices;
 namespace CritDiff.Networks;
 
 /// <summary>
-/// A local convolutional score network per time slice (SCIENCE.md section 10, "Nonlinear networks"):
+/// A local convolutional score network per time slice (docs/science.md section 10, "Nonlinear networks"):
 /// h^0 = x, h^l = sigma(K_l * h^(l-1) + b_l) for l = 1..D with <paramref name="Channels"/> channels each,
 /// s = K_out * h^D + K_0 * x, every kernel on the cube |e|_inf &lt;= <paramref name="Range"/>.
 /// With <paramref name="Odd"/> there are no biases, so for an odd activation s(-x) = -s(x) exactly.

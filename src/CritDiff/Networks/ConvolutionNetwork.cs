@@ -7,7 +7,7 @@ namespace CritDiff.Networks;
 /// <summary>
 /// A product of translation-invariant convolutions (full or local), s = K_D * ... * K_1 * x, with
 /// multiplier m(k) = prod_j m_j(k), m_j(k) = sum_y K_j(y) exp(-i k.y) = sqrt(V) DFT[K_j](k).
-/// Loss (SCIENCE.md section 4): l = (1/V) sum_k [ A |m|^2 + 2 Re(m X) ] + N for moments (A, X, N).
+/// Loss (docs/science.md section 4): l = (1/V) sum_k [ A |m|^2 + 2 Re(m X) ] + N for moments (A, X, N).
 /// Gradient in multiplier space, treating Re m_j(k) and Im m_j(k) as coordinates:
 /// G_j(k) = dl/dRe m_j + i dl/dIm m_j = (2/V) (A m + conj X) conj(M_j), M_j = prod_{i != j} m_i;
 /// in the kernel basis dl/dK_j(y) = Re[ sum_k G_j(k) exp(+i k.y) ] = Re[ sqrt(V) IDFT[G_j](y) ].

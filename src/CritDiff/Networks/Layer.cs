@@ -2,7 +2,7 @@ using CritDiff.Lattices;
 
 namespace CritDiff.Networks;
 
-/// <summary>One linear layer of a score network for one time slice (SCIENCE.md section 5).</summary>
+/// <summary>One linear layer of a score network for one time slice (docs/science.md section 5).</summary>
 public abstract record Layer
 {
     /// <summary>Number of real parameters on a lattice.</summary>

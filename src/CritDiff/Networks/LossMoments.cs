@@ -5,7 +5,7 @@ namespace CritDiff.Networks;
 
 /// <summary>
 /// The second moments that fix the denoising score-matching loss of a linear score network
-/// (SCIENCE.md section 4): l = (1/V) E || s(x_t) + z/b ||^2 with x_t = a x_0 + b z. Either exact
+/// (docs/science.md section 4): l = (1/V) E || s(x_t) + z/b ||^2 with x_t = a x_0 + b z. Either exact
 /// (population) or averaged over a minibatch (empirical); the network computes the loss and its
 /// gradient from them in closed form.
 /// </summary>

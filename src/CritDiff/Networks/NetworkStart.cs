@@ -4,7 +4,7 @@ using CritDiff.Statistics;
 namespace CritDiff.Networks;
 
 /// <summary>
-/// Where training starts (SCIENCE.md section 5). Every start has the same initial product multiplier
+/// Where training starts (docs/science.md section 5). Every start has the same initial product multiplier
 /// -X (X the initial scale) except for the random perturbation:
 /// <list type="bullet">
 /// <item><c>balanced</c>: K_1..K_{D-1} = c delta, K_D = -c delta, c^D = X. For two local layers the set

@@ -7,7 +7,7 @@ namespace CritDiff.Networks;
 /// A score model for one time slice acting on real-space batches: s(theta, x) for configurations of
 /// n components on a lattice (component-major, n V values each, as a NumPy [n, L, ..., L] array), its
 /// backward pass (vector-Jacobian product for the parameters) and its exact Jacobian diagonal
-/// d s_i / d x_i (for the divergence along the probability-flow ODE, SCIENCE.md section 10).
+/// d s_i / d x_i (for the divergence along the probability-flow ODE, docs/science.md section 10).
 /// Linear networks (LinearScoreModel) and nonlinear convolutional ones implement it; the
 /// moment-based closed forms of <see cref="ScoreNetwork"/> stay an optional exact capability for
 /// Gaussian targets. An instance caches the activations of its last <see cref="Forward"/> and keeps
@@ -52,7 +52,7 @@ public abstract class ScoreModel
 
     /// <summary>
     /// The default start for a slice whose noised data have largest variance <paramref name="maxVariance"/>
-    /// (S_max): linear part -x / S_max (the balanced start of SCIENCE.md section 5), hidden weights small and
+    /// (S_max): linear part -x / S_max (the balanced start of docs/science.md section 5), hidden weights small and
     /// random from <paramref name="rng"/>.
     /// </summary>
     public abstract void Initialize(NetworkParameters parameters, double maxVariance, ref RandomStream rng);

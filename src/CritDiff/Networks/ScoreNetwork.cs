@@ -53,7 +53,7 @@ public abstract class ScoreNetwork
 
     /// <summary>
     /// Balanced start with product -scale for every mode: one layer K = -scale delta; D layers
-    /// K_j = c delta (j &lt; D) and K_D = -c delta with c^D = scale (SCIENCE.md section 5).
+    /// K_j = c delta (j &lt; D) and K_D = -c delta with c^D = scale (docs/science.md section 5).
     /// </summary>
     public abstract void InitializeBalanced(NetworkParameters parameters, double scale);
 

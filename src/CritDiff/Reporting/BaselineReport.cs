@@ -6,7 +6,7 @@ using CritDiff.MonteCarlo;
 namespace CritDiff.Reporting;
 
 /// <summary>
-/// The Monte Carlo yardstick of the report (SCIENCE.md section 8): tau_int(M^2) against L for local and
+/// The Monte Carlo yardstick of the report (docs/science.md section 8): tau_int(M^2) against L for local and
 /// Fourier-accelerated dynamics, with their fitted z, drawn next to the training times of one sweep.
 /// </summary>
 public static class BaselineReport

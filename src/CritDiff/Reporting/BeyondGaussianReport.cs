@@ -7,7 +7,7 @@ namespace CritDiff.Reporting;
 
 /// <summary>
 /// The "beyond Gaussian" section: training time on measured spectra of critical O(n) ensembles against L, fitted exponents
-/// against the prediction 2 - eta (SCIENCE.md section 10), two-layer training against log L, and verdicts by stated criteria.
+/// against the prediction 2 - eta (docs/science.md section 10), two-layer training against log L, and verdicts by stated criteria.
 /// </summary>
 public static class BeyondGaussianReport
 {
@@ -95,7 +95,7 @@ public static class BeyondGaussianReport
         }
         Checkpoint.WriteAtomic(Path.Combine(folder, "fits.csv"), fitsCsv.ToString());
 
-        report.Text("Real, non-Gaussian critical data (SCIENCE.md section 10): O(n) spins with |s|^2 = n at the literature critical coupling, " +
+        report.Text("Real, non-Gaussian critical data (docs/science.md section 10): O(n) spins with |s|^2 = n at the literature critical coupling, " +
                     I($"{spec.Configurations} configurations per size from {spec.Chains} {spec.Algorithm} chains (spacing max(1, ceil(2 tau_int)) sweeps). ") +
                     "A linear translation-invariant score network sees these data only through their spectrum G(k), so one-layer and " +
                     I($"two-layer networks are trained by population GD on the measured G(k) at t = {spec.Time} (VP), exactly as on C(k) in the Gaussian sweeps. ") +

@@ -3,7 +3,7 @@ using CritDiff.Experiments;
 
 namespace CritDiff.Reporting;
 
-/// <summary>A claim of SCIENCE.md section 1 with its measured sentence and a verdict computed from the data.</summary>
+/// <summary>A claim of docs/science.md section 1 with its measured sentence and a verdict computed from the data.</summary>
 /// <param name="Id">C1..C4.</param>
 /// <param name="Statement">What the claim says.</param>
 /// <param name="Evidence">The measured numbers, in words.</param>

@@ -5,7 +5,7 @@ using CritDiff.Experiments;
 namespace CritDiff.Reporting;
 
 /// <summary>
-/// The report section "C4: local architectures" (issue 7, SCIENCE.md section 5): for local and mixed layer
+/// The report section "C4: local architectures" (issue 7, docs/science.md section 5): for local and mixed layer
 /// lists and several starts, the parameter count, the reachable optimum against the exact score, and the
 /// training time against L, with a verdict computed from the data.
 /// </summary>

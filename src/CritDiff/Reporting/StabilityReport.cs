@@ -6,7 +6,7 @@ using CritDiff.Training;
 namespace CritDiff.Reporting;
 
 /// <summary>
-/// The report section "C3 under SGD" (issue 7, SCIENCE.md section 6): the largest stable learning rate and
+/// The report section "C3 under SGD" (issue 7, docs/science.md section 6): the largest stable learning rate and
 /// the training time at a fixed fraction of it against L, for population GD and minibatch SGD side by
 /// side, and for Adam, SGD and GD in the kernel and Fourier bases, with verdicts computed from the data.
 /// </summary>
@@ -88,14 +88,14 @@ public static class StabilityReport
                     Invariant($"a run is unstable when its population loss becomes non-finite or exceeds its initial value within {sgd.Spec.Search.Budget} steps, ") +
                     Invariant($"bisected to {sgd.Spec.Search.Tolerance} relative and judged over {sgd.Spec.Search.Seeds} seeds (one for deterministic GD). ") +
                     Invariant($"The training time is measured at {sgd.Spec.Fraction} x the rate stable for every seed. ") +
-                    "SCIENCE.md section 6: if the stable rate must shrink with L, the SGD training time grows faster than log L.");
+                    "docs/science.md section 6: if the stable rate must shrink with L, the SGD training time grows faster than log L.");
         foreach (var v in verdicts) report.Text($"**{v.Id} ({v.Verdict})**: {v.Statement} Measured: {v.Evidence}. Criterion: {v.Criterion}.");
         var sizes = gd.Rows.Select(r => r.Length).Union(sgd.Rows.Select(r => r.Length)).Order().ToArray();
         report.Table(["L", "GD stable lr", "GD steps", "SGD stable lr", "SGD steps", "one-layer SGD stable lr", "one-layer SGD steps"],
             sizes.Select(l => (IReadOnlyList<string>)[l.ToString(CultureInfo.InvariantCulture), Rate(gd, l), Steps(gd, l), Rate(sgd, l), Steps(sgd, l),
                 oneLayerSgd is null ? "-" : Rate(oneLayerSgd, l), oneLayerSgd is null ? "-" : Steps(oneLayerSgd, l)]));
         report.Text("Optimizers and parameter bases (two-layer): in the Fourier basis (every mode of the full complex spectrum a parameter) plain GD " +
-                    "and SGD follow the kernel-basis trajectory at V times the rate (SCIENCE.md section 5; the tests check it step by step). Measured " +
+                    "and SGD follow the kernel-basis trajectory at V times the rate (docs/science.md section 5; the tests check it step by step). Measured " +
                     "(Fourier stable rate / V) / (kernel stable rate) at each L: " + BasisRatios(optimizers) + ". For two-layer GD the criterion is not " +
                     "monotone in the rate: the per-mode map p <- p (1 + 2 eta (1 - p))^2 loses its fixed point p = 1 at eta = 0.5 (lambda_max = 4 at the " +
                     "optimum) and stays bounded but chaotic above it, so whether the loss exceeds its initial value within the budget is decided by " +

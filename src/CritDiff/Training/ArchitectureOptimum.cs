@@ -8,7 +8,7 @@ namespace CritDiff.Training;
 
 /// <summary>
 /// The best population loss an architecture can reach at one time slice, where it has a closed form
-/// (SCIENCE.md section 5): full-range products and the dense matrix reach the exact score -1/S
+/// (docs/science.md section 5): full-range products and the dense matrix reach the exact score -1/S
 /// (dense: -A^{-1}); a single local layer reaches the restricted least-squares kernel
 /// Gamma_W K = -e_0, Gamma_W the noised real-space covariance on the window. Other architectures
 /// (several local layers, mixed lists) have none: their optimum is the bottom of the basin a run descends into (see SliceTrainer).

@@ -7,7 +7,7 @@ namespace CritDiff.Training;
 /// <summary>
 /// Top eigenvalue lambda_max of the population Hessian at given parameters, by power iteration on
 /// Hessian-vector products H v = (g(p + h v) - g(p - h v)) / (2h) from the exact gradient
-/// (SCIENCE.md section 5). Exact up to rounding for one-layer networks (the loss is quadratic), O(h^2)
+/// (docs/science.md section 5). Exact up to rounding for one-layer networks (the loss is quadratic), O(h^2)
 /// otherwise. Gradient descent is stable below eta = 2 / lambda_max. A full one-layer kernel has it in
 /// closed form, used instead; networks of at most <see cref="DenseLimit"/> parameters diagonalise the whole
 /// Hessian from the same differences.
@@ -78,7 +78,7 @@ public static class Curvature
     /// One full kernel K in the kernel basis: the loss (1/V) sum_k [A(k) |m(k)|^2 + ...] with m = sum_y K(y) exp(-i k.y)
     /// is quadratic in K, with the cosine and sine kernels of each pair (k, -k) as eigenvectors of eigenvalue
     /// A(k) + A(-k) (2 A(k) for a self-conjugate mode), whatever the parameters: lambda_max = max_k (A(k) + A(-k)),
-    /// 2 S_max for population moments (SCIENCE.md section 5). Null for other networks.
+    /// 2 S_max for population moments (docs/science.md section 5). Null for other networks.
     /// </summary>
     internal static double? ClosedForm(ScoreNetwork network, LossMoments moments)
     {

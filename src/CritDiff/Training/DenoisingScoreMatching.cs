@@ -5,7 +5,7 @@ namespace CritDiff.Training;
 
 /// <summary>
 /// The denoising score-matching loss of a <see cref="ScoreModel"/> on real-space samples at one diffusion time t
-/// (SCIENCE.md sections 4 and 10): with x_t = a(t) x_0 + b(t) z,
+/// (docs/science.md sections 4 and 10): with x_t = a(t) x_0 + b(t) z,
 /// l = (1/(count n V)) sum_b || s(x_t,b) + z_b / b ||^2, and its gradient through the model's parameter VJP with upstream
 /// 2 (s + z/b) / (count n V). Its expectation over x_0 and z is the population loss (for a linear translation-invariant
 /// model: (1/V) sum_k [ |m|^2 S + 2 Re m + 1/b^2 ]). Keeps buffers and uses the model's cache: one per thread.

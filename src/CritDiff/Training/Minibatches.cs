@@ -11,7 +11,7 @@ namespace CritDiff.Training;
 
 /// <summary>
 /// Draws the moments of one empirical minibatch at a fixed time t: B data configurations x_0, fresh
-/// noise z, x_t = a x_0 + b z, exactly as a practitioner trains (SCIENCE.md section 4). The
+/// noise z, x_t = a x_0 + b z, exactly as a practitioner trains (docs/science.md section 4). The
 /// empirical loss (1/(B V)) sum_b || s(x_t) + z/b ||^2 and its gradient are exact functions of these
 /// moments, so the network evaluates them in closed form.
 /// </summary>

@@ -14,7 +14,7 @@ namespace CritDiff.Training;
 /// its multiplier is sum_y g(y) exp(-i k.y) = V (G(k) + conj G(-k)) / 2 = 2 (a(k) m(k) + conj x(k)), with a(k) = (A(k) +
 /// A(-k)) / 2 and x(k) = (X(k) + conj X(-k)) / 2 the moments symmetrised over k and -k. The map K -> m is linear, so
 /// K - eta v (momentum v &lt;- mu v + g) maps to m - eta v~ with v~ &lt;- mu v~ + g~ mode by mode: population GD is
-/// m(k) &lt;- m(k) - 2 eta (S(k) m(k) + 1) (SCIENCE.md section 5). Only rounding differs from the kernel path, and the
+/// m(k) &lt;- m(k) - 2 eta (S(k) m(k) + 1) (docs/science.md section 5). Only rounding differs from the kernel path, and the
 /// dynamics are linear, so rounding cannot change whether a run converges or diverges.
 /// </para>
 /// <para>

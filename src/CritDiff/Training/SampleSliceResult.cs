@@ -50,7 +50,7 @@ public sealed record SampleSliceResult
     /// <summary>The learning rate of the training run.</summary>
     public required double LearningRate { get; init; }
 
-    /// <summary>How the rate was chosen (SCIENCE.md section 5 asks every slice to say it).</summary>
+    /// <summary>How the rate was chosen (docs/science.md section 5 asks every slice to say it).</summary>
     public required string LearningRateRule { get; init; }
 
     /// <summary>The stopping rule, in words.</summary>

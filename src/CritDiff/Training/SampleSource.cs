@@ -4,7 +4,7 @@ using CritDiff.Statistics;
 namespace CritDiff.Training;
 
 /// <summary>
-/// Where training configurations x_0 come from for denoising score matching on samples (SCIENCE.md sections 4 and 10):
+/// Where training configurations x_0 come from for denoising score matching on samples (docs/science.md sections 4 and 10):
 /// a fixed data set (<see cref="DataSetSource"/>), exact Gaussian fields (<see cref="GaussianSource"/>) or a Markov chain
 /// (<see cref="MarkovChainSource"/>). Configurations are component-major, n V values each (component a at site x is
 /// element a V + x). Stateless sources draw only from the stream they are given and may be shared between threads; a

@@ -6,7 +6,7 @@ using CritDiff.Statistics;
 namespace CritDiff.Training;
 
 /// <summary>
-/// Trains score models per time slice by denoising score matching on samples (SCIENCE.md sections 4, 6 and 10): minibatches
+/// Trains score models per time slice by denoising score matching on samples (docs/science.md sections 4, 6 and 10): minibatches
 /// of B configurations x_0 from a <see cref="SampleSource"/> with fresh noise z, any <see cref="Optimizer"/>, the validation
 /// loss on a fixed set (x_0 and z drawn once per slice from their own stream) every <see cref="SampleTrainingConfig.EvalInterval"/>
 /// steps, and the training time from a pluggable <see cref="StoppingRule"/> (default <see cref="ValidationExcessRule"/>).
@@ -119,7 +119,7 @@ public static class SampleTrainer
 
     /// <summary>
     /// S_max = a^2 max_k G(k) + b^2 with G(k) the mean of |x~(k)|^2 over the validation fields: the top eigenvalue of the
-    /// translation-invariant part of the noised covariance, estimated on samples (SCIENCE.md section 5).
+    /// translation-invariant part of the noised covariance, estimated on samples (docs/science.md section 5).
     /// </summary>
     private static double MaxNoisedVariance(Lattice lattice, double[] fields, int count, ForwardProcess process, double time)
     {

@@ -1,7 +1,7 @@
 namespace CritDiff.Training;
 
 /// <summary>
-/// Settings of denoising score matching on samples (<see cref="SampleTrainer"/>, SCIENCE.md sections 6 and 10).
+/// Settings of denoising score matching on samples (<see cref="SampleTrainer"/>, docs/science.md sections 6 and 10).
 /// <para>Learning rate: null means Adam at <see cref="Adam.AutoLearningRate"/> = 1e-2, the project's Adam default. Adam's
 /// step is about eta per parameter whatever the gradient's scale, and the kernel entries a score needs are O(1/b^2)
 /// (K(0) ~ -(1/V) sum_k 1/S(k, t), a few units at t ~ 0.1), so 1e-3 would spend thousands of steps just travelling there;

@@ -4,7 +4,7 @@ using CritDiff.Statistics;
 namespace CritDiff.Training;
 
 /// <summary>
-/// Trains one time slice with the stopping rule of SCIENCE.md section 6: the training time is the
+/// Trains one time slice with the stopping rule of docs/science.md section 6: the training time is the
 /// number of optimizer steps until the population excess loss over the architecture's optimum falls
 /// below eps times its initial value. Where the optimum has no closed form it is the bottom of the basin
 /// the same run descends into: for networks of at most <see cref="NewtonPolish.MaxParameters"/> parameters

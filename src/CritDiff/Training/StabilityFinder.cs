@@ -59,7 +59,7 @@ public sealed record StabilityResult(IReadOnlyList<SeedBoundary> Seeds)
 }
 
 /// <summary>
-/// Finds the largest stable learning rate of one time slice (issue 7, SCIENCE.md section 6). A run at a
+/// Finds the largest stable learning rate of one time slice (issue 7, docs/science.md section 6). A run at a
 /// fixed rate is unstable when, within <see cref="StabilitySettings.Budget"/> steps from the configured
 /// start, its population loss becomes non-finite or exceeds its initial value. Per seed, the rate is
 /// bracketed by doubling or halving from a guess (half the curvature limit 2/lambda_max; Adam 0.01),

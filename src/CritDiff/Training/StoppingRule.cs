@@ -7,7 +7,7 @@ namespace CritDiff.Training;
 /// How a slice trained on samples measures its excess loss, and so its training time (the first evaluated step with
 /// excess &lt;= eps x initial excess). <see cref="Begin"/> runs once per slice before training (a rule may run reference
 /// trainings through its context there) and returns the slice's <see cref="SliceExcess"/>. Implementations:
-/// <see cref="ExactExcessRule"/> (a known optimum) and <see cref="ValidationExcessRule"/> (a reference run, SCIENCE.md
+/// <see cref="ExactExcessRule"/> (a known optimum) and <see cref="ValidationExcessRule"/> (a reference run, docs/science.md
 /// section 10).
 /// </summary>
 public abstract class StoppingRule

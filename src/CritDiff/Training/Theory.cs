@@ -9,7 +9,7 @@ public sealed record TheoryPrediction(int? Steps, double[] ExcessHistory)
 
 /// <summary>
 /// Training times predicted for population gradient descent of full-range networks in the kernel
-/// basis (SCIENCE.md section 6), from the exact per-mode recursions rather than their asymptotics.
+/// basis (docs/science.md section 6), from the exact per-mode recursions rather than their asymptotics.
 /// A full layer's multiplier evolves mode by mode: with D layers m_j(k), m = prod_j m_j,
 /// m_j &lt;- m_j - 2 eta (S m + 1) prod_{i != j} m_i (all layers from the old values; D = 1 gives
 /// m &lt;- m - 2 eta (S m + 1), i.e. e_k(n) = (1 - 2 eta S_k)^n e_k(0) for e = m + 1/S). The balanced
@@ -77,7 +77,7 @@ public static class Theory
         Math.Log(1 / eps) / (-2 * Math.Log(Math.Abs(1 - 2 * learningRate * sMin)));
 
     /// <summary>
-    /// Two-layer logistic estimate (SCIENCE.md section 6): p = -m S obeys p' = 4 eta p (1 - p), so the
+    /// Two-layer logistic estimate (docs/science.md section 6): p = -m S obeys p' = 4 eta p (1 - p), so the
     /// slowest mode, starting at p0 = c^2 S_min, needs about (ln(1/p0) + ln(1/delta)) / (4 eta) steps to
     /// reach 1 - p &lt;= delta: ~ ln kappa ~ 2 ln L.
     /// </summary>

@@ -11,7 +11,7 @@ public enum TrainingMode
 }
 
 /// <summary>
-/// Settings of one training run (SCIENCE.md sections 5-6). Null learning rate or initial scale means
+/// Settings of one training run (docs/science.md sections 5-6). Null learning rate or initial scale means
 /// "auto": rate = <see cref="LearningRateFraction"/> x 2 / lambda_max (population Hessian at the start,
 /// by power iteration; Adam: <see cref="Adam.AutoLearningRate"/>), initial scale 0 for one layer and
 /// 1/S_max (product multiplier -1/S_max) for deeper networks.

@@ -18,7 +18,7 @@ public sealed record TrainingProblem(GaussianField Field, ForwardProcess Process
     /// <summary>
     /// A measured spectrum G(k) of the target law (per mode, indexed like sites, per field component), or
     /// null for the field's exact C(k). The DSM population loss of a linear translation-invariant network
-    /// depends on the data only through this spectrum (SCIENCE.md section 10), so population moments, exact
+    /// depends on the data only through this spectrum (docs/science.md section 10), so population moments, exact
     /// and architecture optima, learning rates, starts, theory predictions and stability all use G(k); fresh
     /// minibatches (empirical mode without <see cref="Data"/>) are Gaussian fields with spectrum G(k), which
     /// have the data's second moments but not their higher ones. With <see cref="Data"/>, the population

@@ -1,7 +1,7 @@
 namespace CritDiff.Training;
 
 /// <summary>
-/// Validation excess against a reference (SCIENCE.md section 10), for models whose optimum is unknown: the reference is the
+/// Validation excess against a reference (docs/science.md section 10), for models whose optimum is unknown: the reference is the
 /// lowest validation loss (the slice's fixed x_0 and z) that two much longer runs with a decaying rate reach, each on its own
 /// sample and noise streams; it is the lower of the two, and its uncertainty their difference. Excess = validation loss
 /// minus the reference (it can go negative when training beats the reference: that counts as reached). Costs two

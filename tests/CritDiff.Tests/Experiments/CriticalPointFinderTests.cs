@@ -81,7 +81,7 @@ public sealed class CriticalPointFinderTests(ITestOutputHelper output) : IDispos
     public void StiffPhi4CrossingIsTheIsingCouplingOverTwo()
     {
         // lambda -> inf pins |phi|^2 at the potential's minimum phi0^2 = 1 - 1/(2 lambda), leaving Ising spins with
-        // coupling 2 kappa phi0^2 (SCIENCE.md section 10: beta_unit = 2 kappa), so kappa_c = beta_c(2D Ising) / (2 phi0^2);
+        // coupling 2 kappa phi0^2 (docs/science.md section 10: beta_unit = 2 kappa), so kappa_c = beta_c(2D Ising) / (2 phi0^2);
         // the magnitude fluctuations shift it by O(1/lambda) (allowed: 2/lambda relative).
         const double lambda = 1000;
         double expected = LiteratureCriticalPoints.Of(2, 1)!.BetaUnit / (2 * (1 - 1 / (2 * lambda)));

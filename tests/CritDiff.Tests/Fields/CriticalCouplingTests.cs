@@ -6,7 +6,7 @@ namespace CritDiff.Tests.Fields;
 public class CriticalCouplingTests
 {
     [Theory]
-    [InlineData(3, 0.2527310098586621)] // SCIENCE.md section 9
+    [InlineData(3, 0.2527310098586621)] // docs/science.md section 9
     [InlineData(4, 0.1549333902310576)]
     public void MatchesReferenceValues(int d, double expected) =>
         Assert.Equal(expected, CriticalCoupling.Of(d)!.Value, Tolerances.CriticalCoupling);

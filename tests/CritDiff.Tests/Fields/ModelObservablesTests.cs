@@ -6,7 +6,7 @@ using CritDiff.Statistics;
 namespace CritDiff.Tests.Fields;
 
 /// <summary>
-/// Observables of hand-built configurations against values worked out by hand (SCIENCE.md section 10 normalisation):
+/// Observables of hand-built configurations against values worked out by hand (docs/science.md section 10 normalisation):
 /// ordered states have U = 2/(n+2), |M| = sqrt(n), chi = V; an Ising checkerboard has e = -1; a plane wave puts all its
 /// power in +-k1; the spectrum matches a naive O(V^2) DFT.
 /// </summary>

@@ -35,7 +35,7 @@ public class ActionTests
     public void HeatBathConditionalMatchesTheDensePrecisionMatrix()
     {
         // Conditional of a Gaussian with precision Q: variance 1/Q_xx, mean -sum_{y != x} Q_xy phi_y / Q_xx.
-        // SCIENCE.md section 8: variance 1/(beta (2d + mu2)), mean h(x)/(2d + mu2).
+        // docs/science.md section 8: variance 1/(beta (2d + mu2)), mean h(x)/(2d + mu2).
         var lattice = new Lattice(2, 4);
         var field = GaussianField.AtBeta(lattice, 0.8);
         var precision = DenseReference.Covariance(lattice, field.Beta, field.MassSquared).Inverse();

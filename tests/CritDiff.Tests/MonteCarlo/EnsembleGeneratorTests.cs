@@ -7,7 +7,7 @@ namespace CritDiff.Tests.MonteCarlo;
 
 /// <summary>
 /// A generated ensemble of the Gaussian field (heat bath through its action) reproduces the exact spectrum C(k) and chi
-/// of SCIENCE.md section 3 within <see cref="Tolerances.StandardErrors"/> errors, its stored configurations are
+/// of docs/science.md section 3 within <see cref="Tolerances.StandardErrors"/> errors, its stored configurations are
 /// decorrelated (tau_int at the spacing close to 0.5), and the spectrum survives the file round trip.
 /// </summary>
 public sealed class EnsembleGeneratorTests : IDisposable

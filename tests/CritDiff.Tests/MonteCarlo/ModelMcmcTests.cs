@@ -7,7 +7,7 @@ namespace CritDiff.Tests.MonteCarlo;
 
 /// <summary>
 /// The runner's estimates against independent references: the Gaussian field's exact chi, energy, xi2 and spectrum
-/// (SCIENCE.md section 3), and the 2D Ising model on L = 4 summed over all 2^16 states. Fixed seeds; deviations
+/// (docs/science.md section 3), and the 2D Ising model on L = 4 summed over all 2^16 states. Fixed seeds; deviations
 /// within <see cref="Tolerances.StandardErrors"/> block-jackknife errors.
 /// </summary>
 public class ModelMcmcTests

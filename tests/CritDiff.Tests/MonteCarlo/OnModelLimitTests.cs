@@ -8,7 +8,7 @@ namespace CritDiff.Tests.MonteCarlo;
 /// <summary>
 /// Physical limits of the finite-n measurements: the 2D Ising Binder cumulant at beta_c against the universal
 /// U* = 0.61069 (Salas and Sokal 2000), and O(n) spins at large n against the exact n -> inf Gaussian field at the same
-/// beta (SCIENCE.md sections 3 and 10), with a deviation that falls like 1/n.
+/// beta (docs/science.md sections 3 and 10), with a deviation that falls like 1/n.
 /// </summary>
 public class OnModelLimitTests(ITestOutputHelper output)
 {

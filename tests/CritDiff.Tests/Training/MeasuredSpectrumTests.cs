@@ -6,7 +6,7 @@ using CritDiff.Training;
 
 namespace CritDiff.Tests.Training;
 
-/// <summary>The measured spectrum G(k) of a configuration set (SCIENCE.md section 10) and n-component data.</summary>
+/// <summary>The measured spectrum G(k) of a configuration set (docs/science.md section 10) and n-component data.</summary>
 public class MeasuredSpectrumTests
 {
     [Fact]

@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace CritDiff.Tests.Training;
 
 /// <summary>
-/// Training on a measured spectrum G(k) instead of the exact C(k) (SCIENCE.md section 10: the population loss
+/// Training on a measured spectrum G(k) instead of the exact C(k) (docs/science.md section 10: the population loss
 /// of a linear translation-invariant network sees the data only through G, so section 6's per-mode theory holds
 /// with C replaced by G).
 /// </summary>

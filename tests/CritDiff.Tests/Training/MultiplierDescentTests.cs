@@ -62,7 +62,7 @@ public class MultiplierDescentTests
     [Fact]
     public void OneLayerPopulationDescentIsTheClosedFormPerModeRecursion()
     {
-        // SCIENCE.md section 5: m(k) <- m(k) - 2 eta (S(k) m(k) + 1), so from K = 0 the error e = m + 1/S shrinks by
+        // docs/science.md section 5: m(k) <- m(k) - 2 eta (S(k) m(k) + 1), so from K = 0 the error e = m + 1/S shrinks by
         // (1 - 2 eta S) per step: after n steps the score error is (1/V) sum_k S (1 - 2 eta S)^(2n) / S^2.
         var field = NetworkTestCases.Field(2, 6);
         var (s, b2) = NetworkTestCases.Noised(field);

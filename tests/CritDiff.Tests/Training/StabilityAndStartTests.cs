@@ -21,7 +21,7 @@ public class StabilityAndStartTests
     [InlineData(16)]
     public void FinderRecoversTheOneLayerGdBoundaryOneOverSMax(int l)
     {
-        // m <- m - 2 eta (S m + 1) per mode: the top mode grows once eta > 1/S_max (SCIENCE.md section 5).
+        // m <- m - 2 eta (S m + 1) per mode: the top mode grows once eta > 1/S_max (docs/science.md section 5).
         var problem = Problem(l, "one-layer");
         double boundary = 1 / SMax(problem);
         var config = new TrainingConfig();
@@ -63,7 +63,7 @@ public class StabilityAndStartTests
     [Fact]
     public void BalancedLocalStartStaysOnKTwoEqualsMinusKOneUnderSgdAndOtherStartsLeaveIt()
     {
-        // SCIENCE.md section 5: K_2 = -K_1 is invariant under GD and SGD (the two layers' gradients are exact negatives).
+        // docs/science.md section 5: K_2 = -K_1 is invariant under GD and SGD (the two layers' gradients are exact negatives).
         var problem = Problem(8, "two-layer-local:1");
         var balanced = SliceTrainer.Train(problem, Sgd("balanced", 300), 0);
         Assert.True(balanced.History.Count > 200);

@@ -38,7 +38,7 @@ public class TrainerTests
     [Fact]
     public void ScalingSmokeTestOneLayerSlowsTwoLayerDoesNot()
     {
-        // d = 2, xi/L = 1/4 (SCIENCE.md claims C1 and C3): one-layer steps grow >= 3x from L = 8 to 16,
+        // d = 2, xi/L = 1/4 (docs/science.md claims C1 and C3): one-layer steps grow >= 3x from L = 8 to 16,
         // two-layer steps < 1.5x.
         int Steps(int l, string a) => Trainer.Train(Problem(l, a), new TrainingConfig()).StepsMax;
         Assert.True(Steps(16, "one-layer") >= 3 * Steps(8, "one-layer"));
@@ -48,7 +48,7 @@ public class TrainerTests
     [Fact]
     public void KernelAndFourierBasesGiveTheSameGdTrajectory()
     {
-        // Kernel GD at rate eta equals multiplier GD at rate V eta (SCIENCE.md section 5).
+        // Kernel GD at rate eta equals multiplier GD at rate V eta (docs/science.md section 5).
         var kernel = Problem(6, "two-layer");
         var fourier = Problem(6, "two-layer", basis: ParameterBasis.Fourier);
         const double eta = 0.2;
