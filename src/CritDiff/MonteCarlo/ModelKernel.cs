@@ -29,6 +29,9 @@ public abstract class ModelKernel
     /// <summary>Acceptance the step size is tuned to during thermalisation; null: the step is not tuned.</summary>
     public virtual double? TargetAcceptance => null;
 
+    /// <summary>Largest step size the tuning may reach (unbounded unless a larger step cannot change the proposal).</summary>
+    public virtual double MaxStepSize => double.PositiveInfinity;
+
     /// <summary>
     /// Advances the chain by one sweep and returns the mean acceptance probability of its proposals
     /// (1 for rejection-free kernels such as heat bath, over-relaxation and Wolff).

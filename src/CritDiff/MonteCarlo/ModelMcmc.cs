@@ -78,7 +78,7 @@ public static class ModelMcmc
         {
             cancellation.ThrowIfCancellationRequested();
             double a = kernel.Sweep(chain);
-            if (target is { } goal && t < tuning) StepSizeTuner.Update(chain, a, goal, t);
+            if (target is { } goal && t < tuning) StepSizeTuner.Update(chain, a, goal, t, kernel.MaxStepSize);
         }
     }
 

@@ -42,6 +42,12 @@ public sealed class SpinMetropolis : ModelKernel
     /// <summary>The target for n >= 2; null for n = 1 (the flip has no width).</summary>
     public override double? TargetAcceptance => _targetAcceptance;
 
+    /// <summary>
+    /// <see cref="MaxWidth"/>: there the proposal already covers the whole sphere (uniform to 1e-3), so a wider one cannot lower
+    /// the acceptance; near beta = 0 or on a 1D ring, where the acceptance stays above the target, the tuned width stops here.
+    /// </summary>
+    public override double MaxStepSize => MaxWidth;
+
     /// <inheritdoc/>
     protected override double SweepCore(ModelChain chain)
     {

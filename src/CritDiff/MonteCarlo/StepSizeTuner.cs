@@ -13,10 +13,14 @@ internal static class StepSizeTuner
         state.StepSize *= Math.Exp(Math.Clamp(change, -1, 1));
     }
 
-    /// <summary>The same rule for a chain on a <see cref="Fields.LatticeModel"/>.</summary>
-    public static void Update(ModelChain chain, double acceptance, double target, int sweep)
+    /// <summary>
+    /// The same rule for a chain on a <see cref="Fields.LatticeModel"/>, the step capped at <paramref name="maxStepSize"/>
+    /// (<see cref="ModelKernel.MaxStepSize"/>): where the acceptance cannot fall to the target (a proposal already covering
+    /// the whole state space) the rule alone would grow the step without bound.
+    /// </summary>
+    public static void Update(ModelChain chain, double acceptance, double target, int sweep, double maxStepSize = double.PositiveInfinity)
     {
         double change = (acceptance - target) / Math.Sqrt(1 + sweep);
-        chain.StepSize *= Math.Exp(Math.Clamp(change, -1, 1));
+        chain.StepSize = Math.Min(chain.StepSize * Math.Exp(Math.Clamp(change, -1, 1)), maxStepSize);
     }
 }

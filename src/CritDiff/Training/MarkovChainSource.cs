@@ -67,7 +67,7 @@ public sealed class MarkovChainSource : SampleSource
         for (int t = 0; t < sweeps; t++)
         {
             double acceptance = Kernel.Sweep(chain);
-            if (Kernel.TargetAcceptance is { } goal && t < tuning) StepSizeTuner.Update(chain, acceptance, goal, t);
+            if (Kernel.TargetAcceptance is { } goal && t < tuning) StepSizeTuner.Update(chain, acceptance, goal, t, Kernel.MaxStepSize);
         }
         return chain;
     }
