@@ -5,7 +5,8 @@ namespace CritDiff.Fields;
 
 /// <summary>
 /// Observables of an n-component field estimated from independent samples (single configurations, or block
-/// means of a Markov chain over blocks longer than tau_int), each with its standard error (docs/science.md section 10):
+/// means of a Markov chain over blocks longer than tau_int) or from configurations along chains (<see cref="FromChains"/>),
+/// each with its standard error (docs/science.md section 10):
 /// means of |M|, |M|^2 and e directly; chi = V &lt;|M|^2&gt; / n; the Binder cumulant
 /// U = 1 - (n/(n+2)) &lt;|M|^4&gt;/&lt;|M|^2&gt;^2 and xi2 = sqrt(chi / G(k1) - 1) / (2 sin(pi/L)) by the jackknife
 /// over samples (bias-corrected). NaN where an estimate does not exist (xi2 when chi &lt;= G(k1), errors with one sample).
@@ -83,6 +84,54 @@ public sealed record ModelEstimates(Stats Magnetisation, Stats MagnetisationSqua
             xi = new Stats(Xi(means), double.NaN, tauInt);
         }
         return new ModelEstimates(norm, square, chi, binder, xi, energy, first, count);
+    }
+
+    /// <summary>Rows a chain must hold for its own tau_int; shorter chains are measured joined (see <see cref="FromChains"/>).</summary>
+    public const int MinimumChainLength = 16;
+
+    /// <summary>
+    /// Estimates from rows taken along Markov chains (chain by chain, <paramref name="chainLengths"/> rows each, in the order
+    /// taken), with errors for their correlation: each column's tau_int is measured along every chain with Sokal's
+    /// self-consistent window (<see cref="Autocorrelation.IntegratedTime"/>) and averaged over chains, and a mean's error is
+    /// sqrt(2 tau_int var / N); chi takes |M|^2's tau_int, the jackknifed Binder cumulant and xi2 the largest of their inputs'.
+    /// When a chain holds fewer than <see cref="MinimumChainLength"/> rows, tau_int is measured on all rows joined (at least
+    /// that many; else 0.5, independent).
+    /// </summary>
+    public static ModelEstimates FromChains(Lattice lattice, int components, double[,] rows, IReadOnlyList<int> chainLengths)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(chainLengths);
+        if (chainLengths.Any(c => c < 0) || chainLengths.Sum() != rows.GetLength(0))
+            throw new ArgumentException($"chain lengths must be >= 0 and add up to the {rows.GetLength(0)} rows", nameof(chainLengths));
+        var plain = FromRows(lattice, components, rows);
+        var tau = new double[ColumnCount];
+        for (int j = 0; j < ColumnCount; j++) tau[j] = ColumnTau(rows, j, chainLengths);
+        static Stats Correlated(Stats s, double t) => new(s.Mean, s.Error * Math.Sqrt(2 * t), t);
+        return plain with
+        {
+            Magnetisation = Correlated(plain.Magnetisation, tau[NormColumn]),
+            MagnetisationSquared = Correlated(plain.MagnetisationSquared, tau[SquareColumn]),
+            Susceptibility = Correlated(plain.Susceptibility, tau[SquareColumn]),
+            Binder = Correlated(plain.Binder, Math.Max(tau[SquareColumn], tau[FourthColumn])),
+            SecondMomentLength = Correlated(plain.SecondMomentLength, Math.Max(tau[SquareColumn], tau[FirstModeColumn])),
+            Energy = Correlated(plain.Energy, tau[EnergyColumn]),
+            FirstModePower = Correlated(plain.FirstModePower, tau[FirstModeColumn]),
+        };
+    }
+
+    private static double ColumnTau(double[,] rows, int column, IReadOnlyList<int> chainLengths)
+    {
+        var data = new double[rows.GetLength(0)];
+        for (int i = 0; i < data.Length; i++) data[i] = rows[i, column];
+        var chains = chainLengths.Where(c => c > 0).ToArray();
+        if (chains.Length > 0 && chains.All(c => c >= MinimumChainLength))
+        {
+            double sum = 0;
+            for (int c = 0, first = 0; c < chains.Length; first += chains[c], c++)
+                sum += Autocorrelation.IntegratedTime(data.AsSpan(first, chains[c])).Tau;
+            return sum / chains.Length;
+        }
+        return data.Length >= MinimumChainLength ? Autocorrelation.IntegratedTime(data).Tau : 0.5;
     }
 
     private static Stats Column(double[,] rows, int column, double tauInt)

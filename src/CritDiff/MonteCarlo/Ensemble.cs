@@ -19,7 +19,8 @@ namespace CritDiff.MonteCarlo;
 /// independent); null when a chain holds fewer than 16 configurations.</param>
 /// <param name="Configurations">N n V values.</param>
 /// <param name="Count">N.</param>
-/// <param name="Estimates">Observables of the stored configurations, treated as independent samples.</param>
+/// <param name="Estimates">Observables of the stored configurations, errors sqrt(2 tau_int var / N) with tau_int measured along
+/// the stored sequences (<see cref="ModelEstimates.FromChains"/>).</param>
 /// <param name="Acceptance">Mean acceptance over the pilot and collection sweeps.</param>
 /// <param name="StepSize">Mean final step size over chains.</param>
 /// <param name="SiteUpdates">Single-site updates over all chains, thermalisation and pilot included.</param>

@@ -12,7 +12,8 @@ namespace CritDiff.MonteCarlo;
 /// s = max(1, ceil(2 tau_int)) sweeps; then each chain stores one configuration every s sweeps.
 /// Why 2 tau_int: for an exponentially decaying autocorrelation with tau_exp ~ tau_int, configurations s apart have
 /// rho(s) &lt;= e^-2 ~ 0.14 and the stored sequence has tau_int' ~ 0.5 + rho(s) / (1 - rho(s)) ~ 0.66, i.e. about 0.75 N
-/// effective samples for N stored (<see cref="Ensemble.TauAtSpacing"/> reports the measured tau_int').
+/// effective samples for N stored (<see cref="Ensemble.TauAtSpacing"/> reports the measured tau_int'). The observables'
+/// errors use each one's tau_int along the stored sequences (<see cref="ModelEstimates.FromChains"/>), not independence.
 /// </summary>
 public static class EnsembleGenerator
 {
@@ -115,7 +116,7 @@ public static class EnsembleGenerator
             ModelEstimates.Row(observables.Measure(configurations.AsSpan(i * length, length)), row);
             for (int j = 0; j < row.Length; j++) rows[i, j] = row[j];
         }
-        var estimates = ModelEstimates.FromRows(model.Lattice, model.Components, rows);
+        var estimates = ModelEstimates.FromChains(model.Lattice, model.Components, rows, stored.Select(c => c.Length).ToArray());
         Stats? tauAtSpacing = stored.All(s => s.Length >= 16) ? ModelMcmc.CombineTau(stored) : null;
         long sweeps = settings.Chains * (long)settings.PilotSweeps + (long)count * spacing;
         double acceptance = accepted.Sum() / sweeps;

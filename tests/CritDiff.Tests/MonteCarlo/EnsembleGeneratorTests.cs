@@ -39,4 +39,36 @@ public sealed class EnsembleGeneratorTests : IDisposable
                 $"G(k) at mode {k}: {spectrum.Mean[k]} +- {spectrum.Error[k]}, exact {exact[k]}");
         Assert.Equal(3_000, spectrum.Samples);
     }
+    /// <summary>
+    /// Issue 24: stored configurations one sweep apart are correlated (heat bath at xi = 2: tau_int of several sweeps); the
+    /// side-car's errors must carry that tau_int (<see cref="ModelEstimates.FromChains"/>), not treat them as independent.
+    /// </summary>
+    [Fact]
+    public void SideCarErrorsUseTheStoredSequencesTauInt()
+    {
+        var field = GaussianField.AtCorrelationLengthOverSize(new Lattice(2, 8), 0.25);
+        var ensemble = EnsembleGenerator.Generate(new TestKernels.GaussianHeatBath(field),
+            new EnsembleSettings(1_000, 200, 100, Chains: 2, Seed: 13, Spacing: 1));
+        var chi = ensemble.Estimates.Susceptibility;
+        // The same |M|^2 sequences and estimator as tau_int at the spacing.
+        Assert.Equal(ensemble.TauAtSpacing!.Value.Mean, chi.TauInt, Tolerances.ClosedForm);
+        Assert.True(chi.TauInt > 1, $"tau_int {chi.TauInt} at spacing 1: the case does not test correlated configurations");
+
+        var rows = new double[ensemble.Count, ModelEstimates.ColumnCount];
+        var row = new double[ModelEstimates.ColumnCount];
+        var observables = new ModelObservables(field);
+        int length = field.ConfigurationLength;
+        for (int i = 0; i < ensemble.Count; i++)
+        {
+            ModelEstimates.Row(observables.Measure(ensemble.Configurations.AsSpan(i * length, length)), row);
+            for (int j = 0; j < row.Length; j++) rows[i, j] = row[j];
+        }
+        var independent = ModelEstimates.FromRows(field.Lattice, 1, rows);
+        Assert.Equal(independent.Susceptibility.Error * Math.Sqrt(2 * chi.TauInt), chi.Error, 1e-9 * chi.Error);
+
+        string path = Path.Combine(_folder, "correlated.npy");
+        EnsembleFile.Write(path, ensemble);
+        var sideCar = EnsembleFile.ReadSideCar(EnsembleFile.SideCarPath(path));
+        Assert.Equal(chi.Error, sideCar.Observables!["susceptibility"].Error!.Value, 1e-12 * chi.Error);
+    }
 }
