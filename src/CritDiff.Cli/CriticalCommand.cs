@@ -37,7 +37,7 @@ internal static class CriticalCommand
             "Locate the critical coupling of O(n) spins (--model on: beta_unit, unit-spin convention) or phi^4 (--model phi4: kappa at " +
             "fixed --lambda) from crossings of the Binder cumulant U = 1 - (n/(n+2)) <|M|^4>/<|M|^2>^2 between successive sizes: " +
             "polynomial fits of U against the coupling per size, errors by resampling U within its errors, combined over pairs. " +
-            "Jobs are written to --out as they finish; a rerun resumes.");
+            "Jobs are written to --out as they finish; a rerun resumes. " + ModelMcmcOutput.Conventions);
         command.Options.Add(model.Dimension);
         command.Options.Add(sizes);
         target.AddTo(command);

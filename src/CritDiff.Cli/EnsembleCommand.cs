@@ -52,7 +52,8 @@ internal static class EnsembleCommand
         var command = new Command("ensemble",
             "Write N decorrelated Monte Carlo configurations of a target (O(n) spins, phi^4 or the Gaussian field) to .npy with a side-car JSON. " +
             "Chains thermalise, a pilot run measures tau_int, then configurations are stored every max(1, ceil(2 tau_int)) sweeps. " +
-            "Use them with 'critdiff train --data FILE.npy' (SGD on the configurations) or '--spectrum FILE.npy' (population training on G(k)).");
+            "Use them with 'critdiff train --data FILE.npy' (SGD on the configurations) or '--spectrum FILE.npy' (population training on G(k)). " +
+            "The side-car's observables carry errors sqrt(2 tau_int var / N) with tau_int measured on the stored sequence. " + ModelMcmcOutput.Conventions);
         model.AddTo(command);
         target.AddTo(command);
         foreach (var option in new Option[] { algo, count, thermalize, pilot, spacing, chains, step, trajectory, folder, json, seed, threads })

@@ -51,7 +51,7 @@ internal static class GenerateCommand
         var command = new Command("generate",
             "Generate with the reverse SDE or probability-flow ODE of a trained model (--model) or of the exact score (--exact-score). " +
             "Reports the exact generated law (KL per site against the law at t-min and against the data, r(k) = v(k)/C(k), chi, xi2, energy), " +
-            "measured observables of N samples, and with --reweight the exact importance-sampling correction.");
+            "measured observables of N samples, and with --reweight the exact importance-sampling correction. " + ModelMcmcOutput.Conventions);
         model.AddTo(command);
         foreach (var option in new Option[] { modelDir, exact, arch, budget, schedule, slices, sampler, steps, tMin, tMax, interp, count, file, reweight, reference, json, seed, threads })
             command.Options.Add(option);

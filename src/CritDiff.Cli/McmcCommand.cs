@@ -29,7 +29,7 @@ internal static class McmcCommand
         var threads = CommonOptions.Threads();
         var command = new Command("mcmc",
             "Run Markov chains on the field and report the integrated autocorrelation times of M^2 and of the nearest-neighbour " +
-            "energy (Sokal window, in sweeps) and chi and E with autocorrelation-corrected errors next to their exact values. " + McmcOptions.SweepHelp);
+            "energy (Sokal window, in sweeps) and chi and E with autocorrelation-corrected errors next to their exact values. " + McmcOptions.SweepHelp + " " + ModelMcmcOutput.Conventions);
         model.AddTo(command);
         target.AddTo(command);
         command.Options.Add(algo);

@@ -30,7 +30,7 @@ internal static class McmcScalingCommand
         var threads = CommonOptions.Threads();
         var command = new Command("mcmc-scaling",
             "Measure tau_int(M^2) against L for each algorithm along the model family and fit tau = A L^z (z with its error). " +
-            McmcOptions.SweepHelp);
+            McmcOptions.SweepHelp + " " + ModelMcmcOutput.Conventions);
         command.Options.Add(model.Dimension);
         command.Options.Add(sizes);
         model.AddTo(command, withLattice: false);

@@ -11,6 +11,12 @@ namespace CritDiff.Cli;
 /// <summary>JSON, table and file output of Monte Carlo runs on finite-n targets (<see cref="ModelMcmcResult"/>).</summary>
 internal static class ModelMcmcOutput
 {
+    /// <summary>The normalisations of the printed observables, for the help texts of the commands that print them.</summary>
+    public const string Conventions =
+        "Conventions (finite n): O(n) spins have |s|^2 = n, so |M| (abs_M, magnetisation) = |(1/V) sum_x s_x| is sqrt(n) times the " +
+        "unit-spin |m|, and M2 = <|M|^2> likewise n times; chi = V <|M|^2> / n is per component (= V <|m|^2> for unit spins, " +
+        "= C(0) at n -> inf); for phi^4, |M| is that of the field phi and chi is again divided by n.";
+
     /// <summary>The run as one JSON object: settings, tau_int, observables with errors, references, histogram, validity.</summary>
     public static JsonObject Summary(ModelMcmcResult r)
     {

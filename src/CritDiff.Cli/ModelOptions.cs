@@ -48,7 +48,8 @@ internal sealed class ModelOptions
 
     public Option<bool> Critical { get; } = new("--critical")
     {
-        Description = "Finite-size critical point beta = beta_c(d) (d >= 3: beta_c(3) = 0.25273..., beta_c(4) = 0.15493...). " +
+        Description = "The infinite-volume critical coupling beta = beta_c(d), used at every L (finite-size scaling at the critical coupling; " +
+                      "d >= 3: beta_c(3) = 0.25273..., beta_c(4) = 0.15493...). " +
                       "With --model on: the literature critical coupling for (d, n) where one is known (see README).",
     };
 

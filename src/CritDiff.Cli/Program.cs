@@ -20,7 +20,9 @@ public static class Program
         Output Make(bool json) => new(stdout, stderr, json);
         var root = new RootCommand(
             "CritDiff: does training a diffusion model slow down at a critical point like Monte Carlo does? " +
-            "Exact tools for the O(n -> inf) lattice field. Run 'critdiff reproduce' for the main experiments.");
+            "Targets: the Gaussian O(n -> inf) lattice field (everything exact), finite-n O(n) spins and phi^4 (Monte Carlo ensembles); " +
+            "score networks: linear (one-layer, two-layer, local, deep, dense) and nonlinear local convolutions (conv:...). " +
+            "Run 'critdiff reproduce' for the main experiments; the science is in docs/science.md.");
         root.Subcommands.Add(ModelCommand.Create(Make));
         root.Subcommands.Add(SampleCommand.Create(Make));
         root.Subcommands.Add(TrainCommand.Create(Make));

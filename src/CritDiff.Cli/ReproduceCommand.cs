@@ -32,7 +32,7 @@ internal static class ReproduceCommand
 
     public static Command Create(Func<bool, Output> output)
     {
-        var quick = new Option<bool>("--quick") { Description = "Fewer sizes and seeds (30-45 s on 2 cores); written to quick-* sweep folders." };
+        var quick = new Option<bool>("--quick") { Description = "Fewer sizes and seeds (about 10-40 s on 2 cores: 12 s measured with the native build, more JIT-compiled or on busy cores); written to quick-* sweep folders." };
         var large = new Option<bool>("--large") { Description = "Add L = 128 to the SGD-stability and local-architecture studies and L = 64 to the nonlinear one (several minutes more)." };
         var folder = new Option<string>("--out")
         {
@@ -43,11 +43,12 @@ internal static class ReproduceCommand
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
         var command = new Command("reproduce",
-            "Reproduce claims C1-C4 of the study: training steps against L for one-layer, two-layer and local two-layer score networks " +
+            "Reproduce the study's claims, each with a verdict computed from the data: C1-C4 on the Gaussian O(n -> inf) field, the SGD and local-architecture " +
+            "claims, and the finite-n (O(n) spins) and nonlinear (phi^4 samples) ones (the full list in README.md). Training steps against L for one-layer, two-layer and local two-layer score networks " +
             "(population GD in d = 2 at xi/L = 1/4 and d = 3 at beta_c; minibatch SGD in d = 2), the exact KL of the generated law after a " +
             "fixed budget of 100 steps, fits, theory curves and verdicts computed from the data. Also \"C3 under SGD\" (largest stable learning rate and steps against L for two-layer GD, SGD and Adam in the kernel and Fourier bases), " +
             "\"C4: local architectures\" (local and mixed layer lists from balanced, unbalanced and random starts: parameters, reachable optimum, steps against L; the best of them under SGD) " +
-            "the Monte Carlo baseline (heat bath and Fourier-accelerated HMC, tau_int against L) and \"beyond the Gaussian limit\" (one- and two-layer training on measured spectra of critical 2D/3D Ising and 3D Heisenberg Wolff ensembles, exponents against 2 - eta) and \"nonlinear networks\" (one-layer, two-layer-local:1 and conv:3:1:odd trained by denoising score matching on critical 2D phi^4 samples: training time against L, and generation at a fixed budget with exact ODE log-densities, ESS and reweighting). About 1.5 minutes on 2 cores (--quick: 10-40 s; --large: L = 128 in the issue-7 studies and L = 64 in the nonlinear one, about 5 minutes). Progress on stderr: one line per stage with the elapsed time and an ETA for the whole run, and the sweeps' own progress. " +
+            "and the Monte Carlo baseline (heat bath and Fourier-accelerated HMC, tau_int against L) and \"beyond the Gaussian limit\" (one- and two-layer training on measured spectra of critical 2D/3D Ising and 3D Heisenberg Wolff ensembles, exponents against 2 - eta) and \"nonlinear networks\" (one-layer, two-layer-local:1 and conv:3:1:odd trained by denoising score matching on critical 2D phi^4 samples: training time against L, and generation at a fixed budget with exact ODE log-densities, ESS and reweighting). About 1.5 minutes on 2 cores (--quick: about 10-40 s; --large: L = 128 in the issue-7 studies and L = 64 in the nonlinear one, about 5 minutes). Progress on stderr: one line per stage with the elapsed time and an ETA for the whole run, and the sweeps' own progress. " +
             "Finished jobs in --out are reused.");
         command.Options.Add(quick);
         command.Options.Add(large);

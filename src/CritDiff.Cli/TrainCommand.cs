@@ -81,16 +81,19 @@ internal static class TrainCommand
         var maxSteps = new Option<int>("--max-steps") { Description = "Step cap per slice, 1..1e8 (default 100000; with --mode samples 10000).", DefaultValueFactory = _ => 100_000 };
         var basis = new Option<string>("--basis") { Description = "Parameters of full layers: kernel (real space; under gd/sgd a one-layer network steps on its multiplier, the same trajectory without FFTs) or fourier (multipliers as the parameters).", DefaultValueFactory = _ => "kernel" };
         var start = CommonOptions.Start();
-        var folder = new Option<string?>("--out") { Description = "Run folder: config.json, summary.json, history_slice{j}.csv and the checkpoint (model.json + .npy kernels)." };
+        var folder = new Option<string?>("--out") { Description = "Run folder: config.json, summary.json, history_slice000.csv, history_slice001.csv, ... (one per slice, numbered from 000) and the checkpoint (model.json + .npy kernels)." };
         var json = CommonOptions.Json();
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
         var command = new Command("train",
-            "Train a linear score network per diffusion-time slice and measure the training time: optimizer steps until the " +
-            "population excess loss falls below eps x its initial value (docs/science.md section 6). Exits 3 if training diverges. " +
-            "Non-Gaussian data (e.g. Monte Carlo O(n) or phi^4 ensembles): --spectrum and --data measure G(k) on them, and that spectrum " +
-            "replaces the model's C(k) as the target (the population loss of a linear network sees the data only through G(k), docs/science.md " +
-            "section 10); the Gaussian model options are still required and then only give the lattice (--d, --L).");
+            "Train a score network per diffusion-time slice and measure the training time. Targets (--model): the Gaussian " +
+            "O(n -> inf) field (default), finite-n O(n) spins or phi^4 through their Monte Carlo data. Linear networks (one-layer, " +
+            "two-layer, local, deep, dense): optimizer steps until the population excess loss falls below eps x its initial value " +
+            "(docs/science.md section 6); a linear network sees data only through G(k) (docs/science.md section 10), so --spectrum and " +
+            "--data on ensembles (critdiff ensemble) replace the model's C(k) by the measured G(k) (with --model gaussian the model options then only give " +
+            "the lattice). Nonlinear conv:... networks (and any network with --mode samples) train by denoising score matching on " +
+            "samples, with the training time against a validation reference or the exact excess (--stop). Exits 3 if training diverges " +
+            "(results written).");
         model.AddTo(command);
         targetOptions.AddTo(command);
         foreach (var option in new Option[] { arch, schedule, time, slices, tMin, tMax, spacing, mode, data, spectrum, reference, batch, optimizer, momentum, lr, init, eps, maxSteps, basis, start, folder, json, seed, threads }

@@ -63,7 +63,7 @@ public sealed record GaussianField : LatticeModel
         return AtCorrelationLength(lattice, ratio * lattice.Length) with { Parameterisation = "xi/L" };
     }
 
-    /// <summary>The finite-size critical point beta = beta_c(d), d >= 3; mu2 ~ 1/L^2.</summary>
+    /// <summary>At the infinite-volume critical coupling beta = beta_c(d), d >= 3; on a finite lattice mu2 ~ 1/L^2.</summary>
     public static GaussianField AtCriticalPoint(Lattice lattice)
     {
         ArgumentNullException.ThrowIfNull(lattice);

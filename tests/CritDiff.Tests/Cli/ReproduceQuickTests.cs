@@ -57,6 +57,18 @@ public sealed class ReproduceQuickTests(ReproduceQuickRun run) : IClassFixture<R
         Assert.Contains("**C1 (", run.Markdown());
     }
 
+    /// <summary>Issue 24: the README's claim list ("a sentence per claim (...)") names exactly the claims reproduce judges.</summary>
+    [Fact]
+    public void ReadmeListsEveryClaim()
+    {
+        var ids = run.Json()["claims"]!.AsArray().Select(c => c!["id"]!.GetValue<string>()).ToHashSet();
+        string readme = File.ReadAllText(Path.Combine(RepositoryFiles.Root(), "README.md"));
+        var list = System.Text.RegularExpressions.Regex.Match(readme, @"a sentence per claim\s*\(([^)]*)\)");
+        Assert.True(list.Success, "README.md has no claim list 'a sentence per claim (...)'");
+        var listed = list.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+        Assert.Equal(ids.Order(), listed.Order());
+    }
+
     [Fact]
     public void WritesTheReportAndEveryExperimentsTablesAndFigures()
     {
