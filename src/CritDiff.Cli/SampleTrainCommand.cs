@@ -5,6 +5,7 @@ using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.MonteCarlo;
 using CritDiff.Networks;
+using CritDiff.Statistics;
 using CritDiff.Training;
 using Spectre.Console;
 
@@ -114,7 +115,7 @@ internal static class SampleTrainCommand
         var progress = new Progress(s =>
         {
             string outcome = s.Converged ? $"{s.StepsToEps} steps" : s.Diverged ? $"diverged at step {s.StepsRun}" : $"not converged in {s.StepsRun} steps";
-            string referenceText = s.ReferenceLoss is { } r ? FormattableString.Invariant($", reference {r:G6} +- {s.ReferenceUncertainty:G2}") : "";
+            string referenceText = s.ReferenceLoss is { } r ? ", reference " + Stats.Format(r, s.ReferenceUncertainty) : "";
             lock (gate)
             {
                 done++;
@@ -201,7 +202,7 @@ internal static class SampleTrainCommand
         foreach (var s in outcome.Slices)
             table.AddRow(Output.Format(s.Time), Output.Format(s.LearningRate), s.StepsToEps?.ToString(CultureInfo.InvariantCulture) ?? $"> {s.StepsRun}",
                 s.Converged ? "yes" : s.Diverged ? "diverged" : "no (cap)", Output.Format(s.InitialExcess), Output.Format(s.FinalExcess),
-                s.ReferenceLoss is { } r ? $"{Output.Format(r)} +- {Output.Format(s.ReferenceUncertainty ?? double.NaN)}" : "-");
+                s.ReferenceLoss is { } r ? Stats.Format(r, s.ReferenceUncertainty) : "-");
         var console = ModelCommand.Console(o);
         console.Write(table);
         console.WriteLine($"{request.Spec.Name}: {request.Spec.ParameterCount(request.Target.Lattice, request.Target.Components)} parameters per slice; " +

@@ -6,6 +6,7 @@ using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.Lattices;
 using CritDiff.Networks;
+using CritDiff.Statistics;
 using CritDiff.Training;
 using Spectre.Console;
 
@@ -570,7 +571,7 @@ internal static class TrainCommand
         console.Write(table);
         console.WriteLine($"{architecture}: {architecture.ParameterCount(field.Lattice)} parameters per slice; training time (max over slices) {trained.StepsMax} steps; {trained.WallSeconds:F2} s");
         if (problem.TargetSpectrum is { } g)
-            console.WriteLine($"reference: data spectrum of {g.Source} ({g.Samples} configurations x {g.Components} components), chi = G(0) = {g.Susceptibility:G6} +- {g.SusceptibilityError:G2}");
+            console.WriteLine($"reference: data spectrum of {g.Source} ({g.Samples} configurations x {g.Components} components), chi = G(0) = {Stats.Format(g.Susceptibility, g.SusceptibilityError)}");
     }
 
     /// <summary>IProgress that runs the handler on the reporting thread (Progress&lt;T&gt; would post to the thread pool).</summary>
