@@ -20,14 +20,18 @@ internal sealed class JobProgress
     private readonly Lock _gate = new();
     private int _done;
     private readonly List<string> _running = [];
+    private readonly Dictionary<string, string> _states = [];
     private string? _last;
 
-    private JobProgress(Output o, string title, int total, ProgressTask? task)
+    private readonly IAnsiConsole? _console;
+
+    private JobProgress(Output o, string title, int total, ProgressTask? task, IAnsiConsole? console = null)
     {
         _o = o;
         _title = title;
         _total = total;
         _task = task;
+        _console = console;
     }
 
     /// <summary>Runs <paramref name="body"/> with a progress display for <paramref name="total"/> jobs.</summary>
@@ -35,18 +39,44 @@ internal sealed class JobProgress
     {
         bool live = ReferenceEquals(o.Log, Console.Error) && !Console.IsErrorRedirected && total > 0;
         if (!live) return body(new JobProgress(o, title, total, null));
+        return RunLive(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(o.Log) }), o, title, total, body);
+    }
+
+    /// <summary>
+    /// The live display on <paramref name="console"/>: one line of description, bar, percentage, elapsed time and ETA. The
+    /// description is cut to what the console's width leaves beside the fixed columns (<see cref="DescriptionWidth"/>), read
+    /// again at every update: a line wider than the terminal wraps, Spectre then squeezes the time columns to one
+    /// character per line and its cursor arithmetic leaves blank lines behind (issue 24).
+    /// </summary>
+    internal static T RunLive<T>(IAnsiConsole console, Output o, string title, int total, Func<JobProgress, T> body)
+    {
         T result = default!;
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(o.Log) });
         console.Progress()
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
-                new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = BarWidth },
+                new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
-                var task = context.AddTask(Markup.Escape($"{title}: 0/{total}"), maxValue: total);
-                result = body(new JobProgress(o, title, total, task));
+                var task = context.AddTask(Markup.Escape(Fit($"{title}: 0/{total}", DescriptionWidth(console.Profile.Width))), maxValue: total);
+                result = body(new JobProgress(o, title, total, task, console));
             });
         return result;
     }
+
+    /// <summary>Width of the bar column.</summary>
+    internal const int BarWidth = 20;
+
+    /// <summary>
+    /// Columns the live line needs besides the description: the bar, "100%" (4), elapsed and remaining "00:00:00" (8 each),
+    /// a space between columns (4), and one spare column so the line never touches the right edge (a terminal wraps there).
+    /// </summary>
+    internal const int FixedColumns = BarWidth + 4 + 8 + 8 + 4 + 1;
+
+    /// <summary>Characters the description may use on a console <paramref name="width"/> columns wide (at least 10).</summary>
+    internal static int DescriptionWidth(int width) => Math.Max(10, width - FixedColumns);
+
+    /// <summary><paramref name="text"/> cut to <paramref name="width"/> characters, ending in "..." where it was cut.</summary>
+    internal static string Fit(string text, int width) =>
+        text.Length <= width ? text : width <= 3 ? text[..width] : text[..(width - 3)] + "...";
 
     /// <summary>Jobs finished so far.</summary>
     public int Done => _done;
@@ -57,7 +87,29 @@ internal sealed class JobProgress
         lock (_gate)
         {
             _running.Add(job);
-            if (_task is not null) _task.Description = Markup.Escape(Description(_title, _done, _total, _running, _last));
+            if (_task is not null) _task.Description = LiveDescription();
+        }
+    }
+
+    /// <summary>True when the live bar is shown (on a terminal), false for plain lines.</summary>
+    public bool IsLive => _task is not null;
+
+    /// <summary>
+    /// Where a running job is (e.g. "training, step 400/1000"): shown after its name on the live display, or printed as
+    /// the plain line "  job: state" (callers throttle these).
+    /// </summary>
+    public void State(string job, string state)
+    {
+        lock (_gate)
+        {
+            if (_task is null)
+            {
+                _o.Note($"  {job}: {state}");
+                return;
+            }
+            if (!_running.Contains(job)) _running.Add(job);
+            _states[job] = state;
+            _task.Description = LiveDescription();
         }
     }
 
@@ -68,16 +120,21 @@ internal sealed class JobProgress
         {
             _done++;
             _running.Remove(job);
+            _states.Remove(job);
             _last = job;
             if (_task is not null)
             {
-                _task.Description = Markup.Escape(Description(_title, _done, _total, _running, _last));
+                _task.Description = LiveDescription();
                 _task.Increment(1);
                 return;
             }
             _o.Note(Line(_title, job, detail, _done, _total, _clock.Elapsed));
         }
     }
+
+    private string LiveDescription() =>
+        Markup.Escape(Fit(Description(_title, _done, _total,
+            _running.Select(j => _states.TryGetValue(j, out var state) ? $"{j} ({state})" : j).ToList(), _last), DescriptionWidth(_console!.Profile.Width)));
 
     /// <summary>The live description: "title: done/total, running A, B (+k more), last X".</summary>
     public static string Description(string title, int done, int total, IReadOnlyList<string> running, string? last)

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using CritDiff.Cli;
+using Spectre.Console;
 
 namespace CritDiff.Tests.Cli;
 
@@ -36,4 +38,50 @@ public sealed class JobProgressTests
         Assert.StartsWith("  [3/3] ", lines[2], StringComparison.Ordinal);
         Assert.EndsWith(", done)", lines[2].TrimEnd(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(80)]
+    [InlineData(100)]
+    [InlineData(180)]
+    public void LiveBarFitsTheTerminalWidthWithItsBarAndEta(int width)
+    {
+        // issue 24: at 100-120 columns the running/last text filled the line, the bar vanished, elapsed and ETA printed one
+        // character per line and blank lines were left behind. A fake interactive ANSI console of a fixed width.
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = AnsiSupport.Yes,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.Yes,
+        });
+        console.Profile.Width = width;
+        console.Profile.Height = 30;
+        var o = new Output(new StringWriter(), writer, json: false);
+        string[] jobs = ["one-layer L=128 t=0.001 seed 3", "two-layer L=128 t=0.001 seed 3", "deep-local:3:2 L=64 t=0.01 seed 1", "dense L=32"];
+        JobProgress.RunLive(console, o, "d2-population", 8, bar =>
+        {
+            foreach (string job in jobs) bar.Started(job);
+            bar.State(jobs[0], "training, step 4000/100000");
+            bar.Finished(jobs[3], "442 steps");
+            Thread.Sleep(400); // the display refreshes every 100 ms: let it draw with the long description
+            return 0;
+        });
+        string text = Regex.Replace(writer.ToString(), @"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\a]*\a", "");
+        var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0).ToArray();
+        Assert.NotEmpty(lines);
+        Assert.All(lines, l => Assert.True(l.Length < width, $"{l.Length} >= {width} columns: '{l}'"));
+        // Every drawn line carries the bar (━ or its ASCII fallback), the percentage, elapsed time and the ETA.
+        var barLines = lines.Where(l => l.Contains("d2-population: 1/8", StringComparison.Ordinal)).ToArray();
+        Assert.NotEmpty(barLines);
+        Assert.All(barLines, l => Assert.Matches(@"\d+%\s+\d\d:\d\d:\d\d\s+(\d\d:\d\d:\d\d|-+:-+:-+)\s*$", l));
+        Assert.Contains(barLines, l => l.Contains("...", StringComparison.Ordinal)); // the description was cut, not wrapped
+    }
+
+    [Theory]
+    [InlineData("short", 10, "short")]
+    [InlineData("a longer description", 10, "a longe...")]
+    [InlineData("abcdef", 3, "abc")]
+    public void DescriptionsAreCutToTheirWidth(string text, int width, string expected) =>
+        Assert.Equal(expected, JobProgress.Fit(text, width));
 }
