@@ -30,13 +30,20 @@ public sealed class JobProgressTests
         int code = Program.Run("stability --mode population --arch one-layer --L 4,6,8 --budget 200 --json".Split(' '), stdout, stderr);
         Assert.True(code == 0, stderr.ToString());
         Assert.IsType<JsonObject>(JsonNode.Parse(stdout.ToString())); // one JSON object, no progress in it
-        var lines = stderr.ToString().Split('\n').Where(l => l.TrimStart().StartsWith('[')).ToArray();
-        Assert.Equal(3, lines.Length);
+        var all = stderr.ToString().Split('\n');
+        var lines = all.Where(l => l.TrimStart().StartsWith('[')).ToArray();
+        // issue 24: every rate search and training run counts (one seed: population GD is deterministic), so progress
+        // and its ETA start with the first search instead of staying at 0/3 until the first size is trained.
+        Assert.Equal(6, lines.Length);
         Assert.All(lines, l => Assert.Contains("stability: L=", l, StringComparison.Ordinal));
-        Assert.StartsWith("  [1/3] ", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("  [1/6] stability: L=", lines[0], StringComparison.Ordinal);
+        Assert.Contains(" rate search (elapsed ", lines[0], StringComparison.Ordinal);
         Assert.Contains("ETA ", lines[0], StringComparison.Ordinal);
-        Assert.StartsWith("  [3/3] ", lines[2], StringComparison.Ordinal);
-        Assert.EndsWith(", done)", lines[2].TrimEnd(), StringComparison.Ordinal);
+        Assert.StartsWith("  [6/6] ", lines[5], StringComparison.Ordinal);
+        Assert.EndsWith(", done)", lines[5].TrimEnd(), StringComparison.Ordinal);
+        int firstSize = Array.FindIndex(all, l => l.Contains(": stable_lr ", StringComparison.Ordinal));
+        Assert.True(firstSize > Array.IndexOf(all, lines[2]), "three searches are reported before the first size's line");
+        Assert.Equal(3, all.Count(l => l.Contains(": stable_lr ", StringComparison.Ordinal)));
     }
 
     [Theory]
