@@ -35,7 +35,7 @@ public readonly record struct Stats(double Mean, double Error, double TauInt = 0
     /// "1.00 +- 0.10"; Particle Data Group style without the 354 rule). An exact value (error 0) or one whose error is
     /// unknown (NaN) prints as the plain value (<see cref="FormatValue"/>); an infinite error as "value +- inf"; a NaN
     /// value as "n/a" and an infinite one as "inf" / "-inf". When the larger of |value| and error is 1e6 or more or below
-    /// 1e-4, both share one power of ten: "(1.2346 +- 0.0012)e15". A value that rounds to zero never prints as "-0".
+    /// 1e-3, both share one power of ten: "(1.2346 +- 0.0012)e15". A value that rounds to zero never prints as "-0".
     /// </summary>
     public static string Format(double value, double error)
     {
@@ -46,7 +46,7 @@ public readonly record struct Stats(double Mean, double Error, double TauInt = 0
         // Rounding can carry the error into the next decade (0.0996 -> 0.100): decide the place again.
         decimals = 1 - (int)Math.Floor(Math.Log10(RoundTo(error, decimals)));
         int exponent = (int)Math.Floor(Math.Log10(Math.Max(Math.Abs(value), RoundTo(error, decimals))));
-        if (exponent >= 6 || exponent <= -5 || decimals > 15)
+        if (exponent >= 6 || exponent <= -4 || decimals > 15)
         {
             // Scientific notation with a shared exponent: the same rule on the mantissas.
             double scale = Math.Pow(10, exponent);

@@ -64,6 +64,8 @@ public class StatisticsTests
     [InlineData(1.23456e15, 1.23e12, "(1.2346 +- 0.0012)e15")] // large: a shared power of ten
     [InlineData(-1.23456e-7, 4.4e-9, "(-1.235 +- 0.044)e-7")] // small: the same
     [InlineData(0.0, 3.3e-8, "(0.0 +- 3.3)e-8")]
+    [InlineData(0.000153434, 0.000000028, "(1.53434 +- 0.00028)e-4")] // not "0.000153434 +- 0.000000028"
+    [InlineData(0.00123, 0.00004, "0.001230 +- 0.000040")] // 1e-3 and above stays fixed
     [InlineData(1234567.0, 2.5e6, "(1.2 +- 2.5)e6")] // error larger than the value: the error's exponent
     public void StatsPrintToTheErrorsTwoSignificantDigits(double mean, double error, string expected) =>
         Assert.Equal(expected, new Stats(mean, error).ToString());
