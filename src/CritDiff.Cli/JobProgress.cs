@@ -39,7 +39,15 @@ internal sealed class JobProgress
     {
         bool live = ReferenceEquals(o.Log, Console.Error) && !Console.IsErrorRedirected && total > 0;
         if (!live) return body(new JobProgress(o, title, total, null));
-        return RunLive(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(o.Log) }), o, title, total, body);
+        // Stderr is a terminal: say so. Spectre judges interactivity by stdout, and with stdout redirected (--json > file) it
+        // would fall back to a line of text now and then instead of the bar.
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(o.Log),
+            Ansi = AnsiSupport.Yes,
+            Interactive = InteractionSupport.Yes,
+        });
+        return RunLive(console, o, title, total, body);
     }
 
     /// <summary>
