@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace CritDiff.Cli;
 
@@ -61,7 +62,7 @@ internal sealed class JobProgress
         T result = default!;
         console.Progress()
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = BarWidth },
-                new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                new PercentageColumn(), new ElapsedTimeColumn(), new EtaColumn())
             .Start(context =>
             {
                 var task = context.AddTask(Markup.Escape(Fit($"{title}: 0/{total}", DescriptionWidth(console.Profile.Width))), maxValue: total);
@@ -169,4 +170,30 @@ internal sealed class JobProgress
         < 3600 => string.Create(CultureInfo.InvariantCulture, $"{Math.Floor(seconds / 60):F0} min {seconds % 60:00} s"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{Math.Floor(seconds / 3600):F0} h {Math.Floor(seconds % 3600 / 60):00} min"),
     };
+
+    /// <summary>
+    /// The ETA as the plain lines compute it, elapsed / done x (total - done), from the first finished job on ("--:--:--"
+    /// before). Spectre's RemainingTimeColumn needs a speed from several recent increments and stays blank for most of a
+    /// run of a few long jobs (issue 24).
+    /// </summary>
+    private sealed class EtaColumn : ProgressColumn
+    {
+        protected override bool NoWrap => true;
+
+        public override IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+            new Text(Format(task.ElapsedTime, task.Value, task.MaxValue));
+
+        public override int? GetColumnWidth(RenderOptions options) => 8;
+
+        internal static string Format(TimeSpan? elapsed, double done, double total)
+        {
+            if (done >= total) return "00:00:00";
+            if (elapsed is not { } e || done <= 0) return "--:--:--";
+            var left = TimeSpan.FromSeconds(Math.Min(e.TotalSeconds / done * (total - done), 99 * 3600 + 3599));
+            return string.Create(CultureInfo.InvariantCulture, $"{(int)left.TotalHours:00}:{left.Minutes:00}:{left.Seconds:00}");
+        }
+    }
+
+    /// <summary>The live ETA text after <paramref name="done"/> of <paramref name="total"/> jobs took <paramref name="elapsed"/>.</summary>
+    internal static string LiveEta(TimeSpan? elapsed, double done, double total) => EtaColumn.Format(elapsed, done, total);
 }

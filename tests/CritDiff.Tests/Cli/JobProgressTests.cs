@@ -78,12 +78,22 @@ public sealed class JobProgressTests
         var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0).ToArray();
         Assert.NotEmpty(lines);
         Assert.All(lines, l => Assert.True(l.Length < width, $"{l.Length} >= {width} columns: '{l}'"));
-        // Every drawn line carries the bar (━ or its ASCII fallback), the percentage, elapsed time and the ETA.
+        // Every drawn line carries the bar, the percentage, elapsed time and the ETA.
         var barLines = lines.Where(l => l.Contains("d2-population: 1/8", StringComparison.Ordinal)).ToArray();
         Assert.NotEmpty(barLines);
-        Assert.All(barLines, l => Assert.Matches(@"\d+%\s+\d\d:\d\d:\d\d\s+(\d\d:\d\d:\d\d|-+:-+:-+)\s*$", l));
+        // One job of 8 has finished, so the ETA is a time already (Spectre's RemainingTimeColumn would still show --:--:--).
+        Assert.All(barLines, l => Assert.Contains("━", l, StringComparison.Ordinal));
+        Assert.All(barLines, l => Assert.Matches(@"\d+%\s+\d\d:\d\d:\d\d\s+\d\d:\d\d:\d\d\s*$", l));
         Assert.Contains(barLines, l => l.Contains("...", StringComparison.Ordinal)); // the description was cut, not wrapped
     }
+
+    [Theory]
+    [InlineData(10.0, 0, 4, "--:--:--")] // nothing finished: no rate yet
+    [InlineData(10.0, 1, 4, "00:00:30")] // 10 s per job, 3 to go: from the first job on (Spectre's own column needs several)
+    [InlineData(3700.0, 1, 2, "01:01:40")]
+    [InlineData(50.0, 4, 4, "00:00:00")]
+    public void LiveEtaExtrapolatesFromTheFirstFinishedJob(double seconds, int done, int total, string expected) =>
+        Assert.Equal(expected, JobProgress.LiveEta(TimeSpan.FromSeconds(seconds), done, total));
 
     [Theory]
     [InlineData("short", 10, "short")]
