@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using CritDiff.Experiments;
 using CritDiff.Fields;
+using CritDiff.Statistics;
 using Spectre.Console;
 
 namespace CritDiff.Cli;
@@ -93,7 +94,7 @@ internal static class CriticalCommand
             // The total counts every stage; a refinement that stops early (or jobs finished in an earlier run) leave it short.
             var found = JobProgress.Run(o, "critical", jobs * (r + 1), bar => CriticalPointFinder.Run(spec, dir, null,
                 CommonOptions.CheckThreads(result.GetValue(threads)), int.MaxValue,
-                (job, res) => bar.Finished(Name(job), string.Create(CultureInfo.InvariantCulture, $"U = {res.Binder.Value:F4} +- {res.Binder.Error:G2} ({res.WallSeconds:F1} s)")),
+                (job, res) => bar.Finished(Name(job), string.Create(CultureInfo.InvariantCulture, $"U = {Stats.Format(res.Binder.Value ?? double.NaN, res.Binder.Error)} ({res.WallSeconds:F1} s)")),
                 cancellation, job => bar.Started(Name(job))));
             string Name(CriticalPointJob job) => string.Create(CultureInfo.InvariantCulture, $"stage {job.Stage} L={job.Length} {spec.CouplingName}={job.Coupling:G6}");
             foreach (string w in found.Warnings) o.Note("warning: " + w);

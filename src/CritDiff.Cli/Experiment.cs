@@ -51,14 +51,14 @@ internal static class Experiment
         var rows = new Table().AddColumns("arch", "L", "params", "steps", "theory", "converged", "KL at budget", "wall s");
         foreach (var r in summary.Rows)
             rows.AddRow(r.Architecture, r.Length.ToString(CultureInfo.InvariantCulture), r.Parameters.ToString(CultureInfo.InvariantCulture),
-                r.StepsError is { } e ? $"{SweepReport.F(r.Steps)} +- {SweepReport.F(e)}" : SweepReport.F(r.Steps),
+                SweepReport.PlusMinus(r.Steps, r.StepsError),
                 r.PredictedSteps?.ToString(CultureInfo.InvariantCulture) ?? "-", r.Diverged ? "diverged" : r.Converged ? "yes" : "no",
                 SweepReport.G(r.KlAtBudget), r.WallSeconds.ToString("F2", CultureInfo.InvariantCulture));
         console.Write(rows);
         var fits = new Table().AddColumns("arch", "power exponent", "log slope", "preferred");
         foreach (var f in summary.Fits)
-            fits.AddRow(f.Architecture, f.PowerExponent is { } p ? $"{SweepReport.F(p)} +- {SweepReport.G(f.PowerExponentError)}" : "-",
-                f.LogSlope is { } b ? $"{SweepReport.F(b)} +- {SweepReport.G(f.LogSlopeError)}" : "-", f.Preferred ?? "-");
+            fits.AddRow(f.Architecture, f.PowerExponent is { } p ? SweepReport.PlusMinus(p, f.PowerExponentError) : "-",
+                f.LogSlope is { } b ? SweepReport.PlusMinus(b, f.LogSlopeError) : "-", f.Preferred ?? "-");
         console.Write(fits);
         console.WriteLine($"results in {dir} (summary.json, rows.csv, fits.csv, report.md)");
     }

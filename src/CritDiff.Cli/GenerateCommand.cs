@@ -7,6 +7,7 @@ using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.Generation;
 using CritDiff.Networks;
+using CritDiff.Statistics;
 using CritDiff.Training;
 using Spectre.Console;
 
@@ -44,7 +45,8 @@ internal static class GenerateCommand
         var interp = new Option<bool>("--interp") { Description = "Interpolate the score linearly in t between slices (default: nearest slice)." };
         var count = new Option<int>("--n") { Description = "Number of generated samples N (0: exact law only; 24 N V bytes must fit in 8 GiB).", DefaultValueFactory = _ => 256 };
         var file = new Option<string?>("--out") { Description = "Write the samples to this .npy file, shape [N, L, ..., L]." };
-        var reweight = new Option<bool>("--reweight") { Description = "Exact importance weights p_target/p_generated: ESS/N, reweighted observables, independence Metropolis (needs N >= 4)." };
+        var reweight = new Option<bool>("--reweight") { Description = "Exact importance weights p_target/p_generated: ESS/N, reweighted observables, independence Metropolis (needs N >= 4). " +
+            "Warns (stderr and the JSON warnings) when ESS/N < 0.01 or ESS = N x ESS/N < 30: the corrected values are then unreliable." };
         var json = CommonOptions.Json();
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
@@ -126,8 +128,10 @@ internal static class GenerateCommand
                 ["reweighted"] = corrected is null ? null : Measured(corrected.Reweighted),
                 ["metropolis"] = corrected is null ? null : Measured(corrected.Metropolis),
                 ["model"] = ModelOptions.Describe(field),
+                ["warnings"] = new JsonArray(Warnings(corrected, n).Select(w => (JsonNode?)w).ToArray()),
                 ["wall_seconds"] = clock.Elapsed.TotalSeconds,
             };
+            foreach (string warning in Warnings(corrected, n)) o.Note("warning: " + warning);
             if (o.Json) o.WriteJson(summary);
             else Print(o, summary);
             return 0;
@@ -282,14 +286,31 @@ internal static class GenerateCommand
         ["energy_err"] = Output.Number(m.Energy.Error),
     };
 
+    /// <summary>The run's warnings: a low effective sample size of the importance weights (<see cref="ImportanceWeights.LowEssWarning"/>).</summary>
+    private static string[] Warnings(ReweightingResult? corrected, int n) =>
+        corrected is not null && ImportanceWeights.LowEssWarning(corrected.EffectiveSampleFraction, n) is { } low ? [low] : [];
+
+    /// <summary>
+    /// Two tables within 100 columns: the scalar results (six significant digits), then one row per observable with the
+    /// exact and generated-law values and the measured, reweighted and chain estimates as value +- error (<see cref="Stats.Format(double, double)"/>).
+    /// </summary>
     private static void Print(Output o, JsonObject summary)
     {
         var table = new Table().AddColumn("quantity").AddColumn("value");
         foreach (string key in new[] { "sampler", "steps", "n", "t_max", "t_min", "kl_per_site", "kl_per_site_vs_data", "r_min", "r_max", "ess_per_sample", "ess_per_sample_measured", "metropolis_acceptance" })
-            table.AddRow(key, summary[key]?.ToJsonString() ?? "null");
-        foreach (string group in new[] { "exact", "generated_law", "measured", "reweighted", "metropolis" })
-            if (summary[group] is JsonObject values)
-                table.AddRow(group, string.Join(", ", values.Select(p => $"{p.Key} = {(p.Value is null ? "null" : Output.Format((double)p.Value))}")));
-        ModelCommand.Console(o).Write(table);
+            table.AddRow(key, summary[key] switch
+            {
+                null => "-",
+                JsonValue v when v.TryGetValue(out double x) => Stats.FormatValue(x),
+                var v => v.ToString(),
+            });
+        var console = ModelCommand.Console(o);
+        console.Write(table);
+        string[] groups = ["exact", "generated_law", "measured", "reweighted", "metropolis"];
+        var observables = new Table().AddColumns(["observable", "exact", "generated law", "measured", "reweighted", "chain"]);
+        foreach (string name in new[] { "chi", "xi2", "energy" })
+            observables.AddRow([name, .. groups.Select(g => summary[g] is JsonObject values && values[name] is { } value
+                ? Stats.Format((double)value, (double?)values[name + "_err"]) : "-")]);
+        console.Write(observables);
     }
 }

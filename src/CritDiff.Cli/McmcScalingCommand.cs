@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using CritDiff.Lattices;
 using CritDiff.MonteCarlo;
+using CritDiff.Statistics;
 using Spectre.Console;
 
 namespace CritDiff.Cli;
@@ -138,7 +139,7 @@ internal static class McmcScalingCommand
         console.Write(table);
         foreach (var s in scans)
             console.WriteLine(invalid.Contains(s.Algorithm) ? $"{s.Algorithm}: z not fitted (a run is invalid)"
-                : $"{s.Algorithm}: z = {Output.Format(s.DynamicExponent)} +- {Output.Format(s.DynamicExponentError)}");
+                : $"{s.Algorithm}: z = {Stats.Format(s.DynamicExponent, s.DynamicExponentError)}");
         FailIfInvalid(invalid, failing);
         return 0;
     }
@@ -204,6 +205,6 @@ internal static class McmcScalingCommand
         console.Write(table);
         foreach (var s in scans)
             console.WriteLine(invalid.Contains(s.Algorithm) ? $"{s.Algorithm}: z not fitted (a run is invalid)"
-                : $"{s.Algorithm}: z = {Output.Format(s.DynamicExponent)} +- {Output.Format(s.DynamicExponentError)}");
+                : $"{s.Algorithm}: z = {Stats.Format(s.DynamicExponent, s.DynamicExponentError)}");
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CritDiff.Statistics;
 
 namespace CritDiff.Cli;
 
@@ -30,9 +31,8 @@ internal sealed class Output(TextWriter stdout, TextWriter stderr, bool json)
     /// <summary>A JSON number, or null.</summary>
     public static JsonNode? Number(double? value) => value is { } v ? Number(v) : null;
 
-    /// <summary>Formats a number for text tables.</summary>
-    public static string Format(double value) =>
-        double.IsFinite(value) ? value.ToString("G6", CultureInfo.InvariantCulture) : "n/a";
+    /// <summary>Formats a number without an error for text: six significant digits, "1.2e-7" style exponents, "n/a" for NaN (<see cref="Stats.FormatValue"/>).</summary>
+    public static string Format(double value) => Stats.FormatValue(value);
 
     /// <summary>Serialises for files.</summary>
     public static string ToFileJson(JsonNode node) => node.ToJsonString(Indented) + "\n";

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using CritDiff.Experiments;
 using CritDiff.Generation;
+using CritDiff.Statistics;
 using Spectre.Console;
 
 namespace CritDiff.Cli;
@@ -151,7 +152,7 @@ internal static class SampleGenerateCommand
         var table = new Table().AddColumns("observable", "generated", "reference", "z", "reweighted", "chain");
         foreach (var (name, node) in summary["observables"]!.AsObject())
         {
-            string Pair(string value, string error) => node?[value] is null ? "-" : $"{Output.Format((double)node[value]!)} +- {Output.Format((double?)node[error] ?? double.NaN)}";
+            string Pair(string value, string error) => node?[value] is null ? "-" : Stats.Format((double)node[value]!, (double?)node[error]);
             table.AddRow(name, Pair("value", "error"), Pair("reference", "reference_error"),
                 node?["z"] is { } z ? Output.Format((double)z) : "-", Pair("reweighted", "reweighted_error"), Pair("chain", "chain_error"));
         }

@@ -5,6 +5,7 @@ using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.MonteCarlo;
 using CritDiff.Networks;
+using CritDiff.Statistics;
 using CritDiff.Training;
 using Spectre.Console;
 
@@ -109,29 +110,34 @@ internal static class SampleTrainCommand
         var rule = request.Rule();
         o.Note($"training {spec.Name} ({parameters} parameters per slice) on samples of {target.Describe()}: {source.Describe()}; " +
                $"{grid.Count} slice(s), {config.Optimizer.Name} batch {config.BatchSize}; stopping: {rule.Name}");
-        int done = 0;
-        var gate = new Lock();
-        var progress = new Progress(s =>
-        {
-            string outcome = s.Converged ? $"{s.StepsToEps} steps" : s.Diverged ? $"diverged at step {s.StepsRun}" : $"not converged in {s.StepsRun} steps";
-            string referenceText = s.ReferenceLoss is { } r ? FormattableString.Invariant($", reference {r:G6} +- {s.ReferenceUncertainty:G2}") : "";
-            lock (gate)
-            {
-                done++;
-                o.Note(FormattableString.Invariant($"  slice {done}/{grid.Count} t={s.Time:G4}: {outcome}{referenceText}"));
-            }
-        });
-        // A line at most every 10 s while a slice runs (its reference runs can be long), besides one per finished slice.
+        bool budget = request.Stopping == StoppingChoice.Budget;
+        // A live bar on a terminal (plain lines otherwise), slices named by their grid index on every line.
         var clock = System.Diagnostics.Stopwatch.StartNew();
         long lastNote = 0;
-        var steps = new StepProgress(p =>
+        var outcome = JobProgress.Run(o, "train", grid.Count, bar =>
         {
-            long now = clock.ElapsedMilliseconds;
-            if (now - Interlocked.Read(ref lastNote) < 10_000) return;
-            Interlocked.Exchange(ref lastNote, now);
-            lock (gate) o.Note(FormattableString.Invariant($"  slice {p.Slice + 1}/{grid.Count} t={p.Time:G4}: {p.Phase}, step {p.Step}/{p.Steps} (elapsed {clock.Elapsed.TotalSeconds:F0} s)"));
+            var progress = new Progress(s =>
+            {
+                string referenceText = s.ReferenceLoss is { } r ? ", reference " + Stats.Format(r, s.ReferenceUncertainty) : "";
+                bar.Finished(TrainCommand.SliceName(grid, s.Time), Outcome(s, budget) + referenceText);
+            });
+            // The state of a running slice: on the live bar at every evaluation, as a plain line at most every 10 s (its
+            // reference runs can be long).
+            var steps = new StepProgress(p =>
+            {
+                string state = FormattableString.Invariant($"{p.Phase}, step {p.Step}/{p.Steps}");
+                if (bar.IsLive)
+                {
+                    bar.State(TrainCommand.SliceName(grid, p.Slice), state);
+                    return;
+                }
+                long now = clock.ElapsedMilliseconds;
+                if (now - Interlocked.Read(ref lastNote) < 10_000) return;
+                Interlocked.Exchange(ref lastNote, now);
+                bar.State(TrainCommand.SliceName(grid, p.Slice), state + FormattableString.Invariant($" (elapsed {clock.Elapsed.TotalSeconds:F0} s)"));
+            });
+            return SampleTrainingRun.Run(request, threads, progress, default, steps);
         });
-        var outcome = SampleTrainingRun.Run(request, threads, progress, default, steps);
         var summary = SampleTrainingRun.Summary(request, outcome);
         if (dir is not null)
         {
@@ -152,6 +158,19 @@ internal static class SampleTrainCommand
                 $"training diverged at t = {bad.Time:G4} (step {bad.StepsRun}): learning rate {bad.LearningRate:G4} is too large for {config.Optimizer.Name} on these samples; use a smaller --lr or a larger --batch");
         return 0;
     }
+
+    /// <summary>
+    /// A finished slice in words: "N steps", "diverged at step N", "not converged in N steps", or under --stop budget
+    /// (no convergence test) "budget: N steps", never a failure.
+    /// </summary>
+    internal static string Outcome(SampleSliceResult s, bool budget) =>
+        s.Diverged ? $"diverged at step {s.StepsRun}"
+        : budget ? $"budget: {s.StepsRun} steps"
+        : s.Converged ? $"{s.StepsToEps} steps" : $"not converged in {s.StepsRun} steps";
+
+    /// <summary>The "converged" cell: yes, no (cap), diverged, or "budget" where no convergence test ran.</summary>
+    internal static string ConvergedCell(SampleSliceResult s, bool budget) =>
+        s.Diverged ? "diverged" : budget ? "budget" : s.Converged ? "yes" : "no (cap)";
 
     private sealed class Progress(Action<SampleSliceResult> handler) : IProgress<SampleSliceResult>
     {
@@ -197,15 +216,17 @@ internal static class SampleTrainCommand
 
     private static void Print(Output o, SampleTrainingRequest request, SampleTrainingOutcome outcome)
     {
-        var table = new Table().AddColumns("t", "lr", "steps", "converged", "initial excess", "final excess", "reference +- uncertainty");
+        bool budget = request.Stopping == StoppingChoice.Budget;
+        var table = new Table().AddColumns("t", "lr", "steps", "converged", "initial excess", "final excess", "reference");
         foreach (var s in outcome.Slices)
-            table.AddRow(Output.Format(s.Time), Output.Format(s.LearningRate), s.StepsToEps?.ToString(CultureInfo.InvariantCulture) ?? $"> {s.StepsRun}",
-                s.Converged ? "yes" : s.Diverged ? "diverged" : "no (cap)", Output.Format(s.InitialExcess), Output.Format(s.FinalExcess),
-                s.ReferenceLoss is { } r ? $"{Output.Format(r)} +- {Output.Format(s.ReferenceUncertainty ?? double.NaN)}" : "-");
+            table.AddRow(Output.Format(s.Time), Output.Format(s.LearningRate),
+                budget ? s.StepsRun.ToString(CultureInfo.InvariantCulture) : s.StepsToEps?.ToString(CultureInfo.InvariantCulture) ?? $"> {s.StepsRun}",
+                ConvergedCell(s, budget), Output.Format(s.InitialExcess), Output.Format(s.FinalExcess),
+                s.ReferenceLoss is { } r ? Stats.Format(r, s.ReferenceUncertainty) : "-");
         var console = ModelCommand.Console(o);
         console.Write(table);
         console.WriteLine($"{request.Spec.Name}: {request.Spec.ParameterCount(request.Target.Lattice, request.Target.Components)} parameters per slice; " +
-                          $"training time (max over slices) {(outcome.Steps is { } steps ? steps.ToString(CultureInfo.InvariantCulture) : "not reached")}; " +
-                          $"stopping: {outcome.Rule}; {outcome.WallSeconds:F2} s");
+                          $"training time (max over slices) {(budget ? "n/a (fixed budget)" : outcome.Steps is { } steps ? steps.ToString(CultureInfo.InvariantCulture) : "not reached")}");
+        console.WriteLine($"stopping: {outcome.Rule}; {outcome.WallSeconds:F2} s");
     }
 }

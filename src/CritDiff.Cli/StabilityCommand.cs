@@ -35,9 +35,20 @@ internal static class StabilityCommand
             string? file = result.GetValue(options.File) is { } f ? CheckOutFile(f) : null;
             o.Note($"stability: {spec.Architecture}, d = {spec.Dimension}, L = {string.Join(", ", spec.Sizes)}, " +
                    $"{spec.Mode.ToString().ToLowerInvariant()} {spec.Optimizer}, t = {Output.Format(spec.Time)}, budget {spec.Search.Budget} steps");
-            var scan = JobProgress.Run(o, "stability", spec.Sizes.Count, bar => StabilityScan.Run(spec,
-                new SynchronousProgress<StabilityRow>(row => bar.Finished($"L={row.Length}", StabilityOutput.Line(row).Trim()[$"L={row.Length}: ".Length..])),
-                workers, cancellation));
+            // Every rate search and training run is a job, so the bar and its ETA move from the first search on (issue 24:
+            // counting finished sizes left it at 0/N for the searches, two thirds of the run). Plain mode adds each size's line.
+            bool seeds = StabilityScan.Seeds(spec) > 1;
+            var scan = JobProgress.Run(o, "stability", StabilityScan.StepCount(spec), bar => StabilityScan.Run(spec,
+                new SynchronousProgress<StabilityRow>(row =>
+                {
+                    if (!bar.IsLive) o.Note(StabilityOutput.Line(row));
+                }),
+                workers, cancellation, steps: new SynchronousProgress<StabilityStep>(step =>
+                {
+                    string job = $"L={step.Length}{(seeds ? $" seed {step.Seed + 1}" : "")} {step.Phase}";
+                    if (step.Done) bar.Finished(job, "");
+                    else bar.Started(job);
+                })));
             var summary = StabilityOutput.Summary(scan);
             if (file is not null) StabilityOutput.WriteFiles(file, summary, scan);
             if (o.Json) o.WriteJson(summary);

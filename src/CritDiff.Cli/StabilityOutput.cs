@@ -20,9 +20,8 @@ internal static class StabilityOutput
     {
         var steps = Steps(row);
         string state = row.SeedSteps.Count == 0 ? "no stable rate found" : row.Diverged ? "diverged" : row.Converged ? "converged" : "not converged: step cap";
-        string error = row.SeedSteps.Count > 1 ? $" +- {G(steps.Error)}" : "";
-        return $"  L={row.Length}: stable_lr {G(row.Stability.StableRate)} +- {G(row.Stability.StableRateError)}, " +
-               $"steps {Output.Format(steps.Mean)}{error} ({state})";
+        return $"  L={row.Length}: stable_lr {Stats.Format(row.Stability.StableRate, row.Stability.StableRateError)}, " +
+               $"steps {Stats.Format(steps.Mean, row.SeedSteps.Count > 1 ? steps.Error : double.NaN)} ({state})";
     }
 
     /// <summary>Four significant digits for text (the JSON and CSV keep every digit).</summary>
@@ -106,16 +105,16 @@ internal static class StabilityOutput
         var table = new Table().AddColumns("L", "params", "stable lr", "safe lr", "steps", "probes");
         foreach (var r in scan.Rows.OrderBy(r => r.Length))
             table.AddRow(r.Length.ToString(CultureInfo.InvariantCulture), r.Parameters.ToString(CultureInfo.InvariantCulture),
-                $"{G(r.Stability.StableRate)} +- {G(r.Stability.StableRateError)}" + (r.Stability.Bracketed ? "" : " (open)"),
+                Stats.Format(r.Stability.StableRate, r.Stability.StableRateError) + (r.Stability.Bracketed ? "" : " (open)"),
                 G(r.Stability.SafeRate), StepsCell(r), r.Stability.Probes.ToString(CultureInfo.InvariantCulture));
         var console = ModelCommand.Console(o);
         console.Write(table);
         // Plain lines, not Spectre's: it wraps text at 80 columns when stdout is not a terminal.
         o.Out.WriteLine(scan.RateFit is { } rate
-            ? $"stable_lr ~ L^p: p = {G(rate.PowerExponent)} +- {G(rate.PowerExponentError)} (preferred: {rate.Preferred})"
+            ? $"stable_lr ~ L^p: p = {Stats.Format(rate.PowerExponent, rate.PowerExponentError)} (preferred: {rate.Preferred})"
             : "stable_lr ~ L^p: fewer than 2 bracketed sizes, no fit");
         o.Out.WriteLine(scan.StepsFit is { } fit
-            ? $"steps: power exponent {G(fit.PowerExponent)} +- {G(fit.PowerExponentError)}, log slope {G(fit.LogSlope)} +- {G(fit.LogSlopeError)}; " +
+            ? $"steps: power exponent {Stats.Format(fit.PowerExponent, fit.PowerExponentError)}, log slope {Stats.Format(fit.LogSlope, fit.LogSlopeError)}; " +
               $"preferred: {fit.Preferred}"
             : "steps: fewer than 2 trained sizes, no fit");
         string rates = string.Create(CultureInfo.InvariantCulture, $"steps at {scan.Spec.Fraction:G4} x safe lr; {scan.WallSeconds:F2} s");
@@ -127,7 +126,7 @@ internal static class StabilityOutput
     {
         if (r.SeedSteps.Count == 0) return "-";
         var steps = Steps(r);
-        string text = r.SeedSteps.Count > 1 ? $"{Output.Format(steps.Mean)} +- {G(steps.Error)}" : Output.Format(steps.Mean);
+        string text = Stats.Format(steps.Mean, r.SeedSteps.Count > 1 ? steps.Error : double.NaN);
         return text + (r.Diverged ? " (diverged)" : r.Converged ? "" : " (cap)");
     }
 }

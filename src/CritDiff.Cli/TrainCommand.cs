@@ -6,6 +6,7 @@ using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.Lattices;
 using CritDiff.Networks;
+using CritDiff.Statistics;
 using CritDiff.Training;
 using Spectre.Console;
 
@@ -172,11 +173,9 @@ internal static class TrainCommand
             }
             o.Note($"training {architecture} on {field.Lattice}, {grid.Count} slice(s), {trainingMode.ToString().ToLowerInvariant()} {config.Optimizer.Name}, " +
                    $"reference: {ReferenceName(problem)}" + (target is null ? "" : $" ({target.Source}, chi = {target.Susceptibility:G6})"));
-            int done = 0;
-            var progress = new SynchronousProgress<SliceResult>(s =>
-                o.Note($"  slice {Interlocked.Increment(ref done)}/{grid.Count} t={s.Time:G4}: {s.Steps} steps" +
-                       (s.Converged ? "" : s.Diverged ? " (diverged)" : " (not converged: step cap)")));
-            var trained = Trainer.Train(problem, config, progress, workers);
+            var trained = JobProgress.Run(o, "train", grid.Count, bar => Trainer.Train(problem, config, new SynchronousProgress<SliceResult>(s =>
+                bar.Finished(SliceName(grid, s.Time), $"{s.Steps} steps" + (s.Converged ? "" : s.Diverged ? " (diverged)" : " (not converged: step cap)"))),
+                workers));
 
             var summary = Summary(architecture, field, problem, config, trained);
             if (targetModel is not GaussianField) summary["model"] = TargetOptions.Describe(targetModel);
@@ -573,7 +572,23 @@ internal static class TrainCommand
         console.Write(table);
         console.WriteLine($"{architecture}: {architecture.ParameterCount(field.Lattice)} parameters per slice; training time (max over slices) {trained.StepsMax} steps; {trained.WallSeconds:F2} s");
         if (problem.TargetSpectrum is { } g)
-            console.WriteLine($"reference: data spectrum of {g.Source} ({g.Samples} configurations x {g.Components} components), chi = G(0) = {g.Susceptibility:G6} +- {g.SusceptibilityError:G2}");
+            console.WriteLine($"reference: data spectrum of {g.Source} ({g.Samples} configurations x {g.Components} components), chi = G(0) = {Stats.Format(g.Susceptibility, g.SusceptibilityError)}");
+    }
+
+    /// <summary>
+    /// The one name of a slice on progress lines, "slice j/N t=T" with j its index in the grid (not the order slices
+    /// finish in: issue 24 had "slice 6/16 t=8.421: training" and then "slice 9/16 t=8.421: not converged").
+    /// </summary>
+    internal static string SliceName(TimeGrid grid, int index) =>
+        string.Create(CultureInfo.InvariantCulture, $"slice {index + 1}/{grid.Count} t={grid.Times[index]:G4}");
+
+    /// <summary><see cref="SliceName(TimeGrid, int)"/> of the slice at diffusion time <paramref name="time"/>.</summary>
+    internal static string SliceName(TimeGrid grid, double time)
+    {
+        int index = -1;
+        for (int j = 0; j < grid.Count && index < 0; j++)
+            if (grid.Times[j] == time) index = j;
+        return index >= 0 ? SliceName(grid, index) : string.Create(CultureInfo.InvariantCulture, $"t={time:G4}");
     }
 
     /// <summary>IProgress that runs the handler on the reporting thread (Progress&lt;T&gt; would post to the thread pool).</summary>

@@ -120,7 +120,7 @@ public static class NonlinearStudy
             var (data, ensemble) = Ensemble(spec, target, seed, folder, threads, cancellation, ref reused);
             ensembles.Add(ensemble);
             progress?.Report(string.Create(CultureInfo.InvariantCulture,
-                $"L={length}: {ensemble.Configurations} configurations, chi = {ensemble.Susceptibility.Value:G4} +- {ensemble.Susceptibility.Error:G2}, U = {ensemble.Binder.Value:F3}"));
+                $"L={length}: {ensemble.Configurations} configurations, chi = {Stats.Format(ensemble.Susceptibility.Value ?? double.NaN, ensemble.Susceptibility.Error)}, U = {ensemble.Binder.Value:F3}"));
             var source = new DataSetSource(lattice, spec.Components, data, ensemble.Configurations);
             // Every job of this size runs at once (up to the thread count): each is keyed, written when it finishes, and
             // independent of the others, so the results do not depend on the order or the number of threads.

@@ -149,6 +149,7 @@ public static class SampleGenerationRun
                 ["ess"] = Number(w2.EffectiveSampleFraction * w2.Count),
                 ["low_ess"] = w2.LowEss,
                 ["low_ess_threshold"] = ImportanceWeights.LowEssFraction,
+                ["low_ess_min_ess"] = ImportanceWeights.LowEssCount,
                 ["action_density"] = Number(w2.ActionDensity.Mean),
                 ["action_density_err"] = Number(w2.ActionDensity.Error),
                 ["metropolis_acceptance"] = Number(w2.MetropolisAcceptance),
@@ -163,8 +164,7 @@ public static class SampleGenerationRun
     {
         ArgumentNullException.ThrowIfNull(outcome);
         var list = new List<string>();
-        if (outcome.Weights is { LowEss: true } w)
-            list.Add($"ESS/N = {w.EffectiveSampleFraction:G3} is below {ImportanceWeights.LowEssFraction}: the reweighted observables and the chain rest on a handful of samples; train longer or draw more samples");
+        if (outcome.Weights is { } w && ImportanceWeights.LowEssWarning(w.EffectiveSampleFraction, w.Count) is { } low) list.Add(low);
         if (!outcome.Samples.Samples.All(double.IsFinite)) list.Add("generated samples are not finite: the trained score diverged");
         return list;
     }

@@ -138,6 +138,9 @@ public static class SampleTrainingRun
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(outcome);
         var lattice = request.Target.Lattice;
+        // A fixed budget has no convergence test: "converged" and "all_converged" are null (n/a) there, not false, and
+        // "status" says "budget" (issue 24).
+        bool test = request.Stopping != StoppingChoice.Budget;
         return new JsonObject
         {
             ["trainer"] = "samples",
@@ -158,6 +161,7 @@ public static class SampleTrainingRun
             ["batch"] = request.Config.BatchSize,
             ["eps"] = request.Config.Eps,
             ["stopping_rule"] = outcome.Rule,
+            ["convergence_test"] = test,
             ["slices"] = new JsonArray(outcome.Slices.Select(s => (JsonNode?)new JsonObject
             {
                 ["t"] = s.Time,
@@ -165,7 +169,8 @@ public static class SampleTrainingRun
                 ["lr_rule"] = s.LearningRateRule,
                 ["steps"] = s.StepsToEps,
                 ["steps_run"] = s.StepsRun,
-                ["converged"] = s.Converged,
+                ["converged"] = test ? s.Converged : null,
+                ["status"] = Status(s, test),
                 ["diverged"] = s.Diverged,
                 ["initial_validation_loss"] = Number(s.InitialValidationLoss),
                 ["final_validation_loss"] = Number(s.FinalValidationLoss),
@@ -176,9 +181,16 @@ public static class SampleTrainingRun
                 ["reference_runs_diverged"] = s.ReferenceRunsDiverged,
             }).ToArray()),
             ["steps"] = outcome.Steps,
-            ["all_converged"] = outcome.AllConverged,
+            ["all_converged"] = test ? outcome.AllConverged : null,
             ["wall_seconds"] = outcome.WallSeconds,
         };
+    }
+
+    /// <summary>A slice's outcome for the JSON: "converged", "not converged", "diverged", or "budget" where no test ran.</summary>
+    public static string Status(SampleSliceResult slice, bool convergenceTest)
+    {
+        ArgumentNullException.ThrowIfNull(slice);
+        return slice.Diverged ? "diverged" : !convergenceTest ? "budget" : slice.Converged ? "converged" : "not converged";
     }
 
     /// <summary>

@@ -127,22 +127,33 @@ public static class StabilityScan
     /// Runs the scan; <paramref name="progress"/> hears of each finished size. With <paramref name="folder"/> the
     /// finished rows are kept there (<see cref="KeyedResult"/>, keyed by the spec) and a rerun with the same spec
     /// reuses them instead of scanning again (the result's <see cref="StabilityScanResult.Reused"/> says so).
+    /// <paramref name="steps"/> hears of every rate search and training run as it starts and ends (<see cref="StepCount"/> of each).
     /// </summary>
     public static StabilityScanResult Run(StabilitySpec spec, IProgress<StabilityRow>? progress = null, int maxDegreeOfParallelism = -1,
-        CancellationToken cancellation = default, string? folder = null)
+        CancellationToken cancellation = default, string? folder = null, IProgress<StabilityStep>? steps = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
         var (rows, wall, reused) = KeyedResult.GetOrCompute(folder, $"scan-{spec.Architecture}-{spec.Optimizer}", KeyedResult.KeyOf(spec),
-            () => Rows(spec, progress, maxDegreeOfParallelism, cancellation));
+            () => Rows(spec, progress, maxDegreeOfParallelism, cancellation, steps));
         return new StabilityScanResult(spec, rows, RateFit(rows), StepsFit(rows), wall) { Reused = reused };
     }
 
+    /// <summary>Seeds a scan uses: one where training is deterministic (population GD from a non-random start), else the spec's.</summary>
+    public static int Seeds(StabilitySpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return StabilityFinder.IsDeterministic(spec.Config()) ? 1 : spec.Search.Seeds;
+    }
+
+    /// <summary>Rate searches and training runs a scan does: 2 x sizes x <see cref="Seeds"/>.</summary>
+    public static int StepCount(StabilitySpec spec) => 2 * spec.Sizes.Count * Seeds(spec);
+
     private static StabilityRow[] Rows(StabilitySpec spec, IProgress<StabilityRow>? progress, int maxDegreeOfParallelism,
-        CancellationToken cancellation)
+        CancellationToken cancellation, IProgress<StabilityStep>? steps)
     {
         var config = spec.Config();
-        int seeds = StabilityFinder.IsDeterministic(config) ? 1 : spec.Search.Seeds;
+        int seeds = Seeds(spec);
         var architecture = Architecture.Parse(spec.Architecture);
         var problems = spec.Sizes.Select(l => new TrainingProblem(spec.Family.Build(new Lattice(spec.Dimension, l)),
             ForwardProcess.Parse(spec.Schedule), TimeGrid.Single(spec.Time), architecture, spec.Basis)).ToArray();
@@ -152,8 +163,12 @@ public static class StabilityScan
         var pairs = Enumerable.Range(0, problems.Length).SelectMany(i => Enumerable.Range(0, seeds).Select(s => (i, s)))
             .OrderByDescending(p => spec.Sizes[p.i]).ToArray();
         var boundaries = new SeedBoundary[problems.Length, seeds];
-        Parallel.ForEach(pairs, options, p => boundaries[p.i, p.s] = StabilityFinder.FindForSeed(problems[p.i],
-            StabilityFinder.SeedConfig(config, p.s), spec.Search, 0, p.s, cancellation));
+        Parallel.ForEach(pairs, options, p =>
+        {
+            steps?.Report(new StabilityStep(spec.Sizes[p.i], p.s, StabilityStep.SearchPhase, false));
+            boundaries[p.i, p.s] = StabilityFinder.FindForSeed(problems[p.i], StabilityFinder.SeedConfig(config, p.s), spec.Search, 0, p.s, cancellation);
+            steps?.Report(new StabilityStep(spec.Sizes[p.i], p.s, StabilityStep.SearchPhase, true));
+        });
 
         var results = new SliceResult?[problems.Length, seeds]; // null where no stable rate was found
         var stability = Enumerable.Range(0, problems.Length)
@@ -163,9 +178,11 @@ public static class StabilityScan
         Parallel.ForEach(pairs, options, p =>
         {
             double rate = spec.Fraction * stability[p.i].SafeRate;
+            steps?.Report(new StabilityStep(spec.Sizes[p.i], p.s, StabilityStep.TrainingPhase, false));
             results[p.i, p.s] = rate > 0
                 ? SliceTrainer.Train(problems[p.i], StabilityFinder.SeedConfig(spec.Config(rate), p.s), 0, cancellation)
                 : null;
+            steps?.Report(new StabilityStep(spec.Sizes[p.i], p.s, StabilityStep.TrainingPhase, true));
             if (Interlocked.Decrement(ref remaining[p.i]) == 0)
             {
                 rows[p.i] = Row(problems[p.i], stability[p.i], rate, Enumerable.Range(0, seeds).Select(s => results[p.i, s]).ToArray());

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using CritDiff.Experiments;
 using CritDiff.MonteCarlo;
+using CritDiff.Statistics;
 
 namespace CritDiff.Reporting;
 
@@ -51,7 +52,7 @@ public static class BaselineReport
                 SweepReport.F(r.Acceptance), r.Susceptibility.ToString(), SweepReport.F(r.Field.Susceptibility),
             ])));
         report.Table(["algorithm", "z", "preferred fit"], scans.Select(s => (IReadOnlyList<string>)
-            [s.Algorithm, string.Create(CultureInfo.InvariantCulture, $"{s.DynamicExponent:F2} +- {s.DynamicExponentError:F2}"), s.Fit.Preferred]));
+            [s.Algorithm, Stats.Format(s.DynamicExponent, s.DynamicExponentError), s.Fit.Preferred]));
         report.Figure("tau_int(M^2) of heat bath and Fourier-accelerated HMC against L, with the training steps of one- and two-layer networks", prefix + png);
     }
 }

@@ -139,7 +139,7 @@ public static class BeyondGaussianReport
 
     private static string Label(BeyondGaussianSpec spec, string name) => spec.Series.FirstOrDefault(s => s.Name == name)?.Label ?? name;
 
-    private static string Stat(ValueWithError v) => v.Error is { } e && e > 0 ? new Stats(v.Value ?? double.NaN, e).ToString() : SweepReport.F(v.Value ?? double.NaN);
+    private static string Stat(ValueWithError v) => SweepReport.PlusMinus(v.Value ?? double.NaN, v.Error);
 
     private static string Steps(BeyondGaussianSteps? t) => t is null ? "" :
         SweepReport.PlusMinus(t.Steps, t.StepsError) + (t.Converged ? "" : " (not converged)");

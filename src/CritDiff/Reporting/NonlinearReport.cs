@@ -147,7 +147,7 @@ public static class NonlinearReport
         Checkpoint.WriteAtomic(Path.Combine(folder, "ensembles.csv"), ensembles.ToString());
 
         report.Text(I($"Critical one-component phi^4 in d = {spec.Dimension} (2D Ising class), lambda = {spec.Lambda}, kappa = {spec.Kappa} ") +
-                    I($"(measured here: Binder crossing L = 16/32 at {NonlinearSpec.CriticalKappaAtLambdaOne} +- {NonlinearSpec.CriticalKappaError}), ") +
+                    $"(measured here: Binder crossing L = 16/32 at {Stats.Format(NonlinearSpec.CriticalKappaAtLambdaOne, NonlinearSpec.CriticalKappaError)}), " +
                     I($"{spec.Configurations} configurations per size from a {spec.Algorithm} chain. Networks are trained by denoising score matching on these samples ") +
                     I($"(Adam, rate {spec.LearningRate}, batch {spec.BatchSize}) at t = {string.Join(", ", spec.Times)} (VP). No exact optimum is known for non-Gaussian data, ") +
                     I($"so the training time is the number of steps until the loss on a fixed validation set ({spec.ValidationSize} configurations with fixed noise) is within eps = {spec.Eps} ") +
@@ -171,7 +171,7 @@ public static class NonlinearReport
                 r.Architecture, r.Parameters.ToString(CultureInfo.InvariantCulture), r.Length.ToString(CultureInfo.InvariantCulture), I($"{r.Time:G3}"),
                 r.Converged ? r.Steps!.Value.ToString(CultureInfo.InvariantCulture) : r.Diverged ? "diverged" : I($"> {r.StepsRun}"),
                 r.InitialExcess is > 0 && r.FinalExcess is { } f ? I($"{f / r.InitialExcess.Value:G3}") : "",
-                r.ReferenceLoss is { } reference ? I($"{reference:G6} +- {r.ReferenceUncertainty:G2}") : "",
+                r.ReferenceLoss is { } reference ? Stats.Format(reference, r.ReferenceUncertainty) : "",
             ]));
         report.Table(["network", "L", "ESS/N", "chi generated", "chi reweighted", "chi chain", "chi MC", "U generated", "U MC", "M histogram distance"],
             result.Generation.Select(g =>

@@ -73,15 +73,9 @@ public static class SweepReport
         return text.StartsWith('-') && text.Trim('-', '0', '.') is "" ? text[1..] : text;
     }
 
-    /// <summary>"value +- error" to the error's two significant digits (<see cref="Statistics.Stats.Format"/>), or the value alone without an error.</summary>
-    public static string PlusMinus(double value, double? error)
-    {
-        if (error is not { } e || !double.IsFinite(e) || !(e > 0)) return F(value);
-        // A count (steps) is an integer: an error below one step does not earn it decimals.
-        if (value == Math.Round(value) && Math.Abs(value) >= 1 && e < 1)
-            return F(value) + " +- " + e.ToString("G1", CultureInfo.InvariantCulture);
-        return Statistics.Stats.Format(value, e);
-    }
+    /// <summary>"value +- error" by <see cref="Statistics.Stats.Format(double, double)"/>, or the value alone (<see cref="F"/>) without a finite non-zero error.</summary>
+    public static string PlusMinus(double value, double? error) =>
+        error is { } e && double.IsFinite(e) && e != 0 ? Statistics.Stats.Format(value, e) : F(value);
 
     /// <summary>A nullable number with 3 significant digits, or "-".</summary>
     public static string G(double? x) => x is { } v && double.IsFinite(v) ? F(v) : "-";

@@ -5,7 +5,7 @@ namespace CritDiff.Statistics;
 /// <summary>
 /// An estimate with its standard error and the integrated autocorrelation time of the series it came
 /// from (0.5 for independent samples). Prints as "value +- error" with the error to two significant digits
-/// and the value to the same decimal place ("108 +- 11", "0.6112 +- 0.0016").
+/// and the value to the same decimal place ("108 +- 11", "0.6112 +- 0.0016"): <see cref="Format(double, double)"/>.
 /// </summary>
 public readonly record struct Stats(double Mean, double Error, double TauInt = 0.5)
 {
@@ -26,27 +26,56 @@ public readonly record struct Stats(double Mean, double Error, double TauInt = 0
     /// <summary>Deviation from a reference value in units of the standard error.</summary>
     public double StandardScore(double reference) => (Mean - reference) / Error;
 
-    /// <summary>
-    /// "value +- error": the error rounded to two significant digits and the value rounded to the same decimal
-    /// place (Particle Data Group style without the 354 rule). A zero error prints the value with six significant
-    /// digits and "+- 0"; a NaN or infinite error prints the value alone; a value that rounds to zero never
-    /// prints as "-0".
-    /// </summary>
+    /// <summary>"value +- error" by <see cref="Format(double, double)"/>.</summary>
     public override string ToString() => Format(Mean, Error);
 
-    /// <summary>Formats <paramref name="value"/> +- <paramref name="error"/> as <see cref="ToString"/> does.</summary>
+    /// <summary>
+    /// The one formatter of a value with a standard error, used by the CLI and the reports alike: the error rounded to
+    /// two significant digits and the value rounded to the same decimal place ("108 +- 11", "0.6112 +- 0.0016",
+    /// "1.00 +- 0.10"; Particle Data Group style without the 354 rule). An exact value (error 0) or one whose error is
+    /// unknown (NaN) prints as the plain value (<see cref="FormatValue"/>); an infinite error as "value +- inf"; a NaN
+    /// value as "n/a" and an infinite one as "inf" / "-inf". When the larger of |value| and error is 1e6 or more or below
+    /// 1e-3, both share one power of ten: "(1.2346 +- 0.0012)e15". A value that rounds to zero never prints as "-0".
+    /// </summary>
     public static string Format(double value, double error)
     {
-        if (!double.IsFinite(value)) return value.ToString(CultureInfo.InvariantCulture);
-        if (!double.IsFinite(error)) return Plain(value, "G6");
+        if (!double.IsFinite(value) || double.IsNaN(error) || error == 0) return FormatValue(value);
         error = Math.Abs(error);
-        if (error == 0) return Plain(value, "G6") + " +- 0";
+        if (double.IsInfinity(error)) return FormatValue(value) + " +- inf";
         int decimals = 1 - (int)Math.Floor(Math.Log10(error));
         // Rounding can carry the error into the next decade (0.0996 -> 0.100): decide the place again.
         decimals = 1 - (int)Math.Floor(Math.Log10(RoundTo(error, decimals)));
-        // Far outside ordinary magnitudes fixed-point text gets unreadable: fall back to scientific notation.
-        if (decimals > 12 || decimals < -6 || Math.Abs(value) >= 1e12)
-            return Plain(value, "G6") + " +- " + Plain(error, "G2");
+        int exponent = (int)Math.Floor(Math.Log10(Math.Max(Math.Abs(value), RoundTo(error, decimals))));
+        if (exponent >= 6 || exponent <= -4 || decimals > 15)
+        {
+            // Scientific notation with a shared exponent: the same rule on the mantissas.
+            double scale = Math.Pow(10, exponent);
+            int digits = decimals + exponent;
+            return "(" + Fixed(value / scale, error / scale, digits) + ")e" + exponent.ToString(CultureInfo.InvariantCulture);
+        }
+        return Fixed(value, error, decimals);
+    }
+
+    /// <summary>As <see cref="Format(double, double)"/>; a null error prints the plain value.</summary>
+    public static string Format(double value, double? error) => Format(value, error ?? double.NaN);
+
+    /// <summary>
+    /// A value without an error: six significant digits ("0.1763", "49", "1.23457e15"), "n/a" for NaN, "inf" / "-inf",
+    /// never "-0".
+    /// </summary>
+    public static string FormatValue(double value)
+    {
+        if (double.IsNaN(value)) return "n/a";
+        if (double.IsInfinity(value)) return value > 0 ? "inf" : "-inf";
+        string text = Plain(value, "G6");
+        int e = text.IndexOf('E', StringComparison.Ordinal);
+        if (e < 0) return text;
+        int exponent = int.Parse(text.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        return text[..e] + "e" + exponent.ToString(CultureInfo.InvariantCulture);
+    }
+
+    private static string Fixed(double value, double error, int decimals)
+    {
         double v = RoundTo(value, decimals), e = RoundTo(error, decimals);
         string format = "F" + Math.Max(decimals, 0).ToString(CultureInfo.InvariantCulture);
         return Plain(v, format) + " +- " + Plain(e, format);

@@ -71,6 +71,38 @@ public sealed class SampleTrainingCommandTests : IDisposable
     }
 
     [Fact]
+    public void AFixedBudgetIsReportedAsBudgetNotAsFailureAndSlicesKeepTheirGridNames()
+    {
+        // issue 24: --stop budget has no convergence test, yet every slice read "no (cap)" / "not converged"; and progress lines
+        // numbered slices by finishing order ("slice 6/16 t=8.421: training" then "slice 9/16 t=8.421: not converged").
+        string[] args = [.. Gaussian, "--arch", "conv:2:1", "--slices", "3", "--max-steps", "20", "--stop", "budget", "--seed", "3"];
+        var text = Run(args);
+        Assert.True(text.Code == 0, text.Err);
+        Assert.DoesNotContain("no (cap)", text.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("not converged", text.Out + text.Err, StringComparison.Ordinal);
+        Assert.Contains("training time (max over slices) n/a (fixed budget)", text.Out, StringComparison.Ordinal);
+        Assert.All(text.Out.Split('\n'), l => Assert.True(l.TrimEnd().Length <= 100, $"{l.Length} columns: {l}"));
+
+        var json = JsonNode.Parse(Run([.. args, "--json"]).Out)!;
+        Assert.False((bool)json["convergence_test"]!);
+        Assert.Null(json["all_converged"]);
+        var slices = json["slices"]!.AsArray();
+        Assert.Equal(3, slices.Count);
+        for (int j = 0; j < 3; j++)
+        {
+            var slice = slices[j]!;
+            Assert.Equal("budget", (string?)slice["status"]);
+            Assert.Null(slice["converged"]);
+            Assert.Equal(20, (int)slice["steps_run"]!);
+            // The progress line of slice j carries its own time, and says "budget".
+            string name = FormattableString.Invariant($"slice {j + 1}/3 t={(double)slice["t"]!:G4}: budget: 20 steps");
+            Assert.Single(text.Err.Split('\n'), l => l.Contains(name, StringComparison.Ordinal));
+        }
+        var table = text.Out.Split('\n').Where(l => l.Contains("| budget", StringComparison.Ordinal) || l.Contains("│ budget", StringComparison.Ordinal));
+        Assert.Equal(3, table.Count());
+    }
+
+    [Fact]
     public void FiniteNTargetWithoutDataOrChainIsRefused()
     {
         var (code, _, error) = Run("train", "--d", "2", "--L", "4", "--model", "phi4", "--kappa", "0.3", "--lambda", "1", "--arch", "conv:2:1");

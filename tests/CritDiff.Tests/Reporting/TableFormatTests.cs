@@ -19,7 +19,8 @@ public class TableFormatTests
     [Theory]
     [InlineData(108.4, 11.3, "108 +- 11")]
     [InlineData(1.85123, 0.0109, "1.851 +- 0.011")]
-    [InlineData(459.0, 0.5, "459 +- 0.5")]
+    [InlineData(459.0, 0.5, "459.00 +- 0.50")] // one rule for every value with an error, counts included (issue 24)
+    [InlineData(49.0, 0.0, "49")] // an exact value prints plain
     [InlineData(0.3, double.NaN, "0.3")]
     [InlineData(7.0, null, "7")]
     public void ValuesWithErrorsPrintToTheErrorsPrecision(double value, double? error, string expected) =>

@@ -47,12 +47,40 @@ public class StatisticsTests
     [InlineData(1.0, 0.0996, "1.00 +- 0.10")]
     [InlineData(-0.0004, 0.0123, "0.000 +- 0.012")]
     [InlineData(-3.14159, 0.2, "-3.14 +- 0.20")]
-    [InlineData(2.5, 0.0, "2.5 +- 0")]
-    [InlineData(2.5, double.NaN, "2.5")]
-    [InlineData(double.NaN, 0.1, "NaN")]
+    [InlineData(2.5, 0.0, "2.5")] // an exact value prints plain, not "2.5 +- 0"
+    [InlineData(49.0, 0.0, "49")]
+    [InlineData(0.17630000001, 0.0, "0.1763")]
+    [InlineData(2.5, double.NaN, "2.5")] // unknown error: the value alone
+    [InlineData(2.5, double.PositiveInfinity, "2.5 +- inf")]
+    [InlineData(double.NaN, 0.1, "n/a")]
+    [InlineData(double.PositiveInfinity, 0.1, "inf")]
+    [InlineData(double.NegativeInfinity, double.NaN, "-inf")]
     [InlineData(7.0, 3.0, "7.0 +- 3.0")]
+    [InlineData(1.86191, 0.00829, "1.8619 +- 0.0083")] // issue 24: the CLI printed "1.86 +- 0.00829"
+    [InlineData(0.17633, 0.005965, "0.1763 +- 0.0060")] // issue 24: "0.1763 +- 0.005965"
+    [InlineData(1.5, -0.25, "1.50 +- 0.25")] // the sign of an error is meaningless
+    [InlineData(-2.0e-3, 1.24e-3, "-0.0020 +- 0.0012")]
+    [InlineData(123456.7, 98.0, "123457 +- 98")]
+    [InlineData(1.23456e15, 1.23e12, "(1.2346 +- 0.0012)e15")] // large: a shared power of ten
+    [InlineData(-1.23456e-7, 4.4e-9, "(-1.235 +- 0.044)e-7")] // small: the same
+    [InlineData(0.0, 3.3e-8, "(0.0 +- 3.3)e-8")]
+    [InlineData(0.000153434, 0.000000028, "(1.53434 +- 0.00028)e-4")] // not "0.000153434 +- 0.000000028"
+    [InlineData(0.00123, 0.00004, "0.001230 +- 0.000040")] // 1e-3 and above stays fixed
+    [InlineData(1234567.0, 2.5e6, "(1.2 +- 2.5)e6")] // error larger than the value: the error's exponent
     public void StatsPrintToTheErrorsTwoSignificantDigits(double mean, double error, string expected) =>
         Assert.Equal(expected, new Stats(mean, error).ToString());
+
+    [Theory]
+    [InlineData(0.1763, "0.1763")]
+    [InlineData(-0.0000001, "-1e-7")]
+    [InlineData(-1e-300, "-1e-300")]
+    [InlineData(1.2345678e15, "1.23457e15")]
+    [InlineData(-0.0, "0")]
+    public void PlainValuesKeepSixSignificantDigits(double value, string expected) =>
+        Assert.Equal(expected, Stats.FormatValue(value));
+
+    [Fact]
+    public void ANullErrorPrintsTheValueAlone() => Assert.Equal("3.25", Stats.Format(3.25, (double?)null));
 
     [Fact]
     public void JackknifeOfLinearFunctionEqualsMeanAndStandardError()
