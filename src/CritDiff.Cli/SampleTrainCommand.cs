@@ -106,6 +106,18 @@ internal static class SampleTrainCommand
         Limits.Memory(grid.Count > 1 ? "--slices" : "--arch", 32.0 * parameters * grid.Count, $"{grid.Count} slice(s) of {parameters} parameters with gradients and Adam moments");
 
         var configJson = SampleTrainingRun.Config(request, string.Join(' ', result.Tokens.Select(t => t.Value)));
+        if (dir is not null)
+        {
+            // Finished slices of an interrupted run of the same settings are reused; a folder of other settings is refused.
+            try
+            {
+                SampleTrainingRun.CheckResumable(dir, configJson);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new UsageException($"--out: {e.Message}");
+            }
+        }
         var rule = request.Rule();
         o.Note($"training {spec.Name} ({parameters} parameters per slice) on samples of {target.Describe()}: {source.Describe()}; " +
                $"{grid.Count} slice(s), {config.Optimizer.Name} batch {config.BatchSize}; stopping: {rule.Name}");
@@ -131,7 +143,12 @@ internal static class SampleTrainCommand
             Interlocked.Exchange(ref lastNote, now);
             lock (gate) o.Note(FormattableString.Invariant($"  slice {p.Slice + 1}/{grid.Count} t={p.Time:G4}: {p.Phase}, step {p.Step}/{p.Steps} (elapsed {clock.Elapsed.TotalSeconds:F0} s)"));
         });
-        var outcome = SampleTrainingRun.Run(request, threads, progress, default, steps);
+        // Each slice is stored in --out as it finishes, so an interrupted run (even one killed or out of disk) resumes from them.
+        var outcome = SampleTrainingRun.Run(request, threads, progress, default, steps, dir, reused =>
+        {
+            done = reused;
+            if (reused > 0) o.Note($"  reused {reused} of {grid.Count} finished slices from {dir}");
+        });
         var summary = SampleTrainingRun.Summary(request, outcome);
         if (dir is not null)
         {

@@ -160,6 +160,7 @@ internal static class TrainCommand
                 {
                     File.WriteAllText(Path.Combine(dir, "config.json"), Output.ToFileJson(summaryConfig));
                     if (target is not null) WriteSpectrum(Path.Combine(dir, "spectrum.npy"), target, field.Lattice);
+                    else File.Delete(Path.Combine(dir, "spectrum.npy")); // an earlier run's, not this one's
                 }
                 catch (IOException)
                 {
