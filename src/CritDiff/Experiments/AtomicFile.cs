@@ -25,8 +25,8 @@ public static class AtomicFile
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
 
     /// <summary>
-    /// Writes through <paramref name="write"/> into a fresh temporary file beside <paramref name="path"/>, flushes it and
-    /// renames it over <paramref name="path"/>; on any failure the temporary file is deleted and the target left as it was.
+    /// Writes through <paramref name="write"/> into a fresh temporary file beside <paramref name="path"/>, flushes it (a
+    /// full disk fails here, before the rename) and renames it over <paramref name="path"/>; on any failure the temporary file is deleted and the target left as it was.
     /// </summary>
     public static void Write(string path, Action<Stream> write)
     {
@@ -38,7 +38,7 @@ public static class AtomicFile
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
                 write(stream);
-                stream.Flush(flushToDisk: true);
+                stream.Flush();
             }
             File.Move(temporary, path, overwrite: true);
         }

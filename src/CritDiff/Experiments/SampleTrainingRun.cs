@@ -161,7 +161,11 @@ public static class SampleTrainingRun
             ["times"] = new JsonArray(request.Grid.Times.Select(t => (JsonNode?)t).ToArray()),
             ["arch"] = request.Spec.Name,
             ["source"] = request.Source.Describe(),
+            // What else decides the result, so that a resumed run is refused when it changed: the data themselves, momentum, basis.
+            ["data_sha256"] = request.Data is { } data ? Sha256(data.Configurations) : null,
             ["optimizer"] = c.Optimizer.Name,
+            ["momentum"] = c.Optimizer is GradientDescent gd ? gd.Momentum : null,
+            ["basis"] = request.Spec is LinearModelSpec linear ? linear.Basis.ToString().ToLowerInvariant() : null,
             ["lr"] = c.LearningRate,
             ["batch"] = c.BatchSize,
             ["max_steps"] = c.MaxSteps,
@@ -249,6 +253,9 @@ public static class SampleTrainingRun
     }
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private static string Sha256(double[] values) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())));
 
     private static JsonNode? Number(double? x) => x is { } v && double.IsFinite(v) ? v : null;
 
