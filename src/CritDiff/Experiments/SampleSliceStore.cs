@@ -10,7 +10,8 @@ namespace CritDiff.Experiments;
 /// The finished slices of a run of <see cref="SampleTrainingRun"/> in its folder, so that an interrupted run resumes:
 /// <c>slices/slice{j}_array{i}.npy</c> (the trained parameters, float64, bit-exact) and <c>slices/slice{j}.json</c> (every
 /// other field of the <see cref="SampleSliceResult"/> and its history; doubles in shortest round-trip form, so they read
-/// back bit-identical), the JSON written last and atomically: a slice is finished when its JSON exists. Slices are trained
+/// back bit-identical), the JSON written last and atomically: a slice is finished when its JSON exists; and, for a slice
+/// still training, the outcomes of its finished reference runs (<see cref="ReferenceRuns"/>). Slices are trained
 /// from streams keyed by their index alone, so a reused slice is the one an uninterrupted run would have trained.
 /// </summary>
 public static class SampleSliceStore
@@ -21,7 +22,7 @@ public static class SampleSliceStore
     /// <summary>Keys of config.json that may differ between a run and its resumption (they do not change results).</summary>
     public static readonly IReadOnlySet<string> IgnoredConfigKeys = new HashSet<string>(StringComparer.Ordinal) { "command" };
 
-    /// <summary>True when <paramref name="runFolder"/> holds at least one finished slice.</summary>
+    /// <summary>True when <paramref name="runFolder"/> holds at least one finished slice or reference run.</summary>
     public static bool HasSlices(string runFolder) =>
         Directory.Exists(Path.Combine(runFolder, FolderName)) && Directory.EnumerateFiles(Path.Combine(runFolder, FolderName), "slice*.json").Any();
 
@@ -137,6 +138,40 @@ public static class SampleSliceStore
     private static double Double(JsonNode? node) => node!.GetValueKind() == JsonValueKind.String
         ? double.Parse((string)node!, NumberStyles.Float, CultureInfo.InvariantCulture)
         : (double)node!;
+
+    /// <summary>
+    /// The reference runs of <paramref name="runFolder"/>'s slices (<c>slices/slice{j}_reference{r}.json</c>, each written
+    /// atomically when the run ends), so that a slice interrupted in its main run resumes after its reference runs.
+    /// </summary>
+    public static IReferenceRunStore ReferenceRuns(string runFolder) => new ReferenceRunFiles(runFolder);
+
+    private sealed class ReferenceRunFiles(string runFolder) : IReferenceRunStore
+    {
+        private string PathOf(int slice, int run) =>
+            Path.Combine(runFolder, FolderName, string.Create(CultureInfo.InvariantCulture, $"slice{slice:000}_reference{run}.json"));
+
+        public (double Lowest, bool Diverged)? Find(int slice, int run)
+        {
+            string path = PathOf(slice, run);
+            if (!File.Exists(path)) return null;
+            try
+            {
+                var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+                return (Double(json["lowest"]), (bool)json["diverged"]!);
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NullReferenceException)
+            {
+                throw new InvalidDataException($"'{path}' is damaged ({e.Message.Split('\n')[0]}); delete it to rerun that reference run");
+            }
+        }
+
+        public void Keep(int slice, int run, (double Lowest, bool Diverged) outcome)
+        {
+            Directory.CreateDirectory(Path.Combine(runFolder, FolderName));
+            var json = new JsonObject { ["lowest"] = Number(outcome.Lowest), ["diverged"] = outcome.Diverged };
+            AtomicFile.WriteAllText(PathOf(slice, run), json.ToJsonString() + "\n");
+        }
+    }
 
     private static string JsonPath(string runFolder, int slice) =>
         Path.Combine(runFolder, FolderName, string.Create(CultureInfo.InvariantCulture, $"slice{slice:000}.json"));

@@ -24,11 +24,12 @@ public static class SampleTrainer
     /// <summary>
     /// Trains slice <paramref name="sliceIndex"/> at <paramref name="time"/>: start from
     /// <see cref="ScoreModel.Initialize"/> with S_max = a^2 max_k G(k) + b^2 estimated on the validation data, then the
-    /// configured optimizer until the rule's excess is &lt;= eps x its initial value or the cap.
+    /// configured optimizer until the rule's excess is &lt;= eps x its initial value or the cap. Reference runs found in
+    /// <paramref name="references"/> are not run again; those run are kept there.
     /// </summary>
     public static SampleSliceResult TrainSlice(ScoreModel model, SampleSource source, ForwardProcess process, double time,
         SampleTrainingConfig config, int sliceIndex, StoppingRule? rule = null, CancellationToken ct = default,
-        IProgress<SampleTrainingProgress>? progress = null)
+        IProgress<SampleTrainingProgress>? progress = null, IReferenceRunStore? references = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(source);
@@ -52,9 +53,11 @@ public static class SampleTrainer
 
         var context = new StoppingContext(model, source, process, time, config, sliceIndex, start, run =>
         {
+            if (references?.Find(sliceIndex, run) is { } kept) return kept;
             var rng = new RandomStream(config.Seed ^ (ReferenceSalt + (ulong)run), slice);
             var outcome = Run(dsm, source.Fork(SourceStreams * slice + 2 + (ulong)run), start.Clone(), config, rate, config.ReferenceSteps,
                 config.ReferenceFinalRateFraction, rng, validation, null, ct, Reporter(progress, sliceIndex, time, $"reference run {run + 1}"));
+            references?.Keep(sliceIndex, run, (outcome.Lowest, outcome.Diverged));
             return (outcome.Lowest, outcome.Diverged);
         });
         var excess = rule.Begin(context);

@@ -125,6 +125,30 @@ public sealed class RunFolderLeftoverTests : IDisposable
     }
 
     [Fact]
+    public void ASliceInterruptedInItsMainRunReusesItsFinishedReferenceRuns()
+    {
+        string dir = Path.Combine(_folder, "run");
+        var (code, expected, error) = Run([.. SampleRun, "--out", dir]);
+        Assert.True(code == 0, error);
+        string slices = Path.Combine(dir, "slices");
+        void Interrupt()
+        {
+            foreach (string f in Directory.GetFiles(slices, "slice002*").Where(f => !f.Contains("_reference", StringComparison.Ordinal))) File.Delete(f);
+        }
+        Interrupt();
+        Assert.Equal(2, Directory.GetFiles(slices, "slice002_reference*.json").Length);
+        var (again, actual, log) = Run([.. SampleRun, "--out", dir]);
+        Assert.True(again == 0, log);
+        Assert.True(JsonNode.DeepEquals(WithoutWallTime(expected), WithoutWallTime(actual)), $"{expected}\n---\n{actual}");
+        // The kept outcomes are what the rerun used: a changed one (a reference below every loss) becomes the slice's reference.
+        Interrupt();
+        File.WriteAllText(Path.Combine(slices, "slice002_reference0.json"), "{\"lowest\":-1,\"diverged\":false}\n");
+        var (third, changed, thirdLog) = Run([.. SampleRun, "--out", dir]);
+        Assert.True(third == 0, thirdLog);
+        Assert.Equal(-1.0, (double)JsonNode.Parse(changed)!["slices"]![2]!["reference_loss"]!);
+    }
+
+    [Fact]
     public void SampleTrainingRefusesToResumeAFolderOfOtherSettingsNamingTheKey()
     {
         string dir = Path.Combine(_folder, "run");
