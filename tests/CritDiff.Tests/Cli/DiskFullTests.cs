@@ -59,6 +59,27 @@ public sealed class DiskFullTests : IDisposable
         Assert.Empty(Directory.GetFiles(run, "*.tmp-*", SearchOption.AllDirectories));
     }
 
+    [RootOnLinuxFact]
+    public void ScalingWhoseFiguresDoNotFitLeavesNoTruncatedFigure()
+    {
+        // The job and the CSV tables fit in 64 KiB, a 1440 x 960 PNG does not: it used to be left truncated.
+        Assert.True(_mounted, $"could not mount a 64 KiB tmpfs on {_mount} as root");
+        string run = Path.Combine(_mount, "scaling");
+        var (code, _, error) = Cli.Run("scaling", "--d", "2", "--xi-over-L", "0.25", "--L", "6", "--arch", "one-layer", "--budget", "2",
+            "--gen-slices", "2", "--out", run);
+        Assert.True(code == 3, error);
+        Assert.Contains("error: out of disk space", error);
+        Assert.True(File.Exists(Path.Combine(run, "rows.csv")), "the disk filled before the figures: the test checks nothing");
+        foreach (string png in Directory.GetFiles(run, "*.png"))
+        {
+            var bytes = File.ReadAllBytes(png);
+            Assert.True(bytes.Length > 12 && System.Text.Encoding.ASCII.GetString(bytes, bytes.Length - 8, 4) == "IEND", $"{png} is truncated");
+        }
+        foreach (string svg in Directory.GetFiles(run, "*.svg"))
+            Assert.EndsWith("</svg>", File.ReadAllText(svg).TrimEnd(), StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(run, "*.tmp-*", SearchOption.AllDirectories));
+    }
+
     /// <summary>Fills the tmpfs with one file, then gives back <paramref name="bytes"/>.</summary>
     private void FillLeaving(int bytes)
     {
