@@ -11,7 +11,7 @@ namespace CritDiff.Experiments;
 /// <c>slices/slice{j}_array{i}.npy</c> (the trained parameters, float64, bit-exact) and <c>slices/slice{j}.json</c> (every
 /// other field of the <see cref="SampleSliceResult"/> and its history; doubles in shortest round-trip form, so they read
 /// back bit-identical), the JSON written last and atomically: a slice is finished when its JSON exists; and, for a slice
-/// still training, the outcomes of its finished reference runs (<see cref="ReferenceRuns"/>). Slices are trained
+/// still training, its finished reference runs and snapshots of its runs (<see cref="Progress"/>). Slices are trained
 /// from streams keyed by their index alone, so a reused slice is the one an uninterrupted run would have trained.
 /// </summary>
 public static class SampleSliceStore
@@ -62,9 +62,10 @@ public static class SampleSliceStore
             ["reference_uncertainty"] = result.ReferenceUncertainty is { } u ? Number(u) : null,
             ["reference_runs_diverged"] = result.ReferenceRunsDiverged, ["lr"] = Number(result.LearningRate),
             ["lr_rule"] = result.LearningRateRule, ["stopping_rule"] = result.StoppingRule, ["arrays"] = layers.Length,
-            ["history"] = new JsonArray(result.History.Select(h => (JsonNode?)new JsonArray(h.Step, Number(h.ValidationLoss), Number(h.Excess))).ToArray()),
+            ["history"] = History(result.History),
         };
         AtomicFile.WriteAllText(JsonPath(runFolder, slice), json.ToJsonString() + "\n");
+        RemoveSnapshots(runFolder, string.Create(CultureInfo.InvariantCulture, $"slice{slice:000}_")); // the slice is finished
     }
 
     /// <summary>
@@ -102,7 +103,7 @@ public static class SampleSliceStore
                 LearningRate = Double(json["lr"]),
                 LearningRateRule = (string)json["lr_rule"]!,
                 StoppingRule = (string)json["stopping_rule"]!,
-                History = json["history"]!.AsArray().Select(h => new SampleHistoryRow((int)h![0]!, Double(h[1]), Double(h[2]))).ToArray(),
+                History = History(json["history"]),
                 Parameters = model.CreateParameters(),
             };
         }
@@ -140,38 +141,136 @@ public static class SampleSliceStore
         : (double)node!;
 
     /// <summary>
-    /// The reference runs of <paramref name="runFolder"/>'s slices (<c>slices/slice{j}_reference{r}.json</c>, each written
-    /// atomically when the run ends), so that a slice interrupted in its main run resumes after its reference runs.
+    /// The progress of <paramref name="runFolder"/>'s slices that are still training (<see cref="ISliceProgressStore"/>):
+    /// <c>slices/slice{j}_reference{r}.json</c> per finished reference run, and per run in progress a snapshot every
+    /// <paramref name="snapshotInterval"/>: <c>slice{j}_{run}.snapshot.json</c> (written last, atomically) and its arrays
+    /// <c>slice{j}_{run}.snapshot-s{step}-{p|b}....npy</c> (named by step, so the JSON never points at a newer array).
     /// </summary>
-    public static IReferenceRunStore ReferenceRuns(string runFolder) => new ReferenceRunFiles(runFolder);
+    public static ISliceProgressStore Progress(string runFolder, TimeSpan snapshotInterval) => new ProgressFiles(runFolder, snapshotInterval);
 
-    private sealed class ReferenceRunFiles(string runFolder) : IReferenceRunStore
+    /// <summary>Wall time between snapshots of a long run in the CLI's run folders.</summary>
+    public static readonly TimeSpan DefaultSnapshotInterval = TimeSpan.FromMinutes(1);
+
+    private sealed class ProgressFiles(string runFolder, TimeSpan interval) : ISliceProgressStore
     {
-        private string PathOf(int slice, int run) =>
-            Path.Combine(runFolder, FolderName, string.Create(CultureInfo.InvariantCulture, $"slice{slice:000}_reference{run}.json"));
+        private string Folder => Path.Combine(runFolder, FolderName);
 
-        public (double Lowest, bool Diverged)? Find(int slice, int run)
+        private string PathOf(string name) => Path.Combine(Folder, name);
+
+        private static string ReferenceName(int slice, int run) => string.Create(CultureInfo.InvariantCulture, $"slice{slice:000}_reference{run}.json");
+
+        private static string SnapshotName(int slice, string run) => string.Create(CultureInfo.InvariantCulture, $"slice{slice:000}_{run}.snapshot");
+
+        public TimeSpan SnapshotInterval => interval;
+
+        public (double Lowest, bool Diverged)? FindReference(int slice, int run)
         {
-            string path = PathOf(slice, run);
+            string path = PathOf(ReferenceName(slice, run));
             if (!File.Exists(path)) return null;
+            var json = ReadJson(path, "that reference run");
             try
             {
-                var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
                 return (Double(json["lowest"]), (bool)json["diverged"]!);
             }
-            catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NullReferenceException)
+            catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException)
             {
-                throw new InvalidDataException($"'{path}' is damaged ({e.Message.Split('\n')[0]}); delete it to rerun that reference run");
+                throw Damaged(path, e, "that reference run");
             }
         }
 
-        public void Keep(int slice, int run, (double Lowest, bool Diverged) outcome)
+        public void KeepReference(int slice, int run, (double Lowest, bool Diverged) outcome)
         {
-            Directory.CreateDirectory(Path.Combine(runFolder, FolderName));
+            Directory.CreateDirectory(Folder);
             var json = new JsonObject { ["lowest"] = Number(outcome.Lowest), ["diverged"] = outcome.Diverged };
-            AtomicFile.WriteAllText(PathOf(slice, run), json.ToJsonString() + "\n");
+            AtomicFile.WriteAllText(PathOf(ReferenceName(slice, run)), json.ToJsonString() + "\n");
+            RemoveSnapshots(runFolder, SnapshotName(slice, string.Create(CultureInfo.InvariantCulture, $"reference{run}")));
         }
+
+        public RunSnapshot? FindSnapshot(int slice, string run)
+        {
+            string name = SnapshotName(slice, run), path = PathOf(name + ".json");
+            if (!File.Exists(path)) return null;
+            var json = ReadJson(path, "that run from its start");
+            try
+            {
+                int step = (int)json["step"]!;
+                NetworkParameters Arrays(string kind, int count)
+                {
+                    var data = Enumerable.Range(0, count).Select(i => NpyFile.Read(PathOf(ArrayName(name, step, kind, i))).Data).ToArray();
+                    var arrays = new NetworkParameters(data.Select(d => d.Length).ToArray());
+                    for (int i = 0; i < count; i++) data[i].CopyTo(arrays.Layers[i], 0);
+                    return arrays;
+                }
+                int layers = (int)json["layers"]!, buffers = (int)json["buffers"]!;
+                return new RunSnapshot(step, Arrays("p", layers),
+                    Enumerable.Range(0, buffers).Select(b => Arrays(string.Create(CultureInfo.InvariantCulture, $"b{b}"), layers)).ToArray(),
+                    (long)json["optimizer_steps"]!, json["random_state"]!.AsArray().Select(w => ulong.Parse((string)w!, CultureInfo.InvariantCulture)).ToArray(),
+                    History(json["history"]), Double(json["lowest"]), Double(json["threshold"]));
+            }
+            catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException or IOException or InvalidDataException)
+            {
+                throw Damaged(path, e, "that run from its start");
+            }
+        }
+
+        public void KeepSnapshot(int slice, string run, RunSnapshot snapshot)
+        {
+            Directory.CreateDirectory(Folder);
+            string name = SnapshotName(slice, run);
+            void Write(string kind, NetworkParameters p)
+            {
+                for (int i = 0; i < p.Layers.Length; i++)
+                    NpyFile.Write(PathOf(ArrayName(name, snapshot.Step, kind, i)), p.Layers[i], [p.Layers[i].Length]);
+            }
+            Write("p", snapshot.Parameters);
+            for (int b = 0; b < snapshot.OptimizerBuffers.Length; b++) Write(string.Create(CultureInfo.InvariantCulture, $"b{b}"), snapshot.OptimizerBuffers[b]);
+            var json = new JsonObject
+            {
+                ["step"] = snapshot.Step, ["layers"] = snapshot.Parameters.Layers.Length, ["buffers"] = snapshot.OptimizerBuffers.Length,
+                ["optimizer_steps"] = snapshot.OptimizerSteps,
+                ["random_state"] = new JsonArray(snapshot.RandomState.Select(w => (JsonNode?)w.ToString(CultureInfo.InvariantCulture)).ToArray()),
+                ["lowest"] = Number(snapshot.Lowest), ["threshold"] = Number(snapshot.Threshold), ["history"] = History(snapshot.History),
+            };
+            AtomicFile.WriteAllText(PathOf(name + ".json"), json.ToJsonString() + "\n");
+            // The arrays of earlier snapshots of this run: the JSON now points at this step's.
+            string current = ArrayName(name, snapshot.Step, "", 0)[..^"-0.npy".Length];
+            foreach (string file in Directory.GetFiles(Folder, name + "-s*.npy"))
+                if (!Path.GetFileName(file).StartsWith(current + "-", StringComparison.Ordinal)) File.Delete(file);
+        }
+
+        private static string ArrayName(string snapshot, int step, string kind, int index) =>
+            string.Create(CultureInfo.InvariantCulture, $"{snapshot}-s{step}{(kind.Length > 0 ? "-" + kind : "")}-{index}.npy");
+
+        private static JsonObject ReadJson(string path, string rerun)
+        {
+            try
+            {
+                return JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or NullReferenceException)
+            {
+                throw Damaged(path, e, rerun);
+            }
+        }
+
+        private static InvalidDataException Damaged(string path, Exception e, string rerun) =>
+            new($"'{path}' is damaged ({e.Message.Split('\n')[0]}); delete it to rerun {rerun}");
     }
+
+    /// <summary>Deletes a snapshot's JSON and arrays (<paramref name="name"/>: slice{j}_{run}.snapshot, or slice{j}_ for all runs of a slice).</summary>
+    private static void RemoveSnapshots(string runFolder, string name)
+    {
+        string folder = Path.Combine(runFolder, FolderName);
+        if (!Directory.Exists(folder)) return;
+        foreach (string file in Directory.GetFiles(folder, name + "*"))
+            if (Path.GetFileName(file).Contains(".snapshot", StringComparison.Ordinal)) File.Delete(file);
+    }
+
+    private static JsonArray History(IEnumerable<SampleHistoryRow> history) =>
+        new(history.Select(h => (JsonNode?)new JsonArray(h.Step, Number(h.ValidationLoss), Number(h.Excess))).ToArray());
+
+    private static SampleHistoryRow[] History(JsonNode? node) =>
+        node!.AsArray().Select(h => new SampleHistoryRow((int)h![0]!, Double(h[1]), Double(h[2]))).ToArray();
 
     private static string JsonPath(string runFolder, int slice) =>
         Path.Combine(runFolder, FolderName, string.Create(CultureInfo.InvariantCulture, $"slice{slice:000}.json"));

@@ -88,13 +88,14 @@ public static class SampleTrainingRun
     /// each finished slice, <paramref name="steps"/> of every evaluation of every run (from several threads at once).
     /// With a <paramref name="folder"/>, each slice is stored there as it finishes (<see cref="SampleSliceStore"/>) and the
     /// slices stored by an earlier, interrupted run of the same request are reused, not retrained: the outcome is
-    /// bit-identical to an uninterrupted run's; so are the finished reference runs of a slice that was interrupted in its main
-    /// run. <paramref name="reused"/> hears how many were reused before training starts.
+    /// bit-identical to an uninterrupted run's; so is the progress of a slice that was interrupted (its finished reference runs,
+    /// and snapshots of its runs every <paramref name="snapshotInterval"/>, default
+    /// <see cref="SampleSliceStore.DefaultSnapshotInterval"/>). <paramref name="reused"/> hears how many were reused before training starts.
     /// The caller checks that the folder belongs to the same request (<see cref="CheckResumable"/>).
     /// </summary>
     public static SampleTrainingOutcome Run(SampleTrainingRequest request, int threads, IProgress<SampleSliceResult>? progress = null,
         CancellationToken cancellation = default, IProgress<SampleTrainingProgress>? steps = null, string? folder = null,
-        Action<int>? reused = null)
+        Action<int>? reused = null, TimeSpan? snapshotInterval = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
@@ -111,7 +112,7 @@ public static class SampleTrainingRun
         Parallel.ForEach(pending, options, j =>
         {
             var result = SampleTrainer.TrainSlice(model.Replica(), request.Source, request.Process, request.Grid.Times[j], request.Config, j, rule,
-                cancellation, steps, folder is null ? null : SampleSliceStore.ReferenceRuns(folder));
+                cancellation, steps, folder is null ? null : SampleSliceStore.Progress(folder, snapshotInterval ?? SampleSliceStore.DefaultSnapshotInterval));
             if (folder is not null) SampleSliceStore.Save(folder, j, result);
             results[j] = result;
             progress?.Report(result);
