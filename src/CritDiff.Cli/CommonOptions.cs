@@ -81,12 +81,15 @@ internal static class CommonOptions
             throw new UsageException($"{option}: '{shown}' is not a regular file (a device, pipe or socket); give a new path or a regular file");
     }
 
-    /// <summary>Creates the folder (and parents) or throws a usage error naming the option.</summary>
+    /// <summary>
+    /// Creates the folder (and parents) or throws a usage error naming the option. Folders it creates are removed again
+    /// if the command is refused (<see cref="CreatedFolders"/>).
+    /// </summary>
     public static string CheckWritableFolder(string option, string path)
     {
         try
         {
-            var info = Directory.CreateDirectory(path);
+            var info = CreatedFolders.Create(path);
             string probe = Path.Combine(info.FullName, $".critdiff-probe-{Environment.ProcessId}");
             File.WriteAllBytes(probe, []);
             File.Delete(probe);

@@ -88,18 +88,21 @@ internal static class CriticalCommand
                 Sweeps = sw, Thermalization = th, Chains = ch, Seed = result.GetValue(seed), Algorithm = result.GetValue(algo)!, Refinements = r,
             };
             McmcOptions.CheckModelAlgorithm(spec.Algorithm, spec.Build(lengths[0], lo));
+            int workers = CommonOptions.CheckThreads(result.GetValue(threads));
             string dir = CommonOptions.CheckWritableFolder("--out", result.GetValue(folder)!);
             int jobs = lengths.Length * p;
             o.Note($"critical: {kind} n = {n}, d = {d}, L = {string.Join(", ", lengths)}, {spec.CouplingName} in [{lo.ToString("G6", CultureInfo.InvariantCulture)}, {hi.ToString("G6", CultureInfo.InvariantCulture)}]: {jobs} job(s) per stage -> {dir}");
             // The total counts every stage; a refinement that stops early (or jobs finished in an earlier run) leave it short.
+            int reusedJobs = 0;
             var found = JobProgress.Run(o, "critical", jobs * (r + 1), bar => CriticalPointFinder.Run(spec, dir, null,
-                CommonOptions.CheckThreads(result.GetValue(threads)), int.MaxValue,
+                workers, int.MaxValue,
                 (job, res) => bar.Finished(Name(job), string.Create(CultureInfo.InvariantCulture, $"U = {Stats.Format(res.Binder.Value ?? double.NaN, res.Binder.Error)} ({res.WallSeconds:F1} s)")),
-                cancellation, job => bar.Started(Name(job))));
+                cancellation, job => bar.Started(Name(job)), count => bar.Reused(reusedJobs = count)));
             string Name(CriticalPointJob job) => string.Create(CultureInfo.InvariantCulture, $"stage {job.Stage} L={job.Length} {spec.CouplingName}={job.Coupling:G6}");
             foreach (string w in found.Warnings) o.Note("warning: " + w);
             var summary = CriticalPointFinder.Summary(found);
             summary["out"] = dir;
+            summary["reused_jobs"] = reusedJobs;
             summary["literature"] = literature is { } lit ? Output.Number(lit) : null;
             if (o.Json) o.WriteJson(summary);
             else

@@ -19,7 +19,7 @@ internal sealed class JobProgress
     private readonly ProgressTask? _task;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Lock _gate = new();
-    private int _done;
+    private int _done, _reused;
     private readonly List<string> _running = [];
     private readonly Dictionary<string, string> _states = [];
     private string? _last;
@@ -90,6 +90,26 @@ internal sealed class JobProgress
     /// <summary>Jobs finished so far.</summary>
     public int Done => _done;
 
+    /// <summary>
+    /// Records <paramref name="count"/> jobs finished by an earlier run and reused (a resumed run folder): says so, and counts
+    /// progress from there; the ETA extrapolates from the jobs this run finishes.
+    /// </summary>
+    public void Reused(int count, string noun = "jobs")
+    {
+        if (count <= 0) return;
+        lock (_gate)
+        {
+            _done += count;
+            _reused += count;
+            _o.Note($"{_title}: reused {count} of {_total} finished {noun}");
+            if (_task is not null)
+            {
+                _task.Description = LiveDescription();
+                _task.Increment(count);
+            }
+        }
+    }
+
     /// <summary>Records a job that starts (shown while it runs on the live display).</summary>
     public void Started(string job)
     {
@@ -137,7 +157,7 @@ internal sealed class JobProgress
                 _task.Increment(1);
                 return;
             }
-            _o.Note(Line(_title, job, detail, _done, _total, _clock.Elapsed));
+            _o.Note(Line(_title, job, detail, _done, _total, _clock.Elapsed, _reused));
         }
     }
 
@@ -155,10 +175,13 @@ internal sealed class JobProgress
         return text;
     }
 
-    /// <summary>The plain line for a finished job: "[done/total] title: job: detail (elapsed E, ETA R)".</summary>
-    public static string Line(string title, string job, string detail, int done, int total, TimeSpan elapsed)
+    /// <summary>
+    /// The plain line for a finished job: "[done/total] title: job: detail (elapsed E, ETA R)"; <paramref name="done"/>
+    /// includes the <paramref name="reused"/> jobs of an earlier run, which take no time here.
+    /// </summary>
+    public static string Line(string title, string job, string detail, int done, int total, TimeSpan elapsed, int reused = 0)
     {
-        string eta = done >= total ? "done" : "ETA " + Time(elapsed.TotalSeconds / done * (total - done));
+        string eta = done >= total ? "done" : "ETA " + Time(elapsed.TotalSeconds / Math.Max(1, done - reused) * (total - done));
         return string.Create(CultureInfo.InvariantCulture,
             $"  [{done}/{total}] {title}: {job}{(detail.Length > 0 ? ": " + detail : "")} (elapsed {Time(elapsed.TotalSeconds)}, {eta})");
     }

@@ -28,8 +28,13 @@ internal static class MergeCommand
             var sources = result.GetValue(folders)!;
             foreach (string s in sources)
                 if (!Directory.Exists(s)) throw new UsageException($"DIR: folder '{s}' does not exist");
-            string dir = CommonOptions.CheckWritableFolder("--out", result.GetValue(target)!);
-            var missing = ScalingSweep.Missing(ScalingSweep.CommonSpec(sources), sources);
+            // Every refusal comes before --out is touched: a refused merge leaves no folder behind, and an existing one as it was.
+            var common = ScalingSweep.CommonSpec(sources);
+            string outPath = result.GetValue(target)!;
+            if (File.Exists(Path.Combine(outPath, "config.json"))
+                && JsonFormats.Serialize(ExperimentFolder.ReadSpec(outPath), ExperimentFolder.Json) != JsonFormats.Serialize(common, ExperimentFolder.Json))
+                throw new UsageException($"--out: '{outPath}' holds a different experiment (its config.json differs): use another output folder");
+            var missing = ScalingSweep.Missing(common, sources);
             if (missing.Count > 0)
             {
                 string list = string.Join(", ", missing.Take(8).Select(j => j.Key)) + (missing.Count > 8 ? $", ... ({missing.Count - 8} more)" : "");
@@ -37,8 +42,19 @@ internal static class MergeCommand
                     throw new RunFailedException($"{missing.Count} job(s) are in none of the folders: {list}; rerun their shards, or pass --allow-partial to merge what is there");
                 o.Note($"warning: merging without {missing.Count} job(s): {list}");
             }
-            var spec = ScalingSweep.Merge(sources, dir);
-            var summary = SweepReport.Rebuild(dir).Summary;
+            string dir = CommonOptions.CheckWritableFolder("--out", outPath);
+            ScalingSpec spec;
+            ScalingSummary summary;
+            try
+            {
+                spec = ScalingSweep.Merge(sources, dir);
+                summary = SweepReport.Rebuild(dir).Summary;
+            }
+            catch
+            {
+                CreatedFolders.RemoveAll(); // a half-merged new folder is no result
+                throw;
+            }
             o.Note($"merged {sources.Length} folder(s) into {dir}: {summary.JobsDone}/{summary.JobsTotal} jobs");
             o.WriteJson(Experiment.ToJson(summary, dir));
             if (!o.Json) Experiment.PrintTable(o, spec, dir);

@@ -50,6 +50,7 @@ public static class Program
             stderr.WriteLine($"error: {message} (see 'critdiff {CommandName(parse)}--help')");
             return UsageError;
         }
+        CreatedFolders.Begin();
         try
         {
             return parse.Invoke(new InvocationConfiguration
@@ -61,8 +62,14 @@ public static class Program
         }
         catch (Exception e) when (Describe(e) is { } failure)
         {
+            // A refused command leaves no output folder it created (what existed before stays).
+            if (failure.Code == UsageError) CreatedFolders.RemoveAll();
             stderr.WriteLine($"error: {failure.Message}");
             return failure.Code;
+        }
+        finally
+        {
+            CreatedFolders.End();
         }
     }
 
@@ -85,6 +92,8 @@ public static class Program
     /// <summary>Maps an exception to a one-line message and exit code; null lets it through (a bug).</summary>
     private static (string Message, int Code)? Describe(Exception e) => e switch
     {
+        // Parallel jobs throw their failures wrapped: describe the one that matters (a full disk first) as if thrown alone.
+        AggregateException all when Unwrap(all) is { } inner => Describe(inner),
         UsageException u => (u.Message, UsageError),
         RunFailedException r => (r.Message, RunFailed),
         ArgumentException a => (FirstLine(a.Message), UsageError),
@@ -97,6 +106,13 @@ public static class Program
         OperationCanceledException => ("cancelled", 130),
         _ => ($"unexpected failure: {e.GetType().Name}: {FirstLine(e.Message)}", 1),
     };
+
+    /// <summary>The inner failure of a parallel loop: a full disk if any job hit one, else the first failure.</summary>
+    private static Exception? Unwrap(AggregateException e)
+    {
+        var inner = e.Flatten().InnerExceptions;
+        return inner.FirstOrDefault(x => x is IOException io && IsDiskFull(io)) ?? inner.FirstOrDefault();
+    }
 
     /// <summary>ENOSPC (errno 28) or EDQUOT (122) on Unix; ERROR_HANDLE_DISK_FULL (39) or ERROR_DISK_FULL (112) on Windows.</summary>
     private static bool IsDiskFull(IOException e) =>

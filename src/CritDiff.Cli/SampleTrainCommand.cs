@@ -107,6 +107,18 @@ internal static class SampleTrainCommand
         Limits.Memory(grid.Count > 1 ? "--slices" : "--arch", 32.0 * parameters * grid.Count, $"{grid.Count} slice(s) of {parameters} parameters with gradients and Adam moments");
 
         var configJson = SampleTrainingRun.Config(request, string.Join(' ', result.Tokens.Select(t => t.Value)));
+        if (dir is not null)
+        {
+            // Finished slices of an interrupted run of the same settings are reused; a folder of other settings is refused.
+            try
+            {
+                SampleTrainingRun.CheckResumable(dir, configJson);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new UsageException($"--out: {e.Message}");
+            }
+        }
         var rule = request.Rule();
         o.Note($"training {spec.Name} ({parameters} parameters per slice) on samples of {target.Describe()}: {source.Describe()}; " +
                $"{grid.Count} slice(s), {config.Optimizer.Name} batch {config.BatchSize}; stopping: {rule.Name}");
@@ -136,7 +148,8 @@ internal static class SampleTrainCommand
                 Interlocked.Exchange(ref lastNote, now);
                 bar.State(TrainCommand.SliceName(grid, p.Slice), state + FormattableString.Invariant($" (elapsed {clock.Elapsed.TotalSeconds:F0} s)"));
             });
-            return SampleTrainingRun.Run(request, threads, progress, default, steps);
+            // Each slice is stored in --out as it finishes, so an interrupted run (even one killed or out of disk) resumes from them.
+            return SampleTrainingRun.Run(request, threads, progress, default, steps, dir, count => bar.Reused(count, "slices"));
         });
         var summary = SampleTrainingRun.Summary(request, outcome);
         if (dir is not null)

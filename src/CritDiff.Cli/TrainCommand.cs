@@ -82,7 +82,8 @@ internal static class TrainCommand
         var maxSteps = new Option<int>("--max-steps") { Description = "Step cap per slice, 1..1e8 (default 100000; with --mode samples 10000).", DefaultValueFactory = _ => 100_000 };
         var basis = new Option<string>("--basis") { Description = "Parameters of full layers: kernel (real space; under gd/sgd a one-layer network steps on its multiplier, the same trajectory without FFTs) or fourier (multipliers as the parameters).", DefaultValueFactory = _ => "kernel" };
         var start = CommonOptions.Start();
-        var folder = new Option<string?>("--out") { Description = "Run folder: config.json, summary.json, history_slice000.csv, history_slice001.csv, ... (one per slice, numbered from 000) and the checkpoint (model.json + .npy kernels)." };
+        var folder = new Option<string?>("--out") { Description = "Run folder: config.json, summary.json, history_slice000.csv, history_slice001.csv, ... (one per slice, numbered from 000) and the checkpoint (model.json + .npy kernels). " +
+                                                                      "With --mode samples, slices/ keeps each slice (and its reference runs) as it finishes: a rerun with the same settings resumes from them." };
         var json = CommonOptions.Json();
         var seed = CommonOptions.Seed();
         var threads = CommonOptions.Threads();
@@ -164,6 +165,7 @@ internal static class TrainCommand
                 {
                     File.WriteAllText(Path.Combine(dir, "config.json"), Output.ToFileJson(summaryConfig));
                     if (target is not null) WriteSpectrum(Path.Combine(dir, "spectrum.npy"), target, field.Lattice);
+                    else File.Delete(Path.Combine(dir, "spectrum.npy")); // an earlier run's, not this one's
                 }
                 catch (IOException)
                 {

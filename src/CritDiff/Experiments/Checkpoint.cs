@@ -71,7 +71,12 @@ public static class Checkpoint
             ["summary"] = model.Summary?.DeepClone(),
         };
         WriteAtomic(Path.Combine(directory, ModelFile), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        RemoveUnlistedArrays(directory, files);
     }
+
+    /// <summary>Deletes the slice arrays of an earlier model in the folder that model.json no longer lists (it had more slices).</summary>
+    internal static void RemoveUnlistedArrays(string directory, JsonArray files) =>
+        RunFolderFiles.RemoveUnlisted(directory, "slice*.npy", files.SelectMany(list => list!.AsArray()).Select(name => (string)name!));
 
     /// <summary>Reads a model folder written by <see cref="Save"/>.</summary>
     public static CheckpointModel Load(string directory) => LoadModelJson(directory, Parse);
@@ -184,18 +189,6 @@ public static class Checkpoint
     private static string FileName(int slice, int layer) =>
         string.Create(CultureInfo.InvariantCulture, $"slice{slice:000}_layer{layer}.npy");
 
-    /// <summary>Writes text to a temporary file in the same folder, then renames it into place.</summary>
-    public static void WriteAtomic(string path, string text)
-    {
-        string temporary = path + ".tmp-" + Environment.ProcessId;
-        try
-        {
-            File.WriteAllText(temporary, text);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
-    }
+    /// <summary>Writes text to a temporary file in the same folder, then renames it into place (<see cref="AtomicFile"/>).</summary>
+    public static void WriteAtomic(string path, string text) => AtomicFile.WriteAllText(path, text);
 }

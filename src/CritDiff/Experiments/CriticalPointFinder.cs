@@ -20,15 +20,17 @@ public static class CriticalPointFinder
     /// Runs the pending jobs (at most <paramref name="maxJobs"/>, for tests that simulate an interruption) in parallel over
     /// jobs, each single-threaded, and analyses every complete stage. <paramref name="kernelFactory"/> builds the kernel for
     /// a model (default: <see cref="ModelKernels.Create"/> with the spec's algorithm); <paramref name="finished"/> hears of
-    /// each job as it ends and <paramref name="started"/> as it starts (from worker threads).
+    /// each job as it ends and <paramref name="started"/> as it starts (from worker threads); <paramref name="reused"/> hears,
+    /// before any job runs, how many finished jobs of an earlier run the folder holds (each is reused, none rerun).
     /// </summary>
     public static CriticalPointResult Run(CriticalPointSpec spec, string folder, Func<LatticeModel, ModelKernel>? kernelFactory = null,
         int maxDegreeOfParallelism = -1, int maxJobs = int.MaxValue, Action<CriticalPointJob, CriticalPointJobResult>? finished = null,
-        CancellationToken cancellation = default, Action<CriticalPointJob>? started = null)
+        CancellationToken cancellation = default, Action<CriticalPointJob>? started = null, Action<int>? reused = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
         Prepare(folder, spec);
+        reused?.Invoke(Directory.GetFiles(Path.Combine(folder, "jobs"), "*.json").Length);
         kernelFactory ??= model => ModelKernels.Create(spec.Algorithm, model);
         var stages = new List<CriticalPointStage>();
         var warnings = new List<string>();
@@ -165,16 +167,14 @@ public static class CriticalPointFinder
 
     private static void Prepare(string folder, CriticalPointSpec spec)
     {
-        Directory.CreateDirectory(Path.Combine(folder, "jobs"));
         string path = Path.Combine(folder, "config.json");
         string text = JsonFormats.Serialize(spec, ExperimentFolder.Json) + "\n";
-        if (File.Exists(path))
-        {
-            if (File.ReadAllText(path) != text && ReadSpec(path) != text)
-                throw new InvalidDataException($"'{folder}' holds a different critical-point search (its config.json differs): use another folder");
-            return;
-        }
-        Checkpoint.WriteAtomic(path, text);
+        bool existed = File.Exists(path);
+        // Refuse a different search before writing anything into its folder.
+        if (existed && File.ReadAllText(path) != text && ReadSpec(path) != text)
+            throw new InvalidDataException($"'{folder}' holds a different critical-point search (its config.json differs): use another folder");
+        Directory.CreateDirectory(Path.Combine(folder, "jobs"));
+        if (!existed) Checkpoint.WriteAtomic(path, text);
     }
 
     /// <summary>The result as the JSON object written to summary.json (stages, crossings, combined coupling and U*, warnings).</summary>

@@ -43,8 +43,8 @@ public static class EnsembleFile
         long values = (long)sideCar.Count * sideCar.Model.Components * sideCar.Model.Lattice.SiteCount;
         if (configurations.Length != values)
             throw new ArgumentException($"expected N n V = {values} values for shape [{string.Join(", ", expected)}], got {configurations.Length}", nameof(configurations));
-        string suffix = $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        string npyTemporary = path + suffix, jsonTemporary = SideCarPath(path) + suffix;
+        // Fresh temporary names; stale ones of a killed earlier writer of this ensemble are removed first.
+        string npyTemporary = AtomicFile.TemporaryPath(path), jsonTemporary = AtomicFile.TemporaryPath(SideCarPath(path));
         try
         {
             using (var file = new FileStream(npyTemporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))

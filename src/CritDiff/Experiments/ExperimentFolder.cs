@@ -22,7 +22,6 @@ public static class ExperimentFolder
     public static void Prepare(string folder, ScalingSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        Directory.CreateDirectory(Path.Combine(folder, "jobs"));
         string path = Path.Combine(folder, "config.json");
         string text = JsonFormats.Serialize(spec, Json) + "\n";
         if (File.Exists(path))
@@ -30,8 +29,10 @@ public static class ExperimentFolder
             var existing = ReadSpec(folder);
             if (JsonFormats.Serialize(existing, Json) + "\n" != text)
                 throw new InvalidDataException($"'{folder}' holds a different experiment (its config.json differs): use another output folder");
+            Directory.CreateDirectory(Path.Combine(folder, "jobs"));
             return;
         }
+        Directory.CreateDirectory(Path.Combine(folder, "jobs"));
         Checkpoint.WriteAtomic(path, text);
     }
 

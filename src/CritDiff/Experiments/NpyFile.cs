@@ -29,7 +29,7 @@ public static partial class NpyFile
         }
         if (expected != data.Length)
             throw new ArgumentException($"shape holds {expected} values but data has {data.Length}", nameof(data));
-        string temporary = path + ".tmp-" + Environment.ProcessId;
+        string temporary = AtomicFile.TemporaryPath(path);
         try
         {
             using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))

@@ -86,9 +86,16 @@ public static class SampleTrainingRun
     /// <summary>
     /// Trains every slice (in parallel over slices, deterministic for any thread count); <paramref name="progress"/> hears of
     /// each finished slice, <paramref name="steps"/> of every evaluation of every run (from several threads at once).
+    /// With a <paramref name="folder"/>, each slice is stored there as it finishes (<see cref="SampleSliceStore"/>) and the
+    /// slices stored by an earlier, interrupted run of the same request are reused, not retrained: the outcome is
+    /// bit-identical to an uninterrupted run's; so is the progress of a slice that was interrupted (its finished reference runs,
+    /// and snapshots of its runs every <paramref name="snapshotInterval"/>, default
+    /// <see cref="SampleSliceStore.DefaultSnapshotInterval"/>). <paramref name="reused"/> hears how many were reused before training starts.
+    /// The caller checks that the folder belongs to the same request (<see cref="CheckResumable"/>).
     /// </summary>
     public static SampleTrainingOutcome Run(SampleTrainingRequest request, int threads, IProgress<SampleSliceResult>? progress = null,
-        CancellationToken cancellation = default, IProgress<SampleTrainingProgress>? steps = null)
+        CancellationToken cancellation = default, IProgress<SampleTrainingProgress>? steps = null, string? folder = null,
+        Action<int>? reused = null, TimeSpan? snapshotInterval = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
@@ -96,13 +103,51 @@ public static class SampleTrainingRun
         var rule = request.Rule();
         var model = request.Spec.Create(request.Target.Lattice, request.Target.Components);
         var results = new SampleSliceResult[request.Grid.Count];
+        if (folder is not null)
+            for (int j = 0; j < results.Length; j++)
+                results[j] = SampleSliceStore.Load(folder, j, request.Grid.Times[j], model)!;
+        var pending = Enumerable.Range(0, results.Length).Where(j => results[j] is null).ToArray();
+        reused?.Invoke(results.Length - pending.Length);
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation };
-        Parallel.For(0, request.Grid.Count, options, j =>
+        Parallel.ForEach(pending, options, j =>
         {
-            results[j] = SampleTrainer.TrainSlice(model.Replica(), request.Source, request.Process, request.Grid.Times[j], request.Config, j, rule, cancellation, steps);
-            progress?.Report(results[j]);
+            var result = SampleTrainer.TrainSlice(model.Replica(), request.Source, request.Process, request.Grid.Times[j], request.Config, j, rule,
+                cancellation, steps, folder is null ? null : SampleSliceStore.Progress(folder, snapshotInterval ?? SampleSliceStore.DefaultSnapshotInterval));
+            if (folder is not null) SampleSliceStore.Save(folder, j, result);
+            results[j] = result;
+            progress?.Report(result);
         });
         return new SampleTrainingOutcome(results, rule.Name, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Prepares <paramref name="folder"/> for a run with <paramref name="config"/> (its config.json): a new folder, or one
+    /// without stored slices, gets config.json (and loses stale slices); a folder with stored slices must hold the same
+    /// config.json (key <c>command</c> aside), else <see cref="InvalidDataException"/> naming the first key that differs.
+    /// </summary>
+    public static void CheckResumable(string folder, JsonObject config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        string path = Path.Combine(folder, "config.json");
+        if (SampleSliceStore.HasSlices(folder))
+        {
+            JsonObject? existing;
+            try
+            {
+                existing = File.Exists(path) ? JsonNode.Parse(File.ReadAllText(path)) as JsonObject : null;
+            }
+            catch (JsonException)
+            {
+                existing = null;
+            }
+            if (existing is null)
+                throw new InvalidDataException($"'{folder}' holds trained slices but no readable config.json: delete its '{SampleSliceStore.FolderName}' folder to start over, or use another folder");
+            if (SampleSliceStore.ConfigDifference(existing, config) is { } key)
+                throw new InvalidDataException($"'{folder}' holds slices of a different run (config key '{key}' differs: {existing[key]?.ToJsonString() ?? "missing"} there, " +
+                                               $"{config[key]?.ToJsonString() ?? "missing"} here): use another folder, or delete it to start over");
+        }
+        Directory.CreateDirectory(folder);
+        Checkpoint.WriteAtomic(path, config.ToJsonString(Indented) + "\n");
     }
 
     /// <summary>The run's settings as JSON (config.json).</summary>
@@ -119,7 +164,11 @@ public static class SampleTrainingRun
             ["times"] = new JsonArray(request.Grid.Times.Select(t => (JsonNode?)t).ToArray()),
             ["arch"] = request.Spec.Name,
             ["source"] = request.Source.Describe(),
+            // What else decides the result, so that a resumed run is refused when it changed: the data themselves, momentum, basis.
+            ["data_sha256"] = request.Data is { } data ? Sha256(data.Configurations) : null,
             ["optimizer"] = c.Optimizer.Name,
+            ["momentum"] = c.Optimizer is GradientDescent gd ? gd.Momentum : null,
+            ["basis"] = request.Spec is LinearModelSpec linear ? linear.Basis.ToString().ToLowerInvariant() : null,
             ["lr"] = c.LearningRate,
             ["batch"] = c.BatchSize,
             ["max_steps"] = c.MaxSteps,
@@ -203,19 +252,25 @@ public static class SampleTrainingRun
         ArgumentNullException.ThrowIfNull(outcome);
         Directory.CreateDirectory(dir);
         Checkpoint.WriteAtomic(Path.Combine(dir, "config.json"), config.ToJsonString(Indented) + "\n");
+        var histories = new List<string>();
         for (int j = 0; j < outcome.Slices.Count; j++)
         {
             var csv = new StringBuilder("step,validation_loss,excess\n");
             foreach (var row in outcome.Slices[j].History)
                 csv.Append(CultureInfo.InvariantCulture, $"{row.Step},{Csv(row.ValidationLoss)},{Csv(row.Excess)}\n");
-            Checkpoint.WriteAtomic(Path.Combine(dir, $"history_slice{j:000}.csv"), csv.ToString());
+            histories.Add($"history_slice{j:000}.csv");
+            Checkpoint.WriteAtomic(Path.Combine(dir, histories[^1]), csv.ToString());
         }
+        RunFolderFiles.RemoveUnlisted(dir, "history_slice*.csv", histories);
         ScoreCheckpoint.Save(Path.Combine(dir, "checkpoint"), new ScoreCheckpointModel(request.Target, request.Process, request.Spec,
             request.Grid.Times, outcome.Slices.Select(s => s.Parameters).ToArray(), summary));
         Checkpoint.WriteAtomic(Path.Combine(dir, "summary.json"), summary.ToJsonString(Indented) + "\n");
     }
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private static string Sha256(double[] values) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan())));
 
     private static JsonNode? Number(double? x) => x is { } v && double.IsFinite(v) ? v : null;
 

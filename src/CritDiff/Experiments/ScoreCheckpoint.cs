@@ -70,9 +70,7 @@ public static class ScoreCheckpoint
             {
                 string name = string.Create(CultureInfo.InvariantCulture, $"slice{j:000}_array{i}.npy");
                 var values = model.Parameters[j].Layers[i];
-                string temporary = Path.Combine(directory, name + ".tmp-" + Environment.ProcessId);
-                NpyFile.Write(temporary, values, [values.Length]);
-                File.Move(temporary, Path.Combine(directory, name), overwrite: true);
+                NpyFile.Write(Path.Combine(directory, name), values, [values.Length]);
                 arrays.Add((JsonNode)name);
             }
             files.Add((JsonNode)arrays);
@@ -91,6 +89,7 @@ public static class ScoreCheckpoint
             ["summary"] = model.Summary?.DeepClone(),
         };
         Checkpoint.WriteAtomic(Path.Combine(directory, ModelFile), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        Checkpoint.RemoveUnlistedArrays(directory, files);
     }
 
     /// <summary>Reads a model folder written by <see cref="Save"/>.</summary>

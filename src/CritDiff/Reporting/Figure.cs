@@ -51,10 +51,10 @@ public sealed class Figure
     /// <summary>Series drawn so far.</summary>
     public int SeriesCount { get; private set; }
 
-    /// <summary>Labels of the series drawn with open squares at the last <see cref="Save"/> because they lay on an earlier series.</summary>
+    /// <summary>Labels of the series drawn with open squares at the last <see cref="Save(string, string)"/> because they lay on an earlier series.</summary>
     public IReadOnlyList<string> SeparatedSeries { get; private set; } = [];
 
-    /// <summary>Where the legend went at the last <see cref="Save"/>: a corner, or null when it was drawn outside.</summary>
+    /// <summary>Where the legend went at the last <see cref="Save(string, string)"/>: a corner, or null when it was drawn outside.</summary>
     public Alignment? LegendPlacement { get; private set; }
 
     /// <summary>
@@ -112,8 +112,15 @@ public sealed class Figure
         line.LegendText = label;
     }
 
-    /// <summary>Writes <c>{name}.png</c> and <c>{name}.svg</c> into <paramref name="folder"/>; returns the PNG's file name.</summary>
-    public string Save(string folder, string name)
+    /// <summary>
+    /// Writes <c>{name}.png</c> and <c>{name}.svg</c> into <paramref name="folder"/>, each atomically (a temporary file in
+    /// the same folder, then a rename: a full disk leaves the earlier file or none, never a truncated one); returns the
+    /// PNG's file name.
+    /// </summary>
+    public string Save(string folder, string name) => Save(folder, name, null);
+
+    /// <summary>The writer with a hook around each file's stream (tests make it throw half-way).</summary>
+    internal string Save(string folder, string name, Func<Stream, Stream>? wrap)
     {
         if (_xs.Count > 0)
         {
@@ -132,15 +139,23 @@ public sealed class Figure
             width += 300;
         }
         _plot.ScaleFactor = PngScale;
-        _plot.SavePng(Path.Combine(folder, name + ".png"), width * PngScale, Height * PngScale);
+        WriteAtomic(Path.Combine(folder, name + ".png"), _plot.GetImageBytes(width * PngScale, Height * PngScale, ImageFormat.Png), wrap);
         _plot.ScaleFactor = 1;
         // Skia's SVG canvas has no dash effect (it prints a warning per line and draws them solid anyway):
         // draw solid lines in the SVG; markers still tell measured points from theory.
         foreach (var scatter in _plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>()) scatter.LinePattern = LinePattern.Solid;
         foreach (var line in _plot.GetPlottables().OfType<ScottPlot.Plottables.HorizontalLine>()) line.LinePattern = LinePattern.Solid;
-        _plot.SaveSvg(Path.Combine(folder, name + ".svg"), width, Height);
+        WriteAtomic(Path.Combine(folder, name + ".svg"), System.Text.Encoding.UTF8.GetBytes(_plot.GetSvgXml(width, Height)), wrap);
         return name + ".png";
     }
+
+    private static void WriteAtomic(string path, byte[] bytes, Func<Stream, Stream>? wrap) =>
+        Experiments.AtomicFile.Write(path, file =>
+        {
+            var stream = wrap?.Invoke(file) ?? file;
+            stream.Write(bytes);
+            stream.Flush();
+        });
 
     /// <summary>
     /// Breaks a long title into two lines: before its last parenthesis or after its last colon that leave both

@@ -27,6 +27,22 @@ public struct RandomStream
         if ((_s0 | _s1 | _s2 | _s3) == 0) _s0 = 1;
     }
 
+    /// <summary>The four state words (to snapshot a run and continue it later with <see cref="FromState"/>).</summary>
+    internal readonly ulong[] State() => [_s0, _s1, _s2, _s3];
+
+    /// <summary>A stream continuing from four state words taken by <see cref="State"/>.</summary>
+    internal static RandomStream FromState(ReadOnlySpan<ulong> state)
+    {
+        if (state.Length != 4 || (state[0] | state[1] | state[2] | state[3]) == 0)
+            throw new ArgumentException("a random stream state is four words, not all zero", nameof(state));
+        var stream = default(RandomStream);
+        stream._s0 = state[0];
+        stream._s1 = state[1];
+        stream._s2 = state[2];
+        stream._s3 = state[3];
+        return stream;
+    }
+
     /// <summary>Next 64 uniformly distributed bits.</summary>
     public ulong NextUInt64() => Step(ref _s0, ref _s1, ref _s2, ref _s3);
 

@@ -77,6 +77,9 @@ public sealed class MarkovChainSource : SampleSource
         new MarkovChainSource(Kernel, Seed, Thermalization, Spacing, unchecked(Stream * 0x9E3779B97F4A7C15UL + stream + 1));
 
     /// <inheritdoc />
+    public override bool IsStateless => false;
+
+    /// <inheritdoc />
     public override string Describe() =>
         $"Markov chain: {Kernel.Name} on {Kernel.Model.Describe()}, {Thermalization} thermalisation sweeps, one configuration every {Spacing} sweeps (correlated draws)";
 }

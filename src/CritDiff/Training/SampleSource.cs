@@ -54,4 +54,7 @@ public abstract class SampleSource
     /// keyed by the stream for a Markov chain. Makes results independent of the order consumers run in.
     /// </summary>
     public virtual SampleSource Fork(ulong stream) => this;
+
+    /// <summary>True when draws depend only on the stream passed to <see cref="Draw"/> (a run using it can be snapshot and resumed).</summary>
+    public virtual bool IsStateless => true;
 }

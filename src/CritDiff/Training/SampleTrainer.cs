@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CritDiff.Diffusion;
 using CritDiff.Lattices;
 using CritDiff.Networks;
@@ -24,11 +25,14 @@ public static class SampleTrainer
     /// <summary>
     /// Trains slice <paramref name="sliceIndex"/> at <paramref name="time"/>: start from
     /// <see cref="ScoreModel.Initialize"/> with S_max = a^2 max_k G(k) + b^2 estimated on the validation data, then the
-    /// configured optimizer until the rule's excess is &lt;= eps x its initial value or the cap.
+    /// configured optimizer until the rule's excess is &lt;= eps x its initial value or the cap. With a
+    /// <paramref name="store"/>, reference runs kept there are not run again, finished ones are kept, and runs (on a
+    /// stateless source) are snapshot every <see cref="ISliceProgressStore.SnapshotInterval"/> and resumed from their
+    /// latest snapshot: the result is bit-identical to an uninterrupted slice's.
     /// </summary>
     public static SampleSliceResult TrainSlice(ScoreModel model, SampleSource source, ForwardProcess process, double time,
         SampleTrainingConfig config, int sliceIndex, StoppingRule? rule = null, CancellationToken ct = default,
-        IProgress<SampleTrainingProgress>? progress = null)
+        IProgress<SampleTrainingProgress>? progress = null, ISliceProgressStore? store = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(source);
@@ -52,14 +56,18 @@ public static class SampleTrainer
 
         var context = new StoppingContext(model, source, process, time, config, sliceIndex, start, run =>
         {
+            if (store?.FindReference(sliceIndex, run) is { } kept) return kept;
             var rng = new RandomStream(config.Seed ^ (ReferenceSalt + (ulong)run), slice);
             var outcome = Run(dsm, source.Fork(SourceStreams * slice + 2 + (ulong)run), start.Clone(), config, rate, config.ReferenceSteps,
-                config.ReferenceFinalRateFraction, rng, validation, null, ct, Reporter(progress, sliceIndex, time, $"reference run {run + 1}"));
+                config.ReferenceFinalRateFraction, rng, validation, null, ct, Reporter(progress, sliceIndex, time, $"reference run {run + 1}"),
+                Snapshots(store, source, sliceIndex, $"reference{run}"));
+            store?.KeepReference(sliceIndex, run, (outcome.Lowest, outcome.Diverged));
             return (outcome.Lowest, outcome.Diverged);
         });
         var excess = rule.Begin(context);
         var main = Run(dsm, source.Fork(SourceStreams * slice + 1), start.Clone(), config, rate, config.MaxSteps, 1,
-            new RandomStream(config.Seed, slice), validation, excess, ct, Reporter(progress, sliceIndex, time, "training"));
+            new RandomStream(config.Seed, slice), validation, excess, ct, Reporter(progress, sliceIndex, time, "training"),
+            Snapshots(store, source, sliceIndex, "training"));
         var history = main.History;
         return new SampleSliceResult
         {
@@ -104,6 +112,12 @@ public static class SampleTrainer
     private static Action<int, int>? Reporter(IProgress<SampleTrainingProgress>? progress, int slice, double time, string phase) =>
         progress is null ? null : (step, steps) => progress.Report(new SampleTrainingProgress(slice, time, phase, step, steps));
 
+    /// <summary>Where one run's snapshots go: the slice's store under the run's name, if the source allows snapshots.</summary>
+    private sealed record SnapshotTarget(ISliceProgressStore Store, int Slice, string Run);
+
+    private static SnapshotTarget? Snapshots(ISliceProgressStore? store, SampleSource source, int slice, string run) =>
+        store is not null && source.IsStateless ? new SnapshotTarget(store, slice, run) : null;
+
     private sealed record ValidationSet(double[] X0, double[] Z, int Count);
 
     private static ValidationSet Validation(SampleSource source, SampleTrainingConfig config, ulong slice)
@@ -145,7 +159,7 @@ public static class SampleTrainer
     /// </summary>
     private static RunOutcome Run(DenoisingScoreMatching dsm, SampleSource source, NetworkParameters parameters,
         SampleTrainingConfig config, double rate, int steps, double decay, RandomStream rng, ValidationSet validation,
-        SliceExcess? excess, CancellationToken ct, Action<int, int>? report = null)
+        SliceExcess? excess, CancellationToken ct, Action<int, int>? report = null, SnapshotTarget? snapshots = null)
     {
         var model = dsm.Model;
         var gradient = model.CreateParameters();
@@ -154,9 +168,29 @@ public static class SampleTrainer
         var z = new double[x0.Length];
         var history = new List<SampleHistoryRow>();
         double lowest = double.PositiveInfinity, threshold = double.NaN;
-        for (int step = 0; ; step++)
+        int first = 0;
+        if (snapshots?.Store.FindSnapshot(snapshots.Slice, snapshots.Run) is { } resumed)
+        {
+            if (!Fits(resumed.Parameters, parameters) || resumed.OptimizerBuffers.Length != state.Buffers.Length
+                || resumed.OptimizerBuffers.Any(b => !Fits(b, parameters)) || resumed.Step < 0 || resumed.Step > steps)
+                throw new InvalidDataException($"the snapshot of {snapshots.Run} of slice {snapshots.Slice} does not fit this run: delete it to rerun that run from its start");
+            parameters.CopyFrom(resumed.Parameters);
+            for (int b = 0; b < state.Buffers.Length; b++) state.Buffers[b].CopyFrom(resumed.OptimizerBuffers[b]);
+            state.StepCount = resumed.OptimizerSteps;
+            rng = RandomStream.FromState(resumed.RandomState);
+            history.AddRange(resumed.History);
+            (lowest, threshold, first) = (resumed.Lowest, resumed.Threshold, resumed.Step);
+        }
+        var clock = Stopwatch.StartNew();
+        for (int step = first; ; step++)
         {
             ct.ThrowIfCancellationRequested();
+            if (snapshots is not null && step > first && clock.Elapsed >= snapshots.Store.SnapshotInterval)
+            {
+                snapshots.Store.KeepSnapshot(snapshots.Slice, snapshots.Run, new RunSnapshot(step, parameters.Clone(),
+                    state.Buffers.Select(b => b.Clone()).ToArray(), state.StepCount, rng.State(), history.ToArray(), lowest, threshold));
+                clock.Restart();
+            }
             if (step % config.EvalInterval == 0 || step == steps)
             {
                 double loss = dsm.Loss(parameters, validation.X0, validation.Z, validation.Count);
@@ -178,6 +212,9 @@ public static class SampleTrainer
             config.Optimizer.Step(parameters, gradient, stepRate, state);
         }
     }
+
+    private static bool Fits(NetworkParameters a, NetworkParameters layout) =>
+        a.Layers.Length == layout.Layers.Length && a.Layers.Zip(layout.Layers).All(p => p.First.Length == p.Second.Length);
 
     private static RunOutcome Diverge(List<SampleHistoryRow> history, NetworkParameters parameters, int step, double loss, double lowest)
     {
