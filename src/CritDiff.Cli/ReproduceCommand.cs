@@ -116,9 +116,7 @@ internal static class ReproduceCommand
             report.Section("Nonlinear networks on critical phi^4 samples");
             NonlinearReport.Add(report, nonlinearFolder, nonlinear, nonlinearVerdicts, Path.GetFileName(nonlinearFolder) + "/");
             report.Save(dir);
-            var claimsCsv = new StringBuilder("claim,verdict,criterion,evidence\n");
-            foreach (var c in claims) claimsCsv.Append($"{c.Id},{c.Verdict},\"{c.Criterion}\",\"{c.Evidence.Replace("\"", "'", StringComparison.Ordinal)}\"\n");
-            Checkpoint.WriteAtomic(Path.Combine(dir, "claims.csv"), claimsCsv.ToString());
+            Checkpoint.WriteAtomic(Path.Combine(dir, "claims.csv"), Claims.ToCsv(claims));
             var summary = new JsonObject
             {
                 ["quick"] = isQuick,
@@ -353,7 +351,7 @@ internal static class ReproduceCommand
                 double score = stats.StandardScore(exact);
                 z[key] = Output.Number(score);
                 lines.Append(CultureInfo.InvariantCulture, $"{name},{d},{l},{key},{exact:R},{stats.Mean:R},{stats.Error:R},{score:R}\n");
-                tableRows.Add([name, key, Output.Format(exact), stats.ToString(), Output.Format(score)]);
+                tableRows.Add([name, key, Output.Format(exact), stats.ToString(), SweepReport.Z(score)]);
             }
             run["z_scores"] = z;
             runs.Add((JsonNode)run);

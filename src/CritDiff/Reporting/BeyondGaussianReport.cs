@@ -77,7 +77,7 @@ public static class BeyondGaussianReport
         foreach (var p in points)
             foreach (var t in p.Training)
                 csv.Append(CultureInfo.InvariantCulture,
-                    $"{p.Series},{(p.Components == 0 ? "inf" : p.Components.ToString(CultureInfo.InvariantCulture))},{p.Dimension},{p.Length},{p.Configurations},{p.Susceptibility.Value:R},{p.Susceptibility.Error:R},{p.Binder?.Value:R},{p.Binder?.Error:R},{p.TauInt:R},{p.Spacing},{p.ConditionNumber:R},{t.Architecture},{t.Steps},{t.StepsError:R},{t.PredictedSteps},{t.Converged}\n");
+                    $"{p.Series},{(p.Components == 0 ? "inf" : p.Components.ToString(CultureInfo.InvariantCulture))},{p.Dimension},{p.Length},{p.Configurations},{p.Susceptibility.Value:R},{p.Susceptibility.Error:R},{p.Binder?.Value:R},{p.Binder?.Error:R},{p.TauInt:R},{p.Spacing},{p.ConditionNumber:R},{SweepTables.Q(t.Architecture)},{t.Steps},{t.StepsError:R},{t.PredictedSteps},{SweepTables.B(t.Converged)}\n");
         Checkpoint.WriteAtomic(Path.Combine(folder, "rows.csv"), csv.ToString());
         var fitsCsv = new StringBuilder("series,n,d,quantity,power_exponent,power_exponent_err,log_slope,log_slope_err,predicted_exponent\n");
         var fitRows = new List<IReadOnlyList<string>>();

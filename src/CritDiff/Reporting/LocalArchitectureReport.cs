@@ -51,7 +51,7 @@ public static class LocalArchitectureReport
         Directory.CreateDirectory(folder);
         var csv = new StringBuilder("arch,start,L,params,one_layer_params,steps,converged,diverged,optimum_gap,optimum_closed_form\n");
         foreach (var r in study.Rows.OrderBy(r => r.Candidate.Label, StringComparer.Ordinal).ThenBy(r => r.Length))
-            csv.Append(Invariant($"{SweepTables.Q(r.Candidate.Architecture)},{r.Candidate.Start},{r.Length},{r.Parameters},{r.OneLayerParameters},{r.Steps},{B(r.Converged)},{B(r.Diverged)},{SweepTables.N(r.OptimumGap)},{B(r.ClosedForm)}\n"));
+            csv.Append(Invariant($"{SweepTables.Q(r.Candidate.Architecture)},{SweepTables.Q(r.Candidate.Start)},{r.Length},{r.Parameters},{r.OneLayerParameters},{r.Steps},{B(r.Converged)},{B(r.Diverged)},{SweepTables.N(r.OptimumGap)},{B(r.ClosedForm)}\n"));
         Checkpoint.WriteAtomic(Path.Combine(folder, "local_architectures.csv"), csv.ToString());
 
         var spec = study.Spec;
@@ -133,7 +133,7 @@ public static class LocalArchitectureReport
         string.Join(", ", study.Rows.Where(r => r.Candidate == candidate).OrderBy(r => r.Length)
             .Select(r => r.Diverged ? "diverged" : (r.Converged ? "" : ">=") + r.Steps.ToString(CultureInfo.InvariantCulture)));
 
-    private static string B(bool b) => b ? "true" : "false";
+    private static string B(bool b) => SweepTables.B(b);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
