@@ -309,10 +309,7 @@ internal static class ReproduceCommand
     {
         var report = new ReportDocument("CritDiff: does score learning slow down at a critical point?");
         report.Verdicts(claims);
-        report.Text("The target is the O(n -> inf) lattice field (a Gaussian field with C(k) = 1/(beta (khat2 + mu2)), SCIENCE.md sections 2-3). " +
-                    "Score networks are trained per diffusion time; the training time is the number of optimizer steps until the population " +
-                    "excess loss (against the architecture's own optimum) falls below eps = 0.01 of its initial value. Every verdict below is " +
-                    "computed from the data of this run by the stated criterion." + (quick ? " This is a --quick run: fewer sizes and seeds." : ""));
+        report.Text(ReproduceIntroduction.Text(quick, claims));
         report.Section("Claims");
         foreach (var c in claims)
             report.Text($"**{c.Id} ({c.Verdict})**: {c.Statement} Measured: {c.Evidence}. Criterion: {c.Criterion}.");

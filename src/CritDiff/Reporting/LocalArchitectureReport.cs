@@ -85,11 +85,13 @@ public static class LocalArchitectureReport
         foreach (var f in study.Fits)
         {
             var rows = study.Rows.Where(r => r.Candidate == f.Candidate && r.Converged).OrderBy(r => r.Length).ToArray();
-            steps.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => (double)r.Steps).ToArray(), f.Candidate.Label, color, dashed: color >= 10, open: color++ >= 10);
+            var stopped = study.Rows.Where(r => r.Candidate == f.Candidate && !r.Converged && !r.Diverged).OrderBy(r => r.Length).ToArray();
+            steps.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => (double)r.Steps).ToArray(), f.Candidate.Label, color, dashed: color >= 10, open: color >= 10);
+            steps.AddLowerBounds(stopped.Select(r => (double)r.Length).ToArray(), stopped.Select(r => (double)r.Steps).ToArray(), color++);
         }
         string stepsPng = steps.Save(folder, "local_steps_vs_L");
-        report.Figure(Invariant($"Reachable optimum above the exact score against the parameter count at L = {largest}"), prefix + gapPng);
-        report.Figure("Training steps of local networks against L (population GD)", prefix + stepsPng);
+        report.Figure("One point per network and start: loss of the reachable optimum minus the exact score's, per site, against its parameters per slice; lower and further left is better.", prefix + gapPng);
+        report.Figure("Population GD, auto rate; open triangles: runs stopped at the step cap before reaching eps (their steps are lower bounds), diverged runs are not drawn.", prefix + stepsPng);
     }
 
     /// <summary>

@@ -190,10 +190,13 @@ public static class NonlinearReport
         foreach (string arch in spec.Architectures)
         {
             var rows = slowest.Where(r => r.Architecture == arch && r.Converged).OrderBy(r => r.Length).ToArray();
-            steps.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => (double)r.Steps!.Value).ToArray(), arch, color++,
+            var stopped = slowest.Where(r => r.Architecture == arch && !r.Converged && !r.Diverged).OrderBy(r => r.Length).ToArray();
+            steps.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => (double)r.Steps!.Value).ToArray(), arch, color,
                 dashed: arch != "one-layer");
+            steps.AddLowerBounds(stopped.Select(r => (double)r.Length).ToArray(), stopped.Select(r => (double)r.StepsRun).ToArray(), color++);
         }
-        report.Figure("Training steps against L on critical phi^4 samples (DSM, Adam)", prefix + steps.Save(folder, "steps"));
+        report.Figure("The slowest slice of each network at each L; open triangles: runs stopped before the validation criterion was met (steps run, a lower bound); diverged runs are not drawn.",
+            prefix + steps.Save(folder, "steps"));
         var ess = new Figure(I($"ESS per sample after {spec.GenerationBudget} steps per slice"), "L (lattice size)", "ESS/N", logX: true, logY: true);
         color = 0;
         foreach (string arch in spec.GenerationArchitectures)
@@ -202,7 +205,7 @@ public static class NonlinearReport
             ess.Add(rows.Select(g => (double)g.Length).ToArray(), rows.Select(g => g.EssFraction!.Value).ToArray(), arch, color++, dashed: arch != "one-layer");
         }
         ess.HorizontalLine(0.01, "ESS/N = 0.01 (warning threshold)");
-        report.Figure("Effective sample size per sample of probability-flow ODE samples reweighted to exp(-S), at a fixed training budget", prefix + ess.Save(folder, "ess"));
+        report.Figure("Probability-flow ODE samples reweighted to exp(-S) with their exact log-density; 1/N is the floor (one sample carries all the weight).", prefix + ess.Save(folder, "ess"));
     }
 
     private static string Stat(ValueWithError v) => v.Value is { } value ? SweepReport.PlusMinus(value, v.Error ?? double.NaN) : "n/a";
