@@ -51,17 +51,17 @@ public static class BaselineReport
     internal static Figure BuildFigure(IReadOnlyList<AutocorrelationScan> scans, ScalingSummary training)
     {
         var figure = new Figure("Monte Carlo autocorrelation time and training time against L", "L (lattice size)",
-            "time (MC sweeps, HMC trajectories or optimizer steps)", logX: true, logY: true);
+            "time (sweeps, trajectories or steps)", logX: true, logY: true);
         int color = 0;
         foreach (var scan in scans)
             figure.Add(scan.Runs.Select(r => (double)r.Field.Lattice.Length).ToArray(), scan.Runs.Select(r => r.TauMagnetisationSquared.Mean).ToArray(),
-                $"{scan.Algorithm}: tau_int(M^2) in {Unit(scan.Algorithm)}, z = {SweepReport.PlusMinus(scan.DynamicExponent, scan.DynamicExponentError)}", color++,
+                $"{scan.Algorithm} tau_int(M^2) [{Unit(scan.Algorithm)}]: z = {SweepReport.PlusMinus(scan.DynamicExponent, scan.DynamicExponentError)}", color++,
                 errors: scan.Runs.Select(r => r.TauMagnetisationSquared.Error).ToArray());
         foreach (string arch in new[] { "one-layer", "two-layer" })
         {
             var rows = training.Rows.Where(r => r.Architecture == arch).ToArray();
             if (rows.Length > 0)
-                figure.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => r.Steps).ToArray(), $"{arch}: training time in optimizer steps (population GD)", color++, dashed: true,
+                figure.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => r.Steps).ToArray(), $"{arch} training [optimizer steps]", color++, dashed: true,
                     errors: rows.Select(r => r.StepsError ?? 0).ToArray());
         }
         return figure;

@@ -125,8 +125,8 @@ public static class BeyondGaussianReport
             foreach (var series in group)
                 AddSeries(figure, spec, series, points, color++);
             string png = figure.Save(folder, I($"steps_d{group.Key}"));
-            report.Figure("Filled markers: one-layer steps (error bars: G(0) moved by its standard error); solid lines: their fitted power law; " +
-                          "dashed lines: the prediction L^(2 - eta), drawn through the fit at the geometric middle of the sizes; open markers: two-layer steps.", prefix + png);
+            report.Figure("Filled markers: one-layer steps (error bars: G(0) moved by its standard error); thin solid lines: their fitted power law; " +
+                          "thick dashed lines: the prediction L^(2 - eta), drawn through the fit at the geometric middle of the sizes; open markers: two-layer steps.", prefix + png);
         }
     }
 
@@ -144,10 +144,10 @@ public static class BeyondGaussianReport
         if (BeyondGaussianStudy.Fit(points, series.Name).Steps.GetValueOrDefault("one-layer") is not { } fit) return;
         var grid = Enumerable.Range(0, 21).Select(i => sizes[0] * Math.Pow(sizes[^1] / sizes[0], i / 20.0)).ToArray();
         figure.Add(grid, grid.Select(l => Math.Exp(fit.Power.At(Math.Log(l)))).ToArray(),
-            I($"{series.Label}, one-layer fit: L^({SweepReport.PlusMinus(fit.PowerExponent, fit.PowerExponentError)})"), color, markers: false);
+            I($"{series.Label}, one-layer fit: L^({SweepReport.PlusMinus(fit.PowerExponent, fit.PowerExponentError)})"), color, markers: false, lineWidth: 1);
         double middle = Math.Sqrt(sizes[0] * sizes[^1]), atMiddle = Math.Exp(fit.Power.At(Math.Log(middle)));
         figure.Add(grid, grid.Select(l => atMiddle * Math.Pow(l / middle, series.PredictedExponent)).ToArray(),
-            I($"{series.Label}, prediction L^(2 - eta) = L^{series.PredictedExponent:0.###}"), color, markers: false, dashed: true);
+            I($"{series.Label}, prediction L^(2 - eta) = L^{series.PredictedExponent:0.###}"), color, markers: false, dashed: true, lineWidth: 3.5f);
     }
 
     private static string Label(BeyondGaussianSpec spec, string name) => spec.Series.FirstOrDefault(s => s.Name == name)?.Label ?? name;

@@ -101,11 +101,11 @@ public sealed class Figure
 
     /// <summary>
     /// Adds a series; <paramref name="colorIndex"/> picks a palette colour, markers/lines as asked, and
-    /// <paramref name="errors"/> (standard errors of y, optional) are drawn as vertical bars.
+    /// <paramref name="errors"/> (standard errors of y, optional) are drawn as vertical bars; <paramref name="lineWidth"/> in points.
     /// </summary>
     public void Add(IReadOnlyList<double> x, IReadOnlyList<double> y, string label, int colorIndex,
         bool markers = true, bool line = true, bool dashed = false, bool open = false, IReadOnlyList<double>? errors = null,
-        MarkerShape? shape = null)
+        MarkerShape? shape = null, float lineWidth = 2)
     {
         var px = new List<double>();
         var py = new List<double>();
@@ -134,7 +134,7 @@ public sealed class Figure
         var scatter = _plot.Add.Scatter(px.ToArray(), py.ToArray());
         scatter.LegendText = label;
         scatter.Color = color;
-        scatter.LineWidth = line ? 2 : 0;
+        scatter.LineWidth = line ? lineWidth : 0;
         scatter.LinePattern = dashed ? LinePattern.Dashed : LinePattern.Solid;
         scatter.MarkerSize = markers ? 8 : 0;
         scatter.MarkerShape = shape ?? (open ? MarkerShape.OpenCircle : MarkerShape.FilledCircle);
@@ -256,7 +256,11 @@ public sealed class Figure
         double spanX = limits.Right - limits.Left, spanY = limits.Top - limits.Bottom;
         if (!(spanX > 0) || !(spanY > 0)) return Alignment.UpperRight;
         int entries = LegendEntries();
-        double boxWidth = 0.45, boxHeight = Math.Min(0.9, 0.06 + 0.065 * entries);
+        // The legend box: about 6.5 points a character of the longest entry plus the symbol and padding, over a data
+        // area about 640 points wide; at least 0.45 of it.
+        int longest = _plot.GetPlottables().OfType<IHasLegendText>().Select(p => p.LegendText?.Length ?? 0)
+            .Concat(_plot.Legend.ManualItems.Select(i => i.LabelText?.Length ?? 0)).DefaultIfEmpty(0).Max();
+        double boxWidth = Math.Clamp((6.5 * longest + 50) / 640, 0.45, 1), boxHeight = Math.Min(0.9, 0.06 + 0.065 * entries);
         var points = new List<(double U, double V)>();
         foreach (var (scatter, x, y) in _series)
             for (int i = 0; i < x.Length; i++)

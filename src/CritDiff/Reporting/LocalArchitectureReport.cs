@@ -77,11 +77,23 @@ public static class LocalArchitectureReport
         int color = 0;
         foreach (var f in study.Fits) gap.Add([f.Parameters], [f.GapAtLargest], f.Candidate.Label, color++, line: false, open: color > 10);
         string gapPng = gap.Save(folder, "optimum_vs_parameters");
+        var steps = StepsFigure(study);
+        string stepsPng = steps.Save(folder, "local_steps_vs_L");
+        report.Figure("One point per network and start: loss of the reachable optimum minus the exact score's, per site, against its parameters per slice; lower and further left is better.", prefix + gapPng);
+        report.Figure("Population GD, auto rate; open triangles: runs stopped at the step cap before reaching eps (their steps are lower bounds), diverged runs are not drawn.", prefix + stepsPng);
+    }
+
+    /// <summary>
+    /// Steps against L, one colour per network and start; runs stopped before eps (not converged, not diverged) as lower
+    /// bounds (<see cref="Figure.AddLowerBounds"/>), diverged runs left out.
+    /// </summary>
+    internal static Figure StepsFigure(LocalStudyResult study)
+    {
         var steps = new Figure("Training steps of local networks against L", "L (lattice size)", "steps to excess <= eps x initial", logX: true, logY: true)
         {
             LegendOutside = true,
         };
-        color = 0;
+        int color = 0;
         foreach (var f in study.Fits)
         {
             var rows = study.Rows.Where(r => r.Candidate == f.Candidate && r.Converged).OrderBy(r => r.Length).ToArray();
@@ -89,9 +101,7 @@ public static class LocalArchitectureReport
             steps.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => (double)r.Steps).ToArray(), f.Candidate.Label, color, dashed: color >= 10, open: color >= 10);
             steps.AddLowerBounds(stopped.Select(r => (double)r.Length).ToArray(), stopped.Select(r => (double)r.Steps).ToArray(), color++);
         }
-        string stepsPng = steps.Save(folder, "local_steps_vs_L");
-        report.Figure("One point per network and start: loss of the reachable optimum minus the exact score's, per site, against its parameters per slice; lower and further left is better.", prefix + gapPng);
-        report.Figure("Population GD, auto rate; open triangles: runs stopped at the step cap before reaching eps (their steps are lower bounds), diverged runs are not drawn.", prefix + stepsPng);
+        return steps;
     }
 
     /// <summary>
