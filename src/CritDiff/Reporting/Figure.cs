@@ -100,7 +100,7 @@ public sealed class Figure
     public Alignment? LegendPlacement { get; private set; }
 
     /// <summary>
-    /// Adds a series; <paramref name="colorIndex"/> picks a palette colour, markers/lines as asked, and
+    /// Adds a series (an empty <paramref name="label"/>: no legend entry, e.g. a further piece of a broken line); <paramref name="colorIndex"/> picks a palette colour, markers/lines as asked, and
     /// <paramref name="errors"/> (standard errors of y, optional) are drawn as vertical bars; <paramref name="lineWidth"/> in points.
     /// </summary>
     public void Add(IReadOnlyList<double> x, IReadOnlyList<double> y, string label, int colorIndex,
@@ -297,7 +297,7 @@ public sealed class Figure
         for (int b = 1; b < _series.Count; b++)
         {
             var (scatter, x, y) = _series[b];
-            if (scatter.MarkerSize <= 0 || _lowerBounds.Contains(scatter)) continue;
+            if (scatter.MarkerSize <= 0 || _lowerBounds.Contains(scatter) || string.IsNullOrEmpty(scatter.LegendText)) continue;
             var under = _series.Take(b).FirstOrDefault(a => a.Scatter.MarkerSize > 0 && !_lowerBounds.Contains(a.Scatter) && Enumerable.Range(0, x.Length).All(i =>
                 Enumerable.Range(0, a.X.Length).Any(j => Math.Abs(a.X[j] - x[i]) <= tolX && Math.Abs(a.Y[j] - y[i]) <= tolY)));
             if (under.Scatter is null) continue;

@@ -96,9 +96,21 @@ public static class LocalArchitectureReport
         int color = 0;
         foreach (var f in study.Fits)
         {
-            var rows = study.Rows.Where(r => r.Candidate == f.Candidate && r.Converged).OrderBy(r => r.Length).ToArray();
-            var stopped = study.Rows.Where(r => r.Candidate == f.Candidate && !r.Converged && !r.Diverged).OrderBy(r => r.Length).ToArray();
-            steps.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => (double)r.Steps).ToArray(), f.Candidate.Label, color, dashed: color >= 10, open: color >= 10);
+            var all = study.Rows.Where(r => r.Candidate == f.Candidate).OrderBy(r => r.Length).ToArray();
+            var stopped = all.Where(r => !r.Converged && !r.Diverged).ToArray();
+            // One line per run of consecutive converged sizes: a line across a size that did not converge would show a trend
+            // that was not measured. Only the first carries the legend text.
+            var segments = new List<List<LocalStudyRow>> { new() };
+            foreach (var r in all)
+                if (r.Converged) segments[^1].Add(r);
+                else if (segments[^1].Count > 0) segments.Add([]);
+            bool first = true;
+            foreach (var segment in segments.Where(g => g.Count > 0))
+            {
+                steps.Add(segment.Select(r => (double)r.Length).ToArray(), segment.Select(r => (double)r.Steps).ToArray(), first ? f.Candidate.Label : "",
+                    color, dashed: color >= 10, open: color >= 10);
+                first = false;
+            }
             steps.AddLowerBounds(stopped.Select(r => (double)r.Length).ToArray(), stopped.Select(r => (double)r.Steps).ToArray(), color++);
         }
         return steps;

@@ -55,6 +55,18 @@ public sealed class ReportFigureTests : IDisposable
         Assert.Equal(Figure.LowerBoundLabel, bound.Label);
     }
 
+    /// <summary>A size in the middle that did not converge breaks the network's line instead of being bridged; the legend names it once.</summary>
+    [Fact]
+    public void LocalStepsFigureBreaksTheLineAtAnUnconvergedSize()
+    {
+        var figure = LocalArchitectureReport.StepsFigure(LocalStudy(2, (1, 16)));
+        var colour = figure.Drawn.Single(s => s.Label.Contains("random:1", StringComparison.Ordinal)).Color;
+        var pieces = figure.Drawn.Where(s => !s.LowerBound && s.Color == colour).ToArray();
+        Assert.Equal([[Math.Log10(8)], [Math.Log10(32)]], pieces.Select(p => p.X));
+        Assert.Equal(["two-layer-local:1 (random:1)", ""], pieces.Select(p => p.Label));
+        Assert.Equal([Math.Log10(16)], figure.Drawn.Single(s => s.LowerBound).X);
+    }
+
     /// <summary>Excess curves stop at the rounding floor: a history that falls to 4e-16 no longer stretches the y axis to 1e-16.</summary>
     [Fact]
     public void ExcessFigureKeepsItsYAxisAboveRoundingLevel()
