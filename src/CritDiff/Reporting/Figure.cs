@@ -197,8 +197,8 @@ public sealed class Figure
     {
         if (_xs.Count > 0)
         {
-            if (_logX) _plot.Axes.Bottom.TickGenerator = DataTicks() ?? LogTicks(_xs.Min(), _xs.Max());
-            if (_logY) _plot.Axes.Left.TickGenerator = LogTicks(_ys.Min(), _ys.Max());
+            if (_logX) _plot.Axes.Bottom.TickGenerator = DataTicks() ?? FigureTicks.Log(_xs.Min(), _xs.Max());
+            if (_logY) _plot.Axes.Left.TickGenerator = FigureTicks.Log(_ys.Min(), _ys.Max());
             _plot.Axes.AutoScale();
         }
         if (IntegerX && !_logX) _plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
@@ -340,31 +340,5 @@ public sealed class Figure
         for (int e = first; e <= last; e++)
             for (int m = 1; m <= 9; m++) ticks.AddMinor(e + Math.Log10(m));
         return ticks;
-    }
-
-    private static ScottPlot.TickGenerators.NumericManual LogTicks(double low, double high)
-    {
-        var ticks = new ScottPlot.TickGenerators.NumericManual();
-        int first = (int)Math.Floor(low) - 1, last = (int)Math.Ceiling(high) + 1;
-        bool sparse = last - first > 8;
-        for (int e = first; e <= last; e++)
-        {
-            if (!sparse || e % 2 == 0) ticks.AddMajor(e, Label(e));
-            for (int m = 2; m <= 9; m++) ticks.AddMinor(e + Math.Log10(m));
-        }
-        // Within two decades, label 2, 3 and 5 as well so that the axis can be read.
-        if (high - low < 2)
-            for (int e = first; e <= last; e++)
-                foreach (int m in new[] { 2, 3, 5 })
-                    ticks.AddMajor(e + Math.Log10(m), Label(e, m));
-        return ticks;
-    }
-
-    private static string Label(int exponent, int mantissa = 1)
-    {
-        double value = mantissa * Math.Pow(10, exponent);
-        return exponent is >= -2 and <= 5
-            ? value.ToString("0.##", CultureInfo.InvariantCulture)
-            : mantissa == 1 ? $"1e{exponent}" : $"{mantissa}e{exponent}";
     }
 }

@@ -132,7 +132,7 @@ public static class StabilityReport
         }
         string stepsPng = steps.Save(folder, "sgd_steps_vs_L");
         report.Figure("GD, SGD and Adam in the kernel and Fourier bases; error bars: spread over seeds. Plain GD and SGD in the Fourier basis are drawn as rate / V (kernel units), where they follow the kernel-basis trajectory.", prefix + ratesPng);
-        report.Figure("Two-layer GD and SGD and one-layer SGD at the training rate of the table (a fixed fraction of the stable rate); error bars: spread over seeds.", prefix + stepsPng);
+        report.Figure("Two-layer GD and SGD and one-layer SGD at the training rate of the table (a fixed fraction of the stable rate); error bars: spread over seeds; open triangles: sizes that did not converge (steps run, a lower bound).", prefix + stepsPng);
     }
 
     private static string BasisRatios(IReadOnlyList<StabilityScanResult> scans)
