@@ -117,9 +117,7 @@ internal static class ReproduceCommand
             report.Section("Nonlinear networks on critical phi^4 samples");
             NonlinearReport.Add(report, nonlinearFolder, nonlinear, nonlinearVerdicts, Path.GetFileName(nonlinearFolder) + "/");
             report.Save(dir);
-            var claimsCsv = new StringBuilder("claim,verdict,criterion,evidence\n");
-            foreach (var c in claims) claimsCsv.Append($"{c.Id},{c.Verdict},\"{c.Criterion}\",\"{c.Evidence.Replace("\"", "'", StringComparison.Ordinal)}\"\n");
-            Checkpoint.WriteAtomic(Path.Combine(dir, "claims.csv"), claimsCsv.ToString());
+            Checkpoint.WriteAtomic(Path.Combine(dir, "claims.csv"), Claims.ToCsv(claims));
             var summary = new JsonObject
             {
                 ["quick"] = isQuick,
@@ -312,10 +310,7 @@ internal static class ReproduceCommand
     {
         var report = new ReportDocument("CritDiff: does score learning slow down at a critical point?");
         report.Verdicts(claims);
-        report.Text("The target is the O(n -> inf) lattice field (a Gaussian field with C(k) = 1/(beta (khat2 + mu2)), docs/science.md sections 2-3). " +
-                    "Score networks are trained per diffusion time; the training time is the number of optimizer steps until the population " +
-                    "excess loss (against the architecture's own optimum) falls below eps = 0.01 of its initial value. Every verdict below is " +
-                    "computed from the data of this run by the stated criterion." + (quick ? " This is a --quick run: fewer sizes and seeds." : ""));
+        report.Text(ReproduceIntroduction.Text(quick, claims));
         report.Section("Claims");
         foreach (var c in claims)
             report.Text($"**{c.Id} ({c.Verdict})**: {c.Statement} Measured: {c.Evidence}. Criterion: {c.Criterion}.");
@@ -354,7 +349,7 @@ internal static class ReproduceCommand
                 double score = stats.StandardScore(exact);
                 z[key] = Output.Number(score);
                 lines.Append(CultureInfo.InvariantCulture, $"{name},{d},{l},{key},{exact:R},{stats.Mean:R},{stats.Error:R},{score:R}\n");
-                tableRows.Add([name, key, Output.Format(exact), stats.ToString(), Output.Format(score)]);
+                tableRows.Add([name, key, Output.Format(exact), stats.ToString(), SweepReport.Z(score)]);
             }
             run["z_scores"] = z;
             runs.Add((JsonNode)run);

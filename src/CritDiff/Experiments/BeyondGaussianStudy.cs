@@ -52,7 +52,7 @@ public sealed record BeyondGaussianPoint
 /// </summary>
 public static class BeyondGaussianStudy
 {
-    private static readonly JsonSerializerOptions Json = JsonFormats.Freeze(new JsonSerializerOptions { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals });
+    private static readonly JsonSerializerOptions Json = JsonFormats.Freeze(new JsonSerializerOptions { WriteIndented = true, Converters = { new FiniteOrNullConverter() } });
 
     /// <summary>Runs (or resumes) the study; <paramref name="progress"/> hears of each finished point.</summary>
     public static IReadOnlyList<BeyondGaussianPoint> Run(BeyondGaussianSpec spec, string folder, int threads,

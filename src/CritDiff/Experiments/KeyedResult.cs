@@ -15,7 +15,7 @@ public static class KeyedResult
     internal static readonly JsonSerializerOptions Options = JsonFormats.Freeze(new JsonSerializerOptions
     {
         WriteIndented = true,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new FiniteOrNullConverter() }, // NaN as null (docs/json.md); "NaN" of older files still reads
     }, enumsAsText: true);
 
     /// <summary>A stored piece: its key, value and wall time (each value type is listed in <see cref="JsonMetadata"/>).</summary>

@@ -26,20 +26,7 @@ public static class BaselineReport
                     $"{scan.Algorithm},{r.Field.Lattice.Length},{r.TauMagnetisationSquared.Mean:R},{r.TauMagnetisationSquared.Error:R},{r.TauEnergy.Mean:R},{r.TauEnergy.Error:R},{r.Acceptance:R},{r.Settings.Sweeps},{r.Settings.Chains},{r.Susceptibility.Mean:R},{r.Susceptibility.Error:R},{r.Field.Susceptibility:R}\n");
         Checkpoint.WriteAtomic(Path.Combine(folder, "baseline.csv"), csv.ToString());
 
-        var figure = new Figure("Monte Carlo autocorrelation time and training time against L", "L (lattice size)",
-            "tau_int(M^2) in sweeps / training steps", logX: true, logY: true);
-        int color = 0;
-        foreach (var scan in scans)
-            figure.Add(scan.Runs.Select(r => (double)r.Field.Lattice.Length).ToArray(), scan.Runs.Select(r => r.TauMagnetisationSquared.Mean).ToArray(),
-                string.Create(CultureInfo.InvariantCulture, $"MCMC {scan.Algorithm}: z = {scan.DynamicExponent:F2}"), color++,
-                errors: scan.Runs.Select(r => r.TauMagnetisationSquared.Error).ToArray());
-        foreach (string arch in new[] { "one-layer", "two-layer" })
-        {
-            var rows = training.Rows.Where(r => r.Architecture == arch).ToArray();
-            if (rows.Length > 0)
-                figure.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => r.Steps).ToArray(), $"training steps, {arch} (population GD)", color++, dashed: true,
-                    errors: rows.Select(r => r.StepsError ?? 0).ToArray());
-        }
+        var figure = BuildFigure(scans, training);
         string png = figure.Save(folder, "baseline_vs_training");
 
         report.Text("Integrated autocorrelation time of M^2 (automatic window, in sweeps; HMC: trajectories) on the same " +
@@ -53,6 +40,31 @@ public static class BaselineReport
             ])));
         report.Table(["algorithm", "z", "preferred fit"], scans.Select(s => (IReadOnlyList<string>)
             [s.Algorithm, Stats.Format(s.DynamicExponent, s.DynamicExponentError), s.Fit.Preferred]));
-        report.Figure("tau_int(M^2) of heat bath and Fourier-accelerated HMC against L, with the training steps of one- and two-layer networks", prefix + png);
+        report.Figure("Solid lines: Monte Carlo tau_int(M^2), in sweeps for the heat bath and in trajectories for HMC, with the fitted z of tau ~ L^z; " +
+                      "dashed lines: population-GD training steps of the first sweep. Each series is in its own unit of work, so compare slopes, not heights.", prefix + png);
+    }
+
+    /// <summary>The unit tau_int of an algorithm is counted in: HMC trajectories, or sweeps.</summary>
+    public static string Unit(string algorithm) =>
+        algorithm.Contains("hmc", StringComparison.OrdinalIgnoreCase) ? "trajectories" : "sweeps";
+
+    /// <summary>The figure: tau_int(M^2) of every scan (its unit and z +- error in the legend) and the training steps of one- and two-layer.</summary>
+    internal static Figure BuildFigure(IReadOnlyList<AutocorrelationScan> scans, ScalingSummary training)
+    {
+        var figure = new Figure("Monte Carlo autocorrelation time and training time against L", "L (lattice size)",
+            "time (sweeps, trajectories or steps)", logX: true, logY: true);
+        int color = 0;
+        foreach (var scan in scans)
+            figure.Add(scan.Runs.Select(r => (double)r.Field.Lattice.Length).ToArray(), scan.Runs.Select(r => r.TauMagnetisationSquared.Mean).ToArray(),
+                $"{scan.Algorithm} tau_int(M^2) [{Unit(scan.Algorithm)}]: z = {SweepReport.PlusMinus(scan.DynamicExponent, scan.DynamicExponentError)}", color++,
+                errors: scan.Runs.Select(r => r.TauMagnetisationSquared.Error).ToArray());
+        foreach (string arch in new[] { "one-layer", "two-layer" })
+        {
+            var rows = training.Rows.Where(r => r.Architecture == arch).ToArray();
+            if (rows.Length > 0)
+                figure.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => r.Steps).ToArray(), $"{arch} training [optimizer steps]", color++, dashed: true,
+                    errors: rows.Select(r => r.StepsError ?? 0).ToArray());
+        }
+        return figure;
     }
 }

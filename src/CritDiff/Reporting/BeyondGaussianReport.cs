@@ -77,7 +77,7 @@ public static class BeyondGaussianReport
         foreach (var p in points)
             foreach (var t in p.Training)
                 csv.Append(CultureInfo.InvariantCulture,
-                    $"{p.Series},{(p.Components == 0 ? "inf" : p.Components.ToString(CultureInfo.InvariantCulture))},{p.Dimension},{p.Length},{p.Configurations},{p.Susceptibility.Value:R},{p.Susceptibility.Error:R},{p.Binder?.Value:R},{p.Binder?.Error:R},{p.TauInt:R},{p.Spacing},{p.ConditionNumber:R},{t.Architecture},{t.Steps},{t.StepsError:R},{t.PredictedSteps},{t.Converged}\n");
+                    $"{p.Series},{(p.Components == 0 ? "inf" : p.Components.ToString(CultureInfo.InvariantCulture))},{p.Dimension},{p.Length},{p.Configurations},{p.Susceptibility.Value:R},{p.Susceptibility.Error:R},{p.Binder?.Value:R},{p.Binder?.Error:R},{p.TauInt:R},{p.Spacing},{p.ConditionNumber:R},{SweepTables.Q(t.Architecture)},{t.Steps},{t.StepsError:R},{t.PredictedSteps},{SweepTables.B(t.Converged)}\n");
         Checkpoint.WriteAtomic(Path.Combine(folder, "rows.csv"), csv.ToString());
         var fitsCsv = new StringBuilder("series,n,d,quantity,power_exponent,power_exponent_err,log_slope,log_slope_err,predicted_exponent\n");
         var fitRows = new List<IReadOnlyList<string>>();
@@ -123,18 +123,31 @@ public static class BeyondGaussianReport
             var figure = new Figure(I($"Training steps on critical O(n) spectra, d = {group.Key}"), "L (lattice size)", "population GD steps (t = 0.1)", logX: true, logY: true);
             int color = 0;
             foreach (var series in group)
-            {
-                var rows = points.Where(p => p.Series == series.Name).OrderBy(p => p.Length).ToArray();
-                var sizes = rows.Select(p => (double)p.Length).ToArray();
-                foreach (string arch in spec.Architectures)
-                    figure.Add(sizes, rows.Select(p => (double)p.Training.First(t => t.Architecture == arch).Steps).ToArray(),
-                        $"{series.Label}, {arch}", color, dashed: arch != "one-layer", open: arch != "one-layer",
-                        errors: rows.Select(p => p.Training.First(t => t.Architecture == arch).StepsError).ToArray());
-                color++;
-            }
+                AddSeries(figure, spec, series, points, color++);
             string png = figure.Save(folder, I($"steps_d{group.Key}"));
-            report.Figure(I($"Population GD steps against L on measured critical spectra in d = {group.Key} (solid: one-layer, dashed: two-layer)"), prefix + png);
+            report.Figure("Filled markers: one-layer steps (error bars: G(0) moved by its standard error); thin solid lines: their fitted power law; " +
+                          "thick dashed lines: the prediction L^(2 - eta), drawn through the fit at the geometric middle of the sizes; open markers: two-layer steps.", prefix + png);
         }
+    }
+
+    /// <summary>One series of the steps figure: measured steps of every network, the one-layer power-law fit and the predicted L^(2 - eta).</summary>
+    internal static void AddSeries(Figure figure, BeyondGaussianSpec spec, BeyondGaussianSeries series, IReadOnlyList<BeyondGaussianPoint> points, int color)
+    {
+        ArgumentNullException.ThrowIfNull(figure);
+        var rows = points.Where(p => p.Series == series.Name).OrderBy(p => p.Length).ToArray();
+        if (rows.Length == 0) return;
+        var sizes = rows.Select(p => (double)p.Length).ToArray();
+        foreach (string arch in spec.Architectures)
+            figure.Add(sizes, rows.Select(p => (double)p.Training.First(t => t.Architecture == arch).Steps).ToArray(),
+                $"{series.Label}, {arch}", color, line: false, open: arch != "one-layer",
+                errors: rows.Select(p => p.Training.First(t => t.Architecture == arch).StepsError).ToArray());
+        if (BeyondGaussianStudy.Fit(points, series.Name).Steps.GetValueOrDefault("one-layer") is not { } fit) return;
+        var grid = Enumerable.Range(0, 21).Select(i => sizes[0] * Math.Pow(sizes[^1] / sizes[0], i / 20.0)).ToArray();
+        figure.Add(grid, grid.Select(l => Math.Exp(fit.Power.At(Math.Log(l)))).ToArray(),
+            I($"{series.Label}, one-layer fit: L^({SweepReport.PlusMinus(fit.PowerExponent, fit.PowerExponentError)})"), color, markers: false, lineWidth: 1);
+        double middle = Math.Sqrt(sizes[0] * sizes[^1]), atMiddle = Math.Exp(fit.Power.At(Math.Log(middle)));
+        figure.Add(grid, grid.Select(l => atMiddle * Math.Pow(l / middle, series.PredictedExponent)).ToArray(),
+            I($"{series.Label}, prediction L^(2 - eta) = L^{series.PredictedExponent:0.###}"), color, markers: false, dashed: true, lineWidth: 3.5f);
     }
 
     private static string Label(BeyondGaussianSpec spec, string name) => spec.Series.FirstOrDefault(s => s.Name == name)?.Label ?? name;

@@ -43,6 +43,20 @@ public static class Claims
                 with { Caveat = SweepsCaveat(sweeps, localArchitecture) }];
     }
 
+    /// <summary>
+    /// <c>claims.csv</c>: one line per claim, <c>claim,verdict,criterion,evidence</c>; no field is quoted (the commas of the
+    /// criterion and evidence sentences are written as ';', see <see cref="SweepTables.Text"/>).
+    /// </summary>
+    public static string ToCsv(IEnumerable<ClaimVerdict> claims)
+    {
+        ArgumentNullException.ThrowIfNull(claims);
+        var csv = new System.Text.StringBuilder("claim,verdict,criterion,evidence\n");
+        foreach (var c in claims)
+            csv.Append(SweepTables.Text(c.Id)).Append(',').Append(c.Verdict).Append(',').Append(SweepTables.Text(c.Criterion)).Append(',')
+                .Append(SweepTables.Text(c.Evidence)).Append('\n');
+        return csv.ToString();
+    }
+
     /// <summary>Sizes a scaling fit needs before its verdict is trusted: at least this many distinct L ...</summary>
     public const int TrustedSizeCount = 4;
 

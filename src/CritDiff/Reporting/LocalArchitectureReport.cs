@@ -51,7 +51,7 @@ public static class LocalArchitectureReport
         Directory.CreateDirectory(folder);
         var csv = new StringBuilder("arch,start,L,params,one_layer_params,steps,converged,diverged,optimum_gap,optimum_closed_form\n");
         foreach (var r in study.Rows.OrderBy(r => r.Candidate.Label, StringComparer.Ordinal).ThenBy(r => r.Length))
-            csv.Append(Invariant($"{SweepTables.Q(r.Candidate.Architecture)},{r.Candidate.Start},{r.Length},{r.Parameters},{r.OneLayerParameters},{r.Steps},{B(r.Converged)},{B(r.Diverged)},{SweepTables.N(r.OptimumGap)},{B(r.ClosedForm)}\n"));
+            csv.Append(Invariant($"{SweepTables.Q(r.Candidate.Architecture)},{SweepTables.Q(r.Candidate.Start)},{r.Length},{r.Parameters},{r.OneLayerParameters},{r.Steps},{B(r.Converged)},{B(r.Diverged)},{SweepTables.N(r.OptimumGap)},{B(r.ClosedForm)}\n"));
         Checkpoint.WriteAtomic(Path.Combine(folder, "local_architectures.csv"), csv.ToString());
 
         var spec = study.Spec;
@@ -77,19 +77,43 @@ public static class LocalArchitectureReport
         int color = 0;
         foreach (var f in study.Fits) gap.Add([f.Parameters], [f.GapAtLargest], f.Candidate.Label, color++, line: false, open: color > 10);
         string gapPng = gap.Save(folder, "optimum_vs_parameters");
+        var steps = StepsFigure(study);
+        string stepsPng = steps.Save(folder, "local_steps_vs_L");
+        report.Figure("One point per network and start: loss of the reachable optimum minus the exact score's, per site, against its parameters per slice; lower and further left is better.", prefix + gapPng);
+        report.Figure("Population GD, auto rate; open triangles: runs stopped at the step cap before reaching eps (their steps are lower bounds), diverged runs are not drawn.", prefix + stepsPng);
+    }
+
+    /// <summary>
+    /// Steps against L, one colour per network and start; runs stopped before eps (not converged, not diverged) as lower
+    /// bounds (<see cref="Figure.AddLowerBounds"/>), diverged runs left out.
+    /// </summary>
+    internal static Figure StepsFigure(LocalStudyResult study)
+    {
         var steps = new Figure("Training steps of local networks against L", "L (lattice size)", "steps to excess <= eps x initial", logX: true, logY: true)
         {
             LegendOutside = true,
         };
-        color = 0;
+        int color = 0;
         foreach (var f in study.Fits)
         {
-            var rows = study.Rows.Where(r => r.Candidate == f.Candidate && r.Converged).OrderBy(r => r.Length).ToArray();
-            steps.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => (double)r.Steps).ToArray(), f.Candidate.Label, color, dashed: color >= 10, open: color++ >= 10);
+            var all = study.Rows.Where(r => r.Candidate == f.Candidate).OrderBy(r => r.Length).ToArray();
+            var stopped = all.Where(r => !r.Converged && !r.Diverged).ToArray();
+            // One line per run of consecutive converged sizes: a line across a size that did not converge would show a trend
+            // that was not measured. Only the first carries the legend text.
+            var segments = new List<List<LocalStudyRow>> { new() };
+            foreach (var r in all)
+                if (r.Converged) segments[^1].Add(r);
+                else if (segments[^1].Count > 0) segments.Add([]);
+            bool first = true;
+            foreach (var segment in segments.Where(g => g.Count > 0))
+            {
+                steps.Add(segment.Select(r => (double)r.Length).ToArray(), segment.Select(r => (double)r.Steps).ToArray(), first ? f.Candidate.Label : "",
+                    color, dashed: color >= 10, open: color >= 10);
+                first = false;
+            }
+            steps.AddLowerBounds(stopped.Select(r => (double)r.Length).ToArray(), stopped.Select(r => (double)r.Steps).ToArray(), color++);
         }
-        string stepsPng = steps.Save(folder, "local_steps_vs_L");
-        report.Figure(Invariant($"Reachable optimum above the exact score against the parameter count at L = {largest}"), prefix + gapPng);
-        report.Figure("Training steps of local networks against L (population GD)", prefix + stepsPng);
+        return steps;
     }
 
     /// <summary>
@@ -133,7 +157,7 @@ public static class LocalArchitectureReport
         string.Join(", ", study.Rows.Where(r => r.Candidate == candidate).OrderBy(r => r.Length)
             .Select(r => r.Diverged ? "diverged" : (r.Converged ? "" : ">=") + r.Steps.ToString(CultureInfo.InvariantCulture)));
 
-    private static string B(bool b) => b ? "true" : "false";
+    private static string B(bool b) => SweepTables.B(b);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -96,7 +96,7 @@ public static class NonlinearReport
             if (rw.Value is not { } value || rw.Error is not { } error || mc.Value is not { } reference || mc.Error is not { } mcError) continue;
             double z = (value - reference) / Math.Sqrt(error * error + mcError * mcError);
             reweightOk = (reweightOk ?? true) && Math.Abs(z) <= 3;
-            checkedRows.Add(I($"{g.Architecture} L={g.Length}: z = {z:F2}"));
+            checkedRows.Add(I($"{g.Architecture} L={g.Length}: z = {SweepReport.Z(z)}"));
         }
         verdicts.Add(new ClaimVerdict("NL-reweight", "Importance weights from the exact ODE log-density recover the Monte Carlo susceptibility.",
             checkedRows.Count == 0 ? I($"no run with ESS >= {MinimumEss} samples (ESS/N: {string.Join(", ", result.Generation.Select(g => $"{g.Architecture} L={g.Length} {g.EssFraction:G2}"))})") : string.Join("; ", checkedRows),
@@ -133,12 +133,12 @@ public static class NonlinearReport
         var training = new StringBuilder("arch,L,t,parameters,steps,steps_run,converged,diverged,initial_excess,final_excess,reference_loss,reference_uncertainty\n");
         foreach (var r in result.Training)
             training.Append(CultureInfo.InvariantCulture,
-                $"{r.Architecture},{r.Length},{r.Time:R},{r.Parameters},{r.Steps},{r.StepsRun},{r.Converged},{r.Diverged},{r.InitialExcess:R},{r.FinalExcess:R},{r.ReferenceLoss:R},{r.ReferenceUncertainty:R}\n");
+                $"{SweepTables.Q(r.Architecture)},{r.Length},{r.Time:R},{r.Parameters},{r.Steps},{r.StepsRun},{SweepTables.B(r.Converged)},{SweepTables.B(r.Diverged)},{r.InitialExcess:R},{r.FinalExcess:R},{r.ReferenceLoss:R},{r.ReferenceUncertainty:R}\n");
         Checkpoint.WriteAtomic(Path.Combine(folder, "training.csv"), training.ToString());
         var generation = new StringBuilder("arch,L,budget,samples,ess_fraction,low_ess,chi_generated,chi_generated_err,chi_reweighted,chi_reweighted_err,chi_chain,chi_chain_err,binder_generated,binder_reweighted,acceptance,m_histogram_distance,diverged_slices\n");
         foreach (var g in result.Generation)
             generation.Append(CultureInfo.InvariantCulture,
-                $"{g.Architecture},{g.Length},{g.Budget},{g.Samples},{g.EssFraction:R},{g.LowEss},{g.GeneratedSusceptibility.Value:R},{g.GeneratedSusceptibility.Error:R},{g.ReweightedSusceptibility.Value:R},{g.ReweightedSusceptibility.Error:R},{g.ChainSusceptibility.Value:R},{g.ChainSusceptibility.Error:R},{g.GeneratedBinder.Value:R},{g.ReweightedBinder.Value:R},{g.Acceptance:R},{g.MagnetisationDistance:R},{g.DivergedSlices}\n");
+                $"{SweepTables.Q(g.Architecture)},{g.Length},{g.Budget},{g.Samples},{g.EssFraction:R},{SweepTables.B(g.LowEss)},{g.GeneratedSusceptibility.Value:R},{g.GeneratedSusceptibility.Error:R},{g.ReweightedSusceptibility.Value:R},{g.ReweightedSusceptibility.Error:R},{g.ChainSusceptibility.Value:R},{g.ChainSusceptibility.Error:R},{g.GeneratedBinder.Value:R},{g.ReweightedBinder.Value:R},{g.Acceptance:R},{g.MagnetisationDistance:R},{g.DivergedSlices}\n");
         Checkpoint.WriteAtomic(Path.Combine(folder, "generation.csv"), generation.ToString());
         var ensembles = new StringBuilder("L,configurations,tau_int,spacing,abs_m,abs_m_err,chi,chi_err,binder,binder_err,energy,energy_err\n");
         foreach (var e in result.Ensembles)
@@ -190,10 +190,13 @@ public static class NonlinearReport
         foreach (string arch in spec.Architectures)
         {
             var rows = slowest.Where(r => r.Architecture == arch && r.Converged).OrderBy(r => r.Length).ToArray();
-            steps.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => (double)r.Steps!.Value).ToArray(), arch, color++,
+            var stopped = slowest.Where(r => r.Architecture == arch && !r.Converged && !r.Diverged).OrderBy(r => r.Length).ToArray();
+            steps.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => (double)r.Steps!.Value).ToArray(), arch, color,
                 dashed: arch != "one-layer");
+            steps.AddLowerBounds(stopped.Select(r => (double)r.Length).ToArray(), stopped.Select(r => (double)r.StepsRun).ToArray(), color++);
         }
-        report.Figure("Training steps against L on critical phi^4 samples (DSM, Adam)", prefix + steps.Save(folder, "steps"));
+        report.Figure("The slowest slice of each network at each L; open triangles: runs stopped before the validation criterion was met (steps run, a lower bound); diverged runs are not drawn.",
+            prefix + steps.Save(folder, "steps"));
         var ess = new Figure(I($"ESS per sample after {spec.GenerationBudget} steps per slice"), "L (lattice size)", "ESS/N", logX: true, logY: true);
         color = 0;
         foreach (string arch in spec.GenerationArchitectures)
@@ -202,7 +205,7 @@ public static class NonlinearReport
             ess.Add(rows.Select(g => (double)g.Length).ToArray(), rows.Select(g => g.EssFraction!.Value).ToArray(), arch, color++, dashed: arch != "one-layer");
         }
         ess.HorizontalLine(0.01, "ESS/N = 0.01 (warning threshold)");
-        report.Figure("Effective sample size per sample of probability-flow ODE samples reweighted to exp(-S), at a fixed training budget", prefix + ess.Save(folder, "ess"));
+        report.Figure("Probability-flow ODE samples reweighted to exp(-S) with their exact log-density; 1/N is the floor (one sample carries all the weight).", prefix + ess.Save(folder, "ess"));
     }
 
     private static string Stat(ValueWithError v) => v.Value is { } value ? SweepReport.PlusMinus(value, v.Error ?? double.NaN) : "n/a";

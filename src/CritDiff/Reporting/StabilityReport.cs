@@ -125,12 +125,14 @@ public static class StabilityReport
         foreach (var s in new[] { gd, sgd }.Concat(oneLayerSgd is null ? [] : [oneLayerSgd]))
         {
             var rows = s.Rows.Where(r => r.Converged).ToArray();
-            steps.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => r.Steps.Mean).ToArray(), Label(s), color++,
+            var stopped = s.Rows.Where(r => !r.Converged && !r.Diverged && r.SeedSteps.Count > 0).ToArray();
+            steps.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => r.Steps.Mean).ToArray(), Label(s), color,
                 errors: rows.Select(r => r.Steps.Error).ToArray());
+            steps.AddLowerBounds(stopped.Select(r => (double)r.Length).ToArray(), stopped.Select(r => r.Steps.Mean).ToArray(), color++);
         }
         string stepsPng = steps.Save(folder, "sgd_steps_vs_L");
-        report.Figure("Largest stable learning rate against L for GD, SGD and Adam in the kernel and Fourier bases", prefix + ratesPng);
-        report.Figure("Training steps against L at a fixed fraction of the stable rate: two-layer GD and SGD, one-layer SGD", prefix + stepsPng);
+        report.Figure("GD, SGD and Adam in the kernel and Fourier bases; error bars: spread over seeds. Plain GD and SGD in the Fourier basis are drawn as rate / V (kernel units), where they follow the kernel-basis trajectory.", prefix + ratesPng);
+        report.Figure("Two-layer GD and SGD and one-layer SGD at the training rate of the table (a fixed fraction of the stable rate); error bars: spread over seeds; open triangles: sizes that did not converge (steps run, a lower bound).", prefix + stepsPng);
     }
 
     private static string BasisRatios(IReadOnlyList<StabilityScanResult> scans)
@@ -181,7 +183,7 @@ public static class StabilityReport
         var csv = new StringBuilder("arch,optimizer,basis,mode,start,batch,L,params,stable_lr,stable_lr_err,safe_lr,training_lr,steps,steps_err,converged,diverged,optimum_gap\n");
         foreach (var s in scans)
             foreach (var r in s.Rows)
-                csv.Append(Invariant($"{SweepTables.Q(s.Spec.Architecture)},{s.Spec.Optimizer},{s.Spec.Basis.ToString().ToLowerInvariant()},{s.Spec.Mode.ToString().ToLowerInvariant()},{s.Spec.Start},{s.Spec.BatchSize},{r.Length},{r.Parameters},"))
+                csv.Append(Invariant($"{SweepTables.Q(s.Spec.Architecture)},{s.Spec.Optimizer},{s.Spec.Basis.ToString().ToLowerInvariant()},{s.Spec.Mode.ToString().ToLowerInvariant()},{SweepTables.Q(s.Spec.Start)},{s.Spec.BatchSize},{r.Length},{r.Parameters},"))
                    .Append(Invariant($"{SweepTables.N(r.Stability.StableRate)},{SweepTables.N(r.Stability.StableRateError)},{SweepTables.N(r.Stability.SafeRate)},{SweepTables.N(r.TrainingRate)},"))
                    .Append(Invariant($"{(r.SeedSteps.Count > 0 ? SweepTables.N(r.Steps.Mean) : "")},{(r.SeedSteps.Count > 1 ? SweepTables.N(r.Steps.Error) : "")},{(r.Converged ? "true" : "false")},{(r.Diverged ? "true" : "false")},{SweepTables.N(r.OptimumGap)}\n"));
         return csv.ToString();

@@ -77,6 +77,13 @@ public static class SweepReport
     public static string PlusMinus(double value, double? error) =>
         error is { } e && double.IsFinite(e) && e != 0 ? Statistics.Stats.Format(value, e) : F(value);
 
+    /// <summary>A z-score (a difference in standard errors) to one decimal: "0.4", "-1.7"; never "-0.0".</summary>
+    public static string Z(double z)
+    {
+        string text = z.ToString("F1", CultureInfo.InvariantCulture);
+        return text == "-0.0" ? "0.0" : text;
+    }
+
     /// <summary>A nullable number with 3 significant digits, or "-".</summary>
     public static string G(double? x) => x is { } v && double.IsFinite(v) ? F(v) : "-";
 }

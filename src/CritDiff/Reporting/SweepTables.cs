@@ -48,16 +48,31 @@ public static class SweepTables
     /// <summary>A number for CSV ("R" round-trip format), empty for null or non-finite.</summary>
     public static string N(double? x) => x is { } v && double.IsFinite(v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
 
-    /// <summary>A text field for CSV: quoted (quotes doubled) when it holds a comma or a quote, e.g. a layer list.</summary>
+    /// <summary>
+    /// An identifier (an architecture, a start) for CSV, never quoted: the commas of a layer list are written as '+'
+    /// (<c>layers:local:1,local:2</c> as <c>layers:local:1+local:2</c>), so that every CSV file CritDiff writes has one
+    /// field per comma and reads with any CSV reader, <c>np.genfromtxt(..., delimiter=",")</c> included (docs/json.md).
+    /// </summary>
     public static string Q(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return text.Contains(',', StringComparison.Ordinal) || text.Contains('"', StringComparison.Ordinal)
-            ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
-            : text;
+        return Plain(text.Replace(',', '+'));
     }
 
-    private static string B(bool b) => b ? "true" : "false";
+    /// <summary>A sentence for CSV (evidence, criterion), never quoted: commas become ';' and quotes '.</summary>
+    public static string Text(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Plain(text.Replace(',', ';'));
+    }
+
+    /// <summary>A boolean for CSV: <c>true</c> or <c>false</c> (lower case in every CSV file).</summary>
+    public static string B(bool b) => b ? "true" : "false";
+
+    /// <summary>A nullable boolean for CSV: <c>true</c>, <c>false</c> or empty.</summary>
+    public static string B(bool? b) => b is { } v ? B(v) : "";
+
+    private static string Plain(string text) => text.Replace('"', '\'').Replace('\n', ' ').Replace('\r', ' ');
 
     private static void Checkpoint(string folder, string name, string text) =>
         Experiments.Checkpoint.WriteAtomic(Path.Combine(folder, name), text);

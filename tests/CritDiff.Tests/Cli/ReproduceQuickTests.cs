@@ -102,6 +102,37 @@ public sealed class ReproduceQuickTests(ReproduceQuickRun run) : IClassFixture<R
                 Assert.InRange(Math.Abs((double)z!), 0, 5); // exact sampler: |z| above 5 would be a bug
     }
 
+    /// <summary>Issue 24: every CSV file of the run reads with a strict CSV rule (no quoted field, one field per comma, booleans true/false).</summary>
+    [Fact]
+    public void EveryCsvFileIsStrict()
+    {
+        Assert.True(run.Code == 0, run.Error);
+        var files = Directory.GetFiles(run.Dir, "*.csv", SearchOption.AllDirectories);
+        Assert.True(files.Length >= 20, $"{files.Length} CSV files");
+        foreach (string file in files)
+            Assert.True(ReportFileFormatTests.StrictCsvViolation(File.ReadAllText(file)) is not { } why, $"{Path.GetRelativePath(run.Dir, file)}: {ReportFileFormatTests.StrictCsvViolation(File.ReadAllText(file))}");
+    }
+
+    /// <summary>Issue 24 / docs/json.md: no JSON file of the run writes NaN or infinity as a string (sgd-stability/scans wrote "Error": "NaN").</summary>
+    [Fact]
+    public void EveryJsonFileWritesNonFiniteNumbersAsNull()
+    {
+        Assert.True(run.Code == 0, run.Error);
+        var named = new System.Text.RegularExpressions.Regex(@":\s*""(NaN|-?Infinity)""");
+        var files = Directory.GetFiles(run.Dir, "*.json", SearchOption.AllDirectories);
+        Assert.Contains(files, f => f.Contains("scans", StringComparison.Ordinal));
+        Assert.All(files, f => Assert.False(named.IsMatch(File.ReadAllText(f)), Path.GetRelativePath(run.Dir, f)));
+    }
+
+    /// <summary>Issue 24: the exact-sampler table prints z-scores to one decimal, not six digits.</summary>
+    [Fact]
+    public void ObservablesTablePrintsZScoresToOneDecimal()
+    {
+        var rows = run.Markdown().Split('\n').Where(l => l.StartsWith("| d2-xiL0.25-L32 |", StringComparison.Ordinal) || l.StartsWith("| d3-critical-L16 |", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(8, rows.Length);
+        Assert.All(rows, r => Assert.Matches(@"\| -?\d+\.\d \|$", r));
+    }
+
     /// <summary>Issue 7: the SGD-stability section, its table, figures and JSON, and the C3-SGD and Adam verdicts from its numbers.</summary>
     [Fact]
     public void SgdStabilityVerdictsFollowTheirCriteria()

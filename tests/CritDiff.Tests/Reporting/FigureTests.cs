@@ -61,6 +61,41 @@ public sealed class FigureTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_folder, "size.svg")));
     }
 
+    /// <summary>Issue 24: a legend with many entries goes below the data area; the image grows taller, never wider (it was 2040 px wide).</summary>
+    [Fact]
+    public void LegendOutsideKeepsTheWidth()
+    {
+        var figure = new Figure("many", "x", "y", logX: false, logY: false) { LegendOutside = true };
+        for (int i = 0; i < 12; i++) figure.Add([0.0, 1], [i, i + 1.0], $"series {i}", i);
+        string png = figure.Save(_folder, "many");
+        var header = File.ReadAllBytes(Path.Combine(_folder, png)).AsSpan(16, 8);
+        Assert.Equal(Figure.Width * Figure.PngScale, BinaryPrimitives.ReadInt32BigEndian(header));
+        Assert.True(BinaryPrimitives.ReadInt32BigEndian(header[4..]) > Figure.Height * Figure.PngScale);
+        Assert.Equal(Figure.Width, figure.SavedSize.Width);
+    }
+
+    /// <summary>Issue 24: a series set apart as "same values" keeps one parenthesis in its legend text, not "(theory) (same values)".</summary>
+    [Theory]
+    [InlineData("one-layer (theory)", "one-layer (measured)", "one-layer (theory = measured)")]
+    [InlineData("O(3), d = 3, two-layer", "O(1), d = 3, two-layer", "O(3), d = 3, two-layer (same values)")]
+    [InlineData("a (theory)", "b", "a (theory, same values)")]
+    public void SameValuesJoinTheLabelsParenthesis(string label, string under, string expected)
+    {
+        Assert.Equal(expected, Figure.SameValuesLabel(label, under));
+        Assert.DoesNotContain(") (", Figure.SameValuesLabel(label, under), StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 24: the y floor leaves out values below it, so that rounding-level values do not set the axis.</summary>
+    [Fact]
+    public void YMinLeavesOutValuesBelowIt()
+    {
+        var figure = new Figure("floor", "x", "y", logX: false, logY: true) { YMin = 1e-12 };
+        figure.Add([0.0, 1, 2, 3], [1, 1e-6, 1e-12, 1e-16], "a", 0);
+        Assert.Equal(3, figure.Drawn.Single().Y.Length);
+        figure.Save(_folder, "floor");
+        Assert.True(figure.SavedYRange.Bottom > 1e-14, figure.SavedYRange.Bottom.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public void LongTitlesAreBrokenNearTheMiddle()
     {
