@@ -118,7 +118,7 @@ public sealed class RunFolderLeftoverTests : IDisposable
         var (again, actual, log) = Run([.. SampleRun, "--out", resumed, "--threads", "1"]);
         Assert.True(again == 0, log);
         Assert.Contains("reused 2 of 3 finished slices", log);
-        Assert.Single(log.Split('\n'), l => l.Contains("  slice 3/3 ", StringComparison.Ordinal)); // counted from the reused ones
+        Assert.Single(log.Split('\n'), l => l.Contains("[3/3] train: slice 3/3 ", StringComparison.Ordinal)); // counted from the reused ones
         Assert.True(JsonNode.DeepEquals(WithoutWallTime(expected), WithoutWallTime(actual)), $"{expected}\n---\n{actual}");
         foreach (string f in Directory.GetFiles(whole, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".json", StringComparison.Ordinal)))
             Assert.True(File.ReadAllBytes(f).SequenceEqual(File.ReadAllBytes(Path.Combine(resumed, Path.GetRelativePath(whole, f)))), f);
