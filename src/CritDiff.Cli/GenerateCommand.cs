@@ -139,8 +139,8 @@ internal static class GenerateCommand
         Option<string> schedule, Option<int?> slices, Option<double?> tMin, Option<string?> tMax, ReverseScheme scheme,
         int k, bool interpolate, int workers, Stopwatch clock)
     {
-        var budgets = budgetText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(b => int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out int x) ? x
+        var budgets = NumericOptions.Items("--train-budget", budgetText)
+            .Select(b => NumericOptions.TryInteger(b, out int x) && x >= 0 ? x
                 : throw new UsageException($"--train-budget must be a comma-separated list of step counts >= 0 (got '{b}')")).ToArray();
         if (budgets.Length == 0) throw new UsageException("--train-budget must list at least one step count");
         if (result.GetValue(model.Dimension) == 0) throw new UsageException("--train-budget needs the model options --d, --L and one parameterisation");
@@ -242,7 +242,7 @@ internal static class GenerateCommand
 
     private static double TimeOption(string? text, ForwardProcess process, GaussianField field) =>
         text is null or "auto" ? process.AutoFinalTime(field.Susceptibility, 1e-3)
-        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x > 0 && double.IsFinite(x) ? x
+        : NumericOptions.TryReal(text, out double x) && x > 0 ? x
         : throw new UsageException($"--t-max must be auto or a number > 0 (got {text})");
 
     private static void CheckTimes(double low, double high)

@@ -150,12 +150,10 @@ internal sealed class ModelOptions
     /// <summary>Parses --L as a comma-separated list of distinct sizes >= 2 (each checked as a lattice of dimension d).</summary>
     public static int[] ParseSizes(string text, int d)
     {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries);
-        if (parts.Any(p => p.Length == 0)) throw new UsageException($"--L has an empty item ('{text}'): separate sizes by single commas");
         var list = new List<int>();
-        foreach (string p in parts)
+        foreach (string p in NumericOptions.Items("--L", text))
         {
-            if (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out int l) || l < 2)
+            if (!NumericOptions.TryInteger(p, out int l) || l < 2)
                 throw new UsageException($"--L must be a comma-separated list of sizes >= 2 (got '{p}')");
             CreateLattice(d, l);
             list.Add(l);

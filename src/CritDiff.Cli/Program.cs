@@ -36,6 +36,7 @@ public static class Program
         // The built-in --version reports the entry assembly, which is the test host under tests.
         foreach (var option in root.Options)
             if (option is VersionOption version) version.Action = new PrintVersion();
+        NumericOptions.Attach(root);
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

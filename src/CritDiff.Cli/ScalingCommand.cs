@@ -183,7 +183,7 @@ internal static class ScalingCommand
     private static double? ParseRate(string text)
     {
         if (text == "auto") return null;
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x > 0 && double.IsFinite(x)) return x;
+        if (NumericOptions.TryReal(text, out double x) && x > 0) return x;
         throw new UsageException($"--lr must be auto or a number > 0 (got {text})");
     }
 

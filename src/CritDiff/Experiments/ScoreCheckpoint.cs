@@ -103,11 +103,17 @@ public static class ScoreCheckpoint
     {
         int version = (int)json["version"]!;
         if (version != Version) throw new InvalidDataException($"'{ModelFile}': unknown format version {version} (this build reads {Version})");
-        var description = JsonFormats.Deserialize<ModelDescription>(json["target"]) ?? throw new InvalidDataException($"'{ModelFile}': field 'target' is missing");
+        string file = Path.Combine(directory, ModelFile);
+        var description = JsonFormats.Deserialize<ModelDescription>(json["target"]) ?? throw new InvalidDataException($"'{file}': field 'target' is missing");
         var target = description.Build();
+        CheckTarget(file, json, description, target);
         var process = ForwardProcess.Parse((string)json["schedule"]!);
         var spec = ScoreModelSpec.Parse((string)json["arch"]!);
         spec.Validate(target.Lattice);
+        long count = spec.ParameterCount(target.Lattice, target.Components);
+        if (json["parameters_per_slice"] is not JsonValue stored || !stored.TryGetValue(out long storedCount) || storedCount != count)
+            throw new InvalidDataException($"'{file}': field 'parameters_per_slice' is {json["parameters_per_slice"]?.ToJsonString() ?? "missing"}; " +
+                                           $"{spec.Name} on {target.Lattice} with n = {target.Components} has {count}");
         var times = json["times"]!.AsArray().Select(t => (double)t!).ToArray();
         if (times.Length == 0 || times.Any(t => !(t > 0 && double.IsFinite(t))))
             throw new InvalidDataException($"'{ModelFile}': field 'times' must hold diffusion times > 0");
@@ -127,5 +133,25 @@ public static class ScoreCheckpoint
             parameters.Add(p);
         }
         return new ScoreCheckpointModel(target, process, spec, times, parameters, json["summary"] as JsonObject);
+    }
+
+    /// <summary>
+    /// The target must agree with every other place model.json states it: the top-level n, the description text written
+    /// with it, the run summary's copy, and (Gaussian) the gap equation linking the stored beta to mu2. An edited field
+    /// (L 8 -> 16 on a convolution, whose arrays do not depend on L; n 1 -> 2) is refused naming it.
+    /// </summary>
+    private static void CheckTarget(string file, JsonObject json, ModelDescription description, LatticeModel target)
+    {
+        if (json["n"] is not JsonValue n || !n.TryGetValue(out int components) || components != target.Components)
+            throw new InvalidDataException($"'{file}': field 'n' is {json["n"]?.ToJsonString() ?? "missing"}; field 'target' has n = {target.Components}");
+        // The description text rounds couplings; its lattice part is exact.
+        if (description.Description is { } text && !text.Contains(target.Lattice.ToString(), StringComparison.Ordinal))
+            throw new InvalidDataException($"'{file}': field 'target' (d = {target.Lattice.Dimension}, L = {target.Lattice.Length}) does not match its own description '{text}': the file was edited");
+        if (json["summary"] is JsonObject summary && summary["model"] is JsonObject copy
+            && JsonFormats.Deserialize<ModelDescription>(copy) is { } trained && trained.Mismatch(target) is not null)
+            throw new InvalidDataException($"'{file}': field 'target' ({target.Describe()}) differs from 'summary.model', the model that was trained ({trained.Description ?? trained.Kind}): the file was edited");
+        if (target is GaussianField g && description.Beta is { } beta && Math.Abs(g.Beta / beta - 1) > 1e-10)
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"'{file}': field 'target.beta' = {beta:R} does not solve the gap equation with target.mu2 = {g.MassSquared:R} (beta = {g.Beta:R})"));
     }
 }
