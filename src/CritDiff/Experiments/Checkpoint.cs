@@ -144,15 +144,15 @@ public static class Checkpoint
     }
 
     /// <summary>
-    /// Reads a 1-D parameter array into <paramref name="destination"/>: a missing or unreadable file, a wrong length (the
-    /// model needs <paramref name="what"/>'s layout) or a non-finite value throws <see cref="InvalidDataException"/> naming the file.
-    /// </summary>
-    /// <summary>
     /// Largest |parameter| a checkpoint may hold: trained multipliers stay below ~1/b(t_min)^2 ~ 1e3, and beyond 1e50 a
     /// score overflows doubles after a few layers.
     /// </summary>
     public const double MaxParameterMagnitude = 1e50;
 
+    /// <summary>
+    /// Reads a 1-D parameter array into <paramref name="destination"/>: a missing or unreadable file, a rank other than 1, a wrong length (the
+    /// model needs <paramref name="what"/>'s layout) or a non-finite or huge value throws <see cref="InvalidDataException"/> naming the file.
+    /// </summary>
     internal static void ReadParameterArray(string file, double[] destination, string what)
     {
         if (!File.Exists(file)) throw new InvalidDataException($"'{file}' is missing");
