@@ -144,7 +144,9 @@ internal static class ScalingCommand
             ("t_min must", "--t-min must"), ("seeds must", "--seeds must"), ("budget must", "--budget must"),
             ("generation slices must", "--gen-slices must"), ("sgd needs empirical mode", "--optimizer sgd needs --mode empirical"),
             ("gd uses the population gradient", "--optimizer gd uses the population gradient"), ("start:", "--start:"),
-            ("give at least one architecture", "--arch: give at least one architecture"),
+            ("give at least one architecture", "--arch: give at least one architecture"), ("eps must", "--eps must"),
+            ("unknown optimizer", "--optimizer: unknown optimizer"), ("unknown schedule", "--schedule: unknown schedule"),
+            ("learning rate must", "--lr must"), ("max steps must", "--max-steps must"), ("batch size must", "--batch must"),
         ];
         foreach (var (prefix, option) in names)
             if (message.StartsWith(prefix, StringComparison.Ordinal)) return option + message[prefix.Length..];
