@@ -207,7 +207,15 @@ internal static class GenerateCommand
                 throw new UsageException("--schedule applies only with --exact-score or --train-budget (the --model checkpoint has its own process)");
             if (result.GetValue(slices) is not null)
                 throw new UsageException("--slices applies only with --exact-score or --train-budget (the --model checkpoint has its own slices)");
-            var loaded = Checkpoint.Load(dir);
+            CheckpointModel loaded;
+            try
+            {
+                loaded = Checkpoint.Load(dir);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new UsageException($"--model: {e.Message}");
+            }
             int d = result.GetValue(model.Dimension), l = result.GetValue(model.Length);
             if ((d != 0 && d != loaded.Field.Lattice.Dimension) || (l != 0 && l != loaded.Field.Lattice.Length))
                 throw new UsageException($"--model: {dir} was trained on {loaded.Field.Lattice}, not on d={(d == 0 ? loaded.Field.Lattice.Dimension : d)}, L={(l == 0 ? loaded.Field.Lattice.Length : l)}");
