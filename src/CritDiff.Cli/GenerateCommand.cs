@@ -140,8 +140,8 @@ internal static class GenerateCommand
         int k, bool interpolate, int workers, Stopwatch clock)
     {
         var budgets = NumericOptions.Items("--train-budget", budgetText)
-            .Select(b => NumericOptions.TryInteger(b, out int x) && x >= 0 ? x
-                : throw new UsageException($"--train-budget must be a comma-separated list of step counts >= 0 (got '{b}')")).ToArray();
+            .Select(b => NumericOptions.TryInteger(b, out int x) && x >= 0 && x <= Limits.MaxSteps ? x
+                : throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--train-budget must be a comma-separated list of step counts in 0..{Limits.MaxSteps:N0} (got '{b}')"))).ToArray();
         if (budgets.Length == 0) throw new UsageException("--train-budget must list at least one step count");
         if (result.GetValue(model.Dimension) == 0) throw new UsageException("--train-budget needs the model options --d, --L and one parameterisation");
         var field = model.Build(result);
@@ -160,6 +160,9 @@ internal static class GenerateCommand
         double high = TimeOption(result.GetValue(tMax), process, field);
         int n = Limits.Count("--slices", result.GetValue(slices) ?? 16, 2, Limits.MaxSlices);
         CheckTimes(low, high);
+        Limits.Training("--arch", architecture, field.Lattice, n, Limits.Workers(workers), Math.Max(1, budgets.Max()), "--train-budget");
+        double parameters = architecture.Layers.Sum(layer => (double)layer.ParameterCount(field.Lattice));
+        Limits.Memory("--train-budget", 8.0 * budgets.Distinct().Count() * n * parameters, $"snapshots of {n} slice(s) at {budgets.Distinct().Count()} budget(s)");
         var grid = TimeGrid.LogSpaced(n, low, high);
         var problem = new TrainingProblem(field, process, grid, architecture);
         o.Note($"training {architecture} on {field.Lattice}, {n} slices, budgets {string.Join(",", budgets)} ...");

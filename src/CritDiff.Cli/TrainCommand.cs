@@ -147,14 +147,21 @@ internal static class TrainCommand
             try
             {
                 architecture.Validate(field.Lattice);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"--arch {architecture.Name}: {e.Message.Split(" (Parameter")[0].Split('\n')[0]}");
+            }
+            // Before the network is created: creating it allocates its parameters.
+            CheckMemory(architecture, field.Lattice, grid.Count, trainingMode == TrainingMode.Empirical ? config.BatchSize : 0, config.MaxSteps, workers);
+            try
+            {
                 _ = ScoreNetwork.Create(field.Lattice, architecture, parameterBasis);
             }
             catch (ArgumentException e)
             {
                 throw new UsageException($"--arch {architecture.Name}: {e.Message.Split(" (Parameter")[0].Split('\n')[0]}");
             }
-
-            CheckMemory(architecture, field.Lattice, grid.Count, trainingMode == TrainingMode.Empirical ? config.BatchSize : 0);
             var problem = new TrainingProblem(field, process, grid, architecture, parameterBasis, trainingData) { TargetSpectrum = target };
             var summaryConfig = ConfigJson(result, field, problem, config);
             if (targetModel is not GaussianField) summaryConfig["model"] = TargetOptions.Describe(targetModel);
@@ -313,11 +320,9 @@ internal static class TrainCommand
     }
 
     /// <summary>Refuses runs whose parameters (with gradients and optimizer moments) or minibatches would not fit in memory.</summary>
-    private static void CheckMemory(Architecture architecture, Lattice lattice, int slices, int batch)
+    private static void CheckMemory(Architecture architecture, Lattice lattice, int slices, int batch, int maxSteps, int workers)
     {
-        double parameters = architecture.Layers.Sum(l => (double)l.ParameterCount(lattice));
-        Limits.Memory(slices > 1 ? "--slices" : "--arch", 32.0 * parameters * slices,
-            $"{slices} slice(s) of {architecture.Name} ({parameters:G3} parameters each, with gradients and optimizer moments)");
+        Limits.Training("--arch", architecture, lattice, slices, Limits.Workers(workers), maxSteps);
         Limits.Memory("--batch", 24.0 * batch * lattice.SiteCount, $"a minibatch of {batch} x V = {lattice.SiteCount} (data, noise, noised)");
     }
 
