@@ -88,6 +88,26 @@ internal static class NumericOptions
         }
     }
 
+    /// <summary>
+    /// The message for the first numeric option on the command line whose value does not parse, or null. System.CommandLine
+    /// reports a missing required option before it converts values, so the caller asks here first.
+    /// </summary>
+    public static string? FirstBadValue(ParseResult parse)
+    {
+        foreach (var option in parse.CommandResult.Children.OfType<OptionResult>())
+        {
+            if (option.Tokens.Count == 0) continue;
+            var type = Nullable.GetUnderlyingType(option.Option.ValueType) ?? option.Option.ValueType;
+            string text = option.Tokens[^1].Value;
+            string? form = type == typeof(double) ? (TryReal(text, out _) ? null : RealForm)
+                : type == typeof(int) ? (TryInteger(text, out _) ? null : IntegerForm)
+                : type == typeof(ulong) ? (TryUnsigned(text, out _) ? null : UnsignedForm)
+                : null;
+            if (form is not null) return $"{option.Option.Name} expects {form} (got '{text}')";
+        }
+        return null;
+    }
+
     private delegate bool TryParser<T>(string text, out T value);
 
     private static T Parse<T>(ArgumentResult result, TryParser<T> parse, string form, T fallback)

@@ -131,6 +131,7 @@ internal static class ScalingCommand
                 {
                     throw new UsageException($"--arch {a} at L = {l}: {e.Message.Split(" (Parameter")[0].Split('\n')[0]}");
                 }
+                Limits.Training("--L", Architecture.Parse(a), lattice, spec.Time is null ? spec.Slices : 1, 1, spec.MaxSteps);
             }
         }
     }
