@@ -68,7 +68,6 @@ internal static class ScalingCommand
             };
             if (result.GetValue(time) is not null && result.GetValue(slices) is not null) throw new UsageException("give either --t or --slices, not both");
             var lengths = ModelOptions.ParseSizes(result.GetValue(sizes)!, d);
-            ModelOptions.CheckMasses(family, d, lengths);
             var spec = new ScalingSpec
             {
                 Name = result.GetValue(name)!,
@@ -93,6 +92,7 @@ internal static class ScalingCommand
                 Seed = result.GetValue(seed),
             };
             Check(spec);
+            ModelOptions.CheckMasses(family, d, lengths); // after the memory check: a field at V = 2^28 takes seconds
             if (spec.Seeds > 1 && spec.Mode == TrainingMode.Population && !NetworkStart.Parse(spec.Start).IsRandom)
                 throw new UsageException($"--seeds {spec.Seeds}: population training from a non-random start is deterministic, so every seed would " +
                                          "repeat the same run; use --seeds 1, --mode empirical, or --start random:S");

@@ -110,10 +110,6 @@ public static class ScoreCheckpoint
         var process = ForwardProcess.Parse((string)json["schedule"]!);
         var spec = ScoreModelSpec.Parse((string)json["arch"]!);
         spec.Validate(target.Lattice);
-        long count = spec.ParameterCount(target.Lattice, target.Components);
-        if (json["parameters_per_slice"] is not JsonValue stored || !stored.TryGetValue(out long storedCount) || storedCount != count)
-            throw new InvalidDataException($"'{file}': field 'parameters_per_slice' is {json["parameters_per_slice"]?.ToJsonString() ?? "missing"}; " +
-                                           $"{spec.Name} on {target.Lattice} with n = {target.Components} has {count}");
         var times = json["times"]!.AsArray().Select(t => (double)t!).ToArray();
         if (times.Length == 0 || times.Any(t => !(t > 0 && double.IsFinite(t))))
             throw new InvalidDataException($"'{ModelFile}': field 'times' must hold diffusion times > 0");
@@ -132,6 +128,11 @@ public static class ScoreCheckpoint
                     $"{spec.Name} on {target.Lattice} with n = {target.Components}");
             parameters.Add(p);
         }
+        // After the arrays, whose lengths name the file at fault when the architecture was edited.
+        long count = spec.ParameterCount(target.Lattice, target.Components);
+        if (json["parameters_per_slice"] is not JsonValue stored || !stored.TryGetValue(out long storedCount) || storedCount != count)
+            throw new InvalidDataException($"'{file}': field 'parameters_per_slice' is {json["parameters_per_slice"]?.ToJsonString() ?? "missing"}; " +
+                                           $"{spec.Name} on {target.Lattice} with n = {target.Components} has {count}");
         return new ScoreCheckpointModel(target, process, spec, times, parameters, json["summary"] as JsonObject);
     }
 
