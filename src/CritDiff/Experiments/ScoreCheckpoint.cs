@@ -101,20 +101,24 @@ public static class ScoreCheckpoint
 
     private static ScoreCheckpointModel Parse(string directory, JsonObject json)
     {
-        int version = (int)json["version"]!;
-        if (version != Version) throw new InvalidDataException($"'{ModelFile}': unknown format version {version} (this build reads {Version})");
         string file = Path.Combine(directory, ModelFile);
-        var description = JsonFormats.Deserialize<ModelDescription>(json["target"]) ?? throw new InvalidDataException($"'{file}': field 'target' is missing");
-        var target = description.Build();
+        int version = Field(file, json, "version", n => (int)n);
+        if (version != Version) throw new InvalidDataException($"'{file}': unknown format version {version} (this build reads {Version})");
+        var description = Field(file, json, "target", n => JsonFormats.Deserialize<ModelDescription>(n)!);
+        var target = Field(file, json, "target", _ => description.Build());
         CheckTarget(file, json, description, target);
-        var process = ForwardProcess.Parse((string)json["schedule"]!);
-        var spec = ScoreModelSpec.Parse((string)json["arch"]!);
-        spec.Validate(target.Lattice);
-        var times = json["times"]!.AsArray().Select(t => (double)t!).ToArray();
+        var process = Field(file, json, "schedule", n => ForwardProcess.Parse((string)n!));
+        var spec = Field(file, json, "arch", n =>
+        {
+            var parsed = ScoreModelSpec.Parse((string)n!);
+            parsed.Validate(target.Lattice);
+            return parsed;
+        });
+        var times = Field(file, json, "times", n => n.AsArray().Select(t => (double)t!).ToArray());
         if (times.Length == 0 || times.Any(t => !(t > 0 && double.IsFinite(t))))
             throw new InvalidDataException($"'{ModelFile}': field 'times' must hold diffusion times > 0");
         var model = spec.Create(target.Lattice, target.Components);
-        var files = json["files"]!.AsArray();
+        var files = Field(file, json, "files", n => n.AsArray());
         if (files.Count != times.Length) throw new InvalidDataException($"'{ModelFile}': {times.Length} times but {files.Count} file lists");
         var parameters = new List<NetworkParameters>();
         for (int j = 0; j < times.Length; j++)
@@ -134,6 +138,23 @@ public static class ScoreCheckpoint
             throw new InvalidDataException($"'{file}': field 'parameters_per_slice' is {json["parameters_per_slice"]?.ToJsonString() ?? "missing"}; " +
                                            $"{spec.Name} on {target.Lattice} with n = {target.Components} has {count}");
         return new ScoreCheckpointModel(target, process, spec, times, parameters, json["summary"] as JsonObject);
+    }
+
+    /// <summary>Reads one field of model.json; a missing field or a value that does not read is reported by the file and field.</summary>
+    private static T Field<T>(string file, JsonObject json, string name, Func<JsonNode, T> read)
+    {
+        var node = json[name] ?? throw new InvalidDataException($"'{file}': field '{name}' is missing");
+        try
+        {
+            return read(node) ?? throw new InvalidDataException("null");
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or NullReferenceException
+                                       or KeyNotFoundException or JsonException or InvalidDataException)
+        {
+            string shown = node.ToJsonString();
+            if (shown.Length > 80) shown = shown[..80] + "...";
+            throw new InvalidDataException($"'{file}': field '{name}' has an invalid value ({shown}): {e.Message.Split(" (Parameter")[0].Split('\n')[0]}");
+        }
     }
 
     /// <summary>

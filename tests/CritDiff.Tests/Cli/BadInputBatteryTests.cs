@@ -54,6 +54,7 @@ public sealed class BadInputBatteryTests : IDisposable
     [InlineData("train --d 2 --L 8 --xi 2 --eval-interval 5", "--eval-interval applies only with --mode samples")]
     [InlineData("generate --d 2 --L 8 --xi 2 --train-budget 1,,4", "--train-budget has an empty item")]
     [InlineData("generate --d 2 --L 8 --xi 2 --train-budget 1,4,", "--train-budget has an empty item")]
+    [InlineData("mcmc-scaling --d 2 --L 4,8 --xi-over-L 0.25 --algo heatbath,,wolff", "--algo has an empty item")]
     // Values the solvers cannot take: a range naming the option, no ArithmeticException or NonConvergenceException.
     [InlineData("model --d 2 --L 8 --beta 1e308", "--beta must be in [1e-4, 1e200]")]
     [InlineData("model --d 2 --L 8 --beta 1e-320", "--beta must be in [1e-4, 1e200]")]
@@ -203,6 +204,11 @@ public sealed class BadInputBatteryTests : IDisposable
         // n: 2 with n = 1 arrays.
         string components = Tampered(model, t => t.Replace("\n  \"n\": 1,", "\n  \"n\": 2,", StringComparison.Ordinal), "n2");
         AssertRefused(["generate", "--model", components, "--n", "4", "--steps", "2"], "field 'n' is 2; field 'target' has n = 1");
+        // A field that does not read names itself.
+        string schedule = Tampered(model, t => ReplaceFirst(t, "\"schedule\": \"vp\"", "\"schedule\": \"bogus\""), "schedule");
+        AssertRefused(["generate", "--model", schedule, "--n", "4", "--steps", "2"], "field 'schedule' has an invalid value (\"bogus\"): unknown schedule");
+        string version = Tampered(model, t => ReplaceFirst(t, "\"version\": 1,", ""), "version");
+        AssertRefused(["generate", "--model", version, "--n", "4", "--steps", "2"], "field 'version' is missing");
         // parameters_per_slice edited.
         string count = Tampered(model, t => System.Text.RegularExpressions.Regex.Replace(t, "\"parameters_per_slice\": \\d+", "\"parameters_per_slice\": 5"), "count");
         AssertRefused(["generate", "--model", count, "--n", "4", "--steps", "2"], "field 'parameters_per_slice' is 5");
