@@ -51,6 +51,7 @@ internal static class CommonOptions
     /// <summary>Throws unless the file can be created in its folder (checked before long work starts).</summary>
     public static string CheckWritableFile(string option, string path)
     {
+        CheckNotEmpty(option, path, "file");
         string full = Path.GetFullPath(path);
         string? folder = Path.GetDirectoryName(full);
         if (folder is null || !Directory.Exists(folder))
@@ -81,12 +82,18 @@ internal static class CommonOptions
             throw new UsageException($"{option}: '{shown}' is not a regular file (a device, pipe or socket); give a new path or a regular file");
     }
 
+    private static void CheckNotEmpty(string option, string path, string what)
+    {
+        if (string.IsNullOrWhiteSpace(path)) throw new UsageException($"{option} needs a {what} path (got an empty one)");
+    }
+
     /// <summary>
     /// Creates the folder (and parents) or throws a usage error naming the option. Folders it creates are removed again
     /// if the command is refused (<see cref="CreatedFolders"/>).
     /// </summary>
     public static string CheckWritableFolder(string option, string path)
     {
+        CheckNotEmpty(option, path, "folder");
         try
         {
             var info = CreatedFolders.Create(path);

@@ -143,9 +143,9 @@ internal static class GenerateCommand
         Option<string> schedule, Option<int?> slices, Option<double?> tMin, Option<string?> tMax, ReverseScheme scheme,
         int k, bool interpolate, int workers, Stopwatch clock)
     {
-        var budgets = budgetText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(b => int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out int x) ? x
-                : throw new UsageException($"--train-budget must be a comma-separated list of step counts >= 0 (got '{b}')")).ToArray();
+        var budgets = NumericOptions.Items("--train-budget", budgetText)
+            .Select(b => NumericOptions.TryInteger(b, out int x) && x >= 0 && x <= Limits.MaxSteps ? x
+                : throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--train-budget must be a comma-separated list of step counts in 0..{Limits.MaxSteps:N0} (got '{b}')"))).ToArray();
         if (budgets.Length == 0) throw new UsageException("--train-budget must list at least one step count");
         if (result.GetValue(model.Dimension) == 0) throw new UsageException("--train-budget needs the model options --d, --L and one parameterisation");
         var field = model.Build(result);
@@ -164,6 +164,9 @@ internal static class GenerateCommand
         double high = TimeOption(result.GetValue(tMax), process, field);
         int n = Limits.Count("--slices", result.GetValue(slices) ?? 16, 2, Limits.MaxSlices);
         CheckTimes(low, high);
+        Limits.Training("--arch", architecture, field.Lattice, n, Limits.Workers(workers), Math.Max(1, budgets.Max()), "--train-budget");
+        double parameters = architecture.Layers.Sum(layer => (double)layer.ParameterCount(field.Lattice));
+        Limits.Memory("--train-budget", 8.0 * budgets.Distinct().Count() * n * parameters, $"snapshots of {n} slice(s) at {budgets.Distinct().Count()} budget(s)");
         var grid = TimeGrid.LogSpaced(n, low, high);
         var problem = new TrainingProblem(field, process, grid, architecture);
         o.Note($"training {architecture} on {field.Lattice}, {n} slices, budgets {string.Join(",", budgets)} ...");
@@ -211,7 +214,15 @@ internal static class GenerateCommand
                 throw new UsageException("--schedule applies only with --exact-score or --train-budget (the --model checkpoint has its own process)");
             if (result.GetValue(slices) is not null)
                 throw new UsageException("--slices applies only with --exact-score or --train-budget (the --model checkpoint has its own slices)");
-            var loaded = Checkpoint.Load(dir);
+            CheckpointModel loaded;
+            try
+            {
+                loaded = Checkpoint.Load(dir);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new UsageException($"--model: {e.Message}");
+            }
             int d = result.GetValue(model.Dimension), l = result.GetValue(model.Length);
             if ((d != 0 && d != loaded.Field.Lattice.Dimension) || (l != 0 && l != loaded.Field.Lattice.Length))
                 throw new UsageException($"--model: {dir} was trained on {loaded.Field.Lattice}, not on d={(d == 0 ? loaded.Field.Lattice.Dimension : d)}, L={(l == 0 ? loaded.Field.Lattice.Length : l)}");
@@ -246,7 +257,7 @@ internal static class GenerateCommand
 
     private static double TimeOption(string? text, ForwardProcess process, GaussianField field) =>
         text is null or "auto" ? process.AutoFinalTime(field.Susceptibility, 1e-3)
-        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x > 0 && double.IsFinite(x) ? x
+        : NumericOptions.TryReal(text, out double x) && x > 0 ? x
         : throw new UsageException($"--t-max must be auto or a number > 0 (got {text})");
 
     private static void CheckTimes(double low, double high)

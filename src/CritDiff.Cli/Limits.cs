@@ -1,4 +1,6 @@
 using System.Globalization;
+using CritDiff.Lattices;
+using CritDiff.Networks;
 
 namespace CritDiff.Cli;
 
@@ -48,6 +50,28 @@ internal static class Limits
             throw new UsageException(
                 $"{option}: {what} needs about {Gib(bytes)} of memory, above the limit of {Gib(MemoryBytes)}; lower {option}");
     }
+
+    /// <summary>
+    /// Refuses training runs of a linear architecture that would not fit, before anything is allocated. The estimate
+    /// (bytes): model tables, ~20 doubles per site; each slice's parameters with gradient and two optimizer moments,
+    /// 32 bytes each; work buffers of the slices trained at once, ~16 doubles per site and layer (measured: deep:4 at
+    /// V = 2^20 peaks at 0.64 GB for one slice, one-layer at 0.15 GB); the loss history, 32 bytes per step and slice,
+    /// doubled for the list's growth. <paramref name="sizeOption"/> is the option to lower when a single slice is too
+    /// large (--arch, --L); <paramref name="concurrent"/> the slices trained at once.
+    /// </summary>
+    public static void Training(string sizeOption, Architecture architecture, Lattice lattice, int slices, int concurrent, int maxSteps, string stepsOption = "--max-steps")
+    {
+        Memory(stepsOption, 64.0 * maxSteps * slices, $"the loss history of {slices} slice(s) x {maxSteps} steps");
+        double sites = lattice.SiteCount;
+        double parameters = architecture.Layers.Sum(l => (double)l.ParameterCount(lattice));
+        double Bytes(int n) => 160 * sites + 32 * parameters * n + 128 * sites * architecture.Depth * Math.Min(n, Math.Max(1, concurrent));
+        Memory(sizeOption, Bytes(1), $"training one slice of {architecture.Name} on {lattice} ({parameters:G3} parameters, with gradients, optimizer moments and work buffers)");
+        Memory("--slices", Bytes(slices),
+            $"training {slices} slice(s) of {architecture.Name} on {lattice} ({parameters:G3} parameters per slice, with gradients, optimizer moments and work buffers)");
+    }
+
+    /// <summary>Threads a command will use: --threads, or all cores for -1.</summary>
+    public static int Workers(int threads) => threads == -1 ? Environment.ProcessorCount : threads;
 
     private static string Gib(double bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1L << 30):G3} GiB");
 }

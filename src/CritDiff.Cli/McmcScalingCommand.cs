@@ -49,7 +49,7 @@ internal static class McmcScalingCommand
             var lengths = ModelOptions.ParseSizes(result.GetValue(sizes)!, d);
             if (lengths.Length < 2) throw new UsageException($"--L needs at least 2 distinct sizes to fit z (got '{result.GetValue(sizes)}')");
             string algoText = result.GetValue(algos) ?? kind switch { "on" => "heatbath,wolff", "phi4" => "metropolis,wolff", _ => "heatbath,fa-hmc" };
-            var names = algoText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            var names = NumericOptions.Items("--algo", algoText);
             if (names.Length == 0) throw new UsageException("--algo: give at least one algorithm");
             if (names.Distinct().Count() != names.Length) throw new UsageException($"--algo lists an algorithm twice ({algoText})");
             if (kind != "gaussian") return RunModel(o, result, target.Family(result, model, d), d, lengths, names, run, result.GetValue(seed), result.GetValue(threads));

@@ -85,7 +85,45 @@ internal sealed class ModelOptions
     public Func<Lattice, GaussianField> BuildFamily(ParseResult result, int dimension)
     {
         var family = Family(result, dimension);
-        return lattice => CheckMass(family, family.Build(lattice));
+        return lattice => CheckMass(family, Build(family, lattice));
+    }
+
+    /// <summary>
+    /// Accepted range of each parameterisation: mu2 in [<see cref="MinMassSquared"/>, <see cref="MaxMassSquared"/>] maps to
+    /// xi = 1/sqrt(mu2) in [1e-2, 1e125] and, as beta ~ 1/mu2 at small beta and ~ 1/(V mu2) at large beta, to beta in
+    /// [1e-4, 1e200]; xi/L is checked through the xi it gives at each size.
+    /// </summary>
+    public static (double Min, double Max) Range(string option) => option switch
+    {
+        "--beta" => (1e-4, 1e200),
+        "--mass2" => (MinMassSquared, MaxMassSquared),
+        "--xi" => (1e-2, 1e125),
+        _ => (1e-12, 1e120),
+    };
+
+    private static string RangeText(string option) => option switch
+    {
+        "--beta" => "[1e-4, 1e200]",
+        "--mass2" => "[1e-250, 1e4]",
+        "--xi" => "[1e-2, 1e125]",
+        _ => "[1e-12, 1e120]",
+    };
+
+    private static string OptionOf(ModelFamily family) => family.Kind switch { "xi/L" => "--xi-over-L", var k => "--" + k };
+
+    /// <summary>Builds the field; a value the solvers cannot handle is a usage error naming the option (never a crash).</summary>
+    private static GaussianField Build(ModelFamily family, Lattice lattice)
+    {
+        try
+        {
+            return family.Build(lattice);
+        }
+        catch (Exception e) when (e is ArgumentException or ArithmeticException or MathNet.Numerics.NonConvergenceException)
+        {
+            string option = OptionOf(family);
+            throw new UsageException(FormattableString.Invariant(
+                $"{option} {family.Value:g6} has no accurate solution on {lattice} (mu2 must stay in [1e-250, 1e4]; accepted {option} range {RangeText(option)})"));
+        }
     }
 
     /// <summary>Smallest mass accepted: 1/(V mu2), the zero mode's share of the gap sum, must stay finite for V up to 2^28.</summary>
@@ -100,14 +138,14 @@ internal sealed class ModelOptions
     /// <summary>Checks the mass of <paramref name="family"/> at every size (for sweeps that build their fields in the library).</summary>
     public static void CheckMasses(ModelFamily family, int dimension, IEnumerable<int> sizes)
     {
-        foreach (int l in sizes) CheckMass(family, family.Build(new Lattice(dimension, l)));
+        foreach (int l in sizes) CheckMass(family, Build(family, new Lattice(dimension, l)));
     }
 
     private static GaussianField CheckMass(ModelFamily family, GaussianField field)
     {
         double mu2 = field.MassSquared;
         if (mu2 is >= MinMassSquared and <= MaxMassSquared) return field;
-        string option = family.Kind switch { "xi/L" => "--xi-over-L", var k => "--" + k };
+        string option = OptionOf(family);
         throw new UsageException(FormattableString.Invariant(
             $"{option} {family.Value:g6} gives mu2 = {mu2:g4}, outside [1e-250, 1e4] where the observables are accurate (for --beta: beta >= ~1e-4, as mu2 ~ 1/beta at small beta)"));
     }
@@ -130,6 +168,8 @@ internal sealed class ModelOptions
         var (name, value) = given[0];
         if (value is { } v && !(v > 0 && double.IsFinite(v)))
             throw new UsageException($"{name} must be > 0 and finite (got {v.ToString(CultureInfo.InvariantCulture)})");
+        if (value is { } w && Range(name) is var (min, max) && !(w >= min && w <= max))
+            throw new UsageException(FormattableString.Invariant($"{name} must be in {RangeText(name)} (got {w:g6}): outside it mu2 leaves [1e-250, 1e4], where the observables are accurate"));
         bool gff = result.GetValue(FreeField);
         if (name == "--critical" && dimension <= 2)
             throw new UsageException($"--critical needs d >= 3 (got d = {dimension}): there is no finite beta_c in d <= 2");
@@ -151,12 +191,10 @@ internal sealed class ModelOptions
     /// <summary>Parses --L as a comma-separated list of distinct sizes >= 2 (each checked as a lattice of dimension d).</summary>
     public static int[] ParseSizes(string text, int d)
     {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries);
-        if (parts.Any(p => p.Length == 0)) throw new UsageException($"--L has an empty item ('{text}'): separate sizes by single commas");
         var list = new List<int>();
-        foreach (string p in parts)
+        foreach (string p in NumericOptions.Items("--L", text))
         {
-            if (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out int l) || l < 2)
+            if (!NumericOptions.TryInteger(p, out int l) || l < 2)
                 throw new UsageException($"--L must be a comma-separated list of sizes >= 2 (got '{p}')");
             CreateLattice(d, l);
             list.Add(l);

@@ -38,13 +38,16 @@ public static class Program
         // The built-in --version reports the entry assembly, which is the test host under tests.
         foreach (var option in root.Options)
             if (option is VersionOption version) version.Action = new PrintVersion();
+        NumericOptions.Attach(root);
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
             // An unknown token says more than the "required command" error it causes at the root.
             var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized command or argument", StringComparison.Ordinal)) ?? parse.Errors[0];
-            string message = Friendly(error.Message);
+            // A number that does not parse names the option the user typed: report it before a missing option.
+            string message = (error.Message.StartsWith("Unrecognized", StringComparison.Ordinal) ? null : NumericOptions.FirstBadValue(parse))
+                             ?? Friendly(error.Message);
             if (parse.CommandResult.Command is RootCommand && message.StartsWith("Unrecognized command or argument", StringComparison.Ordinal))
                 message = message.Replace("Unrecognized command or argument", "unknown command", StringComparison.Ordinal);
             stderr.WriteLine($"error: {message} (see 'critdiff {CommandName(parse)}--help')");

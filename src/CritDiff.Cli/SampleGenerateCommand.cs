@@ -62,7 +62,7 @@ internal static class SampleGenerateCommand
         {
             null => checkpoint.Times.Max(),
             "auto" => checkpoint.Process.AutoFinalTime(Chi(checkpoint), 1e-3),
-            var text => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x > 0 && double.IsFinite(x)
+            var text => NumericOptions.TryReal(text, out double x) && x > 0
                 ? x : throw new UsageException($"--t-max must be auto or a number > 0 (got {text})"),
         };
         if (!(tLow > 0 && double.IsFinite(tLow))) throw new UsageException($"--t-min must be > 0 (got {tLow})");
@@ -126,6 +126,7 @@ internal static class SampleGenerateCommand
             if (data.Lattice != checkpoint.Target.Lattice || data.Components != checkpoint.Components)
                 throw new UsageException($"--data: {dataPath} holds n = {data.Components} on {data.Lattice}; the model is n = {checkpoint.Components} on {checkpoint.Target.Lattice}");
             if (data.Model?.Mismatch(checkpoint.Target) is { } why) throw new UsageException($"--data: {dataPath}: {why}");
+            DataValues.Check("--data", dataPath, data.Configurations);
             var (observables, magnetisations) = SampleGenerationRun.Reference(checkpoint.Target, data);
             return request with { Reference = observables, ReferenceMagnetisations = magnetisations, ReferenceSource = $"{dataPath} ({data.Count} configurations)" };
         }

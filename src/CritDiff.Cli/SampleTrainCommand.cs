@@ -211,7 +211,7 @@ internal static class SampleTrainCommand
             throw new UsageException($"--data: {path} holds configurations on {data.Lattice}; the model options give {target.Lattice}");
         if (data.Components != target.Components)
             throw new UsageException($"--data: {path} has n = {data.Components} components; the target has n = {target.Components} (--n)");
-        if (!data.Configurations.All(double.IsFinite)) throw new UsageException($"--data: {path} contains NaN or infinite values");
+        DataValues.Check("--data", path, data.Configurations);
         return data;
     }
 
@@ -219,7 +219,7 @@ internal static class SampleTrainCommand
     {
         string[] parts = text.Split(':');
         int spacing = 1;
-        if (parts.Length > 2 || (parts.Length == 2 && !(int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out spacing) && spacing is >= 1 and <= 100_000)))
+        if (parts.Length > 2 || (parts.Length == 2 && !(NumericOptions.TryInteger(parts[1], out spacing) && spacing is >= 1 and <= 100_000)))
             throw new UsageException($"--chain must be ALGO or ALGO:SPACING with SPACING in 1..100000 (got {text})");
         var names = ModelKernels.NamesFor(target);
         if (!names.Contains(parts[0]))

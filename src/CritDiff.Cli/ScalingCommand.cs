@@ -68,7 +68,6 @@ internal static class ScalingCommand
             };
             if (result.GetValue(time) is not null && result.GetValue(slices) is not null) throw new UsageException("give either --t or --slices, not both");
             var lengths = ModelOptions.ParseSizes(result.GetValue(sizes)!, d);
-            ModelOptions.CheckMasses(family, d, lengths);
             var spec = new ScalingSpec
             {
                 Name = result.GetValue(name)!,
@@ -93,6 +92,7 @@ internal static class ScalingCommand
                 Seed = result.GetValue(seed),
             };
             Check(spec);
+            ModelOptions.CheckMasses(family, d, lengths); // after the memory check: a field at V = 2^28 takes seconds
             if (spec.Seeds > 1 && spec.Mode == TrainingMode.Population && !NetworkStart.Parse(spec.Start).IsRandom)
                 throw new UsageException($"--seeds {spec.Seeds}: population training from a non-random start is deterministic, so every seed would " +
                                          "repeat the same run; use --seeds 1, --mode empirical, or --start random:S");
@@ -131,6 +131,7 @@ internal static class ScalingCommand
                 {
                     throw new UsageException($"--arch {a} at L = {l}: {e.Message.Split(" (Parameter")[0].Split('\n')[0]}");
                 }
+                Limits.Training("--L", Architecture.Parse(a), lattice, spec.Time is null ? spec.Slices : 1, 1, spec.MaxSteps);
             }
         }
     }
@@ -144,7 +145,9 @@ internal static class ScalingCommand
             ("t_min must", "--t-min must"), ("seeds must", "--seeds must"), ("budget must", "--budget must"),
             ("generation slices must", "--gen-slices must"), ("sgd needs empirical mode", "--optimizer sgd needs --mode empirical"),
             ("gd uses the population gradient", "--optimizer gd uses the population gradient"), ("start:", "--start:"),
-            ("give at least one architecture", "--arch: give at least one architecture"),
+            ("give at least one architecture", "--arch: give at least one architecture"), ("eps must", "--eps must"),
+            ("unknown optimizer", "--optimizer: unknown optimizer"), ("unknown schedule", "--schedule: unknown schedule"),
+            ("learning rate must", "--lr must"), ("max steps must", "--max-steps must"), ("batch size must", "--batch must"),
         ];
         foreach (var (prefix, option) in names)
             if (message.StartsWith(prefix, StringComparison.Ordinal)) return option + message[prefix.Length..];
@@ -183,7 +186,7 @@ internal static class ScalingCommand
     private static double? ParseRate(string text)
     {
         if (text == "auto") return null;
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x > 0 && double.IsFinite(x)) return x;
+        if (NumericOptions.TryReal(text, out double x) && x > 0) return x;
         throw new UsageException($"--lr must be auto or a number > 0 (got {text})");
     }
 

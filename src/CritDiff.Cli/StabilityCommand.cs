@@ -116,7 +116,6 @@ internal static class StabilityCommand
             int d = result.GetValue(_dimension);
             var family = Family(result, d);
             var sizes = ModelOptions.ParseSizes(result.GetValue(_sizes)!, d);
-            ModelOptions.CheckMasses(family, d, sizes);
             var (mode, optimizer) = ModeAndOptimizer(result.GetValue(_mode), result.GetValue(_optimizer));
             var basis = result.GetValue(_basis) switch
             {
@@ -149,6 +148,7 @@ internal static class StabilityCommand
                 Seed = result.GetValue(Seed),
             };
             Check(spec);
+            ModelOptions.CheckMasses(family, d, sizes);
             return spec;
         }
 
@@ -213,6 +213,11 @@ internal static class StabilityCommand
                 throw new UsageException($"--arch {architecture.Name} at L = {l}: {FirstLine(e.Message)}");
             }
         }
+        // Before any field or network is built: the largest size decides (one slice per probe).
+        var largest = new Lattice(spec.Dimension, spec.Sizes.Max());
+        Limits.Training("--L", architecture, largest, 1, 1, Math.Max(spec.MaxSteps, spec.Search.Budget));
+        if (spec.Mode == TrainingMode.Empirical)
+            Limits.Memory("--batch", 24.0 * spec.BatchSize * largest.SiteCount, $"a minibatch of {spec.BatchSize} x V = {largest.SiteCount} (data, noise, noised)");
         try
         {
             spec.Validate();

@@ -111,6 +111,10 @@ internal static class TrainCommand
             string modeText = result.GetValue(mode) ?? (isConv ? "samples" : "population");
             if (isConv && modeText != "samples")
                 throw new UsageException($"--arch {archText}: a nonlinear network trains on samples only: use --mode samples (the default for conv:...)");
+            if (modeText != "samples")
+                foreach (var option in sampleOptions.All)
+                    if (result.GetResult(option) is { Implicit: false })
+                        throw new UsageException($"{option.Name} applies only with --mode samples (got --mode {modeText}); drop it or add --mode samples");
             if (modeText == "samples")
                 return TrainOnSamples(result, o, sampleOptions, targetModel, archText, schedule, time, slices, tMin, tMax, spacing, data, spectrum,
                     reference, batch, optimizer, momentum, lr, init, eps, maxSteps, basis, start, folder, seed, threads);
@@ -148,14 +152,21 @@ internal static class TrainCommand
             try
             {
                 architecture.Validate(field.Lattice);
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException($"--arch {architecture.Name}: {e.Message.Split(" (Parameter")[0].Split('\n')[0]}");
+            }
+            // Before the network is created: creating it allocates its parameters.
+            CheckMemory(architecture, field.Lattice, grid.Count, trainingMode == TrainingMode.Empirical ? config.BatchSize : 0, config.MaxSteps, workers);
+            try
+            {
                 _ = ScoreNetwork.Create(field.Lattice, architecture, parameterBasis);
             }
             catch (ArgumentException e)
             {
                 throw new UsageException($"--arch {architecture.Name}: {e.Message.Split(" (Parameter")[0].Split('\n')[0]}");
             }
-
-            CheckMemory(architecture, field.Lattice, grid.Count, trainingMode == TrainingMode.Empirical ? config.BatchSize : 0);
             var problem = new TrainingProblem(field, process, grid, architecture, parameterBasis, trainingData) { TargetSpectrum = target };
             var summaryConfig = ConfigJson(result, field, problem, config);
             if (targetModel is not GaussianField) summaryConfig["model"] = TargetOptions.Describe(targetModel);
@@ -313,11 +324,9 @@ internal static class TrainCommand
     }
 
     /// <summary>Refuses runs whose parameters (with gradients and optimizer moments) or minibatches would not fit in memory.</summary>
-    private static void CheckMemory(Architecture architecture, Lattice lattice, int slices, int batch)
+    private static void CheckMemory(Architecture architecture, Lattice lattice, int slices, int batch, int maxSteps, int workers)
     {
-        double parameters = architecture.Layers.Sum(l => (double)l.ParameterCount(lattice));
-        Limits.Memory(slices > 1 ? "--slices" : "--arch", 32.0 * parameters * slices,
-            $"{slices} slice(s) of {architecture.Name} ({parameters:G3} parameters each, with gradients and optimizer moments)");
+        Limits.Training("--arch", architecture, lattice, slices, Limits.Workers(workers), maxSteps);
         Limits.Memory("--batch", 24.0 * batch * lattice.SiteCount, $"a minibatch of {batch} x V = {lattice.SiteCount} (data, noise, noised)");
     }
 
@@ -338,7 +347,7 @@ internal static class TrainCommand
         if (!(tMin > 0 && double.IsFinite(tMin))) throw new UsageException($"--t-min must be > 0 (got {tMin})");
         double tMax = tMaxText == "auto"
             ? process.AutoFinalTime(susceptibility, 1e-3)
-            : double.TryParse(tMaxText, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && x > 0 && double.IsFinite(x)
+            : NumericOptions.TryReal(tMaxText, out double x) && x > 0
                 ? x
                 : throw new UsageException($"--t-max must be auto or a number > 0 (got {tMaxText})");
         if (n > 1 && !(tMax > tMin)) throw new UsageException($"--t-max ({tMax:G4}) must be larger than --t-min ({tMin:G4})");
@@ -379,7 +388,7 @@ internal static class TrainCommand
     private static double? AutoOrPositive(string option, string text, bool allowZero)
     {
         if (text == "auto") return null;
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && double.IsFinite(x) && (x > 0 || (allowZero && x == 0)))
+        if (NumericOptions.TryReal(text, out double x) && (x > 0 || (allowZero && x == 0)))
             return x;
         throw new UsageException($"{option} must be auto or a number {(allowZero ? ">= 0" : "> 0")} (got {text})");
     }
@@ -439,7 +448,7 @@ internal static class TrainCommand
         if (!latticeMatches || shape[0] < 1 || (rank == d + 2 && shape[1] < 1))
             throw new UsageException($"{option}: shape ({string.Join(", ", shape)}) does not match the model lattice (--d {d}, --L {lattice.Length}): " +
                                      $"expected (N, {dims}) or (N, n, {dims}) with N, n >= 1");
-        if (!array.Data.All(double.IsFinite)) throw new UsageException($"{option}: {path} contains NaN or infinite values");
+        DataValues.Check(option, path, array.Data);
         return (array.Data, shape[0], rank == d + 2 ? shape[1] : 1);
     }
 

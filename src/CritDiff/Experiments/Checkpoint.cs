@@ -149,8 +149,14 @@ public static class Checkpoint
     }
 
     /// <summary>
-    /// Reads a 1-D parameter array into <paramref name="destination"/>: a missing or unreadable file, a wrong length (the
-    /// model needs <paramref name="what"/>'s layout) or a non-finite value throws <see cref="InvalidDataException"/> naming the file.
+    /// Largest |parameter| a checkpoint may hold: trained multipliers stay below ~1/b(t_min)^2 ~ 1e3, and beyond 1e50 a
+    /// score overflows doubles after a few layers.
+    /// </summary>
+    public const double MaxParameterMagnitude = 1e50;
+
+    /// <summary>
+    /// Reads a 1-D parameter array into <paramref name="destination"/>: a missing or unreadable file, a rank other than 1, a wrong length (the
+    /// model needs <paramref name="what"/>'s layout) or a non-finite or huge value throws <see cref="InvalidDataException"/> naming the file.
     /// </summary>
     internal static void ReadParameterArray(string file, double[] destination, string what)
     {
@@ -164,11 +170,17 @@ public static class Checkpoint
         {
             throw new InvalidDataException($"'{file}': {e.Message}");
         }
+        if (array.Shape.Length != 1)
+            throw new InvalidDataException($"'{file}' has shape ({string.Join(", ", array.Shape)}); parameter arrays are 1-D (flat)");
         if (array.Data.Length != destination.Length)
             throw new InvalidDataException($"'{file}' holds {array.Data.Length} values; {what} needs {destination.Length}");
         int bad = Array.FindIndex(array.Data, x => !double.IsFinite(x));
         if (bad >= 0)
             throw new InvalidDataException($"'{file}': value {bad} is {array.Data[bad]}; kernels must be finite, as every parameter must (the run diverged or the file is damaged)");
+        bad = Array.FindIndex(array.Data, x => Math.Abs(x) > MaxParameterMagnitude);
+        if (bad >= 0)
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"'{file}': value {bad} is {array.Data[bad]:G4}; parameters must have |w| <= {MaxParameterMagnitude:G1} (the file is damaged)"));
         array.Data.CopyTo(destination, 0);
     }
 

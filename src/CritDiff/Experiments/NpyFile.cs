@@ -123,21 +123,55 @@ public static partial class NpyFile
             "<f4" => 4,
             _ => throw new InvalidDataException($"unsupported dtype '{dtype}': need little-endian float64 ('<f8') or float32 ('<f4')"),
         };
-        var shape = shapeMatch.Groups[1].Value
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => int.Parse(s.TrimEnd('L'), NumberStyles.None, CultureInfo.InvariantCulture))
-            .ToArray();
+        int[] shape = ParseShape(shapeMatch.Groups[1].Value);
         long count = 1;
-        foreach (int n in shape) count *= n;
-        if (count > Array.MaxLength) throw new InvalidDataException("array too large");
-        var raw = new byte[count * itemSize];
-        ReadExactly(stream, raw);
+        foreach (int n in shape) count *= n; // ParseShape bounds the product by Array.MaxLength
+        long bytes = count * itemSize;
+        // A header may claim more than the file holds: refuse before allocating for it.
+        if (stream.CanSeek && stream.Length - stream.Position < bytes)
+            throw new InvalidDataException($"truncated .npy file: the header's shape ({string.Join(", ", shape)}) needs {bytes} data bytes, the file holds {stream.Length - stream.Position}");
         var data = new double[count];
-        for (long i = 0; i < count; i++)
-            data[i] = itemSize == 8
-                ? BinaryPrimitives.ReadDoubleLittleEndian(raw.AsSpan((int)(8 * i)))
-                : BinaryPrimitives.ReadSingleLittleEndian(raw.AsSpan((int)(4 * i)));
+        var buffer = new byte[8 * 8192];
+        for (long start = 0; start < count; start += 8192)
+        {
+            int n = (int)Math.Min(8192, count - start);
+            var chunk = buffer.AsSpan(0, n * itemSize);
+            try
+            {
+                stream.ReadExactly(chunk);
+            }
+            catch (EndOfStreamException)
+            {
+                throw new InvalidDataException("truncated .npy file");
+            }
+            for (int i = 0; i < n; i++)
+                data[start + i] = itemSize == 8
+                    ? BinaryPrimitives.ReadDoubleLittleEndian(chunk[(8 * i)..])
+                    : BinaryPrimitives.ReadSingleLittleEndian(chunk[(4 * i)..]);
+        }
         return new NpyArray(shape, data);
+    }
+
+    /// <summary>
+    /// The dimensions of a header's shape tuple: whole numbers in 0..int.MaxValue whose product is at most
+    /// <see cref="Array.MaxLength"/>; anything else (a negative or huge dimension, an overflowing product) throws
+    /// <see cref="InvalidDataException"/> quoting the shape.
+    /// </summary>
+    private static int[] ParseShape(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var shape = new int[parts.Length];
+        double product = 1;
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i].TrimEnd('L'), NumberStyles.None, CultureInfo.InvariantCulture, out shape[i]))
+                throw new InvalidDataException($"malformed .npy shape ({text.Trim()}): dimension {i} ('{parts[i]}') must be a whole number in 0..{int.MaxValue}");
+            product *= shape[i];
+        }
+        if (product > Array.MaxLength)
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"array too large: shape ({text.Trim()}) holds {product:G4} values, more than the {Array.MaxLength} one array can hold"));
+        return shape;
     }
 
     private static void ReadExactly(Stream stream, byte[] buffer)

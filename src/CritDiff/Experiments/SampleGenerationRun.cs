@@ -66,13 +66,13 @@ public static class SampleGenerationRun
         var model = request.Model;
         var score = TimeScore.Sliced(model.CreateModel(), model.Times, model.Parameters, request.Interpolate);
         var samples = RealSpaceSampler.Generate(score, model.Process, request.Settings, request.Count, request.Seed, progress, threads);
-        bool finite = samples.Samples.All(double.IsFinite);
+        bool finite = Usable(samples.Samples);
         var generated = finite
             ? NonlinearStudy.SampleEstimates(model.Target, samples.Samples, samples.Count, out double[] magnetisations)
             : Nan(out magnetisations, samples.Count);
         string? unavailable = null;
         ImportanceWeightResult? weights = null;
-        if (!finite) unavailable = "samples are not finite (the score diverged)";
+        if (!finite) unavailable = $"samples are not finite or beyond |x| = {MaxSampleMagnitude:G1} (the score diverged)";
         else if (!request.Reweight) unavailable = "not asked for";
         else if (samples.LogDensity is null) unavailable = "only the probability-flow ODE (--sampler ode-heun) gives each sample's log-density";
         else if (model.Target.IsConstrained) unavailable = $"{model.Target.Kind} spins are constrained to spheres: no density on R^(nV) to reweight";
@@ -159,13 +159,21 @@ public static class SampleGenerationRun
         };
     }
 
+    /// <summary>
+    /// Largest |x| of a generated sample that is measured: beyond it the action and fourth moments overflow doubles
+    /// (x^4 V), so such samples count as diverged like non-finite ones.
+    /// </summary>
+    public const double MaxSampleMagnitude = 1e50;
+
+    private static bool Usable(double[] samples) => samples.All(x => Math.Abs(x) <= MaxSampleMagnitude);
+
     /// <summary>Warnings for stderr and the JSON: low ESS, non-finite samples.</summary>
     public static IReadOnlyList<string> Warnings(SampleGenerationOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         var list = new List<string>();
         if (outcome.Weights is { } w && ImportanceWeights.LowEssWarning(w.EffectiveSampleFraction, w.Count) is { } low) list.Add(low);
-        if (!outcome.Samples.Samples.All(double.IsFinite)) list.Add("generated samples are not finite: the trained score diverged");
+        if (!Usable(outcome.Samples.Samples)) list.Add($"generated samples are not finite or beyond |x| = {MaxSampleMagnitude:G1}: the trained score diverged");
         return list;
     }
 

@@ -100,18 +100,24 @@ public static class ScoreCheckpoint
 
     private static ScoreCheckpointModel Parse(string directory, JsonObject json)
     {
-        int version = (int)json["version"]!;
-        if (version != Version) throw new InvalidDataException($"'{ModelFile}': unknown format version {version} (this build reads {Version})");
-        var description = JsonFormats.Deserialize<ModelDescription>(json["target"]) ?? throw new InvalidDataException($"'{ModelFile}': field 'target' is missing");
-        var target = description.Build();
-        var process = ForwardProcess.Parse((string)json["schedule"]!);
-        var spec = ScoreModelSpec.Parse((string)json["arch"]!);
-        spec.Validate(target.Lattice);
-        var times = json["times"]!.AsArray().Select(t => (double)t!).ToArray();
+        string file = Path.Combine(directory, ModelFile);
+        int version = Field(file, json, "version", n => (int)n);
+        if (version != Version) throw new InvalidDataException($"'{file}': unknown format version {version} (this build reads {Version})");
+        var description = Field(file, json, "target", n => JsonFormats.Deserialize<ModelDescription>(n)!);
+        var target = Field(file, json, "target", _ => description.Build());
+        CheckTarget(file, json, description, target);
+        var process = Field(file, json, "schedule", n => ForwardProcess.Parse((string)n!));
+        var spec = Field(file, json, "arch", n =>
+        {
+            var parsed = ScoreModelSpec.Parse((string)n!);
+            parsed.Validate(target.Lattice);
+            return parsed;
+        });
+        var times = Field(file, json, "times", n => n.AsArray().Select(t => (double)t!).ToArray());
         if (times.Length == 0 || times.Any(t => !(t > 0 && double.IsFinite(t))))
             throw new InvalidDataException($"'{ModelFile}': field 'times' must hold diffusion times > 0");
         var model = spec.Create(target.Lattice, target.Components);
-        var files = json["files"]!.AsArray();
+        var files = Field(file, json, "files", n => n.AsArray());
         if (files.Count != times.Length) throw new InvalidDataException($"'{ModelFile}': {times.Length} times but {files.Count} file lists");
         var parameters = new List<NetworkParameters>();
         for (int j = 0; j < times.Length; j++)
@@ -125,6 +131,48 @@ public static class ScoreCheckpoint
                     $"{spec.Name} on {target.Lattice} with n = {target.Components}");
             parameters.Add(p);
         }
+        // After the arrays, whose lengths name the file at fault when the architecture was edited.
+        long count = spec.ParameterCount(target.Lattice, target.Components);
+        if (json["parameters_per_slice"] is not JsonValue stored || !stored.TryGetValue(out long storedCount) || storedCount != count)
+            throw new InvalidDataException($"'{file}': field 'parameters_per_slice' is {json["parameters_per_slice"]?.ToJsonString() ?? "missing"}; " +
+                                           $"{spec.Name} on {target.Lattice} with n = {target.Components} has {count}");
         return new ScoreCheckpointModel(target, process, spec, times, parameters, json["summary"] as JsonObject);
+    }
+
+    /// <summary>Reads one field of model.json; a missing field or a value that does not read is reported by the file and field.</summary>
+    private static T Field<T>(string file, JsonObject json, string name, Func<JsonNode, T> read)
+    {
+        var node = json[name] ?? throw new InvalidDataException($"'{file}': field '{name}' is missing");
+        try
+        {
+            return read(node) ?? throw new InvalidDataException("null");
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or NullReferenceException
+                                       or KeyNotFoundException or JsonException or InvalidDataException)
+        {
+            string shown = node.ToJsonString();
+            if (shown.Length > 80) shown = shown[..80] + "...";
+            throw new InvalidDataException($"'{file}': field '{name}' has an invalid value ({shown}): {e.Message.Split(" (Parameter")[0].Split('\n')[0]}");
+        }
+    }
+
+    /// <summary>
+    /// The target must agree with every other place model.json states it: the top-level n, the description text written
+    /// with it, the run summary's copy, and (Gaussian) the gap equation linking the stored beta to mu2. An edited field
+    /// (L 8 -> 16 on a convolution, whose arrays do not depend on L; n 1 -> 2) is refused naming it.
+    /// </summary>
+    private static void CheckTarget(string file, JsonObject json, ModelDescription description, LatticeModel target)
+    {
+        if (json["n"] is not JsonValue n || !n.TryGetValue(out int components) || components != target.Components)
+            throw new InvalidDataException($"'{file}': field 'n' is {json["n"]?.ToJsonString() ?? "missing"}; field 'target' has n = {target.Components}");
+        // The description text rounds couplings; its lattice part is exact.
+        if (description.Description is { } text && !text.Contains(target.Lattice.ToString(), StringComparison.Ordinal))
+            throw new InvalidDataException($"'{file}': field 'target' (d = {target.Lattice.Dimension}, L = {target.Lattice.Length}) does not match its own description '{text}': the file was edited");
+        if (json["summary"] is JsonObject summary && summary["model"] is JsonObject copy
+            && JsonFormats.Deserialize<ModelDescription>(copy) is { } trained && trained.Mismatch(target) is not null)
+            throw new InvalidDataException($"'{file}': field 'target' ({target.Describe()}) differs from 'summary.model', the model that was trained ({trained.Description ?? trained.Kind}): the file was edited");
+        if (target is GaussianField g && description.Beta is { } beta && Math.Abs(g.Beta / beta - 1) > 1e-10)
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"'{file}': field 'target.beta' = {beta:R} does not solve the gap equation with target.mu2 = {g.MassSquared:R} (beta = {g.Beta:R})"));
     }
 }

@@ -35,7 +35,7 @@ public sealed class CommandLineTests : IDisposable
         { "model --d 2 --L 8 --critical", "--critical needs d >= 3" },
         { "model --d 1 --L 8 --critical", "--critical needs d >= 3" },
         { "model --d 2 --L 8 --beta 1 --gff", "--gff" },
-        { "model --d 2 --L 8 --beta abc", "--beta expects a number" },
+        { "model --d 2 --L 8 --beta abc", "--beta expects a finite number" },
         { "model --d 2 --L 8 --beta 1 --bogus", "--bogus" },
         { "model --L 8 --beta 1", "--d" },
         { "model --d 4 --L 200 --beta 1", "--L: L^d" },

@@ -67,12 +67,12 @@ public sealed class LimitsCommandTests : IDisposable
         { "scaling --d 2 --L 8 --xi 2 --t-min -1 --out OUT/s", "--t-min must" },
         { "scaling --d 2 --L 8 --xi 2 --t -1 --out OUT/s", "--t must" },
         { "scaling --d 2 --L 8 --xi 2 --arch one-layer-local:4 --out OUT/s", "--arch one-layer-local:4 at L = 8" },
-        { "model --d 2 --L 8 --beta 1e-300", "--beta 1e-300 gives mu2 = 1e+300, outside [1e-250, 1e4]" },
-        { "model --d 2 --L 8 --mass2 1e-320", "--mass2 9.99989e-321 gives mu2" },
-        { "model --d 2 --L 8 --mass2 1e20", "--mass2 1e+20 gives mu2 = 1e+20, outside" },
-        { "scaling --d 2 --L 4,8 --beta 1e-300 --out /tmp/critdiff-never-written", "--beta 1e-300 gives mu2 = 1e+300, outside" },
-        { "stability --d 2 --L 4,8 --mass2 1e20", "--mass2 1e+20 gives mu2 = 1e+20, outside" },
-        { "sample --d 2 --L 8 --xi 1e-3 --n 2 --out OUT/a.npy", "--xi 0.001 gives mu2 = 1e+06, outside" },
+        { "model --d 2 --L 8 --beta 1e-300", "--beta must be in [1e-4, 1e200] (got 1e-300)" },
+        { "model --d 2 --L 8 --mass2 1e-320", "--mass2 must be in [1e-250, 1e4] (got 9.99989e-321)" },
+        { "model --d 2 --L 8 --mass2 1e20", "--mass2 must be in [1e-250, 1e4] (got 1e+20)" },
+        { "scaling --d 2 --L 4,8 --beta 1e-300 --out /tmp/critdiff-never-written", "--beta must be in [1e-4, 1e200] (got 1e-300)" },
+        { "stability --d 2 --L 4,8 --mass2 1e20", "--mass2 must be in [1e-250, 1e4] (got 1e+20)" },
+        { "sample --d 2 --L 8 --xi 1e-3 --n 2 --out OUT/a.npy", "--xi must be in [1e-2, 1e125] (got 0.001)" },
     };
 
     [Theory]
