@@ -29,7 +29,7 @@ internal static class TrainCommand
         };
         var schedule = new Option<string>("--schedule") { Description = "Forward process: vp (a = e^-t, b^2 = 1 - e^-2t) or ve (a = 1, b^2 = t).", DefaultValueFactory = _ => "vp" };
         var time = new Option<double?>("--t") { Description = "Train a single slice at this diffusion time t > 0 (t = 0 is data). Default 0.1 unless --slices is given, as in scaling." };
-        var slices = new Option<int?>("--slices") { Description = "Number of time slices N in 1..10000 in [t-min, t-max] (instead of --t)." };
+        var slices = new Option<int?>("--slices") { Description = "Number of time slices N in 1..10000 in [t-min, t-max] (instead of --t); N x --max-steps is bounded by the 8 GiB memory limit of the loss histories (64 bytes a step: about 1300 slices at the default cap)." };
         var tMin = new Option<double>("--t-min") { Description = "Smallest slice time (with --slices).", DefaultValueFactory = _ => 1e-3 };
         var tMax = new Option<string>("--t-max")
         {
