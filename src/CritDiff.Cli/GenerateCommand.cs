@@ -7,6 +7,7 @@ using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.Generation;
 using CritDiff.Networks;
+using CritDiff.Persistence;
 using CritDiff.Statistics;
 using CritDiff.Training;
 using Spectre.Console;

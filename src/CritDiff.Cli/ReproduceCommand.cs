@@ -7,6 +7,7 @@ using CritDiff.Fields;
 using CritDiff.Lattices;
 using CritDiff.Experiments;
 using CritDiff.MonteCarlo;
+using CritDiff.Persistence;
 using CritDiff.Reporting;
 using CritDiff.Training;
 using Spectre.Console;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using CritDiff.Experiments;
+using CritDiff.Persistence;
 using CritDiff.Training;
 
 namespace CritDiff.Cli;

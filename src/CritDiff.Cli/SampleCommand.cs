@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using CritDiff.Experiments;
 using CritDiff.Fields;
+using CritDiff.Persistence;
 using Spectre.Console;
 
 namespace CritDiff.Cli;

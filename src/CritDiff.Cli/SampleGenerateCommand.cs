@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using CritDiff.Experiments;
 using CritDiff.Generation;
+using CritDiff.Persistence;
 using CritDiff.Statistics;
 using Spectre.Console;
 

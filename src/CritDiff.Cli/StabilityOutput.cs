@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using CritDiff.Experiments;
 using CritDiff.Networks;
+using CritDiff.Persistence;
 using CritDiff.Reporting;
 using CritDiff.Statistics;
 using CritDiff.Training;

@@ -6,6 +6,7 @@ using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.Lattices;
 using CritDiff.Networks;
+using CritDiff.Persistence;
 using CritDiff.Statistics;
 using CritDiff.Training;
 using Spectre.Console;

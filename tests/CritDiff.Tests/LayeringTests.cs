@@ -18,7 +18,7 @@ public sealed partial class LayeringTests
         ["Fields", "Diffusion"],
         ["Networks", "MonteCarlo"],
         ["Training"],
-        ["Generation"],
+        ["Generation", "Persistence"],
         ["Experiments"],
         ["Reporting"],
     ];

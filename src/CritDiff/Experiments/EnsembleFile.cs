@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using CritDiff.Lattices;
 using CritDiff.MonteCarlo;
+using CritDiff.Persistence;
 
 namespace CritDiff.Experiments;
 

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using CritDiff.Diffusion;
 using CritDiff.Fields;
 using CritDiff.Networks;
+using CritDiff.Persistence;
 using CritDiff.Training;
 
 namespace CritDiff.Experiments;

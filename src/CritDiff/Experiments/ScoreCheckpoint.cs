@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using CritDiff.Diffusion;
 using CritDiff.Fields;
 using CritDiff.Networks;
+using CritDiff.Persistence;
 
 namespace CritDiff.Experiments;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using CritDiff.Experiments;
 using CritDiff.MonteCarlo;
+using CritDiff.Persistence;
 using CritDiff.Statistics;
 
 namespace CritDiff.Reporting;

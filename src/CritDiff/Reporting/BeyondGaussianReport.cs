@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CritDiff.Experiments;
+using CritDiff.Persistence;
 using CritDiff.Statistics;
 
 namespace CritDiff.Reporting;

@@ -235,7 +235,7 @@ public sealed class Figure
     }
 
     private static void WriteAtomic(string path, byte[] bytes, Func<Stream, Stream>? wrap) =>
-        Experiments.AtomicFile.Write(path, file =>
+        Persistence.AtomicFile.Write(path, file =>
         {
             var stream = wrap?.Invoke(file) ?? file;
             stream.Write(bytes);

@@ -3,6 +3,7 @@ using System.Text;
 using CritDiff.Experiments;
 using CritDiff.Lattices;
 using CritDiff.Networks;
+using CritDiff.Persistence;
 using CritDiff.Statistics;
 
 namespace CritDiff.Reporting;

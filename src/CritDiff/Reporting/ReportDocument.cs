@@ -145,8 +145,8 @@ public sealed class ReportDocument(string title)
     /// <summary>Writes <c>report.md</c> and <c>report.html</c> into <paramref name="folder"/>.</summary>
     public void Save(string folder)
     {
-        Experiments.Checkpoint.WriteAtomic(Path.Combine(folder, "report.md"), ToMarkdown());
-        Experiments.Checkpoint.WriteAtomic(Path.Combine(folder, "report.html"), ToHtml(folder));
+        Persistence.Checkpoint.WriteAtomic(Path.Combine(folder, "report.md"), ToMarkdown());
+        Persistence.Checkpoint.WriteAtomic(Path.Combine(folder, "report.html"), ToHtml(folder));
     }
 
     private static string E(string text) => WebUtility.HtmlEncode(text);

@@ -75,5 +75,5 @@ public static class SweepTables
     private static string Plain(string text) => text.Replace('"', '\'').Replace('\n', ' ').Replace('\r', ' ');
 
     private static void Checkpoint(string folder, string name, string text) =>
-        Experiments.Checkpoint.WriteAtomic(Path.Combine(folder, name), text);
+        Persistence.Checkpoint.WriteAtomic(Path.Combine(folder, name), text);
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Reflection;
 using CritDiff.Cli;
 using CritDiff.Experiments;
+using CritDiff.Persistence;
 
 namespace CritDiff.Tests.Cli;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using CritDiff.Cli;
 using CritDiff.Experiments;
+using CritDiff.Persistence;
 
 namespace CritDiff.Tests.Cli;
 

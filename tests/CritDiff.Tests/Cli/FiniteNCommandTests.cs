@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CritDiff.Experiments;
+using CritDiff.Persistence;
 using static CritDiff.Tests.Cli.Cli;
 
 namespace CritDiff.Tests.Cli;

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.Lattices;
+using CritDiff.Persistence;
 
 namespace CritDiff.Tests.Cli;
 

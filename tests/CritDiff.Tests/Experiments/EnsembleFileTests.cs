@@ -3,6 +3,7 @@ using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.Lattices;
 using CritDiff.MonteCarlo;
+using CritDiff.Persistence;
 using CritDiff.Tests.MonteCarlo;
 
 namespace CritDiff.Tests.Experiments;

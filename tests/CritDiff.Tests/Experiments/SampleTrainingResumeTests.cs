@@ -3,6 +3,7 @@ using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.Lattices;
 using CritDiff.Networks;
+using CritDiff.Persistence;
 using CritDiff.Training;
 
 namespace CritDiff.Tests.Experiments;

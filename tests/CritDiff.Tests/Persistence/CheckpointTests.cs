@@ -4,9 +4,10 @@ using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.Lattices;
 using CritDiff.Networks;
+using CritDiff.Persistence;
 using CritDiff.Statistics;
 
-namespace CritDiff.Tests.Experiments;
+namespace CritDiff.Tests.Persistence;
 
 public sealed class CheckpointTests : IDisposable
 {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace CritDiff.Experiments;
+namespace CritDiff.Persistence;
 
 /// <summary>
 /// Atomic file writes: the bytes go to a temporary file in the target's folder, named <c>{target}.tmp-{PID}-{GUID}</c>,

@@ -1,8 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CritDiff.Experiments;
+using CritDiff.Persistence;
 
-namespace CritDiff.Tests.Experiments;
+namespace CritDiff.Tests.Persistence;
 
 /// <summary>Run-folder files written before a key was renamed (docs/json.md) are still read, with the same values.</summary>
 public sealed class LegacyKeysTests : IDisposable

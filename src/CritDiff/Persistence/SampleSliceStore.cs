@@ -4,10 +4,10 @@ using System.Text.Json.Nodes;
 using CritDiff.Networks;
 using CritDiff.Training;
 
-namespace CritDiff.Experiments;
+namespace CritDiff.Persistence;
 
 /// <summary>
-/// The finished slices of a run of <see cref="SampleTrainingRun"/> in its folder, so that an interrupted run resumes:
+/// The finished slices of a run of <see cref="Experiments.SampleTrainingRun"/> in its folder, so that an interrupted run resumes:
 /// <c>slices/slice{j}_array{i}.npy</c> (the trained parameters, float64, bit-exact) and <c>slices/slice{j}.json</c> (every
 /// other field of the <see cref="SampleSliceResult"/> and its history; doubles in shortest round-trip form, so they read
 /// back bit-identical), the JSON written last and atomically: a slice is finished when its JSON exists; and, for a slice

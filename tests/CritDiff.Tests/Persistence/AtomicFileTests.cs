@@ -2,9 +2,10 @@ using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.Lattices;
 using CritDiff.MonteCarlo;
+using CritDiff.Persistence;
 using CritDiff.Tests.MonteCarlo;
 
-namespace CritDiff.Tests.Experiments;
+namespace CritDiff.Tests.Persistence;
 
 /// <summary>
 /// Atomic writes (issue 24): a failed write leaves the old target and no temporary file; a temporary file left by a writer

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace CritDiff.Experiments;
+namespace CritDiff.Persistence;
 
 /// <summary>An array read from a NumPy <c>.npy</c> file: its shape and float64 values in C order.</summary>
 public sealed record NpyArray(int[] Shape, double[] Data);

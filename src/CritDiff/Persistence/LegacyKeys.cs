@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace CritDiff.Experiments;
+namespace CritDiff.Persistence;
 
 /// <summary>
 /// Reads run-folder files written before a JSON key was renamed (docs/json.md): each old top-level key is

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace CritDiff.Experiments;
+namespace CritDiff.Persistence;
 
 /// <summary>
 /// Writes a double that is not finite (NaN, +-infinity) as JSON <c>null</c>, as docs/json.md promises, and a finite one as

@@ -6,7 +6,7 @@ using CritDiff.Fields;
 using CritDiff.Lattices;
 using CritDiff.Networks;
 
-namespace CritDiff.Experiments;
+namespace CritDiff.Persistence;
 
 /// <summary>A trained score model: the target, the process, the architecture and one parameter set per time slice.</summary>
 public sealed record CheckpointModel(GaussianField Field, ForwardProcess Process, Architecture Architecture,

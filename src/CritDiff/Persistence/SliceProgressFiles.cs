@@ -3,9 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CritDiff.Networks;
 using CritDiff.Training;
-using static CritDiff.Experiments.SampleSliceStore;
+using static CritDiff.Persistence.SampleSliceStore;
 
-namespace CritDiff.Experiments;
+namespace CritDiff.Persistence;
 
 /// <summary>The files behind <see cref="SampleSliceStore.Progress"/>: reference-run outcomes and run snapshots in a run folder's slices/.</summary>
 internal sealed class SliceProgressFiles(string runFolder, TimeSpan interval) : ISliceProgressStore

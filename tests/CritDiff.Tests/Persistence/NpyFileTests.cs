@@ -1,7 +1,8 @@
 using System.Text;
 using CritDiff.Experiments;
+using CritDiff.Persistence;
 
-namespace CritDiff.Tests.Experiments;
+namespace CritDiff.Tests.Persistence;
 
 public class NpyFileTests
 {

@@ -1,4 +1,4 @@
-namespace CritDiff.Experiments;
+namespace CritDiff.Persistence;
 
 /// <summary>Tidying of run folders that a new run overwrites.</summary>
 public static class RunFolderFiles
