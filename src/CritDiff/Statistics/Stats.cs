@@ -42,19 +42,27 @@ public readonly record struct Stats(double Mean, double Error, double TauInt = 0
         if (!double.IsFinite(value) || double.IsNaN(error) || error == 0) return FormatValue(value);
         error = Math.Abs(error);
         if (double.IsInfinity(error)) return FormatValue(value) + " +- inf";
-        int decimals = 1 - (int)Math.Floor(Math.Log10(error));
-        // Rounding can carry the error into the next decade (0.0996 -> 0.100): decide the place again.
-        decimals = 1 - (int)Math.Floor(Math.Log10(RoundTo(error, decimals)));
-        int exponent = (int)Math.Floor(Math.Log10(Math.Max(Math.Abs(value), RoundTo(error, decimals))));
-        if (exponent >= 6 || exponent <= -4 || decimals > 15)
+        // The error's leading decade after rounding to two significant digits (0.0996 -> 0.100 carries into the next).
+        int errorExponent = (int)Math.Floor(Math.Log10(error));
+        if (RoundToSignificant(error, 2) >= Math.Pow(10, errorExponent + 1)) errorExponent++;
+        int valueExponent = value == 0 ? int.MinValue : (int)Math.Floor(Math.Log10(Math.Abs(value)));
+        // An error far below the value's last useful digit (rounding noise: 1.5 +- 1e-17) would ask for more digits than
+        // float64 holds: print the value plainly and the error on its own.
+        if (valueExponent != int.MinValue && valueExponent - errorExponent + 2 > MaxSignificantDigits)
+            return FormatValue(value) + " +- " + FormatValue(RoundToSignificant(error, 2));
+        int decimals = 1 - errorExponent;
+        int exponent = Math.Max(valueExponent, errorExponent);
+        if (exponent >= 6 || exponent <= -4)
         {
             // Scientific notation with a shared exponent: the same rule on the mantissas.
             double scale = Math.Pow(10, exponent);
-            int digits = decimals + exponent;
-            return "(" + Fixed(value / scale, error / scale, digits) + ")e" + exponent.ToString(CultureInfo.InvariantCulture);
+            return "(" + Fixed(value / scale, error / scale, decimals + exponent) + ")e" + exponent.ToString(CultureInfo.InvariantCulture);
         }
         return Fixed(value, error, decimals);
     }
+
+    /// <summary>Most significant digits of a value printed to its error's place (beyond them the error is rounding noise).</summary>
+    private const int MaxSignificantDigits = 10;
 
     /// <summary>As <see cref="Format(double, double)"/>; a null error prints the plain value.</summary>
     public static string Format(double value, double? error) => Format(value, error ?? double.NaN);
@@ -82,8 +90,12 @@ public readonly record struct Stats(double Mean, double Error, double TauInt = 0
     }
 
     private static double RoundTo(double x, int decimals) =>
-        decimals >= 0 ? Math.Round(x, Math.Min(decimals, 15), MidpointRounding.AwayFromZero)
-                      : Math.Round(x / Math.Pow(10, -decimals), MidpointRounding.AwayFromZero) * Math.Pow(10, -decimals);
+        decimals is >= 0 and <= 15 ? Math.Round(x, decimals, MidpointRounding.AwayFromZero)
+        : decimals > 15 ? Math.Round(x * Math.Pow(10, decimals), MidpointRounding.AwayFromZero) / Math.Pow(10, decimals)
+        : Math.Round(x / Math.Pow(10, -decimals), MidpointRounding.AwayFromZero) * Math.Pow(10, -decimals);
+
+    private static double RoundToSignificant(double x, int digits) =>
+        RoundTo(x, digits - 1 - (int)Math.Floor(Math.Log10(Math.Abs(x))));
 
     private static string Plain(double x, string format)
     {

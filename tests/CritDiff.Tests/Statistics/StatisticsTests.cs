@@ -67,6 +67,17 @@ public class StatisticsTests
     [InlineData(0.000153434, 0.000000028, "(1.53434 +- 0.00028)e-4")] // not "0.000153434 +- 0.000000028"
     [InlineData(0.00123, 0.00004, "0.001230 +- 0.000040")] // 1e-3 and above stays fixed
     [InlineData(1234567.0, 2.5e6, "(1.2 +- 2.5)e6")] // error larger than the value: the error's exponent
+    // Errors at rounding level (issue 24 second pass: these printed "NaN +- NaN" or 18 digits): the value plainly, the error alone.
+    [InlineData(1.5, 1e-17, "1.5 +- 1e-17")]
+    [InlineData(1.5, 1e-300, "1.5 +- 1e-300")]
+    [InlineData(0.001, 1e-25, "0.001 +- 1e-25")]
+    [InlineData(1e10, 1e-5, "1e10 +- 1e-5")]
+    [InlineData(2.0, 5e-16, "2 +- 5e-16")]
+    [InlineData(120.1119857565186, 1.4e-14, "120.112 +- 1.4e-14")]
+    [InlineData(0.6666666666667425, 8.1e-14, "0.666667 +- 8.1e-14")]
+    [InlineData(1e308, 1e300, "(1.000000000 +- 0.000000010)e308")] // ten digits: the most printed to the error
+    [InlineData(0.0, 1e-300, "(0.0 +- 1.0)e-300")]
+    [InlineData(3.0, 0.000099996, "3.00000 +- 0.00010")] // six digits of the value: the usual rule
     public void StatsPrintToTheErrorsTwoSignificantDigits(double mean, double error, string expected) =>
         Assert.Equal(expected, new Stats(mean, error).ToString());
 
