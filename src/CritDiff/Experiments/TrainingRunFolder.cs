@@ -13,7 +13,7 @@ namespace CritDiff.Experiments;
 public static class TrainingRunFolder
 {
     /// <summary>
-    /// Writes <paramref name="config"/> (when given: a linear run writes it before training), the histories (one CSV of
+    /// Writes <paramref name="config"/> (when given, creating the folder; a linear run wrote it before training), the histories (one CSV of
     /// <paramref name="header"/> and <paramref name="rows"/> per slice; those of an earlier run with more slices are
     /// removed), the checkpoint through <paramref name="saveCheckpoint"/> (given the checkpoint folder) and
     /// <paramref name="summary"/>. An <see cref="IOException"/> abandons the folder, then propagates.
@@ -26,8 +26,11 @@ public static class TrainingRunFolder
         ArgumentNullException.ThrowIfNull(summary);
         try
         {
-            Directory.CreateDirectory(dir);
-            if (config is not null) Checkpoint.WriteAtomic(Path.Combine(dir, "config.json"), ToFileJson(config));
+            if (config is not null)
+            {
+                Directory.CreateDirectory(dir);
+                Checkpoint.WriteAtomic(Path.Combine(dir, "config.json"), ToFileJson(config));
+            }
             var histories = new List<string>();
             for (int j = 0; j < rows.Count; j++)
             {
