@@ -11,46 +11,6 @@ using Spectre.Console;
 
 namespace CritDiff.Cli;
 
-/// <summary>The options of <c>critdiff train --mode samples</c> (denoising score matching on real-space samples).</summary>
-internal sealed class SampleTrainOptions
-{
-    public Option<string> Stop { get; } = new("--stop")
-    {
-        Description = "With --mode samples: the training-time rule. auto (default): exact population excess where an optimum is known " +
-                      "(Gaussian target, one-layer/two-layer/deep/dense, no --data), else validation; exact; validation (steps until the loss on a " +
-                      "fixed validation set is within eps of its initial excess over a reference: the lower of two --reference-factor x longer runs " +
-                      "with a decaying rate and different seeds, their difference reported as its uncertainty); budget (no stopping: every slice runs --max-steps).",
-        DefaultValueFactory = _ => "auto",
-    };
-
-    public Option<int> EvalInterval { get; } = new("--eval-interval")
-    {
-        Description = "With --mode samples: steps between validation evaluations, 1..1e6 (the training time is a multiple of it).",
-        DefaultValueFactory = _ => 10,
-    };
-
-    public Option<int> ValidationSize { get; } = new("--validation-size")
-    {
-        Description = "With --mode samples: configurations in the fixed validation set (fixed x0 and noise), 1..1e6.",
-        DefaultValueFactory = _ => 256,
-    };
-
-    public Option<double> ReferenceFactor { get; } = new("--reference-factor")
-    {
-        Description = "With --mode samples and the validation rule: length of each of the two reference runs as a multiple of --max-steps, in [1, 1000].",
-        DefaultValueFactory = _ => 4.0,
-    };
-
-    public Option<string?> Chain { get; } = new("--chain")
-    {
-        Description = "With --mode samples on a finite-n target without --data: draw training configurations from a Markov chain ALGO[:SPACING] " +
-                      "(e.g. wolff:2 keeps one configuration every 2 sweeps after 500 thermalisation sweeps; consecutive draws are correlated). " +
-                      "Prefer an ensemble from 'critdiff ensemble' (--data).",
-    };
-
-    public IEnumerable<Option> All => [Stop, EvalInterval, ValidationSize, ReferenceFactor, Chain];
-}
-
 /// <summary>
 /// <c>critdiff train --mode samples</c> (the default for conv:... architectures): parse, run <see cref="SampleTrainingRun"/>, print.
 /// </summary>
@@ -59,7 +19,84 @@ internal static class SampleTrainCommand
     /// <summary>Thermalisation sweeps of a --chain source.</summary>
     public const int ChainThermalization = 500;
 
-    public static int Run(ParseResult result, Output o, SampleTrainOptions options, LatticeModel target, ScoreModelSpec spec,
+    /// <summary>--mode samples: parse the shared options into a <see cref="SampleTrainingRequest"/> and run it.</summary>
+    public static int Run(ParseResult result, Output o, TrainOptions options, LatticeModel target, string archText)
+    {
+        foreach (var (option, given) in new (string, bool)[]
+        {
+            ("--spectrum", result.GetValue(options.Spectrum) is not null), ("--reference", result.GetValue(options.Reference) is not null),
+            ("--init", result.GetValue(options.Init) != "auto"), ("--start", result.GetValue(options.Start) != "balanced"),
+        })
+            if (given) throw new UsageException($"{option} does not apply to --mode samples (the data are the target; the start is the model's own)");
+        var process = TrainCommand.Parse("--schedule", result.GetValue(options.Schedule)!, ForwardProcess.Parse);
+        var spec = TrainCommand.Parse("--arch", archText, ScoreModelSpec.Parse);
+        if (spec is LinearModelSpec linear)
+        {
+            var parameterBasis = TrainCommand.ParseBasis(result.GetValue(options.Basis));
+            spec = linear with { Basis = parameterBasis };
+            try
+            {
+                _ = ScoreNetwork.Create(target.Lattice, linear.Architecture, parameterBasis);
+            }
+            catch (ArgumentException e)
+            {
+                throw TrainCommand.ArchError(archText, e);
+            }
+        }
+        else if (result.GetValue(options.Basis) != "kernel") throw new UsageException("--basis fourier applies to full linear layers only");
+        try
+        {
+            spec.Validate(target.Lattice);
+        }
+        catch (ArgumentException e)
+        {
+            throw TrainCommand.ArchError(archText, e);
+        }
+        string name = result.GetValue(options.Optimizer) ?? "adam";
+        if (name == "gd") throw new UsageException("--optimizer gd uses the exact population gradient: with --mode samples use sgd or adam");
+        double mu = result.GetValue(options.Momentum);
+        if (!(mu >= 0 && mu < 1)) throw new UsageException($"--momentum must be in [0, 1) (got {mu})");
+        var opt = TrainCommand.Parse("--optimizer", name, n => Optimizer.Parse(n, mu));
+        double? rate = TrainCommand.AutoOrPositive("--lr", result.GetValue(options.Lr)!, allowZero: false);
+        if (rate is null && opt.UsesCurvatureRate)
+            throw new UsageException("--lr auto with --mode samples applies to adam only: give sgd a rate (its stable rate is set by the curvature, eta < 1/S_max for one layer)");
+        double epsilon = result.GetValue(options.Eps);
+        if (!(epsilon > 0 && epsilon < 1)) throw new UsageException($"--eps must be in (0, 1) (got {epsilon})");
+        double factor = result.GetValue(options.Samples.ReferenceFactor);
+        if (!(factor >= 1 && factor <= 1000)) throw new UsageException($"--reference-factor must be in [1, 1000] (got {factor})");
+        var config = new SampleTrainingConfig
+        {
+            Optimizer = opt,
+            LearningRate = rate,
+            BatchSize = Limits.Count("--batch", result.GetValue(options.Batch), 1, Limits.MaxBatch),
+            // The population default cap (1e5) would make the two validation reference runs 4e5 steps each: samples mode has its own.
+            MaxSteps = result.GetResult(options.MaxSteps) is { Implicit: false }
+                ? Limits.Count("--max-steps", result.GetValue(options.MaxSteps), 1, Limits.MaxSteps)
+                : SampleTrainingConfig.Default.MaxSteps,
+            Eps = epsilon,
+            EvalInterval = Limits.Count("--eval-interval", result.GetValue(options.Samples.EvalInterval), 1, 1_000_000),
+            ValidationSize = Limits.Count("--validation-size", result.GetValue(options.Samples.ValidationSize), 1, 1_000_000),
+            ReferenceLengthFactor = factor,
+            Seed = result.GetValue(options.Seed),
+        };
+        TrainInputs.CheckSideCar("--data", result.GetValue(options.Data), target);
+        double chi = target switch
+        {
+            GaussianField g => g.Susceptibility,
+            _ => 1,
+        };
+        if (result.GetValue(options.Data) is null && target is not GaussianField && result.GetValue(options.TMax) == "auto" && result.GetValue(options.Slices) is not null)
+            throw new UsageException("--t-max auto needs the target's chi: with a finite-n target and --chain give --t-max (e.g. 0.5 ln(1 + 1000 chi))");
+        // --t-max auto needs chi of the data.
+        if (result.GetValue(options.Data) is { } path && File.Exists(path)) chi = TrainInputs.DataSusceptibility(path, target.Lattice);
+        var grid = TrainCommand.Grid(result.GetValue(options.Time), result.GetValue(options.Slices), result.GetValue(options.TMin), result.GetValue(options.TMax)!,
+            result.GetValue(options.Spacing)!, process, chi);
+        string? dir = result.GetValue(options.Folder) is { } f ? CommonOptions.CheckWritableFolder("--out", f) : null;
+        int workers = CommonOptions.CheckThreads(result.GetValue(options.Threads));
+        return Train(result, o, options.Samples, target, spec, process, grid, config, result.GetValue(options.Data), dir, workers);
+    }
+
+    private static int Train(ParseResult result, Output o, SampleTrainOptions options, LatticeModel target, ScoreModelSpec spec,
         ForwardProcess process, TimeGrid grid, SampleTrainingConfig config, string? dataPath, string? dir, int threads)
     {
         var lattice = target.Lattice;
@@ -77,13 +114,13 @@ internal static class SampleTrainCommand
         if (dataPath is not null)
         {
             if (chain is not null) throw new UsageException("give either --data or --chain, not both");
-            data = LoadEnsemble(dataPath, target);
+            data = TrainInputs.LoadEnsemble(dataPath, target);
             source = data.ToSampleSource();
         }
         else if (chain is not null)
         {
             if (target is GaussianField) throw new UsageException("--chain is for finite-n targets (--model on|phi4); a Gaussian target is sampled exactly");
-            source = ChainSource(chain, target, config.Seed);
+            source = TrainInputs.ChainSource(chain, target, config.Seed);
         }
         else if (target is GaussianField field) source = new GaussianSource(field);
         else
@@ -154,15 +191,8 @@ internal static class SampleTrainCommand
         var summary = SampleTrainingRun.Summary(request, outcome);
         if (dir is not null)
         {
-            try
-            {
-                SampleTrainingRun.WriteFolder(dir, request, outcome, configJson, summary);
-            }
-            catch (IOException)
-            {
-                RunFolder.Abandon(dir);
-                throw;
-            }
+            // A failed write abandons the folder (TrainingRunFolder.Abandon).
+            SampleTrainingRun.WriteFolder(dir, request, outcome, configJson, summary);
         }
         if (o.Json) o.WriteJson(summary);
         else Print(o, request, outcome);
@@ -193,38 +223,6 @@ internal static class SampleTrainCommand
     private sealed class StepProgress(Action<SampleTrainingProgress> handler) : IProgress<SampleTrainingProgress>
     {
         public void Report(SampleTrainingProgress value) => handler(value);
-    }
-
-    private static EnsembleData LoadEnsemble(string path, LatticeModel target)
-    {
-        if (!File.Exists(path)) throw new UsageException($"--data: file '{path}' does not exist");
-        EnsembleData data;
-        try
-        {
-            data = File.Exists(EnsembleFile.SideCarPath(path)) ? EnsembleFile.Read(path) : EnsembleFile.ReadBare(path, target.Lattice.Dimension);
-        }
-        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or IOException)
-        {
-            throw new UsageException($"--data: {path}: {e.Message.Split('\n')[0]}");
-        }
-        if (data.Lattice != target.Lattice)
-            throw new UsageException($"--data: {path} holds configurations on {data.Lattice}; the model options give {target.Lattice}");
-        if (data.Components != target.Components)
-            throw new UsageException($"--data: {path} has n = {data.Components} components; the target has n = {target.Components} (--n)");
-        DataValues.Check("--data", path, data.Configurations);
-        return data;
-    }
-
-    private static MarkovChainSource ChainSource(string text, LatticeModel target, ulong seed)
-    {
-        string[] parts = text.Split(':');
-        int spacing = 1;
-        if (parts.Length > 2 || (parts.Length == 2 && !(NumericOptions.TryInteger(parts[1], out spacing) && spacing is >= 1 and <= 100_000)))
-            throw new UsageException($"--chain must be ALGO or ALGO:SPACING with SPACING in 1..100000 (got {text})");
-        var names = ModelKernels.NamesFor(target);
-        if (!names.Contains(parts[0]))
-            throw new UsageException($"--chain: algorithm '{parts[0]}' is not available for {target.Kind}: use {string.Join(", ", names)}");
-        return new MarkovChainSource(ModelKernels.Create(parts[0], target), seed ^ 0xC4A1UL, ChainThermalization, spacing);
     }
 
     private static void Print(Output o, SampleTrainingRequest request, SampleTrainingOutcome outcome)

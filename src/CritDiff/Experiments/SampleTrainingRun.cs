@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CritDiff.Diffusion;
@@ -245,27 +244,18 @@ public static class SampleTrainingRun
 
     /// <summary>
     /// Writes config.json, history_slice{j}.csv (step, validation loss, excess), the checkpoint/ folder
-    /// (<see cref="ScoreCheckpoint"/>) and summary.json last, each atomically.
+    /// (<see cref="ScoreCheckpoint"/>) and summary.json last, each atomically (<see cref="TrainingRunFolder"/>).
     /// </summary>
     public static void WriteFolder(string dir, SampleTrainingRequest request, SampleTrainingOutcome outcome, JsonObject config, JsonObject summary)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(outcome);
-        Directory.CreateDirectory(dir);
-        Checkpoint.WriteAtomic(Path.Combine(dir, "config.json"), config.ToJsonString(Indented) + "\n");
-        var histories = new List<string>();
-        for (int j = 0; j < outcome.Slices.Count; j++)
-        {
-            var csv = new StringBuilder("step,validation_loss,excess\n");
-            foreach (var row in outcome.Slices[j].History)
-                csv.Append(CultureInfo.InvariantCulture, $"{row.Step},{Csv(row.ValidationLoss)},{Csv(row.Excess)}\n");
-            histories.Add($"history_slice{j:000}.csv");
-            Checkpoint.WriteAtomic(Path.Combine(dir, histories[^1]), csv.ToString());
-        }
-        RunFolderFiles.RemoveUnlisted(dir, "history_slice*.csv", histories);
-        ScoreCheckpoint.Save(Path.Combine(dir, "checkpoint"), new ScoreCheckpointModel(request.Target, request.Process, request.Spec,
-            request.Grid.Times, outcome.Slices.Select(s => s.Parameters).ToArray(), summary));
-        Checkpoint.WriteAtomic(Path.Combine(dir, "summary.json"), summary.ToJsonString(Indented) + "\n");
+        ArgumentNullException.ThrowIfNull(config);
+        TrainingRunFolder.Write(dir, config, "step,validation_loss,excess",
+            [.. outcome.Slices.Select(s => s.History.Select(row => $"{row.Step.ToString(CultureInfo.InvariantCulture)},{Csv(row.ValidationLoss)},{Csv(row.Excess)}"))],
+            checkpoint => ScoreCheckpoint.Save(checkpoint, new ScoreCheckpointModel(request.Target, request.Process, request.Spec,
+                request.Grid.Times, outcome.Slices.Select(s => s.Parameters).ToArray(), summary)),
+            summary);
     }
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
