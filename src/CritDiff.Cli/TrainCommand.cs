@@ -41,11 +41,30 @@ internal static class TrainCommand
                 foreach (var option in options.Samples.All)
                     if (result.GetResult(option) is { Implicit: false })
                         throw new UsageException($"{option.Name} applies only with --mode samples (got --mode {modeText}); drop it or add --mode samples");
+            RefuseUnused(result, options, modeText);
             return modeText == "samples"
                 ? SampleTrainCommand.Run(result, o, options, targetModel, archText)
                 : LinearTrainCommand.Run(result, o, options, targetModel, modeText);
         });
         return command;
+    }
+
+    /// <summary>
+    /// Refuses options given explicitly that this run would not use (issue 24: silently ignored options): the minibatch in
+    /// population mode, the slice grid's settings without --slices, momentum for Adam.
+    /// </summary>
+    private static void RefuseUnused(ParseResult result, TrainOptions options, string modeText)
+    {
+        bool Given(Option option) => result.GetResult(option) is { Implicit: false };
+        if (modeText == "population" && Given(options.Batch))
+            throw new UsageException("--batch applies only with --mode empirical or samples (population training uses the exact loss, no minibatch); drop it or choose a mode with minibatches");
+        if (result.GetValue(options.Slices) is null)
+            foreach (Option option in new Option[] { options.TMin, options.TMax, options.Spacing })
+                if (Given(option))
+                    throw new UsageException($"{option.Name} applies only with --slices (a single slice at --t is trained otherwise); drop it or give --slices");
+        string optimizer = result.GetValue(options.Optimizer) ?? (modeText == "samples" ? "adam" : "gd");
+        if (Given(options.Momentum) && optimizer == "adam")
+            throw new UsageException("--momentum applies only to --optimizer gd or sgd (Adam keeps its own moments); drop it or choose gd/sgd");
     }
 
     /// <summary>--basis: kernel or fourier.</summary>
