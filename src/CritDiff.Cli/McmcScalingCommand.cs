@@ -52,6 +52,7 @@ internal static class McmcScalingCommand
             var names = NumericOptions.Items("--algo", algoText);
             if (names.Length == 0) throw new UsageException("--algo: give at least one algorithm");
             if (names.Distinct().Count() != names.Length) throw new UsageException($"--algo lists an algorithm twice ({algoText})");
+            run.RefuseUnused(result, names, kind);
             if (kind != "gaussian") return RunModel(o, result, target.Family(result, model, d), d, lengths, names, run, result.GetValue(seed), result.GetValue(threads));
             var family = model.BuildFamily(result, d);
             foreach (string name in names)
