@@ -44,7 +44,7 @@ internal static class McmcCommand
             if (target.Kind(result) != "gaussian") return RunModel(o, result, target.Build(result, model), run, result.GetValue(algo),
                 result.GetValue(spectrumOut), result.GetValue(seed), result.GetValue(threads));
             if (result.GetValue(spectrumOut) is not null) throw new UsageException("--spectrum-out applies to --model on and phi4 (the Gaussian spectrum is exact: see 'critdiff model')");
-            var field = model.Build(result);
+            var field = (Fields.GaussianField)target.Build(result, model); // refuses the finite-n options (--n, --kappa, ...)
             string name = McmcOptions.CheckAlgorithm(result.GetValue(algo) ?? "heatbath", field);
             run.RefuseUnused(result, [name], "gaussian");
             var settings = run.Build(result, result.GetValue(seed), CommonOptions.CheckThreads(result.GetValue(threads)));

@@ -40,7 +40,17 @@ public sealed class IgnoredOptionTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Ignored))]
-    public void OptionTheModeDoesNotUseIsRefused(string line, string expected)
+    public void OptionTheModeDoesNotUseIsRefused(string line, string expected) =>
+        Assert.Contains("drop it", AssertRefused(line, expected));
+
+    /// <summary>The Gaussian target of mcmc and mcmc-scaling took its field from the model options and ignored the finite-n ones.</summary>
+    [Theory]
+    [InlineData("mcmc --d 2 --L 4 --xi 1 --kappa 0.2", "--kappa applies to --model phi4, not to --model gaussian")]
+    [InlineData("mcmc --d 2 --L 4 --xi 1 --n 3", "--n applies to --model on and phi4")]
+    [InlineData("mcmc-scaling --d 2 --L 4,6 --xi 1 --beta-unit 0.5", "--beta-unit applies to --model on, not to --model gaussian")]
+    public void FiniteNOptionOnTheGaussianTargetIsRefused(string line, string expected) => AssertRefused(line, expected);
+
+    private string AssertRefused(string line, string expected)
     {
         var (code, output, error) = Cli.Run(line.Replace("OUT", _folder, StringComparison.Ordinal).Split(' '));
         Assert.True(code == 2, $"exit {code}: {error}");
@@ -49,8 +59,8 @@ public sealed class IgnoredOptionTests : IDisposable
         Assert.Single(lines);
         Assert.StartsWith("error: ", lines[0]);
         Assert.Contains(expected, lines[0]);
-        Assert.Contains("drop it", lines[0]);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_folder)); // nothing written
+        return lines[0];
     }
 
     [Theory]
