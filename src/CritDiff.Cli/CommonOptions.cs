@@ -44,6 +44,19 @@ internal static class CommonOptions
         }
     }
 
+    /// <summary>
+    /// Refuses, unless <paramref name="condition"/> holds, the first of <paramref name="options"/> the user gave explicitly
+    /// (a default is not "given"): a usage error "--X <paramref name="why"/>", so an option the chosen mode or algorithm
+    /// does not use is never silently ignored. <paramref name="why"/> reads like "applies only with ...; drop it or ...".
+    /// </summary>
+    public static void RefuseUnless(ParseResult result, bool condition, string why, params Option[] options)
+    {
+        if (condition) return;
+        foreach (var option in options)
+            if (result.GetResult(option) is { Implicit: false })
+                throw new UsageException($"{option.Name} {why}");
+    }
+
     /// <summary>Checks --threads: -1 (all) or >= 1.</summary>
     public static int CheckThreads(int threads) =>
         threads == -1 || threads >= 1 ? threads : throw new UsageException($"--threads must be >= 1 (got {threads})");

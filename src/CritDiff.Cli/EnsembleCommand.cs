@@ -63,6 +63,7 @@ internal static class EnsembleCommand
             var o = output(result.GetValue(json));
             var targetModel = target.Build(result, model);
             string name = McmcOptions.CheckModelAlgorithm(result.GetValue(algo) ?? (targetModel is GaussianField ? "hmc" : "wolff"), targetModel);
+            McmcOptions.RefuseUnused(result, [name], targetModel.Kind, step, trajectory, null);
             int n = result.GetValue(count), th = result.GetValue(thermalize), pi = result.GetValue(pilot), ch = result.GetValue(chains);
             if (n < 1) throw new UsageException($"--n-configs must be >= 1 (got {n})");
             if ((long)n * targetModel.ConfigurationLength > MaxValues)

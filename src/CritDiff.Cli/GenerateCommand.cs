@@ -40,7 +40,7 @@ internal static class GenerateCommand
             Description = "With a model trained on samples: an ensemble .npy (e.g. the training data) whose observables and magnetisation " +
                           "histogram the samples are compared with (default: the training ensemble's Monte Carlo values stored with the model).",
         };
-        var steps = new Option<int>("--steps") { Description = "Reverse steps K in 1..1e6, uniform in t from t-max down to t-min.", DefaultValueFactory = _ => 100 };
+        var steps = new Option<int>("--steps") { Description = "Reverse steps K in 1..1000000, uniform in t from t-max down to t-min.", DefaultValueFactory = _ => 100 };
         var tMin = new Option<double?>("--t-min") { Description = "Where the reverse process stops (default: the model's first slice, or 1e-3)." };
         var tMax = new Option<string?>("--t-max") { Description = "Where it starts, a number or auto (a(T)^2 chi = 1e-3 b(T)^2); default: the model's last slice, or auto." };
         var interp = new Option<bool>("--interp") { Description = "Interpolate the score linearly in t between slices (default: nearest slice)." };
@@ -68,7 +68,11 @@ internal static class GenerateCommand
                     interp, count, file, reweight, reference, seed, threads);
             if (result.GetValue(reference) is not null)
                 throw new UsageException("--data applies to models trained with --mode samples (a linear model's generated law is exact)");
-            var scheme = Parse("--sampler", result.GetValue(sampler)!, ReverseScheme.Parse);
+            // --train-budget reports the exact KL of the trained laws: it draws no samples and builds its own score.
+            CommonOptions.RefuseUnless(result, result.GetValue(budget) is null,
+                "does not apply with --train-budget (it reports the exact KL per site of each trained law and draws no samples); drop it or drop --train-budget",
+                count, file, reweight, modelDir, exact);
+            var scheme = LinearSampler(result.GetValue(sampler)!);
             int k = Limits.Count("--steps", result.GetValue(steps), 1, Limits.MaxReverseSteps);
             int n = result.GetValue(count);
             if (n < 0) throw new UsageException($"--n must be >= 0 (got {n})");
@@ -84,6 +88,8 @@ internal static class GenerateCommand
 
             if (result.GetValue(arch) is not null)
                 throw new UsageException("--arch applies only with --train-budget (a --model checkpoint has its own architecture)");
+            CommonOptions.RefuseUnless(result, !result.GetValue(exact) || result.GetValue(slices) is not null,
+                "applies only with --slices N or a --model checkpoint (the continuous exact score has no slices to interpolate between); drop it or add --slices N", interp);
             var (field, process, score, times) = Source(result, model, modelDir, exact, schedule, slices, tMin, tMax, interpolate);
             if ((double)n * field.Lattice.SiteCount > Array.MaxLength)
                 throw new UsageException($"--n: N x V = {(double)n * field.Lattice.SiteCount:G3} values do not fit in one array (max {Array.MaxLength})");
@@ -146,7 +152,7 @@ internal static class GenerateCommand
     {
         var budgets = NumericOptions.Items("--train-budget", budgetText)
             .Select(b => NumericOptions.TryInteger(b, out int x) && x >= 0 && x <= Limits.MaxSteps ? x
-                : throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--train-budget must be a comma-separated list of step counts in 0..{Limits.MaxSteps:N0} (got '{b}')"))).ToArray();
+                : throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--train-budget must be a comma-separated list of step counts in 0..{Limits.MaxSteps} (got '{b}')"))).ToArray();
         if (budgets.Length == 0) throw new UsageException("--train-budget must list at least one step count");
         if (result.GetValue(model.Dimension) == 0) throw new UsageException("--train-budget needs the model options --d, --L and one parameterisation");
         var field = model.Build(result);
@@ -254,6 +260,22 @@ internal static class GenerateCommand
             return (field, process, ScoreSchedule.ExactOnGrid(field, process, TimeGrid.LogSpaced(count, min, max), interpolate), (min, max));
         }
         return (field, process, ScoreSchedule.Exact(field, process), (min, max));
+    }
+
+    /// <summary>The --sampler names, the one list: the linear schemes of <see cref="ReverseScheme"/> and pc (models trained on samples only).</summary>
+    public static readonly IReadOnlyList<string> Samplers = ["sde-em", "sde-exp", "ode-heun", "pc"];
+
+    /// <summary>The usage error for a --sampler name that is none of <see cref="Samplers"/>.</summary>
+    public static UsageException UnknownSampler(string name) =>
+        new($"--sampler must be one of {string.Join(", ", Samplers)} (pc only for a model trained with --mode samples; got '{name}')");
+
+    /// <summary>A sampler for a linear score (exact score, linear checkpoint, --train-budget): any of <see cref="Samplers"/> but pc.</summary>
+    private static ReverseScheme LinearSampler(string name)
+    {
+        if (name.Equals("pc", StringComparison.OrdinalIgnoreCase))
+            throw new UsageException("--sampler pc applies only with a --model trained with --mode samples; drop it or use sde-em, sde-exp or ode-heun");
+        if (!Samplers.Contains(name, StringComparer.OrdinalIgnoreCase)) throw UnknownSampler(name);
+        return Parse("--sampler", name, ReverseScheme.Parse);
     }
 
     private static double TimeOption(string? text, ForwardProcess process, GaussianField field) =>

@@ -41,7 +41,7 @@ internal static class Limits
     /// <summary>Throws unless <paramref name="value"/> lies in [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static int Count(string option, int value, int min, int max) =>
         value >= min && value <= max ? value
-            : throw new UsageException($"{option} must be in {min}..{max.ToString("N0", CultureInfo.InvariantCulture)} (got {value})");
+            : throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"{option} must be in {min}..{max} (got {value})"));
 
     /// <summary>Throws when the estimated memory (bytes) is above <see cref="MemoryBytes"/>.</summary>
     public static void Memory(string option, double bytes, string what)

@@ -44,8 +44,9 @@ internal static class McmcCommand
             if (target.Kind(result) != "gaussian") return RunModel(o, result, target.Build(result, model), run, result.GetValue(algo),
                 result.GetValue(spectrumOut), result.GetValue(seed), result.GetValue(threads));
             if (result.GetValue(spectrumOut) is not null) throw new UsageException("--spectrum-out applies to --model on and phi4 (the Gaussian spectrum is exact: see 'critdiff model')");
-            var field = model.Build(result);
+            var field = (Fields.GaussianField)target.Build(result, model); // refuses the finite-n options (--n, --kappa, ...)
             string name = McmcOptions.CheckAlgorithm(result.GetValue(algo) ?? "heatbath", field);
+            run.RefuseUnused(result, [name], "gaussian");
             var settings = run.Build(result, result.GetValue(seed), CommonOptions.CheckThreads(result.GetValue(threads)));
             o.Note($"{name}: {settings.Chains} chain(s) x ({settings.Thermalization} + {settings.Sweeps}) sweeps on {field.Lattice} ...");
             var r = Mcmc.Run(field, name, settings);
@@ -61,6 +62,7 @@ internal static class McmcCommand
         string? spectrumOut, ulong seed, int threads)
     {
         string name = McmcOptions.CheckModelAlgorithm(algo ?? "wolff", target);
+        run.RefuseUnused(result, [name], target.Kind);
         string? spectrumPath = spectrumOut is null ? null : CommonOptions.CheckWritableFile("--spectrum-out", spectrumOut);
         if (spectrumPath is not null && !(spectrumPath.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) || spectrumPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)))
             throw new UsageException($"--spectrum-out must end in .npy or .csv (got '{spectrumOut}')");

@@ -14,13 +14,13 @@ internal sealed class McmcOptions
 
     public Option<int> Sweeps { get; } = new("--sweeps")
     {
-        Description = "Measured sweeps per chain, 16..1e8 (M^2 and the energy are measured after every sweep). " + SweepHelp,
+        Description = "Measured sweeps per chain, 16..100000000 (M^2 and the energy are measured after every sweep). " + SweepHelp,
         DefaultValueFactory = _ => 10_000,
     };
 
     public Option<int> Thermalize { get; } = new("--thermalize")
     {
-        Description = "Sweeps discarded before measuring, 0..1e8 (chains start at phi = 0; the step size is tuned during the first half).",
+        Description = "Sweeps discarded before measuring, 0..100000000 (chains start at phi = 0; the step size is tuned during the first half).",
         DefaultValueFactory = _ => 1_000,
     };
 
@@ -91,6 +91,36 @@ internal sealed class McmcOptions
         if (over < 1) throw new UsageException($"--overrelax-sweeps must be >= 1 (got {over})");
         return new KernelOptions(result.GetValue(Step), result.GetValue(TrajectoryLength), over);
     }
+
+    /// <summary>Refuses the kernel options none of <paramref name="algorithms"/> uses on a --model <paramref name="kind"/> target (<see cref="RefuseUnused(ParseResult, IReadOnlyCollection{string}, string, Option, Option, Option?)"/>).</summary>
+    public void RefuseUnused(ParseResult result, IReadOnlyCollection<string> algorithms, string kind) =>
+        RefuseUnused(result, algorithms, kind, Step, TrajectoryLength, OverRelaxation);
+
+    /// <summary>
+    /// Refuses --step, --trajectory-length and --overrelax-sweeps when the user gave them but none of
+    /// <paramref name="algorithms"/> uses them: the step size belongs to every kernel but heatbath, overrelax and the
+    /// O(n) wolff (phi^4 wolff has its Metropolis sweep); the trajectory length to hmc and fa-hmc; the over-relaxation
+    /// sweeps to overrelax.
+    /// </summary>
+    public static void RefuseUnused(ParseResult result, IReadOnlyCollection<string> algorithms, string kind, Option step, Option trajectory, Option? overRelaxation)
+    {
+        string got = $"(got --algo {string.Join(",", algorithms)}{(kind == "gaussian" ? "" : $" on --model {kind}")})";
+        CommonOptions.RefuseUnless(result, algorithms.Any(a => UsesStep(a, kind)),
+            $"applies only to kernels with a step size (all but heatbath, overrelax and the O(n) wolff) {got}; drop it or pick such an --algo", step);
+        CommonOptions.RefuseUnless(result, algorithms.Any(a => a is "hmc" or "fa-hmc"),
+            $"applies only with --algo hmc or fa-hmc {got}; drop it or add --algo hmc", trajectory);
+        if (overRelaxation is not null)
+            CommonOptions.RefuseUnless(result, algorithms.Contains("overrelax"),
+                $"applies only with --algo overrelax {got}; drop it or add --algo overrelax", overRelaxation);
+    }
+
+    /// <summary>Whether the kernel <paramref name="algorithm"/> on a --model <paramref name="kind"/> target has a step size.</summary>
+    private static bool UsesStep(string algorithm, string kind) => algorithm switch
+    {
+        "heatbath" or "overrelax" => false,
+        "wolff" => kind == "phi4",
+        _ => true,
+    };
 
     /// <summary>Checks an algorithm name against the kernels of a finite-n target.</summary>
     public static string CheckModelAlgorithm(string algorithm, Fields.LatticeModel model, string option = "--algo")

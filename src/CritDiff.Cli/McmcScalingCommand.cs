@@ -52,8 +52,10 @@ internal static class McmcScalingCommand
             var names = NumericOptions.Items("--algo", algoText);
             if (names.Length == 0) throw new UsageException("--algo: give at least one algorithm");
             if (names.Distinct().Count() != names.Length) throw new UsageException($"--algo lists an algorithm twice ({algoText})");
+            run.RefuseUnused(result, names, kind);
             if (kind != "gaussian") return RunModel(o, result, target.Family(result, model, d), d, lengths, names, run, result.GetValue(seed), result.GetValue(threads));
-            var family = model.BuildFamily(result, d);
+            var targetFamily = target.Family(result, model, d); // refuses the finite-n options (--n, --kappa, ...)
+            Func<Lattice, Fields.GaussianField> family = lattice => (Fields.GaussianField)targetFamily(lattice);
             foreach (string name in names)
                 foreach (int l in lengths) McmcOptions.CheckAlgorithm(name, family(new Lattice(d, l)));
             var settings = run.Build(result, result.GetValue(seed), CommonOptions.CheckThreads(result.GetValue(threads)));

@@ -31,6 +31,13 @@ internal static class MergeCommand
             // Every refusal comes before --out is touched: a refused merge leaves no folder behind, and an existing one as it was.
             var common = ScalingSweep.CommonSpec(sources);
             string outPath = result.GetValue(target)!;
+            string outFull = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outPath));
+            foreach (string s in sources)
+            {
+                string inFull = Path.TrimEndingDirectorySeparator(Path.GetFullPath(s));
+                if (outFull.StartsWith(inFull + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                    throw new UsageException($"--out: '{outPath}' lies inside the input folder '{s}' (the merge would write into a folder it reads); give a folder outside it");
+            }
             if (File.Exists(Path.Combine(outPath, "config.json"))
                 && JsonFormats.Serialize(ExperimentFolder.ReadSpec(outPath), ExperimentFolder.Json) != JsonFormats.Serialize(common, ExperimentFolder.Json))
                 throw new UsageException($"--out: '{outPath}' holds a different experiment (its config.json differs): use another output folder");

@@ -47,7 +47,7 @@ internal static class SampleGenerateCommand
             "sde-exp" => RealSpaceScheme.ExponentialIntegrator,
             "ode-heun" => RealSpaceScheme.Heun,
             "pc" => RealSpaceScheme.PredictorCorrector,
-            var other => throw new UsageException($"--sampler must be sde-em, sde-exp, ode-heun or pc (got {other})"),
+            var other => throw GenerateCommand.UnknownSampler(other!),
         };
         int k = Limits.Count("--steps", result.GetValue(steps), 1, Limits.MaxReverseSteps);
         int n = result.GetValue(count);

@@ -30,7 +30,7 @@ internal static class ScalingCommand
         var optimizer = new Option<string?>("--optimizer") { Description = "gd, sgd or adam (default: gd for population, sgd for empirical)." };
         var lr = new Option<string>("--lr") { Description = "Learning rate, or auto (0.5 x 2/lambda_max; adam 0.01).", DefaultValueFactory = _ => "auto" };
         var start = CommonOptions.Start();
-        var batch = new Option<int>("--batch") { Description = "Minibatch size B in 1..1e6 (empirical).", DefaultValueFactory = _ => 64 };
+        var batch = new Option<int>("--batch") { Description = "Minibatch size B in 1..1000000 (empirical only).", DefaultValueFactory = _ => 64 };
         var eps = new Option<double>("--eps") { Description = "Stopping rule: excess loss <= eps x initial, eps in (0, 1).", DefaultValueFactory = _ => 1e-2 };
         var maxSteps = new Option<int>("--max-steps") { Description = "Step cap per slice (>= 1).", DefaultValueFactory = _ => 100_000 };
         var seeds = new Option<int>("--seeds") { Description = "Independent seeds per (arch, L), 1..10000; steps are averaged with a standard error. More than one needs --mode empirical or --start random:S (population training is otherwise deterministic).", DefaultValueFactory = _ => 1 };
@@ -67,6 +67,8 @@ internal static class ScalingCommand
                 var other => throw new UsageException($"--mode must be population or empirical (got {other})"),
             };
             if (result.GetValue(time) is not null && result.GetValue(slices) is not null) throw new UsageException("give either --t or --slices, not both");
+            CommonOptions.RefuseUnless(result, trainingMode == TrainingMode.Empirical,
+                $"applies only with --mode empirical (got --mode {result.GetValue(mode)}: population training uses the exact gradient, no minibatches); drop it or add --mode empirical", batch);
             var lengths = ModelOptions.ParseSizes(result.GetValue(sizes)!, d);
             var spec = new ScalingSpec
             {

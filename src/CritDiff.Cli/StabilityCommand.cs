@@ -74,7 +74,7 @@ internal static class StabilityCommand
             Description = "Score network: one-layer, two-layer, one-layer-local:R, two-layer-local:R, deep:D, deep-local:D:R, dense, or a layer list layers:local:1,full,... (first layer first).",
             DefaultValueFactory = _ => "two-layer",
         };
-        private readonly Option<int> _batch = new("--batch") { Description = "Minibatch size B in 1..1e6, samples per SGD/Adam step in empirical mode.", DefaultValueFactory = _ => 64 };
+        private readonly Option<int> _batch = new("--batch") { Description = "Minibatch size B in 1..1000000, samples per SGD/Adam step in empirical mode.", DefaultValueFactory = _ => 64 };
         private readonly Option<double> _time = new("--t") { Description = "Diffusion time t > 0 of the slice, in the forward process's time units (t = 0 is data).", DefaultValueFactory = _ => 0.1 };
         private readonly Option<string?> _mode = new("--mode")
         {
@@ -117,6 +117,8 @@ internal static class StabilityCommand
             var family = Family(result, d);
             var sizes = ModelOptions.ParseSizes(result.GetValue(_sizes)!, d);
             var (mode, optimizer) = ModeAndOptimizer(result.GetValue(_mode), result.GetValue(_optimizer));
+            CommonOptions.RefuseUnless(result, mode == TrainingMode.Empirical,
+                $"applies only with --mode empirical (got population with --optimizer {optimizer}: the exact gradient, no minibatches); drop it or add --mode empirical", _batch);
             var basis = result.GetValue(_basis) switch
             {
                 "kernel" => ParameterBasis.Kernel,

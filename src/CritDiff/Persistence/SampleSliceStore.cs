@@ -133,12 +133,18 @@ public static class SampleSliceStore
         return stored;
     }
 
-    /// <summary>A double as JSON: a number (shortest round-trip text, read back bit-identical), or "NaN" / "Infinity" / "-Infinity".</summary>
-    internal static JsonNode Number(double x) => double.IsFinite(x) ? JsonValue.Create(x) : JsonValue.Create(x.ToString(CultureInfo.InvariantCulture))!;
+    /// <summary>
+    /// A double as JSON: a number (shortest round-trip text, read back bit-identical), null for NaN (as in every other
+    /// JSON file, <see cref="FiniteOrNullConverter"/>), and the strings "Infinity" / "-Infinity", which JSON has no number
+    /// for: the lowest loss of a run that never evaluated a finite loss is +infinity and must resume as such.
+    /// </summary>
+    internal static JsonNode? Number(double x) =>
+        double.IsFinite(x) ? JsonValue.Create(x) : double.IsNaN(x) ? null : JsonValue.Create(x.ToString(CultureInfo.InvariantCulture));
 
-    internal static double Double(JsonNode? node) => node!.GetValueKind() == JsonValueKind.String
-        ? double.Parse((string)node!, NumberStyles.Float, CultureInfo.InvariantCulture)
-        : (double)node!;
+    /// <summary>Reads <see cref="Number"/>: null as NaN; also the string "NaN" of files written before.</summary>
+    internal static double Double(JsonNode? node) => node is null ? double.NaN
+        : node.GetValueKind() == JsonValueKind.String ? double.Parse((string)node!, NumberStyles.Float, CultureInfo.InvariantCulture)
+        : (double)node;
 
     /// <summary>
     /// The progress of <paramref name="runFolder"/>'s slices that are still training (<see cref="ISliceProgressStore"/>):

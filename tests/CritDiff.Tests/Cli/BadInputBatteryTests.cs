@@ -78,7 +78,7 @@ public sealed class BadInputBatteryTests : IDisposable
     // Memory estimated before anything is allocated.
     [InlineData("train --d 4 --L 64 --xi 2 --arch deep:64 --slices 2", "--arch: training one slice of deep:64")]
     [InlineData("train --d 2 --L 8 --xi 2 --slices 10000 --max-steps 100000", "--max-steps: the loss history of 10000 slice(s)")]
-    [InlineData("generate --d 2 --L 8 --xi 2 --train-budget 100000001", "--train-budget must be a comma-separated list of step counts in 0..100,000,000")]
+    [InlineData("generate --d 2 --L 8 --xi 2 --train-budget 100000001", "--train-budget must be a comma-separated list of step counts in 0..100000000")]
     [InlineData("generate --d 2 --L 8 --xi 2 --train-budget 50000000", "--train-budget: the loss history of 16 slice(s)")]
     [InlineData("stability --d 4 --L 64,128", "--L: training one slice of two-layer on d=4, L=128")]
     [InlineData("stability --d 4 --L 64 --seeds 1", "--batch: a minibatch of 64")]

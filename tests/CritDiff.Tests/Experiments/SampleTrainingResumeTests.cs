@@ -70,4 +70,40 @@ public sealed class SampleTrainingResumeTests : IDisposable
         // A finished slice keeps no snapshots.
         Assert.Empty(Directory.GetFiles(Path.Combine(_folder, SampleSliceStore.FolderName), "*.snapshot*"));
     }
+
+    /// <summary>
+    /// A fixed budget has no excess (NaN): slices/slice000.json writes it as JSON null, not the string "NaN", and reads
+    /// it back as NaN; a file written before with "NaN" strings still resumes to the same slice.
+    /// </summary>
+    [Fact]
+    public void NotANumberIsWrittenAsNullAndFilesWithNaNStringsStillRead()
+    {
+        var expected = SampleTrainingRun.Run(Request(StoppingChoice.Budget), 1, null, default, null, _folder, null, TimeSpan.Zero).Slices[0];
+        Assert.True(double.IsNaN(expected.InitialExcess));
+        string path = Path.Combine(_folder, SampleSliceStore.FolderName, "slice000.json");
+        string text = File.ReadAllText(path);
+        Assert.DoesNotContain("NaN", text);
+        Assert.Contains("\"initial_excess\":null", text);
+        Assert.Matches(@"\[0,[-0-9.eE+]+,null\]", text); // history rows [step, validation loss, excess]
+
+        // Resuming reads the finished slice back, NaN included.
+        var resumed = SampleTrainingRun.Run(Request(StoppingChoice.Budget), 1, null, default, null, _folder, null, TimeSpan.Zero).Slices[0];
+        AssertSame(expected, resumed);
+
+        // The format written before this fix: NaN as the string "NaN".
+        File.WriteAllText(path, text.Replace("_excess\":null", "_excess\":\"NaN\"", StringComparison.Ordinal)
+            .Replace(",null]", ",\"NaN\"]", StringComparison.Ordinal));
+        Assert.Contains("\"NaN\"", File.ReadAllText(path));
+        var old = SampleTrainingRun.Run(Request(StoppingChoice.Budget), 1, null, default, null, _folder, null, TimeSpan.Zero).Slices[0];
+        AssertSame(expected, old);
+        Assert.Contains("\"NaN\"", File.ReadAllText(path)); // read, not retrained and rewritten
+    }
+
+    private static void AssertSame(SampleSliceResult expected, SampleSliceResult actual)
+    {
+        Assert.Equal(expected with { Parameters = actual.Parameters, History = actual.History }, actual);
+        Assert.Equal(expected.History, actual.History);
+        for (int i = 0; i < expected.Parameters.Layers.Length; i++)
+            Assert.Equal(expected.Parameters.Layers[i], actual.Parameters.Layers[i]);
+    }
 }
