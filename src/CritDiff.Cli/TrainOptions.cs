@@ -52,7 +52,7 @@ internal sealed class TrainOptions
                       "spectrum, the exact optimum of the loss it defines; right for non-Gaussian data) or model (the exact C(k) of the " +
                       "model options; for Gaussian samples of that model).",
     };
-    public Option<int> Batch { get; } = new("--batch") { Description = "Minibatch size B in 1..1e6 for empirical training (B V doubles must fit in 8 GiB).", DefaultValueFactory = _ => 64 };
+    public Option<int> Batch { get; } = new("--batch") { Description = "Minibatch size B in 1..1000000 for empirical and samples training (B V doubles must fit in 8 GiB).", DefaultValueFactory = _ => 64 };
     public Option<string?> Optimizer { get; } = new("--optimizer") { Description = "gd, sgd or adam (default: gd for population, sgd for empirical, adam for samples)." };
     public Option<double> Momentum { get; } = new("--momentum") { Description = "Heavy-ball momentum for gd/sgd, in [0, 1).", DefaultValueFactory = _ => 0.0 };
     public Option<string> Lr { get; } = new("--lr")
@@ -67,7 +67,7 @@ internal sealed class TrainOptions
         DefaultValueFactory = _ => "auto",
     };
     public Option<double> Eps { get; } = new("--eps") { Description = "Stop when excess loss <= eps x initial excess (vs the architecture's optimum).", DefaultValueFactory = _ => 1e-2 };
-    public Option<int> MaxSteps { get; } = new("--max-steps") { Description = "Step cap per slice, 1..1e8 (default 100000; with --mode samples 10000).", DefaultValueFactory = _ => 100_000 };
+    public Option<int> MaxSteps { get; } = new("--max-steps") { Description = "Step cap per slice, 1..100000000 (default 100000; with --mode samples 10000).", DefaultValueFactory = _ => 100_000 };
     public Option<string> Basis { get; } = new("--basis") { Description = "Parameters of full layers: kernel (real space; under gd/sgd a one-layer network steps on its multiplier, the same trajectory without FFTs) or fourier (multipliers as the parameters).", DefaultValueFactory = _ => "kernel" };
     public Option<string> Start { get; } = CommonOptions.Start();
     public Option<string?> Folder { get; } = new("--out") { Description = "Run folder: config.json, summary.json, history_slice000.csv, history_slice001.csv, ... (one per slice, numbered from 000) and the checkpoint (model.json + .npy kernels). " +
@@ -101,13 +101,13 @@ internal sealed class SampleTrainOptions
 
     public Option<int> EvalInterval { get; } = new("--eval-interval")
     {
-        Description = "With --mode samples: steps between validation evaluations, 1..1e6 (the training time is a multiple of it).",
+        Description = "With --mode samples: steps between validation evaluations, 1..1000000 (the training time is a multiple of it).",
         DefaultValueFactory = _ => 10,
     };
 
     public Option<int> ValidationSize { get; } = new("--validation-size")
     {
-        Description = "With --mode samples: configurations in the fixed validation set (fixed x0 and noise), 1..1e6.",
+        Description = "With --mode samples: configurations in the fixed validation set (fixed x0 and noise), 1..1000000.",
         DefaultValueFactory = _ => 256,
     };
 

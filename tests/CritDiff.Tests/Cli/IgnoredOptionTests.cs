@@ -111,6 +111,7 @@ public sealed class IgnoredOptionTests : IDisposable
     [InlineData("generate", "1..1000000")]
     [InlineData("scaling", "1..1000000")]
     [InlineData("stability", "1..1000000")]
+    [InlineData("train", "1..100000000")]
     public void IntegerRangesInHelpAreWrittenInDigitsTheParserAccepts(string command, string range)
     {
         var (code, help, _) = Cli.Run(command, "--help");
