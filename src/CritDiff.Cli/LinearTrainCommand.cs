@@ -69,7 +69,11 @@ internal static class LinearTrainCommand
         {
             Command = string.Join(' ', result.Tokens.Select(t => t.Value)),
         };
-        if (dir is not null) TrainingRun.WriteConfig(dir, request, TrainingRun.Config(request));
+        if (dir is not null)
+        {
+            TrainCommand.CheckOutFolder(dir);
+            TrainingRun.WriteConfig(dir, request, TrainingRun.Config(request));
+        }
         o.Note($"training {architecture} on {field.Lattice}, {grid.Count} slice(s), {trainingMode.ToString().ToLowerInvariant()} {config.Optimizer.Name}, " +
                $"reference: {request.ReferenceName}" + (target is null ? "" : $" ({target.Source}, chi = {target.Susceptibility:G6})"));
         var trained = JobProgress.Run(o, "train", grid.Count, bar => TrainingRun.Run(request, workers, new SynchronousProgress<SliceResult>(s =>

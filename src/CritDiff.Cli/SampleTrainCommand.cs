@@ -147,6 +147,7 @@ internal static class SampleTrainCommand
         if (dir is not null)
         {
             // Finished slices of an interrupted run of the same settings are reused; a folder of other settings is refused.
+            TrainCommand.CheckOutFolder(dir);
             try
             {
                 SampleTrainingRun.CheckResumable(dir, configJson);

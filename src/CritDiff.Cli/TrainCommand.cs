@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using CritDiff.Diffusion;
+using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.Networks;
 using CritDiff.Training;
@@ -65,6 +66,19 @@ internal static class TrainCommand
         string optimizer = result.GetValue(options.Optimizer) ?? (modeText == "samples" ? "adam" : "gd");
         if (Given(options.Momentum) && optimizer == "adam")
             throw new UsageException("--momentum applies only to --optimizer gd or sgd (Adam keeps its own moments); drop it or choose gd/sgd");
+    }
+
+    /// <summary>Refuses an --out folder that holds another kind of run (a sweep, a critical-point search).</summary>
+    internal static void CheckOutFolder(string dir)
+    {
+        try
+        {
+            TrainingRunFolder.CheckIsTrainingFolder(dir);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new UsageException($"--out: {e.Message}");
+        }
     }
 
     /// <summary>--basis: kernel or fourier.</summary>

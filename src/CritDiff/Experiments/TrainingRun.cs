@@ -115,6 +115,9 @@ public static class TrainingRun
         try
         {
             File.WriteAllText(Path.Combine(dir, "config.json"), TrainingRunFolder.ToFileJson(config));
+            // Slices a samples-mode run kept for resuming belong to that run, which this one replaces.
+            string slices = Path.Combine(dir, SampleSliceStore.FolderName);
+            if (Directory.Exists(slices)) Directory.Delete(slices, recursive: true);
             if (request.Problem.TargetSpectrum is { } target) WriteSpectrum(Path.Combine(dir, "spectrum.npy"), target, request.Problem.Lattice);
             else File.Delete(Path.Combine(dir, "spectrum.npy")); // an earlier run's, not this one's
         }

@@ -13,6 +13,29 @@ namespace CritDiff.Experiments;
 public static class TrainingRunFolder
 {
     /// <summary>
+    /// Throws <see cref="InvalidDataException"/> when <paramref name="dir"/> holds another kind of run: a config.json that
+    /// train did not write (a sweep's, a critical-point search's, an unreadable one). Training would overwrite its
+    /// config.json and summary.json and leave the folder unusable for both (issue 24).
+    /// </summary>
+    public static void CheckIsTrainingFolder(string dir)
+    {
+        string path = Path.Combine(dir, "config.json");
+        if (!File.Exists(path)) return;
+        string? command = null;
+        try
+        {
+            if (JsonNode.Parse(File.ReadAllText(path)) is JsonObject config && config["command"] is JsonValue value && value.TryGetValue(out string? text))
+                command = text;
+        }
+        catch (JsonException)
+        {
+            // Unreadable: not a training run this tool can vouch for.
+        }
+        if (command is null || !command.StartsWith("train", StringComparison.Ordinal))
+            throw new InvalidDataException($"'{dir}' holds another kind of run (its config.json was not written by train): use another folder, or delete it to start over");
+    }
+
+    /// <summary>
     /// Writes <paramref name="config"/> (when given, creating the folder; a linear run wrote it before training), the histories (one CSV of
     /// <paramref name="header"/> and <paramref name="rows"/> per slice; those of an earlier run with more slices are
     /// removed), the checkpoint through <paramref name="saveCheckpoint"/> (given the checkpoint folder) and

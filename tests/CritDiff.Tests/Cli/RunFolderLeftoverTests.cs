@@ -89,6 +89,27 @@ public sealed class RunFolderLeftoverTests : IDisposable
         Assert.Equal(["model.json", "slice000_array0.npy"], files("checkpoint"));
     }
 
+    [Fact]
+    public void TrainingRefusesAFolderOfAnotherKindOfRunAndReplacesAnEarlierSamplesRunsSlices()
+    {
+        // A sweep's folder (config.json without train's command): refused, left as it was.
+        string sweep = Path.Combine(_folder, "sweep");
+        Directory.CreateDirectory(sweep);
+        File.WriteAllText(Path.Combine(sweep, "config.json"), "{\"name\": \"d2\", \"family\": \"xi/L\", \"sizes\": [4, 8]}\n");
+        var before = Snapshot();
+        var (code, _, error) = Run("train", "--d", "2", "--L", "4", "--xi", "1", "--slices", "2", "--max-steps", "20", "--out", sweep);
+        Assert.Equal(2, code);
+        Assert.Contains("--out: ", error);
+        Assert.Contains("holds another kind of run", error);
+        Assert.Equal(before, Snapshot());
+        // A samples run's resumable slices/ do not outlive a population run that replaces it in the same folder.
+        string dir = Path.Combine(_folder, "run");
+        Assert.Equal(0, Run([.. SampleRun, "--out", dir]).Code);
+        Assert.True(Directory.Exists(Path.Combine(dir, "slices")));
+        Assert.Equal(0, Run("train", "--d", "2", "--L", "4", "--xi", "1", "--slices", "2", "--max-steps", "20", "--out", dir).Code);
+        Assert.False(Directory.Exists(Path.Combine(dir, "slices")));
+    }
+
     private static readonly string[] SampleRun =
     [
         "train", "--d", "2", "--L", "4", "--xi-over-L", "0.25", "--arch", "conv:2:1", "--slices", "3", "--max-steps", "40",
