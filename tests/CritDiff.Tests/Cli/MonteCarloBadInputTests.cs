@@ -1,0 +1,80 @@
+using CritDiff.Fields;
+using CritDiff.Lattices;
+using CritDiff.MonteCarlo;
+
+namespace CritDiff.Tests.Cli;
+
+/// <summary>
+/// Issue 24, second pass: Monte Carlo commands (mcmc, ensemble, critical, mcmc-scaling) refuse couplings outside the
+/// kernels' accurate range and requests that would exhaust memory with exit 2 and one line naming the option, before any
+/// work (they crashed with ArithmeticException / NonConvergenceException, named no option, or grew to gigabytes).
+/// </summary>
+public sealed class MonteCarloBadInputTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("critdiff-mc-bad-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    internal static void AssertRefused(string[] args, string expected)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (exit, output, error) = Cli.Run(args);
+        Assert.True(exit == 2, $"exit {exit}, expected 2: {error}");
+        Assert.Equal("", output);
+        var lines = error.TrimEnd('\n').Split('\n');
+        Assert.Single(lines);
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.Contains(expected, lines[0]);
+        Assert.True(clock.Elapsed.TotalSeconds < 20, $"took {clock.Elapsed.TotalSeconds:F1} s: not refused up front");
+    }
+
+    [Theory]
+    // ArithmeticException (NaN energies) at beta = 1e308; NonConvergenceException at 1e-320.
+    [InlineData("mcmc --model on --d 2 --L 4 --beta 1e308 --sweeps 32 --thermalize 4", "--beta must be 0 or in [1e-6, 1e4] (got 1e+308)")]
+    [InlineData("mcmc --model on --n 3 --d 2 --L 4 --beta 1e308 --sweeps 32 --thermalize 4 --algo heatbath", "--beta must be 0 or in [1e-6, 1e4]")]
+    [InlineData("mcmc --model on --n 3 --d 2 --L 4 --beta 1e308 --algo metropolis", "--beta must be 0 or in [1e-6, 1e4]")]
+    [InlineData("mcmc --model on --n 3 --d 2 --L 4 --beta-unit 1e308 --sweeps 32 --thermalize 4", "--beta-unit must be 0 or in [1e-6, 1e4]")]
+    [InlineData("mcmc --model on --d 2 --L 8 --beta-unit 1e-320", "--beta-unit must be 0 or in [1e-6, 1e4]")]
+    [InlineData("mcmc --model on --d 2 --L 8 --beta 1e-320", "--beta must be 0 or in [1e-6, 1e4]")]
+    [InlineData("mcmc --model on --d 2 --L 8 --beta -1", "--beta must be 0 or in [1e-6, 1e4]")]
+    // "step size must be > 0 and finite ('value')": no option named.
+    [InlineData("mcmc --model phi4 --d 2 --L 8 --kappa 1e308 --lambda 1", "--kappa must be in [1e-6, 1e4]")]
+    [InlineData("mcmc --model phi4 --d 2 --L 8 --kappa 1e308 --lambda 1 --algo hmc", "--kappa must be in [1e-6, 1e4]")]
+    [InlineData("mcmc --model phi4 --d 2 --L 8 --kappa 0.3 --lambda 1e308 --algo hmc", "--lambda must be 0 or in [1e-6, 1e4]")]
+    [InlineData("mcmc --model phi4 --d 2 --L 8 --kappa 1e-320 --lambda 1", "--kappa must be in [1e-6, 1e4]")]
+    [InlineData("ensemble --model phi4 --d 2 --L 8 --kappa 1e308 --lambda 1 --n-configs 4 --out OUT/e.npy", "--kappa must be in [1e-6, 1e4]")]
+    [InlineData("ensemble --model on --d 2 --L 8 --beta 1e308 --n-configs 4 --out OUT/e.npy", "--beta must be 0 or in [1e-6, 1e4]")]
+    [InlineData("mcmc-scaling --model on --d 2 --L 4,8 --beta 1e308", "--beta must be 0 or in [1e-6, 1e4]")]
+    // "beta must be >= 0 and finite ('beta')".
+    [InlineData("critical --model on --d 2 --L 4,6 --lower 1e300 --upper 1e308 --out OUT/c", "--lower must be in [1e-6, 1e4]")]
+    [InlineData("critical --model on --d 2 --L 4,6 --lower 0.4 --upper 1e308 --out OUT/c", "--upper must be in [1e-6, 1e4]")]
+    [InlineData("critical --model phi4 --lambda 1e308 --d 2 --L 4,6 --lower 0.2 --upper 0.3 --out OUT/c", "--lambda must be in [1e-6, 1e4]")]
+    public void CouplingsOutsideTheirRangeAreRefusedNamingTheOption(string line, string expected) =>
+        AssertRefused(line.Replace("OUT", _folder, StringComparison.Ordinal).Split(' '), expected);
+
+    [Theory]
+    // The ends of the ranges (and 0 where allowed) still run.
+    [InlineData("--model on --n 3 --beta 1e4 --algo heatbath")]
+    [InlineData("--model on --beta-unit 1e-6")]
+    [InlineData("--model on --n 3 --beta 0 --algo heatbath")]
+    [InlineData("--model phi4 --kappa 1e4 --lambda 1e-6 --algo hmc")]
+    [InlineData("--model phi4 --kappa 1e-6 --lambda 1e4 --algo metropolis")]
+    public void CouplingsAtTheEndsOfTheirRangeRun(string couplings)
+    {
+        var (exit, _, error) = Cli.Run(["mcmc", "--d", "2", "--L", "4", "--sweeps", "16", "--thermalize", "4", "--chains", "1", .. couplings.Split(' ')]);
+        Assert.True(exit == 0, error);
+    }
+
+    [Fact]
+    public void AStepSizeThatUnderflowsNamesTheCauseAndStepOption()
+    {
+        // A kernel's default or tuned step that under- or overflows threw "step size must be > 0 and finite ('value')".
+        var model = new Phi4Model(new Lattice(2, 4), 1, 0.3, 1);
+        var e = Assert.Throws<ArgumentException>(() => new ModelChain(model, 1, 0, 0.0));
+        Assert.Contains("--step", e.Message);
+        Assert.DoesNotContain("'value'", e.Message);
+        var state = new ChainState(new Lattice(2, 4), 1, 0, 1.0);
+        e = Assert.Throws<ArgumentException>(() => state.StepSize = double.PositiveInfinity);
+        Assert.Contains("under- or overflowed", e.Message);
+    }
+}
