@@ -77,4 +77,83 @@ public sealed class MonteCarloBadInputTests : IDisposable
         e = Assert.Throws<ArgumentException>(() => state.StepSize = double.PositiveInfinity);
         Assert.Contains("under- or overflowed", e.Message);
     }
+
+    /// <summary>A small phi^4 ensemble written by the CLI; returns its .npy path.</summary>
+    private string WriteEnsemble()
+    {
+        string path = Path.Combine(_folder, "e.npy");
+        var (exit, _, error) = Cli.Run("ensemble", "--model", "phi4", "--d", "2", "--L", "4", "--kappa", "0.26", "--lambda", "1",
+            "--n-configs", "8", "--thermalize", "8", "--pilot-sweeps", "16", "--chains", "1", "--out", path);
+        Assert.True(exit == 0, error);
+        return path;
+    }
+
+    /// <summary>A copy of the ensemble at <paramref name="path"/> named <paramref name="name"/> with its side-car edited.</summary>
+    private string TamperedSideCar(string path, string name, Action<System.Text.Json.Nodes.JsonObject> edit)
+    {
+        string copy = Path.Combine(_folder, name + ".npy");
+        File.Copy(path, copy);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path + ".json"))!.AsObject();
+        edit(json);
+        File.WriteAllText(copy + ".json", json.ToJsonString());
+        return copy;
+    }
+
+    [Fact]
+    public void TamperedEnsembleSideCarsAreRefusedNamingTheFileAndField()
+    {
+        string path = WriteEnsemble();
+        // "Value cannot be null. ('values')" and a NullReferenceException (exit 1) before.
+        string shape = TamperedSideCar(path, "shape", j => j["shape"] = null);
+        string model = TamperedSideCar(path, "model", j => j["model"] = null);
+        foreach (var (file, field) in new[] { (shape, "shape"), (model, "model") })
+            AssertRefused(["train", "--model", "phi4", "--kappa", "0.26", "--lambda", "1", "--d", "2", "--L", "4", "--mode", "samples",
+                "--data", file, "--out", Path.Combine(_folder, "run-" + field), "--max-steps", "2"], $"{file}.json': field '{field}' is missing or null");
+    }
+
+    [Theory]
+    [InlineData("model", null, "field 'model' is missing or null")]
+    [InlineData("shape", null, "field 'shape' is missing or null")]
+    [InlineData("count", "\"8\"", "field 'count' has the wrong type")]
+    [InlineData("spacing", "-2", "field 'spacing' must be >= 1 (got -2)")]
+    [InlineData("algo", null, "field 'algo' is missing or null")]
+    [InlineData("warnings", null, "field 'warnings' must be a list of strings")]
+    [InlineData("model.kind", null, "field 'model.kind' is missing or null")]
+    [InlineData("model.kappa", null, "field 'model.kappa' is missing or null")]
+    [InlineData("model.L", "\"4\"", "field 'model.L' has the wrong type")]
+    [InlineData("observables.binder", null, "field 'observables.binder' is missing or null")]
+    [InlineData("acceptance", "7", "field 'acceptance' must be in [0, 1] (got 7)")]
+    public void EverySideCarFieldThatDoesNotReadIsNamed(string field, string? value, string expected)
+    {
+        string path = WriteEnsemble();
+        string[] keys = field.Split('.');
+        string copy = TamperedSideCar(path, "t", j =>
+        {
+            var parent = keys.Length == 1 ? j : j[keys[0]]!.AsObject();
+            parent[keys[^1]] = value is null ? null : System.Text.Json.Nodes.JsonNode.Parse(value);
+        });
+        var e = Assert.Throws<InvalidDataException>(() => CritDiff.Experiments.EnsembleFile.Read(copy));
+        Assert.Contains($"'{copy}.json': {expected}", e.Message);
+    }
+
+    [Fact]
+    public void ANonNumberInACheckpointSummaryIsRefusedNamingTheFileAndField()
+    {
+        // summary.data.observables.susceptibility.value "NaN" (a string: the writer stores non-finite values as null) gave
+        // "unexpected failure: InvalidOperationException" (exit 1) in generate.
+        string data = WriteEnsemble(), run = Path.Combine(_folder, "run");
+        var (trained, _, trainError) = Cli.Run("train", "--model", "phi4", "--kappa", "0.26", "--lambda", "1", "--d", "2", "--L", "4",
+            "--mode", "samples", "--data", data, "--arch", "conv:2:1", "--slices", "2", "--max-steps", "5", "--out", run);
+        Assert.True(trained == 0, trainError);
+        string model = Path.Combine(run, "checkpoint"), file = Path.Combine(model, "model.json");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))!;
+        Assert.NotNull(json["summary"]?["data"]?["observables"]?["susceptibility"]?["value"]); // the field the tamper edits exists
+        json["summary"]!["data"]!["observables"]!["susceptibility"]!["value"] = "NaN";
+        File.WriteAllText(file, json.ToJsonString());
+        AssertRefused(["generate", "--model", model, "--n", "4", "--steps", "2"],
+            $"'{file}': field 'summary.data.observables.susceptibility.value' must be a number or null (got \"NaN\"");
+        json["summary"]!["data"]!["observables"] = 3;
+        File.WriteAllText(file, json.ToJsonString());
+        AssertRefused(["generate", "--model", model, "--n", "4", "--steps", "2"], "field 'summary.data.observables' must be an object or null (got 3)");
+    }
 }
