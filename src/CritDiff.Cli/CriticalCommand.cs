@@ -82,8 +82,12 @@ internal static class CriticalCommand
             long values = (long)n * (long)Math.Pow(lengths[^1], d);
             if (values > TargetOptions.MaxConfigurationValues)
                 throw new UsageException($"--n: n V = {n} x {(long)Math.Pow(lengths[^1], d)} values per configuration at L = {lengths[^1]} is above the limit {TargetOptions.MaxConfigurationValues} (2^24); lower --n or --L");
-            // Jobs run in parallel (one per core), each keeping six per-sweep series and a few configuration copies per chain.
-            Limits.Memory("--sweeps", 8.0 * Environment.ProcessorCount * ch * (6.0 * sw + 4.0 * values), $"{Environment.ProcessorCount} parallel job(s) x {ch} chain(s) x {sw} sweeps");
+            // Jobs run in parallel (one per thread), each keeping six per-sweep series per chain and its chains alive
+            // (Limits.ModelChainBytesPerValue per value, calibrated on mcmc).
+            int parallelJobs = Limits.Workers(CommonOptions.CheckThreads(result.GetValue(threads)));
+            Limits.Memory("--sweeps", 48.0 * parallelJobs * ch * sw, $"{parallelJobs} parallel job(s) x {ch} chain(s) x {sw} sweeps");
+            Limits.Memory("--chains", parallelJobs * ch * (48.0 * sw + Limits.ModelChainBytesPerValue * values),
+                $"{parallelJobs} parallel job(s) x {ch} chain(s) of n V = {values} values at L = {lengths[^1]}, with their series");
             var spec = new CriticalPointSpec
             {
                 Family = kind, Components = n, Dimension = d, Lambda = lambda, Sizes = lengths, Lower = lo, Upper = hi, Points = p,

@@ -156,4 +156,16 @@ public sealed class MonteCarloBadInputTests : IDisposable
         File.WriteAllText(file, json.ToJsonString());
         AssertRefused(["generate", "--model", model, "--n", "4", "--steps", "2"], "field 'summary.data.observables' must be an object or null (got 3)");
     }
+
+    [Theory]
+    // Grew past 2 GB (needs ~550 GB) and 8 GB before; now refused up front against Limits.MemoryBytes.
+    [InlineData("mcmc --d 3 --L 256 --xi 1 --chains 4096 --sweeps 16 --thermalize 0", "--chains: 4096 chain(s) on d=3, L=256")]
+    [InlineData("mcmc --d 4 --L 126 --xi 1 --chains 4096 --sweeps 16", "--L: one chain on d=4, L=126")]
+    [InlineData("mcmc-scaling --d 4 --L 64,128 --xi-over-L 0.25", "--L: one chain on d=4, L=128")]
+    [InlineData("mcmc --model phi4 --n 64 --d 3 --L 64 --kappa 0.2 --lambda 1 --chains 64", "--chains: 64 chain(s) on phi^4 n = 64")]
+    [InlineData("mcmc-scaling --model on --n 64 --d 3 --L 32,64 --beta 0.3 --chains 64", "--chains: 64 chain(s) on O(64) spins")]
+    [InlineData("ensemble --model on --n 64 --d 2 --L 512 --beta 0.3 --n-configs 1 --chains 512 --out OUT/x.npy", "--chains: 512 chain(s) on O(64) spins")]
+    [InlineData("critical --model on --n 16 --d 3 --L 64,100 --lower 0.5 --upper 0.6 --chains 64 --out OUT/c", "--chains: ")]
+    public void MonteCarloRunsThatWouldNotFitAreRefusedNamingTheOption(string line, string expected) =>
+        AssertRefused(line.Replace("OUT", _folder, StringComparison.Ordinal).Split(' '), expected);
 }
