@@ -20,10 +20,10 @@ internal static class CriticalCommand
         var sizes = new Option<string>("--L") { Description = "Comma-separated increasing sizes, at least 2 (crossings of successive pairs), e.g. 8,12,16.", Required = true };
         var lower = new Option<double?>("--lower")
         {
-            Description = "Lower end of the coupling window (beta_unit for --model on, kappa for phi4), > 0. " +
+            Description = "Lower end of the coupling window (beta_unit for --model on, kappa for phi4), in [1e-6, 1e4]. " +
                           "Default for --model on: 0.95 x the literature beta_unit where one is known; otherwise required.",
         };
-        var upper = new Option<double?>("--upper") { Description = "Upper end of the coupling window, > --lower (default: 1.05 x the literature value)." };
+        var upper = new Option<double?>("--upper") { Description = "Upper end of the coupling window, > --lower and <= 1e4 (default: 1.05 x the literature value)." };
         var points = new Option<int>("--points") { Description = "Couplings per size in the window, 3..999 (equally spaced).", DefaultValueFactory = _ => 7 };
         var refine = new Option<int>("--refine") { Description = "Refinement stages, 0..4: each reruns the grid in a window narrowed around the previous estimate.", DefaultValueFactory = _ => 0 };
         var sweeps = new Option<int>("--sweeps") { Description = "Measured sweeps per chain at every (L, coupling), >= 16.", DefaultValueFactory = _ => 4000 };
@@ -59,7 +59,8 @@ internal static class CriticalCommand
             if (kind == "phi4")
             {
                 lambda = result.GetValue(target.Lambda) ?? throw new UsageException("--model phi4 needs --lambda (> 0: at lambda = 0 there is no transition)");
-                if (!(lambda > 0 && double.IsFinite(lambda))) throw new UsageException($"--lambda must be > 0 and finite for a critical point (got {lambda.ToString(CultureInfo.InvariantCulture)})");
+                if (lambda == 0) throw new UsageException("--lambda must be > 0 for a critical point (got 0)");
+                TargetOptions.CheckCoupling("--lambda", lambda, zero: false);
             }
             else if (result.GetValue(target.Lambda) is not null) throw new UsageException("--lambda applies to --model phi4, not to --model on");
             var lengths = ModelOptions.ParseSizes(result.GetValue(sizes)!, d);
@@ -69,7 +70,8 @@ internal static class CriticalCommand
             double lo = result.GetValue(lower) ?? (literature is { } a ? 0.95 * a : throw new UsageException(
                 $"--lower and --upper are required: no literature coupling for {(kind == "on" ? $"O({n}) in d = {d}" : "phi^4")} to centre a default window on"));
             double hi = result.GetValue(upper) ?? (literature is { } b ? 1.05 * b : throw new UsageException("--upper is required with --lower"));
-            if (!(lo > 0 && double.IsFinite(lo))) throw new UsageException($"--lower must be > 0 (got {lo.ToString(CultureInfo.InvariantCulture)})");
+            TargetOptions.CheckCoupling("--lower", lo, zero: false);
+            TargetOptions.CheckCoupling("--upper", hi, zero: false);
             if (!(hi > lo && double.IsFinite(hi))) throw new UsageException($"--upper must be > --lower (got [{lo.ToString(CultureInfo.InvariantCulture)}, {hi.ToString(CultureInfo.InvariantCulture)}])");
             int p = result.GetValue(points), r = result.GetValue(refine), sw = result.GetValue(sweeps), th = result.GetValue(thermalize), ch = result.GetValue(chains);
             if (p is < 3 or > 999) throw new UsageException($"--points must be in 3..999 (got {p})");
@@ -80,8 +82,12 @@ internal static class CriticalCommand
             long values = (long)n * (long)Math.Pow(lengths[^1], d);
             if (values > TargetOptions.MaxConfigurationValues)
                 throw new UsageException($"--n: n V = {n} x {(long)Math.Pow(lengths[^1], d)} values per configuration at L = {lengths[^1]} is above the limit {TargetOptions.MaxConfigurationValues} (2^24); lower --n or --L");
-            // Jobs run in parallel (one per core), each keeping six per-sweep series and a few configuration copies per chain.
-            Limits.Memory("--sweeps", 8.0 * Environment.ProcessorCount * ch * (6.0 * sw + 4.0 * values), $"{Environment.ProcessorCount} parallel job(s) x {ch} chain(s) x {sw} sweeps");
+            // Jobs run in parallel (one per thread), each keeping six per-sweep series per chain and its chains alive
+            // (Limits.ModelChainBytesPerValue per value, calibrated on mcmc).
+            int parallelJobs = Limits.Workers(CommonOptions.CheckThreads(result.GetValue(threads)));
+            Limits.Memory("--sweeps", 48.0 * parallelJobs * ch * sw, $"{parallelJobs} parallel job(s) x {ch} chain(s) x {sw} sweeps");
+            Limits.Memory("--chains", parallelJobs * ch * (48.0 * sw + Limits.ModelChainBytesPerValue * values),
+                $"{parallelJobs} parallel job(s) x {ch} chain(s) of n V = {values} values at L = {lengths[^1]}, with their series");
             var spec = new CriticalPointSpec
             {
                 Family = kind, Components = n, Dimension = d, Lambda = lambda, Sizes = lengths, Lower = lo, Upper = hi, Points = p,

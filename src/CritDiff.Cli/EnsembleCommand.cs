@@ -72,8 +72,12 @@ internal static class EnsembleCommand
             Limits.Count("--thermalize", th, 0, Limits.MaxSweeps);
             Limits.Count("--pilot-sweeps", pi, 16, Limits.MaxSweeps);
             Limits.Count("--chains", ch, 1, Limits.MaxChains);
-            // The pilot keeps six per-sweep series per chain; each chain holds its configuration and a few scratch copies.
-            Limits.Memory("--pilot-sweeps", 8.0 * ch * (6.0 * pi + 4.0 * targetModel.ConfigurationLength), $"{ch} chain(s) x {pi} pilot sweeps");
+            // The pilot keeps six per-sweep series per chain; every chain stays alive to the end (its configuration and scratch
+            // copies), besides the N stored configurations.
+            Limits.Memory("--pilot-sweeps", 48.0 * ch * pi, $"{ch} chain(s) x {pi} pilot sweeps");
+            Limits.MonteCarlo(targetModel.Components > 1 ? "--n or --L" : "--L", targetModel.Describe(), targetModel.ConfigurationLength,
+                targetModel is GaussianField ? Limits.GaussianChainBytesPerSite : Limits.ModelChainBytesPerValue, ch, 48.0 * pi,
+                extra: 8.0 * n * targetModel.ConfigurationLength);
             int? sp = result.GetValue(spacing);
             if (sp is < 1) throw new UsageException($"--spacing must be >= 1 (got {sp})");
             double? st = result.GetValue(step);

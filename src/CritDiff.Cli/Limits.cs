@@ -70,6 +70,37 @@ internal static class Limits
             $"training {slices} slice(s) of {architecture.Name} on {lattice} ({parameters:G3} parameters per slice, with gradients, optimizer moments and work buffers)");
     }
 
+    /// <summary>
+    /// Bytes a Gaussian-field chain holds per site while it runs: the field, its Fourier transform and the kernels' work
+    /// buffers (momenta, gradients, FFT scratch). Measured with /usr/bin/time -v (peak RSS less the ~46 MB of an empty run):
+    /// mcmc --d 3 --L 64 --xi 1 --chains 32 --sweeps 16 --thermalize 0 peaks at 0.53 GB for fa-hmc (58 bytes per site and
+    /// chain, on 2 cores; 146 MB with 8 chains: the peak grows with all chains, not with those running) and 0.16 GB for heatbath; rounded up.
+    /// </summary>
+    public const double GaussianChainBytesPerSite = 64;
+
+    /// <summary>
+    /// Bytes a finite-n chain (O(n), phi^4) holds per value n V while it runs: the configuration, six scratch copies and
+    /// the spectrum's FFT work. Measured: mcmc --model phi4 --n 3 --d 3 --L 32 --chains 32 --sweeps 16 peaks at 0.33 GB
+    /// (wolff; 91 bytes per value and chain), --model on --n 3 heatbath at 0.26 GB (68); rounded up.
+    /// </summary>
+    public const double ModelChainBytesPerValue = 96;
+
+    /// <summary>
+    /// Refuses Monte Carlo runs that would not fit, before any chain starts: one chain of <paramref name="valuesPerChain"/>
+    /// values at <paramref name="bytesPerValue"/> (too large alone: lower <paramref name="sizeOption"/>), then all
+    /// <paramref name="chains"/> chains (peak RSS grows with the chain count even when fewer run at once: the per-site
+    /// constants above are peaks divided by all chains) plus what each keeps after it finishes (<paramref name="keptPerChain"/>
+    /// bytes: measured series, spectrum bins) and <paramref name="extra"/> bytes (stored configurations).
+    /// </summary>
+    public static void MonteCarlo(string sizeOption, string what, long valuesPerChain, double bytesPerValue, int chains,
+        double keptPerChain, double extra = 0)
+    {
+        double chain = bytesPerValue * valuesPerChain;
+        Memory(sizeOption, chain, $"one chain on {what}");
+        Memory("--chains", chains * (chain + keptPerChain) + extra,
+            $"{chains} chain(s) on {what} ({Gib(chain)} each, with their measured series{(extra > 0 ? " and the stored configurations" : "")})");
+    }
+
     /// <summary>Threads a command will use: --threads, or all cores for -1.</summary>
     public static int Workers(int threads) => threads == -1 ? Environment.ProcessorCount : threads;
 

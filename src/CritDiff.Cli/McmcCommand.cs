@@ -48,6 +48,8 @@ internal static class McmcCommand
             string name = McmcOptions.CheckAlgorithm(result.GetValue(algo) ?? "heatbath", field);
             run.RefuseUnused(result, [name], "gaussian");
             var settings = run.Build(result, result.GetValue(seed), CommonOptions.CheckThreads(result.GetValue(threads)));
+            Limits.MonteCarlo("--L", field.Lattice.ToString(), field.Lattice.SiteCount, Limits.GaussianChainBytesPerSite, settings.Chains,
+                16.0 * settings.Sweeps);
             o.Note($"{name}: {settings.Chains} chain(s) x ({settings.Thermalization} + {settings.Sweeps}) sweeps on {field.Lattice} ...");
             var r = Mcmc.Run(field, name, settings);
             ModelMcmcOutput.Warn(o, r.Warnings);
@@ -67,6 +69,8 @@ internal static class McmcCommand
         if (spectrumPath is not null && !(spectrumPath.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) || spectrumPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)))
             throw new UsageException($"--spectrum-out must end in .npy or .csv (got '{spectrumOut}')");
         var settings = run.BuildModel(result, seed, CommonOptions.CheckThreads(threads));
+        Limits.MonteCarlo(target.Components > 1 ? "--n or --L" : "--L", target.Describe(), target.ConfigurationLength, Limits.ModelChainBytesPerValue,
+            settings.Chains, ModelKeptPerChain(settings.Sweeps, settings.SpectrumInterval, target.Lattice.SiteCount));
         o.Note($"{name}: {settings.Chains} chain(s) x ({settings.Thermalization} + {settings.Sweeps}) sweeps on {target.Describe()} ...");
         var r = ModelMcmc.Run(ModelKernels.Create(name, target, run.Kernel(result)), settings);
         ModelMcmcOutput.Warn(o, r.Warnings);
@@ -77,6 +81,13 @@ internal static class McmcCommand
         else ModelMcmcOutput.Print(o, r);
         return 0;
     }
+
+    /// <summary>
+    /// Bytes a finite-n chain keeps after it finishes: six doubles per measured sweep and, when the spectrum is measured,
+    /// its accumulator (up to 64 bins, the library's SpectrumAccumulator.MaxBins, of V values plus two V-long buffers).
+    /// </summary>
+    internal static double ModelKeptPerChain(int sweeps, int spectrumInterval, long sites) =>
+        48.0 * sweeps + (spectrumInterval > 0 ? 8.0 * (Math.Min(64, sweeps) + 3) * sites : 0);
 
     public static JsonObject Summary(McmcResult r) => new()
     {

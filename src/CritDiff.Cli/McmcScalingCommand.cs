@@ -59,6 +59,10 @@ internal static class McmcScalingCommand
             foreach (string name in names)
                 foreach (int l in lengths) McmcOptions.CheckAlgorithm(name, family(new Lattice(d, l)));
             var settings = run.Build(result, result.GetValue(seed), CommonOptions.CheckThreads(result.GetValue(threads)));
+            // Sizes run one after another; every run's measured series are kept for the fit.
+            var largest = new Lattice(d, lengths.Max());
+            Limits.MonteCarlo("--L", largest.ToString(), largest.SiteCount, Limits.GaussianChainBytesPerSite, settings.Chains,
+                16.0 * settings.Sweeps * names.Length * lengths.Length);
 
             o.Note($"mcmc-scaling: {string.Join(", ", names)} at L = {string.Join(", ", lengths)} ...");
             var scans = JobProgress.Run(o, "mcmc-scaling", names.Length, bar => names.Select(name =>
@@ -95,6 +99,9 @@ internal static class McmcScalingCommand
         foreach (string name in names)
             foreach (int l in lengths) McmcOptions.CheckModelAlgorithm(name, family(new Lattice(d, l)));
         var settings = run.BuildModel(result, seed, CommonOptions.CheckThreads(threads)) with { SpectrumInterval = 0 };
+        var largest = family(new Lattice(d, lengths.Max()));
+        Limits.MonteCarlo(largest.Components > 1 ? "--n or --L" : "--L", largest.Describe(), largest.ConfigurationLength, Limits.ModelChainBytesPerValue,
+            settings.Chains, McmcCommand.ModelKeptPerChain(settings.Sweeps, 0, largest.Lattice.SiteCount) * names.Length * lengths.Length);
         var options = run.Kernel(result);
         o.Note($"mcmc-scaling: {string.Join(", ", names)} at L = {string.Join(", ", lengths)} on {family(new Lattice(d, lengths[0])).Describe()} ...");
         var scans = JobProgress.Run(o, "mcmc-scaling", names.Length, bar => names.Select(name =>

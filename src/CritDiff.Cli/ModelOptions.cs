@@ -28,7 +28,7 @@ internal sealed class ModelOptions
     public Option<double?> Beta { get; } = new("--beta")
     {
         Description = "Coupling beta > 0; the mass mu2 then solves the gap equation (1/V) sum_k 1/(khat2 + mu2) = beta. " +
-                      "With --model on: the O(n) coupling in the |s|^2 = n normalisation (beta_unit = n beta), >= 0.",
+                      "With --model on: the O(n) coupling in the |s|^2 = n normalisation (beta_unit = n beta), 0 or in [1e-6, 1e4].",
     };
 
     public Option<double?> Mass2 { get; } = new("--mass2")

@@ -30,17 +30,17 @@ internal sealed class TargetOptions
 
     public Option<double?> BetaUnit { get; } = new("--beta-unit")
     {
-        Description = "O(n) coupling in the unit-spin convention, beta_unit = n beta >= 0 (--model on).",
+        Description = "O(n) coupling in the unit-spin convention, beta_unit = n beta, 0 or in [1e-6, 1e4] (--model on; --beta has the same range there).",
     };
 
     public Option<double?> Kappa { get; } = new("--kappa")
     {
-        Description = "phi^4 hopping parameter kappa > 0 (at lambda = 0 it must be < 1/(2d)).",
+        Description = "phi^4 hopping parameter kappa in [1e-6, 1e4] (at lambda = 0 it must be < 1/(2d)).",
     };
 
     public Option<double?> Lambda { get; } = new("--lambda")
     {
-        Description = "phi^4 quartic coupling lambda >= 0 (0: Gaussian free field; -> inf: O(n) spins at beta_unit = 2 kappa).",
+        Description = "phi^4 quartic coupling lambda, 0 or in [1e-6, 1e4] (0: Gaussian free field; -> inf: O(n) spins at beta_unit = 2 kappa).",
     };
 
     /// <summary>Adds the target options (not the Gaussian ones: add a <see cref="ModelOptions"/> too).</summary>
@@ -104,6 +104,27 @@ internal sealed class TargetOptions
         };
     }
 
+    /// <summary>Smallest nonzero coupling (--beta, --beta-unit, --kappa, --lambda, critical's window) a finite-n target accepts.</summary>
+    public const double MinCoupling = 1e-6;
+
+    /// <summary>Largest coupling a finite-n target accepts: beyond it exp(coupling x field^2) terms overflow or step sizes vanish.</summary>
+    public const double MaxCoupling = 1e4;
+
+    /// <summary>The range text of a coupling, e.g. "0 or [1e-6, 1e4]".</summary>
+    public static string CouplingRange(bool zero) => (zero ? "0 or " : "") + "in [1e-6, 1e4]";
+
+    /// <summary>
+    /// Returns a finite-n coupling inside 0 (when <paramref name="zero"/>) or [<see cref="MinCoupling"/>, <see cref="MaxCoupling"/>],
+    /// or throws a usage error naming <paramref name="option"/>. Outside it the kernels' Boltzmann factors overflow (NaN
+    /// energies at beta ~ 1e308), the heat-bath samplers do not converge (beta ~ 1e-320) and tuned step sizes underflow.
+    /// </summary>
+    public static double CheckCoupling(string option, double value, bool zero)
+    {
+        if ((zero && value == 0) || (value >= MinCoupling && value <= MaxCoupling)) return value;
+        throw new UsageException(FormattableString.Invariant(
+            $"{option} must be {CouplingRange(zero)} (got {value:g6}): outside it the Monte Carlo kernels are not accurate (Boltzmann factors overflow or underflow)"));
+    }
+
     /// <summary>Most values n V one configuration of a finite-n target may hold (2^24 doubles = 128 MiB; chains keep several copies).</summary>
     public const long MaxConfigurationValues = 1L << 24;
 
@@ -133,9 +154,7 @@ internal sealed class TargetOptions
                 return lattice => SpinModel.AtCriticalPoint(lattice, components);
             }
             string option = beta is null ? "--beta-unit" : "--beta";
-            double value = (beta ?? betaUnit)!.Value;
-            if (!(value >= 0 && double.IsFinite(value)))
-                throw new UsageException($"{option} must be >= 0 and finite (got {Format(value)})");
+            double value = CheckCoupling(option, (beta ?? betaUnit)!.Value, zero: true);
             return beta is null
                 ? lattice => SpinModel.AtBetaUnit(lattice, components, value)
                 : lattice => SpinModel.AtBeta(lattice, components, value);
@@ -146,8 +165,8 @@ internal sealed class TargetOptions
             throw new UsageException("--critical: phi^4 has no closed-form kappa_c(lambda); locate it with 'critdiff critical --model phi4 ...' and pass --kappa");
         if (kappa is not { } k) throw new UsageException("--model phi4 needs --kappa (> 0)");
         if (lambda is not { } l) throw new UsageException("--model phi4 needs --lambda (>= 0)");
-        if (!(k > 0 && double.IsFinite(k))) throw new UsageException($"--kappa must be > 0 and finite (got {Format(k)})");
-        if (!(l >= 0 && double.IsFinite(l))) throw new UsageException($"--lambda must be >= 0 and finite (got {Format(l)})");
+        CheckCoupling("--kappa", k, zero: false);
+        CheckCoupling("--lambda", l, zero: true);
         if (l == 0 && k >= 1.0 / (2 * dimension))
             throw new UsageException($"--kappa must be < 1/(2d) = {Format(1.0 / (2 * dimension))} at --lambda 0 (the Gaussian action is unbounded above it; got {Format(k)})");
         return lattice => new Phi4Model(lattice, components, k, l);

@@ -115,7 +115,10 @@ public static class EnsembleFile
         return (shape[0], components, new Lattice(dimension, axes[0]));
     }
 
-    /// <summary>Reads and checks a side-car file.</summary>
+    /// <summary>
+    /// Reads and checks a side-car file. Every field that does not read (wrong JSON type, missing, null where required,
+    /// out of range) throws <see cref="InvalidDataException"/> "side-car 'FILE': field 'X' ..." naming it.
+    /// </summary>
     public static EnsembleSideCar ReadSideCar(string sideCarPath)
     {
         EnsembleSideCar? sideCar;
@@ -125,9 +128,10 @@ public static class EnsembleFile
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"side-car '{sideCarPath}' is not valid JSON for an ensemble: {e.Message}");
+            throw new InvalidDataException($"side-car '{sideCarPath}': {JsonProblem(e)}");
         }
         if (sideCar is null) throw new InvalidDataException($"side-car '{sideCarPath}' is empty");
+        if (Invalid(sideCar) is { } problem) throw new InvalidDataException($"side-car '{sideCarPath}': {problem}");
         if (sideCar.Format != EnsembleSideCar.FormatName || sideCar.Version > EnsembleSideCar.CurrentVersion)
             throw new InvalidDataException($"'{sideCarPath}' is format '{sideCar.Format}' version {sideCar.Version}, expected '{EnsembleSideCar.FormatName}' version <= {EnsembleSideCar.CurrentVersion}");
         try
@@ -141,6 +145,59 @@ public static class EnsembleFile
             throw new InvalidDataException($"side-car '{sideCarPath}' describes no valid ensemble: {e.Message}");
         }
         return sideCar;
+    }
+
+    /// <summary>A JSON reader failure as "field 'X' ...": the field of its path, or the missing required fields.</summary>
+    private static string JsonProblem(JsonException e)
+    {
+        var missing = System.Text.RegularExpressions.Regex.Match(e.Message, "missing required properties including: (.*?)\\.?$",
+            System.Text.RegularExpressions.RegexOptions.Multiline);
+        if (missing.Success) return $"field {missing.Groups[1].Value.Trim()} is missing";
+        string field = e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "";
+        return field.Length > 0
+            ? $"field '{field}' has the wrong type or form (not valid JSON for an ensemble side-car)"
+            : $"not valid JSON for an ensemble side-car: {e.Message.Split('\n')[0]}";
+    }
+
+    /// <summary>
+    /// The first field of a deserialised side-car that is null where it is required, of the wrong kind or out of range
+    /// ("field 'X' ..."), or null when all read. JSON null passes the deserialiser for required reference fields and for
+    /// optional ones, so every field a reader uses is checked here once.
+    /// </summary>
+    internal static string? Invalid(EnsembleSideCar s)
+    {
+        static string Null(string field) => $"field '{field}' is missing or null";
+        static string F(double? x) => x?.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ?? "null";
+        static bool Bad(double? x, double min, double max) => x is { } v && !(v >= min && v <= max);
+        if (s.Format is null) return Null("format");
+        if (s.Shape is null) return Null("shape");
+        if (s.Model is not { } m) return Null("model");
+        if (s.Algorithm is null) return Null("algo");
+        if (s.Warnings is null || s.Warnings.Any(w => w is null)) return "field 'warnings' must be a list of strings";
+        if (m.Kind is null) return Null("model.kind");
+        if (m.Kind is not ("on" or "phi4" or "gaussian")) return $"field 'model.kind' is '{m.Kind}' (expected on, phi4 or gaussian)";
+        (string Name, double? Value, bool Required)[] couplings = m.Kind switch
+        {
+            "on" => [("model.beta", m.Beta, true), ("model.beta_unit", m.BetaUnit, false)],
+            "phi4" => [("model.kappa", m.Kappa, true), ("model.lambda", m.Lambda, true)],
+            _ => [("model.mu2", m.MassSquared, true), ("model.beta", m.Beta, false)],
+        };
+        foreach (var (name, value, required) in couplings)
+        {
+            if (required && value is null) return Null(name);
+            if (Bad(value, 0, double.MaxValue)) return $"field '{name}' must be >= 0 and finite (got {F(value)})";
+        }
+        if (s.Chains is < 1) return $"field 'chains' must be >= 1 (got {s.Chains})";
+        if (s.Thermalization is < 0) return $"field 'thermalize' must be >= 0 (got {s.Thermalization})";
+        if (s.PilotSweeps is < 0) return $"field 'pilot_sweeps' must be >= 0 (got {s.PilotSweeps})";
+        if (s.Spacing is < 1) return $"field 'spacing' must be >= 1 (got {s.Spacing})";
+        if (s.SiteUpdates is < 0) return $"field 'site_updates' must be >= 0 (got {s.SiteUpdates})";
+        if (Bad(s.Acceptance, 0, 1)) return $"field 'acceptance' must be in [0, 1] (got {F(s.Acceptance)})";
+        if (Bad(s.StepSize, double.Epsilon, double.MaxValue)) return $"field 'step_size' must be > 0 and finite (got {F(s.StepSize)})";
+        if (Bad(s.WallSeconds, 0, double.MaxValue)) return $"field 'wall_seconds' must be >= 0 and finite (got {F(s.WallSeconds)})";
+        foreach (var (group, values) in new[] { ("tau_int", s.TauInt), ("observables", s.Observables) })
+            if (values?.FirstOrDefault(p => p.Value is null) is { Key: { } key }) return Null($"{group}.{key}");
+        return null;
     }
 
     private static string Sha256(string path)

@@ -137,7 +137,40 @@ public static class ScoreCheckpoint
         if (json["parameters_per_slice"] is not JsonValue stored || !stored.TryGetValue(out long storedCount) || storedCount != count)
             throw new InvalidDataException($"'{file}': field 'parameters_per_slice' is {json["parameters_per_slice"]?.ToJsonString() ?? "missing"}; " +
                                            $"{spec.Name} on {target.Lattice} with n = {target.Components} has {count}");
+        CheckSummaryObservables(file, json);
         return new ScoreCheckpointModel(target, process, spec, times, parameters, json["summary"] as JsonObject);
+    }
+
+    /// <summary>
+    /// The run summary's training-data observables (<c>summary.data.observables.NAME.value</c> and <c>.error</c>, read by
+    /// generate for the reference and --t-max auto) must be numbers or null (the writer stores a non-finite value as null);
+    /// each level an object or null. Anything else ("NaN" as a string, a number where an object belongs) is refused naming
+    /// the field, so readers of <see cref="ScoreCheckpointModel.Summary"/> can cast without a try.
+    /// </summary>
+    private static void CheckSummaryObservables(string file, JsonObject json)
+    {
+        JsonObject? Object(JsonNode? node, string field) => node switch
+        {
+            null => null,
+            JsonObject o => o,
+            _ => throw new InvalidDataException($"'{file}': field '{field}' must be an object or null (got {Shown(node)})"),
+        };
+        var observables = Object(Object(Object(json["summary"], "summary")?["data"], "summary.data")?["observables"], "summary.data.observables");
+        if (observables is null) return;
+        foreach (var (name, entry) in observables)
+        {
+            string field = "summary.data.observables." + name;
+            if (Object(entry, field) is not { } values) continue;
+            foreach (var (key, value) in values)
+                if (value is not null && !(value is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number && v.TryGetValue(out double _)))
+                    throw new InvalidDataException($"'{file}': field '{field}.{key}' must be a number or null (got {Shown(value)}; a value that is not a number is stored as null)");
+        }
+    }
+
+    private static string Shown(JsonNode node)
+    {
+        string shown = node.ToJsonString();
+        return shown.Length > 80 ? shown[..80] + "..." : shown;
     }
 
     /// <summary>Reads one field of model.json; a missing field or a value that does not read is reported by the file and field.</summary>

@@ -41,9 +41,15 @@ public sealed class ModelChain
     public double StepSize
     {
         get => _stepSize;
-        set => _stepSize = value > 0 && double.IsFinite(value) ? value
-            : throw new ArgumentOutOfRangeException(nameof(value), value, "step size must be > 0 and finite");
+        set => _stepSize = value > 0 && double.IsFinite(value) ? value : throw BadStepSize(value);
     }
+
+    /// <summary>
+    /// A step that is 0, infinite or NaN: a kernel's default step or the tuner's update under- or overflowed (couplings far
+    /// outside the kernel's range). One line without a parameter name, naming the cause and the remedy (--step in the CLI).
+    /// </summary>
+    internal static ArgumentException BadStepSize(double value) => new(FormattableString.Invariant(
+        $"step size must be > 0 and finite (got {value:G3}): the kernel's default or tuned step under- or overflowed at these couplings; give a fixed step size (--step)"));
 
     /// <summary>Sweeps done so far (thermalisation included).</summary>
     public long SweepCount { get; internal set; }

@@ -15,8 +15,8 @@ public sealed class FiniteNCommandTests : IDisposable
     [Theory]
     [InlineData("--model", "potts", "--model must be one of")]
     [InlineData("--n", "0", "--n must be in 1..")]
-    [InlineData("--kappa", "0", "--kappa must be > 0")]
-    [InlineData("--lambda", "-1", "--lambda must be >= 0")]
+    [InlineData("--kappa", "0", "--kappa must be in [1e-6, 1e4]")]
+    [InlineData("--lambda", "-1", "--lambda must be 0 or in [1e-6, 1e4]")]
     [InlineData("--kappa", "0.3", "--kappa must be < 1/(2d)")]
     public void BadTargetValuesExitTwoNamingTheOption(string option, string value, string message)
     {
