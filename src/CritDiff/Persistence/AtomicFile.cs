@@ -4,10 +4,11 @@ using System.Globalization;
 namespace CritDiff.Persistence;
 
 /// <summary>
-/// Atomic file writes: the bytes go to a temporary file in the target's folder, named <c>{target}.tmp-{PID}-{GUID}</c>,
+/// Atomic file writes: the bytes go to a temporary file in the target's folder, named <c>{target}.tmp-{PID}-{GUID}-{host}</c>,
 /// which is renamed over the target once complete and deleted if the write fails, so a reader (or a full disk) never
 /// sees a half-written target. A process killed mid-write (kill -9) cannot delete its temporary file; the next write of
-/// the same target does: it removes every <c>{target}.tmp-{PID}[-...]</c> whose PID is not a live process.
+/// the same target does: it removes every <c>{target}.tmp-{PID}[-...]</c> of this host whose PID is not a live process
+/// (a file written from another host, e.g. another node of a cluster sharing the folder, is never judged by local PIDs).
 /// </summary>
 public static class AtomicFile
 {
@@ -49,20 +50,21 @@ public static class AtomicFile
     }
 
     /// <summary>
-    /// A new temporary name for <paramref name="path"/> in its folder (<c>{path}.tmp-{PID}-{GUID}</c>), after removing the
+    /// A new temporary name for <paramref name="path"/> in its folder (<c>{path}.tmp-{PID}-{GUID}-{host}</c>), after removing the
     /// stale temporary files of earlier, dead writers of the same target (<see cref="RemoveStaleTemporaries"/>).
     /// </summary>
     public static string TemporaryPath(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         RemoveStaleTemporaries(path);
-        return string.Create(CultureInfo.InvariantCulture, $"{path}{TemporaryMarker}{Environment.ProcessId}-{Guid.NewGuid():N}");
+        return string.Create(CultureInfo.InvariantCulture, $"{path}{TemporaryMarker}{Environment.ProcessId}-{Guid.NewGuid():N}-{Environment.MachineName}");
     }
 
     /// <summary>
-    /// Deletes <c>{path}.tmp-{PID}</c> and <c>{path}.tmp-{PID}-{anything}</c> in the target's folder whose PID is neither
-    /// this process nor any other live process (a writer killed mid-write); returns how many it deleted. Files of live
-    /// writers, other targets and names that do not parse are left alone; a file that cannot be deleted is skipped.
+    /// Deletes <c>{path}.tmp-{PID}</c>, <c>{path}.tmp-{PID}-{GUID}</c> and <c>{path}.tmp-{PID}-{GUID}-{this host}</c> in the
+    /// target's folder whose PID is neither this process nor any other live process (a writer killed mid-write); returns
+    /// how many it deleted. Files of live writers, of other hosts, of other targets and names that do not parse are left
+    /// alone; a file that cannot be deleted is skipped.
     /// </summary>
     public static int RemoveStaleTemporaries(string path)
     {
@@ -76,10 +78,10 @@ public static class AtomicFile
         {
             string name = Path.GetFileName(file);
             if (!name.StartsWith(prefix, StringComparison.Ordinal)) continue;
-            string rest = name[prefix.Length..];
-            int dash = rest.IndexOf('-', StringComparison.Ordinal);
-            string pidText = dash < 0 ? rest : rest[..dash];
-            if (!int.TryParse(pidText, NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || IsLive(pid)) continue;
+            // {PID}, {PID}-{GUID} (written before the host was added: taken as this host's) or {PID}-{GUID}-{host}.
+            string[] parts = name[prefix.Length..].Split('-', 3);
+            if (parts.Length == 3 && parts[2] != Environment.MachineName) continue;
+            if (!int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || IsLive(pid)) continue;
             try
             {
                 File.Delete(file);

@@ -36,10 +36,14 @@ public sealed class AtomicFileTests : IDisposable
         string own = Touch($"e.npy.tmp-{Environment.ProcessId}-0123abcd"); // a write in progress in this process
         string otherTarget = Touch($"f.npy.tmp-{DeadPid}-0123abcd"), sideCar = Touch($"e.npy.json.tmp-{DeadPid}-0123abcd");
         string unparsable = Touch("e.npy.tmp-notapid");
-        Assert.Equal(2, AtomicFile.RemoveStaleTemporaries(target));
+        // With the writer's host: this host's dead writer is judged; another host's PIDs mean nothing here (a cluster node).
+        string deadHere = Touch($"e.npy.tmp-{DeadPid}-0123abcd-{Environment.MachineName}");
+        string otherHost = Touch($"e.npy.tmp-{DeadPid}-0123abcd-not-{Environment.MachineName}");
+        Assert.Equal(3, AtomicFile.RemoveStaleTemporaries(target));
         Assert.False(File.Exists(dead));
         Assert.False(File.Exists(deadShort));
-        Assert.All(new[] { live, own, otherTarget, sideCar, unparsable }, f => Assert.True(File.Exists(f), f));
+        Assert.False(File.Exists(deadHere));
+        Assert.All(new[] { live, own, otherTarget, sideCar, unparsable, otherHost }, f => Assert.True(File.Exists(f), f));
     }
 
     [Fact]
