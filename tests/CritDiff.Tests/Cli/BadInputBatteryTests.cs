@@ -17,23 +17,8 @@ public sealed class BadInputBatteryTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static void AssertRefused(string[] args, string expected, int code = 2)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (exit, output, error) = Cli.Run(args);
-        Assert.True(exit == code, $"exit {exit}, expected {code}: {error}");
-        Assert.Equal("", output);
-        var lines = error.TrimEnd('\n').Split('\n');
-        Assert.Single(lines);
-        Assert.StartsWith("error: ", lines[0]);
-        Assert.Contains(expected, lines[0]);
-        // Refusals take well under a second alone; the bound is loose for loaded machines, and far below the minutes an
-        // allocation that runs out of memory took (47 s before the memory checks moved ahead of it).
-        Assert.True(clock.Elapsed.TotalSeconds < 60, $"took {clock.Elapsed.TotalSeconds:F1} s: not refused up front");
-    }
-
     private void Refused(string line, string expected) =>
-        AssertRefused(line.Replace("OUT", _folder, StringComparison.Ordinal).Split(' '), expected);
+        Cli.AssertRefused(line.Replace("OUT", _folder, StringComparison.Ordinal).Split(' '), expected);
 
     [Theory]
     // Group separators: "0,34044" was read as 34044 (System.CommandLine's default double parser allows them).
@@ -90,7 +75,7 @@ public sealed class BadInputBatteryTests : IDisposable
     [InlineData("train --d 2 --L 8 --xi 2", "--out needs a folder path")]
     [InlineData("generate --exact-score --d 2 --L 8 --xi 2 --n 2", "--out needs a file path")]
     public void EmptyOutPathIsRefusedNamingTheOption(string line, string expected) =>
-        AssertRefused([.. line.Split(' '), "--out", ""], expected);
+        Cli.AssertRefused([.. line.Split(' '), "--out", ""], expected);
 
     /// <summary>
     /// Guards the shared parser: every numeric option of every command (found by reflection over the command
@@ -142,8 +127,8 @@ public sealed class BadInputBatteryTests : IDisposable
         {
             string path = Path.Combine(_folder, "shape.npy");
             WriteRawNpy(path, shape, Enumerable.Repeat(0.5, 4 * 64).ToArray());
-            AssertRefused(["train", "--d", "2", "--L", "8", "--xi", "2", "--mode", "empirical", "--data", path], $"--data: {path}: ");
-            AssertRefused(["train", "--d", "2", "--L", "8", "--xi", "2", "--mode", "empirical", "--data", path], expected);
+            Cli.AssertRefused(["train", "--d", "2", "--L", "8", "--xi", "2", "--mode", "empirical", "--data", path], $"--data: {path}: ");
+            Cli.AssertRefused(["train", "--d", "2", "--L", "8", "--xi", "2", "--mode", "empirical", "--data", path], expected);
         }
     }
 
@@ -156,12 +141,12 @@ public sealed class BadInputBatteryTests : IDisposable
         var values = Enumerable.Repeat(0.5, 4 * 8).ToArray();
         values[^1] = bad;
         NpyFile.Write(data, values, [4, 8]);
-        AssertRefused(["train", "--d", "1", "--L", "8", "--xi", "2", "--mode", "empirical", "--data", data], $"--data: {data}");
-        AssertRefused(["train", "--d", "1", "--L", "8", "--xi", "2", "--mode", "empirical", "--data", data], expected);
+        Cli.AssertRefused(["train", "--d", "1", "--L", "8", "--xi", "2", "--mode", "empirical", "--data", data], $"--data: {data}");
+        Cli.AssertRefused(["train", "--d", "1", "--L", "8", "--xi", "2", "--mode", "empirical", "--data", data], expected);
         string model = TrainTinySamplesModel("conv:2:1");
         // generate used to drop the reference fields with "warnings: []" here.
-        AssertRefused(["generate", "--model", model, "--n", "4", "--steps", "2", "--data", data], $"--data: {data}");
-        AssertRefused(["generate", "--model", model, "--n", "4", "--steps", "2", "--data", data], expected);
+        Cli.AssertRefused(["generate", "--model", model, "--n", "4", "--steps", "2", "--data", data], $"--data: {data}");
+        Cli.AssertRefused(["generate", "--model", model, "--n", "4", "--steps", "2", "--data", data], expected);
     }
 
     /// <summary>Trains a tiny samples-mode model on d = 1, L = 8 (a fraction of a second) and returns its checkpoint folder.</summary>
@@ -205,22 +190,22 @@ public sealed class BadInputBatteryTests : IDisposable
 
         // target.L 8 -> 16 (a convolution's arrays do not depend on L, so only the other fields can tell).
         string lattice = Tampered(model, t => ReplaceFirst(t, "\"L\": 8,", "\"L\": 16,"), "L16");
-        AssertRefused(["generate", "--model", lattice, "--n", "4", "--steps", "2"], $"{Path.Combine(lattice, "model.json")}': field 'target'");
+        Cli.AssertRefused(["generate", "--model", lattice, "--n", "4", "--steps", "2"], $"{Path.Combine(lattice, "model.json")}': field 'target'");
         // ... also with the description edited to match: the run summary still says L = 8.
         string both = Tampered(model, t => ReplaceFirst(ReplaceFirst(t, "\"L\": 8,", "\"L\": 16,"), "L=8, V=8", "L=16, V=16"), "L16both");
-        AssertRefused(["generate", "--model", both, "--n", "4", "--steps", "2"], "field 'target' (");
-        AssertRefused(["generate", "--model", both, "--n", "4", "--steps", "2"], "differs from 'summary.model'");
+        Cli.AssertRefused(["generate", "--model", both, "--n", "4", "--steps", "2"], "field 'target' (");
+        Cli.AssertRefused(["generate", "--model", both, "--n", "4", "--steps", "2"], "differs from 'summary.model'");
         // n: 2 with n = 1 arrays.
         string components = Tampered(model, t => t.Replace("\n  \"n\": 1,", "\n  \"n\": 2,", StringComparison.Ordinal), "n2");
-        AssertRefused(["generate", "--model", components, "--n", "4", "--steps", "2"], "field 'n' is 2; field 'target' has n = 1");
+        Cli.AssertRefused(["generate", "--model", components, "--n", "4", "--steps", "2"], "field 'n' is 2; field 'target' has n = 1");
         // A field that does not read names itself.
         string schedule = Tampered(model, t => ReplaceFirst(t, "\"schedule\": \"vp\"", "\"schedule\": \"bogus\""), "schedule");
-        AssertRefused(["generate", "--model", schedule, "--n", "4", "--steps", "2"], "field 'schedule' has an invalid value (\"bogus\"): unknown schedule");
+        Cli.AssertRefused(["generate", "--model", schedule, "--n", "4", "--steps", "2"], "field 'schedule' has an invalid value (\"bogus\"): unknown schedule");
         string version = Tampered(model, t => ReplaceFirst(t, "\"version\": 1,", ""), "version");
-        AssertRefused(["generate", "--model", version, "--n", "4", "--steps", "2"], "field 'version' is missing");
+        Cli.AssertRefused(["generate", "--model", version, "--n", "4", "--steps", "2"], "field 'version' is missing");
         // parameters_per_slice edited.
         string count = Tampered(model, t => System.Text.RegularExpressions.Regex.Replace(t, "\"parameters_per_slice\": \\d+", "\"parameters_per_slice\": 5"), "count");
-        AssertRefused(["generate", "--model", count, "--n", "4", "--steps", "2"], "field 'parameters_per_slice' is 5");
+        Cli.AssertRefused(["generate", "--model", count, "--n", "4", "--steps", "2"], "field 'parameters_per_slice' is 5");
     }
 
     [Fact]
@@ -233,13 +218,13 @@ public sealed class BadInputBatteryTests : IDisposable
 
         string twoD = Tampered(model, t => t, "twoD");
         NpyFile.Write(Path.Combine(twoD, "slice000_array0.npy"), values, [2, 3]);
-        AssertRefused(["generate", "--model", twoD, "--n", "4", "--steps", "2"], "slice000_array0.npy' has shape (2, 3); parameter arrays are 1-D");
+        Cli.AssertRefused(["generate", "--model", twoD, "--n", "4", "--steps", "2"], "slice000_array0.npy' has shape (2, 3); parameter arrays are 1-D");
 
         // Weights of 1e300 made --reweight fail with "undefined weight ('samples')".
         string huge = Tampered(model, t => t, "huge");
         foreach (string file in Directory.GetFiles(huge, "*.npy"))
             NpyFile.Write(file, Enumerable.Repeat(1e300, NpyFile.Read(file).Data.Length).ToArray(), [NpyFile.Read(file).Data.Length]);
-        AssertRefused(["generate", "--model", huge, "--n", "4", "--steps", "2", "--sampler", "ode-heun", "--reweight"], "parameters must have |w| <= 1E+50");
+        Cli.AssertRefused(["generate", "--model", huge, "--n", "4", "--steps", "2", "--sampler", "ode-heun", "--reweight"], "parameters must have |w| <= 1E+50");
     }
 
     /// <summary>A .npy with any header shape text and the given payload (to forge headers NpyFile.Write would not write).</summary>

@@ -15,19 +15,6 @@ public sealed class MonteCarloBadInputTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    internal static void AssertRefused(string[] args, string expected)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (exit, output, error) = Cli.Run(args);
-        Assert.True(exit == 2, $"exit {exit}, expected 2: {error}");
-        Assert.Equal("", output);
-        var lines = error.TrimEnd('\n').Split('\n');
-        Assert.Single(lines);
-        Assert.StartsWith("error: ", lines[0]);
-        Assert.Contains(expected, lines[0]);
-        Assert.True(clock.Elapsed.TotalSeconds < 20, $"took {clock.Elapsed.TotalSeconds:F1} s: not refused up front");
-    }
-
     [Theory]
     // ArithmeticException (NaN energies) at beta = 1e308; NonConvergenceException at 1e-320.
     [InlineData("mcmc --model on --d 2 --L 4 --beta 1e308 --sweeps 32 --thermalize 4", "--beta must be 0 or in [1e-6, 1e4] (got 1e+308)")]
@@ -50,7 +37,7 @@ public sealed class MonteCarloBadInputTests : IDisposable
     [InlineData("critical --model on --d 2 --L 4,6 --lower 0.4 --upper 1e308 --out OUT/c", "--upper must be in [1e-6, 1e4]")]
     [InlineData("critical --model phi4 --lambda 1e308 --d 2 --L 4,6 --lower 0.2 --upper 0.3 --out OUT/c", "--lambda must be in [1e-6, 1e4]")]
     public void CouplingsOutsideTheirRangeAreRefusedNamingTheOption(string line, string expected) =>
-        AssertRefused(line.Replace("OUT", _folder, StringComparison.Ordinal).Split(' '), expected);
+        Cli.AssertRefused(line.Replace("OUT", _folder, StringComparison.Ordinal).Split(' '), expected);
 
     [Theory]
     // The ends of the ranges (and 0 where allowed) still run.
@@ -107,7 +94,7 @@ public sealed class MonteCarloBadInputTests : IDisposable
         string shape = TamperedSideCar(path, "shape", j => j["shape"] = null);
         string model = TamperedSideCar(path, "model", j => j["model"] = null);
         foreach (var (file, field) in new[] { (shape, "shape"), (model, "model") })
-            AssertRefused(["train", "--model", "phi4", "--kappa", "0.26", "--lambda", "1", "--d", "2", "--L", "4", "--mode", "samples",
+            Cli.AssertRefused(["train", "--model", "phi4", "--kappa", "0.26", "--lambda", "1", "--d", "2", "--L", "4", "--mode", "samples",
                 "--data", file, "--out", Path.Combine(_folder, "run-" + field), "--max-steps", "2"], $"{file}.json': field '{field}' is missing or null");
     }
 
@@ -150,11 +137,11 @@ public sealed class MonteCarloBadInputTests : IDisposable
         Assert.NotNull(json["summary"]?["data"]?["observables"]?["susceptibility"]?["value"]); // the field the tamper edits exists
         json["summary"]!["data"]!["observables"]!["susceptibility"]!["value"] = "NaN";
         File.WriteAllText(file, json.ToJsonString());
-        AssertRefused(["generate", "--model", model, "--n", "4", "--steps", "2"],
+        Cli.AssertRefused(["generate", "--model", model, "--n", "4", "--steps", "2"],
             $"'{file}': field 'summary.data.observables.susceptibility.value' must be a number or null (got \"NaN\"");
         json["summary"]!["data"]!["observables"] = 3;
         File.WriteAllText(file, json.ToJsonString());
-        AssertRefused(["generate", "--model", model, "--n", "4", "--steps", "2"], "field 'summary.data.observables' must be an object or null (got 3)");
+        Cli.AssertRefused(["generate", "--model", model, "--n", "4", "--steps", "2"], "field 'summary.data.observables' must be an object or null (got 3)");
     }
 
     [Theory]
@@ -167,5 +154,5 @@ public sealed class MonteCarloBadInputTests : IDisposable
     [InlineData("ensemble --model on --n 64 --d 2 --L 512 --beta 0.3 --n-configs 1 --chains 512 --out OUT/x.npy", "--chains: 512 chain(s) on O(64) spins")]
     [InlineData("critical --model on --n 16 --d 3 --L 64,100 --lower 0.5 --upper 0.6 --chains 64 --out OUT/c", "--chains: ")]
     public void MonteCarloRunsThatWouldNotFitAreRefusedNamingTheOption(string line, string expected) =>
-        AssertRefused(line.Replace("OUT", _folder, StringComparison.Ordinal).Split(' '), expected);
+        Cli.AssertRefused(line.Replace("OUT", _folder, StringComparison.Ordinal).Split(' '), expected);
 }
