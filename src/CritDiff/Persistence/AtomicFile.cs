@@ -74,7 +74,10 @@ public static class AtomicFile
         string prefix = Path.GetFileName(full) + TemporaryMarker;
         if (folder is null || !Directory.Exists(folder)) return 0;
         int removed = 0;
-        foreach (string file in Directory.EnumerateFiles(folder))
+        // The pattern lets the file system filter (a jobs/ folder can hold thousands of files, each written atomically);
+        // names with wildcard characters fall back to the whole folder, and the exact prefix is checked below anyway.
+        string pattern = prefix.AsSpan().IndexOfAny('*', '?') < 0 ? prefix + "*" : "*";
+        foreach (string file in Directory.EnumerateFiles(folder, pattern))
         {
             string name = Path.GetFileName(file);
             if (!name.StartsWith(prefix, StringComparison.Ordinal)) continue;
