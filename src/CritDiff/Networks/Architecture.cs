@@ -40,6 +40,16 @@ public sealed record Architecture
     /// <summary>Most layers an architecture may have: deeper linear networks only slow training down (each step costs D FFT passes).</summary>
     public const int MaxLayers = 64;
 
+    /// <summary>The accepted forms, for help texts and errors.</summary>
+    public static readonly string Syntax = "one-layer, two-layer, one-layer-local:R, two-layer-local:R, " +
+        "deep:D, deep-local:D:R, dense or layers:full,local:R,... (R >= 0, 1 <= D <= " + MaxLayers + ", at most " + MaxLayers + " layers)";
+
+    private static readonly string[] Keywords = ["one-layer", "two-layer", "one-layer-local", "two-layer-local", "deep", "deep-local", "dense", "layers"];
+
+    /// <summary>True for a name of this family: its first ':'-separated token is one of the linear keywords.</summary>
+    public static bool Claims(string text) =>
+        Keywords.Contains(text.Trim().Split(':')[0].ToLowerInvariant(), StringComparer.Ordinal);
+
     /// <summary>Builds an architecture from layers.</summary>
     public static Architecture FromLayers(string name, IReadOnlyList<Layer> layers)
     {
@@ -74,8 +84,7 @@ public sealed record Architecture
         catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
         {
             throw new FormatException(
-                $"unknown architecture '{text}': use one-layer, two-layer, one-layer-local:R, two-layer-local:R, " +
-                "deep:D, deep-local:D:R, dense or layers:full,local:R,... (R >= 0, 1 <= D <= " + MaxLayers + ", at most " + MaxLayers + " layers)");
+                $"unknown architecture '{text}': use {Syntax}");
         }
     }
 

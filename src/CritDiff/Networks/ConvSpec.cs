@@ -23,6 +23,12 @@ public sealed record ConvSpec(int Channels, int Range, int Depth = 1, Activation
     /// <summary>Most hidden layers.</summary>
     public const int MaxDepth = 8;
 
+    /// <summary>The accepted forms, for help texts.</summary>
+    public const string Syntax = "conv:C:R[:D][:tanh|silu|identity][:odd] (nonlinear local convolutions: C hidden channels of range R, D hidden layers)";
+
+    /// <summary>True for a name of this family: it starts with "conv" (then only <see cref="Parse"/> reads it).</summary>
+    public static bool Claims(string text) => text.Trim().StartsWith("conv", StringComparison.OrdinalIgnoreCase);
+
     private const string Forms =
         "use conv:C:R, then optionally, in any order, D (hidden layers), tanh|silu|identity and odd, " +
         "with 1 <= C <= 256, R >= 0, 1 <= D <= 8 (e.g. conv:8:1, conv:4:1:2:silu, conv:4:1:tanh:odd)";

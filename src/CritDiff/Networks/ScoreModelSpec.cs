@@ -22,17 +22,41 @@ public abstract record ScoreModelSpec
     /// <summary>Checks the architecture fits the lattice; throws <see cref="ArgumentException"/> with the reason.</summary>
     public abstract void Validate(Lattice lattice);
 
-    /// <summary>A fresh per-slice model (validated).</summary>
-    public abstract ScoreModel Create(Lattice lattice, int components);
+    /// <summary>
+    /// A fresh per-slice model (validated); <paramref name="maxThreads"/> bounds the threads one call may use (0: all
+    /// processors; the results do not depend on it).
+    /// </summary>
+    public abstract ScoreModel Create(Lattice lattice, int components, int maxThreads = 0);
 
-    /// <summary>Parses conv:... as a <see cref="ConvSpec"/>, anything else as a linear <see cref="Architecture"/>; throws <see cref="FormatException"/>.</summary>
-    public static ScoreModelSpec Parse(string text)
+    /// <summary>
+    /// The optional moment capability: the linear architecture whose DSM loss, gradient and exact optimum have closed forms
+    /// in the per-mode moments of a translation-invariant target (population and empirical training, the exact per-mode
+    /// law of generation). Null for a network without it, which trains on samples only.
+    /// </summary>
+    public virtual Architecture? MomentArchitecture => null;
+
+    /// <summary>True when the network can train on moments (population or empirical): the default mode is then population, samples otherwise.</summary>
+    public bool HasMomentObjective => MomentArchitecture is not null;
+
+    /// <summary>True when the exact score of a Gaussian target lies in the architecture.</summary>
+    public virtual bool RepresentsExactScore => false;
+
+    /// <summary>Hidden activations kept per input value by a forward pass for its backward pass (0 for a linear network).</summary>
+    public virtual int HiddenChannels => 0;
+
+    /// <summary>
+    /// Bytes of the batch buffers of one training step on <paramref name="configurations"/> configurations of n V
+    /// values: inputs, noise, scores and upstream (4 n V doubles each) and, for a nonlinear network, the forward pass's
+    /// activations, their derivatives and the backward pass's deltas (3 per hidden channel).
+    /// </summary>
+    public double TrainingBytes(Lattice lattice, int components, double configurations)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        return text.Trim().StartsWith("conv", StringComparison.OrdinalIgnoreCase)
-            ? new ConvModelSpec(ConvSpec.Parse(text))
-            : new LinearModelSpec(Architecture.Parse(text));
+        ArgumentNullException.ThrowIfNull(lattice);
+        return 8.0 * configurations * components * (double)lattice.SiteCount * (4 + 3 * HiddenChannels);
     }
+
+    /// <summary>Parses a network name through the <see cref="NetworkCatalog"/>; throws <see cref="FormatException"/>.</summary>
+    public static ScoreModelSpec Parse(string text) => NetworkCatalog.Parse(text);
 
     /// <inheritdoc />
     public override string ToString() => Name;
@@ -54,7 +78,13 @@ public sealed record LinearModelSpec(Architecture Architecture, ParameterBasis B
     public override void Validate(Lattice lattice) => Architecture.Validate(lattice);
 
     /// <inheritdoc />
-    public override ScoreModel Create(Lattice lattice, int components) => new LinearScoreModel(lattice, components, Architecture, Basis);
+    public override ScoreModel Create(Lattice lattice, int components, int maxThreads = 0) => new LinearScoreModel(lattice, components, Architecture, Basis);
+
+    /// <inheritdoc />
+    public override Architecture MomentArchitecture => Architecture;
+
+    /// <inheritdoc />
+    public override bool RepresentsExactScore => Architecture.RepresentsExactScore;
 }
 
 /// <summary>A nonlinear local convolutional network.</summary>
@@ -73,9 +103,12 @@ public sealed record ConvModelSpec(ConvSpec Conv) : ScoreModelSpec
     public override void Validate(Lattice lattice) => Conv.Validate(lattice);
 
     /// <inheritdoc />
-    public override ScoreModel Create(Lattice lattice, int components)
+    public override ScoreModel Create(Lattice lattice, int components, int maxThreads = 0)
     {
         Conv.Validate(lattice);
-        return new ConvScoreNetwork(lattice, components, Conv);
+        return new ConvScoreNetwork(lattice, components, Conv, maxThreads);
     }
+
+    /// <inheritdoc />
+    public override int HiddenChannels => Conv.Channels * Conv.Depth;
 }

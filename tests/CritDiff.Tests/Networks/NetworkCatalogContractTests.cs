@@ -1,0 +1,255 @@
+using CritDiff.Diffusion;
+using CritDiff.Experiments;
+using CritDiff.Fields;
+using CritDiff.Lattices;
+using CritDiff.Networks;
+using CritDiff.Statistics;
+
+namespace CritDiff.Tests.Networks;
+
+/// <summary>
+/// The contract every network of the <see cref="NetworkCatalog"/> keeps, checked on each family's examples for n = 1 and 2 in
+/// d = 1, 2 and 3: the backward pass and the Jacobian diagonal against central finite differences, replicas that compute
+/// bit-identical results, results that do not depend on the thread count, a checkpoint round trip, and the catalog's
+/// bookkeeping (name round trip, parameter count, linearity). A network added to the catalog is checked here without a
+/// test of its own for any of these.
+/// </summary>
+public class NetworkCatalogContractTests
+{
+    /// <summary>
+    /// Central differences with step 1e-5 on O(1) inputs: truncation ~ h^2 f''' ~ 1e-10 (none for a linear network, whose
+    /// u . s is at most quadratic in each parameter and linear in x), rounding ~ 1e-16 |f| / h ~ 1e-10; 1e-6 relative to
+    /// the largest entry leaves a wide margin and still catches any wrong term.
+    /// </summary>
+    private const double Tolerance = 1e-6;
+
+    private const double Step = 1e-5;
+
+    /// <summary>Side per dimension: d = 1 on 8 sites (for depth 2 of range 1 the colouring period P = 4 &lt; L), 4^2, 3^3.</summary>
+    private static readonly (int D, int L)[] Lattices = [(1, 8), (2, 4), (3, 3)];
+
+    public static TheoryData<string, int, int, int> Cases()
+    {
+        var data = new TheoryData<string, int, int, int>();
+        foreach (var family in NetworkCatalog.Families)
+            foreach (string name in family.Examples)
+                foreach (var (d, l) in Lattices)
+                    foreach (int n in new[] { 1, 2 })
+                        data.Add(name, d, l, n);
+        return data;
+    }
+
+    private static (ScoreModelSpec Spec, ScoreModel Model, NetworkParameters P) Build(string name, int d, int l, int n, int threads = 1)
+    {
+        var lattice = new Lattice(d, l);
+        var spec = NetworkCatalog.Parse(name, lattice);
+        var model = spec.Create(lattice, n, threads);
+        var p = model.CreateParameters();
+        var rng = new RandomStream(5, (ulong)(d * 100 + l * 10 + n));
+        foreach (var layer in p.Layers)
+        {
+            rng.FillGaussian(layer);
+            for (int i = 0; i < layer.Length; i++) layer[i] *= 0.4;
+        }
+        return (spec, model, p);
+    }
+
+    private static double[] Gaussian(int length, ulong seed)
+    {
+        var x = new double[length];
+        var rng = new RandomStream(seed, 1);
+        rng.FillGaussian(x);
+        return x;
+    }
+
+    private static double Contract(ScoreModel model, NetworkParameters p, double[] x, double[] u, int count)
+    {
+        var s = new double[x.Length];
+        model.Forward(p, x, count, s);
+        double sum = 0;
+        for (int i = 0; i < s.Length; i++) sum += u[i] * s[i];
+        return sum;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void BackwardMatchesFiniteDifferences(string name, int d, int l, int n)
+    {
+        var (_, model, p) = Build(name, d, l, n);
+        const int count = 2;
+        var x = Gaussian(count * model.ConfigurationLength, 1);
+        var u = Gaussian(x.Length, 2);
+        model.Forward(p, x, count, new double[x.Length]);
+        var gradient = model.CreateParameters();
+        model.Backward(p, u, gradient);
+        double largest = 1 + gradient.Layers.Max(g => g.Max(Math.Abs));
+        for (int j = 0; j < p.Layers.Length; j++)
+            for (int i = 0; i < p.Layers[j].Length; i++)
+            {
+                double saved = p.Layers[j][i];
+                p.Layers[j][i] = saved + Step;
+                double plus = Contract(model, p, x, u, count);
+                p.Layers[j][i] = saved - Step;
+                double minus = Contract(model, p, x, u, count);
+                p.Layers[j][i] = saved;
+                double fd = (plus - minus) / (2 * Step);
+                Assert.True(Math.Abs(gradient.Layers[j][i] - fd) <= Tolerance * largest,
+                    $"{name} d={d} n={n} array {j} entry {i}: backward {gradient.Layers[j][i]:R}, finite difference {fd:R}");
+            }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void JacobianDiagonalMatchesFiniteDifferencesAndKeepsTheForwardCache(string name, int d, int l, int n)
+    {
+        var (_, model, p) = Build(name, d, l, n);
+        const int count = 2;
+        int size = model.ConfigurationLength;
+        var x = Gaussian(count * size, 3);
+        var u = Gaussian(x.Length, 4);
+
+        // Backward after Forward, with and without a Jacobian diagonal (at other inputs) in between: the same gradient.
+        var expectedGradient = model.CreateParameters();
+        model.Forward(p, x, count, new double[x.Length]);
+        model.Backward(p, u, expectedGradient);
+        model.Forward(p, x, count, new double[x.Length]);
+        var diagonal = new double[x.Length];
+        model.JacobianDiagonal(p, u, count, diagonal);
+        var gradient = model.CreateParameters();
+        model.Backward(p, u, gradient);
+        for (int j = 0; j < p.Layers.Length; j++) Assert.Equal(expectedGradient.Layers[j], gradient.Layers[j]);
+
+        model.JacobianDiagonal(p, x, count, diagonal);
+        var plus = new double[x.Length];
+        var minus = new double[x.Length];
+        var expected = new double[x.Length];
+        for (int i = 0; i < size; i++)
+        {
+            // Value i of every configuration at once (configurations are independent).
+            var shifted = (double[])x.Clone();
+            for (int b = 0; b < count; b++) shifted[b * size + i] += Step;
+            model.Forward(p, shifted, count, plus);
+            for (int b = 0; b < count; b++) shifted[b * size + i] -= 2 * Step;
+            model.Forward(p, shifted, count, minus);
+            for (int b = 0; b < count; b++) expected[b * size + i] = (plus[b * size + i] - minus[b * size + i]) / (2 * Step);
+        }
+        double largest = 1 + expected.Max(Math.Abs);
+        for (int i = 0; i < x.Length; i++)
+            Assert.True(Math.Abs(diagonal[i] - expected[i]) <= Tolerance * largest,
+                $"{name} d={d} n={n} value {i}: diagonal {diagonal[i]:R}, finite difference {expected[i]:R}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ReplicasAndThreadCountsGiveBitIdenticalResults(string name, int d, int l, int n)
+    {
+        var (spec, single, p) = Build(name, d, l, n, threads: 1);
+        var models = new[] { single, single.Replica(), spec.Create(single.Lattice, n, 4) };
+        const int count = 7;
+        var x = Gaussian(count * single.ConfigurationLength, 5);
+        var u = Gaussian(x.Length, 6);
+        var results = models.Select(model =>
+        {
+            var s = new double[x.Length];
+            var diagonal = new double[x.Length];
+            var g = model.CreateParameters();
+            model.Forward(p, x, count, s);
+            model.JacobianDiagonal(p, x, count, diagonal);
+            model.Backward(p, u, g);
+            return (s, diagonal, g);
+        }).ToArray();
+        foreach (var other in results.Skip(1))
+        {
+            Assert.Equal(results[0].s, other.s);
+            Assert.Equal(results[0].diagonal, other.diagonal);
+            for (int j = 0; j < p.Layers.Length; j++) Assert.Equal(results[0].g.Layers[j], other.g.Layers[j]);
+        }
+
+        // The default start is deterministic in the random stream, for the model and its replica alike.
+        var starts = new[] { single, single.Replica() }.Select(model =>
+        {
+            var start = model.CreateParameters();
+            var rng = new RandomStream(9, 0);
+            model.Initialize(start, 2.5, ref rng);
+            return start;
+        }).ToArray();
+        for (int j = 0; j < p.Layers.Length; j++) Assert.Equal(starts[0].Layers[j], starts[1].Layers[j]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void CatalogBookkeepingMatchesTheModel(string name, int d, int l, int n)
+    {
+        var (spec, model, p) = Build(name, d, l, n);
+        Assert.Equal(spec.Name, NetworkCatalog.Parse(spec.Name).Name);
+        Assert.Equal(spec.Name, model.Name);
+        Assert.Equal(spec.ParameterCount(model.Lattice, n), model.ParameterCount);
+        // The spec's IsLinear names the linear family; the model's says s is affine in x (so its Jacobian diagonal does not
+        // depend on x), which a nonlinear family's identity-activation member also is.
+        if (spec.IsLinear) Assert.True(model.IsLinear);
+        if (spec.HasMomentObjective) Assert.True(spec.IsLinear, "a moment objective needs a linear network");
+
+        // An affine network is affine: s(2x + y) - 2 s(x) - s(y) + s(0) = 0 (up to rounding); another is not, at O(1) inputs.
+        const int count = 1;
+        var x = Gaussian(model.ConfigurationLength, 7);
+        var y = Gaussian(x.Length, 8);
+        var s = new[] { x, y, x.Zip(y, (a, b) => 2 * a + b).ToArray(), new double[x.Length] }.Select(input =>
+        {
+            var score = new double[input.Length];
+            model.Forward(p, input, count, score);
+            return score;
+        }).ToArray();
+        double largest = 1 + s[2].Max(Math.Abs);
+        double defect = s[2].Select((v, i) => Math.Abs(v - 2 * s[0][i] - s[1][i] + s[3][i])).Max();
+        if (model.IsLinear) Assert.True(defect <= 1e-12 * largest, $"{name}: affinity defect {defect}");
+        else Assert.True(defect > 1e-6 * largest, $"{name}: a nonlinear network acted affinely (defect {defect})");
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void CheckpointRoundTripKeepsTheNetworkAndItsParameters(string name, int d, int l, int n)
+    {
+        var (spec, model, p) = Build(name, d, l, n);
+        var lattice = model.Lattice;
+        var target = n == 1
+            ? GaussianField.AtCorrelationLengthOverSize(lattice, 0.25)
+            : (LatticeModel)new Phi4Model(lattice, n, 0.2, 1.1);
+        string folder = Path.Combine(Path.GetTempPath(), $"critdiff-contract-{Guid.NewGuid():N}");
+        try
+        {
+            ScoreCheckpoint.Save(folder, new ScoreCheckpointModel(target, new VariancePreserving(), spec, [0.3], [p]));
+            var back = ScoreCheckpoint.Load(folder);
+            Assert.Equal(spec.Name, back.Spec.Name);
+            Assert.Equal(target.Components, back.Components);
+            var again = back.CreateModel();
+            Assert.Equal(model.LayerLengths, again.LayerLengths);
+            for (int j = 0; j < p.Layers.Length; j++) Assert.Equal(p.Layers[j], back.Parameters[0].Layers[j]);
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, true);
+        }
+    }
+
+    [Fact]
+    public void NamesNoFamilyClaimsAreRefusedWithEveryFamilysForms()
+    {
+        var e = Assert.Throws<FormatException>(() => NetworkCatalog.Parse("resnet:4"));
+        Assert.Contains("one-layer", e.Message);
+        Assert.Contains("conv:C:R", e.Message);
+        // A claimed but malformed name is told its own family's forms.
+        Assert.Contains("conv:C:R", Assert.Throws<FormatException>(() => NetworkCatalog.Parse("conv:0:1")).Message);
+        Assert.Contains("two-layer-local:R", Assert.Throws<FormatException>(() => NetworkCatalog.Parse("deep:0")).Message);
+    }
+
+    [Fact]
+    public void EveryFamilyHasExamplesAndEveryExampleIsClaimedByItsFamilyOnly()
+    {
+        foreach (var family in NetworkCatalog.Families)
+        {
+            Assert.NotEmpty(family.Examples);
+            foreach (string name in family.Examples)
+                Assert.Equal([family.Name], NetworkCatalog.Families.Where(f => f.Claims(name)).Select(f => f.Name));
+        }
+    }
+}
