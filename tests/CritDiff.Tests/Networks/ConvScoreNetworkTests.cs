@@ -7,14 +7,6 @@ namespace CritDiff.Tests.Networks;
 public class ConvScoreNetworkTests
 {
     /// <summary>
-    /// Central differences with step 1e-5 on O(1) inputs: truncation ~ h^2 f''' ~ 1e-10, rounding ~ 1e-16 |f| / h ~ 1e-10
-    /// for the sums used; 1e-6 relative to the largest entry leaves a wide margin and still catches any wrong term.
-    /// </summary>
-    private const double FiniteDifference = 1e-6;
-
-    private const double Step = 1e-5;
-
-    /// <summary>
     /// The geometries the catalog's contract test (NetworkCatalogContractTests: every example network on 8, 4^2 and 3^3 sites,
     /// n = 1, 2) does not reach: a wider kernel (R = 2 in d = 1) and d = 4.
     /// (The contract test's conv:2:1:2:silu on 8 sites has the depth-2 colouring period P = 4 &lt; L.)
@@ -38,28 +30,7 @@ public class ConvScoreNetworkTests
     public void BackwardMatchesFiniteDifferences(int d, int l, int r, int n, int depth, string tail)
     {
         var (net, p) = Build(d, l, r, n, depth, tail);
-        const int count = 2;
-        var x = Gaussian(count * net.ConfigurationLength, 1);
-        var u = Gaussian(count * net.ConfigurationLength, 2);
-        var score = new double[x.Length];
-        net.Forward(p, x, count, score);
-        var gradient = net.CreateParameters();
-        net.Backward(p, u, gradient);
-
-        double largest = gradient.Layers.Max(g => g.Max(Math.Abs));
-        for (int j = 0; j < p.Layers.Length; j++)
-            for (int i = 0; i < p.Layers[j].Length; i++)
-            {
-                double saved = p.Layers[j][i];
-                p.Layers[j][i] = saved + Step;
-                double plus = Loss(net, p, x, u, count);
-                p.Layers[j][i] = saved - Step;
-                double minus = Loss(net, p, x, u, count);
-                p.Layers[j][i] = saved;
-                double fd = (plus - minus) / (2 * Step);
-                Assert.True(Math.Abs(gradient.Layers[j][i] - fd) <= FiniteDifference * largest,
-                    $"{net.Name} layer {j} entry {i}: backward {gradient.Layers[j][i]:R}, finite difference {fd:R}");
-            }
+        NetworkContract.AssertBackwardMatchesFiniteDifferences(net, p);
     }
 
     [Theory]
@@ -67,29 +38,7 @@ public class ConvScoreNetworkTests
     public void JacobianDiagonalMatchesFiniteDifferences(int d, int l, int r, int n, int depth, string tail)
     {
         var (net, p) = Build(d, l, r, n, depth, tail);
-        const int count = 2;
-        int size = net.ConfigurationLength;
-        var x = Gaussian(count * size, 3);
-        var diagonal = new double[x.Length];
-        net.JacobianDiagonal(p, x, count, diagonal);
-
-        var plus = new double[x.Length];
-        var minus = new double[x.Length];
-        var expected = new double[x.Length];
-        for (int i = 0; i < size; i++)
-        {
-            // Perturb value i of every sample at once (samples are independent).
-            var shifted = (double[])x.Clone();
-            for (int b = 0; b < count; b++) shifted[b * size + i] += Step;
-            net.Forward(p, shifted, count, plus);
-            for (int b = 0; b < count; b++) shifted[b * size + i] -= 2 * Step;
-            net.Forward(p, shifted, count, minus);
-            for (int b = 0; b < count; b++) expected[b * size + i] = (plus[b * size + i] - minus[b * size + i]) / (2 * Step);
-        }
-        double largest = expected.Max(Math.Abs);
-        for (int i = 0; i < x.Length; i++)
-            Assert.True(Math.Abs(diagonal[i] - expected[i]) <= FiniteDifference * largest,
-                $"{net.Name} value {i}: diagonal {diagonal[i]:R}, finite difference {expected[i]:R}");
+        NetworkContract.AssertJacobianDiagonalMatchesFiniteDifferences(net, p);
     }
 
     [Theory]
@@ -262,15 +211,6 @@ public class ConvScoreNetworkTests
             for (int i = 0; i < layer.Length; i++) layer[i] *= scale;
         }
         return (net, p);
-    }
-
-    private static double Loss(ConvScoreNetwork net, NetworkParameters p, double[] x, double[] u, int count)
-    {
-        var s = new double[x.Length];
-        net.Forward(p, x, count, s);
-        double sum = 0;
-        for (int i = 0; i < s.Length; i++) sum += u[i] * s[i];
-        return sum;
     }
 
     private static double[] Gaussian(int length, ulong stream)

@@ -6,12 +6,6 @@ namespace CritDiff.Tests.Networks;
 
 public class LinearScoreModelTests
 {
-    /// <summary>
-    /// Central differences of a function polynomial of degree &lt;= 2 in each coordinate (depth &lt;= 2, or linear in x)
-    /// have no truncation error: only rounding, ~1e-16 |F| / h with h = 1e-5, well below this relative bound.
-    /// </summary>
-    private const double FiniteDifference = 1e-8;
-
     public static TheoryData<string, int> Cases()
     {
         var data = new TheoryData<string, int>();
@@ -35,44 +29,13 @@ public class LinearScoreModelTests
         return (model, p, x, u);
     }
 
-    private static double Contract(LinearScoreModel model, NetworkParameters p, double[] x, double[] u, int count)
-    {
-        var s = new double[x.Length];
-        model.Forward(p, x, count, s);
-        double sum = 0;
-        for (int i = 0; i < s.Length; i++) sum += u[i] * s[i];
-        return sum;
-    }
-
     /// <summary>The Fourier basis (not among the catalog's names, so not in NetworkCatalogContractTests).</summary>
     [Fact]
-    public void BackwardMatchesFiniteDifferencesInTheFourierBasis()
+    public void BackwardAndJacobianDiagonalMatchFiniteDifferencesInTheFourierBasis()
     {
-        const int count = 2;
-        var (model, p, x, u) = Setup("two-layer", 2, count, ParameterBasis.Fourier);
-        var gradient = model.CreateParameters();
-        model.Forward(p, x, count, new double[x.Length]);
-        model.Backward(p, u, gradient);
-        AssertFiniteDifferences(model, p, x, u, count, gradient);
-    }
-
-    private static void AssertFiniteDifferences(LinearScoreModel model, NetworkParameters p, double[] x, double[] u, int count,
-        NetworkParameters gradient)
-    {
-        const double h = 1e-5;
-        double scale = 1 + gradient.Layers.Max(l => l.Max(Math.Abs));
-        for (int j = 0; j < p.Layers.Length; j++)
-            for (int i = 0; i < p.Layers[j].Length; i++)
-            {
-                double saved = p.Layers[j][i];
-                p.Layers[j][i] = saved + h;
-                double plus = Contract(model, p, x, u, count);
-                p.Layers[j][i] = saved - h;
-                double minus = Contract(model, p, x, u, count);
-                p.Layers[j][i] = saved;
-                Assert.True(Math.Abs((plus - minus) / (2 * h) - gradient.Layers[j][i]) <= FiniteDifference * scale,
-                    $"layer {j} entry {i}: finite difference {(plus - minus) / (2 * h)}, backward {gradient.Layers[j][i]}");
-            }
+        var (model, p, _, _) = Setup("two-layer", 2, 2, ParameterBasis.Fourier);
+        NetworkContract.AssertBackwardMatchesFiniteDifferences(model, p);
+        NetworkContract.AssertJacobianDiagonalMatchesFiniteDifferences(model, p);
     }
 
     [Theory]
