@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CritDiff.Experiments;
+using CritDiff.Networks;
 using CritDiff.Reporting;
 using Spectre.Console;
 
@@ -33,7 +34,7 @@ internal static class ReproduceCommand
             "(population GD in d = 2 at xi/L = 1/4 and d = 3 at beta_c; minibatch SGD in d = 2), the exact KL of the generated law after a " +
             "fixed budget of 100 steps, fits, theory curves and verdicts computed from the data. Also \"C3 under SGD\" (largest stable learning rate and steps against L for two-layer GD, SGD and Adam in the kernel and Fourier bases), " +
             "\"C4: local architectures\" (local and mixed layer lists from balanced, unbalanced and random starts: parameters, reachable optimum, steps against L; the best of them under SGD) " +
-            "and the Monte Carlo baseline (heat bath and Fourier-accelerated HMC, tau_int against L) and \"beyond the Gaussian limit\" (one- and two-layer training on measured spectra of critical 2D/3D Ising and 3D Heisenberg Wolff ensembles, exponents against 2 - eta) and \"nonlinear networks\" (one-layer, two-layer-local:1 and conv:3:1:odd trained by denoising score matching on critical 2D phi^4 samples: training time against L, and generation at a fixed budget with exact ODE log-densities, ESS and reweighting). About 1.5 minutes on 2 cores (--quick: about 10-40 s; --large: L = 128 in the issue-7 studies and L = 64 in the nonlinear one, about 5 minutes). Progress on stderr: one line per stage with the elapsed time and an ETA for the whole run, and the sweeps' own progress. " +
+            "and the Monte Carlo baseline (heat bath and Fourier-accelerated HMC, tau_int against L) and \"beyond the Gaussian limit\" (one- and two-layer training on measured spectra of critical 2D/3D Ising and 3D Heisenberg Wolff ensembles, exponents against 2 - eta) and \"nonlinear networks\" (" + $"{NetworkCatalog.OneLayer.Name}, {NetworkCatalog.TwoLayerLocal(1).Name} and {NetworkCatalog.SmallOddConvolution.Name} trained by denoising score matching on critical 2D phi^4 samples: training time against L, and generation at a fixed budget with exact ODE log-densities, ESS and reweighting). About 1.5 minutes on 2 cores (--quick: about 10-40 s; --large: L = 128 in the issue-7 studies and L = 64 in the nonlinear one, about 5 minutes). Progress on stderr: one line per stage with the elapsed time and an ETA for the whole run, and the sweeps' own progress. " +
             "Finished jobs in --out are reused.");
         command.Options.Add(quick);
         command.Options.Add(large);
