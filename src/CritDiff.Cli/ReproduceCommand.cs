@@ -7,12 +7,12 @@ using Spectre.Console;
 namespace CritDiff.Cli;
 
 /// <summary>
-/// <c>critdiff reproduce</c>: the README's main command. Runs the headline sweeps on built-in defaults
-/// (population GD in d = 2 at xi/L = 1/4 and d = 3 at beta_c; minibatch SGD in d = 2), the SGD-stability
-/// scans and the local-architecture study, checks the exact sampler against exact observables, judges
-/// claims C1-C4 (<see cref="Claims"/>) and the issue-7 questions from the data, and
-/// writes report.md, report.html, summary.json, CSV tables and PNG/SVG figures into --out. Sweep folders
-/// are reused: an interrupted run resumes where it stopped.
+/// <c>critdiff reproduce</c>: the README's main command. Runs the named stages of <see cref="ReproducePlan.Stages"/> in order
+/// (the exact-sampler check, the headline sweeps, the SGD-stability scans, the local-architecture study and its SGD scans,
+/// the Monte Carlo baseline, the beyond-Gaussian and the nonlinear study) with one progress line each, then
+/// <see cref="ReproduceReport"/> judges the claims from the data and writes report.md, report.html, summary.json, claims.csv,
+/// observables.csv, CSV tables and PNG/SVG figures into --out. Finished work in --out is reused: an interrupted run resumes
+/// where it stopped.
 /// </summary>
 internal static class ReproduceCommand
 {
