@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
+using CritDiff.Experiments;
 
 namespace CritDiff.Cli;
 
 /// <summary>
 /// The overall progress of <c>critdiff reproduce</c> on stderr: one line as each stage starts,
 /// "reproduce [k/N] stage (elapsed E, ETA ~R)", where R extrapolates the elapsed time by the stages' typical shares of a
-/// whole run (<see cref="Weights"/>). A line, not a live bar: the sweeps inside a stage show their own live
+/// whole run (the stages' <see cref="StageWeights"/> of <see cref="ReproducePlan.Stages"/>). A line, not a live bar: the sweeps inside a stage show their own live
 /// <see cref="JobProgress"/> display on a terminal, and Spectre.Console does not support a progress display together with
 /// other progress displays (its Progress documentation), so a bar across stages cannot hold the per-sweep bars.
 /// </summary>
@@ -17,40 +18,24 @@ internal sealed class ReproduceProgress
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _started;
 
-    /// <summary>Starts the clock of a run of <paramref name="stages"/> stages with the given typical seconds per stage.</summary>
-    public ReproduceProgress(Output o, int stages, double[] weights)
+    /// <summary>Starts the clock of a run of stages with these typical seconds per stage (<see cref="StageWeights"/>), in stage order.</summary>
+    public ReproduceProgress(Output o, IReadOnlyList<double> weights)
     {
-        if (weights.Length != stages)
-            throw new InvalidOperationException($"reproduce runs {stages} stages but has {weights.Length} stage weights: update ReproduceProgress");
+        ArgumentNullException.ThrowIfNull(weights);
+        if (weights.Count == 0 || weights.Any(w => !(w > 0) || !double.IsFinite(w)))
+            throw new ArgumentException("every stage needs a positive, finite weight", nameof(weights));
         _o = o;
-        _weights = weights;
+        _weights = [.. weights];
     }
 
     /// <summary>Time since the run started.</summary>
     public TimeSpan Elapsed => _clock.Elapsed;
 
-    // Typical seconds per stage on 2 cores, in stage order: exact sampler, the four sweeps (d2-population, d3-population,
-    // d2-sgd-one-layer, d2-sgd-two-layer), stability scans, local architectures, local SGD, Monte Carlo baseline,
-    // beyond-Gaussian, nonlinear (with the report, written after it). Measured from the stage lines of one run each
-    // (--quick for issue 13, niced while another job shared the two cores; the full and --large runs again for issue 14
-    // after the multiplier-space one-layer steps and the faster normals, on a quiet machine): only the shares matter,
-    // the ETA rescales them by this run's own speed.
-
-    /// <summary>--quick: 32 s in all.</summary>
-    public static readonly double[] QuickSeconds = [0.3, 5.7, 2.0, 0.4, 1.0, 5.1, 4.7, 3.1, 0.2, 0.8, 8.8];
-
-    /// <summary>A full run: 76 s in all.</summary>
-    public static readonly double[] FullSeconds = [0.6, 4.0, 5.0, 1.0, 2.0, 13.0, 7.0, 12.0, 0.8, 12.0, 18.6];
-
-    /// <summary>--large: 288 s in all.</summary>
-    public static readonly double[] LargeSeconds = [0.5, 5.0, 4.0, 1.0, 3.0, 113.0, 25.0, 52.0, 0.5, 13.0, 70.6];
-
-    /// <summary>The stage weights (typical seconds on 2 cores) of a run with these options.</summary>
-    public static double[] Weights(bool quick, bool large) => quick ? QuickSeconds : large ? LargeSeconds : FullSeconds;
-
     /// <summary>Prints the line of the next stage.</summary>
     public void Stage(string name)
     {
+        if (_started == _weights.Length)
+            throw new InvalidOperationException($"stage '{name}' is beyond the {_weights.Length} stages weighted: give every stage its weight");
         double elapsed = _clock.Elapsed.TotalSeconds;
         _o.Note(Line(++_started, _weights.Length, name, elapsed, Eta(_weights, _started - 1, elapsed)));
     }

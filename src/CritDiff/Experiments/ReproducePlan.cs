@@ -1,23 +1,86 @@
+using CritDiff.Fields;
 using CritDiff.Networks;
 using CritDiff.Training;
 
 namespace CritDiff.Experiments;
 
 /// <summary>
-/// The experiments of <c>critdiff reproduce</c>, as typed specifications: the headline sweeps, the SGD-stability
-/// scans, the local-architecture study, the beyond-Gaussian study and the nonlinear-network study. The command only
-/// runs them and prints; --quick and --large select smaller or larger plans.
+/// The experiments of <c>critdiff reproduce</c>, as typed specifications and as the named stages that run them
+/// (<see cref="Stages"/>): the exact-sampler check, the headline sweeps, the SGD-stability scans, the local-architecture
+/// study and its SGD scans, the Monte Carlo baseline, the beyond-Gaussian study and the nonlinear-network study. The
+/// command only runs the stages in order and prints; --quick and --large select smaller or larger plans.
 /// </summary>
 public static class ReproducePlan
 {
     /// <summary>The local two-layer architecture of claim C4 (18 parameters in d = 2, 54 in d = 3).</summary>
-    public const string LocalArchitecture = "two-layer-local:1";
+    public static string LocalArchitecture { get; } = NetworkCatalog.TwoLayerLocal(1).Name;
+
+    /// <summary>
+    /// The stages of a run, in order, with their ETA weights: typical seconds on 2 cores of a --quick, a full and a --large run,
+    /// measured from the stage lines of one run each (--quick for issue 13, niced while another job shared the two cores; the full
+    /// and --large runs again for issue 14 after the multiplier-space one-layer steps and the faster normals, on a quiet machine):
+    /// only the shares matter, the ETA rescales them by the run's own speed. The nonlinear stage's weight includes the report,
+    /// written after it. In all: --quick 32 s, full 76 s, --large 288 s.
+    /// </summary>
+    public static IReadOnlyList<ReproduceStage> Stages(bool quick, bool large, ulong seed)
+    {
+        var sweeps = Sweeps(quick, seed);
+        StageWeights[] sweepWeights = [new(5.7, 4.0, 5.0), new(2.0, 5.0, 4.0), new(0.4, 1.0, 1.0), new(1.0, 2.0, 3.0)];
+        if (sweepWeights.Length != sweeps.Count)
+            throw new InvalidOperationException($"reproduce runs {sweeps.Count} sweeps but has {sweepWeights.Length} sweep weights: update ReproducePlan.Stages");
+        var stability = Stability(quick, large, seed);
+        string prefix = quick ? "quick-" : "";
+        return
+        [
+            new SamplerCheckStage(new(0.3, 0.6, 0.5), SamplerCheck(quick, seed)),
+            .. sweeps.Select((spec, i) => new SweepStage(sweepWeights[i], spec)),
+            new StabilityStage(new(5.1, 13.0, 113.0), stability, StabilityFolder),
+            new LocalArchitectureStage(new(4.7, 7.0, 25.0), Local(quick, large, seed), LocalArchitectureFolder),
+            new LocalSgdStage(new(3.1, 12.0, 52.0), stability.Sgd, StabilityFolder),
+            new McmcBaselineStage(new(0.2, 0.8, 0.5), McmcBaseline(quick, sweeps[0], seed), McmcBaselineFolder),
+            new BeyondGaussianStage(new(0.8, 12.0, 13.0), BeyondGaussian(quick, seed), prefix + "beyond-gaussian"),
+            new NonlinearStage(new(8.8, 18.6, 70.6), Nonlinear(quick, large, seed), prefix + "nonlinear"),
+        ];
+    }
+
+    /// <summary>The folder of the SGD-stability tables and figures; the scans are stored in its <c>scans</c> subfolder.</summary>
+    public const string StabilityFolder = "sgd-stability";
+
+    /// <summary>The folder of the local-architecture tables and figures; the runs are stored in its <c>runs</c> subfolder.</summary>
+    public const string LocalArchitectureFolder = "local-architectures";
+
+    /// <summary>The folder of the Monte Carlo baseline's table and figure.</summary>
+    public const string McmcBaselineFolder = "mcmc-baseline";
+
+    /// <summary>
+    /// The exact-sampler check: 2000 exact configurations (--quick: 200) of d = 2 at xi/L = 1/4 with L = 32 and 64 and of
+    /// d = 3 at beta_c with L = 16, each model with its own seed (seed + its index).
+    /// </summary>
+    public static SamplerCheckSpec SamplerCheck(bool quick, ulong seed) => new(
+        [
+            new("d2-xiL0.25-L32", 2, 32, l => GaussianField.AtCorrelationLengthOverSize(l, 0.25)),
+            new("d2-xiL0.25-L64", 2, 64, l => GaussianField.AtCorrelationLengthOverSize(l, 0.25)),
+            new("d3-critical-L16", 3, 16, GaussianField.AtCriticalPoint),
+        ], quick ? 200 : 2000, seed);
+
+    /// <summary>
+    /// The Monte Carlo baseline: tau_int(M^2) of heat bath and Fourier-accelerated HMC on the field family of
+    /// <paramref name="sweep"/> (the first sweep: d = 2, xi/L = 1/4) at L = 8, 16, 32 (--quick: 8, 16), two chains each;
+    /// runs of ~300 tau_int or more at the largest L.
+    /// </summary>
+    public static McmcBaselineSpec McmcBaseline(bool quick, ScalingSpec sweep, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(sweep);
+        return new McmcBaselineSpec(sweep.Family, sweep.Dimension, quick ? [8, 16] : [8, 16, 32],
+            [new("heatbath", quick ? 5_000 : 20_000), new("fa-hmc", quick ? 1_000 : 2_000)], Chains: 2, seed);
+    }
 
     /// <summary>The sweeps of a run; --quick uses fewer sizes and seeds.</summary>
     public static IReadOnlyList<ScalingSpec> Sweeps(bool quick, ulong seed)
     {
         string prefix = quick ? "quick-" : "";
-        string[] archs = ["one-layer", "two-layer", LocalArchitecture];
+        string oneLayer = NetworkCatalog.OneLayer.Name, twoLayer = NetworkCatalog.TwoLayer.Name;
+        string[] archs = [oneLayer, twoLayer, LocalArchitecture];
         var d2 = new ScalingSpec
         {
             Name = prefix + "d2-population",
@@ -33,12 +96,12 @@ public static class ReproducePlan
             d2 with { Name = prefix + "d3-population", Family = new ModelFamily("critical"), Dimension = 3, Sizes = quick ? [4, 6, 8] : [4, 8, 12, 16] },
             d2 with
             {
-                Name = prefix + "d2-sgd-one-layer", Sizes = quick ? [8, 16] : [8, 16, 32], Architectures = ["one-layer"],
+                Name = prefix + "d2-sgd-one-layer", Sizes = quick ? [8, 16] : [8, 16, 32], Architectures = [oneLayer],
                 Mode = TrainingMode.Empirical, Optimizer = "sgd", Seeds = quick ? 1 : 3,
             },
             d2 with
             {
-                Name = prefix + "d2-sgd-two-layer", Sizes = quick ? [8, 16] : [8, 16, 32], Architectures = ["two-layer", LocalArchitecture],
+                Name = prefix + "d2-sgd-two-layer", Sizes = quick ? [8, 16] : [8, 16, 32], Architectures = [twoLayer, LocalArchitecture],
                 Mode = TrainingMode.Empirical, Optimizer = "sgd", LearningRate = 0.05, Seeds = quick ? 1 : 3,
             },
         ];
@@ -51,14 +114,14 @@ public static class ReproducePlan
     /// The stability scans of "C3 under SGD" (two-layer, d = 2, xi/L = 1/4, t = 0.1, batch 64): population GD,
     /// SGD and Adam in the kernel and Fourier bases, and one-layer SGD for comparison.
     /// </summary>
-    public static (StabilitySpec Gd, StabilitySpec Sgd, StabilitySpec OneLayerSgd, IReadOnlyList<StabilitySpec> Optimizers) Stability(bool quick, bool large, ulong seed)
+    public static StabilityPlan Stability(bool quick, bool large, ulong seed)
     {
         var sgd = new StabilitySpec
         {
             Family = new ModelFamily("xi/L", 0.25),
             Dimension = 2,
             Sizes = StudySizes(quick, large),
-            Architecture = "two-layer",
+            Architecture = NetworkCatalog.TwoLayer.Name,
             Mode = TrainingMode.Empirical,
             Optimizer = "sgd",
             Search = new StabilitySettings { Seeds = quick ? 2 : 3 },
@@ -68,7 +131,7 @@ public static class ReproducePlan
         var gd = sgd with { Mode = TrainingMode.Population, Optimizer = "gd" };
         var adam = sgd with { Optimizer = "adam" };
         var fourier = ParameterBasis.Fourier;
-        return (gd, sgd, sgd with { Architecture = "one-layer" },
+        return new StabilityPlan(gd, sgd, sgd with { Architecture = NetworkCatalog.OneLayer.Name },
             [gd, gd with { Basis = fourier }, sgd, sgd with { Basis = fourier }, adam, adam with { Basis = fourier }]);
     }
 
@@ -79,8 +142,8 @@ public static class ReproducePlan
     public static LocalStudySpec Local(bool quick, bool large, ulong seed)
     {
         string[] starts = ["balanced", "unbalanced:2", "random:0.1"];
-        var candidates = new List<ArchitectureCandidate> { new("one-layer-local:1"), new("one-layer-local:2") };
-        foreach (string arch in new[] { LocalArchitecture, "layers:local:1,local:2", "two-layer-local:2" })
+        var candidates = new List<ArchitectureCandidate> { new(NetworkCatalog.OneLayerLocal(1).Name), new(NetworkCatalog.OneLayerLocal(2).Name) };
+        foreach (string arch in new[] { LocalArchitecture, "layers:local:1,local:2", NetworkCatalog.TwoLayerLocal(2).Name })
             candidates.AddRange(starts.Select(start => new ArchitectureCandidate(arch, start)));
         // A local first layer and a full second one: it can represent the exact score, with V + 9 parameters.
         candidates.Add(new ArchitectureCandidate("layers:local:1,full", "unbalanced:2"));

@@ -29,23 +29,12 @@ public sealed class ReproduceProgressTests
         Assert.Equal("reproduce [4/11] nonlinear networks (elapsed 1 min 35 s, ETA ~2 min 30 s)",
             ReproduceProgress.Line(4, 11, "nonlinear networks", 95, 150));
 
-    [Theory]
-    [InlineData(true, false)]
-    [InlineData(false, false)]
-    [InlineData(false, true)]
-    public void EveryPlanHasOnePositiveWeightPerStage(bool quick, bool large)
-    {
-        var weights = ReproduceProgress.Weights(quick, large);
-        Assert.Equal(1 + ReproducePlan.Sweeps(quick, 0).Count + 6, weights.Length); // exact sampler, sweeps, six studies
-        Assert.All(weights, w => Assert.True(w > 0));
-    }
-
     [Fact]
     public void StagesPrintOnStderrWithAnEta()
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var progress = new ReproduceProgress(new Output(stdout, stderr, json: true), Weights.Length, Weights);
+        var progress = new ReproduceProgress(new Output(stdout, stderr, json: true), Weights);
         progress.Stage("first");
         progress.Stage("second");
         Assert.Equal("", stdout.ToString());
@@ -53,6 +42,29 @@ public sealed class ReproduceProgressTests
         Assert.Equal(2, lines.Length);
         Assert.Equal("reproduce [1/4] first (elapsed 0 s, ETA ~10 s)", lines[0]);
         Assert.StartsWith("reproduce [2/4] second (elapsed ", lines[1], StringComparison.Ordinal);
-        Assert.Throws<InvalidOperationException>(() => new ReproduceProgress(new Output(stdout, stderr, json: true), 3, Weights));
+        progress.Stage("third");
+        progress.Stage("fourth");
+        Assert.Throws<InvalidOperationException>(() => progress.Stage("a fifth stage without a weight"));
+    }
+
+    [Fact]
+    public void EveryStageNeedsAPositiveWeight()
+    {
+        var o = new Output(new StringWriter(), new StringWriter(), json: true);
+        Assert.Throws<ArgumentException>(() => new ReproduceProgress(o, []));
+        Assert.Throws<ArgumentException>(() => new ReproduceProgress(o, [1, 0, 2]));
+        Assert.Throws<ArgumentException>(() => new ReproduceProgress(o, [1, double.NaN]));
+    }
+
+    /// <summary>The ETA of a real plan before any stage: the plan's typical total, whose share per stage is the stages' weights.</summary>
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    public void ThePlansWeightsGiveTheFirstEta(bool quick, bool large)
+    {
+        var weights = ReproducePlan.Stages(quick, large, 1).Select(s => s.Weights.For(quick, large)).ToArray();
+        Assert.Equal(weights.Sum(), ReproduceProgress.Eta(weights, 0, 0), Tolerances.ClosedForm);
+        Assert.Equal(weights[^1], ReproduceProgress.Eta(weights, weights.Length - 1, weights[..^1].Sum()), Tolerances.ClosedForm);
     }
 }

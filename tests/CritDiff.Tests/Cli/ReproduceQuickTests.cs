@@ -92,6 +92,16 @@ public sealed class ReproduceQuickTests(ReproduceQuickRun run) : IClassFixture<R
         Assert.Contains("data:image/png;base64,", File.ReadAllText(Path.Combine(dir, "report.html")));
     }
 
+    /// <summary>Issue 21: the command runs the plan's stages in order, one progress line each on stderr.</summary>
+    [Fact]
+    public void PrintsOneProgressLinePerStageOfThePlan()
+    {
+        Assert.True(run.Code == 0, run.Error);
+        var stages = CritDiff.Experiments.ReproducePlan.Stages(quick: true, large: false, seed: 1);
+        var lines = run.Error.Split('\n').Where(l => l.StartsWith("reproduce [", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(stages.Select((s, i) => $"reproduce [{i + 1}/{stages.Count}] {s.Name} ("), lines.Select(l => l[..(l.IndexOf(" (elapsed", StringComparison.Ordinal) + 2)]));
+    }
+
     [Fact]
     public void ExactSamplerMatchesTheExactObservables()
     {

@@ -1,0 +1,195 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CritDiff.Experiments;
+using CritDiff.Fields;
+using CritDiff.MonteCarlo;
+
+namespace CritDiff.Reporting;
+
+/// <summary>
+/// summary.json of <c>critdiff reproduce</c> (also the object --json prints): the claims with their verdicts, and the
+/// results of every stage of the run (<see cref="ReproduceRun"/>), numbers as they are measured, NaN as null.
+/// </summary>
+public static class ReproduceJson
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>A JSON number, or null for NaN and infinities (JSON has no NaN).</summary>
+    public static JsonNode? Number(double value) => double.IsFinite(value) ? JsonValue.Create(value) : null;
+
+    /// <summary>A JSON number, or null.</summary>
+    public static JsonNode? Number(double? value) => value is { } v ? Number(v) : null;
+
+    /// <summary>Indented JSON with a final newline, as files hold it.</summary>
+    public static string ToFileText(JsonNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return node.ToJsonString(Indented) + "\n";
+    }
+
+    /// <summary>The summary of a finished run with its <paramref name="claims"/> and <paramref name="wallSeconds"/>.</summary>
+    public static JsonObject Summary(ReproduceRun run, IReadOnlyList<ClaimVerdict> claims, double wallSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(claims);
+        var stability = ReproduceReport.Require(run.Stability, "stability scans");
+        var beyond = ReproduceReport.Require(run.BeyondGaussian, "beyond-Gaussian study");
+        return new JsonObject
+        {
+            ["quick"] = run.Quick,
+            ["seed"] = run.Seed,
+            ["claims"] = new JsonArray(claims.Select(c => (JsonNode?)new JsonObject
+            {
+                ["id"] = c.Id, ["statement"] = c.Statement, ["verdict"] = c.Verdict, ["reproduced"] = c.Reproduced,
+                ["evidence"] = c.Evidence, ["criterion"] = c.Criterion,
+            }).ToArray()),
+            ["experiments"] = new JsonArray(run.Sweeps.Select(w => (JsonNode?)Sweep(w.Summary, run.PathOf(w.Spec.Name))).ToArray()),
+            ["sampling"] = new JsonArray(ReproduceReport.Require(run.SamplerCheck, "exact-sampler check").Select(s => (JsonNode?)Sampling(s)).ToArray()),
+            ["sgd_stability"] = new JsonArray(stability.Optimizers.Append(stability.OneLayerSgd).Select(sc => (JsonNode?)StabilityJson.Summary(sc)).ToArray()),
+            ["local_architectures"] = Local(ReproduceReport.Require(run.Local, "local-architecture study")),
+            ["local_sgd_stability"] = new JsonArray(ReproduceReport.Require(run.LocalSgd, "local SGD scans").Select(sc => (JsonNode?)StabilityJson.Summary(sc)).ToArray()),
+            ["mcmc_baseline"] = new JsonArray(ReproduceReport.Require(run.McmcBaseline, "Monte Carlo baseline").Select(sc => (JsonNode?)Baseline(sc)).ToArray()),
+            ["beyond_gaussian"] = Beyond(beyond.Spec, beyond.Points),
+            ["nonlinear"] = Nonlinear(ReproduceReport.Require(run.Nonlinear, "nonlinear study").Result),
+            ["out"] = run.Folder,
+            ["wall_seconds"] = wallSeconds,
+        };
+    }
+
+    /// <summary>A sweep summary as JSON, with the folder it lives in.</summary>
+    public static JsonObject Sweep(ScalingSummary summary, string folder)
+    {
+        var node = JsonFormats.SerializeToNode(summary, ExperimentFolder.Json)!.AsObject();
+        node["out"] = folder;
+        return node;
+    }
+
+    /// <summary>A Gaussian field's lattice, couplings and exact observables.</summary>
+    public static JsonObject Field(GaussianField field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        return new JsonObject
+        {
+            ["d"] = field.Lattice.Dimension,
+            ["L"] = field.Lattice.Length,
+            ["V"] = field.Lattice.SiteCount,
+            ["beta"] = Number(field.Beta),
+            ["mu2"] = Number(field.MassSquared),
+            ["xi"] = Number(field.CorrelationLength),
+            ["xi2"] = Number(field.SecondMomentCorrelationLength),
+            ["chi"] = Number(field.Susceptibility),
+            ["energy"] = Number(field.Energy),
+            ["G0"] = Number(field.LocalVariance),
+            ["beta_c"] = Number(field.CriticalBeta),
+            ["parameterisation"] = field.Parameterisation,
+            ["free_field"] = field.IsFreeField,
+        };
+    }
+
+    private static JsonObject Sampling(SamplerCheckRun run)
+    {
+        var (field, m) = (run.Field, run.Measured);
+        var z = new JsonObject();
+        foreach (var (key, exact, stats) in ReproduceReport.Observables(run))
+            z[key] = Number(stats.StandardScore(exact));
+        return new JsonObject
+        {
+            ["n"] = run.Configurations,
+            ["seed"] = run.Seed,
+            ["model"] = Field(field),
+            ["measured"] = new JsonObject
+            {
+                ["chi"] = Number(m.Susceptibility.Mean), ["chi_err"] = Number(m.Susceptibility.Error),
+                ["xi2"] = Number(m.SecondMomentLength.Mean), ["xi2_err"] = Number(m.SecondMomentLength.Error),
+                ["energy"] = Number(m.Energy.Mean), ["energy_err"] = Number(m.Energy.Error),
+                ["G0"] = Number(m.LocalVariance.Mean), ["G0_err"] = Number(m.LocalVariance.Error),
+            },
+            ["exact"] = new JsonObject
+            {
+                ["chi"] = Number(field.Susceptibility), ["xi2"] = Number(field.SecondMomentCorrelationLength),
+                ["energy"] = Number(field.Energy), ["G0"] = Number(field.LocalVariance),
+            },
+            ["name"] = run.Model.Name,
+            ["z_scores"] = z,
+        };
+    }
+
+    private static JsonObject Baseline(AutocorrelationScan scan) => new()
+    {
+        ["algo"] = scan.Algorithm, ["z"] = Number(scan.DynamicExponent), ["z_err"] = Number(scan.DynamicExponentError),
+        ["L"] = new JsonArray(scan.Runs.Select(r => (JsonNode?)r.Field.Lattice.Length).ToArray()),
+        ["tau_M2"] = new JsonArray(scan.Runs.Select(r => Number(r.TauMagnetisationSquared.Mean)).ToArray()),
+        ["tau_M2_err"] = new JsonArray(scan.Runs.Select(r => Number(r.TauMagnetisationSquared.Error)).ToArray()),
+    };
+
+    private static JsonArray Beyond(BeyondGaussianSpec spec, IReadOnlyList<BeyondGaussianPoint> points) =>
+        new(spec.Series.Select(series =>
+        {
+            var (fits, chi) = BeyondGaussianStudy.Fit(points, series.Name);
+            var rows = points.Where(p => p.Series == series.Name).OrderBy(p => p.Length).ToArray();
+            var o = new JsonObject
+            {
+                ["series"] = series.Name,
+                ["n"] = series.Components == 0 ? null : series.Components,
+                ["d"] = series.Dimension,
+                ["L"] = new JsonArray(rows.Select(p => (JsonNode?)p.Length).ToArray()),
+                ["chi"] = new JsonArray(rows.Select(p => Number(p.Susceptibility.Value)).ToArray()),
+                ["chi_err"] = new JsonArray(rows.Select(p => Number(p.Susceptibility.Error)).ToArray()),
+                ["chi_exponent"] = Number(chi?.PowerExponent),
+                ["chi_exponent_err"] = Number(chi?.PowerExponentError),
+                ["predicted_exponent"] = series.PredictedExponent,
+            };
+            foreach (var (arch, fit) in fits)
+            {
+                var training = rows.Select(p => p.Training.First(t => t.Architecture == arch)).ToArray();
+                o[arch] = new JsonObject
+                {
+                    ["steps"] = new JsonArray(training.Select(t => (JsonNode?)t.Steps).ToArray()),
+                    ["steps_err"] = new JsonArray(training.Select(t => Number(t.StepsError)).ToArray()),
+                    ["predicted_steps"] = new JsonArray(training.Select(t => (JsonNode?)t.PredictedSteps).ToArray()),
+                    ["power_exponent"] = Number(fit?.PowerExponent),
+                    ["power_exponent_err"] = Number(fit?.PowerExponentError),
+                    ["log_slope"] = Number(fit?.LogSlope),
+                };
+            }
+            return (JsonNode?)o;
+        }).ToArray());
+
+    private static JsonObject Nonlinear(NonlinearResult result) => new()
+    {
+        ["spec"] = JsonFormats.SerializeToNode(result.Spec),
+        ["ensembles"] = JsonFormats.SerializeToNode(result.Ensembles.Select(e => e with { Magnetisations = [] }).ToArray()),
+        ["training"] = JsonFormats.SerializeToNode(result.Training),
+        ["slowest"] = JsonFormats.SerializeToNode(result.Slowest()),
+        ["fits"] = new JsonArray(result.Spec.Architectures.Select(a => (JsonNode?)new JsonObject
+        {
+            ["arch"] = a,
+            ["power_exponent"] = Number(result.Fit(a)?.PowerExponent),
+            ["power_exponent_err"] = Number(result.Fit(a)?.PowerExponentError),
+            ["log_slope"] = Number(result.Fit(a)?.LogSlope),
+        }).ToArray()),
+        ["generation"] = JsonFormats.SerializeToNode(result.Generation),
+        ["wall_seconds"] = result.WallSeconds,
+        ["reused"] = result.Reused,
+    };
+
+    private static JsonObject Local(LocalStudyResult study) => new()
+    {
+        ["sizes"] = new JsonArray(study.Spec.Sizes.Select(l => (JsonNode?)l).ToArray()),
+        ["t"] = study.Spec.Time,
+        ["networks"] = new JsonArray(study.Fits.Select(f => (JsonNode?)new JsonObject
+        {
+            ["arch"] = f.Candidate.Architecture,
+            ["start"] = f.Candidate.Start,
+            ["params_at_largest_L"] = f.Parameters,
+            ["optimum_gap_to_exact_at_largest_L"] = Number(f.GapAtLargest),
+            ["steps"] = new JsonArray(study.Rows.Where(r => r.Candidate == f.Candidate).OrderBy(r => r.Length).Select(r => (JsonNode?)r.Steps).ToArray()),
+            ["optimum_gap_to_exact"] = new JsonArray(study.Rows.Where(r => r.Candidate == f.Candidate).OrderBy(r => r.Length).Select(r => Number(r.OptimumGap)).ToArray()),
+            ["converged"] = f.AllConverged,
+            ["steps_power_exponent"] = Number(f.Fit?.PowerExponent ?? double.NaN),
+            ["steps_log_slope"] = Number(f.Fit?.LogSlope ?? double.NaN),
+            ["preferred"] = f.Fit?.Preferred,
+            ["keeps_speed_up"] = f.KeepsSpeedUp(),
+        }).ToArray()),
+    };
+}
