@@ -20,7 +20,7 @@ public static class GenerationThroughput
         var process = new VariancePreserving();
         double tMax = process.AutoFinalTime(field.Susceptibility, 1e-3);
         var grid = TimeGrid.LogSpaced(16, 1e-3, tMax);
-        var settings = new GenerationSettings(new ExponentialIntegrator(), 100, tMax, 1e-3);
+        var settings = new GenerationSettings(Samplers.ExponentialIntegrator, 100, tMax, 1e-3);
         Console.WriteLine($"{"arch",-20} {"threads",8} {"samples/s",12}");
         var results = new List<string>();
         foreach (string name in new[] { "one-layer", "two-layer-local:1" })
@@ -56,7 +56,7 @@ public static class GenerationThroughput
                 return p;
             }).ToArray();
             var sliced = new SlicedScore(model, grid.Times, parameters, interpolate: false);
-            var realSpace = new RealSpaceSettings(RealSpaceScheme.ExponentialIntegrator, 100, tMax, 1e-3);
+            var realSpace = new GenerationSettings(Samplers.ExponentialIntegrator, 100, tMax, 1e-3);
             foreach (int threads in new[] { 1, Environment.ProcessorCount })
             {
                 ulong seed = 1;

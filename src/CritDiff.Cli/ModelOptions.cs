@@ -215,20 +215,5 @@ internal sealed class ModelOptions
     }
 
     /// <summary>The model summary as JSON: d, L, V, beta, mu2, xi, xi2, chi, energy, G0, beta_c, parameterisation, gff.</summary>
-    public static JsonObject Describe(GaussianField field) => new()
-    {
-        ["d"] = field.Lattice.Dimension,
-        ["L"] = field.Lattice.Length,
-        ["V"] = field.Lattice.SiteCount,
-        ["beta"] = Output.Number(field.Beta),
-        ["mu2"] = Output.Number(field.MassSquared),
-        ["xi"] = Output.Number(field.CorrelationLength),
-        ["xi2"] = Output.Number(field.SecondMomentCorrelationLength),
-        ["chi"] = Output.Number(field.Susceptibility),
-        ["energy"] = Output.Number(field.Energy),
-        ["G0"] = Output.Number(field.LocalVariance),
-        ["beta_c"] = Output.Number(field.CriticalBeta),
-        ["parameterisation"] = field.Parameterisation,
-        ["free_field"] = field.IsFreeField,
-    };
+    public static JsonObject Describe(GaussianField field) => Experiments.FieldDescription.Of(field);
 }

@@ -30,7 +30,7 @@ public static class JobRunner
         bool allPredicted = trained.Slices.All(s => s.PredictedSteps is not null);
 
         var generationGrid = TimeGrid.LogSpaced(spec.GenerationSlices, spec.MinTime, finalTime);
-        var settings = new GenerationSettings(new ExponentialIntegrator(), spec.GenerationSteps, finalTime, spec.MinTime);
+        var settings = new GenerationSettings(Samplers.ExponentialIntegrator, spec.GenerationSteps, finalTime, spec.MinTime);
         var curve = TrainingBudget.Sweep(new TrainingProblem(field, process, generationGrid, architecture), config,
             spec.BudgetCurve, settings, interpolate: true, maxDegreeOfParallelism: 1);
         var atBudget = curve.First(p => p.Steps == spec.Budget);

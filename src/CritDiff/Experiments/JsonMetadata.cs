@@ -56,7 +56,6 @@ public static class JsonFormats
         {
             options.Converters.Add(new JsonStringEnumConverter<StoppingChoice>(enumNaming));
             options.Converters.Add(new JsonStringEnumConverter<Training.TrainingMode>(enumNaming));
-            options.Converters.Add(new JsonStringEnumConverter<Generation.RealSpaceScheme>(enumNaming));
             options.Converters.Add(new JsonStringEnumConverter<MonteCarlo.Preconditioner.Power>(enumNaming));
             options.Converters.Add(new JsonStringEnumConverter<Networks.Activation>(enumNaming));
             options.Converters.Add(new JsonStringEnumConverter<Networks.ParameterBasis>(enumNaming));

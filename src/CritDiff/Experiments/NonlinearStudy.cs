@@ -291,7 +291,7 @@ public static class NonlinearStudy
         var parameters = slices.Select(s => s.Parameters).ToArray();
         int diverged = slices.Count(s => s.Diverged || !s.Parameters.IsFinite());
         var score = TimeScore.Sliced(model, grid.Times, parameters, interpolate: true);
-        var settings = new RealSpaceSettings(RealSpaceScheme.Heun, spec.ReverseSteps, finalTime, spec.MinTime);
+        var settings = new GenerationSettings(Samplers.Heun, spec.ReverseSteps, finalTime, spec.MinTime);
         var samples = RealSpaceSampler.Generate(score, process, settings, spec.GenerationSamples, seed ^ 0x6E4E5241UL, null, 1);
         var raw = SampleEstimates(target, samples.Samples, samples.Count, out double[] magnetisations);
         ImportanceWeightResult? weights = null;

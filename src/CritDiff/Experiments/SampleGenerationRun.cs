@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CritDiff.Fields;
 using CritDiff.Generation;
+using CritDiff.Persistence;
 using CritDiff.Statistics;
 
 namespace CritDiff.Experiments;
@@ -14,8 +15,11 @@ namespace CritDiff.Experiments;
 /// log-density of each sample, importance weights towards exp(-S), ESS per sample, reweighted observables and an
 /// independence-Metropolis chain (issue 12).
 /// </summary>
-public sealed record SampleGenerationRequest(ScoreCheckpointModel Model, RealSpaceSettings Settings, int Count, ulong Seed)
+public sealed record SampleGenerationRequest(ScoreCheckpointModel Model, GenerationSettings Settings, int Count, ulong Seed)
 {
+    /// <summary>Where to write the samples as .npy ([N, L, ..., L], or [N, n, L, ..., L] for n &gt; 1), or null.</summary>
+    public string? SamplesPath { get; init; }
+
     /// <summary>Interpolate the score linearly in t between slices (default) or use the nearest slice.</summary>
     public bool Interpolate { get; init; } = true;
 
@@ -79,7 +83,53 @@ public static class SampleGenerationRun
         else if (request.Count < 4) unavailable = "reweighting needs at least 4 samples";
         else if (!samples.LogDensity.All(double.IsFinite)) unavailable = "a log-density is not finite";
         else weights = ImportanceWeights.Apply(model.Target, samples, request.Seed ^ ImportanceWeights.ChainStream);
+        if (request.SamplesPath is { } path) NpyFile.Write(path, samples.Samples, SampleShape(model.Target, request.Count));
         return new SampleGenerationOutcome(samples, generated, magnetisations, weights, unavailable, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The .npy shape of <paramref name="count"/> samples: [N, L, ..., L], with the n axis after N when n &gt; 1.</summary>
+    public static int[] SampleShape(LatticeModel target, int count)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        return [count, .. target.Components == 1 ? [] : new[] { target.Components }, .. target.Lattice.Shape];
+    }
+
+    /// <summary>
+    /// chi of the training ensemble stored with the model (for --t-max auto), else the exact chi of a Gaussian target;
+    /// null when neither is known.
+    /// </summary>
+    public static double? Susceptibility(ScoreCheckpointModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.Summary?["data"]?["observables"]?["susceptibility"]?["value"] is JsonValue v && v.TryGetValue(out double chi) && chi > 0 ? chi
+            : model.Target is GaussianField g ? g.Susceptibility
+            : null;
+    }
+
+    /// <summary>
+    /// The request with the reference it gets without a --data ensemble: the training ensemble's Monte Carlo estimates
+    /// stored with the model, else the exact values of a Gaussian target, else none.
+    /// </summary>
+    public static SampleGenerationRequest WithDefaultReference(SampleGenerationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var model = request.Model;
+        if (model.Summary?["data"]?["observables"] is JsonObject stored)
+        {
+            var observables = stored.ToDictionary(p => p.Key, p => new ValueWithError((double?)p.Value?["value"], (double?)p.Value?["error"]));
+            return request with { Reference = observables, ReferenceSource = "training ensemble (Monte Carlo estimates stored with the model)" };
+        }
+        if (model.Target is GaussianField field)
+        {
+            var exactValues = new Dictionary<string, ValueWithError>
+            {
+                ["susceptibility"] = new(field.Susceptibility, 0),
+                ["xi2"] = new(field.SecondMomentCorrelationLength, 0),
+                ["energy"] = new(field.Energy, 0),
+            };
+            return request with { Reference = exactValues, ReferenceSource = "exact values of the Gaussian target" };
+        }
+        return request;
     }
 
     private static ModelEstimates Nan(out double[] magnetisations, int count)
@@ -89,34 +139,72 @@ public static class SampleGenerationRun
         return new ModelEstimates(nan, nan, nan, nan, nan, nan, nan, count);
     }
 
+    /// <summary>
+    /// One row per observable (names as <see cref="ModelEstimates.Named"/>): the generated value, the reference and the
+    /// z-score against it where there is one, and the reweighted and chain values where there are weights.
+    /// </summary>
+    public static IReadOnlyList<SampleObservableRow> ObservableRows(SampleGenerationRequest request, SampleGenerationOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(outcome);
+        var rows = new List<SampleObservableRow>();
+        foreach (var (name, value) in outcome.Generated.Named)
+        {
+            var row = new SampleObservableRow(name, Finite(value.Mean), Finite(value.Error));
+            if (request.Reference?.GetValueOrDefault(name) is { Value: { } reference } r)
+            {
+                double combined = Math.Sqrt(value.Error * value.Error + (r.Error ?? 0) * (r.Error ?? 0));
+                row = row with { HasReference = true, Reference = reference, ReferenceError = r.Error, Z = Finite((value.Mean - reference) / combined) };
+            }
+            if (outcome.Weights is { } w)
+            {
+                var reweighted = w.Reweighted.Named.First(p => p.Name == name).Value;
+                var chain = w.Metropolis.Named.First(p => p.Name == name).Value;
+                row = row with
+                {
+                    HasWeights = true, Reweighted = Finite(reweighted.Mean), ReweightedError = Finite(reweighted.Error),
+                    Chain = Finite(chain.Mean), ChainError = Finite(chain.Error),
+                };
+                if (request.Reference?.GetValueOrDefault(name) is { Value: { } rv, Error: var re })
+                    row = row with { ReweightedZ = Finite((reweighted.Mean - rv) / Math.Sqrt(reweighted.Error * reweighted.Error + (re ?? 0) * (re ?? 0))) };
+            }
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    /// <summary>Total-variation distance between the magnetisation histograms of the samples and the reference, if it has them.</summary>
+    public static double? HistogramDistance(SampleGenerationRequest request, SampleGenerationOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(outcome);
+        return request.ReferenceMagnetisations is { } m ? NonlinearStudy.HistogramDistance(outcome.Magnetisations, m) : null;
+    }
+
     /// <summary>The summary: settings, observables with z-scores against the reference, histogram distance, weights.</summary>
     public static JsonObject Summary(SampleGenerationRequest request, SampleGenerationOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(outcome);
         var observables = new JsonObject();
-        foreach (var (name, value) in outcome.Generated.Named)
+        foreach (var row in ObservableRows(request, outcome))
         {
-            var entry = new JsonObject { ["value"] = Number(value.Mean), ["error"] = Number(value.Error) };
-            if (request.Reference?.GetValueOrDefault(name) is { Value: { } reference } r)
+            var entry = new JsonObject { ["value"] = row.Value, ["error"] = row.Error };
+            if (row.HasReference)
             {
-                entry["reference"] = reference;
-                entry["reference_error"] = r.Error;
-                double combined = Math.Sqrt(value.Error * value.Error + (r.Error ?? 0) * (r.Error ?? 0));
-                entry["z"] = Number((value.Mean - reference) / combined);
+                entry["reference"] = row.Reference;
+                entry["reference_error"] = row.ReferenceError;
+                entry["z"] = row.Z;
             }
-            if (outcome.Weights is { } w)
+            if (row.HasWeights)
             {
-                var reweighted = w.Reweighted.Named.First(p => p.Name == name).Value;
-                var chain = w.Metropolis.Named.First(p => p.Name == name).Value;
-                entry["reweighted"] = Number(reweighted.Mean);
-                entry["reweighted_error"] = Number(reweighted.Error);
-                entry["chain"] = Number(chain.Mean);
-                entry["chain_error"] = Number(chain.Error);
-                if (request.Reference?.GetValueOrDefault(name) is { Value: { } rv, Error: var re })
-                    entry["reweighted_z"] = Number((reweighted.Mean - rv) / Math.Sqrt(reweighted.Error * reweighted.Error + (re ?? 0) * (re ?? 0)));
+                entry["reweighted"] = row.Reweighted;
+                entry["reweighted_error"] = row.ReweightedError;
+                entry["chain"] = row.Chain;
+                entry["chain_error"] = row.ChainError;
+                if (row.HasReference) entry["reweighted_z"] = row.ReweightedZ;
             }
-            observables[name] = entry;
+            observables[row.Name] = entry;
         }
         var w2 = outcome.Weights;
         return new JsonObject
@@ -124,7 +212,7 @@ public static class SampleGenerationRun
             ["trainer"] = "samples",
             ["arch"] = request.Model.Spec.Name,
             ["model"] = JsonFormats.SerializeToNode(ModelDescription.Of(request.Model.Target)),
-            ["sampler"] = request.Settings.Scheme.ToString(),
+            ["sampler"] = request.Settings.Sampler.SummaryName,
             ["steps"] = request.Settings.Steps,
             ["t_max"] = request.Settings.FinalTime,
             ["t_min"] = request.Settings.MinTime,
@@ -133,9 +221,7 @@ public static class SampleGenerationRun
             ["seed"] = request.Seed,
             ["reference"] = request.ReferenceSource,
             ["observables"] = observables,
-            ["m_histogram_distance"] = request.ReferenceMagnetisations is { } m
-                ? Number(NonlinearStudy.HistogramDistance(outcome.Magnetisations, m))
-                : null,
+            ["m_histogram_distance"] = Number(HistogramDistance(request, outcome)),
             ["log_density"] = outcome.Samples.LogDensity is { } logq ? new JsonObject
             {
                 ["mean"] = Number(logq.Average()),
@@ -156,6 +242,7 @@ public static class SampleGenerationRun
             },
             ["warnings"] = new JsonArray(Warnings(outcome).Select(s => (JsonNode?)s).ToArray()),
             ["wall_seconds"] = outcome.WallSeconds,
+            ["out"] = request.SamplesPath, // last: the command line used to add it after the summary was built
         };
     }
 
@@ -180,4 +267,6 @@ public static class SampleGenerationRun
     private static JsonNode? Number(double x) => double.IsFinite(x) ? x : null;
 
     private static JsonNode? Number(double? x) => x is { } v && double.IsFinite(v) ? v : null;
+
+    private static double? Finite(double x) => double.IsFinite(x) ? x : null;
 }

@@ -8,9 +8,10 @@ namespace CritDiff.Generation;
 /// The exact score of a Gaussian law with per-mode spectrum C(k), the same for each of n independent components,
 /// noised by a forward process (docs/science.md section 4): per Fourier mode s~(k) = -x~(k) / S(k, t) with
 /// S(k, t) = a(t)^2 C(k) + b(t)^2, applied with the project's unitary <see cref="FourierTransform"/>; its Jacobian
-/// trace is -n sum_k 1/S(k, t), the same for every configuration.
+/// trace is -n sum_k 1/S(k, t), the same for every configuration. It offers its multiplier m(k, t) = -1/S(k, t)
+/// (<see cref="IFourierMultiplier"/>), so its generated law is exact for every sampler.
 /// </summary>
-public sealed class GaussianScore : TimeScore
+public sealed class GaussianScore : TimeScore, IFourierMultiplier
 {
     private readonly double[] _spectrum;
     private readonly ForwardProcess _process;
@@ -74,6 +75,18 @@ public sealed class GaussianScore : TimeScore
         double sum = 0;
         foreach (double c in _spectrum) sum += 1 / _process.NoisedSpectrum(c, t);
         trace.Fill(-Components * sum);
+    }
+
+    /// <inheritdoc />
+    public int ModeCount => Lattice.SiteCount;
+
+    /// <inheritdoc />
+    public void Multiplier(double t, Span<Complex> multiplier)
+    {
+        ForwardProcess.CheckTime(t);
+        if (multiplier.Length != _spectrum.Length)
+            throw new ArgumentException($"expected V = {_spectrum.Length} multiplier values, got {multiplier.Length}", nameof(multiplier));
+        for (int k = 0; k < _spectrum.Length; k++) multiplier[k] = _process.ExactScoreMultiplier(_spectrum[k], t);
     }
 
     /// <inheritdoc />

@@ -3,27 +3,29 @@ using CritDiff.Diffusion;
 namespace CritDiff.Generation;
 
 /// <summary>
-/// How to run the reverse process: the scheme, K uniform steps of h = (T - t_min)/K from the final
-/// time T down to t_min, starting from y ~ N(0, b(T)^2 I) (docs/science.md section 7).
+/// How to run the reverse process, for the exact per-mode law (<see cref="ReverseProcess"/>) and in real space
+/// (<see cref="RealSpaceSampler"/>) alike: the sampler, K uniform steps of h = (T - t_min)/K from the final time T down
+/// to t_min (step i starts at t_i = T - i h and ends at t_i - h), starting from y ~ N(0, b(T)^2 I)
+/// (docs/science.md section 7).
 /// </summary>
 public sealed record GenerationSettings
 {
     /// <summary>Creates and validates the settings.</summary>
-    public GenerationSettings(ReverseScheme scheme, int steps, double finalTime, double minTime)
+    public GenerationSettings(Sampler sampler, int steps, double finalTime, double minTime)
     {
-        ArgumentNullException.ThrowIfNull(scheme);
+        ArgumentNullException.ThrowIfNull(sampler);
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps K must be >= 1");
         ForwardProcess.CheckTime(minTime);
         if (!(finalTime > minTime) || double.IsInfinity(finalTime))
             throw new ArgumentOutOfRangeException(nameof(finalTime), finalTime, "the final time T must exceed t_min");
-        Scheme = scheme;
+        Sampler = sampler;
         Steps = steps;
         FinalTime = finalTime;
         MinTime = minTime;
     }
 
-    /// <summary>The integrator.</summary>
-    public ReverseScheme Scheme { get; }
+    /// <summary>The sampler (predictor and optional corrector).</summary>
+    public Sampler Sampler { get; }
 
     /// <summary>Number of steps K.</summary>
     public int Steps { get; }
@@ -37,6 +39,9 @@ public sealed record GenerationSettings
     /// <summary>Step size h = (T - t_min) / K.</summary>
     public double StepSize => (FinalTime - MinTime) / Steps;
 
-    /// <summary>Time at the start of step i (0-based): t_i = T - i h.</summary>
+    /// <summary>Time at the start of step i (0-based): t_i = T - i h (t_min for i = K).</summary>
     public double TimeAt(int step) => step == Steps ? MinTime : FinalTime - step * StepSize;
+
+    /// <summary>Score evaluations per sample of the whole run (the sampler's closed count over K steps).</summary>
+    public int ScoreEvaluations => Sampler.ScoreEvaluations(Steps);
 }

@@ -72,7 +72,7 @@ public static class ImportanceWeights
     {
         ArgumentNullException.ThrowIfNull(generated);
         if (generated.LogDensity is null)
-            throw new ArgumentException("the samples carry no log-density: generate them with RealSpaceScheme.Heun (the probability-flow ODE)", nameof(generated));
+            throw new ArgumentException("the samples carry no log-density: generate them with the ode-heun sampler (the probability-flow ODE)", nameof(generated));
         return Apply(target, generated.Samples, generated.LogDensity, generated.Count, seed);
     }
 

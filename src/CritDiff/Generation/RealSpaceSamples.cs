@@ -4,9 +4,9 @@ namespace CritDiff.Generation;
 /// <param name="Count">Number of configurations N.</param>
 /// <param name="ConfigurationLength">Values n V per configuration.</param>
 /// <param name="Samples">N x n V values, component-major per configuration.</param>
-/// <param name="LogDensity">For <see cref="RealSpaceScheme.Heun"/>: log q of each final sample along its probability-flow
+/// <param name="LogDensity">For a probability-flow sampler (<see cref="Sampler.CarriesLogDensity"/>, ode-heun): log q of each final sample along its probability-flow
 /// path (N values); null for the stochastic schemes, whose law has no tractable density.</param>
-/// <param name="ScoreEvaluations">Score evaluations per sample (K or 2K); the ODE also evaluates the Jacobian trace 2K times.</param>
+/// <param name="ScoreEvaluations">Score evaluations per sample, counted as the sampler ran (K, or 2K for ode-heun and pc); the ODE also evaluates the Jacobian trace 2K times.</param>
 public sealed record RealSpaceSamples(int Count, int ConfigurationLength, double[] Samples, double[]? LogDensity, int ScoreEvaluations)
 {
     /// <summary>Configuration <paramref name="index"/> (n V values).</summary>

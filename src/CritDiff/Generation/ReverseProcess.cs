@@ -6,8 +6,9 @@ using CritDiff.Statistics;
 namespace CritDiff.Generation;
 
 /// <summary>
-/// The reverse process of a linear, translation-invariant score: both its exact generated law and
-/// samples from it. Per mode every step maps y~ -> gain y~ + sqrt(noise) xi (<see cref="ReverseScheme"/>),
+/// The reverse process of a linear, translation-invariant score (any score that offers its Fourier multiplier,
+/// <see cref="IFourierMultiplier"/>): both its exact generated law and samples from it. Per mode every step of the
+/// sampler maps y~ -> gain y~ + sqrt(noise) xi (<see cref="Sampler.ModeStep"/>),
 /// so the generated law is Gaussian and diagonal in Fourier space with variance
 /// v &lt;- |gain|^2 v + noise from v = b(T)^2. Samples run the same steps on Hermitian spectra (complex
 /// normals on mode pairs (k, -k), real ones on self-conjugate modes), which is the real-space scheme
@@ -25,7 +26,7 @@ public sealed class ReverseProcess
     private readonly FourierTransform _fourier;
 
     /// <summary>Creates the reverse process.</summary>
-    public ReverseProcess(Lattice lattice, ForwardProcess process, ScoreSchedule score, GenerationSettings settings)
+    public ReverseProcess(Lattice lattice, ForwardProcess process, IFourierMultiplier score, GenerationSettings settings)
     {
         Lattice = lattice ?? throw new ArgumentNullException(nameof(lattice));
         Process = process ?? throw new ArgumentNullException(nameof(process));
@@ -43,14 +44,17 @@ public sealed class ReverseProcess
     /// <summary>The forward process being reversed.</summary>
     public ForwardProcess Process { get; }
 
-    /// <summary>The score.</summary>
-    public ScoreSchedule Score { get; }
+    /// <summary>The score's multiplier.</summary>
+    public IFourierMultiplier Score { get; }
 
     /// <summary>Scheme and time steps.</summary>
     public GenerationSettings Settings { get; }
 
-    /// <summary>Score evaluations per generated sample (K, or 2K for Heun).</summary>
-    public int ScoreEvaluations => Settings.Scheme.UsesEndScore ? 2 * Settings.Steps : Settings.Steps;
+    /// <summary>
+    /// Score evaluations per generated sample of the sampler this process runs per mode (K, or 2K for ode-heun and pc): the
+    /// multiplier evaluations of <see cref="GeneratedVariance"/> and <see cref="Generate"/>, each of which serves every sample.
+    /// </summary>
+    public int ScoreEvaluations => Settings.ScoreEvaluations;
 
     /// <summary>Exact variance v(k) = E|y~(k)|^2 of the generated law, per mode.</summary>
     public double[] GeneratedVariance()
@@ -150,8 +154,9 @@ public sealed class ReverseProcess
         int v = gains.Length;
         var start = new Complex[v];
         var end = new Complex[v];
+        var sampler = Settings.Sampler;
         Score.Multiplier(t, start);
-        if (Settings.Scheme.UsesEndScore) Score.Multiplier(t - h, end);
-        for (int k = 0; k < v; k++) (gains[k], noise[k]) = Settings.Scheme.Step(Process, t, h, start[k], end[k]);
+        if (sampler.UsesEndScore) Score.Multiplier(t - h, end);
+        for (int k = 0; k < v; k++) (gains[k], noise[k]) = sampler.ModeStep(Process, t, h, start[k], end[k]);
     }
 }

@@ -9,7 +9,7 @@ namespace CritDiff.Generation;
 /// m(k, t). Either the exact score -1/S(k, t) at any t, or trained slices at times t_j used piecewise
 /// (the slice nearest to the requested time) or linearly interpolated in t (clamped outside the grid).
 /// </summary>
-public abstract class ScoreSchedule
+public abstract class ScoreSchedule : IFourierMultiplier
 {
     /// <summary>Number of modes V.</summary>
     public abstract int ModeCount { get; }

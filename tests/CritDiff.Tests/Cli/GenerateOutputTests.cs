@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using CritDiff.Generation;
 using static CritDiff.Tests.Cli.Cli;
 
 namespace CritDiff.Tests.Cli;
@@ -9,6 +11,18 @@ public sealed class GenerateOutputTests
     // A crude reverse process (4 steps from t-max on 2 slices of the exact score): ESS/N ~ 0.012 of N = 512, ESS ~ 6.
     private static readonly string[] Crude = ["generate", "--d", "2", "--L", "16", "--xi-over-L", "0.5", "--exact-score", "--slices", "2",
         "--steps", "4", "--reweight", "--n", "512"];
+
+    [Fact]
+    public void SamplerHelpAndErrorComeFromTheRegistry()
+    {
+        // Every registered sampler appears in --sampler's help as "name (help)"; a bad name is refused listing them all.
+        var (code, help, _) = Run("generate", "--help");
+        Assert.Equal(0, code);
+        string flat = Regex.Replace(help, @"\s+", " ");
+        foreach (var sampler in Samplers.All) Assert.Contains($"{sampler.Name} ({sampler.Help})", flat, StringComparison.Ordinal);
+        AssertRefused(["generate", "--exact-score", "--d", "2", "--L", "4", "--xi", "1", "--sampler", "rk4"],
+            $"--sampler must be one of {string.Join(", ", Samplers.Names)}");
+    }
 
     [Fact]
     public void LowEssIsWarnedOnStderrAndInTheJson()

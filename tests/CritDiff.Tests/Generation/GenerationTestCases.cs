@@ -15,7 +15,7 @@ internal static class GenerationTestCases
     {
         var process = new VariancePreserving();
         return new ReverseProcess(field.Lattice, process, score ?? ScoreSchedule.Exact(field, process),
-            new GenerationSettings(ReverseScheme.Parse(scheme), steps, tMax, tMin));
+            new GenerationSettings(Samplers.Parse(scheme), steps, tMax, tMin));
     }
 
     /// <summary>A deliberately wrong score: the exact multipliers on 8 log-spaced slices, scaled by <paramref name="factor"/>.</summary>

@@ -24,7 +24,7 @@ public class RealSpaceNonlinearOdeTests
         double relative = 0;
         foreach (var (index, steps) in new[] { (0, 1000), (1, 2000) })
         {
-            var settings = new RealSpaceSettings(RealSpaceScheme.Heun, steps, 4, 0.05);
+            var settings = new GenerationSettings(Samplers.Heun, steps, 4, 0.05);
             var generated = RealSpaceSampler.Generate(score, Vp, settings, 3, 13);
             for (int i = 0; i < generated.Count; i++)
             {
@@ -48,7 +48,7 @@ public class RealSpaceNonlinearOdeTests
     }
 
     /// <summary>Heun for dy/dtau = -f y + (g^2/2) s(y, t), written out independently of the sampler.</summary>
-    private static double[] Map(TanhScore score, RealSpaceSettings settings, double[] start)
+    private static double[] Map(TanhScore score, GenerationSettings settings, double[] start)
     {
         var y = start.ToArray();
         int n = y.Length;
@@ -71,7 +71,7 @@ public class RealSpaceNonlinearOdeTests
         return y;
     }
 
-    private static double[,] Jacobian(TanhScore score, RealSpaceSettings settings, double[] start)
+    private static double[,] Jacobian(TanhScore score, GenerationSettings settings, double[] start)
     {
         const double eps = 1e-5;
         int n = start.Length;

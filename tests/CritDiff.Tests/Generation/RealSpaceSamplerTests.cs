@@ -11,12 +11,12 @@ public class RealSpaceSamplerTests
     private static readonly VariancePreserving Vp = new();
 
     [Theory]
-    [InlineData(RealSpaceScheme.EulerMaruyama)]
-    [InlineData(RealSpaceScheme.ExponentialIntegrator)]
-    [InlineData(RealSpaceScheme.Heun)]
-    [InlineData(RealSpaceScheme.PredictorCorrector)]
-    [InlineData(RealSpaceScheme.PredictorCorrector, 0.5)]
-    public void RealSpaceSchemeMatchesTheExactPerModeLaw(RealSpaceScheme scheme, double snr = RealSpaceSettings.DefaultCorrectorSnr)
+    [InlineData("sde-em")]
+    [InlineData("sde-exp")]
+    [InlineData("ode-heun")]
+    [InlineData("pc")]
+    [InlineData("pc", 0.5)]
+    public void RealSpaceSchemeMatchesTheExactPerModeLaw(string scheme, double snr = LangevinCorrector.DefaultSignalToNoise)
     {
         // Exact Gaussian score of a free field (d = 2, L = 4, n = 2), VP, T = 6, t_min = 0.01 and only K = 30 steps, so the
         // schemes' laws differ visibly from each other and from S(k, t_min). 3000 samples x 2 components = 6000 draws of
@@ -24,28 +24,28 @@ public class RealSpaceSamplerTests
         // laws of Euler-Maruyama, the exponential integrator and Heun differ from each other by 14% or more on some mode
         // (about 10 standard errors); the corrector at r = 0.16 moves Euler-Maruyama's law by only 1.4%, hence also r = 0.5.
         var field = RealSpaceTestCases.Field();
-        var settings = new RealSpaceSettings(scheme, 30, 6, 0.01, snr);
+        var settings = new GenerationSettings(RealSpaceTestCases.Sampler(scheme, snr), 30, 6, 0.01);
         var score = TimeScore.ExactGaussian(field.Lattice, 2, field.SpectrumTable(), Vp);
         var exact = RealSpaceTestCases.ExactVariance(settings, Vp, ScoreSchedule.Exact(field, Vp));
         const int count = 3000;
         var generated = RealSpaceSampler.Generate(score, Vp, settings, count, 41);
-        Assert.Equal(scheme == RealSpaceScheme.Heun, generated.LogDensity is not null);
+        Assert.Equal(scheme == "ode-heun", generated.LogDensity is not null);
         var measured = RealSpaceTestCases.MeasuredVariance(field.Lattice, 2, generated.Samples, count);
         for (int k = 0; k < exact.Length; k++)
             Assert.InRange(Math.Abs(measured[k].StandardScore(exact[k])), 0, Tolerances.StandardErrors);
     }
 
     [Theory]
-    [InlineData(RealSpaceScheme.ExponentialIntegrator)]
-    [InlineData(RealSpaceScheme.PredictorCorrector)]
-    [InlineData(RealSpaceScheme.Heun)]
-    public void RealSpaceSchemeMatchesTheExactPerModeLawUnderVe(RealSpaceScheme scheme)
+    [InlineData("sde-exp")]
+    [InlineData("pc")]
+    [InlineData("ode-heun")]
+    public void RealSpaceSchemeMatchesTheExactPerModeLawUnderVe(string scheme)
     {
         // The same check under VE (f = 0, g^2 = 1; the exponential integrator reduces to Euler-Maruyama): T = 10,
         // t_min = 0.05, K = 80, 2000 samples x 2 components, every mode within 4 standard errors.
         var ve = new VarianceExploding();
         var field = RealSpaceTestCases.Field();
-        var settings = new RealSpaceSettings(scheme, 80, 10, 0.05);
+        var settings = new GenerationSettings(Samplers.Parse(scheme), 80, 10, 0.05);
         var score = TimeScore.ExactGaussian(field.Lattice, 2, field.SpectrumTable(), ve);
         var exact = RealSpaceTestCases.ExactVariance(settings, ve, ScoreSchedule.Exact(field, ve));
         const int count = 2000;
@@ -56,23 +56,25 @@ public class RealSpaceSamplerTests
     }
 
     [Theory]
-    [InlineData(RealSpaceScheme.EulerMaruyama)]
-    [InlineData(RealSpaceScheme.Heun)]
-    public void RealSpaceRecursionIsTheReverseProcessScheme(RealSpaceScheme scheme)
+    [InlineData("sde-em")]
+    [InlineData("ode-heun")]
+    [InlineData("pc")]
+    public void RealSpaceRecursionIsTheReverseProcessScheme(string scheme)
     {
-        // Euler-Maruyama and Heun in real space are, per mode, the existing ReverseProcess schemes on the same time grid.
+        // Euler-Maruyama, Heun and the predictor-corrector in real space are, per mode, the ReverseProcess laws of the same
+        // samplers on the same time grid (the corrector composed after the predictor: gain G_c G_p, noise G_c^2 N_p + N_c).
         var field = RealSpaceTestCases.Field();
-        var settings = new RealSpaceSettings(scheme, 30, 6, 0.01);
+        var settings = new GenerationSettings(Samplers.Parse(scheme), 30, 6, 0.01);
         var existing = new ReverseProcess(field.Lattice, Vp, ScoreSchedule.Exact(field, Vp),
-            new GenerationSettings(scheme == RealSpaceScheme.Heun ? new HeunOde() : new EulerMaruyama(), 30, 6, 0.01)).GeneratedVariance();
+            new GenerationSettings(Samplers.Parse(scheme), 30, 6, 0.01)).GeneratedVariance();
         var exact = RealSpaceTestCases.ExactVariance(settings, Vp, ScoreSchedule.Exact(field, Vp));
         for (int k = 0; k < exact.Length; k++) Assert.Equal(existing[k], exact[k], Tolerances.ClosedForm * existing[k]);
     }
 
     [Theory]
-    [InlineData(RealSpaceScheme.EulerMaruyama, false)]
-    [InlineData(RealSpaceScheme.Heun, true)]
-    public void RealSpaceSlicedLinearModelMatchesTheReverseProcess(RealSpaceScheme scheme, bool interpolate)
+    [InlineData("sde-em", false)]
+    [InlineData("ode-heun", true)]
+    public void RealSpaceSlicedLinearModelMatchesTheReverseProcess(string scheme, bool interpolate)
     {
         // A trained linear network held at 5 log-spaced slices (here: the exact score's convolution kernels in a test-local
         // ScoreModel) generates, per mode, exactly the law ReverseProcess computes for ScoreSchedule.ExactOnGrid with the
@@ -89,10 +91,10 @@ public class RealSpaceSamplerTests
         }).ToArray();
         var score = TimeScore.Sliced(model, grid.Times, parameters, interpolate);
         var reverse = new ReverseProcess(field.Lattice, Vp, ScoreSchedule.ExactOnGrid(field, Vp, grid, interpolate),
-            new GenerationSettings(scheme == RealSpaceScheme.Heun ? new HeunOde() : new EulerMaruyama(), 24, 6, 0.01));
+            new GenerationSettings(Samplers.Parse(scheme), 24, 6, 0.01));
         var exact = reverse.GeneratedVariance();
         const int count = 3000;
-        var generated = RealSpaceSampler.Generate(score, Vp, new RealSpaceSettings(scheme, 24, 6, 0.01), count, 5);
+        var generated = RealSpaceSampler.Generate(score, Vp, new GenerationSettings(Samplers.Parse(scheme), 24, 6, 0.01), count, 5);
         var measured = RealSpaceTestCases.MeasuredVariance(field.Lattice, 1, generated.Samples, count);
         for (int k = 0; k < exact.Length; k++)
             Assert.InRange(Math.Abs(measured[k].StandardScore(exact[k])), 0, Tolerances.StandardErrors);
@@ -204,23 +206,23 @@ public class RealSpaceSamplerTests
         var field = RealSpaceTestCases.Field();
         const double tMin = 0.05;
         var score = TimeScore.ExactGaussian(field.Lattice, 2, field.SpectrumTable(), process);
-        var generated = RealSpaceSampler.Generate(score, process, new RealSpaceSettings(RealSpaceScheme.Heun, steps, finalTime, tMin), 8, 11);
+        var generated = RealSpaceSampler.Generate(score, process, new GenerationSettings(Samplers.Heun, steps, finalTime, tMin), 8, 11);
         double b2 = process.NoiseVariance(finalTime);
         var variance = field.SpectrumTable().Select(c => b2 * process.NoisedSpectrum(c, tMin) / process.NoisedSpectrum(c, finalTime)).ToArray();
         return (field, tMin, variance, generated);
     }
 
     [Theory]
-    [InlineData(RealSpaceScheme.PredictorCorrector)]
-    [InlineData(RealSpaceScheme.Heun)]
-    [InlineData(RealSpaceScheme.ExponentialIntegrator)]
-    public void RealSpaceSameSeedIsBitIdenticalForAnyThreadCount(RealSpaceScheme scheme)
+    [InlineData("pc")]
+    [InlineData("ode-heun")]
+    [InlineData("sde-exp")]
+    public void RealSpaceSameSeedIsBitIdenticalForAnyThreadCount(string scheme)
     {
         // 37 samples (not a multiple of the chunk): one thread and all threads, the same seed twice, give the same bits;
         // another seed differs.
         var field = RealSpaceTestCases.Field();
         var score = TimeScore.ExactGaussian(field.Lattice, 1, field.SpectrumTable(), Vp);
-        var settings = new RealSpaceSettings(scheme, 20, 6, 0.01);
+        var settings = new GenerationSettings(Samplers.Parse(scheme), 20, 6, 0.01);
         var one = RealSpaceSampler.Generate(score, Vp, settings, 37, 99, maxDegreeOfParallelism: 1);
         var all = RealSpaceSampler.Generate(score, Vp, settings, 37, 99);
         var other = RealSpaceSampler.Generate(score, Vp, settings, 37, 100);
@@ -236,7 +238,7 @@ public class RealSpaceSamplerTests
         var score = TimeScore.ExactGaussian(field.Lattice, 1, field.SpectrumTable(), Vp);
         var reports = new System.Collections.Concurrent.ConcurrentBag<int>();
         var progress = new SynchronousProgress(reports.Add);
-        RealSpaceSampler.Generate(score, Vp, new RealSpaceSettings(RealSpaceScheme.EulerMaruyama, 5, 6, 0.01), 40, 1, progress);
+        RealSpaceSampler.Generate(score, Vp, new GenerationSettings(Samplers.EulerMaruyama, 5, 6, 0.01), 40, 1, progress);
         Assert.Equal(40, reports.Max());
         Assert.Equal(3, reports.Count);
     }

@@ -18,7 +18,7 @@ internal static class RealSpaceTestCases
     /// The exact per-mode variance of a real-space scheme for the linear score s~ = m(k, t) y~ (<paramref name="score"/>),
     /// computed by the scheme's recursion v &lt;- gain^2 v + noise from v = b(T)^2, written here independently of the sampler.
     /// </summary>
-    public static double[] ExactVariance(RealSpaceSettings settings, ForwardProcess process, ScoreSchedule score)
+    public static double[] ExactVariance(GenerationSettings settings, ForwardProcess process, ScoreSchedule score)
     {
         int v = score.ModeCount;
         var variance = new double[v];
@@ -35,26 +35,30 @@ internal static class RealSpaceTestCases
             for (int k = 0; k < v; k++)
             {
                 double m0 = start[k].Real, m1 = end[k].Real;
-                (double gain, double noise) = settings.Scheme switch
+                (double gain, double noise) = settings.Sampler.Name switch
                 {
-                    RealSpaceScheme.EulerMaruyama => (1 + h * (-f + g2 * m0), g2 * h),
+                    "sde-em" => (1 + h * (-f + g2 * m0), g2 * h),
                     // VE (f = 0): the limits of (e^{-f h} - 1)/(-f) and (e^{-2 f h} - 1)/(-2 f) are h: Euler-Maruyama.
-                    RealSpaceScheme.ExponentialIntegrator when f == 0 => (1 + h * g2 * m0, g2 * h),
-                    RealSpaceScheme.ExponentialIntegrator => (Math.Exp(-f * h) + g2 * m0 * (Math.Exp(-f * h) - 1) / -f,
+                    "sde-exp" when f == 0 => (1 + h * g2 * m0, g2 * h),
+                    "sde-exp" => (Math.Exp(-f * h) + g2 * m0 * (Math.Exp(-f * h) - 1) / -f,
                         g2 * (Math.Exp(-2 * f * h) - 1) / (-2 * f)),
-                    RealSpaceScheme.Heun => Heun(process, t, h, m0, m1),
+                    "ode-heun" => Heun(process, t, h, m0, m1),
                     _ => (1 + h * (-f + g2 * m0), g2 * h),
                 };
                 variance[k] = gain * gain * variance[k] + noise;
-                if (settings.Scheme == RealSpaceScheme.PredictorCorrector)
+                if (settings.Sampler.Corrector is LangevinCorrector corrector)
                 {
-                    double eps = 2 * settings.CorrectorSnr * settings.CorrectorSnr * process.NoiseVariance(t1);
+                    double eps = 2 * corrector.SignalToNoise * corrector.SignalToNoise * process.NoiseVariance(t1);
                     variance[k] = (1 + eps * m1) * (1 + eps * m1) * variance[k] + 2 * eps;
                 }
             }
         }
         return variance;
     }
+
+    /// <summary>The registry's sampler of that name; pc with a corrector of signal-to-noise ratio <paramref name="snr"/>.</summary>
+    public static Sampler Sampler(string name, double snr = LangevinCorrector.DefaultSignalToNoise) =>
+        name == "pc" ? Samplers.PredictorCorrector with { Corrector = new LangevinCorrector(snr) } : Samplers.Parse(name);
 
     private static (double, double) Heun(ForwardProcess process, double t, double h, double m0, double m1)
     {

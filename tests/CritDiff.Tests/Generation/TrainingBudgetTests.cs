@@ -16,7 +16,7 @@ public class TrainingBudgetTests
         double tMax = process.AutoFinalTime(field.Susceptibility, 1e-3);
         var problem = new TrainingProblem(field, process, TimeGrid.LogSpaced(8, 1e-3, tMax), Architecture.Parse(arch));
         return TrainingBudget.Sweep(problem, new TrainingConfig(), budgets,
-            new GenerationSettings(new ExponentialIntegrator(), 200, tMax, 1e-3), interpolate: true);
+            new GenerationSettings(Samplers.ExponentialIntegrator, 200, tMax, 1e-3), interpolate: true);
     }
 
     [Fact]

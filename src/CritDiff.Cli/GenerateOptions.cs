@@ -1,0 +1,98 @@
+using System.CommandLine;
+using CritDiff.Diffusion;
+using CritDiff.Generation;
+
+namespace CritDiff.Cli;
+
+/// <summary>The options of <c>critdiff generate</c> (both paths) and the parsing they share.</summary>
+internal sealed class GenerateOptions
+{
+    public GenerateOptions()
+    {
+        Model.Dimension.Required = false;
+        Model.Length.Required = false;
+    }
+
+    public ModelOptions Model { get; } = new();
+    public Option<string?> ModelDir { get; } = new("--model") { Description = "Trained model folder (the checkpoint/ of 'critdiff train --out'). Model options, if also given, must match its lattice." };
+    public Option<bool> Exact { get; } = new("--exact-score") { Description = "Use the exact score -1/S(k,t) of the model given by --d, --L and one parameterisation (continuous in t, or on --slices)." };
+    public Option<string?> Arch { get; } = new("--arch") { Description = "With --train-budget: the architecture to train (population GD, auto rate; default: one-layer)." };
+    public Option<string?> Budget { get; } = new("--train-budget") { Description = "Comma-separated step budgets, e.g. 1,2,4,8,...: KL per site (nats) of the generated law after training every slice that many population-GD steps (claim C2). Needs the model options; no samples are drawn." };
+    public Option<string> Schedule { get; } = new("--schedule") { Description = "Forward process for --exact-score / --train-budget: vp or ve.", DefaultValueFactory = _ => "vp" };
+    public Option<int?> Slices { get; } = new("--slices") { Description = "Exact score sampled on N log-spaced slices in [t-min, t-max] (default: continuous); with --train-budget the slices trained (default 16)." };
+
+    public Option<string> Sampler { get; } = new("--sampler")
+    {
+        Description = Samplers.Describe(s => s.Corrector is null) + "; for a model trained with --mode samples also " +
+                      Samplers.Describe(s => s.Corrector is not null) + ". There sde-exp treats only -f y exactly (the score is held " +
+                      "over the step) and ode-heun integrates the exact divergence for each sample's log-density.",
+        DefaultValueFactory = _ => Samplers.ExponentialIntegrator.Name,
+    };
+
+    public Option<string?> Reference { get; } = new("--data")
+    {
+        Description = "With a model trained on samples: an ensemble .npy (e.g. the training data) whose observables and magnetisation " +
+                      "histogram the samples are compared with (default: the training ensemble's Monte Carlo values stored with the model).",
+    };
+
+    public Option<int> Steps { get; } = new("--steps") { Description = "Reverse steps K in 1..1000000, uniform in t from t-max down to t-min.", DefaultValueFactory = _ => 100 };
+    public Option<double?> TMin { get; } = new("--t-min") { Description = "Where the reverse process stops (default: the model's first slice, or 1e-3)." };
+    public Option<string?> TMax { get; } = new("--t-max") { Description = "Where it starts, a number or auto (a(T)^2 chi = 1e-3 b(T)^2); default: the model's last slice, or auto." };
+    public Option<bool> Interp { get; } = new("--interp") { Description = "Interpolate the score linearly in t between slices (default: nearest slice)." };
+    public Option<int> Count { get; } = new("--n") { Description = "Number of generated samples N (0: exact law only; 24 N V bytes must fit in 8 GiB).", DefaultValueFactory = _ => 256 };
+    public Option<string?> File { get; } = new("--out") { Description = "Write the samples to this .npy file, shape [N, L, ..., L]." };
+    public Option<bool> Reweight { get; } = new("--reweight") { Description = "Exact importance weights p_target/p_generated: ESS/N, reweighted observables, independence Metropolis (needs N >= 4). " +
+        "Warns (stderr and the JSON warnings) when ESS/N < 0.01 or ESS = N x ESS/N < 30: the corrected values are then unreliable." };
+    public Option<bool> Json { get; } = CommonOptions.Json();
+    public Option<ulong> Seed { get; } = CommonOptions.Seed();
+    public Option<int> Threads { get; } = CommonOptions.Threads();
+
+    public void AddTo(Command command)
+    {
+        Model.AddTo(command);
+        foreach (var option in new Option[] { ModelDir, Exact, Arch, Budget, Schedule, Slices, Sampler, Steps, TMin, TMax, Interp, Count, File, Reweight, Reference, Json, Seed, Threads })
+            command.Options.Add(option);
+    }
+
+    /// <summary>The --sampler of the registry; an unknown name is refused listing every sampler.</summary>
+    public static Sampler ParseSampler(string name) => Samplers.Find(name) ?? throw new UsageException(
+        $"--sampler must be one of {string.Join(", ", Samplers.Names)} ({Names(s => s.Corrector is not null, ", ")} only for a model trained with --mode samples; got '{name}')");
+
+    /// <summary>Names of the samplers <paramref name="include"/> accepts, joined by ", " and <paramref name="last"/>.</summary>
+    public static string Names(Func<Sampler, bool> include, string last)
+    {
+        var names = Samplers.All.Where(include).Select(s => s.Name).ToArray();
+        return names.Length < 2 ? string.Concat(names) : string.Join(", ", names[..^1]) + last + names[^1];
+    }
+
+    /// <summary>--t-max: null for the default, auto for a(T)^2 chi = 1e-3 b(T)^2 (<paramref name="chi"/> asked only then), or a number.</summary>
+    public static double? FinalTime(string? text, ForwardProcess process, Func<double> chi) =>
+        text is null ? null
+        : text == "auto" ? process.AutoFinalTime(chi(), 1e-3)
+        : NumericOptions.TryReal(text, out double x) && x > 0 ? x
+        : throw new UsageException($"--t-max must be auto or a number > 0 (got {text})");
+
+    public static void CheckTimes(double low, double high)
+    {
+        if (!(low > 0 && double.IsFinite(low))) throw new UsageException($"--t-min must be > 0 (got {low})");
+        if (!(high > low)) throw new UsageException($"--t-max ({high:G4}) must be larger than --t-min ({low:G4})");
+    }
+
+    public static T Parse<T>(string option, string text, Func<string, T> parse) => Checked(option, () => parse(text));
+
+    /// <summary>Runs <paramref name="check"/>; an argument error becomes a usage error naming <paramref name="option"/>.</summary>
+    public static void Checked(string option, Action check) => Checked(option, () => { check(); return 0; });
+
+    /// <summary>The value of <paramref name="build"/>; an argument error becomes a usage error naming <paramref name="option"/>.</summary>
+    public static T Checked<T>(string option, Func<T> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            throw new UsageException($"{option}: {e.Message.Split(" (Parameter")[0]}");
+        }
+    }
+}
