@@ -6,9 +6,12 @@ using CritDiff.Statistics;
 namespace CritDiff.MonteCarlo;
 
 /// <summary>
-/// Runs Markov chains and measures them: per sweep M^2 (M = mean of phi) and the nearest-neighbour energy
-/// E = (1/(dV)) sum_x sum_mu phi(x) phi(x + e_mu) (the estimator of <see cref="GaussianField.Energy"/> = G(e_1)).
-/// Chains start cold (phi = 0), thermalise (tuning the step size during the first half), then measure.
+/// Runs Markov chains on the Gaussian field and measures them: per sweep M^2 (M = mean of phi) and the nearest-neighbour
+/// energy E = (1/(dV)) sum_x sum_mu phi(x) phi(x + e_mu) (the estimator of <see cref="GaussianField.Energy"/> = G(e_1)).
+/// Chains start in the one chain driver (<see cref="ModelMcmc.StartChain"/>: cold, phi = 0, thermalised with the step size
+/// tuned during the first half), then measure. The analysis (per-chain autocorrelation-corrected means, the kernel's
+/// stationary law) is this class's own rather than <see cref="ModelMcmc"/>'s blocked one, so that <c>mcmc</c>'s numbers
+/// stay bit for bit (docs/montecarlo.md).
 /// </summary>
 public static class Mcmc
 {
