@@ -20,8 +20,6 @@ internal sealed class Preconditioner
     private Preconditioner(Lattice? lattice, double[]? propagator)
     {
         if (propagator is null) return;
-        if (propagator.Any(c => !(c > 0) || double.IsInfinity(c)))
-            throw new ArgumentException("the Fourier-acceleration propagator C(k) must be > 0 and finite at every mode", nameof(propagator));
         _transform = new FourierTransform(lattice!);
         _multipliers =
         [
@@ -39,7 +37,12 @@ internal sealed class Preconditioner
     public static Preconditioner Fourier(GaussianField field) => new(field.Lattice, field.SpectrumTable());
 
     /// <summary>P = C with the per-mode multiplier <paramref name="propagator"/> (length V, > 0) on <paramref name="lattice"/>.</summary>
-    public static Preconditioner Fourier(Lattice lattice, double[] propagator) => new(lattice, propagator);
+    public static Preconditioner Fourier(Lattice lattice, double[] propagator)
+    {
+        if (propagator.Any(c => !(c > 0) || double.IsInfinity(c)))
+            throw new ArgumentException("the Fourier-acceleration propagator C(k) must be > 0 and finite at every mode (a reference mass squared > 0, hopping >= 0)", nameof(propagator));
+        return new(lattice, propagator);
+    }
 
     /// <summary>True for P = C.</summary>
     public bool IsFourier => _transform is not null;
