@@ -32,7 +32,7 @@ public static class HeatBathThroughput
             var kernel = new HeatBath(field);
             foreach (int threads in cores > 1 ? new[] { 1, cores } : [1])
             {
-                var states = Enumerable.Range(0, threads).Select(c => new ChainState(field.Lattice, 1, (ulong)c, 1)).ToArray();
+                var states = Enumerable.Range(0, threads).Select(c => new ModelChain(field, 1, (ulong)c, 1)).ToArray();
                 // Half a second of sweeps first, so the timed runs use tier-1 (optimised) code, not tier-0 or OSR.
                 var warm = System.Diagnostics.Stopwatch.StartNew();
                 while (warm.Elapsed.TotalSeconds < 0.5) kernel.Sweep(states[0]);

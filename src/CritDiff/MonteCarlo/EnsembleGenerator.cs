@@ -7,7 +7,7 @@ namespace CritDiff.MonteCarlo;
 
 /// <summary>
 /// Collects N decorrelated configurations of a <see cref="LatticeModel"/> (training data for the diffusion models):
-/// every chain thermalises (<see cref="ModelMcmc.Thermalise"/>), runs a pilot of <see cref="EnsembleSettings.PilotSweeps"/>
+/// every chain starts and thermalises in the one chain driver (<see cref="ModelMcmc.StartChain"/>), runs a pilot of <see cref="EnsembleSettings.PilotSweeps"/>
 /// sweeps measuring |M|^2 and e, and tau_int = max(tau_M2, tau_e) (each averaged over chains) fixes the spacing
 /// s = max(1, ceil(2 tau_int)) sweeps; then each chain stores one configuration every s sweeps.
 /// Why 2 tau_int: for an exponentially decaying autocorrelation with tau_exp ~ tau_int, configurations s apart have
@@ -47,8 +47,7 @@ public static class EnsembleGenerator
         var accepted = new double[chains];
         Parallel.For(0, chains, parallel, c =>
         {
-            var chain = new ModelChain(model, settings.Seed, (ulong)c, settings.Kernel?.StepSize ?? kernel.DefaultStepSize);
-            ModelMcmc.Thermalise(kernel, chain, runSettings, cancellation);
+            var chain = ModelMcmc.StartChain(kernel, runSettings, c, cancellation);
             (m2[c], energy[c]) = (new double[settings.PilotSweeps], new double[settings.PilotSweeps]);
             accepted[c] = Pilot(kernel, chain, observables, m2[c], energy[c], cancellation);
             state[c] = chain;

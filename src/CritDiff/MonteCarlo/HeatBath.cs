@@ -9,32 +9,34 @@ namespace CritDiff.MonteCarlo;
 /// section 8). Rejection-free; one sweep = V updates; needs even L. The normals for a sweep are drawn in
 /// one SIMD block (<see cref="Statistics.RandomStream.FillGaussian"/>), indexed by site.
 /// </summary>
-public sealed class HeatBath : MarkovKernel
+public sealed class HeatBath : ModelKernel
 {
     private readonly double _meanFactor, _sigma;
 
     /// <summary>Heat bath for <paramref name="field"/>; throws for odd L.</summary>
     public HeatBath(GaussianField field) : base(field)
     {
+        Field = field;
         Stencil.RequireEvenLength(field.Lattice, "heatbath");
         double diagonal = 2 * field.Lattice.Dimension + field.MassSquared;
         _meanFactor = 1 / diagonal;
         _sigma = 1 / Math.Sqrt(field.Beta * diagonal);
     }
 
+    /// <summary>The target field.</summary>
+    public GaussianField Field { get; }
+
     /// <inheritdoc />
     public override string Name => "heatbath";
 
     /// <inheritdoc />
-    public override double DefaultStepSize => 1;
-
-    /// <inheritdoc />
-    protected override double SweepCore(ChainState state)
+    protected override double SweepCore(ModelChain chain)
     {
-        var noise = state.Scratch(0);
-        state.Random.FillGaussian(noise);
+        var noise = chain.Scratch(0);
+        chain.Random.FillGaussian(noise);
         var rule = new Rule(noise, _meanFactor, _sigma);
-        Stencil.Checkerboard(Field.Lattice, state.Field, state.Scratch(1), ref rule);
+        Stencil.Checkerboard(Field.Lattice, chain.Configuration, chain.Scratch(1), ref rule);
+        chain.SiteUpdates += Field.Lattice.SiteCount;
         return 1;
     }
 

@@ -11,7 +11,7 @@ namespace CritDiff.MonteCarlo;
 /// Metropolis, HMC and embedded-Wolff kernels use; they equal <see cref="LatticeModel.Action"/> and
 /// <see cref="LatticeModel.Force"/> (tested) but run without allocation on stride-1 lines.
 /// </summary>
-internal sealed record HoppingAction(Lattice Lattice, int Components, double Hopping, double Quadratic, double Quartic)
+internal sealed record HoppingAction(Lattice Lattice, int Components, double Hopping, double Quadratic, double Quartic) : IFieldAction
 {
     /// <summary>The hopping form of <paramref name="model"/>; throws for models that have none (O(n) spins).</summary>
     public static HoppingAction Of(LatticeModel model) => model switch
@@ -23,6 +23,29 @@ internal sealed record HoppingAction(Lattice Lattice, int Components, double Hop
 
     /// <summary>Local potential U(q) = a q + lambda (q - 1)^2 of a site with |phi|^2 = q.</summary>
     public double Potential(double square) => Quadratic * square + Quartic * (square - 1) * (square - 1);
+
+    /// <summary>
+    /// Mass squared 2a - 2dc of the action's quadratic part with the quartic term left out: its kernel is
+    /// c khat2(k) + 2a - 2dc per mode (beta (khat2 + mu2) for the Gaussian field). Positive only below the free critical
+    /// hopping c = a/d.
+    /// </summary>
+    public double QuadraticMassSquared => 2 * Quadratic - 2 * Lattice.Dimension * Hopping;
+
+    /// <summary>
+    /// Propagator C(k) = 1/(c khat2(k) + m2) of the Gaussian reference action with mass squared <paramref name="massSquared"/>
+    /// (> 0): the Fourier-acceleration mass matrix of <see cref="HybridMonteCarlo.FourierAcceleratedHoppingForm"/>.
+    /// </summary>
+    public double[] ReferencePropagator(double massSquared)
+    {
+        var khat2 = Lattice.KHat2Table();
+        var c = new double[khat2.Length];
+        for (int k = 0; k < c.Length; k++) c[k] = 1 / (Hopping * khat2[k] + massSquared);
+        return c;
+    }
+
+    /// <inheritdoc/>
+    public double ForceAndAction(ReadOnlySpan<double> phi, Span<double> force, ModelChain chain) =>
+        ForceAndAction(phi, force, chain.Scratch(3).AsSpan(0, Lattice.SiteCount));
 
     /// <summary>
     /// S and the force -dS/dphi = c h_x - (2 a + 4 lambda (|phi_x|^2 - 1)) phi_x into <paramref name="force"/>

@@ -15,7 +15,7 @@ namespace CritDiff.MonteCarlo;
 /// Default epsilon^2 = 0.1 (2.6% bias).</item>
 /// </list>
 /// </summary>
-public sealed class Langevin : MarkovKernel
+public sealed class Langevin : ModelKernel
 {
     private readonly Preconditioner _metric;
 
@@ -24,10 +24,14 @@ public sealed class Langevin : MarkovKernel
     {
         if (!(targetAcceptance is > 0 and < 1))
             throw new ArgumentOutOfRangeException(nameof(targetAcceptance), targetAcceptance, "target acceptance must be in (0, 1)");
+        Field = field;
         Adjusted = adjusted;
-        _metric = fourierAccelerated ? Preconditioner.Fourier(field) : Preconditioner.Identity(field);
+        _metric = fourierAccelerated ? Preconditioner.Fourier(field) : Preconditioner.Identity;
         TargetAcceptance = adjusted ? targetAcceptance : null;
     }
+
+    /// <summary>The target field.</summary>
+    public GaussianField Field { get; }
 
     /// <summary>True for MALA (Metropolis test after each step).</summary>
     public bool Adjusted { get; }
@@ -61,37 +65,38 @@ public sealed class Langevin : MarkovKernel
     }
 
     /// <inheritdoc />
-    protected override double SweepCore(ChainState state)
+    protected override double SweepCore(ModelChain chain)
     {
-        double e = state.StepSize, half = e * e / 2;
-        var x = state.Field;
-        var gradient = state.Scratch(0);
-        var drift = state.Scratch(1);
-        var noise = state.Scratch(2);
+        double e = chain.StepSize, half = e * e / 2;
+        var x = chain.Configuration;
+        chain.SiteUpdates += x.Length;
+        var gradient = chain.Scratch(0);
+        var drift = chain.Scratch(1);
+        var noise = chain.Scratch(2);
         double action = Stencil.Gradient(Field, x, gradient);
-        _metric.Apply(Preconditioner.Power.One, gradient, drift, state);
-        state.Random.FillGaussian(noise);
+        _metric.Apply(Preconditioner.Power.One, gradient, drift, chain);
+        chain.Random.FillGaussian(noise);
         double forward = 0;
         foreach (double n in noise) forward += n * n;
-        _metric.Apply(Preconditioner.Power.Sqrt, noise, noise, state);
+        _metric.Apply(Preconditioner.Power.Sqrt, noise, noise, chain);
         if (!Adjusted)
         {
             for (int i = 0; i < x.Length; i++) x[i] += -half * drift[i] + e * noise[i];
             return 1;
         }
-        var proposal = state.Scratch(3);
+        var proposal = chain.Scratch(3);
         for (int i = 0; i < x.Length; i++) proposal[i] = x[i] - half * drift[i] + e * noise[i];
-        var proposalGradient = state.Scratch(4);
+        var proposalGradient = chain.Scratch(4);
         double proposalAction = Stencil.Gradient(Field, proposal, proposalGradient);
         // Reverse move: r = x - y + (eps^2/2) P grad S(y); log q(x|y) = -r^T P^-1 r / (2 eps^2).
-        _metric.Apply(Preconditioner.Power.One, proposalGradient, drift, state);
+        _metric.Apply(Preconditioner.Power.One, proposalGradient, drift, chain);
         for (int i = 0; i < x.Length; i++) drift[i] = x[i] - proposal[i] + half * drift[i];
-        _metric.Apply(Preconditioner.Power.InverseSqrt, drift, drift, state);
+        _metric.Apply(Preconditioner.Power.InverseSqrt, drift, drift, chain);
         double reverse = 0;
         foreach (double r in drift) reverse += r * r;
         double logRatio = action - proposalAction - reverse / (2 * e * e) + forward / 2;
         double probability = logRatio >= 0 ? 1 : Math.Exp(logRatio);
-        if (logRatio >= 0 || state.Random.NextDouble() < probability) proposal.CopyTo(x.AsSpan());
+        if (logRatio >= 0 || chain.Random.NextDouble() < probability) proposal.CopyTo(x.AsSpan());
         return double.IsNaN(probability) ? 0 : probability;
     }
 }

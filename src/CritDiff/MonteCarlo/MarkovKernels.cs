@@ -2,7 +2,12 @@ using CritDiff.Fields;
 
 namespace CritDiff.MonteCarlo;
 
-/// <summary>The kernels by name: the one factory switch over algorithms.</summary>
+/// <summary>
+/// The Gaussian field's kernels of <c>mcmc --model gaussian</c>, <c>mcmc-scaling</c> and the reproduce Monte Carlo baseline,
+/// by name: <see cref="ModelKernel"/>s like those of <see cref="ModelKernels"/> and run by the same chain driver, in a list
+/// of their own because "metropolis" and "hmc" here are the checkerboard and stencil-form kernels, not the hopping-form ones
+/// that <see cref="ModelKernels"/> gives the Gaussian field for ensembles (see there).
+/// </summary>
 public static class MarkovKernels
 {
     /// <summary>Accepted algorithm names.</summary>
@@ -13,7 +18,7 @@ public static class MarkovKernels
     /// The kernel <paramref name="algorithm"/> (one of <see cref="Names"/>) for <paramref name="field"/>.
     /// Throws <see cref="ArgumentException"/> for an unknown name, odd L with a checkerboard kernel, or a bad option.
     /// </summary>
-    public static MarkovKernel Create(string algorithm, GaussianField field, KernelOptions? options = null)
+    public static ModelKernel Create(string algorithm, GaussianField field, KernelOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(field);
         options ??= KernelOptions.Default;

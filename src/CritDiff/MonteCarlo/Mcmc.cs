@@ -6,9 +6,12 @@ using CritDiff.Statistics;
 namespace CritDiff.MonteCarlo;
 
 /// <summary>
-/// Runs Markov chains and measures them: per sweep M^2 (M = mean of phi) and the nearest-neighbour energy
-/// E = (1/(dV)) sum_x sum_mu phi(x) phi(x + e_mu) (the estimator of <see cref="GaussianField.Energy"/> = G(e_1)).
-/// Chains start cold (phi = 0), thermalise (tuning the step size during the first half), then measure.
+/// Runs Markov chains on the Gaussian field and measures them: per sweep M^2 (M = mean of phi) and the nearest-neighbour
+/// energy E = (1/(dV)) sum_x sum_mu phi(x) phi(x + e_mu) (the estimator of <see cref="GaussianField.Energy"/> = G(e_1)).
+/// Chains start in the one chain driver (<see cref="ModelMcmc.StartChain"/>: cold, phi = 0, thermalised with the step size
+/// tuned during the first half), then measure. The analysis (per-chain autocorrelation-corrected means, the kernel's
+/// stationary law) is this class's own rather than <see cref="ModelMcmc"/>'s blocked one, so that <c>mcmc</c>'s numbers
+/// stay bit for bit (docs/montecarlo.md).
 /// </summary>
 public static class Mcmc
 {
@@ -20,13 +23,20 @@ public static class Mcmc
         return Run(MarkovKernels.Create(algorithm, field, settings.Kernel), settings);
     }
 
-    /// <summary>Runs chains of <paramref name="kernel"/>.</summary>
-    public static McmcResult Run(MarkovKernel kernel, McmcSettings settings)
+    /// <summary>
+    /// Runs chains of <paramref name="kernel"/>, a kernel whose target is the Gaussian field, through the one chain driver
+    /// (<see cref="ModelMcmc.StartChain"/>: chain c on stream (seed, c), cold start, thermalisation with the step tuned during
+    /// its first half), measuring M^2 and E every sweep.
+    /// </summary>
+    public static McmcResult Run(ModelKernel kernel, McmcSettings settings)
     {
         ArgumentNullException.ThrowIfNull(kernel);
         ArgumentNullException.ThrowIfNull(settings);
+        if (kernel.Model is not GaussianField field)
+            throw new ArgumentException($"Mcmc measures the Gaussian field; the kernel samples {kernel.Model.Describe()} (use ModelMcmc)", nameof(kernel));
         settings.Validate();
         var clock = Stopwatch.StartNew();
+        var run = settings.ToModelSettings();
         int chains = settings.Chains;
         var m2 = new double[chains][];
         var energy = new double[chains][];
@@ -35,20 +45,20 @@ public static class Mcmc
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Threads };
         Parallel.For(0, chains, parallel, c =>
         {
-            var state = new ChainState(kernel.Field.Lattice, settings.Seed, (ulong)c, settings.Kernel?.StepSize ?? kernel.DefaultStepSize);
-            (m2[c], energy[c], acceptance[c]) = RunChain(kernel, state, settings);
-            steps[c] = state.StepSize;
+            var chain = ModelMcmc.StartChain(kernel, run, c, CancellationToken.None);
+            (m2[c], energy[c], acceptance[c]) = MeasureChain(kernel, chain, settings.Sweeps);
+            steps[c] = chain.StepSize;
         });
         double wall = clock.Elapsed.TotalSeconds;
 
-        int v = kernel.Field.Lattice.SiteCount;
+        int v = field.Lattice.SiteCount;
         var chi = Combine(m2.Select(s => Autocorrelation.Mean(s)).Select(s => new Stats(v * s.Mean, v * s.Error, s.TauInt)).ToArray());
         var e = Combine(energy.Select(s => Autocorrelation.Mean(s)).ToArray());
-        var tauM2 = CombineTau(m2);
-        var tauE = CombineTau(energy);
-        var stationary = kernel.StationarySpectrum(steps.Average());
-        var (stationaryChi, stationaryEnergy) = SpectralObservables(kernel.Field.Lattice, stationary);
-        return new McmcResult(kernel.Name, kernel.Field, settings, acceptance.Average(), steps.Average(),
+        var tauM2 = ModelMcmc.CombineTau(m2);
+        var tauE = ModelMcmc.CombineTau(energy);
+        var stationary = kernel.StationarySpectrum(steps.Average())!;
+        var (stationaryChi, stationaryEnergy) = SpectralObservables(field.Lattice, stationary);
+        return new McmcResult(kernel.Name, field, settings, acceptance.Average(), steps.Average(),
             tauM2, tauE, chi, e, stationaryChi, stationaryEnergy, wall, m2, energy) with
         {
             ChainStepSizes = steps,
@@ -71,26 +81,23 @@ public static class Mcmc
         return (spectrum[0], sum / (d * lattice.SiteCount));
     }
 
-    private static (double[] M2, double[] Energy, double Acceptance) RunChain(MarkovKernel kernel, ChainState state, McmcSettings settings)
+    /// <summary>
+    /// The measured sweeps of one thermalised chain: M^2 and E after every sweep (<see cref="Measure"/>: the stencil
+    /// evaluation of E, kept apart from <see cref="ModelObservables"/>' bond sum because the two round differently).
+    /// </summary>
+    private static (double[] M2, double[] Energy, double Acceptance) MeasureChain(ModelKernel kernel, ModelChain chain, int sweeps)
     {
-        double? target = settings.Kernel?.StepSize is null ? kernel.TargetAcceptance : null;
-        int tuning = settings.Thermalization / 2;
-        for (int t = 0; t < settings.Thermalization; t++)
-        {
-            double a = kernel.Sweep(state);
-            if (target is { } goal && t < tuning) StepSizeTuner.Update(state, a, goal, t);
-        }
-        var lattice = kernel.Field.Lattice;
-        var m2 = new double[settings.Sweeps];
-        var energy = new double[settings.Sweeps];
-        var sums = state.Scratch(5);
+        var lattice = kernel.Model.Lattice;
+        var m2 = new double[sweeps];
+        var energy = new double[sweeps];
+        var sums = chain.Scratch(5);
         double acceptance = 0;
-        for (int t = 0; t < settings.Sweeps; t++)
+        for (int t = 0; t < sweeps; t++)
         {
-            acceptance += kernel.Sweep(state);
-            (m2[t], energy[t]) = Measure(lattice, state.Field, sums);
+            acceptance += kernel.Sweep(chain);
+            (m2[t], energy[t]) = Measure(lattice, chain.Configuration, sums);
         }
-        return (m2, energy, acceptance / settings.Sweeps);
+        return (m2, energy, acceptance / sweeps);
     }
 
     /// <summary>(M^2, E) of one configuration; E = (1/(2dV)) sum_x phi(x) h(x).</summary>
@@ -112,12 +119,5 @@ public static class Mcmc
         double mean = perChain.Average(s => s.Mean);
         double error = Math.Sqrt(perChain.Sum(s => s.Error * s.Error)) / perChain.Length;
         return new Stats(mean, error, perChain.Average(s => s.TauInt));
-    }
-
-    private static Stats CombineTau(double[][] series)
-    {
-        var taus = series.Select(s => Autocorrelation.IntegratedTime(s)).ToArray();
-        return new Stats(taus.Average(t => t.Tau), Math.Sqrt(taus.Sum(t => t.TauError * t.TauError)) / taus.Length,
-            taus.Average(t => t.Tau));
     }
 }

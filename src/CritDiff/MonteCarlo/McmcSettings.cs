@@ -13,16 +13,14 @@ namespace CritDiff.MonteCarlo;
 public sealed record McmcSettings(int Sweeps, int Thermalization, int Chains = 1, ulong Seed = 1, int Threads = -1,
     KernelOptions? Kernel = null)
 {
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first bad setting.</summary>
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first bad setting (those of <see cref="ModelMcmcSettings"/>, then the trajectory length).</summary>
     public void Validate()
     {
-        if (Sweeps < 16) throw new ArgumentOutOfRangeException(nameof(Sweeps), Sweeps, "sweeps must be >= 16");
-        if (Thermalization < 0) throw new ArgumentOutOfRangeException(nameof(Thermalization), Thermalization, "thermalisation sweeps must be >= 0");
-        if (Chains < 1) throw new ArgumentOutOfRangeException(nameof(Chains), Chains, "chains must be >= 1");
-        if (Threads != -1 && Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "threads must be -1 (all) or >= 1");
-        if (Kernel?.StepSize is { } step && !(step > 0 && double.IsFinite(step)))
-            throw new ArgumentOutOfRangeException(nameof(Kernel), step, "step size must be > 0 and finite");
+        ToModelSettings().Validate();
         if (Kernel is { } k && !(k.TrajectoryLength > 0 && double.IsFinite(k.TrajectoryLength)))
             throw new ArgumentOutOfRangeException(nameof(Kernel), k.TrajectoryLength, "trajectory length must be > 0 and finite");
     }
+
+    /// <summary>The same run for the one chain driver (<see cref="ModelMcmc.StartChain"/>); no spectrum.</summary>
+    internal ModelMcmcSettings ToModelSettings() => new(Sweeps, Thermalization, Chains, Seed, Threads, Kernel, SpectrumInterval: 0);
 }

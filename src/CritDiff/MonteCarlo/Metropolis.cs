@@ -9,7 +9,7 @@ namespace CritDiff.MonteCarlo;
 /// One sweep = V proposals; the half-width delta (the chain's step size) is tuned during thermalisation to
 /// the target acceptance (default 0.5). Needs even L.
 /// </summary>
-public sealed class Metropolis : MarkovKernel
+public sealed class Metropolis : ModelKernel
 {
     private readonly double _targetAcceptance;
 
@@ -17,10 +17,14 @@ public sealed class Metropolis : MarkovKernel
     public Metropolis(GaussianField field, double targetAcceptance = 0.5) : base(field)
     {
         Stencil.RequireEvenLength(field.Lattice, "metropolis");
+        Field = field;
         if (!(targetAcceptance is > 0 and < 1))
             throw new ArgumentOutOfRangeException(nameof(targetAcceptance), targetAcceptance, "target acceptance must be in (0, 1)");
         _targetAcceptance = targetAcceptance;
     }
+
+    /// <summary>The target field.</summary>
+    public GaussianField Field { get; }
 
     /// <inheritdoc />
     public override string Name => "metropolis";
@@ -32,17 +36,18 @@ public sealed class Metropolis : MarkovKernel
     public override double? TargetAcceptance => _targetAcceptance;
 
     /// <inheritdoc />
-    protected override double SweepCore(ChainState state)
+    protected override double SweepCore(ModelChain chain)
     {
         var rule = new Rule
         {
-            Random = state.Random,
-            Delta = state.StepSize,
+            Random = chain.Random,
+            Delta = chain.StepSize,
             Beta = Field.Beta,
             Diagonal = 2 * Field.Lattice.Dimension + Field.MassSquared,
         };
-        Stencil.Checkerboard(Field.Lattice, state.Field, state.Scratch(1), ref rule);
-        state.Random = rule.Random;
+        Stencil.Checkerboard(Field.Lattice, chain.Configuration, chain.Scratch(1), ref rule);
+        chain.Random = rule.Random;
+        chain.SiteUpdates += Field.Lattice.SiteCount;
         return rule.AcceptanceSum / Field.Lattice.SiteCount;
     }
 

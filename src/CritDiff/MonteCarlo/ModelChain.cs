@@ -1,3 +1,4 @@
+using System.Numerics;
 using CritDiff.Fields;
 using CritDiff.Statistics;
 
@@ -16,6 +17,7 @@ public sealed class ModelChain
     private int[]? _sites;
     private byte[]? _marks;
     private ClusterSchedule? _clusterSchedule;
+    private Complex[]? _spectrum;
     private double _stepSize;
 
     /// <summary>Chain <paramref name="chain"/> of <paramref name="seed"/> for <paramref name="model"/>.</summary>
@@ -59,6 +61,9 @@ public sealed class ModelChain
 
     /// <summary>Scratch array number <paramref name="slot"/> (0..5), length n V.</summary>
     internal double[] Scratch(int slot) => _scratch[slot] ??= new double[Model.ConfigurationLength];
+
+    /// <summary>Complex scratch of length V for Fourier transforms (one component at a time).</summary>
+    internal Complex[] Spectrum => _spectrum ??= new Complex[Model.Lattice.SiteCount];
 
     /// <summary>Integer scratch of length V (cluster stacks, marks).</summary>
     internal int[] Sites => _sites ??= new int[Model.Lattice.SiteCount];

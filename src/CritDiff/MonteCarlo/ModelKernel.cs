@@ -4,7 +4,8 @@ namespace CritDiff.MonteCarlo;
 
 /// <summary>
 /// A Markov kernel that leaves exp(-S) of a <see cref="LatticeModel"/> invariant (finite-n O(n) spins, phi^4, or the
-/// Gaussian field through its action). The kernel holds only definitions; the chain lives in a <see cref="ModelChain"/>
+/// Gaussian field: its hopping-form kernels and the checkerboard / stencil / Fourier-accelerated kernels of
+/// <see cref="MarkovKernels"/>): the one kernel abstraction of MonteCarlo. The kernel holds only definitions; the chain lives in a <see cref="ModelChain"/>
 /// the caller owns. One sweep is V single-site update attempts for local kernels, one trajectory for HMC, and for
 /// cluster kernels a configuration-independent number of clusters that flips V sites on average (so tau_int is in
 /// comparable units; see <see cref="ClusterSchedule"/>).
@@ -31,6 +32,13 @@ public abstract class ModelKernel
 
     /// <summary>Largest step size the tuning may reach (unbounded unless a larger step cannot change the proposal).</summary>
     public virtual double MaxStepSize => double.PositiveInfinity;
+
+    /// <summary>
+    /// Per-mode variance of the kernel's stationary law at step size <paramref name="stepSize"/> when the target is the
+    /// Gaussian field: C(k) for exact kernels; the unadjusted Langevin kernels override it with their (biased) law. Null for
+    /// other targets.
+    /// </summary>
+    public virtual double[]? StationarySpectrum(double stepSize) => (Model as GaussianField)?.SpectrumTable();
 
     /// <summary>
     /// Advances the chain by one sweep and returns the mean acceptance probability of its proposals

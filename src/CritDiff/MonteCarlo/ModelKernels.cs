@@ -2,7 +2,13 @@ using CritDiff.Fields;
 
 namespace CritDiff.MonteCarlo;
 
-/// <summary>The Markov kernels for <see cref="LatticeModel"/> targets by name: the one factory switch over (model kind, algorithm).</summary>
+/// <summary>
+/// The Markov kernels for <see cref="LatticeModel"/> targets by name, as <c>sample</c>, <c>ensemble</c> and <c>mcmc</c> on
+/// finite-n models spell them: the factory switch over (model kind, algorithm). The Gaussian field's <c>mcmc</c> kernels
+/// (checkerboard heat bath and Metropolis, Langevin, stencil-form HMC, Fourier acceleration) are <see cref="MarkovKernels"/>:
+/// the same <see cref="ModelKernel"/> type, but "metropolis" and "hmc" name different kernels (sequential hopping form here,
+/// checkerboard / stencil form there) that round differently, so one name list would change one path's numbers.
+/// </summary>
 public static class ModelKernels
 {
     /// <summary>
@@ -42,7 +48,7 @@ public static class ModelKernels
             (SpinModel spins, "wolff") => new SpinWolff(spins),
             (Phi4Model phi4, "wolff") => new Phi4Wolff(phi4),
             (_, "metropolis") => new FieldMetropolis(model),
-            (_, "hmc") => new FieldHybridMonteCarlo(model, options.TrajectoryLength),
+            (_, "hmc") => HybridMonteCarlo.HoppingForm(model, options.TrajectoryLength),
             _ => throw new InvalidOperationException($"NamesFor lists '{name}' for {model.Kind} but Create has no case for it"),
         };
     }

@@ -57,12 +57,24 @@ public static class ModelMcmc
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Threads, CancellationToken = cancellation };
         Parallel.For(0, settings.Chains, parallel, c =>
         {
-            var chain = new ModelChain(model, settings.Seed, (ulong)c, settings.Kernel?.StepSize ?? kernel.DefaultStepSize);
-            Thermalise(kernel, chain, settings, cancellation);
+            var chain = StartChain(kernel, settings, c, cancellation);
             (series[c], spectra[c]) = Measure(kernel, chain, observables, settings, cancellation);
         });
         double wall = clock.Elapsed.TotalSeconds;
         return Analyse(kernel, settings, series, spectra, wall);
+    }
+
+    /// <summary>
+    /// Chain <paramref name="index"/> of a run, thermalised: the one chain driver of MonteCarlo (<see cref="ModelMcmc"/>,
+    /// <see cref="Mcmc"/> and <see cref="EnsembleGenerator"/> start every chain here). It samples the kernel's model on
+    /// stream (seed, index), starts as <see cref="ModelChain"/> does with the fixed step of the settings or the kernel's
+    /// default, and runs <see cref="Thermalise"/>.
+    /// </summary>
+    internal static ModelChain StartChain(ModelKernel kernel, ModelMcmcSettings settings, int index, CancellationToken cancellation)
+    {
+        var chain = new ModelChain(kernel.Model, settings.Seed, (ulong)index, settings.Kernel?.StepSize ?? kernel.DefaultStepSize);
+        Thermalise(kernel, chain, settings, cancellation);
+        return chain;
     }
 
     /// <summary>

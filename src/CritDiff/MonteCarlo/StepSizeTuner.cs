@@ -7,14 +7,8 @@ namespace CritDiff.MonteCarlo;
 /// </summary>
 internal static class StepSizeTuner
 {
-    public static void Update(ChainState state, double acceptance, double target, int sweep)
-    {
-        double change = (acceptance - target) / Math.Sqrt(1 + sweep);
-        state.StepSize *= Math.Exp(Math.Clamp(change, -1, 1));
-    }
-
     /// <summary>
-    /// The same rule for a chain on a <see cref="Fields.LatticeModel"/>, the step capped at <paramref name="maxStepSize"/>
+    /// The rule for a chain, the step capped at <paramref name="maxStepSize"/>
     /// (<see cref="ModelKernel.MaxStepSize"/>): where the acceptance cannot fall to the target (a proposal already covering
     /// the whole state space) the rule alone would grow the step without bound.
     /// </summary>

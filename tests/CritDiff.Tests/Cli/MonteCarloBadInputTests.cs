@@ -60,7 +60,7 @@ public sealed class MonteCarloBadInputTests : IDisposable
         var e = Assert.Throws<ArgumentException>(() => new ModelChain(model, 1, 0, 0.0));
         Assert.Contains("--step", e.Message);
         Assert.DoesNotContain("'value'", e.Message);
-        var state = new ChainState(new Lattice(2, 4), 1, 0, 1.0);
+        var state = new ModelChain(GaussianField.AtMassSquared(new Lattice(2, 4), 1), 1, 0, 1.0); // the Gaussian kernels' chain
         e = Assert.Throws<ArgumentException>(() => state.StepSize = double.PositiveInfinity);
         Assert.Contains("under- or overflowed", e.Message);
     }
