@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.MonteCarlo;
+using CritDiff.Persistence;
 
 namespace CritDiff.Cli;
 

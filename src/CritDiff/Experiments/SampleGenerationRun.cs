@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CritDiff.Fields;
 using CritDiff.Generation;
+using CritDiff.Persistence;
 using CritDiff.Statistics;
 
 namespace CritDiff.Experiments;
