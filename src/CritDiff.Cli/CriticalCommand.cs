@@ -106,11 +106,7 @@ internal static class CriticalCommand
                 cancellation, job => bar.Started(Name(job)), count => bar.Reused(reusedJobs = count)));
             string Name(CriticalPointJob job) => string.Create(CultureInfo.InvariantCulture, $"stage {job.Stage} L={job.Length} {spec.CouplingName}={job.Coupling:G6}");
             foreach (string w in found.Warnings) o.Note("warning: " + w);
-            var summary = CriticalPointFinder.Summary(found);
-            summary["out"] = dir;
-            summary["reused_jobs"] = reusedJobs;
-            summary["literature"] = literature is { } lit ? Output.Number(lit) : null;
-            if (o.Json) o.WriteJson(summary);
+            if (o.Json) o.WriteJson(MonteCarloSummary.Critical(found, dir, reusedJobs, literature));
             else
             {
                 var table = new Table().AddColumns("sizes", spec.CouplingName + " crossing", "U at crossing");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using CritDiff.Experiments;
 using CritDiff.Reporting;
 using Spectre.Console;
@@ -28,14 +27,6 @@ internal static class Experiment
     }
 
     private static string Name(ScalingJob job) => $"{job.Architecture} L={job.Length} seed {job.SeedIndex}";
-
-    /// <summary>A sweep summary as JSON, with the folder it lives in.</summary>
-    public static System.Text.Json.Nodes.JsonObject ToJson(ScalingSummary summary, string dir)
-    {
-        var node = JsonFormats.SerializeToNode(summary, JsonFormats.Folder)!.AsObject();
-        node["out"] = dir;
-        return node;
-    }
 
     private static string Detail(JobResult r)
     {

@@ -134,7 +134,7 @@ internal static class GenerateCommand
                 ["metropolis_acceptance"] = Output.Number(corrected?.MetropolisAcceptance),
                 ["reweighted"] = corrected is null ? null : Measured(corrected.Reweighted),
                 ["metropolis"] = corrected is null ? null : Measured(corrected.Metropolis),
-                ["model"] = ModelOptions.Describe(field),
+                ["model"] = TargetSummary.Gaussian(field),
                 ["warnings"] = new JsonArray(Warnings(corrected, n).Select(w => (JsonNode?)w).ToArray()),
                 ["wall_seconds"] = clock.Elapsed.TotalSeconds,
             };
@@ -192,7 +192,7 @@ internal static class GenerateCommand
                 ["r_min"] = Output.Number(p.RatioMin),
                 ["r_max"] = Output.Number(p.RatioMax),
             }).ToArray()),
-            ["model"] = ModelOptions.Describe(field),
+            ["model"] = TargetSummary.Gaussian(field),
             ["wall_seconds"] = clock.Elapsed.TotalSeconds,
         };
         if (o.Json) o.WriteJson(summary);

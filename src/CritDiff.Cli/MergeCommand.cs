@@ -63,7 +63,7 @@ internal static class MergeCommand
                 throw;
             }
             o.Note($"merged {sources.Length} folder(s) into {dir}: {summary.JobsDone}/{summary.JobsTotal} jobs");
-            o.WriteJson(Experiment.ToJson(summary, dir));
+            o.WriteJson(ScalingFolder.SummaryJson(summary, dir));
             if (!o.Json) Experiment.PrintTable(o, spec, dir);
             return 0;
         });

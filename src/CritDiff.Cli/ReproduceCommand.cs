@@ -128,7 +128,7 @@ internal static class ReproduceCommand
                     ["id"] = c.Id, ["statement"] = c.Statement, ["verdict"] = c.Verdict, ["reproduced"] = c.Reproduced,
                     ["evidence"] = c.Evidence, ["criterion"] = c.Criterion,
                 }).ToArray()),
-                ["experiments"] = new JsonArray(sweeps.Select(w => (JsonNode?)Experiment.ToJson(w.Summary, Path.Combine(dir, w.Spec.Name))).ToArray()),
+                ["experiments"] = new JsonArray(sweeps.Select(w => (JsonNode?)ScalingFolder.SummaryJson(w.Summary, Path.Combine(dir, w.Spec.Name))).ToArray()),
                 ["sampling"] = samples,
                 ["sgd_stability"] = new JsonArray(stability.Optimizers.Append(stability.OneLayerSgd)
                     .Select(sc => (JsonNode?)StabilityOutput.Summary(sc)).ToArray()),
@@ -336,7 +336,7 @@ internal static class ReproduceCommand
             ulong modelSeed = seed + (ulong)Array.FindIndex(Models, m => m.Name == name); // independent noise per model
             var data = new ExactSampler(field).Sample(n, modelSeed);
             var m = FieldMeasurement.Measure(field.Lattice, data, n);
-            var run = SampleCommand.Summary(field, n, null, modelSeed, m, 0);
+            var run = TargetSummary.Samples(field, n, null, modelSeed, m, 0);
             run.Remove("out");
             run.Remove("wall_seconds");
             run["name"] = name;

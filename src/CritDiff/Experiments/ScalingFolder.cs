@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using CritDiff.Persistence;
 
 namespace CritDiff.Experiments;
@@ -46,6 +47,14 @@ public static class ScalingFolder
     {
         ArgumentNullException.ThrowIfNull(spec);
         return spec.Jobs().Select(j => ReadJob(folder, j)).OfType<JobResult>().ToArray();
+    }
+
+    /// <summary>A sweep's summary as the commands print it: summary.json's object with the folder it lives in ("out") last.</summary>
+    public static JsonObject SummaryJson(ScalingSummary summary, string folder)
+    {
+        var node = JsonFormats.SerializeToNode(summary, JsonFormats.Folder)!.AsObject();
+        node["out"] = folder;
+        return node;
     }
 
     private static string Upgrade(string text) => LegacyKeys.Upgrade(text, LegacyKeys.ScalingSpec);
