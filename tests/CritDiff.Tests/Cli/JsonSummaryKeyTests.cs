@@ -155,6 +155,19 @@ public sealed class JsonSummaryKeyTests : IDisposable
         Assert.Equal(keys.Split(' '), Paths(JsonNode.Parse(output)!, "").ToArray());
     }
 
+    [Fact]
+    public void CriticalDefaultsToTheWindowAroundTheLiteratureCoupling()
+    {
+        // Without --lower/--upper the window is [0.95, 1.05] x the literature beta_unit (2D Ising: Onsager's ln(1 + sqrt 2) / 2).
+        var (code, output, error) = Cli.Run(Split("critical --model on --d 2 --L 4,6 --points 3 --sweeps 16 --thermalize 0 --chains 1 --out {W}/c --json", _folder));
+        Assert.True(code == 0, error);
+        double onsager = Math.Log(1 + Math.Sqrt(2)) / 2;
+        Assert.Equal(onsager, (double)JsonNode.Parse(output)!["literature"]!, Tolerances.ClosedForm);
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(_folder, "c", "config.json")))!;
+        Assert.Equal(0.95 * onsager, (double)config["lower"]!, Tolerances.ClosedForm);
+        Assert.Equal(1.05 * onsager, (double)config["upper"]!, Tolerances.ClosedForm);
+    }
+
     private static string[] Split(string args, string folder) => args.Replace("{W}", folder, StringComparison.Ordinal).Split(' ');
 
     /// <summary>Every key path in document order: "a", "a.b", and "rows[].x" for the first object of an array.</summary>
