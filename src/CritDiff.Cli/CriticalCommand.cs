@@ -67,9 +67,9 @@ internal static class CriticalCommand
             if (lengths.Length < 2) throw new UsageException("--L needs at least 2 sizes: crossings come from pairs");
             if (!lengths.Zip(lengths.Skip(1)).All(p => p.Second > p.First)) throw new UsageException($"--L must be increasing (got {result.GetValue(sizes)})");
             double? literature = kind == "on" ? LiteratureCriticalPoints.Of(d, n)?.BetaUnit : null;
-            double lo = result.GetValue(lower) ?? (literature is { } a ? 0.95 * a : throw new UsageException(
+            double lo = result.GetValue(lower) ?? (literature is { } a ? CriticalPointWindow.Lower(a) : throw new UsageException(
                 $"--lower and --upper are required: no literature coupling for {(kind == "on" ? $"O({n}) in d = {d}" : "phi^4")} to centre a default window on"));
-            double hi = result.GetValue(upper) ?? (literature is { } b ? 1.05 * b : throw new UsageException("--upper is required with --lower"));
+            double hi = result.GetValue(upper) ?? (literature is { } b ? CriticalPointWindow.Upper(b) : throw new UsageException("--upper is required with --lower"));
             TargetOptions.CheckCoupling("--lower", lo, zero: false);
             TargetOptions.CheckCoupling("--upper", hi, zero: false);
             if (!(hi > lo && double.IsFinite(hi))) throw new UsageException($"--upper must be > --lower (got [{lo.ToString(CultureInfo.InvariantCulture)}, {hi.ToString(CultureInfo.InvariantCulture)}])");
@@ -106,11 +106,7 @@ internal static class CriticalCommand
                 cancellation, job => bar.Started(Name(job)), count => bar.Reused(reusedJobs = count)));
             string Name(CriticalPointJob job) => string.Create(CultureInfo.InvariantCulture, $"stage {job.Stage} L={job.Length} {spec.CouplingName}={job.Coupling:G6}");
             foreach (string w in found.Warnings) o.Note("warning: " + w);
-            var summary = CriticalPointFinder.Summary(found);
-            summary["out"] = dir;
-            summary["reused_jobs"] = reusedJobs;
-            summary["literature"] = literature is { } lit ? Output.Number(lit) : null;
-            if (o.Json) o.WriteJson(summary);
+            if (o.Json) o.WriteJson(MonteCarloSummary.Critical(found, dir, reusedJobs, literature));
             else
             {
                 var table = new Table().AddColumns("sizes", spec.CouplingName + " crossing", "U at crossing");

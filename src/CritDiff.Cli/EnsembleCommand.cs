@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.MonteCarlo;
+using CritDiff.Persistence;
 
 namespace CritDiff.Cli;
 
@@ -92,8 +92,7 @@ internal static class EnsembleCommand
             var ensemble = EnsembleGenerator.Generate(ModelKernels.Create(name, targetModel, options), settings, cancellation);
             ModelMcmcOutput.Warn(o, ensemble.Warnings);
             EnsembleFile.Write(path, ensemble);
-            var summary = Summary(ensemble, path);
-            if (o.Json) o.WriteJson(summary);
+            if (o.Json) o.WriteJson(MonteCarloSummary.Ensemble(ensemble, path, EnsembleFile.SideCarPath(path)));
             else
             {
                 var e = ensemble.Estimates;
@@ -105,40 +104,5 @@ internal static class EnsembleCommand
             return Task.FromResult(0);
         });
         return command;
-    }
-
-    private static JsonObject Summary(Ensemble r, string path)
-    {
-        var e = r.Estimates;
-        var observables = new JsonObject();
-        foreach (var (key, value) in new[]
-        {
-            ("abs_M", e.Magnetisation), ("chi", e.Susceptibility), ("binder", e.Binder), ("xi2", e.SecondMomentLength), ("energy", e.Energy),
-        })
-        {
-            observables[key] = Output.Number(value.Mean);
-            observables[key + "_err"] = Output.Number(value.Error);
-        }
-        return new JsonObject
-        {
-            ["out"] = path,
-            ["side_car"] = EnsembleFile.SideCarPath(path),
-            ["shape"] = new JsonArray(r.Shape.Select(s => (JsonNode?)s).ToArray()),
-            ["model"] = TargetOptions.Describe(r.Model),
-            ["algo"] = r.Algorithm,
-            ["seed"] = r.Settings.Seed,
-            ["chains"] = r.Settings.Chains,
-            ["spacing"] = r.Spacing,
-            ["tau_M2"] = Output.Number(r.TauMagnetisationSquared.Mean),
-            ["tau_M2_err"] = Output.Number(r.TauMagnetisationSquared.Error),
-            ["tau_energy"] = Output.Number(r.TauEnergy.Mean),
-            ["tau_energy_err"] = Output.Number(r.TauEnergy.Error),
-            ["tau_M2_at_spacing"] = Output.Number(r.TauAtSpacing?.Mean),
-            ["observables"] = observables,
-            ["acceptance"] = Output.Number(r.Acceptance),
-            ["site_updates"] = r.SiteUpdates,
-            ["warnings"] = new JsonArray(r.Warnings.Select(w => (JsonNode?)w).ToArray()),
-            ["wall_seconds"] = r.WallSeconds,
-        };
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using CritDiff.Experiments;
 using CritDiff.Reporting;
 using Spectre.Console;
@@ -16,7 +15,7 @@ internal static class Experiment
     public static SweepOutput Run(Output o, ScalingSpec spec, string dir, Shard shard, int workers, bool report,
         CancellationToken cancellation, int maxJobs = int.MaxValue)
     {
-        ExperimentFolder.Prepare(dir, spec);
+        ScalingFolder.Prepare(dir, spec);
         int pending = ScalingSweep.Pending(spec, dir, shard).Take(maxJobs).Count();
         int total = spec.Jobs().Count(j => shard.Contains(j.Index));
         o.Note($"{spec.Name}: {pending} of {total} job(s) to run{(shard.Count > 1 ? $" (shard {shard})" : "")}, " +
@@ -29,14 +28,6 @@ internal static class Experiment
 
     private static string Name(ScalingJob job) => $"{job.Architecture} L={job.Length} seed {job.SeedIndex}";
 
-    /// <summary>A sweep summary as JSON, with the folder it lives in.</summary>
-    public static System.Text.Json.Nodes.JsonObject ToJson(ScalingSummary summary, string dir)
-    {
-        var node = JsonFormats.SerializeToNode(summary, ExperimentFolder.Json)!.AsObject();
-        node["out"] = dir;
-        return node;
-    }
-
     private static string Detail(JobResult r)
     {
         string state = r.Diverged ? " (diverged)" : r.Converged ? "" : " (not converged)";
@@ -46,7 +37,7 @@ internal static class Experiment
     /// <summary>Prints the rows and fits of a sweep folder as tables on stdout.</summary>
     public static void PrintTable(Output o, ScalingSpec spec, string dir)
     {
-        var summary = ScalingSummary.Build(spec, ExperimentFolder.ReadJobs(dir, spec));
+        var summary = ScalingSummary.Build(spec, ScalingFolder.ReadJobs(dir, spec));
         var console = ModelCommand.Console(o);
         var rows = new Table().AddColumns("arch", "L", "params", "steps", "theory", "converged", "KL at budget", "wall s");
         foreach (var r in summary.Rows)

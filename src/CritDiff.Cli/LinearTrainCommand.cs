@@ -65,7 +65,7 @@ internal static class LinearTrainCommand
             throw TrainCommand.ArchError(architecture.Name, e);
         }
         var problem = new TrainingProblem(field, process, grid, architecture, parameterBasis, trainingData) { TargetSpectrum = target };
-        var request = new TrainingRequest(problem, config, targetModel is GaussianField ? ModelOptions.Describe(field) : TargetOptions.Describe(targetModel))
+        var request = new TrainingRequest(problem, config, targetModel is GaussianField ? TargetSummary.Gaussian(field) : TargetSummary.Of(targetModel))
         {
             Command = string.Join(' ', result.Tokens.Select(t => t.Value)),
         };

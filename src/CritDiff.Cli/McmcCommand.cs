@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
+using CritDiff.Experiments;
 using CritDiff.MonteCarlo;
 using Spectre.Console;
 
@@ -53,7 +53,7 @@ internal static class McmcCommand
             o.Note($"{name}: {settings.Chains} chain(s) x ({settings.Thermalization} + {settings.Sweeps}) sweeps on {field.Lattice} ...");
             var r = Mcmc.Run(field, name, settings);
             ModelMcmcOutput.Warn(o, r.Warnings);
-            if (o.Json) o.WriteJson(Summary(r));
+            if (o.Json) o.WriteJson(MonteCarloSummary.Gaussian(r));
             else Print(o, r);
             return 0;
         });
@@ -75,9 +75,7 @@ internal static class McmcCommand
         var r = ModelMcmc.Run(ModelKernels.Create(name, target, run.Kernel(result)), settings);
         ModelMcmcOutput.Warn(o, r.Warnings);
         if (spectrumPath is not null && r.Spectrum is { } spectrum) ModelMcmcOutput.WriteSpectrum(spectrumPath, target, spectrum);
-        var summary = ModelMcmcOutput.Summary(r);
-        summary["spectrum_out"] = spectrumPath;
-        if (o.Json) o.WriteJson(summary);
+        if (o.Json) o.WriteJson(MonteCarloSummary.Model(r, spectrumPath));
         else ModelMcmcOutput.Print(o, r);
         return 0;
     }
@@ -88,45 +86,6 @@ internal static class McmcCommand
     /// </summary>
     internal static double ModelKeptPerChain(int sweeps, int spectrumInterval, long sites) =>
         48.0 * sweeps + (spectrumInterval > 0 ? 8.0 * (Math.Min(64, sweeps) + 3) * sites : 0);
-
-    public static JsonObject Summary(McmcResult r) => new()
-    {
-        ["algo"] = r.Algorithm,
-        ["valid"] = r.IsValid,
-        ["warnings"] = new JsonArray(r.Warnings.Select(w => (JsonNode?)w).ToArray()),
-        ["sweeps"] = r.Settings.Sweeps,
-        ["thermalize"] = r.Settings.Thermalization,
-        ["chains"] = r.Settings.Chains,
-        ["seed"] = r.Settings.Seed,
-        ["step_size"] = Output.Number(r.StepSize),
-        ["chain_step_sizes"] = new JsonArray(r.ChainStepSizes.Select(Output.Number).ToArray()),
-        ["chain_leapfrog_steps"] = new JsonArray(r.ChainLeapfrogSteps.Select(n => (JsonNode?)n).ToArray()),
-        ["acceptance"] = Output.Number(r.Acceptance),
-        ["tau_M2"] = Output.Number(r.TauMagnetisationSquared.Mean),
-        ["tau_M2_err"] = Output.Number(r.TauMagnetisationSquared.Error),
-        ["tau_energy"] = Output.Number(r.TauEnergy.Mean),
-        ["tau_energy_err"] = Output.Number(r.TauEnergy.Error),
-        ["observables"] = new JsonObject
-        {
-            ["chi"] = Output.Number(r.Susceptibility.Mean),
-            ["chi_err"] = Output.Number(r.Susceptibility.Error),
-            ["energy"] = Output.Number(r.Energy.Mean),
-            ["energy_err"] = Output.Number(r.Energy.Error),
-        },
-        ["exact"] = new JsonObject
-        {
-            ["chi"] = Output.Number(r.Field.Susceptibility),
-            ["energy"] = Output.Number(r.Field.Energy),
-        },
-        ["stationary"] = new JsonObject
-        {
-            ["chi"] = Output.Number(r.StationarySusceptibility),
-            ["energy"] = Output.Number(r.StationaryEnergy),
-        },
-        ["model"] = ModelOptions.Describe(r.Field),
-        ["ess_per_second"] = Output.Number(r.EffectiveSamplesPerSecond),
-        ["wall_seconds"] = r.WallSeconds,
-    };
 
     private static void Print(Output o, McmcResult r)
     {

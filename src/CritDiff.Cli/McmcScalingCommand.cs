@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
+using CritDiff.Experiments;
 using CritDiff.Lattices;
 using CritDiff.MonteCarlo;
 using CritDiff.Statistics;
@@ -85,7 +85,7 @@ internal static class McmcScalingCommand
             }).ToArray());
             foreach (var r in scans.SelectMany(s => s.Runs)) ModelMcmcOutput.Warn(o, r.Warnings.Select(w => $"{r.Algorithm} L={r.Field.Lattice.Length}: {w}"));
             var invalid = scans.Where(s => s.Runs.Any(r => !r.IsValid)).Select(s => s.Algorithm).ToHashSet();
-            if (o.Json) o.WriteJson(Summary(d, lengths, settings, scans, invalid));
+            if (o.Json) o.WriteJson(MonteCarloSummary.GaussianScaling(d, lengths, settings, scans, invalid));
             else Print(o, scans, invalid);
             FailIfInvalid(invalid, scans.SelectMany(s => s.Runs).Where(r => !r.IsValid).Select(r => $"{r.Algorithm} L={r.Field.Lattice.Length}"));
             return 0;
@@ -116,27 +116,7 @@ internal static class McmcScalingCommand
         var failing = scans.SelectMany(s => s.Runs).Where(r => !r.IsValid).Select(r => $"{r.Algorithm} L={r.Model.Lattice.Length}").ToArray();
         if (o.Json)
         {
-            var summary = Header(d, lengths, settings.Sweeps, settings.Thermalization, settings.Chains, settings.Seed,
-                scans.Select(sc => (sc.Algorithm, sc.DynamicExponent, sc.DynamicExponentError)), invalid);
-            summary["model"] = TargetOptions.Describe(scans[0].Runs[0].Model);
-            summary["rows"] = new JsonArray(scans.SelectMany(s => s.Runs).Select(r => (JsonNode)new JsonObject
-                {
-                    ["algo"] = r.Algorithm,
-                    ["L"] = r.Model.Lattice.Length,
-                    ["tau_M2"] = Output.Number(r.TauMagnetisationSquared.Mean),
-                    ["tau_M2_err"] = Output.Number(r.TauMagnetisationSquared.Error),
-                    ["tau_energy"] = Output.Number(r.TauEnergy.Mean),
-                    ["tau_energy_err"] = Output.Number(r.TauEnergy.Error),
-                    ["chi"] = Output.Number(r.Estimates.Susceptibility.Mean),
-                    ["chi_err"] = Output.Number(r.Estimates.Susceptibility.Error),
-                    ["binder"] = Output.Number(r.Estimates.Binder.Mean),
-                    ["binder_err"] = Output.Number(r.Estimates.Binder.Error),
-                    ["acceptance"] = Output.Number(r.Acceptance),
-                    ["site_updates_per_second"] = Output.Number(r.SiteUpdatesPerSecond),
-                    ["valid"] = r.IsValid,
-                    ["wall_seconds"] = r.WallSeconds,
-                }).ToArray());
-            o.WriteJson(summary);
+            o.WriteJson(MonteCarloSummary.ModelScaling(d, lengths, settings, scans, invalid));
             FailIfInvalid(invalid, failing);
             return 0;
         }
@@ -162,46 +142,6 @@ internal static class McmcScalingCommand
         if (invalid.Count == 0) return;
         throw new RunFailedException($"invalid run(s) {string.Join(", ", runs)} (acceptance 0, NaN estimates or too few blocks: see the warnings): " +
                                      $"z of {string.Join(", ", invalid)} is not fitted; fix --step or run longer");
-    }
-
-    /// <summary>The settings and the z fits, shared by the Gaussian and the finite-n outputs; the caller adds "rows".</summary>
-    private static JsonObject Header(int d, int[] sizes, int sweeps, int thermalize, int chains, ulong seed,
-        IEnumerable<(string Algorithm, double Z, double ZError)> fits, IReadOnlySet<string> invalid) => new()
-    {
-        ["d"] = d,
-        ["L"] = new JsonArray(sizes.Select(l => (JsonNode)l).ToArray()),
-        ["sweeps"] = sweeps,
-        ["thermalize"] = thermalize,
-        ["chains"] = chains,
-        ["seed"] = seed,
-        ["fits"] = new JsonArray(fits.Select(f => (JsonNode)new JsonObject
-        {
-            ["algo"] = f.Algorithm,
-            ["z"] = invalid.Contains(f.Algorithm) ? null : Output.Number(f.Z),
-            ["z_err"] = invalid.Contains(f.Algorithm) ? null : Output.Number(f.ZError),
-            ["valid"] = !invalid.Contains(f.Algorithm),
-        }).ToArray()),
-    };
-
-    private static JsonObject Summary(int d, int[] sizes, McmcSettings settings, AutocorrelationScan[] scans, IReadOnlySet<string> invalid)
-    {
-        var summary = Header(d, sizes, settings.Sweeps, settings.Thermalization, settings.Chains, settings.Seed,
-            scans.Select(s => (s.Algorithm, s.DynamicExponent, s.DynamicExponentError)), invalid);
-        summary["rows"] = new JsonArray(scans.SelectMany(s => s.Runs).Select(r => (JsonNode)new JsonObject
-        {
-            ["algo"] = r.Algorithm,
-            ["L"] = r.Field.Lattice.Length,
-            ["mu2"] = Output.Number(r.Field.MassSquared),
-            ["tau_M2"] = Output.Number(r.TauMagnetisationSquared.Mean),
-            ["tau_M2_err"] = Output.Number(r.TauMagnetisationSquared.Error),
-            ["tau_energy"] = Output.Number(r.TauEnergy.Mean),
-            ["tau_energy_err"] = Output.Number(r.TauEnergy.Error),
-            ["acceptance"] = Output.Number(r.Acceptance),
-            ["step_size"] = Output.Number(r.StepSize),
-            ["valid"] = r.IsValid,
-            ["wall_seconds"] = r.WallSeconds,
-        }).ToArray());
-        return summary;
     }
 
     private static void Print(Output o, AutocorrelationScan[] scans, IReadOnlySet<string> invalid)

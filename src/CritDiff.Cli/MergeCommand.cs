@@ -39,7 +39,7 @@ internal static class MergeCommand
                     throw new UsageException($"--out: '{outPath}' lies inside the input folder '{s}' (the merge would write into a folder it reads); give a folder outside it");
             }
             if (File.Exists(Path.Combine(outPath, "config.json"))
-                && JsonFormats.Serialize(ExperimentFolder.ReadSpec(outPath), ExperimentFolder.Json) != JsonFormats.Serialize(common, ExperimentFolder.Json))
+                && JsonFormats.Serialize(ScalingFolder.ReadSpec(outPath), JsonFormats.Folder) != JsonFormats.Serialize(common, JsonFormats.Folder))
                 throw new UsageException($"--out: '{outPath}' holds a different experiment (its config.json differs): use another output folder");
             var missing = ScalingSweep.Missing(common, sources);
             if (missing.Count > 0)
@@ -63,7 +63,7 @@ internal static class MergeCommand
                 throw;
             }
             o.Note($"merged {sources.Length} folder(s) into {dir}: {summary.JobsDone}/{summary.JobsTotal} jobs");
-            o.WriteJson(Experiment.ToJson(summary, dir));
+            o.WriteJson(ScalingFolder.SummaryJson(summary, dir));
             if (!o.Json) Experiment.PrintTable(o, spec, dir);
             return 0;
         });

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CritDiff.Experiments;
 using Spectre.Console;
 
 namespace CritDiff.Cli;
@@ -24,7 +25,7 @@ internal static class ModelCommand
         command.SetAction(result =>
         {
             var o = output(result.GetValue(json));
-            var summary = TargetOptions.Describe(target.Build(result, model));
+            var summary = TargetSummary.Of(target.Build(result, model));
             if (o.Json)
             {
                 o.WriteJson(summary);

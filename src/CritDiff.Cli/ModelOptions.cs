@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.Lattices;
@@ -213,7 +212,4 @@ internal sealed class ModelOptions
             throw new UsageException($"--L: L^d = {Math.Pow(l, d):G4} sites is above the limit {Lattice.MaxSiteCount} (2^28)");
         return new Lattice(d, l);
     }
-
-    /// <summary>The model summary as JSON: d, L, V, beta, mu2, xi, xi2, chi, energy, G0, beta_c, parameterisation, gff.</summary>
-    public static JsonObject Describe(GaussianField field) => Experiments.FieldDescription.Of(field);
 }

@@ -19,13 +19,16 @@ internal sealed class Output(TextWriter stdout, TextWriter stderr, bool json)
     /// <summary>A log line on stderr (always; progress and notes never touch stdout).</summary>
     public void Note(string line) => Log.WriteLine(line);
 
-    /// <summary>Prints the result object: JSON on stdout under --json, else nothing (the caller prints text).</summary>
+    /// <summary>
+    /// Prints the result object the library built (e.g. Experiments.MonteCarloSummary, TargetSummary): JSON on stdout under
+    /// --json, else nothing (the caller prints text). The CLI builds no JSON of its own (CliJsonBuildingTests).
+    /// </summary>
     public void WriteJson(JsonObject result)
     {
         if (Json) Out.WriteLine(result.ToJsonString(Indented));
     }
 
-    /// <summary>A JSON number, or null for NaN and infinities (JSON has no NaN).</summary>
+    /// <summary>A JSON number, or null for NaN and infinities (JSON has no NaN); for the summaries not yet built in the library (CliJsonBuildingTests.NotYetMoved).</summary>
     public static JsonNode? Number(double value) => double.IsFinite(value) ? JsonValue.Create(value) : null;
 
     /// <summary>A JSON number, or null.</summary>

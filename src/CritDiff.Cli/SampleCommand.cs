@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.Persistence;
@@ -59,40 +58,12 @@ internal static class SampleCommand
             var measured = n >= 2 ? FieldMeasurement.Measure(field.Lattice, data, n) : null;
             double wall = clock.Elapsed.TotalSeconds;
 
-            var summary = Summary(field, n, path, s, measured, wall);
-            if (o.Json) o.WriteJson(summary);
+            if (o.Json) o.WriteJson(TargetSummary.Samples(field, n, path, s, measured, wall));
             else PrintTable(o, field, measured, path, wall);
             return 0;
         });
         return command;
     }
-
-    public static JsonObject Summary(GaussianField field, int n, string? path, ulong seed, FieldMeasurement? m, double wall) => new()
-    {
-        ["n"] = n,
-        ["out"] = path,
-        ["seed"] = seed,
-        ["model"] = ModelOptions.Describe(field),
-        ["measured"] = new JsonObject
-        {
-            ["chi"] = Output.Number(m?.Susceptibility.Mean),
-            ["chi_err"] = Output.Number(m?.Susceptibility.Error),
-            ["xi2"] = Output.Number(m?.SecondMomentLength.Mean),
-            ["xi2_err"] = Output.Number(m?.SecondMomentLength.Error),
-            ["energy"] = Output.Number(m?.Energy.Mean),
-            ["energy_err"] = Output.Number(m?.Energy.Error),
-            ["G0"] = Output.Number(m?.LocalVariance.Mean),
-            ["G0_err"] = Output.Number(m?.LocalVariance.Error),
-        },
-        ["exact"] = new JsonObject
-        {
-            ["chi"] = Output.Number(field.Susceptibility),
-            ["xi2"] = Output.Number(field.SecondMomentCorrelationLength),
-            ["energy"] = Output.Number(field.Energy),
-            ["G0"] = Output.Number(field.LocalVariance),
-        },
-        ["wall_seconds"] = wall,
-    };
 
     private static void PrintTable(Output o, GaussianField field, FieldMeasurement? m, string path, double wall)
     {

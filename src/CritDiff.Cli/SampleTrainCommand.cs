@@ -5,6 +5,7 @@ using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.MonteCarlo;
 using CritDiff.Networks;
+using CritDiff.Persistence;
 using CritDiff.Statistics;
 using CritDiff.Training;
 using Spectre.Console;

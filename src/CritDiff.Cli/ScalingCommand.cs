@@ -102,7 +102,7 @@ internal static class ScalingCommand
             string dir = CommonOptions.CheckWritableFolder("--out", result.GetValue(folder)!);
             int workers = CommonOptions.CheckThreads(result.GetValue(threads));
             var done = Experiment.Run(o, spec, dir, part, workers, !result.GetValue(noReport), cancellation);
-            o.WriteJson(Experiment.ToJson(done.Summary, dir));
+            o.WriteJson(ScalingFolder.SummaryJson(done.Summary, dir));
             if (!o.Json) Experiment.PrintTable(o, spec, dir);
             return Task.FromResult(0);
         });

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using CritDiff.Fields;
 using CritDiff.Lattices;
 
@@ -170,43 +169,6 @@ internal sealed class TargetOptions
         if (l == 0 && k >= 1.0 / (2 * dimension))
             throw new UsageException($"--kappa must be < 1/(2d) = {Format(1.0 / (2 * dimension))} at --lambda 0 (the Gaussian action is unbounded above it; got {Format(k)})");
         return lattice => new Phi4Model(lattice, components, k, l);
-    }
-
-    /// <summary>The model summary as JSON: kind, n, d, L, V and the couplings (Gaussian: <see cref="ModelOptions.Describe"/>).</summary>
-    public static JsonObject Describe(LatticeModel model)
-    {
-        if (model is GaussianField field)
-        {
-            var g = ModelOptions.Describe(field);
-            g["kind"] = "gaussian";
-            return g;
-        }
-        var o = new JsonObject
-        {
-            ["kind"] = model.Kind,
-            ["n"] = model.Components,
-            ["d"] = model.Lattice.Dimension,
-            ["L"] = model.Lattice.Length,
-            ["V"] = model.Lattice.SiteCount,
-        };
-        switch (model)
-        {
-            case SpinModel s:
-                o["beta"] = Output.Number(s.Beta);
-                o["beta_unit"] = Output.Number(s.BetaUnit);
-                o["parameterisation"] = s.Parameterisation;
-                var point = LiteratureCriticalPoints.Of(s.Lattice.Dimension, s.Components);
-                o["beta_unit_c"] = point is null ? null : Output.Number(point.BetaUnit);
-                o["beta_c"] = point is null ? null : Output.Number(point.BetaUnit / s.Components);
-                o["critical_point_source"] = point?.Source;
-                o["beta_c_n_inf"] = Output.Number(CriticalCoupling.Of(s.Lattice.Dimension));
-                break;
-            case Phi4Model p:
-                o["kappa"] = Output.Number(p.Kappa);
-                o["lambda"] = Output.Number(p.Lambda);
-                break;
-        }
-        return o;
     }
 
     private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);

@@ -50,7 +50,7 @@ public static class CriticalPointFinder
                 {
                     started?.Invoke(job);
                     var result = RunJob(spec, job, kernelFactory, cancellation);
-                    Checkpoint.WriteAtomic(JobPath(folder, job), JsonFormats.Serialize(result, ExperimentFolder.Json) + "\n");
+                    ExperimentFolder.WriteJob(folder, job.Key, result, JsonFormats.Folder);
                     finished?.Invoke(job, result);
                 });
             if (run.Length < pending.Length)
@@ -94,7 +94,7 @@ public static class CriticalPointFinder
         Enumerable.Range(0, points).Select(i => i == points - 1 ? upper : lower + (upper - lower) * i / (points - 1)).ToArray();
 
     /// <summary>Path of a job's result file.</summary>
-    public static string JobPath(string folder, CriticalPointJob job) => Path.Combine(folder, "jobs", job.Key + ".json");
+    public static string JobPath(string folder, CriticalPointJob job) => ExperimentFolder.JobPath(folder, job.Key);
 
     /// <summary>Every finished job in the folder, ordered by stage, L and index.</summary>
     public static IReadOnlyList<CriticalPointJobResult> ReadJobs(string folder)
@@ -108,7 +108,7 @@ public static class CriticalPointFinder
     {
         try
         {
-            return JsonFormats.Deserialize<CriticalPointJobResult>(LegacyKeys.Upgrade(File.ReadAllText(path), LegacyKeys.CriticalPointJob), ExperimentFolder.Json)
+            return JobFile.Read<CriticalPointJobResult>(path, JsonFormats.Folder, text => LegacyKeys.Upgrade(text, LegacyKeys.CriticalPointJob))
                    ?? throw new InvalidDataException($"'{path}' is empty; delete it to rerun that job");
         }
         catch (JsonException e)
@@ -157,8 +157,8 @@ public static class CriticalPointFinder
     {
         try
         {
-            var spec = JsonFormats.Deserialize<CriticalPointSpec>(LegacyKeys.Upgrade(File.ReadAllText(path), LegacyKeys.MonteCarloSettings), ExperimentFolder.Json);
-            return spec is null ? null : JsonFormats.Serialize(spec, ExperimentFolder.Json) + "\n";
+            var spec = JsonFormats.Deserialize<CriticalPointSpec>(LegacyKeys.Upgrade(File.ReadAllText(path), LegacyKeys.MonteCarloSettings), JsonFormats.Folder);
+            return spec is null ? null : JsonFormats.Serialize(spec, JsonFormats.Folder) + "\n";
         }
         catch (JsonException)
         {
@@ -169,7 +169,7 @@ public static class CriticalPointFinder
     private static void Prepare(string folder, CriticalPointSpec spec)
     {
         string path = Path.Combine(folder, "config.json");
-        string text = JsonFormats.Serialize(spec, ExperimentFolder.Json) + "\n";
+        string text = JsonFormats.Serialize(spec, JsonFormats.Folder) + "\n";
         bool existed = File.Exists(path);
         // Refuse a different search before writing anything into its folder.
         if (existed && File.ReadAllText(path) != text && ReadSpec(path) != text)

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CritDiff.Persistence;
 
 namespace CritDiff.Experiments;
 

@@ -1,3 +1,4 @@
+using CritDiff.Persistence;
 using CritDiff.Training;
 
 namespace CritDiff.Experiments;

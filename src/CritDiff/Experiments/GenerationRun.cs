@@ -110,7 +110,7 @@ public static class GenerationRun
             ["metropolis_acceptance"] = Number(corrected?.MetropolisAcceptance),
             ["reweighted"] = corrected is null ? null : Measured(corrected.Reweighted),
             ["metropolis"] = corrected is null ? null : Measured(corrected.Metropolis),
-            ["model"] = FieldDescription.Of(field),
+            ["model"] = TargetSummary.Gaussian(field),
             ["warnings"] = new JsonArray(Warnings(request, outcome).Select(w => (JsonNode?)w).ToArray()),
             ["wall_seconds"] = wallSeconds,
         };
@@ -191,7 +191,7 @@ public static class GenerationRun
         ["energy_err"] = Number(m.Energy.Error),
     };
 
-    private static JsonNode? Number(double value) => FieldDescription.Number(value);
+    private static JsonNode? Number(double value) => JsonNumber.Of(value);
 
-    private static JsonNode? Number(double? value) => FieldDescription.Number(value);
+    private static JsonNode? Number(double? value) => JsonNumber.Of(value);
 }

@@ -3,6 +3,7 @@ using CritDiff.Diffusion;
 using CritDiff.Fields;
 using CritDiff.Lattices;
 using CritDiff.Networks;
+using CritDiff.Persistence;
 using CritDiff.Statistics;
 using CritDiff.Training;
 
@@ -123,8 +124,8 @@ public static class LocalArchitectureStudy
         Parallel.ForEach(order, options, j =>
         {
             var (candidate, i) = jobs[j];
-            string key = KeyedResult.KeyOf(spec with { Candidates = [candidate], Sizes = [spec.Sizes[i]] });
-            var (row, _, again) = KeyedResult.GetOrCompute(folder, $"{candidate.Architecture}-{candidate.Start}-L{spec.Sizes[i]}", key,
+            string key = KeyedResult.KeyOf(JsonFormats.Keyed, spec with { Candidates = [candidate], Sizes = [spec.Sizes[i]] });
+            var (row, _, again) = KeyedResult.GetOrCompute(JsonFormats.Keyed, folder, $"{candidate.Architecture}-{candidate.Start}-L{spec.Sizes[i]}", key,
                 () => Train(spec, process, fields[i], candidate, cancellation));
             rows[j] = row;
             if (again) Interlocked.Increment(ref reused);

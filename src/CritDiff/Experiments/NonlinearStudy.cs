@@ -7,6 +7,7 @@ using CritDiff.Generation;
 using CritDiff.Lattices;
 using CritDiff.MonteCarlo;
 using CritDiff.Networks;
+using CritDiff.Persistence;
 using CritDiff.Statistics;
 using CritDiff.Training;
 
@@ -136,10 +137,10 @@ public static class NonlinearStudy
                     int slot = a * spec.Times.Count + j, slice = j;
                     jobs.Add(() =>
                     {
-                        string key = KeyedResult.KeyOf(new NonlinearTrainingKey(1, spec.Dimension, spec.Components, spec.Kappa, spec.Lambda, length, arch, t,
+                        string key = KeyedResult.KeyOf(JsonFormats.Keyed, new NonlinearTrainingKey(1, spec.Dimension, spec.Components, spec.Kappa, spec.Lambda, length, arch, t,
                             spec.Configurations, spec.Algorithm, spec.Thermalization, spec.PilotSweeps, spec.BatchSize, spec.LearningRate, spec.MaxSteps,
                             spec.Eps, spec.EvalInterval, spec.ValidationSize, spec.ReferenceLengthFactor, seed));
-                        var (row, wall, wasReused) = KeyedResult.GetOrCompute(Sub(folder, "training"), $"{arch}-L{length}-t{t:G4}", key,
+                        var (row, wall, wasReused) = KeyedResult.GetOrCompute(JsonFormats.Keyed, Sub(folder, "training"), $"{arch}-L{length}-t{t:G4}", key,
                             () => TrainingTime(spec, source, process, arch, t, slice, seed, cancellation));
                         trainingRows[slot] = row;
                         lock (gate)
@@ -156,10 +157,10 @@ public static class NonlinearStudy
                 int slot = a;
                 jobs.Add(() =>
                 {
-                    string key = KeyedResult.KeyOf(new NonlinearGenerationKey(1, spec.Dimension, spec.Components, spec.Kappa, spec.Lambda, length, arch,
+                    string key = KeyedResult.KeyOf(JsonFormats.Keyed, new NonlinearGenerationKey(1, spec.Dimension, spec.Components, spec.Kappa, spec.Lambda, length, arch,
                         spec.Configurations, spec.Algorithm, spec.Thermalization, spec.PilotSweeps, spec.BatchSize, spec.LearningRate, spec.GenerationSlices,
                         spec.GenerationBudget, spec.GenerationSamples, spec.ReverseSteps, spec.MinTime, seed));
-                    var (row, wall, wasReused) = KeyedResult.GetOrCompute(Sub(folder, "generation"), $"{arch}-L{length}", key,
+                    var (row, wall, wasReused) = KeyedResult.GetOrCompute(JsonFormats.Keyed, Sub(folder, "generation"), $"{arch}-L{length}", key,
                         () => Generate(spec, target, source, ensemble, process, arch, seed, cancellation));
                     generationRows[slot] = row;
                     lock (gate)
@@ -184,10 +185,10 @@ public static class NonlinearStudy
     {
         int length = target.Lattice.Length;
         string? path = folder is null ? null : Path.Combine(folder, "ensembles", $"phi4-L{length}.npy");
-        string key = KeyedResult.KeyOf(new NonlinearEnsembleKey(1, ModelDescription.Of(target), spec.Configurations, spec.Algorithm, spec.Thermalization,
+        string key = KeyedResult.KeyOf(JsonFormats.Keyed, new NonlinearEnsembleKey(1, ModelDescription.Of(target), spec.Configurations, spec.Algorithm, spec.Thermalization,
             spec.PilotSweeps, seed));
         double[]? data = null;
-        var (row, _, wasReused) = KeyedResult.GetOrCompute(Sub(folder, "ensembles"), $"phi4-L{length}", key, () =>
+        var (row, _, wasReused) = KeyedResult.GetOrCompute(JsonFormats.Keyed, Sub(folder, "ensembles"), $"phi4-L{length}", key, () =>
         {
             var settings = new EnsembleSettings(spec.Configurations, spec.Thermalization, spec.PilotSweeps, 1, seed, threads);
             var ensemble = EnsembleGenerator.Generate(ModelKernels.Create(spec.Algorithm, target), settings, cancellation);

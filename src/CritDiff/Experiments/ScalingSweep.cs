@@ -18,7 +18,7 @@ public static class ScalingSweep
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
-        ExperimentFolder.Prepare(folder, spec);
+        ScalingFolder.Prepare(folder, spec);
         var pending = Pending(spec, folder, shard ?? Shard.All).Take(maxJobs).ToArray();
         // Largest lattices first: they take longest, so the pool drains evenly.
         var order = pending.OrderByDescending(j => j.Length).ThenBy(j => j.Index).ToArray();
@@ -27,10 +27,10 @@ public static class ScalingSweep
             {
                 started?.Invoke(job);
                 var result = JobRunner.Run(spec, job, cancellation);
-                ExperimentFolder.WriteJob(folder, job, result);
+                ScalingFolder.WriteJob(folder, job, result);
                 finished?.Invoke(job, result);
             });
-        return ExperimentFolder.ReadJobs(folder, spec);
+        return ScalingFolder.ReadJobs(folder, spec);
     }
 
     /// <summary>The jobs of a shard that have no result file yet.</summary>
@@ -38,7 +38,7 @@ public static class ScalingSweep
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(shard);
-        return spec.Jobs().Where(j => shard.Contains(j.Index) && !File.Exists(ExperimentFolder.JobPath(folder, j)));
+        return spec.Jobs().Where(j => shard.Contains(j.Index) && !File.Exists(ScalingFolder.JobPath(folder, j)));
     }
 
     /// <summary>The experiment shared by several shard folders; folders of different experiments are refused.</summary>
@@ -46,11 +46,11 @@ public static class ScalingSweep
     {
         ArgumentNullException.ThrowIfNull(sources);
         if (sources.Count == 0) throw new ArgumentException("give at least one folder to merge");
-        var spec = ExperimentFolder.ReadSpec(sources[0]);
+        var spec = ScalingFolder.ReadSpec(sources[0]);
         foreach (string source in sources.Skip(1))
         {
-            var other = ExperimentFolder.ReadSpec(source);
-            if (JsonFormats.Serialize(other, ExperimentFolder.Json) != JsonFormats.Serialize(spec, ExperimentFolder.Json))
+            var other = ScalingFolder.ReadSpec(source);
+            if (JsonFormats.Serialize(other, JsonFormats.Folder) != JsonFormats.Serialize(spec, JsonFormats.Folder))
                 throw new InvalidDataException($"'{source}' holds a different experiment from '{sources[0]}' (config.json differs)");
         }
         return spec;
@@ -61,7 +61,7 @@ public static class ScalingSweep
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(sources);
-        return spec.Jobs().Where(job => sources.All(source => ExperimentFolder.ReadJob(source, job) is null)).ToArray();
+        return spec.Jobs().Where(job => sources.All(source => ScalingFolder.ReadJob(source, job) is null)).ToArray();
     }
 
     /// <summary>
@@ -71,12 +71,12 @@ public static class ScalingSweep
     public static ScalingSpec Merge(IReadOnlyList<string> sources, string target)
     {
         var spec = CommonSpec(sources);
-        ExperimentFolder.Prepare(target, spec);
+        ScalingFolder.Prepare(target, spec);
         foreach (var job in spec.Jobs())
             foreach (string source in sources)
-                if (ExperimentFolder.ReadJob(source, job) is { } result)
+                if (ScalingFolder.ReadJob(source, job) is { } result)
                 {
-                    ExperimentFolder.WriteJob(target, job, result);
+                    ScalingFolder.WriteJob(target, job, result);
                     break;
                 }
         return spec;

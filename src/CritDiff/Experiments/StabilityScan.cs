@@ -2,6 +2,7 @@ using System.Diagnostics;
 using CritDiff.Diffusion;
 using CritDiff.Lattices;
 using CritDiff.Networks;
+using CritDiff.Persistence;
 using CritDiff.Statistics;
 using CritDiff.Training;
 
@@ -134,7 +135,7 @@ public static class StabilityScan
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
-        var (rows, wall, reused) = KeyedResult.GetOrCompute(folder, $"scan-{spec.Architecture}-{spec.Optimizer}", KeyedResult.KeyOf(spec),
+        var (rows, wall, reused) = KeyedResult.GetOrCompute(JsonFormats.Keyed, folder, $"scan-{spec.Architecture}-{spec.Optimizer}", KeyedResult.KeyOf(JsonFormats.Keyed, spec),
             () => Rows(spec, progress, maxDegreeOfParallelism, cancellation, steps));
         return new StabilityScanResult(spec, rows, RateFit(rows), StepsFit(rows), wall) { Reused = reused };
     }

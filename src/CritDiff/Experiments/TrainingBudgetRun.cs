@@ -49,12 +49,12 @@ public static class TrainingBudgetRun
             ["budgets"] = new JsonArray(points.Select(p => (JsonNode?)new JsonObject
             {
                 ["train_steps"] = p.Steps,
-                ["kl_per_site"] = FieldDescription.Number(p.KlPerSite),
-                ["kl_per_site_vs_data"] = FieldDescription.Number(p.KlPerSiteVsData),
-                ["r_min"] = FieldDescription.Number(p.RatioMin),
-                ["r_max"] = FieldDescription.Number(p.RatioMax),
+                ["kl_per_site"] = JsonNumber.Of(p.KlPerSite),
+                ["kl_per_site_vs_data"] = JsonNumber.Of(p.KlPerSiteVsData),
+                ["r_min"] = JsonNumber.Of(p.RatioMin),
+                ["r_max"] = JsonNumber.Of(p.RatioMax),
             }).ToArray()),
-            ["model"] = FieldDescription.Of(request.Field),
+            ["model"] = TargetSummary.Gaussian(request.Field),
             ["wall_seconds"] = wallSeconds,
         };
     }

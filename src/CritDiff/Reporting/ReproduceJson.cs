@@ -14,12 +14,6 @@ public static class ReproduceJson
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>A JSON number, or null for NaN and infinities (JSON has no NaN).</summary>
-    public static JsonNode? Number(double value) => double.IsFinite(value) ? JsonValue.Create(value) : null;
-
-    /// <summary>A JSON number, or null.</summary>
-    public static JsonNode? Number(double? value) => value is { } v ? Number(v) : null;
-
     /// <summary>Indented JSON with a final newline, as files hold it.</summary>
     public static string ToFileText(JsonNode node)
     {
@@ -43,7 +37,7 @@ public static class ReproduceJson
                 ["id"] = c.Id, ["statement"] = c.Statement, ["verdict"] = c.Verdict, ["reproduced"] = c.Reproduced,
                 ["evidence"] = c.Evidence, ["criterion"] = c.Criterion,
             }).ToArray()),
-            ["experiments"] = new JsonArray(run.Sweeps.Select(w => (JsonNode?)Sweep(w.Summary, run.PathOf(w.Spec.Name))).ToArray()),
+            ["experiments"] = new JsonArray(run.Sweeps.Select(w => (JsonNode?)ScalingFolder.SummaryJson(w.Summary, run.PathOf(w.Spec.Name))).ToArray()),
             ["sampling"] = new JsonArray(ReproduceReport.Require(run.SamplerCheck, "exact-sampler check").Select(s => (JsonNode?)Sampling(s)).ToArray()),
             ["sgd_stability"] = new JsonArray(stability.Optimizers.Append(stability.OneLayerSgd).Select(sc => (JsonNode?)StabilityJson.Summary(sc)).ToArray()),
             ["local_architectures"] = Local(ReproduceReport.Require(run.Local, "local-architecture study")),
@@ -56,70 +50,25 @@ public static class ReproduceJson
         };
     }
 
-    /// <summary>A sweep summary as JSON, with the folder it lives in.</summary>
-    public static JsonObject Sweep(ScalingSummary summary, string folder)
-    {
-        var node = JsonFormats.SerializeToNode(summary, ExperimentFolder.Json)!.AsObject();
-        node["out"] = folder;
-        return node;
-    }
-
-    /// <summary>A Gaussian field's lattice, couplings and exact observables.</summary>
-    public static JsonObject Field(GaussianField field)
-    {
-        ArgumentNullException.ThrowIfNull(field);
-        return new JsonObject
-        {
-            ["d"] = field.Lattice.Dimension,
-            ["L"] = field.Lattice.Length,
-            ["V"] = field.Lattice.SiteCount,
-            ["beta"] = Number(field.Beta),
-            ["mu2"] = Number(field.MassSquared),
-            ["xi"] = Number(field.CorrelationLength),
-            ["xi2"] = Number(field.SecondMomentCorrelationLength),
-            ["chi"] = Number(field.Susceptibility),
-            ["energy"] = Number(field.Energy),
-            ["G0"] = Number(field.LocalVariance),
-            ["beta_c"] = Number(field.CriticalBeta),
-            ["parameterisation"] = field.Parameterisation,
-            ["free_field"] = field.IsFreeField,
-        };
-    }
-
     private static JsonObject Sampling(SamplerCheckRun run)
     {
-        var (field, m) = (run.Field, run.Measured);
         var z = new JsonObject();
         foreach (var (key, exact, stats) in ReproduceReport.Observables(run))
-            z[key] = Number(stats.StandardScore(exact));
-        return new JsonObject
-        {
-            ["n"] = run.Configurations,
-            ["seed"] = run.Seed,
-            ["model"] = Field(field),
-            ["measured"] = new JsonObject
-            {
-                ["chi"] = Number(m.Susceptibility.Mean), ["chi_err"] = Number(m.Susceptibility.Error),
-                ["xi2"] = Number(m.SecondMomentLength.Mean), ["xi2_err"] = Number(m.SecondMomentLength.Error),
-                ["energy"] = Number(m.Energy.Mean), ["energy_err"] = Number(m.Energy.Error),
-                ["G0"] = Number(m.LocalVariance.Mean), ["G0_err"] = Number(m.LocalVariance.Error),
-            },
-            ["exact"] = new JsonObject
-            {
-                ["chi"] = Number(field.Susceptibility), ["xi2"] = Number(field.SecondMomentCorrelationLength),
-                ["energy"] = Number(field.Energy), ["G0"] = Number(field.LocalVariance),
-            },
-            ["name"] = run.Model.Name,
-            ["z_scores"] = z,
-        };
+            z[key] = JsonNumber.Of(stats.StandardScore(exact));
+        var o = TargetSummary.Samples(run.Field, run.Configurations, null, run.Seed, run.Measured, 0);
+        o.Remove("out");
+        o.Remove("wall_seconds");
+        o["name"] = run.Model.Name;
+        o["z_scores"] = z;
+        return o;
     }
 
     private static JsonObject Baseline(AutocorrelationScan scan) => new()
     {
-        ["algo"] = scan.Algorithm, ["z"] = Number(scan.DynamicExponent), ["z_err"] = Number(scan.DynamicExponentError),
+        ["algo"] = scan.Algorithm, ["z"] = JsonNumber.Of(scan.DynamicExponent), ["z_err"] = JsonNumber.Of(scan.DynamicExponentError),
         ["L"] = new JsonArray(scan.Runs.Select(r => (JsonNode?)r.Field.Lattice.Length).ToArray()),
-        ["tau_M2"] = new JsonArray(scan.Runs.Select(r => Number(r.TauMagnetisationSquared.Mean)).ToArray()),
-        ["tau_M2_err"] = new JsonArray(scan.Runs.Select(r => Number(r.TauMagnetisationSquared.Error)).ToArray()),
+        ["tau_M2"] = new JsonArray(scan.Runs.Select(r => JsonNumber.Of(r.TauMagnetisationSquared.Mean)).ToArray()),
+        ["tau_M2_err"] = new JsonArray(scan.Runs.Select(r => JsonNumber.Of(r.TauMagnetisationSquared.Error)).ToArray()),
     };
 
     private static JsonArray Beyond(BeyondGaussianSpec spec, IReadOnlyList<BeyondGaussianPoint> points) =>
@@ -133,10 +82,10 @@ public static class ReproduceJson
                 ["n"] = series.Components == 0 ? null : series.Components,
                 ["d"] = series.Dimension,
                 ["L"] = new JsonArray(rows.Select(p => (JsonNode?)p.Length).ToArray()),
-                ["chi"] = new JsonArray(rows.Select(p => Number(p.Susceptibility.Value)).ToArray()),
-                ["chi_err"] = new JsonArray(rows.Select(p => Number(p.Susceptibility.Error)).ToArray()),
-                ["chi_exponent"] = Number(chi?.PowerExponent),
-                ["chi_exponent_err"] = Number(chi?.PowerExponentError),
+                ["chi"] = new JsonArray(rows.Select(p => JsonNumber.Of(p.Susceptibility.Value)).ToArray()),
+                ["chi_err"] = new JsonArray(rows.Select(p => JsonNumber.Of(p.Susceptibility.Error)).ToArray()),
+                ["chi_exponent"] = JsonNumber.Of(chi?.PowerExponent),
+                ["chi_exponent_err"] = JsonNumber.Of(chi?.PowerExponentError),
                 ["predicted_exponent"] = series.PredictedExponent,
             };
             foreach (var (arch, fit) in fits)
@@ -145,11 +94,11 @@ public static class ReproduceJson
                 o[arch] = new JsonObject
                 {
                     ["steps"] = new JsonArray(training.Select(t => (JsonNode?)t.Steps).ToArray()),
-                    ["steps_err"] = new JsonArray(training.Select(t => Number(t.StepsError)).ToArray()),
+                    ["steps_err"] = new JsonArray(training.Select(t => JsonNumber.Of(t.StepsError)).ToArray()),
                     ["predicted_steps"] = new JsonArray(training.Select(t => (JsonNode?)t.PredictedSteps).ToArray()),
-                    ["power_exponent"] = Number(fit?.PowerExponent),
-                    ["power_exponent_err"] = Number(fit?.PowerExponentError),
-                    ["log_slope"] = Number(fit?.LogSlope),
+                    ["power_exponent"] = JsonNumber.Of(fit?.PowerExponent),
+                    ["power_exponent_err"] = JsonNumber.Of(fit?.PowerExponentError),
+                    ["log_slope"] = JsonNumber.Of(fit?.LogSlope),
                 };
             }
             return (JsonNode?)o;
@@ -164,9 +113,9 @@ public static class ReproduceJson
         ["fits"] = new JsonArray(result.Spec.Architectures.Select(a => (JsonNode?)new JsonObject
         {
             ["arch"] = a,
-            ["power_exponent"] = Number(result.Fit(a)?.PowerExponent),
-            ["power_exponent_err"] = Number(result.Fit(a)?.PowerExponentError),
-            ["log_slope"] = Number(result.Fit(a)?.LogSlope),
+            ["power_exponent"] = JsonNumber.Of(result.Fit(a)?.PowerExponent),
+            ["power_exponent_err"] = JsonNumber.Of(result.Fit(a)?.PowerExponentError),
+            ["log_slope"] = JsonNumber.Of(result.Fit(a)?.LogSlope),
         }).ToArray()),
         ["generation"] = JsonFormats.SerializeToNode(result.Generation),
         ["wall_seconds"] = result.WallSeconds,
@@ -182,12 +131,12 @@ public static class ReproduceJson
             ["arch"] = f.Candidate.Architecture,
             ["start"] = f.Candidate.Start,
             ["params_at_largest_L"] = f.Parameters,
-            ["optimum_gap_to_exact_at_largest_L"] = Number(f.GapAtLargest),
+            ["optimum_gap_to_exact_at_largest_L"] = JsonNumber.Of(f.GapAtLargest),
             ["steps"] = new JsonArray(study.Rows.Where(r => r.Candidate == f.Candidate).OrderBy(r => r.Length).Select(r => (JsonNode?)r.Steps).ToArray()),
-            ["optimum_gap_to_exact"] = new JsonArray(study.Rows.Where(r => r.Candidate == f.Candidate).OrderBy(r => r.Length).Select(r => Number(r.OptimumGap)).ToArray()),
+            ["optimum_gap_to_exact"] = new JsonArray(study.Rows.Where(r => r.Candidate == f.Candidate).OrderBy(r => r.Length).Select(r => JsonNumber.Of(r.OptimumGap)).ToArray()),
             ["converged"] = f.AllConverged,
-            ["steps_power_exponent"] = Number(f.Fit?.PowerExponent ?? double.NaN),
-            ["steps_log_slope"] = Number(f.Fit?.LogSlope ?? double.NaN),
+            ["steps_power_exponent"] = JsonNumber.Of(f.Fit?.PowerExponent ?? double.NaN),
+            ["steps_log_slope"] = JsonNumber.Of(f.Fit?.LogSlope ?? double.NaN),
             ["preferred"] = f.Fit?.Preferred,
             ["keeps_speed_up"] = f.KeepsSpeedUp(),
         }).ToArray()),

@@ -59,17 +59,17 @@ public static class StabilityJson
         {
             ["L"] = r.Length,
             ["params"] = r.Parameters,
-            ["stable_lr"] = ReproduceJson.Number(r.Stability.StableRate),
-            ["stable_lr_err"] = ReproduceJson.Number(r.Stability.StableRateError),
-            ["safe_lr"] = ReproduceJson.Number(r.Stability.SafeRate),
-            ["training_lr"] = ReproduceJson.Number(r.TrainingRate),
-            ["steps"] = ReproduceJson.Number(steps.Mean),
-            ["steps_err"] = ReproduceJson.Number(steps.Error),
+            ["stable_lr"] = JsonNumber.Of(r.Stability.StableRate),
+            ["stable_lr_err"] = JsonNumber.Of(r.Stability.StableRateError),
+            ["safe_lr"] = JsonNumber.Of(r.Stability.SafeRate),
+            ["training_lr"] = JsonNumber.Of(r.TrainingRate),
+            ["steps"] = JsonNumber.Of(steps.Mean),
+            ["steps_err"] = JsonNumber.Of(steps.Error),
             ["seed_steps"] = new JsonArray(r.SeedSteps.Select(s => (JsonNode)s).ToArray()),
-            ["seed_stable_lr"] = new JsonArray(r.Stability.Seeds.Select(s => ReproduceJson.Number(s.Stable)).ToArray()),
+            ["seed_stable_lr"] = new JsonArray(r.Stability.Seeds.Select(s => JsonNumber.Of(s.Stable)).ToArray()),
             ["converged"] = r.Converged,
             ["diverged"] = r.Diverged,
-            ["optimum_gap_to_exact"] = ReproduceJson.Number(r.OptimumGap),
+            ["optimum_gap_to_exact"] = JsonNumber.Of(r.OptimumGap),
             ["probes"] = r.Stability.Probes,
             ["bracketed"] = r.Stability.Bracketed,
         };
@@ -81,13 +81,13 @@ public static class StabilityJson
         ArgumentNullException.ThrowIfNull(scan);
         return new JsonObject
         {
-            ["stable_lr_exponent"] = ReproduceJson.Number(scan.RateFit?.PowerExponent),
-            ["stable_lr_exponent_err"] = ReproduceJson.Number(scan.RateFit?.PowerExponentError),
+            ["stable_lr_exponent"] = JsonNumber.Of(scan.RateFit?.PowerExponent),
+            ["stable_lr_exponent_err"] = JsonNumber.Of(scan.RateFit?.PowerExponentError),
             ["stable_lr_preferred"] = scan.RateFit?.Preferred,
-            ["steps_power_exponent"] = ReproduceJson.Number(scan.StepsFit?.PowerExponent),
-            ["steps_power_exponent_err"] = ReproduceJson.Number(scan.StepsFit?.PowerExponentError),
-            ["steps_log_slope"] = ReproduceJson.Number(scan.StepsFit?.LogSlope),
-            ["steps_log_slope_err"] = ReproduceJson.Number(scan.StepsFit?.LogSlopeError),
+            ["steps_power_exponent"] = JsonNumber.Of(scan.StepsFit?.PowerExponent),
+            ["steps_power_exponent_err"] = JsonNumber.Of(scan.StepsFit?.PowerExponentError),
+            ["steps_log_slope"] = JsonNumber.Of(scan.StepsFit?.LogSlope),
+            ["steps_log_slope_err"] = JsonNumber.Of(scan.StepsFit?.LogSlopeError),
             ["preferred"] = scan.StepsFit?.Preferred,
         };
     }

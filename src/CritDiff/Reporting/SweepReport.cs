@@ -15,8 +15,8 @@ public static class SweepReport
     /// </summary>
     public static SweepOutput Rebuild(string folder, bool figures = true)
     {
-        var spec = ExperimentFolder.ReadSpec(folder);
-        var jobs = ExperimentFolder.ReadJobs(folder, spec);
+        var spec = ScalingFolder.ReadSpec(folder);
+        var jobs = ScalingFolder.ReadJobs(folder, spec);
         var summary = SweepTables.Write(folder, spec, jobs);
         if (!figures) return new SweepOutput(spec, summary, []);
         var files = SweepFigures.Write(folder, spec, summary, jobs);

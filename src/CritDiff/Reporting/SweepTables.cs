@@ -16,7 +16,7 @@ public static class SweepTables
     public static ScalingSummary Write(string folder, ScalingSpec spec, IReadOnlyList<JobResult> jobs)
     {
         var summary = ScalingSummary.Build(spec, jobs);
-        Checkpoint(folder, "summary.json", JsonFormats.Serialize(summary, ExperimentFolder.Json) + "\n");
+        Checkpoint(folder, "summary.json", JsonFormats.Serialize(summary, JsonFormats.Folder) + "\n");
         var rows = new StringBuilder("arch,L,params,steps,steps_err,predicted_steps,converged,diverged,seeds,optimum_gap_to_exact,kl_at_budget,kl_exact_score,wall_seconds\n");
         foreach (var r in summary.Rows)
             rows.Append(CultureInfo.InvariantCulture,

@@ -1,6 +1,7 @@
 using CritDiff.Fields;
 using CritDiff.Lattices;
 using CritDiff.MonteCarlo;
+using CritDiff.Persistence;
 
 namespace CritDiff.Tests.Cli;
 
@@ -119,7 +120,7 @@ public sealed class MonteCarloBadInputTests : IDisposable
             var parent = keys.Length == 1 ? j : j[keys[0]]!.AsObject();
             parent[keys[^1]] = value is null ? null : System.Text.Json.Nodes.JsonNode.Parse(value);
         });
-        var e = Assert.Throws<InvalidDataException>(() => CritDiff.Experiments.EnsembleFile.Read(copy));
+        var e = Assert.Throws<InvalidDataException>(() => CritDiff.Persistence.EnsembleFile.Read(copy));
         Assert.Contains($"'{copy}.json': {expected}", e.Message);
     }
 

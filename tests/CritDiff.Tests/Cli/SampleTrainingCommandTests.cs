@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.Lattices;
+using CritDiff.Persistence;
 using static CritDiff.Tests.Cli.Cli;
 
 namespace CritDiff.Tests.Cli;

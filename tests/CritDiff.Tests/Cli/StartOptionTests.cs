@@ -112,7 +112,7 @@ public sealed class StartOptionTests : IDisposable
         Assert.Equal("unbalanced:2", (string)JsonNode.Parse(output)!["start"]!);
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "config.json")))!.AsObject();
         Assert.Equal("unbalanced:2", (string)config["start"]!);
-        Assert.Equal("unbalanced:2", ExperimentFolder.ReadSpec(dir).Start);
+        Assert.Equal("unbalanced:2", ScalingFolder.ReadSpec(dir).Start);
         Assert.Equal("unbalanced:2", (string)JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!["start"]!);
 
         // "unbalanced" is stored as its canonical "unbalanced:2": the same experiment, nothing left to run.
@@ -139,7 +139,7 @@ public sealed class StartOptionTests : IDisposable
         Assert.True(config.Remove("start"));
         File.WriteAllText(path, config.ToJsonString());
 
-        var spec = ExperimentFolder.ReadSpec(dir);
+        var spec = ScalingFolder.ReadSpec(dir);
         Assert.Equal("balanced", spec.Start);
         Assert.Equal(NetworkStart.Balanced, spec.Config(0).Start);
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using CritDiff.Experiments;
+using CritDiff.Persistence;
 
 namespace CritDiff.Tests.Experiments;
 
@@ -13,27 +14,33 @@ namespace CritDiff.Tests.Experiments;
 /// </summary>
 public sealed class JsonMetadataTests
 {
-    public static TheoryData<string> Settings => ["folder", "keyed", "plain"];
+    public static TheoryData<string> Settings => ["folder", "keyed", "plain", "persistence"];
 
     private static JsonSerializerOptions Generated(string name) => name switch
     {
-        "folder" => ExperimentFolder.Json,
-        "keyed" => KeyedResult.Options,
+        "folder" => JsonFormats.Folder,
+        "keyed" => JsonFormats.Keyed,
+        "persistence" => JsonFiles.RunFolder,
         _ => JsonFormats.Plain,
     };
 
     private static JsonSerializerOptions Reflection(string name) =>
         new(Generated(name)) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
 
-    /// <summary>The types listed on <see cref="JsonMetadata"/>.</summary>
-    internal static Type[] Roots() => typeof(JsonMetadata).GetCustomAttributesData()
+    /// <summary>The types listed on a source-generated context.</summary>
+    internal static Type[] Roots(Type context) => context.GetCustomAttributesData()
         .Where(a => a.AttributeType == typeof(System.Text.Json.Serialization.JsonSerializableAttribute))
         .Select(a => (Type)a.ConstructorArguments[0].Value!).ToArray();
+
+    /// <summary>The types the options' metadata lists: Persistence's alone, or the studies' stacked on Persistence's.</summary>
+    private static Type[] Roots(JsonSerializerOptions options) => ReferenceEquals(options, JsonFiles.RunFolder)
+        ? Roots(typeof(PersistenceMetadata))
+        : [.. Roots(typeof(JsonMetadata)), .. Roots(typeof(PersistenceMetadata))];
 
     /// <summary>Every object type reachable from the listed roots (properties, elements, dictionary values).</summary>
     private static IEnumerable<Type> ObjectTypes(JsonSerializerOptions options)
     {
-        var roots = Roots();
+        var roots = Roots(options);
         var seen = new HashSet<Type>();
         var stack = new Stack<Type>(roots.Where(t => t is not null));
         while (stack.Count > 0)
@@ -116,20 +123,31 @@ public sealed class JsonMetadataTests
             Assert.Equal(JsonSerializer.Serialize(instance, type, reflection), JsonSerializer.Serialize(instance, generated.GetTypeInfo(type)));
             checkedTypes++;
         }
-        Assert.True(checkedTypes >= 8, $"{checkedTypes} types");
+        Assert.True(checkedTypes >= (settings == "persistence" ? 2 : 8), $"{checkedTypes} types");
+    }
+
+    [Fact]
+    public void PersistenceListsItsOwnTypesAndTheStudiesTheirs()
+    {
+        // Persistence's metadata stands alone (it must not need a higher layer), and no type is listed in both contexts.
+        var own = Roots(typeof(PersistenceMetadata));
+        Assert.Contains(typeof(EnsembleSideCar), own);
+        Assert.All(own, t => Assert.NotNull(JsonFiles.RunFolder.GetTypeInfo(t)));
+        Assert.Throws<NotSupportedException>(() => JsonFiles.RunFolder.GetTypeInfo(typeof(ScalingSpec)));
+        Assert.Empty(own.Intersect(Roots(typeof(JsonMetadata))));
     }
 
     [Fact]
     public void EnumsAreWrittenAsTextInRunFolders()
     {
         // Each enum a run folder can hold has its own converter (the one for any enum needs run-time code generation).
-        var enums = ObjectTypes(ExperimentFolder.Json).SelectMany(t => ExperimentFolder.Json.GetTypeInfo(t).Properties)
+        var enums = ObjectTypes(JsonFormats.Folder).SelectMany(t => JsonFormats.Folder.GetTypeInfo(t).Properties)
             .Select(p => Nullable.GetUnderlyingType(p.PropertyType) ?? p.PropertyType).Where(t => t.IsEnum).Distinct().ToArray();
         Assert.NotEmpty(enums);
         foreach (var e in enums)
         {
             object value = Enum.GetValues(e).GetValue(0)!;
-            Assert.StartsWith("\"", JsonSerializer.Serialize(value, ExperimentFolder.Json.GetTypeInfo(e)));
+            Assert.StartsWith("\"", JsonSerializer.Serialize(value, JsonFormats.Folder.GetTypeInfo(e)));
         }
     }
 
@@ -146,17 +164,17 @@ public sealed class JsonMetadataTests
         Assert.Equal(JsonSerializer.Serialize(new { v = 1, spec.Dimension, spec.Components, spec.Kappa, spec.Lambda, length, arch, t, spec.Configurations,
                 spec.Algorithm, spec.Thermalization, spec.PilotSweeps, spec.BatchSize, spec.LearningRate, spec.MaxSteps, spec.Eps, spec.EvalInterval,
                 spec.ValidationSize, spec.ReferenceLengthFactor, seed }, keyed),
-            KeyedResult.KeyOf(new NonlinearTrainingKey(1, spec.Dimension, spec.Components, spec.Kappa, spec.Lambda, length, arch, t,
+            KeyedResult.KeyOf(JsonFormats.Keyed, new NonlinearTrainingKey(1, spec.Dimension, spec.Components, spec.Kappa, spec.Lambda, length, arch, t,
                 spec.Configurations, spec.Algorithm, spec.Thermalization, spec.PilotSweeps, spec.BatchSize, spec.LearningRate, spec.MaxSteps,
                 spec.Eps, spec.EvalInterval, spec.ValidationSize, spec.ReferenceLengthFactor, seed)));
         Assert.Equal(JsonSerializer.Serialize(new { v = 1, spec.Dimension, spec.Components, spec.Kappa, spec.Lambda, length, arch, spec.Configurations,
                 spec.Algorithm, spec.Thermalization, spec.PilotSweeps, spec.BatchSize, spec.LearningRate, spec.GenerationSlices, spec.GenerationBudget,
                 spec.GenerationSamples, spec.ReverseSteps, spec.MinTime, seed }, keyed),
-            KeyedResult.KeyOf(new NonlinearGenerationKey(1, spec.Dimension, spec.Components, spec.Kappa, spec.Lambda, length, arch,
+            KeyedResult.KeyOf(JsonFormats.Keyed, new NonlinearGenerationKey(1, spec.Dimension, spec.Components, spec.Kappa, spec.Lambda, length, arch,
                 spec.Configurations, spec.Algorithm, spec.Thermalization, spec.PilotSweeps, spec.BatchSize, spec.LearningRate, spec.GenerationSlices,
                 spec.GenerationBudget, spec.GenerationSamples, spec.ReverseSteps, spec.MinTime, seed)));
         var model = ModelDescription.Of(new CritDiff.Fields.Phi4Model(new CritDiff.Lattices.Lattice(2, length), 1, spec.Kappa, spec.Lambda));
         Assert.Equal(JsonSerializer.Serialize(new { v = 1, model, spec.Configurations, spec.Algorithm, spec.Thermalization, spec.PilotSweeps, seed }, keyed),
-            KeyedResult.KeyOf(new NonlinearEnsembleKey(1, model, spec.Configurations, spec.Algorithm, spec.Thermalization, spec.PilotSweeps, seed)));
+            KeyedResult.KeyOf(JsonFormats.Keyed, new NonlinearEnsembleKey(1, model, spec.Configurations, spec.Algorithm, spec.Thermalization, spec.PilotSweeps, seed)));
     }
 }

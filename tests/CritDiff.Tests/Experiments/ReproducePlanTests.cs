@@ -1,3 +1,4 @@
+using CritDiff.Persistence;
 using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.Lattices;
@@ -112,7 +113,7 @@ public sealed class ReproducePlanTests
     }
 
     /// <summary>The spec's identity as stored runs are keyed (equal keys: the same runs).</summary>
-    private static string Key<TSpec>(TSpec spec) => KeyedResult.KeyOf(spec);
+    private static string Key<TSpec>(TSpec spec) => KeyedResult.KeyOf(JsonFormats.Keyed, spec);
 
     private static string[] Keys(StabilityPlan plan) => [Key(plan.Gd), Key(plan.Sgd), Key(plan.OneLayerSgd), .. plan.Optimizers.Select(Key)];
 

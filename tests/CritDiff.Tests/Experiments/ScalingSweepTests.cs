@@ -82,10 +82,10 @@ public sealed class ScalingSweepTests : IDisposable
     public void FolderOfAnotherExperimentIsRefused()
     {
         var spec = Tiny("one-layer");
-        ExperimentFolder.Prepare(Folder("x"), spec);
+        ScalingFolder.Prepare(Folder("x"), spec);
         var other = spec with { Sizes = [8, 16] };
-        Assert.Throws<InvalidDataException>(() => ExperimentFolder.Prepare(Folder("x"), other));
-        ExperimentFolder.Prepare(Folder("y"), other);
+        Assert.Throws<InvalidDataException>(() => ScalingFolder.Prepare(Folder("x"), other));
+        ScalingFolder.Prepare(Folder("y"), other);
         Assert.Throws<InvalidDataException>(() => ScalingSweep.Merge([Folder("x"), Folder("y")], Folder("z")));
     }
 
@@ -93,9 +93,9 @@ public sealed class ScalingSweepTests : IDisposable
     public void SpecRoundTripsThroughConfigJson()
     {
         var spec = Tiny("one-layer", "two-layer-local:1") with { Family = new ModelFamily("mass2", 0.1, freeField: true), LearningRate = 0.3 };
-        ExperimentFolder.Prepare(Folder("r"), spec);
-        var back = ExperimentFolder.ReadSpec(Folder("r"));
-        Assert.Equal(JsonSerializer.Serialize(spec, ExperimentFolder.Json), JsonSerializer.Serialize(back, ExperimentFolder.Json));
+        ScalingFolder.Prepare(Folder("r"), spec);
+        var back = ScalingFolder.ReadSpec(Folder("r"));
+        Assert.Equal(JsonSerializer.Serialize(spec, JsonFormats.Folder), JsonSerializer.Serialize(back, JsonFormats.Folder));
         Assert.True(back.Family.FreeField);
         Assert.Equal(spec.Sizes, back.Sizes);
     }
@@ -104,7 +104,7 @@ public sealed class ScalingSweepTests : IDisposable
     public void ConfigJsonUsesTheSharedKeyNames()
     {
         var spec = Tiny("one-layer") with { LearningRate = 0.3 };
-        ExperimentFolder.Prepare(Folder("k"), spec);
+        ScalingFolder.Prepare(Folder("k"), spec);
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder("k"), "config.json")))!.AsObject();
         foreach (string key in new[] { "d", "t", "t_min", "lr", "batch", "max_steps" }) Assert.True(json.ContainsKey(key), key);
         foreach (string key in new[] { "dimension", "time", "min_time", "learning_rate", "batch_size" }) Assert.False(json.ContainsKey(key), key);
@@ -114,7 +114,7 @@ public sealed class ScalingSweepTests : IDisposable
     public void ConfigJsonWithTheOldKeyNamesStillResumes()
     {
         var spec = Tiny("one-layer") with { LearningRate = 0.3, BatchSize = 32, MinTime = 2e-3, Time = 0.2 };
-        ExperimentFolder.Prepare(Folder("o"), spec);
+        ScalingFolder.Prepare(Folder("o"), spec);
         string path = Path.Combine(Folder("o"), "config.json");
         var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         foreach (var (old, current) in new[] { ("dimension", "d"), ("time", "t"), ("min_time", "t_min"), ("learning_rate", "lr"), ("batch_size", "batch") })
@@ -124,9 +124,9 @@ public sealed class ScalingSweepTests : IDisposable
             json[old] = value;
         }
         File.WriteAllText(path, json.ToJsonString());
-        var back = ExperimentFolder.ReadSpec(Folder("o"));
-        Assert.Equal(JsonSerializer.Serialize(spec, ExperimentFolder.Json), JsonSerializer.Serialize(back, ExperimentFolder.Json));
-        ExperimentFolder.Prepare(Folder("o"), spec);
+        var back = ScalingFolder.ReadSpec(Folder("o"));
+        Assert.Equal(JsonSerializer.Serialize(spec, JsonFormats.Folder), JsonSerializer.Serialize(back, JsonFormats.Folder));
+        ScalingFolder.Prepare(Folder("o"), spec);
     }
 
     [Theory]
@@ -195,8 +195,8 @@ public sealed class ScalingSweepTests : IDisposable
         ScalingSweep.Merge(shards, Folder("merged"));
         foreach (var job in spec.Jobs())
         {
-            var merged = JsonNode.Parse(File.ReadAllText(ExperimentFolder.JobPath(Folder("merged"), job)))!.AsObject();
-            var alone = JsonNode.Parse(File.ReadAllText(ExperimentFolder.JobPath(Folder("all"), job)))!.AsObject();
+            var merged = JsonNode.Parse(File.ReadAllText(ScalingFolder.JobPath(Folder("merged"), job)))!.AsObject();
+            var alone = JsonNode.Parse(File.ReadAllText(ScalingFolder.JobPath(Folder("all"), job)))!.AsObject();
             merged.Remove("wall_seconds");
             alone.Remove("wall_seconds");
             Assert.Equal(alone.ToJsonString(), merged.ToJsonString());
@@ -210,7 +210,7 @@ public sealed class ScalingSweepTests : IDisposable
         var spec = Tiny("one-layer");
         ScalingSweep.Run(spec, Folder("a"));
         var job = spec.Jobs()[0];
-        string path = ExperimentFolder.JobPath(Folder("a"), job);
+        string path = ScalingFolder.JobPath(Folder("a"), job);
         var node = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         node["L"] = 16;
         File.WriteAllText(path, node.ToJsonString());

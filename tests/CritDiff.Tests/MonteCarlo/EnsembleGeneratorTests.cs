@@ -2,6 +2,7 @@ using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.Lattices;
 using CritDiff.MonteCarlo;
+using CritDiff.Persistence;
 
 namespace CritDiff.Tests.MonteCarlo;
 

@@ -22,7 +22,7 @@ public sealed class LegacyKeysTests : IDisposable
             Magnetisation = v, Energy = v, TauMagnetisationSquared = 3.25, TauEnergy = 1.5, Acceptance = null, Seed = 7,
             SiteUpdates = 640, WallSeconds = 0.1, Valid = true, Warnings = [],
         };
-        var json = JsonSerializer.SerializeToNode(job, ExperimentFolder.Json)!.AsObject();
+        var json = JsonSerializer.SerializeToNode(job, JsonFormats.Folder)!.AsObject();
         Assert.True(json.ContainsKey("tau_M2"));
         var value = json["tau_M2"];
         json.Remove("tau_M2");
@@ -31,18 +31,18 @@ public sealed class LegacyKeysTests : IDisposable
         File.WriteAllText(Path.Combine(_folder, "jobs", "old.json"), json.ToJsonString());
         var back = Assert.Single(CriticalPointFinder.ReadJobs(_folder));
         Assert.Equal(3.25, back.TauMagnetisationSquared);
-        Assert.Equal(JsonSerializer.Serialize(job, ExperimentFolder.Json), JsonSerializer.Serialize(back, ExperimentFolder.Json));
+        Assert.Equal(JsonSerializer.Serialize(job, JsonFormats.Folder), JsonSerializer.Serialize(back, JsonFormats.Folder));
     }
 
     [Fact]
     public void CriticalPointConfigWithAlgorithmAndThermalizationIsRead()
     {
         var spec = new CriticalPointSpec { Family = "on", Components = 1, Dimension = 2, Sizes = [8, 16], Lower = 0.4, Upper = 0.5, Algorithm = "metropolis", Thermalization = 123 };
-        string text = JsonSerializer.Serialize(spec, ExperimentFolder.Json);
+        string text = JsonSerializer.Serialize(spec, JsonFormats.Folder);
         string old = text.Replace("\"algo\"", "\"algorithm\"").Replace("\"thermalize\"", "\"thermalization\"");
         Assert.NotEqual(text, old);
-        var back = JsonSerializer.Deserialize<CriticalPointSpec>(LegacyKeys.Upgrade(old, LegacyKeys.MonteCarloSettings), ExperimentFolder.Json)!;
-        Assert.Equal(text, JsonSerializer.Serialize(back, ExperimentFolder.Json));
+        var back = JsonSerializer.Deserialize<CriticalPointSpec>(LegacyKeys.Upgrade(old, LegacyKeys.MonteCarloSettings), JsonFormats.Folder)!;
+        Assert.Equal(text, JsonSerializer.Serialize(back, JsonFormats.Folder));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.Lattices;
 using CritDiff.MonteCarlo;
+using CritDiff.Persistence;
 using CritDiff.Reporting;
 using CritDiff.Statistics;
 using ScottPlot;

@@ -1,4 +1,5 @@
 using CritDiff.Experiments;
+using CritDiff.Persistence;
 using CritDiff.Reporting;
 
 namespace CritDiff.Tests; // not CritDiff.Tests.Reporting: that would hide CritDiff.Reporting in other test files
@@ -55,19 +56,19 @@ public sealed class ReportFileFormatTests : IDisposable
     public void KeyedResultsWriteNaNAsNullAndReadOldFiles()
     {
         var row = new LocalStudyRow(new ArchitectureCandidate("two-layer-local:1"), 8, 18, 64, 5, true, false, double.NaN, false);
-        var (_, _, reused) = KeyedResult.GetOrCompute(_folder, "row", "key", () => row);
+        var (_, _, reused) = KeyedResult.GetOrCompute(JsonFormats.Keyed, _folder, "row", "key", () => row);
         Assert.False(reused);
         string file = Assert.Single(Directory.GetFiles(_folder, "row-*.json"));
         string text = File.ReadAllText(file);
         Assert.DoesNotContain("NaN", text, StringComparison.Ordinal);
         Assert.Contains("\"OptimumGap\": null", text, StringComparison.Ordinal);
-        var (back, _, again) = KeyedResult.GetOrCompute<LocalStudyRow>(_folder, "row", "key", () => throw new InvalidOperationException("must be reused"));
+        var (back, _, again) = KeyedResult.GetOrCompute<LocalStudyRow>(JsonFormats.Keyed, _folder, "row", "key", () => throw new InvalidOperationException("must be reused"));
         Assert.True(again);
         Assert.True(double.IsNaN(back.OptimumGap));
         Assert.Equal(row with { OptimumGap = 0 }, back with { OptimumGap = 0 });
 
         File.WriteAllText(file, text.Replace("\"OptimumGap\": null", "\"OptimumGap\": \"NaN\"", StringComparison.Ordinal));
-        var (old, _, oldReused) = KeyedResult.GetOrCompute<LocalStudyRow>(_folder, "row", "key", () => throw new InvalidOperationException("must be reused"));
+        var (old, _, oldReused) = KeyedResult.GetOrCompute<LocalStudyRow>(JsonFormats.Keyed, _folder, "row", "key", () => throw new InvalidOperationException("must be reused"));
         Assert.True(oldReused);
         Assert.True(double.IsNaN(old.OptimumGap));
     }

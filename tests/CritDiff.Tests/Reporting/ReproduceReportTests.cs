@@ -49,14 +49,14 @@ public sealed class ReproduceReportTests
     public void FieldJsonHoldsTheLatticeAndExactObservablesWithNaNAsNull()
     {
         var field = Model.Build(new Lattice(2, 8));
-        var json = ReproduceJson.Field(field);
+        var json = TargetSummary.Gaussian(field);
         Assert.Equal(64, (int)json["V"]!);
         Assert.Equal(field.Susceptibility, (double)json["chi"]!);
         Assert.Equal(field.MassSquared, (double)json["mu2"]!);
-        Assert.Null(ReproduceJson.Number(double.NaN));
-        Assert.Null(ReproduceJson.Number(double.PositiveInfinity));
-        Assert.Null(ReproduceJson.Number((double?)null));
-        Assert.Equal(0.5, (double)ReproduceJson.Number(0.5)!);
+        Assert.Null(JsonNumber.Of(double.NaN));
+        Assert.Null(JsonNumber.Of(double.PositiveInfinity));
+        Assert.Null(JsonNumber.Of((double?)null));
+        Assert.Equal(0.5, (double)JsonNumber.Of(0.5)!);
         Assert.EndsWith("}\n", ReproduceJson.ToFileText(json), StringComparison.Ordinal);
     }
 

@@ -1,6 +1,7 @@
 using CritDiff.Fields;
 using CritDiff.Lattices;
 using CritDiff.MonteCarlo;
+using CritDiff.Persistence;
 using CritDiff.Statistics;
 using CritDiff.Experiments;
 using CritDiff.Training;

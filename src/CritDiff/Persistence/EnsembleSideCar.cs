@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using CritDiff.MonteCarlo;
 
-namespace CritDiff.Experiments;
+namespace CritDiff.Persistence;
 
 /// <summary>
 /// The JSON side-car of an ensemble .npy file (written to the .npy path with ".json" appended, e.g. ising.npy.json):

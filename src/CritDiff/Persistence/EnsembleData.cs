@@ -1,7 +1,7 @@
 using CritDiff.Fields;
 using CritDiff.Lattices;
 
-namespace CritDiff.Experiments;
+namespace CritDiff.Persistence;
 
 /// <summary>
 /// Configurations read from an ensemble file (<see cref="EnsembleFile"/>): N configurations back to back, each

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using CritDiff.Fields;
 using CritDiff.Lattices;
 
-namespace CritDiff.Experiments;
+namespace CritDiff.Persistence;
 
 /// <summary>
 /// A <see cref="LatticeModel"/> as the ensemble side-car stores it: kind ("on", "phi4", "gaussian"), n, d, L and the

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using CritDiff.Statistics;
 
-namespace CritDiff.Experiments;
+namespace CritDiff.Persistence;
 
 /// <summary>A value with its standard error in a JSON file (null where not a number: JSON has no NaN).</summary>
 public sealed record ValueWithError(

@@ -2,9 +2,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using CritDiff.Lattices;
 using CritDiff.MonteCarlo;
-using CritDiff.Persistence;
 
-namespace CritDiff.Experiments;
+namespace CritDiff.Persistence;
 
 /// <summary>
 /// Ensembles on disk: a NumPy .npy array of float64 in C order with shape [N, L, ..., L] for n = 1 and
@@ -56,7 +55,7 @@ public static class EnsembleFile
                 file.Flush(flushToDisk: true);
             }
             var complete = sideCar with { NpyFile = Path.GetFileName(path), NpySha256 = Sha256(npyTemporary) };
-            File.WriteAllText(jsonTemporary, JsonFormats.Serialize(complete, ExperimentFolder.Json) + "\n");
+            File.WriteAllText(jsonTemporary, JsonFiles.Serialize(complete, JsonFiles.RunFolder) + "\n");
             File.Move(npyTemporary, path, overwrite: true);
             File.Move(jsonTemporary, SideCarPath(path), overwrite: true);
         }
@@ -124,7 +123,7 @@ public static class EnsembleFile
         EnsembleSideCar? sideCar;
         try
         {
-            sideCar = JsonFormats.Deserialize<EnsembleSideCar>(LegacyKeys.Upgrade(File.ReadAllText(sideCarPath), LegacyKeys.MonteCarloSettings), ExperimentFolder.Json);
+            sideCar = JsonFiles.Deserialize<EnsembleSideCar>(LegacyKeys.Upgrade(File.ReadAllText(sideCarPath), LegacyKeys.MonteCarloSettings), JsonFiles.RunFolder);
         }
         catch (JsonException e)
         {
