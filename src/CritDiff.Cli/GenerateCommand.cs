@@ -63,8 +63,9 @@ internal static class GenerateCommand
         {
             var o = output(result.GetValue(json));
             var clock = Stopwatch.StartNew();
-            if (result.GetValue(modelDir) is { } scoreDir && ScoreCheckpoint.IsScoreCheckpoint(scoreDir))
-                return SampleGenerateCommand.Run(result, o, scoreDir, model, exact, arch, budget, schedule, slices, sampler, steps, tMin, tMax,
+            var trained = result.GetValue(modelDir) is { } modelPath ? LoadModel(modelPath) : null;
+            if (trained is { TrainedOnSamples: true })
+                return SampleGenerateCommand.Run(result, o, result.GetValue(modelDir)!, trained, model, exact, arch, budget, schedule, slices, sampler, steps, tMin, tMax,
                     interp, count, file, reweight, reference, seed, threads);
             if (result.GetValue(reference) is not null)
                 throw new UsageException("--data applies to models trained with --mode samples (a linear model's generated law is exact)");
@@ -90,7 +91,7 @@ internal static class GenerateCommand
                 throw new UsageException("--arch applies only with --train-budget (a --model checkpoint has its own architecture)");
             CommonOptions.RefuseUnless(result, !result.GetValue(exact) || result.GetValue(slices) is not null,
                 "applies only with --slices N or a --model checkpoint (the continuous exact score has no slices to interpolate between); drop it or add --slices N", interp);
-            var (field, process, score, times) = Source(result, model, modelDir, exact, schedule, slices, tMin, tMax, interpolate);
+            var (field, process, score, times) = Source(result, trained, model, modelDir, exact, schedule, slices, tMin, tMax, interpolate);
             if ((double)n * field.Lattice.SiteCount > Array.MaxLength)
                 throw new UsageException($"--n: N x V = {(double)n * field.Lattice.SiteCount:G3} values do not fit in one array (max {Array.MaxLength})");
             // The samples and the reverse process's per-sample Fourier state.
@@ -208,7 +209,7 @@ internal static class GenerateCommand
     }
 
     private static (GaussianField Field, ForwardProcess Process, ScoreSchedule Score, (double Min, double Max) Times) Source(
-        ParseResult result, ModelOptions model, Option<string?> modelDir, Option<bool> exact, Option<string> schedule,
+        ParseResult result, TrainedModel? trained, ModelOptions model, Option<string?> modelDir, Option<bool> exact, Option<string> schedule,
         Option<int?> slices, Option<double?> tMin, Option<string?> tMax, bool interpolate)
     {
         string? dir = result.GetValue(modelDir);
@@ -221,31 +222,24 @@ internal static class GenerateCommand
                 throw new UsageException("--schedule applies only with --exact-score or --train-budget (the --model checkpoint has its own process)");
             if (result.GetValue(slices) is not null)
                 throw new UsageException("--slices applies only with --exact-score or --train-budget (the --model checkpoint has its own slices)");
-            CheckpointModel loaded;
-            try
-            {
-                loaded = Checkpoint.Load(dir);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new UsageException($"--model: {e.Message}");
-            }
+            var loaded = trained!;
+            var lattice = loaded.Target.Lattice;
             int d = result.GetValue(model.Dimension), l = result.GetValue(model.Length);
-            if ((d != 0 && d != loaded.Field.Lattice.Dimension) || (l != 0 && l != loaded.Field.Lattice.Length))
-                throw new UsageException($"--model: {dir} was trained on {loaded.Field.Lattice}, not on d={(d == 0 ? loaded.Field.Lattice.Dimension : d)}, L={(l == 0 ? loaded.Field.Lattice.Length : l)}");
+            if ((d != 0 && d != lattice.Dimension) || (l != 0 && l != lattice.Length))
+                throw new UsageException($"--model: {dir} was trained on {lattice}, not on d={(d == 0 ? lattice.Dimension : d)}, L={(l == 0 ? lattice.Length : l)}");
             ScoreSchedule score;
             try
             {
-                score = TrainedScore.FromParameters(loaded.Field.Lattice, loaded.Architecture, loaded.Basis, loaded.Times, loaded.Parameters, interpolate);
+                score = loaded.MultiplierSchedule(interpolate);
             }
             catch (ArgumentException e)
             {
                 throw new UsageException($"--model: {e.Message.Split(" (Parameter")[0]}");
             }
             double low = result.GetValue(tMin) ?? loaded.Times.Min();
-            double high = result.GetValue(tMax) is { } text ? TimeOption(text, loaded.Process, loaded.Field) : loaded.Times.Max();
+            double high = result.GetValue(tMax) is { } text ? TimeOption(text, loaded.Process, loaded.GaussianTarget) : loaded.Times.Max();
             CheckTimes(low, high);
-            return (loaded.Field, loaded.Process, score, (low, high));
+            return (loaded.GaussianTarget, loaded.Process, score, (low, high));
         }
         if (result.GetValue(model.Dimension) == 0 || result.GetValue(model.Length) == 0)
             throw new UsageException("--exact-score needs the model options --d, --L and one parameterisation");
@@ -260,6 +254,19 @@ internal static class GenerateCommand
             return (field, process, ScoreSchedule.ExactOnGrid(field, process, TimeGrid.LogSpaced(count, min, max), interpolate), (min, max));
         }
         return (field, process, ScoreSchedule.Exact(field, process), (min, max));
+    }
+
+    /// <summary>The --model checkpoint (<see cref="ModelCheckpoint"/>, any format); an unreadable one exits 2 naming --model.</summary>
+    private static TrainedModel LoadModel(string dir)
+    {
+        try
+        {
+            return ModelCheckpoint.Load(dir);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new UsageException($"--model: {e.Message}");
+        }
     }
 
     /// <summary>The --sampler names, the one list: the linear schemes of <see cref="ReverseScheme"/> and pc (models trained on samples only).</summary>

@@ -68,6 +68,7 @@ internal static class LinearTrainCommand
         var request = new TrainingRequest(problem, config, targetModel is GaussianField ? ModelOptions.Describe(field) : TargetOptions.Describe(targetModel))
         {
             Command = string.Join(' ', result.Tokens.Select(t => t.Value)),
+            Target = targetModel,
         };
         if (dir is not null)
         {

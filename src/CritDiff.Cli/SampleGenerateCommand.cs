@@ -15,7 +15,7 @@ namespace CritDiff.Cli;
 /// </summary>
 internal static class SampleGenerateCommand
 {
-    public static int Run(ParseResult result, Output o, string dir, ModelOptions model, Option<bool> exact, Option<string?> arch,
+    public static int Run(ParseResult result, Output o, string dir, TrainedModel checkpoint, ModelOptions model, Option<bool> exact, Option<string?> arch,
         Option<string?> budget, Option<string> schedule, Option<int?> slices, Option<string> sampler, Option<int> steps,
         Option<double?> tMin, Option<string?> tMax, Option<bool> interp, Option<int> count, Option<string?> file, Option<bool> reweight,
         Option<string?> reference, Option<ulong> seed, Option<int> threads)
@@ -26,15 +26,6 @@ internal static class SampleGenerateCommand
             ("--slices", result.GetValue(slices) is not null),
         })
             if (given) throw new UsageException($"{name} does not apply to a model trained on samples ({dir})");
-        ScoreCheckpointModel checkpoint;
-        try
-        {
-            checkpoint = ScoreCheckpoint.Load(dir);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new UsageException($"--model: {e.Message}");
-        }
         var lattice = checkpoint.Target.Lattice;
         int d = result.GetValue(model.Dimension), l = result.GetValue(model.Length);
         if ((d != 0 && d != lattice.Dimension) || (l != 0 && l != lattice.Length))
@@ -105,12 +96,12 @@ internal static class SampleGenerateCommand
         public void Report(int value) => handler(value);
     }
 
-    private static double Chi(ScoreCheckpointModel checkpoint) =>
+    private static double Chi(TrainedModel checkpoint) =>
         checkpoint.Summary?["data"]?["observables"]?["susceptibility"]?["value"] is JsonValue v && v.TryGetValue(out double chi) && chi > 0 ? chi
         : checkpoint.Target is Fields.GaussianField g ? g.Susceptibility
         : throw new UsageException("--t-max auto needs chi: the model has no training-ensemble value; give --t-max");
 
-    private static SampleGenerationRequest WithReference(SampleGenerationRequest request, string? dataPath, ScoreCheckpointModel checkpoint)
+    private static SampleGenerationRequest WithReference(SampleGenerationRequest request, string? dataPath, TrainedModel checkpoint)
     {
         if (dataPath is not null)
         {

@@ -8,13 +8,13 @@ using CritDiff.Statistics;
 namespace CritDiff.Experiments;
 
 /// <summary>
-/// A typed request to generate from a model trained on samples (<see cref="ScoreCheckpointModel"/>, linear or nonlinear) with a
+/// A typed request to generate from a model trained on samples (<see cref="TrainedModel"/>, linear or nonlinear) with a
 /// real-space sampler, and to compare the samples with the target: observables against reference values (an ensemble's
 /// Monte Carlo estimates), the distance between magnetisation histograms, and with the probability-flow ODE the exact
 /// log-density of each sample, importance weights towards exp(-S), ESS per sample, reweighted observables and an
 /// independence-Metropolis chain (issue 12).
 /// </summary>
-public sealed record SampleGenerationRequest(ScoreCheckpointModel Model, RealSpaceSettings Settings, int Count, ulong Seed)
+public sealed record SampleGenerationRequest(TrainedModel Model, RealSpaceSettings Settings, int Count, ulong Seed)
 {
     /// <summary>Interpolate the score linearly in t between slices (default) or use the nearest slice.</summary>
     public bool Interpolate { get; init; } = true;

@@ -244,7 +244,7 @@ public static class SampleTrainingRun
 
     /// <summary>
     /// Writes config.json, history_slice{j}.csv (step, validation loss, excess), the checkpoint/ folder
-    /// (<see cref="ScoreCheckpoint"/>) and summary.json last, each atomically (<see cref="TrainingRunFolder"/>).
+    /// (<see cref="ModelCheckpoint"/>) and summary.json last, each atomically (<see cref="TrainingRunFolder"/>).
     /// </summary>
     public static void WriteFolder(string dir, SampleTrainingRequest request, SampleTrainingOutcome outcome, JsonObject config, JsonObject summary)
     {
@@ -253,7 +253,7 @@ public static class SampleTrainingRun
         ArgumentNullException.ThrowIfNull(config);
         TrainingRunFolder.Write(dir, config, "step,validation_loss,excess",
             [.. outcome.Slices.Select(s => s.History.Select(row => $"{row.Step.ToString(CultureInfo.InvariantCulture)},{Csv(row.ValidationLoss)},{Csv(row.Excess)}"))],
-            checkpoint => ScoreCheckpoint.Save(checkpoint, new ScoreCheckpointModel(request.Target, request.Process, request.Spec,
+            checkpoint => ModelCheckpoint.Save(checkpoint, new TrainedModel(request.Target, request.Process, request.Spec, "samples",
                 request.Grid.Times, outcome.Slices.Select(s => s.Parameters).ToArray(), summary)),
             summary);
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using CritDiff.Fields;
 using CritDiff.Lattices;
+using CritDiff.Networks;
 using CritDiff.Persistence;
 using CritDiff.Training;
 
@@ -13,6 +14,12 @@ namespace CritDiff.Experiments;
 /// </summary>
 public sealed record TrainingRequest(TrainingProblem Problem, TrainingConfig Config, JsonObject Model)
 {
+    /// <summary>
+    /// The real target, stored with the model (<see cref="TrainedModel.Target"/>): by default the problem's field; a finite-n
+    /// target, which enters the problem only through its measured spectrum, must be given here.
+    /// </summary>
+    public LatticeModel Target { get; init; } = Problem.Field;
+
     /// <summary>The command line, recorded in config.json.</summary>
     public string? Command { get; init; }
 
@@ -129,7 +136,7 @@ public static class TrainingRun
     }
 
     /// <summary>
-    /// Writes history_slice{j}.csv (step, loss, excess, score error), the checkpoint/ folder (<see cref="Checkpoint"/>)
+    /// Writes history_slice{j}.csv (step, loss, excess, score error), the checkpoint/ folder (<see cref="ModelCheckpoint"/>)
     /// and summary.json last, each atomically (<see cref="TrainingRunFolder"/>).
     /// </summary>
     public static void WriteFolder(string dir, TrainingRequest request, TrainingResult trained, JsonObject summary)
@@ -140,8 +147,9 @@ public static class TrainingRun
         TrainingRunFolder.Write(dir, null, "step,loss,excess,score_error",
             [.. trained.Slices.Select(s => s.History.Select(row =>
                 string.Create(CultureInfo.InvariantCulture, $"{row.Step},{row.Loss:R},{Csv(row.Excess)},{Csv(row.ScoreError)}")))],
-            checkpoint => Checkpoint.Save(checkpoint, new CheckpointModel(problem.Field, problem.Process, problem.Architecture,
-                problem.Basis, problem.Grid.Times, trained.Slices.Select(s => s.Parameters).ToArray(), summary)),
+            checkpoint => ModelCheckpoint.Save(checkpoint, new TrainedModel(request.Target, problem.Process,
+                new LinearModelSpec(problem.Architecture, problem.Basis), request.Config.Mode.ToString().ToLowerInvariant(),
+                problem.Grid.Times, trained.Slices.Select(s => s.Parameters).ToArray(), summary)),
             summary);
     }
 
