@@ -68,7 +68,7 @@ public sealed record SampleTrainingRequest(LatticeModel Target, ScoreModelSpec S
 }
 
 /// <summary>What a sample-trained run produced.</summary>
-public sealed record SampleTrainingOutcome(IReadOnlyList<SampleSliceResult> Slices, string Rule, double WallSeconds)
+public sealed record SampleTrainingOutcome(IReadOnlyList<SliceResult> Slices, string Rule, double WallSeconds)
 {
     /// <summary>Training time: the largest steps-to-eps over slices (null when some slice missed eps).</summary>
     public int? Steps => Slices.All(s => s.StepsToEps is not null) ? Slices.Max(s => s.StepsToEps!.Value) : null;
@@ -77,7 +77,7 @@ public sealed record SampleTrainingOutcome(IReadOnlyList<SampleSliceResult> Slic
     public bool AllConverged => Slices.All(s => s.Converged);
 
     /// <summary>The first slice whose loss became non-finite, if any.</summary>
-    public SampleSliceResult? FirstDiverged => Slices.FirstOrDefault(s => s.Diverged);
+    public SliceResult? FirstDiverged => Slices.FirstOrDefault(s => s.Diverged);
 }
 
 /// <summary>Runs a <see cref="SampleTrainingRequest"/>, builds its JSON summary and writes its run folder.</summary>
@@ -93,7 +93,7 @@ public static class SampleTrainingRun
     /// <see cref="SampleSliceStore.DefaultSnapshotInterval"/>). <paramref name="reused"/> hears how many were reused before training starts.
     /// The caller checks that the folder belongs to the same request (<see cref="CheckResumable"/>).
     /// </summary>
-    public static SampleTrainingOutcome Run(SampleTrainingRequest request, int threads, IProgress<SampleSliceResult>? progress = null,
+    public static SampleTrainingOutcome Run(SampleTrainingRequest request, int threads, IProgress<SliceResult>? progress = null,
         CancellationToken cancellation = default, IProgress<SampleTrainingProgress>? steps = null, string? folder = null,
         Action<int>? reused = null, TimeSpan? snapshotInterval = null)
     {
@@ -102,7 +102,7 @@ public static class SampleTrainingRun
         var clock = Stopwatch.StartNew();
         var rule = request.Rule();
         var model = request.Spec.Create(request.Target.Lattice, request.Target.Components);
-        var results = new SampleSliceResult[request.Grid.Count];
+        var results = new SliceResult[request.Grid.Count];
         if (folder is not null)
             for (int j = 0; j < results.Length; j++)
                 results[j] = SampleSliceStore.Load(folder, j, request.Grid.Times[j], model)!;
@@ -221,13 +221,13 @@ public static class SampleTrainingRun
                 ["converged"] = test ? s.Converged : null,
                 ["status"] = Status(s, test),
                 ["diverged"] = s.Diverged,
-                ["initial_validation_loss"] = Number(s.InitialValidationLoss),
-                ["final_validation_loss"] = Number(s.FinalValidationLoss),
+                ["initial_validation_loss"] = Number(s.Samples!.InitialValidationLoss),
+                ["final_validation_loss"] = Number(s.Samples!.FinalValidationLoss),
                 ["initial_excess"] = Number(s.InitialExcess),
                 ["final_excess"] = Number(s.FinalExcess),
-                ["reference_loss"] = Number(s.ReferenceLoss),
-                ["reference_uncertainty"] = Number(s.ReferenceUncertainty),
-                ["reference_runs_diverged"] = s.ReferenceRunsDiverged,
+                ["reference_loss"] = Number(s.Samples!.ReferenceLoss),
+                ["reference_uncertainty"] = Number(s.Samples!.ReferenceUncertainty),
+                ["reference_runs_diverged"] = s.Samples!.ReferenceRunsDiverged,
             }).ToArray()),
             ["steps"] = outcome.Steps,
             ["all_converged"] = test ? outcome.AllConverged : null,
@@ -236,7 +236,7 @@ public static class SampleTrainingRun
     }
 
     /// <summary>A slice's outcome for the JSON: "converged", "not converged", "diverged", or "budget" where no test ran.</summary>
-    public static string Status(SampleSliceResult slice, bool convergenceTest)
+    public static string Status(SliceResult slice, bool convergenceTest)
     {
         ArgumentNullException.ThrowIfNull(slice);
         return slice.Diverged ? "diverged" : !convergenceTest ? "budget" : slice.Converged ? "converged" : "not converged";
@@ -252,7 +252,7 @@ public static class SampleTrainingRun
         ArgumentNullException.ThrowIfNull(outcome);
         ArgumentNullException.ThrowIfNull(config);
         TrainingRunFolder.Write(dir, config, "step,validation_loss,excess",
-            [.. outcome.Slices.Select(s => s.History.Select(row => $"{row.Step.ToString(CultureInfo.InvariantCulture)},{Csv(row.ValidationLoss)},{Csv(row.Excess)}"))],
+            [.. outcome.Slices.Select(s => s.History.Select(row => $"{row.Step.ToString(CultureInfo.InvariantCulture)},{Csv(row.Loss)},{Csv(row.Excess)}"))],
             checkpoint => ModelCheckpoint.Save(checkpoint, new TrainedModel(request.Target, request.Process, request.Spec, "samples",
                 request.Grid.Times, outcome.Slices.Select(s => s.Parameters).ToArray(), summary)),
             summary);
