@@ -226,7 +226,7 @@ internal static class SampleTrainCommand
         public void Report(SampleTrainingProgress value) => handler(value);
     }
 
-    private static void Print(Output o, SampleTrainingRequest request, SampleTrainingOutcome outcome)
+    private static void Print(Output o, SampleTrainingRequest request, TrainingResult outcome)
     {
         bool budget = request.Stopping == StoppingChoice.Budget;
         var table = new Table().AddColumns("t", "lr", "steps", "converged", "initial excess", "final excess", "reference");
@@ -238,7 +238,7 @@ internal static class SampleTrainCommand
         var console = ModelCommand.Console(o);
         console.Write(table);
         console.WriteLine($"{request.Spec.Name}: {request.Spec.ParameterCount(request.Target.Lattice, request.Target.Components)} parameters per slice; " +
-                          $"training time (max over slices) {(budget ? "n/a (fixed budget)" : outcome.Steps is { } steps ? steps.ToString(CultureInfo.InvariantCulture) : "not reached")}");
-        console.WriteLine($"stopping: {outcome.Rule}; {outcome.WallSeconds:F2} s");
+                          $"training time (max over slices) {(budget ? "n/a (fixed budget)" : outcome.StepsToEps is { } steps ? steps.ToString(CultureInfo.InvariantCulture) : "not reached")}");
+        console.WriteLine($"stopping: {outcome.StoppingRule}; {outcome.WallSeconds:F2} s");
     }
 }

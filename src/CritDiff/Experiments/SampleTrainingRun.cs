@@ -67,19 +67,6 @@ public sealed record SampleTrainingRequest(LatticeModel Target, ScoreModelSpec S
     };
 }
 
-/// <summary>What a sample-trained run produced.</summary>
-public sealed record SampleTrainingOutcome(IReadOnlyList<SliceResult> Slices, string Rule, double WallSeconds)
-{
-    /// <summary>Training time: the largest steps-to-eps over slices (null when some slice missed eps).</summary>
-    public int? Steps => Slices.All(s => s.StepsToEps is not null) ? Slices.Max(s => s.StepsToEps!.Value) : null;
-
-    /// <summary>True when every slice met the rule (a fixed budget never does).</summary>
-    public bool AllConverged => Slices.All(s => s.Converged);
-
-    /// <summary>The first slice whose loss became non-finite, if any.</summary>
-    public SliceResult? FirstDiverged => Slices.FirstOrDefault(s => s.Diverged);
-}
-
 /// <summary>Runs a <see cref="SampleTrainingRequest"/>, builds its JSON summary and writes its run folder.</summary>
 public static class SampleTrainingRun
 {
@@ -93,7 +80,7 @@ public static class SampleTrainingRun
     /// <see cref="SampleSliceStore.DefaultSnapshotInterval"/>). <paramref name="reused"/> hears how many were reused before training starts.
     /// The caller checks that the folder belongs to the same request (<see cref="CheckResumable"/>).
     /// </summary>
-    public static SampleTrainingOutcome Run(SampleTrainingRequest request, int threads, IProgress<SliceResult>? progress = null,
+    public static TrainingResult Run(SampleTrainingRequest request, int threads, IProgress<SliceResult>? progress = null,
         CancellationToken cancellation = default, IProgress<SampleTrainingProgress>? steps = null, string? folder = null,
         Action<int>? reused = null, TimeSpan? snapshotInterval = null)
     {
@@ -108,16 +95,14 @@ public static class SampleTrainingRun
                 results[j] = SampleSliceStore.Load(folder, j, request.Grid.Times[j], model)!;
         var pending = Enumerable.Range(0, results.Length).Where(j => results[j] is null).ToArray();
         reused?.Invoke(results.Length - pending.Length);
-        var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation };
-        Parallel.ForEach(pending, options, j =>
+        Trainer.ForEachSlice(pending, results, j =>
         {
             var result = SampleTrainer.TrainSlice(model.Replica(), request.Source, request.Process, request.Grid.Times[j], request.Config, j, rule,
                 cancellation, steps, folder is null ? null : SampleSliceStore.Progress(folder, snapshotInterval ?? SampleSliceStore.DefaultSnapshotInterval));
             if (folder is not null) SampleSliceStore.Save(folder, j, result);
-            results[j] = result;
-            progress?.Report(result);
-        });
-        return new SampleTrainingOutcome(results, rule.Name, clock.Elapsed.TotalSeconds);
+            return result;
+        }, progress, threads, cancellation);
+        return new TrainingResult(results, clock.Elapsed.TotalSeconds) { StoppingRule = rule.Name };
     }
 
     /// <summary>
@@ -182,7 +167,7 @@ public static class SampleTrainingRun
     }
 
     /// <summary>The run's summary as JSON (summary.json and the --json output).</summary>
-    public static JsonObject Summary(SampleTrainingRequest request, SampleTrainingOutcome outcome)
+    public static JsonObject Summary(SampleTrainingRequest request, TrainingResult outcome)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(outcome);
@@ -209,7 +194,7 @@ public static class SampleTrainingRun
             ["optimizer"] = request.Config.Optimizer.Name,
             ["batch"] = request.Config.BatchSize,
             ["eps"] = request.Config.Eps,
-            ["stopping_rule"] = outcome.Rule,
+            ["stopping_rule"] = outcome.StoppingRule,
             ["convergence_test"] = test,
             ["slices"] = new JsonArray(outcome.Slices.Select(s => (JsonNode?)new JsonObject
             {
@@ -229,7 +214,7 @@ public static class SampleTrainingRun
                 ["reference_uncertainty"] = Number(s.Samples!.ReferenceUncertainty),
                 ["reference_runs_diverged"] = s.Samples!.ReferenceRunsDiverged,
             }).ToArray()),
-            ["steps"] = outcome.Steps,
+            ["steps"] = outcome.StepsToEps,
             ["all_converged"] = test ? outcome.AllConverged : null,
             ["wall_seconds"] = outcome.WallSeconds,
         };
@@ -246,7 +231,7 @@ public static class SampleTrainingRun
     /// Writes config.json, history_slice{j}.csv (step, validation loss, excess), the checkpoint/ folder
     /// (<see cref="ModelCheckpoint"/>) and summary.json last, each atomically (<see cref="TrainingRunFolder"/>).
     /// </summary>
-    public static void WriteFolder(string dir, SampleTrainingRequest request, SampleTrainingOutcome outcome, JsonObject config, JsonObject summary)
+    public static void WriteFolder(string dir, SampleTrainingRequest request, TrainingResult outcome, JsonObject config, JsonObject summary)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(outcome);

@@ -88,26 +88,33 @@ public static class TrainingRun
             ["data"] = DataJson(problem.Data),
             ["reference"] = request.ReferenceName,
             ["spectrum"] = SpectrumJson(problem.TargetSpectrum),
-            ["slices"] = new JsonArray(trained.Slices.Select(s => (JsonNode?)new JsonObject
-            {
-                ["t"] = s.Time,
-                ["lr"] = Number(s.LearningRate),
-                ["lr_rule"] = s.LearningRateRule,
-                ["stable_lr"] = Number(s.Moments!.StableLearningRate),
-                ["init"] = s.Moments!.InitialScale,
-                ["steps"] = s.Steps,
-                ["converged"] = s.Converged,
-                ["diverged"] = s.Diverged,
-                ["initial_excess"] = Number(s.InitialExcess),
-                ["final_excess"] = Number(s.FinalExcess),
-                ["optimum_gap_to_exact"] = Number(s.Moments!.OptimumGapToExact),
-                ["optimum_closed_form"] = s.Moments!.OptimumIsClosedForm,
-                ["final_score_error"] = Number(s.Moments!.FinalScoreError),
-                ["predicted_steps"] = s.Moments!.PredictedSteps,
-            }).ToArray()),
+            ["slices"] = new JsonArray(trained.Slices.Select(s => (JsonNode?)SliceJson(s)).ToArray()),
             ["steps"] = trained.StepsMax,
             ["all_converged"] = trained.AllConverged,
             ["wall_seconds"] = trained.WallSeconds,
+        };
+    }
+
+    /// <summary>One slice of the summary: the common fields and the moment objective's details.</summary>
+    private static JsonObject SliceJson(SliceResult s)
+    {
+        var m = s.Moments!;
+        return new JsonObject
+        {
+            ["t"] = s.Time,
+            ["lr"] = Number(s.LearningRate),
+            ["lr_rule"] = s.LearningRateRule,
+            ["stable_lr"] = Number(m.StableLearningRate),
+            ["init"] = m.InitialScale,
+            ["steps"] = s.Steps,
+            ["converged"] = s.Converged,
+            ["diverged"] = s.Diverged,
+            ["initial_excess"] = Number(s.InitialExcess),
+            ["final_excess"] = Number(s.FinalExcess),
+            ["optimum_gap_to_exact"] = Number(m.OptimumGapToExact),
+            ["optimum_closed_form"] = m.OptimumIsClosedForm,
+            ["final_score_error"] = Number(m.FinalScoreError),
+            ["predicted_steps"] = m.PredictedSteps,
         };
     }
 

@@ -106,9 +106,8 @@ public static class SampleTrainer
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(grid);
         var results = new SliceResult[grid.Count];
-        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = ct };
-        Parallel.For(0, grid.Count, options, j =>
-            results[j] = TrainSlice(model.Replica(), source, process, grid.Times[j], config, j, rule, ct));
+        Trainer.ForEachSlice(Enumerable.Range(0, grid.Count).ToArray(), results,
+            j => TrainSlice(model.Replica(), source, process, grid.Times[j], config, j, rule, ct), null, maxDegreeOfParallelism, ct);
         return results;
     }
 
