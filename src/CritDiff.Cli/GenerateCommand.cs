@@ -63,7 +63,8 @@ internal static class GenerateCommand
         {
             var o = output(result.GetValue(json));
             var clock = Stopwatch.StartNew();
-            var trained = result.GetValue(modelDir) is { } modelPath ? LoadModel(modelPath) : null;
+            // An unreadable --model is reported where the linear path reads it, after the checks of the other options.
+            var (trained, unreadable) = result.GetValue(modelDir) is { } modelPath ? LoadModel(modelPath) : (null, null);
             if (trained is { TrainedOnSamples: true })
                 return SampleGenerateCommand.Run(result, o, result.GetValue(modelDir)!, trained, model, exact, arch, budget, schedule, slices, sampler, steps, tMin, tMax,
                     interp, count, file, reweight, reference, seed, threads);
@@ -91,7 +92,7 @@ internal static class GenerateCommand
                 throw new UsageException("--arch applies only with --train-budget (a --model checkpoint has its own architecture)");
             CommonOptions.RefuseUnless(result, !result.GetValue(exact) || result.GetValue(slices) is not null,
                 "applies only with --slices N or a --model checkpoint (the continuous exact score has no slices to interpolate between); drop it or add --slices N", interp);
-            var (field, process, score, times) = Source(result, trained, model, modelDir, exact, schedule, slices, tMin, tMax, interpolate);
+            var (field, process, score, times) = Source(result, () => trained ?? throw unreadable!, model, modelDir, exact, schedule, slices, tMin, tMax, interpolate);
             if ((double)n * field.Lattice.SiteCount > Array.MaxLength)
                 throw new UsageException($"--n: N x V = {(double)n * field.Lattice.SiteCount:G3} values do not fit in one array (max {Array.MaxLength})");
             // The samples and the reverse process's per-sample Fourier state.
@@ -209,7 +210,7 @@ internal static class GenerateCommand
     }
 
     private static (GaussianField Field, ForwardProcess Process, ScoreSchedule Score, (double Min, double Max) Times) Source(
-        ParseResult result, TrainedModel? trained, ModelOptions model, Option<string?> modelDir, Option<bool> exact, Option<string> schedule,
+        ParseResult result, Func<TrainedModel> checkpoint, ModelOptions model, Option<string?> modelDir, Option<bool> exact, Option<string> schedule,
         Option<int?> slices, Option<double?> tMin, Option<string?> tMax, bool interpolate)
     {
         string? dir = result.GetValue(modelDir);
@@ -222,7 +223,7 @@ internal static class GenerateCommand
                 throw new UsageException("--schedule applies only with --exact-score or --train-budget (the --model checkpoint has its own process)");
             if (result.GetValue(slices) is not null)
                 throw new UsageException("--slices applies only with --exact-score or --train-budget (the --model checkpoint has its own slices)");
-            var loaded = trained!;
+            var loaded = checkpoint();
             var lattice = loaded.Target.Lattice;
             int d = result.GetValue(model.Dimension), l = result.GetValue(model.Length);
             if ((d != 0 && d != lattice.Dimension) || (l != 0 && l != lattice.Length))
@@ -256,16 +257,16 @@ internal static class GenerateCommand
         return (field, process, ScoreSchedule.Exact(field, process), (min, max));
     }
 
-    /// <summary>The --model checkpoint (<see cref="ModelCheckpoint"/>, any format); an unreadable one exits 2 naming --model.</summary>
-    private static TrainedModel LoadModel(string dir)
+    /// <summary>The --model checkpoint (<see cref="ModelCheckpoint"/>, any format), or the error naming --model that an unreadable one gives.</summary>
+    private static (TrainedModel? Model, UsageException? Error) LoadModel(string dir)
     {
         try
         {
-            return ModelCheckpoint.Load(dir);
+            return (ModelCheckpoint.Load(dir), null);
         }
         catch (InvalidDataException e)
         {
-            throw new UsageException($"--model: {e.Message}");
+            return (null, new UsageException($"--model: {e.Message}"));
         }
     }
 

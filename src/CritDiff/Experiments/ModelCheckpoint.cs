@@ -158,13 +158,13 @@ public static class ModelCheckpoint
     {
         var description = Field(file, json, "target", n => JsonFormats.Deserialize<ModelDescription>(n)!);
         var target = Field(file, json, "target", _ => layout == Layout.Current && description.Kind == "gaussian" ? Gaussian(description) : description.Build());
+        CheckTarget(file, json, description, target, layout);
         if (layout == Layout.Current)
         {
             var lattice = Field(file, json, "lattice", n => new Lattice((int)n["d"]!, (int)n["L"]!));
             if (lattice != target.Lattice)
                 throw new InvalidDataException($"'{file}': field 'lattice' ({lattice}) differs from field 'target' ({target.Lattice}): the file was edited");
         }
-        CheckTarget(file, json, description, target, layout);
         return target;
     }
 
