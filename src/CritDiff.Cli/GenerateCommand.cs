@@ -30,14 +30,30 @@ internal static class GenerateCommand
         {
             var o = output(result.GetValue(options.Json));
             var clock = Stopwatch.StartNew();
-            if (result.GetValue(options.ModelDir) is { } scoreDir && ScoreCheckpoint.IsScoreCheckpoint(scoreDir))
-                return SampleGenerateCommand.Run(result, o, scoreDir, options);
-            return RunLinear(result, o, options, clock);
+            // One loader for every checkpoint format; an unreadable --model is reported where the linear path reads it,
+            // after the checks of the other options.
+            var (trained, unreadable) = result.GetValue(options.ModelDir) is { } modelPath ? LoadModel(modelPath) : (null, null);
+            if (trained is { TrainedOnSamples: true })
+                return SampleGenerateCommand.Run(result, o, result.GetValue(options.ModelDir)!, trained, options);
+            return RunLinear(result, o, options, clock, () => trained ?? throw unreadable!);
         });
         return command;
     }
 
-    private static int RunLinear(ParseResult result, Output o, GenerateOptions options, Stopwatch clock)
+    /// <summary>The --model checkpoint (<see cref="ModelCheckpoint"/>, any format), or the error naming --model that an unreadable one gives.</summary>
+    private static (TrainedModel? Model, UsageException? Error) LoadModel(string dir)
+    {
+        try
+        {
+            return (ModelCheckpoint.Load(dir), null);
+        }
+        catch (InvalidDataException e)
+        {
+            return (null, new UsageException($"--model: {e.Message}"));
+        }
+    }
+
+    private static int RunLinear(ParseResult result, Output o, GenerateOptions options, Stopwatch clock, Func<TrainedModel> checkpoint)
     {
         if (result.GetValue(options.Reference) is not null)
             throw new UsageException("--data applies to models trained with --mode samples (a linear model's generated law is exact)");
@@ -63,7 +79,7 @@ internal static class GenerateCommand
             throw new UsageException("--arch applies only with --train-budget (a --model checkpoint has its own architecture)");
         CommonOptions.RefuseUnless(result, !result.GetValue(options.Exact) || result.GetValue(options.Slices) is not null,
             "applies only with --slices N or a --model checkpoint (the continuous exact score has no slices to interpolate between); drop it or add --slices N", options.Interp);
-        var (field, process, score, (stop, start)) = Source(result, options, interpolate);
+        var (field, process, score, (stop, start)) = Source(result, options, checkpoint, interpolate);
         if ((double)n * field.Lattice.SiteCount > Array.MaxLength)
             throw new UsageException($"--n: N x V = {(double)n * field.Lattice.SiteCount:G3} values do not fit in one array (max {Array.MaxLength})");
         // The samples and the reverse process's per-sample Fourier state.
@@ -130,12 +146,12 @@ internal static class GenerateCommand
 
     /// <summary>The target, process, score multiplier and (t_min, T) of a linear checkpoint or of the exact score.</summary>
     private static (GaussianField Field, ForwardProcess Process, IFourierMultiplier Score, (double Min, double Max) Times) Source(
-        ParseResult result, GenerateOptions options, bool interpolate)
+        ParseResult result, GenerateOptions options, Func<TrainedModel> checkpoint, bool interpolate)
     {
         string? dir = result.GetValue(options.ModelDir);
         bool useExact = result.GetValue(options.Exact);
         if ((dir is null) == !useExact) throw new UsageException("give exactly one of --model DIR and --exact-score");
-        if (dir is not null) return Checkpointed(result, options, dir, interpolate);
+        if (dir is not null) return Checkpointed(result, options, dir, checkpoint(), interpolate);
         if (result.GetValue(options.Model.Dimension) == 0 || result.GetValue(options.Model.Length) == 0)
             throw new UsageException("--exact-score needs the model options --d, --L and one parameterisation");
         var field = options.Model.Build(result);
@@ -153,32 +169,23 @@ internal static class GenerateCommand
     }
 
     private static (GaussianField, ForwardProcess, IFourierMultiplier, (double, double)) Checkpointed(ParseResult result, GenerateOptions options,
-        string dir, bool interpolate)
+        string dir, TrainedModel loaded, bool interpolate)
     {
         // A checkpoint carries its own forward process and slices: refuse options that would be ignored.
         if (result.GetResult(options.Schedule) is { Implicit: false })
             throw new UsageException("--schedule applies only with --exact-score or --train-budget (the --model checkpoint has its own process)");
         if (result.GetValue(options.Slices) is not null)
             throw new UsageException("--slices applies only with --exact-score or --train-budget (the --model checkpoint has its own slices)");
-        CheckpointModel loaded;
-        try
-        {
-            loaded = Checkpoint.Load(dir);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new UsageException($"--model: {e.Message}");
-        }
-        var lattice = loaded.Field.Lattice;
+        var lattice = loaded.Target.Lattice;
         int d = result.GetValue(options.Model.Dimension), l = result.GetValue(options.Model.Length);
         if ((d != 0 && d != lattice.Dimension) || (l != 0 && l != lattice.Length))
             throw new UsageException($"--model: {dir} was trained on {lattice}, not on d={(d == 0 ? lattice.Dimension : d)}, L={(l == 0 ? lattice.Length : l)}");
-        var score = GenerateOptions.Checked("--model", () =>
-            TrainedScore.FromParameters(lattice, loaded.Architecture, loaded.Basis, loaded.Times, loaded.Parameters, interpolate));
+        var score = GenerateOptions.Checked("--model", () => loaded.MultiplierSchedule(interpolate));
+        var field = loaded.GaussianTarget;
         double low = result.GetValue(options.TMin) ?? loaded.Times.Min();
-        double high = GenerateOptions.FinalTime(result.GetValue(options.TMax), loaded.Process, () => loaded.Field.Susceptibility) ?? loaded.Times.Max();
+        double high = GenerateOptions.FinalTime(result.GetValue(options.TMax), loaded.Process, () => field.Susceptibility) ?? loaded.Times.Max();
         GenerateOptions.CheckTimes(low, high);
-        return (loaded.Field, loaded.Process, score, (low, high));
+        return (field, loaded.Process, score, (low, high));
     }
 
     /// <summary>

@@ -68,6 +68,7 @@ internal static class LinearTrainCommand
         var request = new TrainingRequest(problem, config, targetModel is GaussianField ? TargetSummary.Gaussian(field) : TargetSummary.Of(targetModel))
         {
             Command = string.Join(' ', result.Tokens.Select(t => t.Value)),
+            Target = targetModel,
         };
         if (dir is not null)
         {
@@ -86,7 +87,7 @@ internal static class LinearTrainCommand
         if (trained.FirstDiverged is { } bad)
             throw new RunFailedException(
                 $"training diverged at t = {bad.Time:G4} (step {bad.Steps}): learning rate {bad.LearningRate:G4} is too large; " +
-                $"the population-GD stability limit 2/lambda_max is {bad.StableLearningRate:G4}" +
+                $"the population-GD stability limit 2/lambda_max is {bad.Moments!.StableLearningRate:G4}" +
                 (trainingMode == TrainingMode.Empirical ? " and minibatch noise lowers it further: use a smaller --lr or a larger --batch" : ": use a smaller --lr"));
         return 0;
     }
@@ -123,8 +124,8 @@ internal static class LinearTrainCommand
             .AddColumn("final excess").AddColumn("optimum gap to exact");
         foreach (var s in trained.Slices)
             table.AddRow(Output.Format(s.Time), Output.Format(s.LearningRate), s.Steps.ToString(CultureInfo.InvariantCulture),
-                s.PredictedSteps?.ToString(CultureInfo.InvariantCulture) ?? "-",
-                s.Converged ? "yes" : s.Diverged ? "diverged" : "no (cap)", Output.Format(s.FinalExcess), Output.Format(s.OptimumGapToExact));
+                s.Moments!.PredictedSteps?.ToString(CultureInfo.InvariantCulture) ?? "-",
+                s.Converged ? "yes" : s.Diverged ? "diverged" : "no (cap)", Output.Format(s.FinalExcess), Output.Format(s.Moments!.OptimumGapToExact));
         var console = ModelCommand.Console(o);
         console.Write(table);
         console.WriteLine($"{architecture}: {architecture.ParameterCount(problem.Lattice)} parameters per slice; training time (max over slices) {trained.StepsMax} steps; {trained.WallSeconds:F2} s");

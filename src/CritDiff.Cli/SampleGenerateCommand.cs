@@ -14,7 +14,7 @@ namespace CritDiff.Cli;
 /// </summary>
 internal static class SampleGenerateCommand
 {
-    public static int Run(ParseResult result, Output o, string dir, GenerateOptions options)
+    public static int Run(ParseResult result, Output o, string dir, TrainedModel checkpoint, GenerateOptions options)
     {
         foreach (var (name, given) in new (string, bool)[]
         {
@@ -22,15 +22,6 @@ internal static class SampleGenerateCommand
             ("--train-budget", result.GetValue(options.Budget) is not null), ("--slices", result.GetValue(options.Slices) is not null),
         })
             if (given) throw new UsageException($"{name} does not apply to a model trained on samples ({dir})");
-        ScoreCheckpointModel checkpoint;
-        try
-        {
-            checkpoint = ScoreCheckpoint.Load(dir);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new UsageException($"--model: {e.Message}");
-        }
         var lattice = checkpoint.Target.Lattice;
         int d = result.GetValue(options.Model.Dimension), l = result.GetValue(options.Model.Length);
         if ((d != 0 && d != lattice.Dimension) || (l != 0 && l != lattice.Length))

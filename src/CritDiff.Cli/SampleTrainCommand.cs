@@ -169,7 +169,7 @@ internal static class SampleTrainCommand
         {
             var progress = new Progress(s =>
             {
-                string referenceText = s.ReferenceLoss is { } r ? ", reference " + Stats.Format(r, s.ReferenceUncertainty) : "";
+                string referenceText = s.Samples!.ReferenceLoss is { } r ? ", reference " + Stats.Format(r, s.Samples.ReferenceUncertainty) : "";
                 bar.Finished(TrainCommand.SliceName(grid, s.Time), Outcome(s, budget) + referenceText);
             });
             // The state of a running slice: on the live bar at every evaluation, as a plain line at most every 10 s (its
@@ -208,18 +208,18 @@ internal static class SampleTrainCommand
     /// A finished slice in words: "N steps", "diverged at step N", "not converged in N steps", or under --stop budget
     /// (no convergence test) "budget: N steps", never a failure.
     /// </summary>
-    internal static string Outcome(SampleSliceResult s, bool budget) =>
+    internal static string Outcome(SliceResult s, bool budget) =>
         s.Diverged ? $"diverged at step {s.StepsRun}"
         : budget ? $"budget: {s.StepsRun} steps"
         : s.Converged ? $"{s.StepsToEps} steps" : $"not converged in {s.StepsRun} steps";
 
     /// <summary>The "converged" cell: yes, no (cap), diverged, or "budget" where no convergence test ran.</summary>
-    internal static string ConvergedCell(SampleSliceResult s, bool budget) =>
+    internal static string ConvergedCell(SliceResult s, bool budget) =>
         s.Diverged ? "diverged" : budget ? "budget" : s.Converged ? "yes" : "no (cap)";
 
-    private sealed class Progress(Action<SampleSliceResult> handler) : IProgress<SampleSliceResult>
+    private sealed class Progress(Action<SliceResult> handler) : IProgress<SliceResult>
     {
-        public void Report(SampleSliceResult value) => handler(value);
+        public void Report(SliceResult value) => handler(value);
     }
 
     private sealed class StepProgress(Action<SampleTrainingProgress> handler) : IProgress<SampleTrainingProgress>
@@ -227,7 +227,7 @@ internal static class SampleTrainCommand
         public void Report(SampleTrainingProgress value) => handler(value);
     }
 
-    private static void Print(Output o, SampleTrainingRequest request, SampleTrainingOutcome outcome)
+    private static void Print(Output o, SampleTrainingRequest request, TrainingResult outcome)
     {
         bool budget = request.Stopping == StoppingChoice.Budget;
         var table = new Table().AddColumns("t", "lr", "steps", "converged", "initial excess", "final excess", "reference");
@@ -235,11 +235,11 @@ internal static class SampleTrainCommand
             table.AddRow(Output.Format(s.Time), Output.Format(s.LearningRate),
                 budget ? s.StepsRun.ToString(CultureInfo.InvariantCulture) : s.StepsToEps?.ToString(CultureInfo.InvariantCulture) ?? $"> {s.StepsRun}",
                 ConvergedCell(s, budget), Output.Format(s.InitialExcess), Output.Format(s.FinalExcess),
-                s.ReferenceLoss is { } r ? Stats.Format(r, s.ReferenceUncertainty) : "-");
+                s.Samples!.ReferenceLoss is { } r ? Stats.Format(r, s.Samples.ReferenceUncertainty) : "-");
         var console = ModelCommand.Console(o);
         console.Write(table);
         console.WriteLine($"{request.Spec.Name}: {request.Spec.ParameterCount(request.Target.Lattice, request.Target.Components)} parameters per slice; " +
-                          $"training time (max over slices) {(budget ? "n/a (fixed budget)" : outcome.Steps is { } steps ? steps.ToString(CultureInfo.InvariantCulture) : "not reached")}");
-        console.WriteLine($"stopping: {outcome.Rule}; {outcome.WallSeconds:F2} s");
+                          $"training time (max over slices) {(budget ? "n/a (fixed budget)" : outcome.StepsToEps is { } steps ? steps.ToString(CultureInfo.InvariantCulture) : "not reached")}");
+        console.WriteLine($"stopping: {outcome.StoppingRule}; {outcome.WallSeconds:F2} s");
     }
 }

@@ -155,7 +155,7 @@ public static class BeyondGaussianStudy
             }
             spread = Math.Abs(Slice(Shift(+1)).Steps - Slice(Shift(-1)).Steps) / 2.0;
         }
-        return new BeyondGaussianSteps(arch, central.Steps, spread, central.PredictedSteps, central.Converged);
+        return new BeyondGaussianSteps(arch, central.Steps, spread, central.Moments!.PredictedSteps, central.Converged);
     }
 
     /// <summary>Fits of steps (per architecture) and of chi against L for one series.</summary>

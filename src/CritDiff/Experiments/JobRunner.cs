@@ -27,7 +27,7 @@ public static class JobRunner
         var config = spec.Config(job.SeedIndex);
         var trained = Trainer.Train(new TrainingProblem(field, process, grid, architecture), config, null, 1, cancellation);
         var slowest = trained.Slices.MaxBy(s => s.Steps)!;
-        bool allPredicted = trained.Slices.All(s => s.PredictedSteps is not null);
+        bool allPredicted = trained.Slices.All(s => s.Moments!.PredictedSteps is not null);
 
         var generationGrid = TimeGrid.LogSpaced(spec.GenerationSlices, spec.MinTime, finalTime);
         var settings = new GenerationSettings(Samplers.ExponentialIntegrator, spec.GenerationSteps, finalTime, spec.MinTime);
@@ -45,12 +45,12 @@ public static class JobRunner
             SeedIndex = job.SeedIndex,
             Parameters = architecture.ParameterCount(field.Lattice),
             Steps = trained.StepsMax,
-            PredictedSteps = allPredicted ? trained.Slices.Max(s => s.PredictedSteps) : null,
+            PredictedSteps = allPredicted ? trained.Slices.Max(s => s.Moments!.PredictedSteps) : null,
             Converged = trained.AllConverged,
             Diverged = trained.FirstDiverged is not null,
             LearningRate = JobResult.Finite(slowest.LearningRate),
             LearningRateRule = slowest.LearningRateRule,
-            OptimumGapToExact = JobResult.Finite(trained.Slices.Max(s => s.OptimumGapToExact)),
+            OptimumGapToExact = JobResult.Finite(trained.Slices.Max(s => s.Moments!.OptimumGapToExact)),
             FinalExcess = JobResult.Finite(slowest.FinalExcess),
             KlAtBudget = JobResult.Finite(atBudget.KlPerSite),
             KlExactScore = JobResult.Finite(exactLaw.KlPerSite(process.NoisedSpectrumTable(field.SpectrumTable(), spec.MinTime))),

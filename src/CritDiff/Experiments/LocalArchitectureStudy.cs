@@ -142,7 +142,7 @@ public static class LocalArchitectureStudy
         var config = new TrainingConfig { Start = NetworkStart.Parse(candidate.Start), Eps = spec.Eps, MaxSteps = spec.MaxSteps, Seed = spec.Seed };
         var result = SliceTrainer.Train(problem, config, 0, cancellation);
         return new LocalStudyRow(candidate, field.Lattice.Length, architecture.ParameterCount(field.Lattice), field.Lattice.SiteCount,
-            result.Steps, result.Converged, result.Diverged, result.Diverged ? double.NaN : result.OptimumGapToExact, result.OptimumIsClosedForm);
+            result.Steps, result.Converged, result.Diverged, result.Diverged ? double.NaN : result.Moments!.OptimumGapToExact, result.Moments!.OptimumIsClosedForm);
     }
 
     private static LocalStudyFit Summarise(ArchitectureCandidate candidate, LocalStudyRow[] rows)

@@ -268,9 +268,9 @@ public static class NonlinearStudy
             Diverged = result.Diverged,
             InitialExcess = ValueWithError.Finite(result.InitialExcess),
             FinalExcess = ValueWithError.Finite(result.FinalExcess),
-            ReferenceLoss = result.ReferenceLoss is { } r ? ValueWithError.Finite(r) : null,
-            ReferenceUncertainty = result.ReferenceUncertainty is { } u ? ValueWithError.Finite(u) : null,
-            InitialValidationLoss = ValueWithError.Finite(result.InitialValidationLoss),
+            ReferenceLoss = result.Samples!.ReferenceLoss is { } r ? ValueWithError.Finite(r) : null,
+            ReferenceUncertainty = result.Samples.ReferenceUncertainty is { } u ? ValueWithError.Finite(u) : null,
+            InitialValidationLoss = ValueWithError.Finite(result.Samples.InitialValidationLoss),
         };
     }
 

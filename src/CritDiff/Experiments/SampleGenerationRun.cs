@@ -9,13 +9,13 @@ using CritDiff.Statistics;
 namespace CritDiff.Experiments;
 
 /// <summary>
-/// A typed request to generate from a model trained on samples (<see cref="ScoreCheckpointModel"/>, linear or nonlinear) with a
+/// A typed request to generate from a model trained on samples (<see cref="TrainedModel"/>, linear or nonlinear) with a
 /// real-space sampler, and to compare the samples with the target: observables against reference values (an ensemble's
 /// Monte Carlo estimates), the distance between magnetisation histograms, and with the probability-flow ODE the exact
 /// log-density of each sample, importance weights towards exp(-S), ESS per sample, reweighted observables and an
 /// independence-Metropolis chain (issue 12).
 /// </summary>
-public sealed record SampleGenerationRequest(ScoreCheckpointModel Model, GenerationSettings Settings, int Count, ulong Seed)
+public sealed record SampleGenerationRequest(TrainedModel Model, GenerationSettings Settings, int Count, ulong Seed)
 {
     /// <summary>Where to write the samples as .npy ([N, L, ..., L], or [N, n, L, ..., L] for n &gt; 1), or null.</summary>
     public string? SamplesPath { get; init; }
@@ -98,7 +98,7 @@ public static class SampleGenerationRun
     /// chi of the training ensemble stored with the model (for --t-max auto), else the exact chi of a Gaussian target;
     /// null when neither is known.
     /// </summary>
-    public static double? Susceptibility(ScoreCheckpointModel model)
+    public static double? Susceptibility(TrainedModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         return model.Summary?["data"]?["observables"]?["susceptibility"]?["value"] is JsonValue v && v.TryGetValue(out double chi) && chi > 0 ? chi

@@ -67,19 +67,6 @@ public sealed record SampleTrainingRequest(LatticeModel Target, ScoreModelSpec S
     };
 }
 
-/// <summary>What a sample-trained run produced.</summary>
-public sealed record SampleTrainingOutcome(IReadOnlyList<SampleSliceResult> Slices, string Rule, double WallSeconds)
-{
-    /// <summary>Training time: the largest steps-to-eps over slices (null when some slice missed eps).</summary>
-    public int? Steps => Slices.All(s => s.StepsToEps is not null) ? Slices.Max(s => s.StepsToEps!.Value) : null;
-
-    /// <summary>True when every slice met the rule (a fixed budget never does).</summary>
-    public bool AllConverged => Slices.All(s => s.Converged);
-
-    /// <summary>The first slice whose loss became non-finite, if any.</summary>
-    public SampleSliceResult? FirstDiverged => Slices.FirstOrDefault(s => s.Diverged);
-}
-
 /// <summary>Runs a <see cref="SampleTrainingRequest"/>, builds its JSON summary and writes its run folder.</summary>
 public static class SampleTrainingRun
 {
@@ -93,7 +80,7 @@ public static class SampleTrainingRun
     /// <see cref="SampleSliceStore.DefaultSnapshotInterval"/>). <paramref name="reused"/> hears how many were reused before training starts.
     /// The caller checks that the folder belongs to the same request (<see cref="CheckResumable"/>).
     /// </summary>
-    public static SampleTrainingOutcome Run(SampleTrainingRequest request, int threads, IProgress<SampleSliceResult>? progress = null,
+    public static TrainingResult Run(SampleTrainingRequest request, int threads, IProgress<SliceResult>? progress = null,
         CancellationToken cancellation = default, IProgress<SampleTrainingProgress>? steps = null, string? folder = null,
         Action<int>? reused = null, TimeSpan? snapshotInterval = null)
     {
@@ -102,22 +89,20 @@ public static class SampleTrainingRun
         var clock = Stopwatch.StartNew();
         var rule = request.Rule();
         var model = request.Spec.Create(request.Target.Lattice, request.Target.Components);
-        var results = new SampleSliceResult[request.Grid.Count];
+        var results = new SliceResult[request.Grid.Count];
         if (folder is not null)
             for (int j = 0; j < results.Length; j++)
                 results[j] = SampleSliceStore.Load(folder, j, request.Grid.Times[j], model)!;
         var pending = Enumerable.Range(0, results.Length).Where(j => results[j] is null).ToArray();
         reused?.Invoke(results.Length - pending.Length);
-        var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation };
-        Parallel.ForEach(pending, options, j =>
+        Trainer.ForEachSlice(pending, results, j =>
         {
             var result = SampleTrainer.TrainSlice(model.Replica(), request.Source, request.Process, request.Grid.Times[j], request.Config, j, rule,
                 cancellation, steps, folder is null ? null : SampleSliceStore.Progress(folder, snapshotInterval ?? SampleSliceStore.DefaultSnapshotInterval));
             if (folder is not null) SampleSliceStore.Save(folder, j, result);
-            results[j] = result;
-            progress?.Report(result);
-        });
-        return new SampleTrainingOutcome(results, rule.Name, clock.Elapsed.TotalSeconds);
+            return result;
+        }, progress, threads, cancellation);
+        return new TrainingResult(results, clock.Elapsed.TotalSeconds) { StoppingRule = rule.Name };
     }
 
     /// <summary>
@@ -182,7 +167,7 @@ public static class SampleTrainingRun
     }
 
     /// <summary>The run's summary as JSON (summary.json and the --json output).</summary>
-    public static JsonObject Summary(SampleTrainingRequest request, SampleTrainingOutcome outcome)
+    public static JsonObject Summary(SampleTrainingRequest request, TrainingResult outcome)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(outcome);
@@ -209,7 +194,7 @@ public static class SampleTrainingRun
             ["optimizer"] = request.Config.Optimizer.Name,
             ["batch"] = request.Config.BatchSize,
             ["eps"] = request.Config.Eps,
-            ["stopping_rule"] = outcome.Rule,
+            ["stopping_rule"] = outcome.StoppingRule,
             ["convergence_test"] = test,
             ["slices"] = new JsonArray(outcome.Slices.Select(s => (JsonNode?)new JsonObject
             {
@@ -221,22 +206,22 @@ public static class SampleTrainingRun
                 ["converged"] = test ? s.Converged : null,
                 ["status"] = Status(s, test),
                 ["diverged"] = s.Diverged,
-                ["initial_validation_loss"] = Number(s.InitialValidationLoss),
-                ["final_validation_loss"] = Number(s.FinalValidationLoss),
+                ["initial_validation_loss"] = Number(s.Samples!.InitialValidationLoss),
+                ["final_validation_loss"] = Number(s.Samples!.FinalValidationLoss),
                 ["initial_excess"] = Number(s.InitialExcess),
                 ["final_excess"] = Number(s.FinalExcess),
-                ["reference_loss"] = Number(s.ReferenceLoss),
-                ["reference_uncertainty"] = Number(s.ReferenceUncertainty),
-                ["reference_runs_diverged"] = s.ReferenceRunsDiverged,
+                ["reference_loss"] = Number(s.Samples!.ReferenceLoss),
+                ["reference_uncertainty"] = Number(s.Samples!.ReferenceUncertainty),
+                ["reference_runs_diverged"] = s.Samples!.ReferenceRunsDiverged,
             }).ToArray()),
-            ["steps"] = outcome.Steps,
+            ["steps"] = outcome.StepsToEps,
             ["all_converged"] = test ? outcome.AllConverged : null,
             ["wall_seconds"] = outcome.WallSeconds,
         };
     }
 
     /// <summary>A slice's outcome for the JSON: "converged", "not converged", "diverged", or "budget" where no test ran.</summary>
-    public static string Status(SampleSliceResult slice, bool convergenceTest)
+    public static string Status(SliceResult slice, bool convergenceTest)
     {
         ArgumentNullException.ThrowIfNull(slice);
         return slice.Diverged ? "diverged" : !convergenceTest ? "budget" : slice.Converged ? "converged" : "not converged";
@@ -244,16 +229,16 @@ public static class SampleTrainingRun
 
     /// <summary>
     /// Writes config.json, history_slice{j}.csv (step, validation loss, excess), the checkpoint/ folder
-    /// (<see cref="ScoreCheckpoint"/>) and summary.json last, each atomically (<see cref="TrainingRunFolder"/>).
+    /// (<see cref="ModelCheckpoint"/>) and summary.json last, each atomically (<see cref="TrainingRunFolder"/>).
     /// </summary>
-    public static void WriteFolder(string dir, SampleTrainingRequest request, SampleTrainingOutcome outcome, JsonObject config, JsonObject summary)
+    public static void WriteFolder(string dir, SampleTrainingRequest request, TrainingResult outcome, JsonObject config, JsonObject summary)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(outcome);
         ArgumentNullException.ThrowIfNull(config);
         TrainingRunFolder.Write(dir, config, "step,validation_loss,excess",
-            [.. outcome.Slices.Select(s => s.History.Select(row => $"{row.Step.ToString(CultureInfo.InvariantCulture)},{Csv(row.ValidationLoss)},{Csv(row.Excess)}"))],
-            checkpoint => ScoreCheckpoint.Save(checkpoint, new ScoreCheckpointModel(request.Target, request.Process, request.Spec,
+            [.. outcome.Slices.Select(s => s.History.Select(row => $"{row.Step.ToString(CultureInfo.InvariantCulture)},{Csv(row.Loss)},{Csv(row.Excess)}"))],
+            checkpoint => ModelCheckpoint.Save(checkpoint, new TrainedModel(request.Target, request.Process, request.Spec, "samples",
                 request.Grid.Times, outcome.Slices.Select(s => s.Parameters).ToArray(), summary)),
             summary);
     }

@@ -200,7 +200,7 @@ public static class StabilityScan
         if (runs.Any(r => r is null)) // no stable rate was found: nothing to train
             return new StabilityRow(lattice.Length, parameters, stability, rate, [], false, true, double.NaN);
         return new StabilityRow(lattice.Length, parameters, stability, rate, runs.Select(r => r!.Steps).ToArray(),
-            runs.All(r => r!.Converged), runs.Any(r => r!.Diverged), runs[0]!.OptimumGapToExact);
+            runs.All(r => r!.Converged), runs.Any(r => r!.Diverged), runs[0]!.Moments!.OptimumGapToExact);
     }
 
     private static ScalingFit? RateFit(IReadOnlyList<StabilityRow> rows)

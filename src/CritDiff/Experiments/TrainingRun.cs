@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using CritDiff.Fields;
 using CritDiff.Lattices;
+using CritDiff.Networks;
 using CritDiff.Persistence;
 using CritDiff.Training;
 
@@ -13,6 +14,12 @@ namespace CritDiff.Experiments;
 /// </summary>
 public sealed record TrainingRequest(TrainingProblem Problem, TrainingConfig Config, JsonObject Model)
 {
+    /// <summary>
+    /// The real target, stored with the model (<see cref="TrainedModel.Target"/>): by default the problem's field; a finite-n
+    /// target, which enters the problem only through its measured spectrum, must be given here.
+    /// </summary>
+    public LatticeModel Target { get; init; } = Problem.Field;
+
     /// <summary>The command line, recorded in config.json.</summary>
     public string? Command { get; init; }
 
@@ -81,26 +88,33 @@ public static class TrainingRun
             ["data"] = DataJson(problem.Data),
             ["reference"] = request.ReferenceName,
             ["spectrum"] = SpectrumJson(problem.TargetSpectrum),
-            ["slices"] = new JsonArray(trained.Slices.Select(s => (JsonNode?)new JsonObject
-            {
-                ["t"] = s.Time,
-                ["lr"] = Number(s.LearningRate),
-                ["lr_rule"] = s.LearningRateRule,
-                ["stable_lr"] = Number(s.StableLearningRate),
-                ["init"] = s.InitialScale,
-                ["steps"] = s.Steps,
-                ["converged"] = s.Converged,
-                ["diverged"] = s.Diverged,
-                ["initial_excess"] = Number(s.InitialExcess),
-                ["final_excess"] = Number(s.FinalExcess),
-                ["optimum_gap_to_exact"] = Number(s.OptimumGapToExact),
-                ["optimum_closed_form"] = s.OptimumIsClosedForm,
-                ["final_score_error"] = Number(s.FinalScoreError),
-                ["predicted_steps"] = s.PredictedSteps,
-            }).ToArray()),
+            ["slices"] = new JsonArray(trained.Slices.Select(s => (JsonNode?)SliceJson(s)).ToArray()),
             ["steps"] = trained.StepsMax,
             ["all_converged"] = trained.AllConverged,
             ["wall_seconds"] = trained.WallSeconds,
+        };
+    }
+
+    /// <summary>One slice of the summary: the common fields and the moment objective's details.</summary>
+    private static JsonObject SliceJson(SliceResult s)
+    {
+        var m = s.Moments!;
+        return new JsonObject
+        {
+            ["t"] = s.Time,
+            ["lr"] = Number(s.LearningRate),
+            ["lr_rule"] = s.LearningRateRule,
+            ["stable_lr"] = Number(m.StableLearningRate),
+            ["init"] = m.InitialScale,
+            ["steps"] = s.Steps,
+            ["converged"] = s.Converged,
+            ["diverged"] = s.Diverged,
+            ["initial_excess"] = Number(s.InitialExcess),
+            ["final_excess"] = Number(s.FinalExcess),
+            ["optimum_gap_to_exact"] = Number(m.OptimumGapToExact),
+            ["optimum_closed_form"] = m.OptimumIsClosedForm,
+            ["final_score_error"] = Number(m.FinalScoreError),
+            ["predicted_steps"] = m.PredictedSteps,
         };
     }
 
@@ -129,7 +143,7 @@ public static class TrainingRun
     }
 
     /// <summary>
-    /// Writes history_slice{j}.csv (step, loss, excess, score error), the checkpoint/ folder (<see cref="Checkpoint"/>)
+    /// Writes history_slice{j}.csv (step, loss, excess, score error), the checkpoint/ folder (<see cref="ModelCheckpoint"/>)
     /// and summary.json last, each atomically (<see cref="TrainingRunFolder"/>).
     /// </summary>
     public static void WriteFolder(string dir, TrainingRequest request, TrainingResult trained, JsonObject summary)
@@ -140,8 +154,9 @@ public static class TrainingRun
         TrainingRunFolder.Write(dir, null, "step,loss,excess,score_error",
             [.. trained.Slices.Select(s => s.History.Select(row =>
                 string.Create(CultureInfo.InvariantCulture, $"{row.Step},{row.Loss:R},{Csv(row.Excess)},{Csv(row.ScoreError)}")))],
-            checkpoint => Checkpoint.Save(checkpoint, new CheckpointModel(problem.Field, problem.Process, problem.Architecture,
-                problem.Basis, problem.Grid.Times, trained.Slices.Select(s => s.Parameters).ToArray(), summary)),
+            checkpoint => ModelCheckpoint.Save(checkpoint, new TrainedModel(request.Target, problem.Process,
+                new LinearModelSpec(problem.Architecture, problem.Basis), request.Config.Mode.ToString().ToLowerInvariant(),
+                problem.Grid.Times, trained.Slices.Select(s => s.Parameters).ToArray(), summary)),
             summary);
     }
 

@@ -37,7 +37,7 @@ public static class TrainingBudget
         foreach (int budget in sorted)
         {
             // A slice that stopped early (diverged or converged to its own optimum) keeps its last parameters.
-            var parameters = trained.Slices.Select(s => s.Snapshots.TryGetValue(budget, out var p) ? p : s.Parameters).ToArray();
+            var parameters = trained.Slices.Select(s => s.Moments!.Snapshots.TryGetValue(budget, out var p) ? p : s.Parameters).ToArray();
             var score = TrainedScore.FromParameters(lattice, problem.Architecture, problem.Basis, problem.Grid.Times, parameters, interpolate);
             var law = new GeneratedLaw(lattice, new ReverseProcess(lattice, problem.Process, score, settings).GeneratedVariance());
             var r = law.Ratio(data);

@@ -9,7 +9,7 @@ namespace CritDiff.Persistence;
 /// <summary>
 /// The finished slices of a run of <see cref="Experiments.SampleTrainingRun"/> in its folder, so that an interrupted run resumes:
 /// <c>slices/slice{j}_array{i}.npy</c> (the trained parameters, float64, bit-exact) and <c>slices/slice{j}.json</c> (every
-/// other field of the <see cref="SampleSliceResult"/> and its history; doubles in shortest round-trip form, so they read
+/// other field of the <see cref="SliceResult"/> and its history; doubles in shortest round-trip form, so they read
 /// back bit-identical), the JSON written last and atomically: a slice is finished when its JSON exists; and, for a slice
 /// still training, its finished reference runs and snapshots of its runs (<see cref="Progress"/>). Slices are trained
 /// from streams keyed by their index alone, so a reused slice is the one an uninterrupted run would have trained.
@@ -44,9 +44,10 @@ public static class SampleSliceStore
     }
 
     /// <summary>Writes slice <paramref name="slice"/>'s result: its arrays first, then its JSON (the mark that it is finished).</summary>
-    public static void Save(string runFolder, int slice, SampleSliceResult result)
+    public static void Save(string runFolder, int slice, SliceResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
+        var details = result.Samples ?? throw new ArgumentException("only slices trained on samples are kept", nameof(result));
         string folder = Path.Combine(runFolder, FolderName);
         Directory.CreateDirectory(folder);
         var layers = result.Parameters.Layers;
@@ -56,12 +57,12 @@ public static class SampleSliceStore
         {
             ["slice"] = slice, ["time"] = Number(result.Time), ["steps_to_eps"] = result.StepsToEps, ["steps_run"] = result.StepsRun,
             ["converged"] = result.Converged, ["diverged"] = result.Diverged,
-            ["initial_validation_loss"] = Number(result.InitialValidationLoss), ["final_validation_loss"] = Number(result.FinalValidationLoss),
+            ["initial_validation_loss"] = Number(details.InitialValidationLoss), ["final_validation_loss"] = Number(details.FinalValidationLoss),
             ["initial_excess"] = Number(result.InitialExcess), ["final_excess"] = Number(result.FinalExcess),
-            ["reference_loss"] = result.ReferenceLoss is { } r ? Number(r) : null,
-            ["reference_uncertainty"] = result.ReferenceUncertainty is { } u ? Number(u) : null,
-            ["reference_runs_diverged"] = result.ReferenceRunsDiverged, ["lr"] = Number(result.LearningRate),
-            ["lr_rule"] = result.LearningRateRule, ["stopping_rule"] = result.StoppingRule, ["arrays"] = layers.Length,
+            ["reference_loss"] = details.ReferenceLoss is { } r ? Number(r) : null,
+            ["reference_uncertainty"] = details.ReferenceUncertainty is { } u ? Number(u) : null,
+            ["reference_runs_diverged"] = details.ReferenceRunsDiverged, ["lr"] = Number(result.LearningRate),
+            ["lr_rule"] = result.LearningRateRule, ["stopping_rule"] = details.StoppingRule, ["arrays"] = layers.Length,
             ["history"] = History(result.History),
         };
         AtomicFile.WriteAllText(JsonPath(runFolder, slice), json.ToJsonString() + "\n");
@@ -73,12 +74,12 @@ public static class SampleSliceStore
     /// <paramref name="model"/>; null when it is not finished. A damaged or mismatched file is an
     /// <see cref="InvalidDataException"/> naming it.
     /// </summary>
-    public static SampleSliceResult? Load(string runFolder, int slice, double time, ScoreModel model)
+    public static SliceResult? Load(string runFolder, int slice, double time, ScoreModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         string path = JsonPath(runFolder, slice);
         if (!File.Exists(path)) return null;
-        SampleSliceResult stored;
+        SliceResult stored;
         int arrays;
         try
         {
@@ -86,25 +87,29 @@ public static class SampleSliceStore
             if ((int)json["slice"]! != slice || Double(json["time"]).CompareTo(time) != 0)
                 throw new InvalidDataException($"it is not slice {slice} at t = {time.ToString("R", CultureInfo.InvariantCulture)}");
             arrays = (int)json["arrays"]!;
-            stored = new SampleSliceResult
+            int stepsRun = (int)json["steps_run"]!;
+            stored = new SliceResult
             {
                 Time = time,
-                StepsToEps = (int?)json["steps_to_eps"],
-                StepsRun = (int)json["steps_run"]!,
+                Steps = (int?)json["steps_to_eps"] ?? stepsRun,
+                StepsRun = stepsRun,
                 Converged = (bool)json["converged"]!,
                 Diverged = (bool)json["diverged"]!,
-                InitialValidationLoss = Double(json["initial_validation_loss"]),
-                FinalValidationLoss = Double(json["final_validation_loss"]),
                 InitialExcess = Double(json["initial_excess"]),
                 FinalExcess = Double(json["final_excess"]),
-                ReferenceLoss = json["reference_loss"] is { } r ? Double(r) : null,
-                ReferenceUncertainty = json["reference_uncertainty"] is { } u ? Double(u) : null,
-                ReferenceRunsDiverged = (int)json["reference_runs_diverged"]!,
                 LearningRate = Double(json["lr"]),
                 LearningRateRule = (string)json["lr_rule"]!,
-                StoppingRule = (string)json["stopping_rule"]!,
                 History = History(json["history"]),
                 Parameters = model.CreateParameters(),
+                Samples = new SampleSliceDetails
+                {
+                    InitialValidationLoss = Double(json["initial_validation_loss"]),
+                    FinalValidationLoss = Double(json["final_validation_loss"]),
+                    ReferenceLoss = json["reference_loss"] is { } r ? Double(r) : null,
+                    ReferenceUncertainty = json["reference_uncertainty"] is { } u ? Double(u) : null,
+                    ReferenceRunsDiverged = (int)json["reference_runs_diverged"]!,
+                    StoppingRule = (string)json["stopping_rule"]!,
+                },
             };
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NullReferenceException or InvalidDataException)
@@ -166,11 +171,11 @@ public static class SampleSliceStore
             if (Path.GetFileName(file).Contains(".snapshot", StringComparison.Ordinal)) File.Delete(file);
     }
 
-    internal static JsonArray History(IEnumerable<SampleHistoryRow> history) =>
-        new(history.Select(h => (JsonNode?)new JsonArray(h.Step, Number(h.ValidationLoss), Number(h.Excess))).ToArray());
+    internal static JsonArray History(IEnumerable<HistoryRow> history) =>
+        new(history.Select(h => (JsonNode?)new JsonArray(h.Step, Number(h.Loss), Number(h.Excess))).ToArray());
 
-    internal static SampleHistoryRow[] History(JsonNode? node) =>
-        node!.AsArray().Select(h => new SampleHistoryRow((int)h![0]!, Double(h[1]), Double(h[2]))).ToArray();
+    internal static HistoryRow[] History(JsonNode? node) =>
+        node!.AsArray().Select(h => new HistoryRow((int)h![0]!, Double(h[1]), Double(h[2]))).ToArray();
 
     private static string JsonPath(string runFolder, int slice) =>
         Path.Combine(runFolder, FolderName, string.Create(CultureInfo.InvariantCulture, $"slice{slice:000}.json"));

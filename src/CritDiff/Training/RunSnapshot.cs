@@ -9,4 +9,4 @@ namespace CritDiff.Training;
 /// exactly (stateless sample sources only: a Markov chain's state is not part of it).
 /// </summary>
 public sealed record RunSnapshot(int Step, NetworkParameters Parameters, NetworkParameters[] OptimizerBuffers, long OptimizerSteps,
-    ulong[] RandomState, IReadOnlyList<SampleHistoryRow> History, double Lowest, double Threshold);
+    ulong[] RandomState, IReadOnlyList<HistoryRow> History, double Lowest, double Threshold);

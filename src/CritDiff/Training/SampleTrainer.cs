@@ -30,7 +30,7 @@ public static class SampleTrainer
     /// stateless source) are snapshot every <see cref="ISliceProgressStore.SnapshotInterval"/> and resumed from their
     /// latest snapshot: the result is bit-identical to an uninterrupted slice's.
     /// </summary>
-    public static SampleSliceResult TrainSlice(ScoreModel model, SampleSource source, ForwardProcess process, double time,
+    public static SliceResult TrainSlice(ScoreModel model, SampleSource source, ForwardProcess process, double time,
         SampleTrainingConfig config, int sliceIndex, StoppingRule? rule = null, CancellationToken ct = default,
         IProgress<SampleTrainingProgress>? progress = null, ISliceProgressStore? store = null)
     {
@@ -69,25 +69,28 @@ public static class SampleTrainer
             new RandomStream(config.Seed, slice), validation, excess, ct, Reporter(progress, sliceIndex, time, "training"),
             Snapshots(store, source, sliceIndex, "training"));
         var history = main.History;
-        return new SampleSliceResult
+        return new SliceResult
         {
             Time = time,
-            StepsToEps = main.StepsToEps,
+            Steps = main.StepsToEps ?? main.StepsRun,
             StepsRun = main.StepsRun,
             Converged = main.StepsToEps is not null,
             Diverged = main.Diverged,
-            InitialValidationLoss = history[0].ValidationLoss,
-            FinalValidationLoss = history[^1].ValidationLoss,
             InitialExcess = history[0].Excess,
             FinalExcess = history[^1].Excess,
-            ReferenceLoss = excess.ReferenceLoss,
-            ReferenceUncertainty = excess.ReferenceUncertainty,
-            ReferenceRunsDiverged = context.ReferenceRunsDiverged,
             LearningRate = rate,
             LearningRateRule = rateRule,
-            StoppingRule = rule.Name,
             History = history,
             Parameters = main.Parameters,
+            Samples = new SampleSliceDetails
+            {
+                InitialValidationLoss = history[0].Loss,
+                FinalValidationLoss = history[^1].Loss,
+                ReferenceLoss = excess.ReferenceLoss,
+                ReferenceUncertainty = excess.ReferenceUncertainty,
+                ReferenceRunsDiverged = context.ReferenceRunsDiverged,
+                StoppingRule = rule.Name,
+            },
         };
     }
 
@@ -96,16 +99,15 @@ public static class SampleTrainer
     /// -1 for no limit), each with its own <see cref="ScoreModel.Replica"/> and streams keyed by its index: the results do
     /// not depend on the degree of parallelism.
     /// </summary>
-    public static IReadOnlyList<SampleSliceResult> TrainSlices(ScoreModel model, SampleSource source, ForwardProcess process,
+    public static IReadOnlyList<SliceResult> TrainSlices(ScoreModel model, SampleSource source, ForwardProcess process,
         TimeGrid grid, SampleTrainingConfig config, StoppingRule? rule = null, int maxDegreeOfParallelism = -1,
         CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(grid);
-        var results = new SampleSliceResult[grid.Count];
-        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = ct };
-        Parallel.For(0, grid.Count, options, j =>
-            results[j] = TrainSlice(model.Replica(), source, process, grid.Times[j], config, j, rule, ct));
+        var results = new SliceResult[grid.Count];
+        Trainer.ForEachSlice(Enumerable.Range(0, grid.Count).ToArray(), results,
+            j => TrainSlice(model.Replica(), source, process, grid.Times[j], config, j, rule, ct), null, maxDegreeOfParallelism, ct);
         return results;
     }
 
@@ -150,7 +152,7 @@ public static class SampleTrainer
         return a * a * power.Max() / count + process.NoiseVariance(time);
     }
 
-    private sealed record RunOutcome(List<SampleHistoryRow> History, NetworkParameters Parameters, int? StepsToEps,
+    private sealed record RunOutcome(List<HistoryRow> History, NetworkParameters Parameters, int? StepsToEps,
         int StepsRun, bool Diverged, double Lowest);
 
     /// <summary>
@@ -166,7 +168,7 @@ public static class SampleTrainer
         var state = config.Optimizer.CreateState(parameters);
         var x0 = new double[(long)config.BatchSize * model.ConfigurationLength];
         var z = new double[x0.Length];
-        var history = new List<SampleHistoryRow>();
+        var history = new List<HistoryRow>();
         double lowest = double.PositiveInfinity, threshold = double.NaN;
         int first = 0;
         if (snapshots?.Store.FindSnapshot(snapshots.Slice, snapshots.Run) is { } resumed)
@@ -198,7 +200,7 @@ public static class SampleTrainer
                 if (!double.IsFinite(loss)) return Diverge(history, parameters, step, loss, lowest);
                 lowest = Math.Min(lowest, loss);
                 double e = excess?.Excess(parameters, loss) ?? double.NaN;
-                history.Add(new SampleHistoryRow(step, loss, e));
+                history.Add(new HistoryRow(step, loss, e));
                 if (step == 0) threshold = config.Eps * e;
                 if (excess is not null && e <= threshold)
                     return new RunOutcome(history, parameters, step, step, false, lowest);
@@ -216,9 +218,9 @@ public static class SampleTrainer
     private static bool Fits(NetworkParameters a, NetworkParameters layout) =>
         a.Layers.Length == layout.Layers.Length && a.Layers.Zip(layout.Layers).All(p => p.First.Length == p.Second.Length);
 
-    private static RunOutcome Diverge(List<SampleHistoryRow> history, NetworkParameters parameters, int step, double loss, double lowest)
+    private static RunOutcome Diverge(List<HistoryRow> history, NetworkParameters parameters, int step, double loss, double lowest)
     {
-        if (history.Count == 0 || history[^1].Step != step) history.Add(new SampleHistoryRow(step, loss, double.NaN));
+        if (history.Count == 0 || history[^1].Step != step) history.Add(new HistoryRow(step, loss, double.NaN));
         return new RunOutcome(history, parameters, null, step, true, lowest);
     }
 }

@@ -64,10 +64,8 @@ public static class SliceTrainer
         var run = Run(network, parameters, population, batches, config.Optimizer, rate, config, spectrum,
             exactOptimum, optimum, problem.Architecture.RepresentsExactScore, rng, adaptive, cancellation);
         if (run.Rate < rate) rule += $", lowered {run.RateReductions}x as the curvature grew";
-        return Summarise(run, t, run.Rate, rule, scale, lambda, config, exactOptimum, closedForm, network, spectrum) with
-        {
-            PredictedSteps = Predict(problem, config, spectrum, run.Rate, rate, scale),
-        };
+        return Summarise(run, t, run.Rate, rule, scale, lambda, exactOptimum, closedForm, network, spectrum,
+            Predict(problem, config, spectrum, run.Rate, rate, scale));
     }
 
     /// <summary>
@@ -277,24 +275,28 @@ public static class SliceTrainer
     }
 
     private static SliceResult Summarise(RunOutcome run, double t, double rate, string rule, double scale,
-        double lambda, TrainingConfig config, double exactOptimum, bool closedForm, ScoreNetwork network,
-        double[] spectrum) => new()
+        double lambda, double exactOptimum, bool closedForm, ScoreNetwork network, double[] spectrum, int? predicted) => new()
         {
             Time = t,
             LearningRate = rate,
             LearningRateRule = rule,
-            InitialScale = scale,
-            TopCurvature = lambda,
             Steps = run.Steps,
+            StepsRun = run.History[^1].Step,
             Converged = run.Converged,
             Diverged = run.Diverged,
             InitialExcess = run.History[0].Excess,
             FinalExcess = run.History[Math.Min(run.Steps, run.History.Count - 1)].Excess,
-            OptimumGapToExact = run.Optimum is { } o ? o - exactOptimum : double.NaN,
-            OptimumIsClosedForm = closedForm,
-            FinalScoreError = network.ScoreError(run.Parameters, spectrum),
             History = run.History,
             Parameters = run.Parameters,
-            Snapshots = run.Snapshots,
+            Moments = new MomentSliceDetails
+            {
+                InitialScale = scale,
+                TopCurvature = lambda,
+                OptimumGapToExact = run.Optimum is { } o ? o - exactOptimum : double.NaN,
+                OptimumIsClosedForm = closedForm,
+                FinalScoreError = network.ScoreError(run.Parameters, spectrum),
+                PredictedSteps = predicted,
+                Snapshots = run.Snapshots,
+            },
         };
 }

@@ -201,7 +201,7 @@ public sealed class BadInputBatteryTests : IDisposable
         // A field that does not read names itself.
         string schedule = Tampered(model, t => ReplaceFirst(t, "\"schedule\": \"vp\"", "\"schedule\": \"bogus\""), "schedule");
         Cli.AssertRefused(["generate", "--model", schedule, "--n", "4", "--steps", "2"], "field 'schedule' has an invalid value (\"bogus\"): unknown schedule");
-        string version = Tampered(model, t => ReplaceFirst(t, "\"version\": 1,", ""), "version");
+        string version = Tampered(model, t => ReplaceFirst(t, "\"version\": 2,", ""), "version");
         Cli.AssertRefused(["generate", "--model", version, "--n", "4", "--steps", "2"], "field 'version' is missing");
         // parameters_per_slice edited.
         string count = Tampered(model, t => System.Text.RegularExpressions.Regex.Replace(t, "\"parameters_per_slice\": \\d+", "\"parameters_per_slice\": 5"), "count");

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using CritDiff.Cli;
 using CritDiff.Experiments;
+using CritDiff.Fields;
+using CritDiff.Lattices;
 using CritDiff.Persistence;
 
 namespace CritDiff.Tests.Cli;
@@ -128,10 +130,12 @@ public sealed class CommandLineTests : IDisposable
             Assert.Equal((int)slice["steps"]!, (int)slice["predicted_steps"]!);
         }
         Assert.Equal(slices.Max(s => (int)s!["steps"]!), (int)json["steps"]!);
-        foreach (string file in new[] { "config.json", "summary.json", "history_slice000.csv", "checkpoint/model.json", "checkpoint/slice002_layer0.npy" })
+        foreach (string file in new[] { "config.json", "summary.json", "history_slice000.csv", "checkpoint/model.json", "checkpoint/slice002_array0.npy" })
             Assert.True(File.Exists(Path.Combine(dir, file)), file);
-        var model = Checkpoint.Load(Path.Combine(dir, "checkpoint"));
+        var model = ModelCheckpoint.Load(Path.Combine(dir, "checkpoint"));
         Assert.Equal(3, model.Parameters.Count);
+        Assert.Equal(("population", "one-layer"), (model.Mode, model.Spec.Name));
+        Assert.Equal(GaussianField.AtCorrelationLengthOverSize(new Lattice(2, 8), 0.25), model.Target);
         Assert.Empty(Directory.GetFiles(dir, "*.tmp-*", SearchOption.AllDirectories));
     }
 

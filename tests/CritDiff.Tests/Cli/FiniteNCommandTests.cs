@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using CritDiff.Experiments;
+using CritDiff.Fields;
+using CritDiff.Lattices;
 using CritDiff.Persistence;
 using static CritDiff.Tests.Cli.Cli;
 
@@ -107,8 +109,15 @@ public sealed class FiniteNCommandTests : IDisposable
         Assert.True(File.Exists(path + ".json"));
 
         var (trained, trainOut, trainError) = Run("train", "--model", "on", "--n", "2", "--d", "2", "--L", "4", "--beta-unit", "0.8",
-            "--spectrum", path, "--arch", "one-layer", "--t", "0.1", "--json");
+            "--spectrum", path, "--arch", "one-layer", "--t", "0.1", "--json", "--out", Path.Combine(_folder, "run"));
         Assert.True(trained == 0, trainError);
+        // The checkpoint keeps the real target (not the free field that carried the lattice through moment training),
+        // and generate compares with that stand-in as before.
+        var checkpoint = ModelCheckpoint.Load(Path.Combine(_folder, "run", "checkpoint"));
+        Assert.IsType<SpinModel>(checkpoint.Target);
+        Assert.Null(ModelDescription.Of(SpinModel.AtBetaUnit(new Lattice(2, 4), 2, 0.8)).Mismatch(checkpoint.Target));
+        Assert.Equal(GaussianField.FreeField(new Lattice(2, 4), 1), checkpoint.GaussianTarget);
+        Assert.Equal(0, Run("generate", "--model", Path.Combine(_folder, "run", "checkpoint"), "--t-max", "1", "--n", "4", "--steps", "4").Code);
         var summary = JsonNode.Parse(trainOut)!;
         Assert.Equal("data spectrum", (string)summary["reference"]!);
         Assert.Equal("on", (string)summary["model"]!["kind"]!);

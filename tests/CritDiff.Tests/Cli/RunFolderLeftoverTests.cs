@@ -80,8 +80,8 @@ public sealed class RunFolderLeftoverTests : IDisposable
         Assert.Equal(0, Run("train", "--d", "2", "--L", "4", "--xi", "1", "--slices", "3", "--out", dir).Code);
         Assert.Equal(0, Run("train", "--d", "2", "--L", "4", "--xi", "1", "--slices", "2", "--out", dir).Code);
         Assert.Equal(["config.json", "history_slice000.csv", "history_slice001.csv", "summary.json"], files(""));
-        Assert.Equal(["model.json", "slice000_layer0.npy", "slice001_layer0.npy"], files("checkpoint"));
-        // The same for training on samples (its checkpoint names its arrays differently).
+        Assert.Equal(["model.json", "slice000_array0.npy", "slice001_array0.npy"], files("checkpoint"));
+        // The same for training on samples.
         string[] samples = ["train", "--d", "2", "--L", "4", "--xi-over-L", "0.25", "--arch", "one-layer", "--mode", "samples", "--stop", "budget",
             "--max-steps", "4", "--batch", "2", "--validation-size", "2", "--out", dir];
         Assert.Equal(0, Run([.. samples, "--slices", "1"]).Code);

@@ -141,7 +141,8 @@ public sealed class SampleTrainingCommandTests : IDisposable
         Assert.Equal(4, summary["slices"]!.AsArray().Count);
         Assert.NotNull(summary["data"]!["observables"]!["susceptibility"]);
 
-        var checkpoint = ScoreCheckpoint.Load(Path.Combine(run, "checkpoint"));
+        var checkpoint = ModelCheckpoint.Load(Path.Combine(run, "checkpoint"));
+        Assert.Equal("samples", checkpoint.Mode);
         Assert.IsType<Phi4Model>(checkpoint.Target);
         Assert.Equal(4, checkpoint.Parameters.Count);
 
@@ -211,9 +212,8 @@ public sealed class SampleTrainingCommandTests : IDisposable
         }).ToArray();
         var target = new Phi4Model(lattice, 2, 0.25, 0.5);
         string dir = Path.Combine(_folder, "checkpoint");
-        ScoreCheckpoint.Save(dir, new ScoreCheckpointModel(target, new CritDiff.Diffusion.VariancePreserving(), spec, [0.1, 0.5, 2], parameters));
-        Assert.True(ScoreCheckpoint.IsScoreCheckpoint(dir));
-        var loaded = ScoreCheckpoint.Load(dir);
+        ModelCheckpoint.Save(dir, new TrainedModel(target, new CritDiff.Diffusion.VariancePreserving(), spec, "samples", [0.1, 0.5, 2], parameters));
+        var loaded = ModelCheckpoint.Load(dir);
         Assert.Equal(spec, loaded.Spec);
         Assert.Null(ModelDescription.Of(target).Mismatch(loaded.Target));
         Assert.Equal([0.1, 0.5, 2], loaded.Times);
@@ -221,7 +221,7 @@ public sealed class SampleTrainingCommandTests : IDisposable
             for (int i = 0; i < parameters[j].Layers.Length; i++)
                 Assert.Equal(parameters[j].Layers[i], loaded.Parameters[j].Layers[i]);
         File.WriteAllText(Path.Combine(dir, "slice001_array2.npy"), "not npy");
-        var e = Assert.Throws<InvalidDataException>(() => ScoreCheckpoint.Load(dir));
+        var e = Assert.Throws<InvalidDataException>(() => ModelCheckpoint.Load(dir));
         Assert.Contains("slice001_array2.npy", e.Message);
     }
 }

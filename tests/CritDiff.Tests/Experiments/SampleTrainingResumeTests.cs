@@ -99,7 +99,7 @@ public sealed class SampleTrainingResumeTests : IDisposable
         Assert.Contains("\"NaN\"", File.ReadAllText(path)); // read, not retrained and rewritten
     }
 
-    private static void AssertSame(SampleSliceResult expected, SampleSliceResult actual)
+    private static void AssertSame(SliceResult expected, SliceResult actual)
     {
         Assert.Equal(expected with { Parameters = actual.Parameters, History = actual.History }, actual);
         Assert.Equal(expected.History, actual.History);

@@ -141,9 +141,10 @@ public class NetworkCatalogContractTests
         string folder = Path.Combine(Path.GetTempPath(), $"critdiff-contract-{Guid.NewGuid():N}");
         try
         {
-            ScoreCheckpoint.Save(folder, new ScoreCheckpointModel(target, new VariancePreserving(), spec, [0.3], [p]));
-            var back = ScoreCheckpoint.Load(folder);
+            ModelCheckpoint.Save(folder, new TrainedModel(target, new VariancePreserving(), spec, "samples", [0.3], [p]));
+            var back = ModelCheckpoint.Load(folder);
             Assert.Equal(spec.Name, back.Spec.Name);
+            Assert.Equal(target, back.Target);
             Assert.Equal(target.Components, back.Components);
             var again = back.CreateModel();
             Assert.Equal(model.LayerLengths, again.LayerLengths);

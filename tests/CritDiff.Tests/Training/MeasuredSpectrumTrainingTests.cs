@@ -45,8 +45,8 @@ public class MeasuredSpectrumTrainingTests(ITestOutputHelper output)
         var process = exactProblem.Process;
         var sMeasured = process.NoisedSpectrumTable(measured.Mean, Time);
         var sExact = process.NoisedSpectrumTable(field.SpectrumTable(), Time);
-        var theory = Theory.PredictFullNetwork(sMeasured, depth, onData.LearningRate, onData.InitialScale, eps, config.MaxSteps);
-        Assert.Equal(theory.Steps, onData.PredictedSteps);
+        var theory = Theory.PredictFullNetwork(sMeasured, depth, onData.LearningRate, onData.Moments!.InitialScale, eps, config.MaxSteps);
+        Assert.Equal(theory.Steps, onData.Moments!.PredictedSteps);
         Assert.InRange(onData.Steps, theory.Steps!.Value - (depth - 1), theory.Steps.Value + (depth - 1));
 
         // Steps bounded by the error-box corners (auto rules: one layer eta = 0.5/S_max, init 0; two layers
@@ -80,7 +80,7 @@ public class MeasuredSpectrumTrainingTests(ITestOutputHelper output)
         // E mismatch ~ (1/V) sum_k (dS_k/S_k)^2 / S_k with (dS/S)^2 <= (dG/G)^2 = 1/N (pairs) or 2/N (self-conjugate modes):
         // at most 2/N times the excess of the zero start, (1/V) sum 1/S_k; 4/N leaves room for its fluctuation over ~34 modes.
         Assert.True(mismatch <= 4.0 / n * sExact.Average(c => 1 / c), $"mismatch {mismatch}");
-        double initialError = InitialExcessError(field.Lattice, measured, sMeasured, onData.InitialScale, depth);
+        double initialError = InitialExcessError(field.Lattice, measured, sMeasured, onData.Moments!.InitialScale, depth);
         Assert.InRange(Math.Abs(onData.InitialExcess - exact.InitialExcess), 0, Tolerances.StandardErrors * initialError);
     }
 
@@ -121,9 +121,9 @@ public class MeasuredSpectrumTrainingTests(ITestOutputHelper output)
         var config = new TrainingConfig { Eps = eps };
         var result = SliceTrainer.Train(problem, config, 0);
         var s = problem.Process.NoisedSpectrumTable(g, Time);
-        var theory = Theory.PredictFullNetwork(s, problem.Architecture.Depth, result.LearningRate, result.InitialScale, eps, config.MaxSteps);
+        var theory = Theory.PredictFullNetwork(s, problem.Architecture.Depth, result.LearningRate, result.Moments!.InitialScale, eps, config.MaxSteps);
         Assert.NotNull(theory.Steps);
-        Assert.Equal(theory.Steps, result.PredictedSteps);
+        Assert.Equal(theory.Steps, result.Moments!.PredictedSteps);
         int slack = problem.Architecture.Depth - 1;
         Assert.InRange(result.Steps, theory.Steps!.Value - slack, theory.Steps.Value + slack);
         int common = Math.Min(result.History.Count, theory.ExcessHistory.Length);

@@ -51,7 +51,7 @@ public class SampleTrainerTests(ITestOutputHelper output)
         }
         output.WriteLine($"max_k |m S + 1| = {worst}");
         Assert.True(worst < 0.25, $"max_k |m S + 1| = {worst}");
-        Assert.Equal(ScoreNetwork.ExactOptimumLoss(noised, Process.NoiseVariance(t)), result.ReferenceLoss!.Value, 1e-12);
+        Assert.Equal(ScoreNetwork.ExactOptimumLoss(noised, Process.NoiseVariance(t)), result.Samples!.ReferenceLoss!.Value, 1e-12);
     }
 
     [Fact]
@@ -61,16 +61,16 @@ public class SampleTrainerTests(ITestOutputHelper output)
         const double t = 0.3;
         var config = new SampleTrainingConfig { MaxSteps = 400, EvalInterval = 10, ValidationSize = 128, Eps = 0.05 };
         var result = SampleTrainer.TrainSlice(OneLayer(2), new GaussianSource(Square, 2, FreeField.SpectrumTable()), Process, t, config, 0);
-        output.WriteLine($"reference {result.ReferenceLoss} +- {result.ReferenceUncertainty}, steps {result.StepsToEps}, " +
-            $"initial {result.InitialValidationLoss}, final {result.FinalValidationLoss}, excess {result.InitialExcess} -> {result.FinalExcess}");
-        Assert.True(double.IsFinite(result.ReferenceLoss!.Value));
-        Assert.True(result.ReferenceUncertainty is >= 0 and < double.PositiveInfinity);
-        Assert.True(result.ReferenceUncertainty < 0.05 * result.InitialExcess);
+        output.WriteLine($"reference {result.Samples!.ReferenceLoss} +- {result.Samples!.ReferenceUncertainty}, steps {result.StepsToEps}, " +
+            $"initial {result.Samples!.InitialValidationLoss}, final {result.Samples!.FinalValidationLoss}, excess {result.InitialExcess} -> {result.FinalExcess}");
+        Assert.True(double.IsFinite(result.Samples!.ReferenceLoss!.Value));
+        Assert.True(result.Samples!.ReferenceUncertainty is >= 0 and < double.PositiveInfinity);
+        Assert.True(result.Samples!.ReferenceUncertainty < 0.05 * result.InitialExcess);
         Assert.NotNull(result.StepsToEps);
         Assert.True(result.Converged);
         Assert.Equal(0, result.StepsToEps!.Value % config.EvalInterval);
         Assert.Contains("adam", result.LearningRateRule);
-        Assert.Equal(0, result.ReferenceRunsDiverged);
+        Assert.Equal(0, result.Samples!.ReferenceRunsDiverged);
     }
 
     [Fact]

@@ -71,12 +71,12 @@ public class StabilityAndStartTests
         Assert.True(Imbalance(balanced.Parameters) <= 1e-14, $"balanced imbalance {Imbalance(balanced.Parameters)}");
 
         var random = SliceTrainer.Train(problem, Sgd("random:0.1", 300), 0);
-        Assert.True(Imbalance(random.Snapshots[0]) > 1e-3);
+        Assert.True(Imbalance(random.Moments!.Snapshots[0]) > 1e-3);
         Assert.True(Imbalance(random.Parameters) > 1e-3, $"random imbalance {Imbalance(random.Parameters)}");
         var unbalanced = SliceTrainer.Train(problem, Sgd("unbalanced:2", 300), 0);
         Assert.True(Imbalance(unbalanced.Parameters) > 1e-3);
         // Off the balanced set the reachable optimum is lower (the balanced product is -m1^2 <= 0).
-        Assert.True(random.OptimumGapToExact < balanced.OptimumGapToExact, $"gaps {random.OptimumGapToExact} {balanced.OptimumGapToExact} {unbalanced.OptimumGapToExact}");
+        Assert.True(random.Moments!.OptimumGapToExact < balanced.Moments!.OptimumGapToExact, $"gaps {random.Moments!.OptimumGapToExact} {balanced.Moments!.OptimumGapToExact} {unbalanced.Moments!.OptimumGapToExact}");
     }
 
     [Theory]
@@ -115,11 +115,11 @@ public class StabilityAndStartTests
         Assert.True(result.Converged);
         var spectrum = problem.Process.NoisedSpectrumTable(problem.Field.SpectrumTable(), 0.1);
         double exact = ScoreNetwork.ExactOptimumLoss(spectrum, problem.Process.NoiseVariance(0.1));
-        double optimum = exact + result.OptimumGapToExact;
+        double optimum = exact + result.Moments!.OptimumGapToExact;
 
         var network = ScoreNetwork.Create(problem.Field.Lattice, problem.Architecture);
         var population = ModeMoments.Population(spectrum, problem.Process.NoiseVariance(0.1));
-        var p = result.Snapshots[0].Clone();
+        var p = result.Moments!.Snapshots[0].Clone();
         var g = network.CreateParameters();
         double loss = double.NaN;
         for (int step = 0; step < 40_000; step++)
@@ -129,7 +129,7 @@ public class StabilityAndStartTests
                 for (int i = 0; i < p.Layers[j].Length; i++) p.Layers[j][i] -= result.LearningRate * g.Layers[j][i];
         }
         Assert.Equal(loss, optimum, 1e-11 * Math.Abs(loss));
-        Assert.True(result.OptimumGapToExact > 0);
+        Assert.True(result.Moments!.OptimumGapToExact > 0);
     }
 
     [Fact]

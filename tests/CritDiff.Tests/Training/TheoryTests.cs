@@ -42,7 +42,7 @@ public class TheoryTests
         double kernelRate = basis == ParameterBasis.Fourier ? result.LearningRate / 64 : result.LearningRate;
         var theory = Theory.PredictFullNetwork(s, 1, kernelRate, 0, 1e-2, 100_000);
         Assert.Equal(theory.Steps, result.Steps);
-        Assert.Equal(theory.Steps, result.PredictedSteps);
+        Assert.Equal(theory.Steps, result.Moments!.PredictedSteps);
         Assert.Equal(theory.ExcessHistory.Length, result.History.Count);
         for (int n = 0; n < result.History.Count; n++)
             Assert.Equal(theory.ExcessHistory[n], result.History[n].Excess, 1e-10 * theory.ExcessHistory[n]);
@@ -56,10 +56,10 @@ public class TheoryTests
         var problem = Problem(l, "two-layer");
         var result = SliceTrainer.Train(problem, new TrainingConfig { Eps = 1e-4 }, 0);
         var s = problem.Process.NoisedSpectrumTable(problem.Field.SpectrumTable(), 0.1);
-        var theory = Theory.PredictFullNetwork(s, 2, result.LearningRate, result.InitialScale, 1e-4, 100_000);
+        var theory = Theory.PredictFullNetwork(s, 2, result.LearningRate, result.Moments!.InitialScale, 1e-4, 100_000);
         Assert.NotNull(theory.Steps);
         Assert.InRange(result.Steps, theory.Steps!.Value - 1, theory.Steps.Value + 1);
-        Assert.Equal(theory.Steps, result.PredictedSteps);
+        Assert.Equal(theory.Steps, result.Moments!.PredictedSteps);
         int common = Math.Min(result.History.Count, theory.ExcessHistory.Length);
         for (int n = 0; n < common; n++)
             Assert.Equal(theory.ExcessHistory[n], result.History[n].Excess, 1e-9 * theory.ExcessHistory[n]);

@@ -26,13 +26,13 @@ public class TrainerTests
         var one = Problem(8, "one-layer");
         double sMax = Spectrum(one).Max();
         var r1 = SliceTrainer.Train(one, new TrainingConfig { MaxSteps = 1 }, 0);
-        Assert.Equal(2 * sMax, r1.TopCurvature, 1e-6 * sMax);
+        Assert.Equal(2 * sMax, r1.Moments!.TopCurvature, 1e-6 * sMax);
         Assert.Equal(0.5 * 2 / (2 * sMax), r1.LearningRate, 1e-6 / sMax);
         var fourier = SliceTrainer.Train(Problem(8, "one-layer", basis: ParameterBasis.Fourier), new TrainingConfig { MaxSteps = 1 }, 0);
-        Assert.Equal(2 * sMax / 64, fourier.TopCurvature, 1e-6 * sMax / 64);
+        Assert.Equal(2 * sMax / 64, fourier.Moments!.TopCurvature, 1e-6 * sMax / 64);
         var two = SliceTrainer.Train(Problem(8, "two-layer"), new TrainingConfig { MaxSteps = 1 }, 0);
-        Assert.Equal(4, two.TopCurvature, 1e-5);
-        Assert.Equal(1 / sMax, two.InitialScale, 1e-15);
+        Assert.Equal(4, two.Moments!.TopCurvature, 1e-5);
+        Assert.Equal(1 / sMax, two.Moments!.InitialScale, 1e-15);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public class TrainerTests
         var result = SliceTrainer.Train(problem, new TrainingConfig { LearningRate = 1.5 / sMax }, 0);
         Assert.True(result.Diverged);
         Assert.False(result.Converged);
-        Assert.Equal(1 / sMax, result.StableLearningRate, 1e-6 / sMax); // 2 / lambda_max = 2 / (2 S_max)
+        Assert.Equal(1 / sMax, result.Moments!.StableLearningRate, 1e-6 / sMax); // 2 / lambda_max = 2 / (2 S_max)
         Assert.True(result.Steps < 100);
         Assert.All(result.History, row => Assert.True(double.IsFinite(row.Loss)));
 
@@ -123,8 +123,8 @@ public class TrainerTests
         // and the optimum must lie above the exact one (a local product cannot be exact).
         var result = SliceTrainer.Train(Problem(8, "two-layer-local:1"), new TrainingConfig(), 0);
         Assert.True(result.Converged);
-        Assert.False(result.OptimumIsClosedForm);
-        Assert.True(result.OptimumGapToExact > 0);
+        Assert.False(result.Moments!.OptimumIsClosedForm);
+        Assert.True(result.Moments!.OptimumGapToExact > 0);
         Assert.True(result.History[result.Steps].Excess <= 1e-2 * result.InitialExcess);
     }
 
