@@ -117,7 +117,7 @@ internal static class GenerateCommand
         if (result.GetValue(options.Model.Dimension) == 0) throw new UsageException("--train-budget needs the model options --d, --L and one parameterisation");
         var field = options.Model.Build(result);
         var process = GenerateOptions.Parse("--schedule", result.GetValue(options.Schedule)!, ForwardProcess.Parse);
-        var architecture = GenerateOptions.Parse("--arch", result.GetValue(options.Arch) ?? "one-layer", Architecture.Parse);
+        var architecture = GenerateOptions.Parse("--arch", result.GetValue(options.Arch) ?? NetworkCatalog.OneLayer.Name, Architecture.Parse);
         if (architecture.IsDense) throw new UsageException("--arch dense: generation needs a convolution architecture");
         GenerateOptions.Checked("--arch " + architecture.Name, () => architecture.Validate(field.Lattice));
         double low = result.GetValue(options.TMin) ?? 1e-3;
@@ -151,7 +151,7 @@ internal static class GenerateCommand
         string? dir = result.GetValue(options.ModelDir);
         bool useExact = result.GetValue(options.Exact);
         if ((dir is null) == !useExact) throw new UsageException("give exactly one of --model DIR and --exact-score");
-        if (dir is not null) return Checkpointed(result, options, dir, checkpoint(), interpolate);
+        if (dir is not null) return Checkpointed(result, options, dir, checkpoint, interpolate);
         if (result.GetValue(options.Model.Dimension) == 0 || result.GetValue(options.Model.Length) == 0)
             throw new UsageException("--exact-score needs the model options --d, --L and one parameterisation");
         var field = options.Model.Build(result);
@@ -169,13 +169,14 @@ internal static class GenerateCommand
     }
 
     private static (GaussianField, ForwardProcess, IFourierMultiplier, (double, double)) Checkpointed(ParseResult result, GenerateOptions options,
-        string dir, TrainedModel loaded, bool interpolate)
+        string dir, Func<TrainedModel> checkpoint, bool interpolate)
     {
         // A checkpoint carries its own forward process and slices: refuse options that would be ignored.
         if (result.GetResult(options.Schedule) is { Implicit: false })
             throw new UsageException("--schedule applies only with --exact-score or --train-budget (the --model checkpoint has its own process)");
         if (result.GetValue(options.Slices) is not null)
             throw new UsageException("--slices applies only with --exact-score or --train-budget (the --model checkpoint has its own slices)");
+        var loaded = checkpoint();
         var lattice = loaded.Target.Lattice;
         int d = result.GetValue(options.Model.Dimension), l = result.GetValue(options.Model.Length);
         if ((d != 0 && d != lattice.Dimension) || (l != 0 && l != lattice.Length))

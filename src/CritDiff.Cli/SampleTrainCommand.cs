@@ -31,23 +31,12 @@ internal static class SampleTrainCommand
             if (given) throw new UsageException($"{option} does not apply to --mode samples (the data are the target; the start is the model's own)");
         var process = TrainCommand.Parse("--schedule", result.GetValue(options.Schedule)!, ForwardProcess.Parse);
         var spec = TrainCommand.Parse("--arch", archText, ScoreModelSpec.Parse);
-        if (spec is LinearModelSpec linear)
-        {
-            var parameterBasis = TrainCommand.ParseBasis(result.GetValue(options.Basis));
-            spec = linear with { Basis = parameterBasis };
-            try
-            {
-                _ = ScoreNetwork.Create(target.Lattice, linear.Architecture, parameterBasis);
-            }
-            catch (ArgumentException e)
-            {
-                throw TrainCommand.ArchError(archText, e);
-            }
-        }
-        else if (result.GetValue(options.Basis) != "kernel") throw new UsageException("--basis fourier applies to full linear layers only");
+        var parameterBasis = TrainCommand.ParseBasis(result.GetValue(options.Basis));
+        if (!spec.HasMomentObjective && parameterBasis != ParameterBasis.Kernel) throw new UsageException("--basis fourier applies to full linear layers only");
         try
         {
             spec.Validate(target.Lattice);
+            spec = spec.WithBasis(parameterBasis);
         }
         catch (ArgumentException e)
         {
@@ -138,9 +127,9 @@ internal static class SampleTrainCommand
             throw new UsageException($"{option}: {e.Message.Split(" (Parameter")[0].Split('\n')[0]}");
         }
         long parameters = spec.ParameterCount(lattice, target.Components);
-        int hidden = spec is ConvModelSpec c ? c.Conv.Channels * c.Conv.Depth : 0;
+        int hidden = spec.HiddenChannels;
         int concurrent = threads == -1 ? Environment.ProcessorCount : threads;
-        Limits.Memory("--batch", 8.0 * Math.Min(grid.Count, concurrent) * (double)(config.BatchSize + config.ValidationSize) * target.ConfigurationLength * (4 + 3 * hidden),
+        Limits.Memory("--batch", Math.Min(grid.Count, concurrent) * spec.TrainingBytes(lattice, target.Components, config.BatchSize + config.ValidationSize),
             $"batches of {config.BatchSize} and validation sets of {config.ValidationSize} configurations of n V = {target.ConfigurationLength} values with {hidden} hidden channels, per slice trained at once");
         Limits.Memory(grid.Count > 1 ? "--slices" : "--arch", 32.0 * parameters * grid.Count, $"{grid.Count} slice(s) of {parameters} parameters with gradients and Adam moments");
 

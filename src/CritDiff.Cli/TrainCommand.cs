@@ -34,7 +34,8 @@ internal static class TrainCommand
             var o = output(result.GetValue(options.Json));
             var targetModel = options.Target.Build(result, options.Model);
             string archText = result.GetValue(options.Arch)!;
-            bool isConv = archText.TrimStart().StartsWith("conv", StringComparison.OrdinalIgnoreCase);
+            // A family without the moment objective (conv:...) trains on samples only; a malformed name of it is refused there.
+            bool isConv = NetworkCatalog.FamilyOf(archText) is { SamplesOnly: true };
             string modeText = result.GetValue(options.Mode) ?? (isConv ? "samples" : "population");
             if (isConv && modeText != "samples")
                 throw new UsageException($"--arch {archText}: a nonlinear network trains on samples only: use --mode samples (the default for conv:...)");

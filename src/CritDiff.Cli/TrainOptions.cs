@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CritDiff.Networks;
 
 namespace CritDiff.Cli;
 
@@ -13,7 +14,7 @@ internal sealed class TrainOptions
                       "or a nonlinear local convolutional network conv:C:R[:D][:act][:odd] (C hidden channels in 1..256, kernel range R with 2R+1 <= L, " +
                       "D hidden layers in 1..8 (default 1), activation tanh (default), silu or identity, odd: no biases, s(-x) = -s(x); " +
                       "s = K_out * act(K_D * ... act(K_1 * x + b_1) ... + b_D) + K_0 * x; trained with --mode samples).",
-        DefaultValueFactory = _ => "one-layer",
+        DefaultValueFactory = _ => NetworkCatalog.OneLayer.Name,
     };
     public Option<string> Schedule { get; } = new("--schedule") { Description = "Forward process: vp (a = e^-t, b^2 = 1 - e^-2t) or ve (a = 1, b^2 = t).", DefaultValueFactory = _ => "vp" };
     public Option<double?> Time { get; } = new("--t") { Description = "Train a single slice at this diffusion time t > 0 (t = 0 is data). Default 0.1 unless --slices is given, as in scaling." };

@@ -143,10 +143,10 @@ public static class ReproducePlan
     {
         string[] starts = ["balanced", "unbalanced:2", "random:0.1"];
         var candidates = new List<ArchitectureCandidate> { new(NetworkCatalog.OneLayerLocal(1).Name), new(NetworkCatalog.OneLayerLocal(2).Name) };
-        foreach (string arch in new[] { LocalArchitecture, "layers:local:1,local:2", NetworkCatalog.TwoLayerLocal(2).Name })
+        foreach (string arch in new[] { LocalArchitecture, NetworkCatalog.LocalLayers(1, 2).Name, NetworkCatalog.TwoLayerLocal(2).Name })
             candidates.AddRange(starts.Select(start => new ArchitectureCandidate(arch, start)));
         // A local first layer and a full second one: it can represent the exact score, with V + 9 parameters.
-        candidates.Add(new ArchitectureCandidate("layers:local:1,full", "unbalanced:2"));
+        candidates.Add(new ArchitectureCandidate(NetworkCatalog.LocalThenFull(1).Name, "unbalanced:2"));
         return new LocalStudySpec
         {
             Family = new ModelFamily("xi/L", 0.25),

@@ -13,8 +13,10 @@ namespace CritDiff.Networks;
 /// <param name="Claims">True for a command-line name of this family (then only this family parses it).</param>
 /// <param name="Parse">Parses a claimed name; throws <see cref="FormatException"/> with the accepted forms.</param>
 /// <param name="Examples">Names of this family that fit a lattice of side 3 in d = 1..3.</param>
+/// <param name="SamplesOnly">True when its networks have no moment objective: they train on samples only (the default mode).</param>
 public sealed record NetworkFamily(
-    string Name, string Syntax, Func<string, bool> Claims, Func<string, ScoreModelSpec> Parse, IReadOnlyList<string> Examples);
+    string Name, string Syntax, Func<string, bool> Claims, Func<string, ScoreModelSpec> Parse, IReadOnlyList<string> Examples,
+    bool SamplesOnly);
 
 /// <summary>
 /// Every score network CritDiff can train, sweep and sample from, by family: the linear networks (products of convolutions
@@ -31,11 +33,13 @@ public static class NetworkCatalog
         new("linear", Architecture.Syntax,
             Architecture.Claims,
             text => new LinearModelSpec(Architecture.Parse(text)),
-            ["one-layer", "two-layer", "one-layer-local:1", "two-layer-local:1", "deep:3", "deep-local:2:1", "layers:local:1,full", "dense"]),
+            ["one-layer", "two-layer", "one-layer-local:1", "two-layer-local:1", "deep:3", "deep-local:2:1", "layers:local:1,full", "dense"],
+            SamplesOnly: false),
         new("nonlinear convolution", ConvSpec.Syntax,
             ConvSpec.Claims,
             text => new ConvModelSpec(ConvSpec.Parse(text)),
-            ["conv:2:1", "conv:2:1:2:silu", "conv:2:1:identity:odd", "conv:3:0:tanh:odd"]),
+            ["conv:2:1", "conv:2:1:2:silu", "conv:2:1:identity:odd", "conv:3:0:tanh:odd"],
+            SamplesOnly: true),
     ];
 
     /// <summary>The accepted forms of every family, for help texts.</summary>
@@ -49,9 +53,16 @@ public static class NetworkCatalog
     public static ScoreModelSpec Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var family = Families.FirstOrDefault(f => f.Claims(text))
+        var family = FamilyOf(text)
             ?? throw new FormatException($"unknown network '{text.Trim()}': use {Syntax}");
         return family.Parse(text);
+    }
+
+    /// <summary>The family that claims a name (well-formed or not), or null for a name no family claims.</summary>
+    public static NetworkFamily? FamilyOf(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Families.FirstOrDefault(f => f.Claims(text));
     }
 
     /// <summary>Parses a name and checks it fits <paramref name="lattice"/>; throws <see cref="FormatException"/> or <see cref="ArgumentException"/>.</summary>
@@ -73,6 +84,13 @@ public static class NetworkCatalog
 
     /// <summary>One local convolution layer of range <paramref name="range"/>.</summary>
     public static LinearModelSpec OneLayerLocal(int range) => Linear(FormattableString.Invariant($"one-layer-local:{range}"));
+
+    /// <summary>Local convolution layers of the given ranges, first applied first (layers:local:R1,local:R2,...).</summary>
+    public static LinearModelSpec LocalLayers(params int[] ranges) =>
+        Linear("layers:" + string.Join(',', ranges.Select(r => FormattableString.Invariant($"local:{r}"))));
+
+    /// <summary>A local convolution layer of range <paramref name="range"/> followed by a full one (layers:local:R,full).</summary>
+    public static LinearModelSpec LocalThenFull(int range) => Linear(FormattableString.Invariant($"layers:local:{range},full"));
 
     /// <summary>The small odd nonlinear network of the nonlinear study: 3 hidden channels of range 1, tanh, no biases.</summary>
     public static ConvModelSpec SmallOddConvolution { get; } = new(ConvSpec.Parse("conv:3:1:odd"));

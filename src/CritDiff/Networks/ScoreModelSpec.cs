@@ -38,6 +38,13 @@ public abstract record ScoreModelSpec
     /// <summary>True when the network can train on moments (population or empirical): the default mode is then population, samples otherwise.</summary>
     public bool HasMomentObjective => MomentArchitecture is not null;
 
+    /// <summary>
+    /// This network with its parameters in <paramref name="basis"/>: the Fourier basis (complex multipliers as parameters)
+    /// exists for full-range linear convolutions only; throws <see cref="ArgumentException"/> elsewhere.
+    /// </summary>
+    public virtual ScoreModelSpec WithBasis(ParameterBasis basis) => basis == ParameterBasis.Kernel ? this
+        : throw new ArgumentException("the Fourier basis applies to full linear layers only", nameof(basis));
+
     /// <summary>True when the exact score of a Gaussian target lies in the architecture.</summary>
     public virtual bool RepresentsExactScore => false;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using CritDiff.Experiments;
 using CritDiff.MonteCarlo;
+using CritDiff.Networks;
 using CritDiff.Persistence;
 using CritDiff.Statistics;
 
@@ -59,7 +60,7 @@ public static class BaselineReport
             figure.Add(scan.Runs.Select(r => (double)r.Field.Lattice.Length).ToArray(), scan.Runs.Select(r => r.TauMagnetisationSquared.Mean).ToArray(),
                 $"{scan.Algorithm} tau_int(M^2) [{Unit(scan.Algorithm)}]: z = {SweepReport.PlusMinus(scan.DynamicExponent, scan.DynamicExponentError)}", color++,
                 errors: scan.Runs.Select(r => r.TauMagnetisationSquared.Error).ToArray());
-        foreach (string arch in new[] { "one-layer", "two-layer" })
+        foreach (string arch in new[] { NetworkCatalog.OneLayer.Name, NetworkCatalog.TwoLayer.Name })
         {
             var rows = training.Rows.Where(r => r.Architecture == arch).ToArray();
             if (rows.Length > 0)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CritDiff.Experiments;
+using CritDiff.Networks;
 using CritDiff.Persistence;
 using CritDiff.Statistics;
 
@@ -39,19 +40,19 @@ public static class BeyondGaussianReport
                 oneParts.Add($"{series.Label}: fewer than 3 sizes (not counted)");
                 continue;
             }
-            if (fits.GetValueOrDefault("one-layer") is { } one)
+            if (fits.GetValueOrDefault(NetworkCatalog.OneLayer.Name) is { } one)
             {
                 bool pass = Math.Abs(one.PowerExponent - series.PredictedExponent) <= 3 * one.PowerExponentError + ExponentAllowance
-                            && rows.All(r => r.Training.First(t => t.Architecture == "one-layer").Converged);
+                            && rows.All(r => r.Training.First(t => t.Architecture == NetworkCatalog.OneLayer.Name).Converged);
                 oneOk = (oneOk ?? true) && pass;
                 oneParts.Add(I($"{series.Label}: steps ~ L^({SweepReport.PlusMinus(one.PowerExponent, one.PowerExponentError)}) against 2 - eta = {series.PredictedExponent:F3}") +
                              (chi is null ? "" : I($" (chi ~ L^({SweepReport.PlusMinus(chi.PowerExponent, chi.PowerExponentError)}) on the same ensembles)")));
             }
-            if (fits.GetValueOrDefault("two-layer") is { } two)
+            if (fits.GetValueOrDefault(NetworkCatalog.TwoLayer.Name) is { } two)
             {
-                bool pass = two.PowerExponent < 1 && rows.All(r => r.Training.First(t => t.Architecture == "two-layer").Converged);
+                bool pass = two.PowerExponent < 1 && rows.All(r => r.Training.First(t => t.Architecture == NetworkCatalog.TwoLayer.Name).Converged);
                 twoOk = (twoOk ?? true) && pass;
-                twoParts.Add(I($"{series.Label}: steps {string.Join(", ", rows.Select(r => r.Training.First(t => t.Architecture == "two-layer").Steps))}, ~L^({SweepReport.PlusMinus(two.PowerExponent, two.PowerExponentError)})"));
+                twoParts.Add(I($"{series.Label}: steps {string.Join(", ", rows.Select(r => r.Training.First(t => t.Architecture == NetworkCatalog.TwoLayer.Name).Steps))}, ~L^({SweepReport.PlusMinus(two.PowerExponent, two.PowerExponentError)})"));
             }
         }
         string? caveat = Claims.JoinCaveats(spec.Series.Select(s => Claims.SizeCaveat(s.Label, points.Where(p => p.Series == s.Name).Select(p => p.Length))));
@@ -108,8 +109,8 @@ public static class BeyondGaussianReport
         report.Table(["series", "L", "chi", "Binder U", "tau_int", "one-layer steps", "theory", "two-layer steps", "theory"],
             points.OrderBy(p => p.Series).ThenBy(p => p.Length).Select(p =>
             {
-                var one = p.Training.FirstOrDefault(t => t.Architecture == "one-layer");
-                var two = p.Training.FirstOrDefault(t => t.Architecture == "two-layer");
+                var one = p.Training.FirstOrDefault(t => t.Architecture == NetworkCatalog.OneLayer.Name);
+                var two = p.Training.FirstOrDefault(t => t.Architecture == NetworkCatalog.TwoLayer.Name);
                 return (IReadOnlyList<string>)
                 [
                     Label(spec, p.Series), p.Length.ToString(CultureInfo.InvariantCulture), Stat(p.Susceptibility), p.Binder is null ? "" : Stat(p.Binder),
@@ -140,9 +141,9 @@ public static class BeyondGaussianReport
         var sizes = rows.Select(p => (double)p.Length).ToArray();
         foreach (string arch in spec.Architectures)
             figure.Add(sizes, rows.Select(p => (double)p.Training.First(t => t.Architecture == arch).Steps).ToArray(),
-                $"{series.Label}, {arch}", color, line: false, open: arch != "one-layer",
+                $"{series.Label}, {arch}", color, line: false, open: arch != NetworkCatalog.OneLayer.Name,
                 errors: rows.Select(p => p.Training.First(t => t.Architecture == arch).StepsError).ToArray());
-        if (BeyondGaussianStudy.Fit(points, series.Name).Steps.GetValueOrDefault("one-layer") is not { } fit) return;
+        if (BeyondGaussianStudy.Fit(points, series.Name).Steps.GetValueOrDefault(NetworkCatalog.OneLayer.Name) is not { } fit) return;
         var grid = Enumerable.Range(0, 21).Select(i => sizes[0] * Math.Pow(sizes[^1] / sizes[0], i / 20.0)).ToArray();
         figure.Add(grid, grid.Select(l => Math.Exp(fit.Power.At(Math.Log(l)))).ToArray(),
             I($"{series.Label}, one-layer fit: L^({SweepReport.PlusMinus(fit.PowerExponent, fit.PowerExponentError)})"), color, markers: false, lineWidth: 1);

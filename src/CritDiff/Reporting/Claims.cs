@@ -1,5 +1,6 @@
 using System.Globalization;
 using CritDiff.Experiments;
+using CritDiff.Networks;
 
 namespace CritDiff.Reporting;
 
@@ -37,8 +38,8 @@ public static class Claims
     public static IReadOnlyList<ClaimVerdict> Judge(IReadOnlyList<ScalingSummary> sweeps, string localArchitecture)
     {
         ArgumentNullException.ThrowIfNull(sweeps);
-        return [C1(sweeps) with { Caveat = SweepsCaveat(sweeps, "one-layer") }, C2(sweeps) with { Caveat = SweepsCaveat(sweeps, "one-layer") },
-            Fast("C3", "A two-layer network (product of two linear layers) trains in ~log L steps.", sweeps, "two-layer", false) with { Caveat = SweepsCaveat(sweeps, "two-layer") },
+        return [C1(sweeps) with { Caveat = SweepsCaveat(sweeps, NetworkCatalog.OneLayer.Name) }, C2(sweeps) with { Caveat = SweepsCaveat(sweeps, NetworkCatalog.OneLayer.Name) },
+            Fast("C3", "A two-layer network (product of two linear layers) trains in ~log L steps.", sweeps, NetworkCatalog.TwoLayer.Name, false) with { Caveat = SweepsCaveat(sweeps, NetworkCatalog.TwoLayer.Name) },
             Fast("C4", $"A local two-layer network ({localArchitecture}) keeps the speed-up with no more parameters than the one-layer network.", sweeps, localArchitecture, true)
                 with { Caveat = SweepsCaveat(sweeps, localArchitecture) }];
     }
@@ -95,12 +96,12 @@ public static class Claims
         bool? ok = null;
         foreach (var s in sweeps)
         {
-            var fit = s.Fits.FirstOrDefault(f => f.Architecture == "one-layer");
+            var fit = s.Fits.FirstOrDefault(f => f.Architecture == NetworkCatalog.OneLayer.Name);
             if (fit?.PowerExponent is not { } p) continue;
             double err = fit.PowerExponentError ?? 0;
             bool pass = fit.Preferred == "power" && Math.Abs(p - 2) <= Math.Max(0.3, 2 * err);
             ok = (ok ?? true) && pass;
-            parts.Add(Invariant($"{Where(s)}: steps ~ L^({SweepReport.PlusMinus(p, err)}) (theory {fit.PredictedPowerExponent:F2}; preferred fit: {fit.Preferred}; steps {Steps(s, "one-layer")})"));
+            parts.Add(Invariant($"{Where(s)}: steps ~ L^({SweepReport.PlusMinus(p, err)}) (theory {fit.PredictedPowerExponent:F2}; preferred fit: {fit.Preferred}; steps {Steps(s, NetworkCatalog.OneLayer.Name)})"));
         }
         return new ClaimVerdict("C1", "A one-layer network trained by gradient descent needs ~L^2 steps at criticality.",
             parts.Count == 0 ? "no one-layer sweep" : string.Join("; ", parts),
@@ -113,8 +114,8 @@ public static class Claims
         bool? ok = null;
         foreach (var s in sweeps)
         {
-            var one = s.Rows.Where(r => r.Architecture == "one-layer" && r.KlAtBudget is not null).OrderBy(r => r.Length).ToArray();
-            var two = s.Rows.Where(r => r.Architecture == "two-layer" && r.KlAtBudget is not null).OrderBy(r => r.Length).ToArray();
+            var one = s.Rows.Where(r => r.Architecture == NetworkCatalog.OneLayer.Name && r.KlAtBudget is not null).OrderBy(r => r.Length).ToArray();
+            var two = s.Rows.Where(r => r.Architecture == NetworkCatalog.TwoLayer.Name && r.KlAtBudget is not null).OrderBy(r => r.Length).ToArray();
             if (one.Length < 2 || two.Length == 0) continue;
             bool rising = one.Zip(one.Skip(1)).All(p => p.Second.KlAtBudget > p.First.KlAtBudget);
             double growth = one[^1].KlAtBudget!.Value / one[0].KlAtBudget!.Value;
@@ -143,7 +144,7 @@ public static class Claims
                 continue;
             }
             bool converged = rows.All(r => r.Converged && !r.Diverged);
-            bool fewer = !checkParameters || rows.All(r => s.Rows.FirstOrDefault(o => o.Architecture == "one-layer" && o.Length == r.Length) is not { } one || r.Parameters <= one.Parameters);
+            bool fewer = !checkParameters || rows.All(r => s.Rows.FirstOrDefault(o => o.Architecture == NetworkCatalog.OneLayer.Name && o.Length == r.Length) is not { } one || r.Parameters <= one.Parameters);
             bool pass = converged && fewer && p < 1;
             ok = (ok ?? true) && pass;
             string gap = checkParameters ? Invariant($"; parameters {rows[0].Parameters}; reachable optimum above the exact score by {string.Join(", ", rows.Select(r => SweepReport.G(r.OptimumGapToExact)))} per site") : "";

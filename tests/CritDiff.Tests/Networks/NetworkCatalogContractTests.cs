@@ -112,6 +112,7 @@ public class NetworkCatalogContractTests
         // depend on x), which a nonlinear family's identity-activation member also is.
         if (spec.IsLinear) Assert.True(model.IsLinear);
         if (spec.HasMomentObjective) Assert.True(spec.IsLinear, "a moment objective needs a linear network");
+        Assert.Equal(!spec.HasMomentObjective, NetworkCatalog.FamilyOf(name)!.SamplesOnly);
 
         // An affine network is affine: s(2x + y) - 2 s(x) - s(y) + s(0) = 0 (up to rounding); another is not, at O(1) inputs.
         const int count = 1;

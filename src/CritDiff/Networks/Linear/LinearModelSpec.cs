@@ -24,5 +24,11 @@ public sealed record LinearModelSpec(Architecture Architecture, ParameterBasis B
     public override Architecture MomentArchitecture => Architecture;
 
     /// <inheritdoc />
+    public override ScoreModelSpec WithBasis(ParameterBasis basis) =>
+        basis == ParameterBasis.Fourier && !Architecture.IsFullRange
+            ? throw new ArgumentException("the Fourier basis applies to full convolution layers only", nameof(basis))
+            : this with { Basis = basis };
+
+    /// <inheritdoc />
     public override bool RepresentsExactScore => Architecture.RepresentsExactScore;
 }
