@@ -136,7 +136,7 @@ public static class ConvStepTimes
     /// <summary>The DSM step's state: network, parameters, Adam, data and noise pool.</summary>
     private sealed class Step
     {
-        private readonly ConvScoreNetwork _net;
+        private readonly NonlinearConvNetwork _net;
         private readonly NetworkParameters _p, _gradient;
         private readonly Adam _adam = new();
         private readonly OptimizerState _state;
@@ -148,7 +148,7 @@ public static class ConvStepTimes
         public Step(int l, int threads)
         {
             var lattice = new Lattice(2, l);
-            _net = new ConvScoreNetwork(lattice, 1, Spec, threads);
+            _net = new NonlinearConvNetwork(lattice, 1, Spec, threads);
             _p = _net.CreateParameters();
             _gradient = _net.CreateParameters();
             _a = Math.Exp(-Time);
@@ -183,14 +183,14 @@ public static class ConvStepTimes
     /// <summary>100 Euler-Maruyama steps of the VP reverse SDE from N(0, 1), dtau = 1 / 100, batch 64.</summary>
     private sealed class Generation
     {
-        private readonly ConvScoreNetwork _net;
+        private readonly NonlinearConvNetwork _net;
         private readonly NetworkParameters _p;
         private readonly double[] _y, _score, _noise;
         private RandomStream _rng = new(13, 0);
 
         public Generation(int l, int threads)
         {
-            _net = new ConvScoreNetwork(new Lattice(2, l), 1, Spec, threads);
+            _net = new NonlinearConvNetwork(new Lattice(2, l), 1, Spec, threads);
             _p = _net.CreateParameters();
             _net.Initialize(_p, 1.0, ref _rng);
             _rng.FillGaussian(_p.Layers[2]); // a non-trivial K_out, as after training

@@ -26,7 +26,7 @@ public static class GenerationThroughput
         foreach (string name in new[] { "one-layer", "two-layer-local:1" })
         {
             var architecture = Architecture.Parse(name);
-            var network = ScoreNetwork.Create(field.Lattice, architecture);
+            var network = LinearMomentNetwork.Create(field.Lattice, architecture);
             var parameters = grid.Times.Select(_ =>
             {
                 var p = network.CreateParameters();
@@ -48,7 +48,7 @@ public static class GenerationThroughput
         // (sde-exp: a score evaluation by real FFTs per step, then the update with fresh normals), not the per-mode path.
         {
             var model = new LinearScoreModel(field.Lattice, 1, Architecture.Parse("one-layer"));
-            var network = ScoreNetwork.Create(field.Lattice, Architecture.Parse("one-layer"));
+            var network = LinearMomentNetwork.Create(field.Lattice, Architecture.Parse("one-layer"));
             var parameters = grid.Times.Select(_ =>
             {
                 var p = network.CreateParameters();

@@ -14,7 +14,7 @@ namespace CritDiff.Benchmarks;
 /// </summary>
 public sealed class SgdStep
 {
-    private readonly ScoreNetwork _network;
+    private readonly LinearMomentNetwork _network;
     private readonly NetworkParameters _parameters, _gradient;
     private readonly Minibatches _batches;
     private readonly Optimizer _optimizer = new GradientDescent("sgd");
@@ -27,7 +27,7 @@ public sealed class SgdStep
     {
         var field = GaussianField.AtCorrelationLengthOverSize(new Lattice(2, length), 0.25);
         var process = new VariancePreserving();
-        _network = ScoreNetwork.Create(field.Lattice, Architecture.Parse(architecture));
+        _network = LinearMomentNetwork.Create(field.Lattice, Architecture.Parse(architecture));
         _parameters = _network.CreateParameters();
         _gradient = _network.CreateParameters();
         double sMax = process.NoisedSpectrumTable(field.SpectrumTable(), t).Max();
@@ -60,7 +60,7 @@ public sealed class SgdStep
 /// </summary>
 public sealed class PopulationGdStep
 {
-    private readonly (ScoreNetwork Network, NetworkParameters Parameters, NetworkParameters Gradient, ModeMoments Moments, double Rate)[] _slices;
+    private readonly (LinearMomentNetwork Network, NetworkParameters Parameters, NetworkParameters Gradient, ModeMoments Moments, double Rate)[] _slices;
     private readonly Optimizer _optimizer = new GradientDescent("gd");
     private readonly OptimizerState[] _states;
     private readonly MultiplierDescent[]? _descents;
@@ -77,7 +77,7 @@ public sealed class PopulationGdStep
         var spectrum = field.SpectrumTable();
         _slices = grid.Times.Select(t =>
         {
-            var network = ScoreNetwork.Create(field.Lattice, Architecture.Parse(architecture), basis);
+            var network = LinearMomentNetwork.Create(field.Lattice, Architecture.Parse(architecture), basis);
             var noised = process.NoisedSpectrumTable(spectrum, t);
             var parameters = network.CreateParameters();
             network.InitializeBalanced(parameters, network.Architecture.Depth == 1 ? 0 : 1 / noised.Max());

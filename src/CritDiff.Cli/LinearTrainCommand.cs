@@ -58,7 +58,7 @@ internal static class LinearTrainCommand
         Limits.Memory("--batch", 24.0 * batch * field.Lattice.SiteCount, $"a minibatch of {batch} x V = {field.Lattice.SiteCount} (data, noise, noised)");
         try
         {
-            _ = ScoreNetwork.Create(field.Lattice, architecture, parameterBasis);
+            _ = LinearMomentNetwork.Create(field.Lattice, architecture, parameterBasis);
         }
         catch (ArgumentException e)
         {

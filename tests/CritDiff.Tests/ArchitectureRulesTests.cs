@@ -75,7 +75,7 @@ public sealed partial class ArchitectureRulesTests
         Assert.False(IsNetworkName("one-layer, two-layer or dense"));
         Assert.Equal(["two-layer"], StringLiteral().Matches("x ?? \"two-layer\"; // \"dense\"".Split("//")[0]).Select(m => m.Groups["text"].Value));
         Assert.Matches(SpecTypeTest(), "if (spec is LinearModelSpec linear)");
-        Assert.Matches(SpecTypeTest(), "spec is not ConvModelSpec");
+        Assert.Matches(SpecTypeTest(), "spec is not NonlinearConvModelSpec");
         Assert.DoesNotMatch(SpecTypeTest(), "spec.IsLinear");
         Assert.Matches(JsonNodes(), "var o = new JsonObject { [\"a\"] = 1 };");
         Assert.DoesNotMatch(JsonNodes(), StripComments("/// <summary>JsonObject</summary>\n x"));

@@ -16,7 +16,7 @@ public static class TrainedScore
     {
         if (architecture.IsDense)
             throw new ArgumentException("generation needs a translation-invariant (convolution) score; the dense architecture is not supported", nameof(architecture));
-        var network = (ConvolutionNetwork)ScoreNetwork.Create(lattice, architecture, basis);
+        var network = (LinearConvolutionNetwork)LinearMomentNetwork.Create(lattice, architecture, basis);
         var multipliers = parameters.Select(p => network.Multiplier(p)).ToArray();
         return ScoreSchedule.Sliced(times, multipliers, interpolate);
     }

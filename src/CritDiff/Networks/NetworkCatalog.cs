@@ -37,7 +37,7 @@ public static class NetworkCatalog
             SamplesOnly: false),
         new("nonlinear convolution", ConvSpec.Syntax,
             ConvSpec.Claims,
-            text => new ConvModelSpec(ConvSpec.Parse(text)),
+            text => new NonlinearConvModelSpec(ConvSpec.Parse(text)),
             ["conv:2:1", "conv:2:1:2:silu", "conv:2:1:identity:odd", "conv:3:0:tanh:odd"],
             SamplesOnly: true),
     ];
@@ -93,7 +93,7 @@ public static class NetworkCatalog
     public static LinearModelSpec LocalThenFull(int range) => Linear(FormattableString.Invariant($"layers:local:{range},full"));
 
     /// <summary>The small odd nonlinear network of the nonlinear study: 3 hidden channels of range 1, tanh, no biases.</summary>
-    public static ConvModelSpec SmallOddConvolution { get; } = new(ConvSpec.Parse("conv:3:1:odd"));
+    public static NonlinearConvModelSpec SmallOddConvolution { get; } = new(ConvSpec.Parse("conv:3:1:odd"));
 
     private static LinearModelSpec Linear(string name) => new(Architecture.Parse(name));
 }

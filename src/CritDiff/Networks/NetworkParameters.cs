@@ -2,7 +2,7 @@ namespace CritDiff.Networks;
 
 /// <summary>
 /// The mutable parameters of one network for one time slice: one array per layer, in the layout
-/// its <see cref="ScoreNetwork"/> defines (kernel entries at the layer's support offsets; for Fourier
+/// its <see cref="LinearMomentNetwork"/> defines (kernel entries at the layer's support offsets; for Fourier
 /// parameters, V real parts then V imaginary parts; for dense, W row-major). The caller owns it.
 /// </summary>
 public sealed class NetworkParameters

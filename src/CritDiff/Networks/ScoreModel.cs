@@ -9,7 +9,7 @@ namespace CritDiff.Networks;
 /// backward pass (vector-Jacobian product for the parameters) and its exact Jacobian diagonal
 /// d s_i / d x_i (for the divergence along the probability-flow ODE, docs/science.md section 10).
 /// Linear networks (LinearScoreModel) and nonlinear convolutional ones implement it; the
-/// moment-based closed forms of <see cref="ScoreNetwork"/> stay an optional exact capability for
+/// moment-based closed forms of <see cref="LinearMomentNetwork"/> stay an optional exact capability for
 /// Gaussian targets. An instance caches the activations of its last <see cref="Forward"/> and keeps
 /// scratch buffers: use one per thread (<see cref="Replica"/>). Results do not depend on the number of
 /// threads an implementation uses inside a call.

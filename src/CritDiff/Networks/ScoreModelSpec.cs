@@ -5,7 +5,7 @@ namespace CritDiff.Networks;
 /// <summary>
 /// A typed score-model architecture, parsed once from its command-line name: a linear network
 /// (<see cref="LinearModelSpec"/>: one-layer, two-layer-local:R, ...) or a nonlinear convolutional one
-/// (<see cref="ConvModelSpec"/>: conv:C:R[:D][:act][:odd]). <see cref="Create"/> builds the per-slice
+/// (<see cref="NonlinearConvModelSpec"/>: conv:C:R[:D][:act][:odd]). <see cref="Create"/> builds the per-slice
 /// <see cref="ScoreModel"/> for a lattice and n components.
 /// </summary>
 public abstract record ScoreModelSpec

@@ -19,7 +19,7 @@ public static class ArchitectureOptimum
     public static double? Loss(Lattice lattice, Architecture architecture, double[] noisedSpectrum, double noiseVariance)
     {
         ArgumentNullException.ThrowIfNull(architecture);
-        if (architecture.RepresentsExactScore) return ScoreNetwork.ExactOptimumLoss(noisedSpectrum, noiseVariance);
+        if (architecture.RepresentsExactScore) return LinearMomentNetwork.ExactOptimumLoss(noisedSpectrum, noiseVariance);
         if (architecture.Depth == 1 && architecture.Layers[0] is ConvolutionLayer local)
         {
             var kernel = LocalKernel(lattice, local, noisedSpectrum);

@@ -18,7 +18,7 @@ public static class Curvature
     /// lambda_max: in closed form where <see cref="ClosedForm"/> has it, else estimated by power iteration
     /// (<see cref="PowerIteration"/>).
     /// </summary>
-    public static double TopEigenvalue(ScoreNetwork network, NetworkParameters parameters, LossMoments moments,
+    public static double TopEigenvalue(LinearMomentNetwork network, NetworkParameters parameters, LossMoments moments,
         ref RandomStream rng, int maxIterations = 200, double relativeTolerance = 1e-7)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -40,7 +40,7 @@ public static class Curvature
     /// and diagonalised. For small networks (local layers): exact where the loss is quadratic in each direction, O(h^2)
     /// otherwise, whatever the gap between the top eigenvalues.
     /// </summary>
-    internal static double Dense(ScoreNetwork network, NetworkParameters parameters, LossMoments moments)
+    internal static double Dense(LinearMomentNetwork network, NetworkParameters parameters, LossMoments moments)
     {
         int n = (int)parameters.Length;
         double h = 1e-4 * Math.Max(1, parameters.Norm());
@@ -80,9 +80,9 @@ public static class Curvature
     /// A(k) + A(-k) (2 A(k) for a self-conjugate mode), whatever the parameters: lambda_max = max_k (A(k) + A(-k)),
     /// 2 S_max for population moments (docs/science.md section 5). Null for other networks.
     /// </summary>
-    internal static double? ClosedForm(ScoreNetwork network, LossMoments moments)
+    internal static double? ClosedForm(LinearMomentNetwork network, LossMoments moments)
     {
-        if (network is not ConvolutionNetwork { HasOnlyFullKernels: true } || network.Architecture.Depth != 1 ||
+        if (network is not LinearConvolutionNetwork { HasOnlyFullKernels: true } || network.Architecture.Depth != 1 ||
             moments is not ModeMoments { Signal: var signal } || signal.Length != network.Lattice.SiteCount)
             return null;
         double top = 0;
@@ -91,7 +91,7 @@ public static class Curvature
     }
 
     /// <summary>Estimates lambda_max by power iteration; the start vector comes from <paramref name="rng"/>.</summary>
-    internal static double PowerIteration(ScoreNetwork network, NetworkParameters parameters, LossMoments moments,
+    internal static double PowerIteration(LinearMomentNetwork network, NetworkParameters parameters, LossMoments moments,
         ref RandomStream rng, int maxIterations = 200, double relativeTolerance = 1e-7)
     {
         var v = network.CreateParameters();

@@ -7,7 +7,7 @@ namespace CritDiff.Training;
 /// Exact excess where the optimum is known: a <see cref="LinearScoreModel"/> whose architecture represents the exact score
 /// (full-range layers or dense), on data whose per-component spectrum C(k) is given (a Gaussian target, or the measured
 /// spectrum of any data: the population loss of a linear translation-invariant model sees only the spectrum). The excess
-/// is the population excess (1/V) sum_k S(k,t) |m(k) + 1/S(k,t)|^2 = <see cref="ScoreNetwork.ScoreError"/>, computed
+/// is the population excess (1/V) sum_k S(k,t) |m(k) + 1/S(k,t)|^2 = <see cref="LinearMomentNetwork.ScoreError"/>, computed
 /// without cancellation; the reference loss reported is the exact optimum (1/V) sum_k (1/b^2 - 1/S).
 /// </summary>
 public sealed class ExactExcessRule : StoppingRule
@@ -40,7 +40,7 @@ public sealed class ExactExcessRule : StoppingRule
         if (_spectrum.Length != context.Model.Lattice.SiteCount)
             throw new ArgumentException($"the spectrum has {_spectrum.Length} modes, the lattice {context.Model.Lattice.SiteCount}", nameof(context));
         var noised = context.Process.NoisedSpectrumTable(_spectrum, context.Time);
-        double optimum = ScoreNetwork.ExactOptimumLoss(noised, context.Process.NoiseVariance(context.Time));
+        double optimum = LinearMomentNetwork.ExactOptimumLoss(noised, context.Process.NoiseVariance(context.Time));
         return new SliceExcess((p, _) => network.ScoreError(p, noised), optimum, 0);
     }
 }

@@ -10,7 +10,7 @@ namespace CritDiff.Training;
 /// its multiplier m(k) = sum_y K(y) exp(-i k.y) instead of on the kernel: the same trajectory without the two FFTs per
 /// step that the kernel path costs (issue 14).
 /// <para>
-/// Why it is the same: the kernel gradient is g(y) = Re sum_k G(k) exp(+i k.y) (see <see cref="ConvolutionNetwork"/>), so
+/// Why it is the same: the kernel gradient is g(y) = Re sum_k G(k) exp(+i k.y) (see <see cref="LinearConvolutionNetwork"/>), so
 /// its multiplier is sum_y g(y) exp(-i k.y) = V (G(k) + conj G(-k)) / 2 = 2 (a(k) m(k) + conj x(k)), with a(k) = (A(k) +
 /// A(-k)) / 2 and x(k) = (X(k) + conj X(-k)) / 2 the moments symmetrised over k and -k. The map K -> m is linear, so
 /// K - eta v (momentum v &lt;- mu v + g) maps to m - eta v~ with v~ &lt;- mu v~ + g~ mode by mode: population GD is
@@ -54,7 +54,7 @@ internal sealed class MultiplierDescent
     private bool _evaluated;
     private double _loss, _scoreError;
 
-    private MultiplierDescent(ConvolutionNetwork network, NetworkParameters parameters, double momentum)
+    private MultiplierDescent(LinearConvolutionNetwork network, NetworkParameters parameters, double momentum)
     {
         _lattice = network.Lattice;
         _fourier = new FourierTransform(_lattice);
@@ -80,8 +80,8 @@ internal sealed class MultiplierDescent
     /// <paramref name="parameters"/>, or null where it does not apply (another basis or optimizer, a local layer, more
     /// than one layer).
     /// </summary>
-    public static MultiplierDescent? TryCreate(ScoreNetwork network, NetworkParameters parameters, Optimizer optimizer) =>
-        network is ConvolutionNetwork { HasOnlyFullKernels: true } convolution && convolution.Architecture.Depth == 1 &&
+    public static MultiplierDescent? TryCreate(LinearMomentNetwork network, NetworkParameters parameters, Optimizer optimizer) =>
+        network is LinearConvolutionNetwork { HasOnlyFullKernels: true } convolution && convolution.Architecture.Depth == 1 &&
         optimizer is GradientDescent { Momentum: >= 0 and < 1 } gd
             ? new MultiplierDescent(convolution, parameters, gd.Momentum)
             : null;
@@ -121,7 +121,7 @@ internal sealed class MultiplierDescent
 
     /// <summary>
     /// The loss at <paramref name="moments"/> and, in <paramref name="scoreError"/>, (1/V) sum_k s(k) |m(k) + 1/s(k)|^2
-    /// for the noised spectrum s (as <see cref="ScoreNetwork.ScoreError"/>), both at the present multiplier.
+    /// for the noised spectrum s (as <see cref="LinearMomentNetwork.ScoreError"/>), both at the present multiplier.
     /// </summary>
     public double Evaluate(ModeMoments moments, double[] noisedSpectrum, out double scoreError)
     {

@@ -22,7 +22,7 @@ public static class NewtonPolish
     /// Moves <paramref name="parameters"/> to the minimum of their basin and returns its loss; leaves them
     /// unchanged and returns their loss when no step lowers it.
     /// </summary>
-    public static double Minimize(ScoreNetwork network, NetworkParameters parameters, LossMoments moments, int maxIterations = 40)
+    public static double Minimize(LinearMomentNetwork network, NetworkParameters parameters, LossMoments moments, int maxIterations = 40)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(parameters);
@@ -64,7 +64,7 @@ public static class NewtonPolish
         return loss;
     }
 
-    private static double Evaluate(ScoreNetwork network, NetworkParameters work, Vector<double> x, LossMoments moments,
+    private static double Evaluate(LinearMomentNetwork network, NetworkParameters work, Vector<double> x, LossMoments moments,
         NetworkParameters gradient, out Vector<double> g)
     {
         Unflatten(x, work);
@@ -73,7 +73,7 @@ public static class NewtonPolish
         return loss;
     }
 
-    private static Matrix<double> Hessian(ScoreNetwork network, NetworkParameters work, Vector<double> x, LossMoments moments,
+    private static Matrix<double> Hessian(LinearMomentNetwork network, NetworkParameters work, Vector<double> x, LossMoments moments,
         NetworkParameters gradient)
     {
         int n = x.Count;

@@ -34,14 +34,14 @@ public static class SliceTrainer
         var spectrum = problem.Process.NoisedSpectrumTable(problem.SpectrumTable(), t);
         double noiseVariance = problem.Process.NoiseVariance(t);
         var population = ModeMoments.Population(spectrum, noiseVariance);
-        var network = ScoreNetwork.Create(lattice, problem.Architecture, problem.Basis);
+        var network = LinearMomentNetwork.Create(lattice, problem.Architecture, problem.Basis);
 
         var parameters = Start(network, config, spectrum, sliceIndex, out double scale);
         var curvatureRng = new RandomStream(config.Seed ^ 0x5DEECE66DUL, (ulong)sliceIndex);
         double lambda = Curvature.TopEigenvalue(network, parameters, population, ref curvatureRng);
         var (rate, rule) = LearningRate(config, lambda);
 
-        double exactOptimum = ScoreNetwork.ExactOptimumLoss(spectrum, noiseVariance);
+        double exactOptimum = LinearMomentNetwork.ExactOptimumLoss(spectrum, noiseVariance);
         double? optimum = ArchitectureOptimum.Loss(lattice, problem.Architecture, spectrum, noiseVariance);
         bool closedForm = optimum is not null;
         Minibatches? batches = null;
@@ -73,7 +73,7 @@ public static class SliceTrainer
     /// configured initial scale (auto: 0 for one layer, 1/S_max for deeper networks); random starts draw
     /// from their own stream keyed by the seed and the slice.
     /// </summary>
-    internal static NetworkParameters Start(ScoreNetwork network, TrainingConfig config, double[] spectrum, int sliceIndex, out double scale)
+    internal static NetworkParameters Start(LinearMomentNetwork network, TrainingConfig config, double[] spectrum, int sliceIndex, out double scale)
     {
         scale = config.InitialScale ?? (network.Architecture.Depth == 1 ? 0 : 1 / spectrum.Max());
         var parameters = network.CreateParameters();
@@ -132,7 +132,7 @@ public static class SliceTrainer
         public int RateReductions { get; init; }
     }
 
-    private static RunOutcome Run(ScoreNetwork network, NetworkParameters parameters, ModeMoments population,
+    private static RunOutcome Run(LinearMomentNetwork network, NetworkParameters parameters, ModeMoments population,
         Minibatches? batches, Optimizer optimizer, double rate, TrainingConfig config, double[] spectrum,
         double exactOptimum, double? optimum, bool excessIsScoreError, RandomStream rng, bool adaptiveRate,
         CancellationToken cancellation)
@@ -143,7 +143,7 @@ public static class SliceTrainer
         return outcome with { Rate = finalRate, RateReductions = reductions, Snapshots = snapshots };
     }
 
-    private static RunOutcome RunSteps(ScoreNetwork network, NetworkParameters parameters, ModeMoments population,
+    private static RunOutcome RunSteps(LinearMomentNetwork network, NetworkParameters parameters, ModeMoments population,
         Minibatches? batches, Optimizer optimizer, double rate, TrainingConfig config, double[] spectrum,
         double exactOptimum, double? optimum, bool excessIsScoreError, RandomStream rng, bool adaptiveRate,
         CancellationToken cancellation, Dictionary<int, NetworkParameters> snapshots, out double finalRate, out int reductions)
@@ -258,7 +258,7 @@ public static class SliceTrainer
     /// excess and find the first step below eps.
     /// </summary>
     private static RunOutcome WithPostHocOptimum(List<HistoryRow> history, NetworkParameters parameters,
-        TrainingConfig config, int lastStep, (ScoreNetwork Network, ModeMoments Population)? polish)
+        TrainingConfig config, int lastStep, (LinearMomentNetwork Network, ModeMoments Population)? polish)
     {
         double optimum = history[^1].Loss;
         if (polish is { } p) optimum = Math.Min(optimum, NewtonPolish.Minimize(p.Network, parameters.Clone(), p.Population));
@@ -275,7 +275,7 @@ public static class SliceTrainer
     }
 
     private static SliceResult Summarise(RunOutcome run, double t, double rate, string rule, double scale,
-        double lambda, double exactOptimum, bool closedForm, ScoreNetwork network, double[] spectrum, int? predicted) => new()
+        double lambda, double exactOptimum, bool closedForm, LinearMomentNetwork network, double[] spectrum, int? predicted) => new()
         {
             Time = t,
             LearningRate = rate,

@@ -185,14 +185,14 @@ public static class StabilityFinder
     /// <summary>What every probe of one (problem, seed) shares.</summary>
     private sealed class Setup
     {
-        private readonly ScoreNetwork _network;
+        private readonly LinearMomentNetwork _network;
         private readonly ModeMoments _population;
         private readonly Minibatches? _batches;
         private readonly NetworkParameters _start;
         private readonly TrainingConfig _config;
         private readonly int _slice;
 
-        private Setup(ScoreNetwork network, ModeMoments population, Minibatches? batches, NetworkParameters start,
+        private Setup(LinearMomentNetwork network, ModeMoments population, Minibatches? batches, NetworkParameters start,
             TrainingConfig config, int slice, double topCurvature)
         {
             _network = network;
@@ -213,7 +213,7 @@ public static class StabilityFinder
             double t = problem.Grid.Times[sliceIndex];
             var spectrum = problem.Process.NoisedSpectrumTable(problem.SpectrumTable(), t);
             var population = ModeMoments.Population(spectrum, problem.Process.NoiseVariance(t));
-            var network = ScoreNetwork.Create(problem.Lattice, problem.Architecture, problem.Basis);
+            var network = LinearMomentNetwork.Create(problem.Lattice, problem.Architecture, problem.Basis);
             var start = SliceTrainer.Start(network, config, spectrum, sliceIndex, out _);
             var batches = config.Mode == TrainingMode.Empirical ? SliceTrainer.CreateMinibatches(problem, t, config.BatchSize) : null;
             var curvatureRng = new RandomStream(config.Seed ^ 0x5DEECE66DUL, (ulong)sliceIndex);

@@ -63,7 +63,7 @@ public class ReweightingTests
         var v = c.Select((x, k) => x * (1 + 0.3 * Math.Cos(3 * lattice.KHat2(k)))).ToArray(); // even in k, like any real field's spectrum
         var x = new CritDiff.Fields.ExactSampler(field).Sample(1, 4);
         double log = Reweighting.LogWeights(lattice, x, 1, v, c)[0];
-        var dense = (CritDiff.Networks.DenseNetwork)CritDiff.Networks.ScoreNetwork.Create(lattice, CritDiff.Networks.Architecture.Parse("dense"));
+        var dense = (CritDiff.Networks.DenseNetwork)CritDiff.Networks.LinearMomentNetwork.Create(lattice, CritDiff.Networks.Architecture.Parse("dense"));
         double LogDensity(double[] spectrum)
         {
             var sigma = dense.CirculantCovariance(spectrum);

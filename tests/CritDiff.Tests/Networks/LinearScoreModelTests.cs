@@ -19,7 +19,7 @@ public class LinearScoreModelTests
     {
         var model = new LinearScoreModel(new Lattice(2, 4), n, Architecture.Parse(architecture), basis);
         var p = basis == ParameterBasis.Fourier
-            ? NetworkTestCases.RandomFourierParameters(model.Network, ScoreNetwork.Create(model.Lattice, Architecture.Parse(architecture)), 0.4, 7)
+            ? NetworkTestCases.RandomFourierParameters(model.Network, LinearMomentNetwork.Create(model.Lattice, Architecture.Parse(architecture)), 0.4, 7)
             : NetworkTestCases.RandomParameters(model.Network, 0.4, 7);
         var rng = new RandomStream(11, 0);
         var x = new double[count * model.ConfigurationLength];
@@ -66,7 +66,7 @@ public class LinearScoreModelTests
         Assert.All(p1.Layers[0], value => Assert.Equal(0, value));
         var p2 = two.CreateParameters();
         two.Initialize(p2, 8, ref rng);
-        var m = ((ConvolutionNetwork)two.Network).Multiplier(p2);
+        var m = ((LinearConvolutionNetwork)two.Network).Multiplier(p2);
         Assert.All(m, value => Assert.Equal(-1.0 / 8, value.Real, 1e-15));
         Assert.True(one.IsLinear);
         Assert.Equal(one.LayerLengths, one.Replica().LayerLengths);

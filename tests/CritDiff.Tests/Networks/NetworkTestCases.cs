@@ -26,7 +26,7 @@ internal static class NetworkTestCases
     public static ModeMoments ExplicitCross(double[] noisedSpectrum, double noiseVariance) =>
         new(noisedSpectrum, Enumerable.Repeat(System.Numerics.Complex.One, noisedSpectrum.Length).ToArray(), 1 / noiseVariance);
 
-    public static NetworkParameters RandomParameters(ScoreNetwork network, double scale, ulong seed)
+    public static NetworkParameters RandomParameters(LinearMomentNetwork network, double scale, ulong seed)
     {
         var p = network.CreateParameters();
         var rng = new RandomStream(seed, 0);
@@ -36,11 +36,11 @@ internal static class NetworkTestCases
     }
 
     /// <summary>Random parameters for a Fourier-basis network that are the multipliers of real kernels.</summary>
-    public static NetworkParameters RandomFourierParameters(ScoreNetwork fourier, ScoreNetwork kernel, double scale, ulong seed)
+    public static NetworkParameters RandomFourierParameters(LinearMomentNetwork fourier, LinearMomentNetwork kernel, double scale, ulong seed)
     {
         var kernelParameters = RandomParameters(kernel, scale, seed);
         var p = fourier.CreateParameters();
-        var conv = (ConvolutionNetwork)kernel;
+        var conv = (LinearConvolutionNetwork)kernel;
         int v = kernel.Lattice.SiteCount;
         for (int j = 0; j < p.Layers.Length; j++)
         {

@@ -18,7 +18,7 @@ public class PopulationLossTests
     {
         var field = NetworkTestCases.Field(2, 5);
         var (s, b2) = NetworkTestCases.Noised(field);
-        var network = ScoreNetwork.Create(field.Lattice, Architecture.Parse(name));
+        var network = LinearMomentNetwork.Create(field.Lattice, Architecture.Parse(name));
         var p = NetworkTestCases.RandomParameters(network, 0.3, 1);
         var moments = ModeMoments.Population(s, b2);
         var gradient = network.CreateParameters();
@@ -43,7 +43,7 @@ public class PopulationLossTests
         // rounding in FFTs of at most a few hundred points (relative error ~ 1e-15 log V), so 1e-12 leaves a wide margin.
         var field = NetworkTestCases.Field(d, l);
         var (s, b2) = NetworkTestCases.Noised(field);
-        var network = ScoreNetwork.Create(field.Lattice, Architecture.Parse(name));
+        var network = LinearMomentNetwork.Create(field.Lattice, Architecture.Parse(name));
         var p = NetworkTestCases.RandomParameters(network, 0.3, 5);
         var population = ModeMoments.Population(s, b2);
         var explicitCross = NetworkTestCases.ExplicitCross(s, b2);
@@ -71,7 +71,7 @@ public class PopulationLossTests
         // in empirical training, where the loss is the population one but Cross is explicit here).
         var field = NetworkTestCases.Field(d, l);
         var (s, b2) = NetworkTestCases.Noised(field);
-        var network = ScoreNetwork.Create(field.Lattice, Architecture.Parse(name));
+        var network = LinearMomentNetwork.Create(field.Lattice, Architecture.Parse(name));
         var p = NetworkTestCases.RandomParameters(network, 0.3, 4);
         var moments = network is DenseNetwork
             ? ModeMoments.Population(s, b2) // the dense network takes population moments only
@@ -93,7 +93,7 @@ public class PopulationLossTests
         // s(x) = sum_y K(y) x(x - y) per layer, by direct summation over each layer's support. Values are O(1) and the
         // transforms round at ~1e-15 log V, so 1e-12 absolute is rounding with a wide margin.
         var lattice = new Lattice(d, l);
-        var network = (ConvolutionNetwork)ScoreNetwork.Create(lattice, Architecture.Parse(name));
+        var network = (LinearConvolutionNetwork)LinearMomentNetwork.Create(lattice, Architecture.Parse(name));
         var p = NetworkTestCases.RandomParameters(network, 0.3, 8);
         int v = lattice.SiteCount;
         var rng = new RandomStream(3, 1);
@@ -135,7 +135,7 @@ public class PopulationLossTests
         var uneven = (double[])s.Clone();
         uneven[1] *= 1.5; // k = (0, 1); -k = (0, 5) keeps its value
         uneven[9] *= 0.7; // k = (1, 3) in the Nyquist column; -k = (5, 3) keeps its value
-        var network = ScoreNetwork.Create(field.Lattice, Architecture.Parse("one-layer"));
+        var network = LinearMomentNetwork.Create(field.Lattice, Architecture.Parse("one-layer"));
         var p = NetworkTestCases.RandomParameters(network, 0.3, 6);
         var moments = ModeMoments.Population(uneven, b2);
         var gradient = network.CreateParameters();
@@ -149,8 +149,8 @@ public class PopulationLossTests
         var field = NetworkTestCases.Field(2, 4);
         var (s, b2) = NetworkTestCases.Noised(field);
         var architecture = Architecture.Parse("two-layer");
-        var fourier = ScoreNetwork.Create(field.Lattice, architecture, ParameterBasis.Fourier);
-        var kernel = ScoreNetwork.Create(field.Lattice, architecture);
+        var fourier = LinearMomentNetwork.Create(field.Lattice, architecture, ParameterBasis.Fourier);
+        var kernel = LinearMomentNetwork.Create(field.Lattice, architecture);
         var p = NetworkTestCases.RandomFourierParameters(fourier, kernel, 0.3, 2);
         var moments = ModeMoments.Population(s, b2);
         var gradient = fourier.CreateParameters();
@@ -159,7 +159,7 @@ public class PopulationLossTests
         Assert.Equal(kernel.Loss(NetworkTestCases.RandomParameters(kernel, 0.3, 2), moments), fourier.Loss(p, moments), 1e-12);
     }
 
-    private static void AssertFiniteDifferences(ScoreNetwork network, NetworkParameters p, LossMoments moments, NetworkParameters gradient)
+    private static void AssertFiniteDifferences(LinearMomentNetwork network, NetworkParameters p, LossMoments moments, NetworkParameters gradient)
     {
         // Central differences with h = 1e-5 on a polynomial loss of degree 2D: truncation O(h^2) ~ 1e-10,
         // rounding ~ 1e-16 / h ~ 1e-11, so 1e-6 relative to the gradient norm has a wide margin.
@@ -191,7 +191,7 @@ public class PopulationLossTests
         const double t = 0.2;
         var (s, b2) = NetworkTestCases.Noised(field, t);
         var architecture = Architecture.Parse(name);
-        var network = ScoreNetwork.Create(field.Lattice, architecture);
+        var network = LinearMomentNetwork.Create(field.Lattice, architecture);
         var p = NetworkTestCases.RandomParameters(network, 0.3, 3);
         var batches = architecture.IsDense
             ? Minibatches.RealSpace(field.Lattice, process, t, 4, field, null, 0)
@@ -215,7 +215,7 @@ public class PopulationLossTests
         var process = new VariancePreserving();
         const double t = 0.4;
         double a = process.SignalScale(t), b = Math.Sqrt(process.NoiseVariance(t));
-        var network = (ConvolutionNetwork)ScoreNetwork.Create(lattice, Architecture.Parse("two-layer-local:1"));
+        var network = (LinearConvolutionNetwork)LinearMomentNetwork.Create(lattice, Architecture.Parse("two-layer-local:1"));
         var p = NetworkTestCases.RandomParameters(network, 0.5, 4);
         var data = new ExactSampler(field).Sample(3, 8);
 
@@ -253,7 +253,7 @@ public class PopulationLossTests
     }
 
     /// <summary>s = K2 * (K1 * y) by direct sums over the kernels' offsets: (K * y)(x) = sum_o K(o) y(x - o).</summary>
-    private static void ConvolveLocal(Lattice lattice, ConvolutionNetwork network, NetworkParameters p, double[] input, double[] output)
+    private static void ConvolveLocal(Lattice lattice, LinearConvolutionNetwork network, NetworkParameters p, double[] input, double[] output)
     {
         int v = lattice.SiteCount;
         var current = (double[])input.Clone();
@@ -285,13 +285,13 @@ public class PopulationLossTests
     {
         var field = NetworkTestCases.Field(d, l);
         var (s, b2) = NetworkTestCases.Noised(field, t);
-        var network = ScoreNetwork.Create(field.Lattice, Architecture.Parse("one-layer"), ParameterBasis.Fourier);
+        var network = LinearMomentNetwork.Create(field.Lattice, Architecture.Parse("one-layer"), ParameterBasis.Fourier);
         var p = network.CreateParameters();
         for (int k = 0; k < s.Length; k++) p.Layers[0][k] = -1 / s[k];
         var gradient = network.CreateParameters();
         double loss = network.LossAndGradient(p, ModeMoments.Population(s, b2), gradient);
         Assert.True(gradient.Norm() < 1e-13 * Math.Sqrt(s.Length));
-        Assert.Equal(ScoreNetwork.ExactOptimumLoss(s, b2), loss, Tolerances.ClosedForm * Math.Abs(loss));
+        Assert.Equal(LinearMomentNetwork.ExactOptimumLoss(s, b2), loss, Tolerances.ClosedForm * Math.Abs(loss));
         Assert.Equal(0, network.ScoreError(p, s), 1e-14);
     }
 
@@ -305,7 +305,7 @@ public class PopulationLossTests
         var lattice = field.Lattice;
         var layer = new ConvolutionLayer(1);
         var offsets = layer.SupportOffsets(lattice);
-        var dense = (DenseNetwork)ScoreNetwork.Create(lattice, Architecture.Parse("dense"));
+        var dense = (DenseNetwork)LinearMomentNetwork.Create(lattice, Architecture.Parse("dense"));
         var covariance = dense.CirculantCovariance(s);
         var g = Matrix<double>.Build.Dense(offsets.Length, offsets.Length,
             (i, j) => covariance[lattice.NegatedMode(offsets[i]), lattice.NegatedMode(offsets[j])]);
@@ -316,7 +316,7 @@ public class PopulationLossTests
         for (int i = 0; i < kernel.Length; i++) Assert.Equal(expected[i], kernel[i], 1e-11);
 
         // The network at that kernel reaches the reported optimum loss, and the gradient vanishes there.
-        var network = ScoreNetwork.Create(lattice, Architecture.Parse("one-layer-local:1"));
+        var network = LinearMomentNetwork.Create(lattice, Architecture.Parse("one-layer-local:1"));
         var p = network.CreateParameters();
         kernel.CopyTo(p.Layers[0], 0);
         var gradient = network.CreateParameters();
@@ -331,7 +331,7 @@ public class PopulationLossTests
     {
         var field = NetworkTestCases.Field(2, 4);
         var (s, b2) = NetworkTestCases.Noised(field, 0.2);
-        var network = (DenseNetwork)ScoreNetwork.Create(field.Lattice, Architecture.Parse("dense"));
+        var network = (DenseNetwork)LinearMomentNetwork.Create(field.Lattice, Architecture.Parse("dense"));
         var inverse = -network.CirculantCovariance(s).Inverse();
         var p = network.CreateParameters();
         int v = field.Lattice.SiteCount;
@@ -340,10 +340,10 @@ public class PopulationLossTests
         var gradient = network.CreateParameters();
         double loss = network.LossAndGradient(p, ModeMoments.Population(s, b2), gradient);
         Assert.True(gradient.Norm() < 1e-12);
-        Assert.Equal(ScoreNetwork.ExactOptimumLoss(s, b2), loss, 1e-12);
+        Assert.Equal(LinearMomentNetwork.ExactOptimumLoss(s, b2), loss, 1e-12);
         Assert.Equal(0, network.ScoreError(p, s), 1e-12);
         // and -S^{-1} as a matrix is the convolution with multiplier -1/S.
-        var conv = ScoreNetwork.Create(field.Lattice, Architecture.Parse("one-layer"), ParameterBasis.Fourier);
+        var conv = LinearMomentNetwork.Create(field.Lattice, Architecture.Parse("one-layer"), ParameterBasis.Fourier);
         var q = conv.CreateParameters();
         for (int k = 0; k < v; k++) q.Layers[0][k] = -1 / s[k];
         var x0 = new double[v];
@@ -379,5 +379,5 @@ public class PopulationLossTests
     [Fact]
     public void RejectsWindowsWiderThanTheLattice() =>
         Assert.Throws<ArgumentOutOfRangeException>(() =>
-            ScoreNetwork.Create(new Lattice(2, 4), Architecture.Parse("one-layer-local:2")));
+            LinearMomentNetwork.Create(new Lattice(2, 4), Architecture.Parse("one-layer-local:2")));
 }

@@ -24,14 +24,14 @@ public sealed class ConvTrainingTests
         var field = GaussianField.FreeField(lattice, 0.3);
         var process = new VariancePreserving();
         const double t = 0.1;
-        var model = new ConvScoreNetwork(lattice, 1, ConvSpec.Parse("conv:4:1:tanh"));
+        var model = new NonlinearConvNetwork(lattice, 1, ConvSpec.Parse("conv:4:1:tanh"));
         var config = new SampleTrainingConfig { MaxSteps = 3000, Seed = 3, ValidationSize = 64, EvalInterval = 100 };
         var result = SampleTrainer.TrainSlice(model, new GaussianSource(field), process, t, config, 0, new FixedBudgetRule());
         Assert.False(result.Diverged);
 
         var noised = process.NoisedSpectrumTable(field.SpectrumTable(), t);
         double noise = process.NoiseVariance(t);
-        double exact = ScoreNetwork.ExactOptimumLoss(noised, noise);
+        double exact = LinearMomentNetwork.ExactOptimumLoss(noised, noise);
         double LocalGap(int r) => ArchitectureOptimum.Loss(lattice, Architecture.Parse($"one-layer-local:{r}"), noised, noise)!.Value - exact;
         double rangeR = LocalGap(1), range2R = LocalGap(2);
 

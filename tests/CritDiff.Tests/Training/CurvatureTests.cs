@@ -25,7 +25,7 @@ public class CurvatureTests
             s = s.Select(x => x * (0.5 + rng.NextDouble())).ToArray();
         }
         var moments = ModeMoments.Population(s, b2);
-        var network = ScoreNetwork.Create(field.Lattice, Architecture.Parse("one-layer"));
+        var network = LinearMomentNetwork.Create(field.Lattice, Architecture.Parse("one-layer"));
         var parameters = NetworkTestCases.RandomParameters(network, 0.3, 2);
         double? exact = Curvature.ClosedForm(network, moments);
         Assert.NotNull(exact);
@@ -51,7 +51,7 @@ public class CurvatureTests
         var field = NetworkTestCases.Field(d, l);
         var (s, b2) = NetworkTestCases.Noised(field);
         var moments = ModeMoments.Population(s, b2);
-        var network = ScoreNetwork.Create(field.Lattice, Architecture.Parse(name));
+        var network = LinearMomentNetwork.Create(field.Lattice, Architecture.Parse(name));
         var parameters = network.CreateParameters();
         network.InitializeBalanced(parameters, 1 / s.Max());
         if (randomScale > 0) parameters = NetworkTestCases.RandomParameters(network, randomScale, 9);
@@ -71,7 +71,7 @@ public class CurvatureTests
     {
         var field = NetworkTestCases.Field(2, 6);
         var (s, b2) = NetworkTestCases.Noised(field);
-        var network = ScoreNetwork.Create(field.Lattice, Architecture.Parse(name), basis);
+        var network = LinearMomentNetwork.Create(field.Lattice, Architecture.Parse(name), basis);
         Assert.Null(Curvature.ClosedForm(network, ModeMoments.Population(s, b2)));
     }
 }

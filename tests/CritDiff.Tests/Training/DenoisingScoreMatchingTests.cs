@@ -155,7 +155,7 @@ public class DenoisingScoreMatchingTests
         }
         double mean = losses.Average();
         double error = Math.Sqrt(losses.Sum(l => (l - mean) * (l - mean)) / (batches - 1) / batches);
-        double exact = ScoreNetwork.ExactOptimumLoss(noised, process.NoiseVariance(t));
+        double exact = LinearMomentNetwork.ExactOptimumLoss(noised, process.NoiseVariance(t));
         Assert.True(Math.Abs(mean - exact) <= Tolerances.StandardErrors * error,
             $"mean {mean} +- {error}, exact optimum {exact}");
     }

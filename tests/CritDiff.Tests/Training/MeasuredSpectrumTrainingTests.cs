@@ -69,7 +69,7 @@ public class MeasuredSpectrumTrainingTests(ITestOutputHelper output)
         // measured against the exact population, is at most (sqrt(r excess_G) + sqrt(mismatch))^2 (triangle
         // inequality in the S_C-weighted norm, r = max S_C/S_G), mismatch = (1/V) sum S_C (1/S_G - 1/S_C)^2
         // being the part no training on G can remove; and with N = 4000 that stays near eps x initial.
-        var network = ScoreNetwork.Create(field.Lattice, exactProblem.Architecture);
+        var network = LinearMomentNetwork.Create(field.Lattice, exactProblem.Architecture);
         double excessVsExact = network.ScoreError(onData.Parameters, sExact);
         double ratio = sExact.Zip(sMeasured, (c, g) => c / g).Max();
         double mismatch = sExact.Zip(sMeasured, (c, g) => c * Math.Pow(1 / g - 1 / c, 2)).Average();

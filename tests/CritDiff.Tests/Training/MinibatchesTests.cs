@@ -20,7 +20,7 @@ public class MinibatchesTests
         var process = new VariancePreserving();
         const double t = 0.3;
         var (s, b2) = NetworkTestCases.Noised(field, t);
-        var network = ScoreNetwork.Create(field.Lattice, Architecture.Parse("two-layer-local:1"));
+        var network = LinearMomentNetwork.Create(field.Lattice, Architecture.Parse("two-layer-local:1"));
         var p = NetworkTestCases.RandomParameters(network, 0.4, 7);
         const int pair = 1, self = 2; // mode (0, 1) pairs with (0, 3); mode (0, 2) is self-conjugate at L = 4
         Func<ModeMoments, double>[] statistics =

@@ -26,7 +26,7 @@ public class MultiplierDescentTests
         var process = new VariancePreserving();
         const double t = 0.3;
         var (s, b2) = NetworkTestCases.Noised(field, t);
-        var network = ScoreNetwork.Create(field.Lattice, Architecture.Parse(name));
+        var network = LinearMomentNetwork.Create(field.Lattice, Architecture.Parse(name));
         var kernel = NetworkTestCases.RandomParameters(network, 0.3, 11);
         var optimizer = new GradientDescent("sgd", momentum);
         var descent = MultiplierDescent.TryCreate(network, kernel, optimizer);
@@ -66,7 +66,7 @@ public class MultiplierDescentTests
         // (1 - 2 eta S) per step: after n steps the score error is (1/V) sum_k S (1 - 2 eta S)^(2n) / S^2.
         var field = NetworkTestCases.Field(2, 6);
         var (s, b2) = NetworkTestCases.Noised(field);
-        var network = ScoreNetwork.Create(field.Lattice, Architecture.Parse("one-layer"));
+        var network = LinearMomentNetwork.Create(field.Lattice, Architecture.Parse("one-layer"));
         var parameters = network.CreateParameters();
         var descent = MultiplierDescent.TryCreate(network, parameters, new GradientDescent("gd"))!;
         double eta = 0.3 / s.Max();
@@ -93,7 +93,7 @@ public class MultiplierDescentTests
         var rng = new RandomStream(17, 2);
         var s = Enumerable.Range(0, lattice.SiteCount).Select(_ => 0.5 + rng.NextDouble()).ToArray();
         var population = ModeMoments.Population(s, 0.7);
-        var network = ScoreNetwork.Create(lattice, Architecture.Parse(name));
+        var network = LinearMomentNetwork.Create(lattice, Architecture.Parse(name));
         var kernel = NetworkTestCases.RandomParameters(network, 0.3, 3);
         var optimizer = new GradientDescent("gd");
         var descent = MultiplierDescent.TryCreate(network, kernel, optimizer)!;
@@ -117,9 +117,9 @@ public class MultiplierDescentTests
     public void DoesNotApplyWhereTheDescentIsNotTheSame(string name, string optimizer)
     {
         var lattice = new CritDiff.Lattices.Lattice(2, 6);
-        var network = ScoreNetwork.Create(lattice, Architecture.Parse(name));
+        var network = LinearMomentNetwork.Create(lattice, Architecture.Parse(name));
         Assert.Null(MultiplierDescent.TryCreate(network, network.CreateParameters(), Optimizer.Parse(optimizer)));
-        var fourier = ScoreNetwork.Create(lattice, Architecture.Parse("one-layer"), ParameterBasis.Fourier);
+        var fourier = LinearMomentNetwork.Create(lattice, Architecture.Parse("one-layer"), ParameterBasis.Fourier);
         Assert.Null(MultiplierDescent.TryCreate(fourier, fourier.CreateParameters(), Optimizer.Parse("gd")));
     }
 }

@@ -43,7 +43,7 @@ public class SampleTrainerTests(ITestOutputHelper output)
         Assert.NotNull(result.StepsToEps);
         Assert.True(result.FinalExcess <= 1e-2 * result.InitialExcess);
         var noised = Process.NoisedSpectrumTable(FreeField.SpectrumTable(), t);
-        var m = ((ConvolutionNetwork)model.Network).Multiplier(result.Parameters);
+        var m = ((LinearConvolutionNetwork)model.Network).Multiplier(result.Parameters);
         double worst = 0;
         for (int k = 0; k < noised.Length; k++)
         {
@@ -51,7 +51,7 @@ public class SampleTrainerTests(ITestOutputHelper output)
         }
         output.WriteLine($"max_k |m S + 1| = {worst}");
         Assert.True(worst < 0.25, $"max_k |m S + 1| = {worst}");
-        Assert.Equal(ScoreNetwork.ExactOptimumLoss(noised, Process.NoiseVariance(t)), result.Samples!.ReferenceLoss!.Value, 1e-12);
+        Assert.Equal(LinearMomentNetwork.ExactOptimumLoss(noised, Process.NoiseVariance(t)), result.Samples!.ReferenceLoss!.Value, 1e-12);
     }
 
     [Fact]

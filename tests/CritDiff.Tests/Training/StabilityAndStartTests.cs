@@ -86,7 +86,7 @@ public class StabilityAndStartTests
     public void StartsShareTheInitialProductExceptTheRandomOne(string architecture)
     {
         var problem = Problem(6, architecture);
-        var network = ScoreNetwork.Create(problem.Field.Lattice, problem.Architecture);
+        var network = LinearMomentNetwork.Create(problem.Field.Lattice, problem.Architecture);
         var (spectrum, noise) = (problem.Process.NoisedSpectrumTable(problem.Field.SpectrumTable(), 0.1), problem.Process.NoiseVariance(0.1));
         var population = ModeMoments.Population(spectrum, noise);
         double Loss(string start, ulong seed)
@@ -114,10 +114,10 @@ public class StabilityAndStartTests
         var result = SliceTrainer.Train(problem, config, 0);
         Assert.True(result.Converged);
         var spectrum = problem.Process.NoisedSpectrumTable(problem.Field.SpectrumTable(), 0.1);
-        double exact = ScoreNetwork.ExactOptimumLoss(spectrum, problem.Process.NoiseVariance(0.1));
+        double exact = LinearMomentNetwork.ExactOptimumLoss(spectrum, problem.Process.NoiseVariance(0.1));
         double optimum = exact + result.Moments!.OptimumGapToExact;
 
-        var network = ScoreNetwork.Create(problem.Field.Lattice, problem.Architecture);
+        var network = LinearMomentNetwork.Create(problem.Field.Lattice, problem.Architecture);
         var population = ModeMoments.Population(spectrum, problem.Process.NoiseVariance(0.1));
         var p = result.Moments!.Snapshots[0].Clone();
         var g = network.CreateParameters();
@@ -138,7 +138,7 @@ public class StabilityAndStartTests
         var problem = Problem(8, "one-layer-local:1");
         var spectrum = problem.Process.NoisedSpectrumTable(problem.Field.SpectrumTable(), 0.1);
         double noise = problem.Process.NoiseVariance(0.1);
-        var network = ScoreNetwork.Create(problem.Field.Lattice, problem.Architecture);
+        var network = LinearMomentNetwork.Create(problem.Field.Lattice, problem.Architecture);
         var p = network.CreateParameters();
         var rng = new RandomStream(3, 0);
         foreach (var layer in p.Layers) rng.FillGaussian(layer);
@@ -157,7 +157,7 @@ public class StabilityAndStartTests
         Assert.Equal(0.5, NetworkStart.Parse("random:0.5").Value);
         foreach (string bad in new[] { "", "sideways", "random", "random:-1", "unbalanced:0", "random:x" })
             Assert.Throws<FormatException>(() => NetworkStart.Parse(bad));
-        var fourier = ScoreNetwork.Create(new Lattice(2, 4), Architecture.Parse("two-layer"), ParameterBasis.Fourier);
+        var fourier = LinearMomentNetwork.Create(new Lattice(2, 4), Architecture.Parse("two-layer"), ParameterBasis.Fourier);
         var rng = new RandomStream(1, 0);
         Assert.Throws<ArgumentException>(() => NetworkStart.Random(0.1).Initialize(fourier, fourier.CreateParameters(), 1, ref rng));
     }
@@ -190,7 +190,7 @@ public class LocalArchitectureStudyTests
             var process = new VariancePreserving();
             var spectrum = process.NoisedSpectrumTable(field.SpectrumTable(), 0.1);
             double closed = ArchitectureOptimum.Loss(field.Lattice, Architecture.Parse("one-layer-local:1"), spectrum, process.NoiseVariance(0.1))!.Value
-                            - ScoreNetwork.ExactOptimumLoss(spectrum, process.NoiseVariance(0.1));
+                            - LinearMomentNetwork.ExactOptimumLoss(spectrum, process.NoiseVariance(0.1));
             Assert.Equal(closed, row.OptimumGap, Tolerances.ClosedForm);
             Assert.True(row.ClosedForm);
             Assert.Equal(9, row.Parameters);

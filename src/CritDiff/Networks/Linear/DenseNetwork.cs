@@ -9,7 +9,7 @@ namespace CritDiff.Networks;
 /// Loss l = (1/V) [ tr(W A W^T) + 2 tr(W X) ] + N, gradient (2/V) (W A + X^T); population moments are
 /// A = the real-space noised covariance (circulant, from S(k)), X = I; optimum W* = -A^{-1}.
 /// </summary>
-public sealed class DenseNetwork : ScoreNetwork
+public sealed class DenseNetwork : LinearMomentNetwork
 {
     private readonly int[] _lengths;
     private double[]? _cachedSpectrum;

@@ -4,10 +4,10 @@ using CritDiff.Statistics;
 namespace CritDiff.Networks;
 
 /// <summary>
-/// A linear score network (<see cref="ScoreNetwork"/>: a product of convolutions, or a dense matrix on tiny lattices) as a
+/// A linear score network (<see cref="LinearMomentNetwork"/>: a product of convolutions, or a dense matrix on tiny lattices) as a
 /// <see cref="ScoreModel"/> on real-space batches. The n components are independent copies that share the kernel,
 /// s_a = K * x_a (the O(n)-equivariant linear map, see <see cref="Training.TrainingData"/>), so a batch of count
-/// configurations is count n one-component fields. Forward is <see cref="ScoreNetwork.Apply"/> per component; Backward is
+/// configurations is count n one-component fields. Forward is <see cref="LinearMomentNetwork.Apply"/> per component; Backward is
 /// the exact parameter vector-Jacobian product summed over all fields (convolution: in multiplier space
 /// G_j(k) = sum u~(k) conj(x~(k)) conj(M_j(k)), mapped to the parameter basis as the moment gradient is); the Jacobian
 /// diagonal is K_eff(0) = (1/V) sum_k Re m(k) for a convolution (the same at every site) and W(x, x) for a dense matrix.
@@ -21,11 +21,11 @@ public sealed class LinearScoreModel : ScoreModel
     public LinearScoreModel(Lattice lattice, int components, Architecture architecture, ParameterBasis basis = ParameterBasis.Kernel)
         : base(lattice, components, (architecture ?? throw new ArgumentNullException(nameof(architecture))).Name)
     {
-        Network = ScoreNetwork.Create(lattice, architecture, basis);
+        Network = LinearMomentNetwork.Create(lattice, architecture, basis);
     }
 
     /// <summary>The per-component linear network (its moment-based closed forms stay available for Gaussian targets).</summary>
-    public ScoreNetwork Network { get; }
+    public LinearMomentNetwork Network { get; }
 
     /// <inheritdoc />
     public override IReadOnlyList<int> LayerLengths => Network.LayerLengths;
@@ -34,7 +34,7 @@ public sealed class LinearScoreModel : ScoreModel
     public override bool IsLinear => true;
 
     /// <summary>
-    /// The balanced start of <see cref="ScoreNetwork.InitializeBalanced"/> with the default scale of the moment trainer
+    /// The balanced start of <see cref="LinearMomentNetwork.InitializeBalanced"/> with the default scale of the moment trainer
     /// (SliceTrainer.Start): 0 for one layer (K = 0), product multiplier -1/S_max for deeper networks. Draws nothing.
     /// </summary>
     public override void Initialize(NetworkParameters parameters, double maxVariance, ref RandomStream rng)
@@ -55,7 +55,7 @@ public sealed class LinearScoreModel : ScoreModel
         if (_inputs.Length < x.Length) _inputs = new double[x.Length];
         x.CopyTo(_inputs);
         _cachedFields = fields;
-        if (Network is ConvolutionNetwork convolution)
+        if (Network is LinearConvolutionNetwork convolution)
         {
             convolution.ApplyMany(parameters, x, fields, score);
             return;
@@ -74,7 +74,7 @@ public sealed class LinearScoreModel : ScoreModel
         if (upstream.Length != length)
             throw new ArgumentException($"expected {_cachedFields / Components} x {ConfigurationLength} values (the last Forward's batch)", nameof(upstream));
         var inputs = _inputs.AsSpan(0, length);
-        if (Network is ConvolutionNetwork convolution)
+        if (Network is LinearConvolutionNetwork convolution)
             convolution.ParameterGradient(parameters, inputs, upstream, _cachedFields, gradient);
         else
             ((DenseNetwork)Network).ParameterGradient(inputs, upstream, _cachedFields, gradient);
@@ -87,7 +87,7 @@ public sealed class LinearScoreModel : ScoreModel
         CheckBatch(x.Length, count, nameof(x));
         CheckBatch(diagonal.Length, count, nameof(diagonal));
         int v = Lattice.SiteCount, fields = count * Components;
-        if (Network is ConvolutionNetwork convolution)
+        if (Network is LinearConvolutionNetwork convolution)
         {
             double sum = 0;
             foreach (var m in convolution.Multiplier(parameters)) sum += m.Real;

@@ -68,7 +68,7 @@ public sealed record NetworkStart
     private static double Number(string text) => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
 
     /// <summary>Writes this start with initial scale <paramref name="scale"/> into <paramref name="parameters"/>.</summary>
-    public void Initialize(ScoreNetwork network, NetworkParameters parameters, double scale, ref RandomStream rng)
+    public void Initialize(LinearMomentNetwork network, NetworkParameters parameters, double scale, ref RandomStream rng)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(parameters);

@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 namespace CritDiff.Networks;
 
 /// <summary>
-/// One worker's scratch and the per-sample passes of <see cref="ConvScoreNetwork"/>: forward (filling a sample's
+/// One worker's scratch and the per-sample passes of <see cref="NonlinearConvNetwork"/>: forward (filling a sample's
 /// cache block), backward (adding the sample's parameter VJP into gradient arrays) and the exact Jacobian diagonal.
 /// Every shifted sum runs over the wide layout of <see cref="ConvGeometry"/> through <see cref="ConvKernels"/>:
 /// (K * h)_o = sum_i sum_e K[o, i, e] h_i(. + e) as one register-blocked pass per output channel, kernel gradients
@@ -12,7 +12,7 @@ namespace CritDiff.Networks;
 /// </summary>
 internal sealed class ConvPass
 {
-    private readonly ConvScoreNetwork _net;
+    private readonly NonlinearConvNetwork _net;
     private readonly ConvGeometry _g;
     private readonly int _n, _c, _depth, _v, _vp, _nw, _e;
     private readonly double[] _wide;       // accumulation, wide layout
@@ -25,7 +25,7 @@ internal sealed class ConvPass
     private readonly double[] _tangentIn;  // max(n, C) W^d: padded tangent entering a layer
     private readonly double[] _weights;    // max(n, C) E: gathered kernel weights
 
-    public ConvPass(ConvScoreNetwork net, ConvGeometry geometry)
+    public ConvPass(NonlinearConvNetwork net, ConvGeometry geometry)
     {
         _net = net;
         _g = geometry;

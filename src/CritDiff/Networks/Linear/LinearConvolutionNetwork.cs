@@ -14,7 +14,7 @@ namespace CritDiff.Networks;
 /// Full layers go through FFTs; local layers with small windows through <see cref="WindowTransform"/>
 /// (the same sums over the window, axis by axis, in O(V (2r+1)) without an FFT).
 /// </summary>
-public sealed class ConvolutionNetwork : ScoreNetwork
+public sealed class LinearConvolutionNetwork : LinearMomentNetwork
 {
     private readonly int[][] _offsets;
     private readonly bool[] _identitySupport;
@@ -32,7 +32,7 @@ public sealed class ConvolutionNetwork : ScoreNetwork
     private int[]? _negated;
     private int[]? _negatedRowStarts;
 
-    internal ConvolutionNetwork(Lattice lattice, Architecture architecture, ParameterBasis basis)
+    internal LinearConvolutionNetwork(Lattice lattice, Architecture architecture, ParameterBasis basis)
         : base(lattice, architecture, basis)
     {
         int v = lattice.SiteCount;

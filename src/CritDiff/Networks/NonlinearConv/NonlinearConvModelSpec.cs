@@ -3,7 +3,7 @@ using CritDiff.Lattices;
 namespace CritDiff.Networks;
 
 /// <summary>A nonlinear local convolutional network.</summary>
-public sealed record ConvModelSpec(ConvSpec Conv) : ScoreModelSpec
+public sealed record NonlinearConvModelSpec(ConvSpec Conv) : ScoreModelSpec
 {
     /// <inheritdoc />
     public override string Name => Conv.Name;
@@ -21,7 +21,7 @@ public sealed record ConvModelSpec(ConvSpec Conv) : ScoreModelSpec
     public override ScoreModel Create(Lattice lattice, int components, int maxThreads = 0)
     {
         Conv.Validate(lattice);
-        return new ConvScoreNetwork(lattice, components, Conv, maxThreads);
+        return new NonlinearConvNetwork(lattice, components, Conv, maxThreads);
     }
 
     /// <inheritdoc />

@@ -4,7 +4,7 @@ using CritDiff.Statistics;
 
 namespace CritDiff.Tests.Networks;
 
-public class ConvScoreNetworkTests
+public class NonlinearConvNetworkTests
 {
     /// <summary>
     /// The geometries the catalog's contract test (NetworkCatalogContractTests: every example network on 8, 4^2 and 3^3 sites,
@@ -48,15 +48,15 @@ public class ConvScoreNetworkTests
     [InlineData(3, 4, 1)]
     public void IdentityNetworkEqualsTheTwoLayerLocalLinearNetwork(int d, int l, int r)
     {
-        // Ours: (K * h)(x) = sum_e K[e] h(x + e); ConvolutionNetwork: (K * phi)(x) = sum_y K(y) phi(x - y), so K(y) = K[-e].
+        // Ours: (K * h)(x) = sum_e K[e] h(x + e); LinearConvolutionNetwork: (K * phi)(x) = sum_y K(y) phi(x - y), so K(y) = K[-e].
         var lattice = new Lattice(d, l);
-        var net = new ConvScoreNetwork(lattice, 1, new ConvSpec(1, r, 1, Activation.Identity), 1);
+        var net = new NonlinearConvNetwork(lattice, 1, new ConvSpec(1, r, 1, Activation.Identity), 1);
         var p = net.CreateParameters();
         var rng = new RandomStream(5, (ulong)(d * 100 + l));
         rng.FillGaussian(p.Layers[0]);
         rng.FillGaussian(p.Layers[2]);
         // b_1 = 0 and K_0 = 0 (arrays 1 and 3) as created.
-        var linear = (ConvolutionNetwork)ScoreNetwork.Create(lattice, Architecture.Parse($"two-layer-local:{r}"));
+        var linear = (LinearConvolutionNetwork)LinearMomentNetwork.Create(lattice, Architecture.Parse($"two-layer-local:{r}"));
         var q = linear.CreateParameters();
         var geometry = new ConvGeometry(lattice, r);
         for (int layer = 0; layer < 2; layer++)
@@ -128,7 +128,7 @@ public class ConvScoreNetworkTests
     [Fact]
     public void InitializeStartsAtMinusXOverMaxVariance()
     {
-        var net = new ConvScoreNetwork(new Lattice(2, 6), 2, ConvSpec.Parse("conv:4:1:2"), 1);
+        var net = new NonlinearConvNetwork(new Lattice(2, 6), 2, ConvSpec.Parse("conv:4:1:2"), 1);
         var p = net.CreateParameters();
         var rng = new RandomStream(1, 2);
         net.Initialize(p, 2.5, ref rng);
@@ -191,17 +191,17 @@ public class ConvScoreNetworkTests
         Assert.Contains("R = 2", error.Message);
         Assert.Contains("L = 4", error.Message);
         new ConvSpec(2, 2).Validate(new Lattice(2, 5));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ConvScoreNetwork(new Lattice(1, 4), 1, new ConvSpec(1, 2)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ConvScoreNetwork(new Lattice(1, 8), 1, new ConvSpec(1, 1, Activation: Activation.Silu, Odd: true)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new NonlinearConvNetwork(new Lattice(1, 4), 1, new ConvSpec(1, 2)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new NonlinearConvNetwork(new Lattice(1, 8), 1, new ConvSpec(1, 1, Activation: Activation.Silu, Odd: true)));
     }
 
-    private static (ConvScoreNetwork Net, NetworkParameters Parameters) Build(int d, int l, int r, int n, int depth, string tail) =>
+    private static (NonlinearConvNetwork Net, NetworkParameters Parameters) Build(int d, int l, int r, int n, int depth, string tail) =>
         Build(d, l, ConvSpec.Parse($"conv:2:{r}:{depth}:{tail}"), n);
 
     /// <summary>A network with parameters N(0, 1/fan_in)-ish and O(0.3) biases, so tanh and SiLU work in their curved range.</summary>
-    private static (ConvScoreNetwork Net, NetworkParameters Parameters) Build(int d, int l, ConvSpec spec, int n)
+    private static (NonlinearConvNetwork Net, NetworkParameters Parameters) Build(int d, int l, ConvSpec spec, int n)
     {
-        var net = new ConvScoreNetwork(new Lattice(d, l), n, spec, 2);
+        var net = new NonlinearConvNetwork(new Lattice(d, l), n, spec, 2);
         var p = net.CreateParameters();
         var rng = new RandomStream(17, (ulong)(d * 1000 + l * 10 + n));
         foreach (var layer in p.Layers)

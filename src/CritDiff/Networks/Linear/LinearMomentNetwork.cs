@@ -7,10 +7,10 @@ namespace CritDiff.Networks;
 /// given <see cref="LossMoments"/>, its distance to the exact score, and its action on a real-space
 /// field. Instances keep scratch buffers, so use one per thread.
 /// </summary>
-public abstract class ScoreNetwork
+public abstract class LinearMomentNetwork
 {
     /// <summary>Sets the common properties.</summary>
-    protected ScoreNetwork(Lattice lattice, Architecture architecture, ParameterBasis basis)
+    protected LinearMomentNetwork(Lattice lattice, Architecture architecture, ParameterBasis basis)
     {
         Lattice = lattice;
         Architecture = architecture;
@@ -68,8 +68,8 @@ public abstract class ScoreNetwork
         return sum / noisedSpectrum.Length;
     }
 
-    /// <summary>The network for an architecture: <see cref="DenseNetwork"/> or <see cref="ConvolutionNetwork"/>.</summary>
-    public static ScoreNetwork Create(Lattice lattice, Architecture architecture, ParameterBasis basis = ParameterBasis.Kernel)
+    /// <summary>The network for an architecture: <see cref="DenseNetwork"/> or <see cref="LinearConvolutionNetwork"/>.</summary>
+    public static LinearMomentNetwork Create(Lattice lattice, Architecture architecture, ParameterBasis basis = ParameterBasis.Kernel)
     {
         ArgumentNullException.ThrowIfNull(lattice);
         ArgumentNullException.ThrowIfNull(architecture);
@@ -82,7 +82,7 @@ public abstract class ScoreNetwork
         }
         if (basis == ParameterBasis.Fourier && !architecture.IsFullRange)
             throw new ArgumentException("the Fourier basis applies to full convolution layers only", nameof(basis));
-        return new ConvolutionNetwork(lattice, architecture, basis);
+        return new LinearConvolutionNetwork(lattice, architecture, basis);
     }
 
     /// <summary>Throws unless the parameters have this network's layout.</summary>

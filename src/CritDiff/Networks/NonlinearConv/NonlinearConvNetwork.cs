@@ -17,7 +17,7 @@ namespace CritDiff.Networks;
 /// parameter gradients are summed per fixed chunk of samples and then over chunks in order, so every result is
 /// bit-identical for any thread count.
 /// </summary>
-public sealed class ConvScoreNetwork : ScoreModel
+public sealed class NonlinearConvNetwork : ScoreModel
 {
     /// <summary>Most chunks (gradient buffers) a backward pass splits a batch into.</summary>
     private const int MaxChunks = 16;
@@ -38,7 +38,7 @@ public sealed class ConvScoreNetwork : ScoreModel
     /// The network <paramref name="spec"/> for n = <paramref name="components"/> on <paramref name="lattice"/>, using
     /// up to <paramref name="maxThreads"/> threads per call (0: <see cref="Environment.ProcessorCount"/>).
     /// </summary>
-    public ConvScoreNetwork(Lattice lattice, int components, ConvSpec spec, int maxThreads = 0)
+    public NonlinearConvNetwork(Lattice lattice, int components, ConvSpec spec, int maxThreads = 0)
         : base(lattice, components, spec?.Name ?? throw new ArgumentNullException(nameof(spec)))
     {
         spec.Validate(lattice);
@@ -172,7 +172,7 @@ public sealed class ConvScoreNetwork : ScoreModel
     }
 
     /// <inheritdoc />
-    public override ScoreModel Replica() => new ConvScoreNetwork(Lattice, Components, Spec, MaxThreads);
+    public override ScoreModel Replica() => new NonlinearConvNetwork(Lattice, Components, Spec, MaxThreads);
 
     /// <summary>Chunks of a backward pass over <paramref name="count"/> samples: depends on the batch and the model only.</summary>
     private int ChunkCount(int count)
