@@ -87,7 +87,7 @@ internal static class ReproduceCommand
             Stage("C4 under SGD");
             var localSgd = LocalSgd(o, stability.Sgd.Spec, local, Path.Combine(dir, "sgd-stability", "scans"), workers, cancellation);
             var localSgdVerdict = LocalArchitectureReport.JudgeSgd(localSgd);
-            var claims = Claims.Judge(population, ReproducePlan.LocalArchitecture).Concat(sgdVerdicts).Append(localVerdict).Append(localSgdVerdict).ToArray();
+            var claims = Claims.Judge(population, ReproducePlan.LocalArchitecture.Name).Concat(sgdVerdicts).Append(localVerdict).Append(localSgdVerdict).ToArray();
             Stage("Monte Carlo baseline");
             var scans = Baseline(o, sweeps[0].Spec, isQuick, s, workers);
             Stage("beyond the Gaussian limit");
@@ -218,7 +218,7 @@ internal static class ReproduceCommand
         CancellationToken cancellation)
     {
         var picks = new List<ArchitectureCandidate> { new(ReproducePlan.LocalArchitecture) };
-        var closest = local.Fits.Where(f => f.KeepsSpeedUp() && Networks.Architecture.Parse(f.Candidate.Architecture).Depth > 1)
+        var closest = local.Fits.Where(f => f.KeepsSpeedUp() && f.Candidate.Architecture.MomentArchitecture is { Depth: > 1 })
             .OrderBy(f => f.GapAtLargest).FirstOrDefault();
         if (closest is not null && closest.Candidate != picks[0]) picks.Add(closest.Candidate);
         return picks.Select(c =>
@@ -292,7 +292,7 @@ internal static class ReproduceCommand
         ["t"] = study.Spec.Time,
         ["networks"] = new JsonArray(study.Fits.Select(f => (JsonNode?)new JsonObject
         {
-            ["arch"] = f.Candidate.Architecture,
+            ["arch"] = f.Candidate.Architecture.Name,
             ["start"] = f.Candidate.Start,
             ["params_at_largest_L"] = f.Parameters,
             ["optimum_gap_to_exact_at_largest_L"] = Output.Number(f.GapAtLargest),

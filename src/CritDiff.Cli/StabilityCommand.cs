@@ -34,21 +34,21 @@ internal static class StabilityCommand
             int workers = CommonOptions.CheckThreads(result.GetValue(options.Threads));
             string? file = result.GetValue(options.File) is { } f ? CheckOutFile(f) : null;
             o.Note($"stability: {spec.Architecture}, d = {spec.Dimension}, L = {string.Join(", ", spec.Sizes)}, " +
-                   $"{spec.Mode.ToString().ToLowerInvariant()} {spec.Optimizer}, t = {Output.Format(spec.Time)}, budget {spec.Search.Budget} steps");
-            // Every rate search and training run is a job, so the bar and its ETA move from the first search on (issue 24:
-            // counting finished sizes left it at 0/N for the searches, two thirds of the run). Plain mode adds each size's line.
-            bool seeds = StabilityScan.Seeds(spec) > 1;
-            var scan = JobProgress.Run(o, "stability", StabilityScan.StepCount(spec), bar => StabilityScan.Run(spec,
-                new SynchronousProgress<StabilityRow>(row =>
+                   $"{(spec.Samples ? "samples" : spec.Mode.ToString().ToLowerInvariant())} {spec.Optimizer}, t = {Output.Format(spec.Time)}, budget {spec.Search.Budget} steps");
+            // Every rate search and training run is a job, so the bar and its ETA move from the first search on (issue 24);
+            // the last run of a size reports the size's line. With --out, the finished scan is kept beside the file and reused.
+            var scan = JobProgress.Run(o, "stability", StabilityScan.Study.Jobs(spec, null), bar => StabilityScan.Study.Run(spec, new StudyRun
+            {
+                Folder = file is null ? null : ResumeFolder(file),
+                Threads = workers,
+                Cancellation = cancellation,
+                Progress = new SynchronousProgress<StudyProgress>(p =>
                 {
-                    if (!bar.IsLive) o.Note(StabilityOutput.Line(row));
+                    if (p.Done) bar.Finished(p.Job, p.Detail);
+                    else bar.Started(p.Job);
                 }),
-                workers, cancellation, steps: new SynchronousProgress<StabilityStep>(step =>
-                {
-                    string job = $"L={step.Length}{(seeds ? $" seed {step.Seed + 1}" : "")} {step.Phase}";
-                    if (step.Done) bar.Finished(job, "");
-                    else bar.Started(job);
-                })));
+            }));
+            if (scan.Reused) o.Note($"stability: reused the finished scan in {ResumeFolder(file!)}");
             var summary = StabilityOutput.Summary(scan);
             if (file is not null) StabilityOutput.WriteFiles(file, summary, scan);
             if (o.Json) o.WriteJson(summary);
@@ -71,14 +71,15 @@ internal static class StabilityCommand
         };
         private readonly Option<string> _arch = new("--arch")
         {
-            Description = "Score network: one-layer, two-layer, one-layer-local:R, two-layer-local:R, deep:D, deep-local:D:R, dense, or a layer list layers:local:1,full,... (first layer first).",
-            DefaultValueFactory = _ => "two-layer",
+            Description = $"Score network: {NetworkCatalog.Syntax}. Networks without the moment objective (conv) need --mode samples.",
+            DefaultValueFactory = _ => NetworkCatalog.TwoLayer.Name,
         };
         private readonly Option<int> _batch = new("--batch") { Description = "Minibatch size B in 1..1000000, samples per SGD/Adam step in empirical mode.", DefaultValueFactory = _ => 64 };
         private readonly Option<double> _time = new("--t") { Description = "Diffusion time t > 0 of the slice, in the forward process's time units (t = 0 is data).", DefaultValueFactory = _ => 0.1 };
         private readonly Option<string?> _mode = new("--mode")
         {
-            Description = "population (exact gradient) or empirical (minibatches of fresh exact samples); default empirical, or population with --optimizer gd.",
+            Description = "population (exact gradient), empirical (minibatches of fresh exact samples) or samples (denoising score matching on exact " +
+                          "samples, any network: a probe is unstable when its validation loss exceeds its initial value); default empirical, or population with --optimizer gd.",
         };
         private readonly Option<string?> _optimizer = new("--optimizer") { Description = "gd (population), sgd (empirical) or adam; default sgd for empirical, gd for population." };
         private readonly Option<string> _basis = new("--basis") { Description = "Parameters of full layers: kernel (real space) or fourier (multipliers).", DefaultValueFactory = _ => "kernel" };
@@ -91,7 +92,11 @@ internal static class StabilityCommand
         private readonly Option<int> _maxSteps = new("--max-steps") { Description = "Step cap >= 1 of each training-time run, in optimizer steps.", DefaultValueFactory = _ => 100_000 };
         private readonly Option<string> _schedule = new("--schedule") { Description = "Forward process: vp (a = e^-t, b^2 = 1 - e^-2t) or ve (a = 1, b^2 = t).", DefaultValueFactory = _ => "vp" };
 
-        public Option<string?> File { get; } = new("--out") { HelpName = "FILE.json", Description = "Also write the JSON object to FILE.json and the rows to FILE.csv next to it (default: no files)." };
+        public Option<string?> File { get; } = new("--out")
+        {
+            HelpName = "FILE.json",
+            Description = "Also write the JSON object to FILE.json and the rows to FILE.csv next to it, and keep the finished scan in FILE.jobs/ so that a rerun of the same settings reuses it (default: no files).",
+        };
 
         public Option<bool> Json { get; } = CommonOptions.Json();
 
@@ -116,8 +121,8 @@ internal static class StabilityCommand
             int d = result.GetValue(_dimension);
             var family = Family(result, d);
             var sizes = ModelOptions.ParseSizes(result.GetValue(_sizes)!, d);
-            var (mode, optimizer) = ModeAndOptimizer(result.GetValue(_mode), result.GetValue(_optimizer));
-            CommonOptions.RefuseUnless(result, mode == TrainingMode.Empirical,
+            var (mode, optimizer, samples) = ModeAndOptimizer(result.GetValue(_mode), result.GetValue(_optimizer));
+            CommonOptions.RefuseUnless(result, mode == TrainingMode.Empirical || samples,
                 $"applies only with --mode empirical (got population with --optimizer {optimizer}: the exact gradient, no minibatches); drop it or add --mode empirical", _batch);
             var basis = result.GetValue(_basis) switch
             {
@@ -130,7 +135,8 @@ internal static class StabilityCommand
                 Family = family,
                 Dimension = d,
                 Sizes = sizes,
-                Architecture = result.GetValue(_arch)!.Trim(),
+                Architecture = ParseNetwork(result.GetValue(_arch)!),
+                Samples = samples,
                 Schedule = result.GetValue(_schedule)!.Trim().ToLowerInvariant(),
                 Time = Positive("--t", result.GetValue(_time)),
                 Mode = mode,
@@ -149,7 +155,7 @@ internal static class StabilityCommand
                 MaxSteps = Limits.Count("--max-steps", result.GetValue(_maxSteps), 1, Limits.MaxSteps),
                 Seed = result.GetValue(Seed),
             };
-            Check(spec);
+            Check(spec, result.GetValue(_mode) ?? "empirical");
             ModelOptions.CheckMasses(family, d, sizes);
             return spec;
         }
@@ -165,60 +171,74 @@ internal static class StabilityCommand
         }
     }
 
-    /// <summary>Mode and optimizer, each defaulting from the other: gd means population, otherwise empirical with sgd.</summary>
-    private static (TrainingMode Mode, string Optimizer) ModeAndOptimizer(string? modeText, string? optimizerText)
+    /// <summary>Mode and optimizer, each defaulting from the other: gd means population, otherwise empirical with sgd; samples defaults to adam.</summary>
+    private static (TrainingMode Mode, string Optimizer, bool Samples) ModeAndOptimizer(string? modeText, string? optimizerText)
     {
         string? optimizer = optimizerText?.Trim().ToLowerInvariant();
         if (optimizer is not null and not ("gd" or "sgd" or "adam"))
             throw new UsageException($"--optimizer must be gd, sgd or adam (got {optimizerText})");
-        var mode = modeText?.Trim().ToLowerInvariant() switch
+        string? modeName = modeText?.Trim().ToLowerInvariant();
+        if (modeName == "samples") return (TrainingMode.Empirical, optimizer ?? "adam", true);
+        var mode = modeName switch
         {
             null => optimizer == "gd" ? TrainingMode.Population : TrainingMode.Empirical,
             "population" => TrainingMode.Population,
             "empirical" => TrainingMode.Empirical,
-            _ => throw new UsageException($"--mode must be population or empirical (got {modeText})"),
+            _ => throw new UsageException($"--mode must be population, empirical or samples (got {modeText})"),
         };
         optimizer ??= mode == TrainingMode.Population ? "gd" : "sgd";
         if (optimizer == "gd" && mode == TrainingMode.Empirical)
             throw new UsageException("--optimizer gd uses the exact population gradient: use --mode population, or sgd/adam with --mode empirical");
         if (optimizer == "sgd" && mode == TrainingMode.Population)
             throw new UsageException("--optimizer sgd needs minibatches: use --mode empirical, or gd/adam with --mode population");
-        return (mode, optimizer);
+        return (mode, optimizer, false);
     }
 
-    /// <summary>Checks the architecture, start and basis on every lattice, then the library's own validation, as usage errors.</summary>
-    private static void Check(StabilitySpec spec)
+    private static ScoreModelSpec ParseNetwork(string text)
     {
-        Architecture architecture;
         try
         {
-            architecture = Architecture.Parse(spec.Architecture);
+            return NetworkCatalog.Parse(text.Trim());
         }
         catch (Exception e) when (e is ArgumentException or FormatException)
         {
             throw new UsageException($"--arch: {FirstLine(e.Message)}");
         }
+    }
+
+    /// <summary>Checks the network, start and basis on every lattice, then the library's own validation, as usage errors.</summary>
+    private static void Check(StabilitySpec spec, string mode)
+    {
+        var network = spec.Architecture;
         var start = NetworkStart.Parse(spec.Start); // already checked by CommonOptions.ParseStart
         if (spec.Schedule is not ("vp" or "ve")) throw new UsageException($"--schedule must be vp or ve (got {spec.Schedule})");
-        if (spec.Basis == ParameterBasis.Fourier && (architecture.IsDense || !architecture.IsFullRange))
-            throw new UsageException($"--basis fourier applies to full convolution layers only (--arch {architecture.Name} has other layers): use --basis kernel");
+        if (!spec.Samples && !network.HasMomentObjective)
+            throw new UsageException($"--mode {mode}: {StudyTraining.NeedsSamples(network).Replace("(mode samples)", "(--mode samples)", StringComparison.Ordinal)}");
+        var architecture = network.MomentArchitecture;
+        if (spec.Basis == ParameterBasis.Fourier && (architecture is null || architecture.IsDense || !architecture.IsFullRange))
+            throw new UsageException($"--basis fourier applies to full convolution layers only (--arch {network.Name} has other layers): use --basis kernel");
         if (spec.Basis == ParameterBasis.Fourier && start.IsRandom)
             throw new UsageException("--start random:S needs --basis kernel (Fourier parameters would give complex kernels)");
+        if (spec.Samples && start != NetworkStart.Balanced)
+            throw new UsageException($"--start {spec.Start} applies to moment training: on samples (--mode samples) every network starts from its own initialization; drop --start");
         foreach (int l in spec.Sizes)
         {
             try
             {
-                architecture.Validate(new Lattice(spec.Dimension, l));
+                network.Validate(new Lattice(spec.Dimension, l));
             }
             catch (ArgumentException e)
             {
-                throw new UsageException($"--arch {architecture.Name} at L = {l}: {FirstLine(e.Message)}");
+                throw new UsageException($"--arch {network.Name} at L = {l}: {FirstLine(e.Message)}");
             }
         }
         // Before any field or network is built: the largest size decides (one slice per probe).
         var largest = new Lattice(spec.Dimension, spec.Sizes.Max());
-        Limits.Training("--L", architecture, largest, 1, 1, Math.Max(spec.MaxSteps, spec.Search.Budget));
-        if (spec.Mode == TrainingMode.Empirical)
+        if (architecture is not null && !spec.Samples) Limits.Training("--L", architecture, largest, 1, 1, Math.Max(spec.MaxSteps, spec.Search.Budget));
+        if (spec.Samples)
+            Limits.Memory("--batch", network.TrainingBytes(largest, 1, spec.BatchSize + spec.SampleConfig(1, 0).ValidationSize),
+                $"training {network.Name} on {largest} (a minibatch of {spec.BatchSize} and the validation set, with activations)");
+        else if (spec.Mode == TrainingMode.Empirical)
             Limits.Memory("--batch", 24.0 * spec.BatchSize * largest.SiteCount, $"a minibatch of {spec.BatchSize} x V = {largest.SiteCount} (data, noise, noised)");
         try
         {
@@ -238,6 +258,9 @@ internal static class StabilityCommand
 
     private static double InRange(string option, double value, string range, Func<double, bool> accepts) =>
         double.IsFinite(value) && accepts(value) ? value : throw new UsageException($"{option} must be in {range} (got {Output.Format(value)})");
+
+    /// <summary>Where a scan written to <paramref name="file"/> keeps its finished scan for reruns: FILE.jobs/ beside it.</summary>
+    private static string ResumeFolder(string file) => Path.ChangeExtension(file, ".jobs");
 
     /// <summary>--out must name the JSON file; the CSV goes next to it with the extension .csv.</summary>
     private static string CheckOutFile(string path)

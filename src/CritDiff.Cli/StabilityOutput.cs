@@ -1,11 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using CritDiff.Experiments;
-using CritDiff.Networks;
 using CritDiff.Persistence;
 using CritDiff.Reporting;
 using CritDiff.Statistics;
-using CritDiff.Training;
 using Spectre.Console;
 
 namespace CritDiff.Cli;
@@ -13,85 +11,11 @@ namespace CritDiff.Cli;
 /// <summary>What <c>critdiff stability</c> writes: progress lines, the table, the JSON object and the files.</summary>
 internal static class StabilityOutput
 {
-    /// <summary>Mean steps over seeds with the standard error (NaN when no run was trained, error NaN for one seed).</summary>
-    internal static Stats Steps(StabilityRow row) => row.SeedSteps.Count > 0 ? row.Steps : new Stats(double.NaN, double.NaN);
-
-    /// <summary>The progress line of a finished size.</summary>
-    internal static string Line(StabilityRow row)
-    {
-        var steps = Steps(row);
-        string state = row.SeedSteps.Count == 0 ? "no stable rate found" : row.Diverged ? "diverged" : row.Converged ? "converged" : "not converged: step cap";
-        return $"  L={row.Length}: stable_lr {Stats.Format(row.Stability.StableRate, row.Stability.StableRateError)}, " +
-               $"steps {Stats.Format(steps.Mean, row.SeedSteps.Count > 1 ? steps.Error : double.NaN)} ({state})";
-    }
-
     /// <summary>Four significant digits for text (the JSON and CSV keep every digit).</summary>
     internal static string G(double x) => double.IsFinite(x) ? x.ToString("G4", CultureInfo.InvariantCulture) : "n/a";
 
-    /// <summary>The result object of --json and --out.</summary>
-    internal static JsonObject Summary(StabilityScanResult scan)
-    {
-        var spec = scan.Spec;
-        return new JsonObject
-        {
-            ["arch"] = spec.Architecture,
-            ["d"] = spec.Dimension,
-            ["family"] = spec.Family.Label,
-            ["schedule"] = spec.Schedule,
-            ["t"] = spec.Time,
-            ["mode"] = spec.Mode.ToString().ToLowerInvariant(),
-            ["optimizer"] = spec.Optimizer,
-            ["basis"] = spec.Basis.ToString().ToLowerInvariant(),
-            ["start"] = NetworkStart.Parse(spec.Start).ToString(),
-            ["batch"] = spec.BatchSize,
-            ["seeds"] = spec.Search.Seeds,
-            ["seeds_used"] = StabilityFinder.IsDeterministic(spec.Config()) ? 1 : spec.Search.Seeds,
-            ["budget"] = spec.Search.Budget,
-            ["tolerance"] = spec.Search.Tolerance,
-            ["fraction"] = spec.Fraction,
-            ["eps"] = spec.Eps,
-            ["max_steps"] = spec.MaxSteps,
-            ["seed"] = spec.Seed,
-            ["wall_seconds"] = scan.WallSeconds,
-            ["rows"] = new JsonArray(scan.Rows.OrderBy(r => r.Length).Select(r => (JsonNode)Row(r)).ToArray()),
-            ["fits"] = Fits(scan),
-        };
-    }
-
-    internal static JsonObject Row(StabilityRow r)
-    {
-        var steps = Steps(r);
-        return new JsonObject
-        {
-            ["L"] = r.Length,
-            ["params"] = r.Parameters,
-            ["stable_lr"] = Output.Number(r.Stability.StableRate),
-            ["stable_lr_err"] = Output.Number(r.Stability.StableRateError),
-            ["safe_lr"] = Output.Number(r.Stability.SafeRate),
-            ["training_lr"] = Output.Number(r.TrainingRate),
-            ["steps"] = Output.Number(steps.Mean),
-            ["steps_err"] = Output.Number(steps.Error),
-            ["seed_steps"] = new JsonArray(r.SeedSteps.Select(s => (JsonNode)s).ToArray()),
-            ["seed_stable_lr"] = new JsonArray(r.Stability.Seeds.Select(s => Output.Number(s.Stable)).ToArray()),
-            ["converged"] = r.Converged,
-            ["diverged"] = r.Diverged,
-            ["optimum_gap_to_exact"] = Output.Number(r.OptimumGap),
-            ["probes"] = r.Stability.Probes,
-            ["bracketed"] = r.Stability.Bracketed,
-        };
-    }
-
-    internal static JsonObject Fits(StabilityScanResult scan) => new()
-    {
-        ["stable_lr_exponent"] = Output.Number(scan.RateFit?.PowerExponent),
-        ["stable_lr_exponent_err"] = Output.Number(scan.RateFit?.PowerExponentError),
-        ["stable_lr_preferred"] = scan.RateFit?.Preferred,
-        ["steps_power_exponent"] = Output.Number(scan.StepsFit?.PowerExponent),
-        ["steps_power_exponent_err"] = Output.Number(scan.StepsFit?.PowerExponentError),
-        ["steps_log_slope"] = Output.Number(scan.StepsFit?.LogSlope),
-        ["steps_log_slope_err"] = Output.Number(scan.StepsFit?.LogSlopeError),
-        ["preferred"] = scan.StepsFit?.Preferred,
-    };
+    /// <summary>The result object of --json and --out (built by the library).</summary>
+    internal static JsonObject Summary(StabilityScanResult scan) => StabilitySummary.Build(scan);
 
     /// <summary>Writes the JSON object to <paramref name="file"/> and the rows as CSV next to it (the columns of the report's stability.csv).</summary>
     internal static void WriteFiles(string file, JsonObject summary, StabilityScanResult scan)
@@ -126,7 +50,7 @@ internal static class StabilityOutput
     internal static string StepsCell(StabilityRow r)
     {
         if (r.SeedSteps.Count == 0) return "-";
-        var steps = Steps(r);
+        var steps = r.TrainedSteps;
         string text = Stats.Format(steps.Mean, r.SeedSteps.Count > 1 ? steps.Error : double.NaN);
         return text + (r.Diverged ? " (diverged)" : r.Converged ? "" : " (cap)");
     }

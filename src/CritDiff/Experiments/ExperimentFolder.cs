@@ -71,7 +71,7 @@ public static class ExperimentFolder
                 ?? throw new InvalidDataException($"'{path}' is empty (null); delete it to rerun that job");
             // The file name is the job key; a file whose contents describe another job (edited, or copied
             // under the wrong name) would silently stand in for this one.
-            if (result.Index != job.Index || result.Architecture != job.Architecture || result.Length != job.Length || result.SeedIndex != job.SeedIndex)
+            if (result.Index != job.Index || result.Architecture != job.Architecture.Name || result.Length != job.Length || result.SeedIndex != job.SeedIndex)
                 throw new InvalidDataException(
                     $"'{path}' holds job {result.Index} ({result.Architecture}, L = {result.Length}, seed {result.SeedIndex}), not job {job.Index} " +
                     $"({job.Architecture}, L = {job.Length}, seed {job.SeedIndex}) as its name says; delete it to rerun that job");

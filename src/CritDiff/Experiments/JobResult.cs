@@ -45,6 +45,11 @@ public sealed record JobResult
     [JsonPropertyName("history")] public required IReadOnlyList<ExcessPoint> History { get; init; }
     [JsonPropertyName("ratio_at_budget")] public required IReadOnlyList<RatioPoint> RatioAtBudget { get; init; }
 
+    /// <summary>The stopping rule of a job trained on samples (absent for moment training, whose rule is the exact excess).</summary>
+    [JsonPropertyName("stopping_rule")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? StoppingRule { get; init; }
+
     /// <summary>A finite number, or null (JSON has no NaN).</summary>
     internal static double? Finite(double x) => double.IsFinite(x) ? x : null;
 }

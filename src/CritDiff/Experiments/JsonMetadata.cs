@@ -13,6 +13,7 @@ namespace CritDiff.Experiments;
 /// fixed here but by the options that use this metadata (<see cref="ExperimentFolder.Json"/>, <see cref="KeyedResult"/>,
 /// <see cref="JsonFormats.Plain"/>), so the files keep the text they had when they were written by reflection.
 /// </summary>
+[JsonSourceGenerationOptions(Converters = [typeof(NetworkNameConverter)])]
 [JsonSerializable(typeof(ScalingSpec))]
 [JsonSerializable(typeof(JobResult))]
 [JsonSerializable(typeof(ScalingSummary))]
@@ -105,7 +106,7 @@ public static class JsonFormats
         [typeof(BeyondGaussianSpec)] = () => new BeyondGaussianSpec { Series = [] },
         [typeof(LocalStudySpec)] = () => new LocalStudySpec { Family = null!, Dimension = 0, Sizes = [], Candidates = [] },
         [typeof(NonlinearSpec)] = () => new NonlinearSpec(),
-        [typeof(StabilitySpec)] = () => new StabilitySpec { Family = null!, Dimension = 0, Sizes = [], Architecture = "" },
+        [typeof(StabilitySpec)] = () => new StabilitySpec { Family = null!, Dimension = 0, Sizes = [], Architecture = Networks.NetworkCatalog.OneLayer },
         [typeof(Training.StabilitySettings)] = () => new Training.StabilitySettings(),
     };
 

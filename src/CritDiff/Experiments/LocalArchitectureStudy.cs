@@ -8,11 +8,18 @@ using CritDiff.Training;
 
 namespace CritDiff.Experiments;
 
-/// <summary>One network to study: an architecture name and a start name.</summary>
-public sealed record ArchitectureCandidate(string Architecture, string Start = "balanced")
+/// <summary>One network to study: a network with the moment objective (stored by name) and a start name.</summary>
+public sealed record ArchitectureCandidate(ScoreModelSpec Architecture, string Start = "balanced")
 {
     /// <summary>"arch (start)".</summary>
     public string Label => $"{Architecture} ({Start})";
+
+    /// <summary>Same network name and start (a network read back from a file is another instance of the same network).</summary>
+    public bool Equals(ArchitectureCandidate? other) =>
+        other is not null && other.Architecture.Name == Architecture.Name && other.Start == Start;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Architecture.Name, Start);
 }
 
 /// <summary>
@@ -56,7 +63,8 @@ public sealed record LocalStudySpec
         if (Candidates.Count == 0) throw new ArgumentException("give at least one architecture");
         foreach (var c in Candidates)
         {
-            _ = Architecture.Parse(c.Architecture);
+            if (c.Architecture is null) throw new ArgumentException("a candidate has no network");
+            if (!c.Architecture.HasMomentObjective) throw new ArgumentException(StudyTraining.NeedsSamples(c.Architecture));
             _ = NetworkStart.Parse(c.Start);
         }
         _ = ForwardProcess.Parse(Schedule);
@@ -136,7 +144,7 @@ public static class LocalArchitectureStudy
     private static LocalStudyRow Train(LocalStudySpec spec, ForwardProcess process, GaussianField field, ArchitectureCandidate candidate,
         CancellationToken cancellation)
     {
-        var architecture = Architecture.Parse(candidate.Architecture);
+        var architecture = candidate.Architecture.MomentArchitecture!;
         var problem = new TrainingProblem(field, process, TimeGrid.Single(spec.Time), architecture);
         var config = new TrainingConfig { Start = NetworkStart.Parse(candidate.Start), Eps = spec.Eps, MaxSteps = spec.MaxSteps, Seed = spec.Seed };
         var result = SliceTrainer.Train(problem, config, 0, cancellation);

@@ -11,13 +11,13 @@ namespace CritDiff.Experiments;
 public static class ReproducePlan
 {
     /// <summary>The local two-layer architecture of claim C4 (18 parameters in d = 2, 54 in d = 3).</summary>
-    public const string LocalArchitecture = "two-layer-local:1";
+    public static ScoreModelSpec LocalArchitecture { get; } = NetworkCatalog.TwoLayerLocal(1);
 
     /// <summary>The sweeps of a run; --quick uses fewer sizes and seeds.</summary>
     public static IReadOnlyList<ScalingSpec> Sweeps(bool quick, ulong seed)
     {
         string prefix = quick ? "quick-" : "";
-        string[] archs = ["one-layer", "two-layer", LocalArchitecture];
+        ScoreModelSpec[] archs = [NetworkCatalog.OneLayer, NetworkCatalog.TwoLayer, LocalArchitecture];
         var d2 = new ScalingSpec
         {
             Name = prefix + "d2-population",
@@ -33,12 +33,12 @@ public static class ReproducePlan
             d2 with { Name = prefix + "d3-population", Family = new ModelFamily("critical"), Dimension = 3, Sizes = quick ? [4, 6, 8] : [4, 8, 12, 16] },
             d2 with
             {
-                Name = prefix + "d2-sgd-one-layer", Sizes = quick ? [8, 16] : [8, 16, 32], Architectures = ["one-layer"],
+                Name = prefix + "d2-sgd-one-layer", Sizes = quick ? [8, 16] : [8, 16, 32], Architectures = [NetworkCatalog.OneLayer],
                 Mode = TrainingMode.Empirical, Optimizer = "sgd", Seeds = quick ? 1 : 3,
             },
             d2 with
             {
-                Name = prefix + "d2-sgd-two-layer", Sizes = quick ? [8, 16] : [8, 16, 32], Architectures = ["two-layer", LocalArchitecture],
+                Name = prefix + "d2-sgd-two-layer", Sizes = quick ? [8, 16] : [8, 16, 32], Architectures = [NetworkCatalog.TwoLayer, LocalArchitecture],
                 Mode = TrainingMode.Empirical, Optimizer = "sgd", LearningRate = 0.05, Seeds = quick ? 1 : 3,
             },
         ];
@@ -58,7 +58,7 @@ public static class ReproducePlan
             Family = new ModelFamily("xi/L", 0.25),
             Dimension = 2,
             Sizes = StudySizes(quick, large),
-            Architecture = "two-layer",
+            Architecture = NetworkCatalog.TwoLayer,
             Mode = TrainingMode.Empirical,
             Optimizer = "sgd",
             Search = new StabilitySettings { Seeds = quick ? 2 : 3 },
@@ -68,7 +68,7 @@ public static class ReproducePlan
         var gd = sgd with { Mode = TrainingMode.Population, Optimizer = "gd" };
         var adam = sgd with { Optimizer = "adam" };
         var fourier = ParameterBasis.Fourier;
-        return (gd, sgd, sgd with { Architecture = "one-layer" },
+        return (gd, sgd, sgd with { Architecture = NetworkCatalog.OneLayer },
             [gd, gd with { Basis = fourier }, sgd, sgd with { Basis = fourier }, adam, adam with { Basis = fourier }]);
     }
 
@@ -79,11 +79,11 @@ public static class ReproducePlan
     public static LocalStudySpec Local(bool quick, bool large, ulong seed)
     {
         string[] starts = ["balanced", "unbalanced:2", "random:0.1"];
-        var candidates = new List<ArchitectureCandidate> { new("one-layer-local:1"), new("one-layer-local:2") };
-        foreach (string arch in new[] { LocalArchitecture, "layers:local:1,local:2", "two-layer-local:2" })
+        var candidates = new List<ArchitectureCandidate> { new(NetworkCatalog.OneLayerLocal(1)), new(NetworkCatalog.OneLayerLocal(2)) };
+        foreach (var arch in new[] { LocalArchitecture, NetworkCatalog.Parse("layers:local:1,local:2"), NetworkCatalog.TwoLayerLocal(2) })
             candidates.AddRange(starts.Select(start => new ArchitectureCandidate(arch, start)));
         // A local first layer and a full second one: it can represent the exact score, with V + 9 parameters.
-        candidates.Add(new ArchitectureCandidate("layers:local:1,full", "unbalanced:2"));
+        candidates.Add(new ArchitectureCandidate(NetworkCatalog.Parse("layers:local:1,full"), "unbalanced:2"));
         return new LocalStudySpec
         {
             Family = new ModelFamily("xi/L", 0.25),

@@ -184,7 +184,7 @@ public static class StabilityReport
         var csv = new StringBuilder("arch,optimizer,basis,mode,start,batch,L,params,stable_lr,stable_lr_err,safe_lr,training_lr,steps,steps_err,converged,diverged,optimum_gap\n");
         foreach (var s in scans)
             foreach (var r in s.Rows)
-                csv.Append(Invariant($"{SweepTables.Q(s.Spec.Architecture)},{s.Spec.Optimizer},{s.Spec.Basis.ToString().ToLowerInvariant()},{s.Spec.Mode.ToString().ToLowerInvariant()},{SweepTables.Q(s.Spec.Start)},{s.Spec.BatchSize},{r.Length},{r.Parameters},"))
+                csv.Append(Invariant($"{SweepTables.Q(s.Spec.Architecture.Name)},{s.Spec.Optimizer},{s.Spec.Basis.ToString().ToLowerInvariant()},{s.Spec.Mode.ToString().ToLowerInvariant()},{SweepTables.Q(s.Spec.Start)},{s.Spec.BatchSize},{r.Length},{r.Parameters},"))
                    .Append(Invariant($"{SweepTables.N(r.Stability.StableRate)},{SweepTables.N(r.Stability.StableRateError)},{SweepTables.N(r.Stability.SafeRate)},{SweepTables.N(r.TrainingRate)},"))
                    .Append(Invariant($"{(r.SeedSteps.Count > 0 ? SweepTables.N(r.Steps.Mean) : "")},{(r.SeedSteps.Count > 1 ? SweepTables.N(r.Steps.Error) : "")},{(r.Converged ? "true" : "false")},{(r.Diverged ? "true" : "false")},{SweepTables.N(r.OptimumGap)}\n"));
         return csv.ToString();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CritDiff.Experiments;
+using CritDiff.Networks;
 using CritDiff.Reporting;
 
 namespace CritDiff.Tests.Experiments;
@@ -18,7 +19,7 @@ public sealed class ScalingSweepTests : IDisposable
         Family = new ModelFamily("xi/L", 0.25),
         Dimension = 2,
         Sizes = [8, 16, 32],
-        Architectures = archs,
+        Architectures = archs.Select(a => NetworkCatalog.Parse(a)).ToArray(),
         Budget = 8,
         GenerationSlices = 3,
         GenerationSteps = 40,
