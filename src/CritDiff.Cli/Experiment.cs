@@ -27,7 +27,7 @@ internal static class Experiment
         return SweepReport.Rebuild(dir, report);
     }
 
-    private static string Name(ScalingJob job) => $"{job.Architecture} L={job.Length} seed {job.SeedIndex}";
+    private static string Name(ScalingJob job) => $"{job.Architecture.Name} L={job.Length} seed {job.SeedIndex}";
 
     /// <summary>A sweep summary as JSON, with the folder it lives in.</summary>
     public static System.Text.Json.Nodes.JsonObject ToJson(ScalingSummary summary, string dir)

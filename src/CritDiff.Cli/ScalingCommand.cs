@@ -163,7 +163,7 @@ internal static class ScalingCommand
             ("gd uses the population gradient", "--optimizer gd uses the population gradient"), ("start:", "--start:"),
             ("give at least one architecture", "--arch: give at least one architecture"), ("eps must", "--eps must"),
             ("unknown optimizer", "--optimizer: unknown optimizer"), ("unknown schedule", "--schedule: unknown schedule"),
-            ("learning rate must", "--lr must"), ("max steps must", "--max-steps must"), ("batch size must", "--batch must"),
+            ("learning rate must", "--lr must"), ("optimizer '", "--optimizer '"), ("max steps must", "--max-steps must"), ("batch size must", "--batch must"),
         ];
         foreach (var (prefix, option) in names)
             if (message.StartsWith(prefix, StringComparison.Ordinal)) return option + message[prefix.Length..];

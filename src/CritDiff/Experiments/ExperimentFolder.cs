@@ -74,7 +74,7 @@ public static class ExperimentFolder
             if (result.Index != job.Index || result.Architecture != job.Architecture.Name || result.Length != job.Length || result.SeedIndex != job.SeedIndex)
                 throw new InvalidDataException(
                     $"'{path}' holds job {result.Index} ({result.Architecture}, L = {result.Length}, seed {result.SeedIndex}), not job {job.Index} " +
-                    $"({job.Architecture}, L = {job.Length}, seed {job.SeedIndex}) as its name says; delete it to rerun that job");
+                    $"({job.Architecture.Name}, L = {job.Length}, seed {job.SeedIndex}) as its name says; delete it to rerun that job");
             return result;
         }
         catch (JsonException e)

@@ -50,6 +50,7 @@ public static class JsonFormats
     /// Sets the generated metadata as the only source of type information, adds the enum converters if
     /// <paramref name="enumsAsText"/> (names by <paramref name="enumNaming"/>, null: as declared), and makes the options
     /// read-only. Enums get one converter each, listed here: the converter for any enum needs run-time code generation.
+    /// Networks (<see cref="Networks.ScoreModelSpec"/>) are read and written by name (<see cref="NetworkNameConverter"/>).
     /// </summary>
     internal static JsonSerializerOptions Freeze(JsonSerializerOptions options, bool enumsAsText = false, JsonNamingPolicy? enumNaming = null)
     {
@@ -62,6 +63,7 @@ public static class JsonFormats
             options.Converters.Add(new JsonStringEnumConverter<Networks.Activation>(enumNaming));
             options.Converters.Add(new JsonStringEnumConverter<Networks.ParameterBasis>(enumNaming));
         }
+        options.Converters.Add(new NetworkNameConverter()); // networks by name: the generated metadata's own options do not reach these
         options.TypeInfoResolver = JsonMetadata.Default;
         options.MakeReadOnly();
         return options;

@@ -12,7 +12,7 @@ namespace CritDiff.Experiments;
 public sealed record ArchitectureCandidate(ScoreModelSpec Architecture, string Start = "balanced")
 {
     /// <summary>"arch (start)".</summary>
-    public string Label => $"{Architecture} ({Start})";
+    public string Label => $"{Architecture.Name} ({Start})";
 
     /// <summary>Same network name and start (a network read back from a file is another instance of the same network).</summary>
     public bool Equals(ArchitectureCandidate? other) =>
@@ -132,7 +132,7 @@ public static class LocalArchitectureStudy
         {
             var (candidate, i) = jobs[j];
             string key = KeyedResult.KeyOf(spec with { Candidates = [candidate], Sizes = [spec.Sizes[i]] });
-            var (row, _, again) = KeyedResult.GetOrCompute(folder, $"{candidate.Architecture}-{candidate.Start}-L{spec.Sizes[i]}", key,
+            var (row, _, again) = KeyedResult.GetOrCompute(folder, $"{candidate.Architecture.Name}-{candidate.Start}-L{spec.Sizes[i]}", key,
                 () => Train(spec, process, fields[i], candidate, cancellation));
             rows[j] = row;
             if (again) Interlocked.Increment(ref reused);

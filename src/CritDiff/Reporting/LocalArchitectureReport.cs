@@ -35,7 +35,7 @@ public static class LocalArchitectureReport
         if (failing.Length > 0)
             evidence.Append(". Not keeping it: ").Append(string.Join("; ", failing.Select(f => $"{f.Candidate.Label} ({Reason(f)})")));
         foreach (var single in study.Fits.Where(f => !multi.Contains(f)))
-            evidence.Append(Invariant($". Single local layer {single.Candidate.Architecture}: reachable optimum {SweepReport.F(single.GapAtLargest)} above exact (closed form), steps {StepsText(study, single.Candidate)}"));
+            evidence.Append(Invariant($". Single local layer {single.Candidate.Architecture.Name}: reachable optimum {SweepReport.F(single.GapAtLargest)} above exact (closed form), steps {StepsText(study, single.Candidate)}"));
         return new ClaimVerdict("C4-local",
             "A local network with more than one layer and no more parameters than the one-layer network keeps the logarithmic training time, and comes close to the exact score.",
             evidence.ToString(),
@@ -128,7 +128,7 @@ public static class LocalArchitectureReport
         bool? ok = verdicts.Length == 0 || verdicts.Any(v => v is null) ? null : verdicts.Any(v => v == true);
         return new ClaimVerdict("C4-SGD",
             "A local network that keeps the speed-up under GD keeps the logarithmic training time under minibatch SGD.",
-            scans.Count == 0 ? "no scan" : string.Join("; ", scans.Select(s => StabilityReport.Describe($"{s.Spec.Architecture} ({s.Spec.Start}), batch {s.Spec.BatchSize}", s))),
+            scans.Count == 0 ? "no scan" : string.Join("; ", scans.Select(s => StabilityReport.Describe($"{s.Spec.Architecture.Name} ({s.Spec.Start}), batch {s.Spec.BatchSize}", s))),
             scans.Count == 0 ? "-" : StabilityReport.SurvivalCriterion(scans[0]) + ", for at least one of them", ok) { Caveat = Claims.JoinCaveats(scans.Select(s => Claims.SizeCaveat(s.Spec.Architecture.Name, s.Rows.Select(r => r.Length)))) };
     }
 
@@ -142,7 +142,7 @@ public static class LocalArchitectureReport
         report.Text($"**{verdict.Id} ({verdict.Verdict})**: {verdict.Statement} Measured: {verdict.Evidence}. Criterion: {verdict.Criterion}.");
         report.Table(["network", "L", "stable lr", "steps", "reachable optimum above exact"], scans.SelectMany(s => s.Rows.Select(r => (IReadOnlyList<string>)
         [
-            $"{s.Spec.Architecture} ({s.Spec.Start})", r.Length.ToString(CultureInfo.InvariantCulture),
+            $"{s.Spec.Architecture.Name} ({s.Spec.Start})", r.Length.ToString(CultureInfo.InvariantCulture),
             SweepReport.PlusMinus(r.Stability.StableRate, r.Stability.StableRateError),
             r.SeedSteps.Count == 0 ? "-" : (r.Converged ? "" : ">=") + SweepReport.PlusMinus(r.Steps.Mean, r.SeedSteps.Count > 1 ? r.Steps.Error : null), SweepReport.F(r.OptimumGap),
         ])));

@@ -156,7 +156,7 @@ public static class StabilityReport
     public static string Label(StabilityScanResult s)
     {
         ArgumentNullException.ThrowIfNull(s);
-        return $"{s.Spec.Architecture} {s.Spec.Optimizer} ({s.Spec.Basis.ToString().ToLowerInvariant()})";
+        return $"{s.Spec.Architecture.Name} {s.Spec.Optimizer} ({s.Spec.Basis.ToString().ToLowerInvariant()})";
     }
 
     /// <summary>"name: stable rate ~ L^p +- e, steps ...; steps ~ L^q or b ln L (preferred: ...)".</summary>
