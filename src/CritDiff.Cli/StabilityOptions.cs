@@ -104,7 +104,7 @@ internal sealed class StabilityOptions
             MaxSteps = Limits.Count("--max-steps", result.GetValue(_maxSteps), 1, Limits.MaxSteps),
             Seed = result.GetValue(Seed),
         };
-        Check(spec, result.GetValue(_mode) ?? "empirical");
+        Check(spec, samples ? "samples" : mode.ToString().ToLowerInvariant());
         ModelOptions.CheckMasses(family, d, sizes);
         return spec;
     }

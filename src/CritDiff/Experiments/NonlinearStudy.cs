@@ -252,7 +252,7 @@ public static class NonlinearStudy
     private static NonlinearTrainingRow TrainingTime(NonlinearSpec spec, SampleSource source, ForwardProcess process, string arch, double t,
         int sliceIndex, ulong seed, CancellationToken cancellation)
     {
-        var modelSpec = ScoreModelSpec.Parse(arch);
+        var modelSpec = NetworkCatalog.Parse(arch);
         var model = modelSpec.Create(source.Lattice, spec.Components);
         var result = SampleTrainer.TrainSlice(model, source, process, t, TrainingConfig(spec, seed, spec.MaxSteps), sliceIndex, null, cancellation);
         return new NonlinearTrainingRow
@@ -281,7 +281,7 @@ public static class NonlinearStudy
         ForwardProcess process, string arch, ulong seed, CancellationToken cancellation)
     {
         var lattice = target.Lattice;
-        var modelSpec = ScoreModelSpec.Parse(arch);
+        var modelSpec = NetworkCatalog.Parse(arch);
         var model = modelSpec.Create(lattice, spec.Components);
         double chi = ensemble.Susceptibility.Value ?? 1;
         double finalTime = process.AutoFinalTime(chi, 1e-3);

@@ -66,9 +66,9 @@ public sealed class StudyNetworkTests : IDisposable
 
         var scan = new StabilitySpec { Family = new ModelFamily("xi/L", 0.25), Dimension = 2, Sizes = [8], Architecture = NetworkCatalog.TwoLayer };
         string key = KeyedResult.KeyOf(scan);
-        Assert.Contains("\"Architecture\":\"two-layer\"", key);
+        Assert.Contains("\"Architecture\": \"two-layer\"", key);
         Assert.DoesNotContain("amples", key);
-        Assert.Contains("\"samples\":true", KeyedResult.KeyOf(scan with { Samples = true }));
+        Assert.Contains("\"samples\": true", KeyedResult.KeyOf(scan with { Samples = true }));
 
         File.WriteAllText(Path.Combine(_folder, "config.json"), text.Replace("\"one-layer\"", "\"no-such-net\""));
         var e = Assert.Throws<InvalidDataException>(() => ExperimentFolder.ReadSpec(_folder));
