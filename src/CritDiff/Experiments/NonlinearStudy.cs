@@ -97,8 +97,30 @@ public sealed record NonlinearResult(NonlinearSpec Spec, IReadOnlyList<Nonlinear
 /// (FOLDER/ensembles/phi4-L{L}.npy with its side-car), one training-time job per (network, L, t) and one
 /// generation job per (network, L), each written atomically as it finishes (<see cref="KeyedResult"/>).
 /// </summary>
-public static class NonlinearStudy
+public sealed class NonlinearStudy : IStudy<NonlinearSpec, NonlinearResult>
 {
+    private NonlinearStudy()
+    {
+    }
+
+    /// <summary>The study (<see cref="IStudy{TSpec, TResult}"/>).</summary>
+    public static NonlinearStudy Study { get; } = new();
+
+    /// <inheritdoc />
+    public int Jobs(NonlinearSpec spec, string? folder)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Sizes.Count * (1 + spec.Architectures.Count * spec.Times.Count + spec.GenerationArchitectures.Count);
+    }
+
+    /// <summary>Runs (or resumes) the study; the sink hears each finished job's line.</summary>
+    public NonlinearResult Run(NonlinearSpec spec, StudyRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        run.Validate();
+        return Run(spec, run.Folder, run.Threads, new StudyProgressAdapter<string>(line => run.Finished(line, "")), run.Cancellation);
+    }
+
     /// <summary>Runs (or resumes) the study; <paramref name="progress"/> hears one line per finished job.</summary>
     public static NonlinearResult Run(NonlinearSpec spec, string? folder, int threads, IProgress<string>? progress = null,
         CancellationToken cancellation = default)

@@ -216,12 +216,12 @@ public sealed class StabilityScan : IStudy<StabilitySpec, StabilityScanResult>
     /// Runs the scan (the study with a <see cref="StudyRun"/> of these settings); <paramref name="progress"/> hears of each
     /// finished size, <paramref name="steps"/> of every rate search and training run as it starts and ends.
     /// </summary>
-    public static StabilityScanResult Run(StabilitySpec spec, IProgress<StabilityRow>? progress = null, int maxDegreeOfParallelism = -1,
+    public static StabilityScanResult Run(StabilitySpec spec, IProgress<StabilityRow>? progress = null, int threads = -1,
         CancellationToken cancellation = default, string? folder = null, IProgress<StabilityStep>? steps = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
-        var run = new StudyRun { Folder = folder, Threads = maxDegreeOfParallelism, Cancellation = cancellation };
+        var run = new StudyRun { Folder = folder, Threads = threads, Cancellation = cancellation };
         var (rows, wall, reused) = KeyedResult.GetOrCompute(folder, $"scan-{spec.Architecture.Name}-{spec.Optimizer}", KeyedResult.KeyOf(spec),
             () => Rows(spec, run, step => steps?.Report(step), row => progress?.Report(row)));
         return new StabilityScanResult(spec, rows, RateFit(rows), StepsFit(rows), wall)

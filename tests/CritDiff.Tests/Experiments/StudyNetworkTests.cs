@@ -110,7 +110,7 @@ public sealed class StudyNetworkTests : IDisposable
             BatchSize = 16,
             MaxSteps = 2000,
         };
-        var old = StabilityScan.Run(spec, maxDegreeOfParallelism: 1);
+        var old = StabilityScan.Run(spec, threads: 1);
         var events = new ConcurrentQueue<StudyProgress>();
         var study = StabilityScan.Study;
         int jobs = study.Jobs(spec, null);
