@@ -141,7 +141,8 @@ public sealed record StabilityRow(int Length, long Parameters, StabilityResult S
     /// <summary>Mean training time over seeds, with its standard error (NaN for one seed).</summary>
     public Stats Steps => Stats.FromSamples(SeedSteps.Select(s => (double)s).ToArray());
 
-    /// <summary>Mean steps over seeds with the standard error (NaN when no run was trained, error NaN for one seed).</summary>
+    /// <summary>Mean steps over seeds with the standard error (NaN when no run was trained, error NaN for one seed); not stored.</summary>
+    [JsonIgnore]
     public Stats TrainedSteps => SeedSteps.Count > 0 ? Steps : new Stats(double.NaN, double.NaN);
 
     /// <summary>One line on a finished size: the stable rate and the training time with its outcome.</summary>
