@@ -44,7 +44,7 @@ internal sealed class StabilityOptions
     public Option<string?> File { get; } = new("--out")
     {
         HelpName = "FILE.json",
-        Description = "Also write the JSON object to FILE.json and the rows to FILE.csv next to it, and keep the finished scan in FILE.jobs/ so that a rerun of the same settings reuses it (default: no files).",
+        Description = "Also write the JSON object to FILE.json and the rows to FILE.csv next to it, and keep the scan in FILE.jobs/ so that a rerun of the same settings reuses it: the finished scan, or the rate searches and training runs an interrupted one finished (default: no files).",
     };
 
     public Option<bool> Json { get; } = CommonOptions.Json();

@@ -35,6 +35,8 @@ namespace CritDiff.Experiments;
 [JsonSerializable(typeof(NonlinearEnsembleKey))]
 [JsonSerializable(typeof(KeyedResult.Stored<LocalStudyRow>))]
 [JsonSerializable(typeof(KeyedResult.Stored<StabilityRow[]>))]
+[JsonSerializable(typeof(KeyedResult.Stored<Training.SeedBoundary>))]
+[JsonSerializable(typeof(KeyedResult.Stored<StabilityScan.TrainedRun>))]
 [JsonSerializable(typeof(KeyedResult.Stored<NonlinearTrainingRow>))]
 [JsonSerializable(typeof(KeyedResult.Stored<NonlinearGenerationRow>))]
 [JsonSerializable(typeof(KeyedResult.Stored<NonlinearEnsembleRow>))]

@@ -200,12 +200,16 @@ public sealed class StabilityScan : IStudy<StabilitySpec, StabilityScanResult>
         bool named = Seeds(spec) > 1;
         string Name(StabilityStep step) => $"L={step.Length}{(named ? $" seed {step.Seed + 1}" : "")} {step.Phase}";
         var rowLines = new System.Collections.Concurrent.ConcurrentDictionary<int, string>();
-        var (rows, wall, reused) = KeyedResult.GetOrCompute(run.Folder, $"scan-{spec.Architecture.Name}-{spec.Optimizer}", KeyedResult.KeyOf(spec),
-            () => Rows(spec, run, step =>
+        string name = $"scan-{spec.Architecture.Name}-{spec.Optimizer}", key = KeyedResult.KeyOf(spec);
+        string? pieces = Pieces(run.Folder, name, key);
+        var (rows, wall, reused) = KeyedResult.GetOrCompute(run.Folder, name, key,
+            () => Rows(spec, run, pieces, step =>
             {
                 if (!step.Done) run.Started(Name(step));
-                else run.Finished(Name(step), step.Phase == StabilityStep.TrainingPhase && rowLines.TryRemove(step.Length, out var line) ? line : "");
+                else run.Finished(Name(step), (step.Reused ? "reused" : "") +
+                    (step.Phase == StabilityStep.TrainingPhase && rowLines.TryRemove(step.Length, out var line) ? (step.Reused ? "; " : "") + line : ""));
             }, row => rowLines[row.Length] = row.Describe()));
+        if (pieces is not null && Directory.Exists(pieces)) Directory.Delete(pieces, recursive: true); // the whole scan is kept now
         return new StabilityScanResult(spec, rows, RateFit(rows), StepsFit(rows), wall)
         {
             Reused = reused,
@@ -223,8 +227,11 @@ public sealed class StabilityScan : IStudy<StabilitySpec, StabilityScanResult>
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
         var run = new StudyRun { Folder = folder, Threads = threads, Cancellation = cancellation };
-        var (rows, wall, reused) = KeyedResult.GetOrCompute(folder, $"scan-{spec.Architecture.Name}-{spec.Optimizer}", KeyedResult.KeyOf(spec),
-            () => Rows(spec, run, step => steps?.Report(step), row => progress?.Report(row)));
+        string name = $"scan-{spec.Architecture.Name}-{spec.Optimizer}", key = KeyedResult.KeyOf(spec);
+        string? pieces = Pieces(folder, name, key);
+        var (rows, wall, reused) = KeyedResult.GetOrCompute(folder, name, key,
+            () => Rows(spec, run, pieces, step => steps?.Report(step), row => progress?.Report(row)));
+        if (pieces is not null && Directory.Exists(pieces)) Directory.Delete(pieces, recursive: true); // the whole scan is kept now
         return new StabilityScanResult(spec, rows, RateFit(rows), StepsFit(rows), wall)
         {
             Reused = reused,
@@ -242,10 +249,26 @@ public sealed class StabilityScan : IStudy<StabilitySpec, StabilityScanResult>
     /// <summary>Rate searches and training runs a scan does: 2 x sizes x <see cref="Seeds"/>.</summary>
     public static int StepCount(StabilitySpec spec) => 2 * spec.Sizes.Count * Seeds(spec);
 
-    private static StabilityRow[] Rows(StabilitySpec spec, StudyRun run, Action<StabilityStep> steps, Action<StabilityRow> rowDone)
+    /// <summary>
+    /// Where an unfinished scan keeps its finished rate searches and training runs, so that a rerun after an interruption
+    /// reuses them: FOLDER/NAME-HASH.parts/ (the hash of the spec's key, as the whole scan's file), removed once the whole
+    /// scan is kept. Null without a folder.
+    /// </summary>
+    private static string? Pieces(string? folder, string name, string key) => folder is null ? null : Path.Combine(folder,
+        $"{new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray())}-" +
+        $"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..12]}.parts");
+
+    private static StabilityRow[] Rows(StabilitySpec spec, StudyRun run, string? pieces, Action<StabilityStep> steps, Action<StabilityRow> rowDone)
     {
         int seeds = Seeds(spec);
         var cancellation = run.Cancellation;
+        string key = KeyedResult.KeyOf(spec);
+        (T Value, bool Reused) Piece<T>(string name, Func<T> compute)
+        {
+            if (pieces is null) return (compute(), false);
+            var (value, _, reused) = KeyedResult.GetOrCompute(pieces, name, $"{key}|{name}", compute);
+            return (value, reused);
+        }
         var sizes = spec.Sizes.Select(l => spec.Samples ? (SizeScan)new SampleScan(spec, l) : new MomentScan(spec, l)).ToArray();
 
         // Largest pairs first: L = 128 dominates the cost.
@@ -255,8 +278,9 @@ public sealed class StabilityScan : IStudy<StabilitySpec, StabilityScanResult>
         Parallel.ForEach(pairs, run.Parallel, p =>
         {
             steps(new StabilityStep(spec.Sizes[p.i], p.s, StabilityStep.SearchPhase, false));
-            boundaries[p.i, p.s] = sizes[p.i].Search(p.s, cancellation);
-            steps(new StabilityStep(spec.Sizes[p.i], p.s, StabilityStep.SearchPhase, true));
+            var (boundary, reused) = Piece($"L{spec.Sizes[p.i]}-s{p.s}-search", () => sizes[p.i].Search(p.s, cancellation));
+            boundaries[p.i, p.s] = boundary;
+            steps(new StabilityStep(spec.Sizes[p.i], p.s, StabilityStep.SearchPhase, true, reused));
         });
 
         var results = new TrainedRun?[sizes.Length, seeds]; // null where no stable rate was found
@@ -268,19 +292,20 @@ public sealed class StabilityScan : IStudy<StabilitySpec, StabilityScanResult>
         {
             double rate = spec.Fraction * stability[p.i].SafeRate;
             steps(new StabilityStep(spec.Sizes[p.i], p.s, StabilityStep.TrainingPhase, false));
-            results[p.i, p.s] = rate > 0 ? sizes[p.i].Train(rate, p.s, cancellation) : null;
+            bool reused = false;
+            if (rate > 0) (results[p.i, p.s], reused) = Piece($"L{spec.Sizes[p.i]}-s{p.s}-training", () => sizes[p.i].Train(rate, p.s, cancellation));
             if (Interlocked.Decrement(ref remaining[p.i]) == 0)
             {
                 rows[p.i] = Row(spec.Sizes[p.i], sizes[p.i].Parameters, stability[p.i], rate, Enumerable.Range(0, seeds).Select(s => results[p.i, s]).ToArray());
                 rowDone(rows[p.i]!);
             }
-            steps(new StabilityStep(spec.Sizes[p.i], p.s, StabilityStep.TrainingPhase, true));
+            steps(new StabilityStep(spec.Sizes[p.i], p.s, StabilityStep.TrainingPhase, true, reused));
         });
         return rows.Select(r => r!).ToArray();
     }
 
-    /// <summary>What a row keeps of one training-time run.</summary>
-    private sealed record TrainedRun(int Steps, bool Converged, bool Diverged, double OptimumGap);
+    /// <summary>What a row keeps of one training-time run (stored as a piece of an unfinished scan).</summary>
+    internal sealed record TrainedRun(int Steps, bool Converged, bool Diverged, double OptimumGap);
 
     /// <summary>One lattice size of a scan: its rate search and training-time run per seed.</summary>
     private abstract class SizeScan

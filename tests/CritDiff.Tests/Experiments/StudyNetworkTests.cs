@@ -124,8 +124,48 @@ public sealed class StudyNetworkTests : IDisposable
         Assert.Null(run.StoppingRule);
     }
 
-    private sealed class Inline(ConcurrentQueue<StudyProgress> events) : IProgress<StudyProgress>
+    /// <summary>
+    /// A scan cancelled after its first rate search keeps that search in its parts folder; the rerun reuses it (its end is
+    /// reported as reused), gives the rows of an uninterrupted scan, keeps the whole scan and removes the parts.
+    /// </summary>
+    [Fact]
+    public void InterruptedScanReusesItsFinishedPiecesAndGivesTheSameRows()
     {
-        public void Report(StudyProgress value) => events.Enqueue(value);
+        var spec = new StabilitySpec
+        {
+            Family = new ModelFamily("xi/L", 0.25),
+            Dimension = 2,
+            Sizes = [6, 8],
+            Architecture = NetworkCatalog.TwoLayer,
+            Search = new StabilitySettings { Seeds = 2, Budget = 30, Tolerance = 0.2 },
+            BatchSize = 16,
+            MaxSteps = 2000,
+        };
+        var whole = StabilityScan.Study.Run(spec, new StudyRun { Threads = 1 });
+        string folder = Path.Combine(_folder, "cut");
+        using var cancel = new CancellationTokenSource();
+        var cut = new StudyRun { Folder = folder, Threads = 1, Cancellation = cancel.Token, Progress = new Inline(e => { if (e.Done) cancel.Cancel(); }) };
+        Assert.ThrowsAny<OperationCanceledException>(() => StabilityScan.Study.Run(spec, cut));
+        string parts = Directory.GetDirectories(folder, "*.parts").Single();
+        Assert.Single(Directory.GetFiles(parts));
+        Assert.Empty(Directory.GetFiles(folder, "*.json"));
+
+        var events = new ConcurrentQueue<StudyProgress>();
+        var again = StabilityScan.Study.Run(spec, new StudyRun { Folder = folder, Threads = 1, Progress = new Inline(events.Enqueue) });
+        Assert.False(again.Reused);
+        Assert.Single(events, e => e.Done && e.Detail.StartsWith("reused", StringComparison.Ordinal));
+        Assert.Equal(whole.Rows.Select(r => (r.Length, r.Stability.StableRate, r.Stability.SafeRate, r.TrainingRate, string.Join(",", r.SeedSteps))),
+            again.Rows.Select(r => (r.Length, r.Stability.StableRate, r.Stability.SafeRate, r.TrainingRate, string.Join(",", r.SeedSteps))));
+        Assert.False(Directory.Exists(parts));
+        Assert.Single(Directory.GetFiles(folder, "scan-two-layer-sgd-*.json"));
+    }
+
+    private sealed class Inline(Action<StudyProgress> report) : IProgress<StudyProgress>
+    {
+        public Inline(ConcurrentQueue<StudyProgress> events) : this(events.Enqueue)
+        {
+        }
+
+        public void Report(StudyProgress value) => report(value);
     }
 }
