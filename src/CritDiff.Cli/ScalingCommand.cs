@@ -19,7 +19,7 @@ internal static class ScalingCommand
         {
             Description = $"Comma-separated networks: {NetworkCatalog.Syntax} (a layer list's items belong to it). Networks without the moment " +
                           "objective (conv) need --mode samples.",
-            DefaultValueFactory = _ => string.Join(",", ReproducePlan.Sweeps(false, 1)[0].Architectures.Select(a => a.Name)),
+            DefaultValueFactory = _ => string.Join(",", new ScoreModelSpec[] { NetworkCatalog.OneLayer, NetworkCatalog.TwoLayer, NetworkCatalog.TwoLayerLocal(1) }.Select(a => a.Name)),
         };
         var name = new Option<string>("--name") { Description = "Experiment name (folder-safe).", DefaultValueFactory = _ => "scaling" };
         var schedule = new Option<string>("--schedule") { Description = "Forward process: vp or ve.", DefaultValueFactory = _ => "vp" };
