@@ -160,7 +160,8 @@ public sealed class BeyondGaussianStudy : IStudy<BeyondGaussianSpec, IReadOnlyLi
     private static BeyondGaussianSteps Train(BeyondGaussianSpec spec, Lattice lattice, ForwardProcess process, MeasuredSpectrum spectrum,
         string arch, CancellationToken cancellation)
     {
-        var architecture = Architecture.Parse(arch);
+        var architecture = NetworkCatalog.Parse(arch).MomentArchitecture
+            ?? throw new ArgumentException(StudyTraining.NeedsSamples(NetworkCatalog.Parse(arch)), nameof(arch));
         var config = new TrainingConfig { Eps = spec.Eps };
         var carrier = GaussianField.FreeField(lattice, 1); // lattice only: the measured spectrum is the target
         SliceResult Slice(MeasuredSpectrum g) =>
