@@ -26,7 +26,7 @@ internal static class Experiment
         return SweepReport.Rebuild(dir, report);
     }
 
-    private static string Name(ScalingJob job) => $"{job.Architecture} L={job.Length} seed {job.SeedIndex}";
+    private static string Name(ScalingJob job) => $"{job.Architecture.Name} L={job.Length} seed {job.SeedIndex}";
 
     private static string Detail(JobResult r)
     {

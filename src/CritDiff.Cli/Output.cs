@@ -37,6 +37,4 @@ internal sealed class Output(TextWriter stdout, TextWriter stderr, bool json)
     /// <summary>Formats a number without an error for text: six significant digits, "1.2e-7" style exponents, "n/a" for NaN (<see cref="Stats.FormatValue"/>).</summary>
     public static string Format(double value) => Stats.FormatValue(value);
 
-    /// <summary>Serialises for files.</summary>
-    public static string ToFileJson(JsonNode node) => node.ToJsonString(Indented) + "\n";
 }

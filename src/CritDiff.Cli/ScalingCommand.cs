@@ -17,17 +17,22 @@ internal static class ScalingCommand
         var sizes = new Option<string>("--L") { Description = "Comma-separated lattice sizes L >= 2, e.g. 8,16,32,64.", DefaultValueFactory = _ => "8,16,32,64" };
         var arch = new Option<string>("--arch")
         {
-            Description = "Comma-separated architectures (one-layer, two-layer, one-layer-local:R, two-layer-local:R, deep:D, deep-local:D:R, dense, " +
-                          "or a layer list such as layers:local:1,local:2 whose items full and local:R belong to it).",
-            DefaultValueFactory = _ => "one-layer,two-layer,two-layer-local:1",
+            Description = $"Comma-separated networks: {NetworkCatalog.Syntax} (a layer list's items belong to it). Networks without the moment " +
+                          "objective (conv) need --mode samples.",
+            DefaultValueFactory = _ => string.Join(",", new ScoreModelSpec[] { NetworkCatalog.OneLayer, NetworkCatalog.TwoLayer, NetworkCatalog.TwoLayerLocal(1) }.Select(a => a.Name)),
         };
         var name = new Option<string>("--name") { Description = "Experiment name (folder-safe).", DefaultValueFactory = _ => "scaling" };
         var schedule = new Option<string>("--schedule") { Description = "Forward process: vp or ve.", DefaultValueFactory = _ => "vp" };
         var time = new Option<double?>("--t") { Description = "Train a single slice at diffusion time t > 0 (default 0.1 unless --slices is given)." };
         var slices = new Option<int?>("--slices") { Description = "Train N in 1..10000 log-spaced slices in [t-min, auto T] instead of one time; the training time is the max over slices." };
         var tMin = new Option<double>("--t-min") { Description = "Smallest slice time t_min > 0; generation stops there.", DefaultValueFactory = _ => 1e-3 };
-        var mode = new Option<string>("--mode") { Description = "population (exact gradient, gd) or empirical (minibatches, sgd).", DefaultValueFactory = _ => "population" };
-        var optimizer = new Option<string?>("--optimizer") { Description = "gd, sgd or adam (default: gd for population, sgd for empirical)." };
+        var mode = new Option<string>("--mode")
+        {
+            Description = "population (exact gradient, gd), empirical (minibatches, sgd) or samples (denoising score matching on exact samples of each " +
+                          "field, any network; the training time by the exact excess where the network holds the exact score, else the validation excess).",
+            DefaultValueFactory = _ => "population",
+        };
+        var optimizer = new Option<string?>("--optimizer") { Description = "gd, sgd or adam (default: gd for population, sgd for empirical, adam for samples; gd/sgd on samples need --lr)." };
         var lr = new Option<string>("--lr") { Description = "Learning rate, or auto (0.5 x 2/lambda_max; adam 0.01).", DefaultValueFactory = _ => "auto" };
         var start = CommonOptions.Start();
         var batch = new Option<int>("--batch") { Description = "Minibatch size B in 1..1000000 (empirical only).", DefaultValueFactory = _ => 64 };
@@ -60,15 +65,17 @@ internal static class ScalingCommand
             var o = output(result.GetValue(json));
             int d = result.GetValue(dimension);
             var family = model.Family(result, d);
-            var trainingMode = result.GetValue(mode) switch
+            string modeText = result.GetValue(mode)!;
+            var trainingMode = modeText switch
             {
                 "population" => TrainingMode.Population,
-                "empirical" => TrainingMode.Empirical,
-                var other => throw new UsageException($"--mode must be population or empirical (got {other})"),
+                "empirical" or "samples" => TrainingMode.Empirical,
+                var other => throw new UsageException($"--mode must be population, empirical or samples (got {other})"),
             };
+            bool samples = modeText == "samples";
             if (result.GetValue(time) is not null && result.GetValue(slices) is not null) throw new UsageException("give either --t or --slices, not both");
             CommonOptions.RefuseUnless(result, trainingMode == TrainingMode.Empirical,
-                $"applies only with --mode empirical (got --mode {result.GetValue(mode)}: population training uses the exact gradient, no minibatches); drop it or add --mode empirical", batch);
+                $"applies only with --mode empirical or samples (got --mode {modeText}: population training uses the exact gradient, no minibatches); drop it or add --mode empirical", batch);
             var lengths = ModelOptions.ParseSizes(result.GetValue(sizes)!, d);
             var spec = new ScalingSpec
             {
@@ -77,12 +84,13 @@ internal static class ScalingCommand
                 Dimension = d,
                 Sizes = lengths,
                 Architectures = ParseArchitectures(result.GetValue(arch)!),
+                Samples = samples,
                 Schedule = result.GetValue(schedule)!,
                 Time = result.GetValue(slices) is null ? result.GetValue(time) ?? 0.1 : null,
                 Slices = Limits.Count("--slices", result.GetValue(slices) ?? 8, 1, Limits.MaxSlices),
                 MinTime = result.GetValue(tMin),
                 Mode = trainingMode,
-                Optimizer = result.GetValue(optimizer) ?? (trainingMode == TrainingMode.Population ? "gd" : "sgd"),
+                Optimizer = result.GetValue(optimizer) ?? (samples ? "adam" : trainingMode == TrainingMode.Population ? "gd" : "sgd"),
                 LearningRate = ParseRate(result.GetValue(lr)!),
                 Start = CommonOptions.ParseStart(result.GetValue(start)!).ToString(), // canonical: "unbalanced" and "unbalanced:2" are one experiment
                 BatchSize = Limits.Count("--batch", result.GetValue(batch), 1, Limits.MaxBatch),
@@ -93,9 +101,9 @@ internal static class ScalingCommand
                 GenerationSlices = Limits.Count("--gen-slices", result.GetValue(genSlices), 2, Limits.MaxSlices),
                 Seed = result.GetValue(seed),
             };
-            Check(spec);
+            Check(spec, modeText);
             ModelOptions.CheckMasses(family, d, lengths); // after the memory check: a field at V = 2^28 takes seconds
-            if (spec.Seeds > 1 && spec.Mode == TrainingMode.Population && !NetworkStart.Parse(spec.Start).IsRandom)
+            if (spec.Seeds > 1 && !spec.Samples && spec.Mode == TrainingMode.Population && !NetworkStart.Parse(spec.Start).IsRandom)
                 throw new UsageException($"--seeds {spec.Seeds}: population training from a non-random start is deterministic, so every seed would " +
                                          "repeat the same run; use --seeds 1, --mode empirical, or --start random:S");
             var part = ResolveShard(result.GetValue(shard), result.GetValue(shards), Environment.GetEnvironmentVariable);
@@ -110,7 +118,7 @@ internal static class ScalingCommand
     }
 
     /// <summary>Validates the spec, turning the library's messages into usage errors naming the option.</summary>
-    public static void Check(ScalingSpec spec)
+    public static void Check(ScalingSpec spec, string mode = "population")
     {
         try
         {
@@ -118,22 +126,28 @@ internal static class ScalingCommand
         }
         catch (ArgumentException e)
         {
-            throw new UsageException(NameOption(e.Message.Split(" (Parameter")[0].Split('\n')[0]));
+            string message = e.Message.Split(" (Parameter")[0].Split('\n')[0];
+            throw new UsageException(message.StartsWith("network ", StringComparison.Ordinal)
+                ? $"--mode {mode}: {message.Replace("(mode samples)", "(--mode samples)", StringComparison.Ordinal)}"
+                : NameOption(message));
         }
         foreach (int l in spec.Sizes)
         {
             var lattice = ModelOptions.CreateLattice(spec.Dimension, l);
-            foreach (string a in spec.Architectures)
+            foreach (var a in spec.Architectures)
             {
                 try
                 {
-                    Architecture.Parse(a).Validate(lattice);
+                    a.Validate(lattice);
                 }
                 catch (ArgumentException e)
                 {
-                    throw new UsageException($"--arch {a} at L = {l}: {e.Message.Split(" (Parameter")[0].Split('\n')[0]}");
+                    throw new UsageException($"--arch {a.Name} at L = {l}: {e.Message.Split(" (Parameter")[0].Split('\n')[0]}");
                 }
-                Limits.Training("--L", Architecture.Parse(a), lattice, spec.Time is null ? spec.Slices : 1, 1, spec.MaxSteps);
+                int slices = spec.Time is null ? spec.Slices : 1;
+                if (a.MomentArchitecture is { } architecture && !spec.Samples) Limits.Training("--L", architecture, lattice, slices, 1, spec.MaxSteps);
+                else Limits.Memory("--L", a.TrainingBytes(lattice, 1, spec.BatchSize + spec.SampleConfig(0).ValidationSize),
+                    $"training {a.Name} on {lattice} (a minibatch of {spec.BatchSize} and the validation set, with activations)");
             }
         }
     }
@@ -149,40 +163,28 @@ internal static class ScalingCommand
             ("gd uses the population gradient", "--optimizer gd uses the population gradient"), ("start:", "--start:"),
             ("give at least one architecture", "--arch: give at least one architecture"), ("eps must", "--eps must"),
             ("unknown optimizer", "--optimizer: unknown optimizer"), ("unknown schedule", "--schedule: unknown schedule"),
-            ("learning rate must", "--lr must"), ("max steps must", "--max-steps must"), ("batch size must", "--batch must"),
+            ("learning rate must", "--lr must"), ("optimizer '", "--optimizer '"), ("max steps must", "--max-steps must"), ("batch size must", "--batch must"),
         ];
         foreach (var (prefix, option) in names)
             if (message.StartsWith(prefix, StringComparison.Ordinal)) return option + message[prefix.Length..];
         return message;
     }
 
-    public static IReadOnlyList<string> ParseArchitectures(string text)
+    /// <summary>The networks of --arch (<see cref="NetworkList.Parse"/>), as usage errors naming the option.</summary>
+    public static IReadOnlyList<ScoreModelSpec> ParseArchitectures(string text)
     {
-        // A layer list "layers:local:1,full" holds commas of its own: the items after it that name a layer
-        // (full, local:R), never an architecture on their own, belong to it.
-        var list = new List<string>();
-        foreach (string item in text.Split(',', StringSplitOptions.TrimEntries))
+        try
         {
-            if (item.Length == 0) throw new UsageException($"--arch has an empty item ('{text}'): separate architectures by single commas");
-            bool layer = item == "full" || item.StartsWith("local:", StringComparison.Ordinal);
-            if (layer && list.Count > 0 && list[^1].StartsWith("layers:", StringComparison.Ordinal)) list[^1] += "," + item;
-            else list.Add(item);
+            return NetworkList.Parse(text);
         }
-        foreach (string a in list)
+        catch (Exception e) when (e is FormatException or ArgumentException)
         {
-            try
-            {
-                Architecture.Parse(a);
-            }
-            catch (Exception e) when (e is ArgumentException or FormatException)
-            {
-                throw new UsageException($"--arch: {e.Message.Split(" (Parameter")[0]}");
-            }
+            string message = e.Message.Split(" (Parameter")[0];
+            throw new UsageException(message.StartsWith("has ", StringComparison.Ordinal) || message.StartsWith("lists ", StringComparison.Ordinal) ||
+                                     message.StartsWith("must ", StringComparison.Ordinal)
+                ? $"--arch {message}"
+                : $"--arch: {message}");
         }
-        if (list.Count == 0) throw new UsageException("--arch must list at least one architecture");
-        if (list.Distinct(StringComparer.Ordinal).Count() != list.Count)
-            throw new UsageException($"--arch lists an architecture twice ({text})");
-        return list;
     }
 
     private static double? ParseRate(string text)

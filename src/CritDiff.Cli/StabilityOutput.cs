@@ -1,11 +1,8 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using CritDiff.Experiments;
-using CritDiff.Networks;
 using CritDiff.Persistence;
 using CritDiff.Reporting;
 using CritDiff.Statistics;
-using CritDiff.Training;
 using Spectre.Console;
 
 namespace CritDiff.Cli;
@@ -13,30 +10,8 @@ namespace CritDiff.Cli;
 /// <summary>What <c>critdiff stability</c> writes: progress lines, the table, the JSON object and the files.</summary>
 internal static class StabilityOutput
 {
-    /// <inheritdoc cref="StabilityJson.Steps"/>
-    internal static Stats Steps(StabilityRow row) => StabilityJson.Steps(row);
-
-    /// <summary>The progress line of a finished size.</summary>
-    internal static string Line(StabilityRow row)
-    {
-        var steps = Steps(row);
-        string state = row.SeedSteps.Count == 0 ? "no stable rate found" : row.Diverged ? "diverged" : row.Converged ? "converged" : "not converged: step cap";
-        return $"  L={row.Length}: stable_lr {Stats.Format(row.Stability.StableRate, row.Stability.StableRateError)}, " +
-               $"steps {Stats.Format(steps.Mean, row.SeedSteps.Count > 1 ? steps.Error : double.NaN)} ({state})";
-    }
-
     /// <summary>Four significant digits for text (the JSON and CSV keep every digit).</summary>
     internal static string G(double x) => double.IsFinite(x) ? x.ToString("G4", CultureInfo.InvariantCulture) : "n/a";
-
-    /// <summary>The result object of --json and --out.</summary>
-    internal static JsonObject Summary(StabilityScanResult scan) => StabilityJson.Summary(scan);
-
-    /// <summary>Writes the JSON object to <paramref name="file"/> and the rows as CSV next to it (the columns of the report's stability.csv).</summary>
-    internal static void WriteFiles(string file, JsonObject summary, StabilityScanResult scan)
-    {
-        Checkpoint.WriteAtomic(file, Output.ToFileJson(summary));
-        Checkpoint.WriteAtomic(Path.ChangeExtension(file, ".csv"), StabilityReport.ToCsv([scan]));
-    }
 
     /// <summary>The rows as a table and the fits as lines, on stdout.</summary>
     internal static void Print(Output o, StabilityScanResult scan, string? file)
@@ -64,7 +39,7 @@ internal static class StabilityOutput
     internal static string StepsCell(StabilityRow r)
     {
         if (r.SeedSteps.Count == 0) return "-";
-        var steps = Steps(r);
+        var steps = r.TrainedSteps;
         string text = Stats.Format(steps.Mean, r.SeedSteps.Count > 1 ? steps.Error : double.NaN);
         return text + (r.Diverged ? " (diverged)" : r.Converged ? "" : " (cap)");
     }

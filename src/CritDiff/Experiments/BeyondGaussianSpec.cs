@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using CritDiff.Networks;
 
 namespace CritDiff.Experiments;
 
@@ -78,5 +79,19 @@ public sealed record BeyondGaussianSpec
         }
         if (Configurations < 16) throw new ArgumentException("at least 16 configurations per ensemble", nameof(Configurations));
         if (!(Time > 0)) throw new ArgumentException("t must be > 0", nameof(Time));
+        foreach (string arch in Architectures)
+        {
+            ScoreModelSpec network;
+            try
+            {
+                network = NetworkCatalog.Parse(arch);
+            }
+            catch (FormatException e)
+            {
+                throw new ArgumentException(e.Message, nameof(Architectures), e);
+            }
+            // Training runs on the measured spectrum's moments (population GD), so the network needs the moment objective.
+            if (!network.HasMomentObjective) throw new ArgumentException(StudyTraining.NeedsSamples(network), nameof(Architectures));
+        }
     }
 }

@@ -51,8 +51,32 @@ public sealed record BeyondGaussianPoint
 /// FOLDER/points/SERIES-L{L}.json with a key of its settings, and its spectrum to FOLDER/spectra/SERIES-L{L}.npy
 /// ([2, L, ..., L]: G(k), error); a rerun reuses every point whose key matches.
 /// </summary>
-public static class BeyondGaussianStudy
+public sealed class BeyondGaussianStudy : IStudy<BeyondGaussianSpec, IReadOnlyList<BeyondGaussianPoint>>
 {
+    private BeyondGaussianStudy()
+    {
+    }
+
+    /// <summary>The study (<see cref="IStudy{TSpec, TResult}"/>): its points in <see cref="StudyRun.Folder"/>, which it needs.</summary>
+    public static BeyondGaussianStudy Study { get; } = new();
+
+    /// <inheritdoc />
+    public int Jobs(BeyondGaussianSpec spec, string? folder)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Series.Sum(s => s.Sizes.Count);
+    }
+
+    /// <summary>Runs (or resumes) the study; the sink hears "series L=16" as each point ends.</summary>
+    public IReadOnlyList<BeyondGaussianPoint> Run(BeyondGaussianSpec spec, StudyRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        run.Validate();
+        string folder = run.Folder ?? throw new ArgumentException("the beyond-Gaussian study keeps its points in a folder: give StudyRun.Folder", nameof(run));
+        return Run(spec, folder, run.Threads,
+            new StudyProgressAdapter<BeyondGaussianPoint>(p => run.Finished($"{p.Series} L={p.Length}", "")), run.Cancellation);
+    }
+
     private static readonly JsonSerializerOptions Json = JsonFormats.Freeze(new JsonSerializerOptions { WriteIndented = true, Converters = { new FiniteOrNullConverter() } });
 
     /// <summary>Runs (or resumes) the study; <paramref name="progress"/> hears of each finished point.</summary>
@@ -136,7 +160,8 @@ public static class BeyondGaussianStudy
     private static BeyondGaussianSteps Train(BeyondGaussianSpec spec, Lattice lattice, ForwardProcess process, MeasuredSpectrum spectrum,
         string arch, CancellationToken cancellation)
     {
-        var architecture = Architecture.Parse(arch);
+        var architecture = NetworkCatalog.Parse(arch).MomentArchitecture
+            ?? throw new ArgumentException(StudyTraining.NeedsSamples(NetworkCatalog.Parse(arch)), nameof(arch));
         var config = new TrainingConfig { Eps = spec.Eps };
         var carrier = GaussianField.FreeField(lattice, 1); // lattice only: the measured spectrum is the target
         SliceResult Slice(MeasuredSpectrum g) =>

@@ -15,8 +15,31 @@ namespace CritDiff.Experiments;
 /// with half-width h_s = min(h_{s-1} / 2, max(4 sigma, h_{s-1} / 8)), and its crossings are fitted to every job of stages
 /// &lt;= s inside that window. Windows follow from job files alone, so an interrupted search resumes where it stopped.
 /// </summary>
-public static class CriticalPointFinder
+public sealed class CriticalPointFinder : IStudy<CriticalPointSpec, CriticalPointResult>
 {
+    private CriticalPointFinder()
+    {
+    }
+
+    /// <summary>The study (<see cref="IStudy{TSpec, TResult}"/>): its jobs in <see cref="StudyRun.Folder"/>, which it needs.</summary>
+    public static CriticalPointFinder Study { get; } = new();
+
+    /// <summary>Jobs of every stage (a refinement that stops early, or jobs an earlier run finished, leave the run short of it).</summary>
+    public int Jobs(CriticalPointSpec spec, string? folder)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Sizes.Count * spec.Points * (spec.Refinements + 1);
+    }
+
+    /// <summary>Runs the pending jobs and analyses every complete stage; the sink hears each job's key as it starts and ends.</summary>
+    public CriticalPointResult Run(CriticalPointSpec spec, StudyRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        run.Validate();
+        string folder = run.Folder ?? throw new ArgumentException("the critical-point search keeps its jobs in a folder: give StudyRun.Folder", nameof(run));
+        return Run(spec, folder, null, run.Threads, int.MaxValue, (job, _) => run.Finished(job.Key, ""), run.Cancellation, job => run.Started(job.Key));
+    }
+
     /// <summary>
     /// Runs the pending jobs (at most <paramref name="maxJobs"/>, for tests that simulate an interruption) in parallel over
     /// jobs, each single-threaded, and analyses every complete stage. <paramref name="kernelFactory"/> builds the kernel for
@@ -25,7 +48,7 @@ public static class CriticalPointFinder
     /// before any job runs, how many finished jobs of an earlier run the folder holds (each is reused, none rerun).
     /// </summary>
     public static CriticalPointResult Run(CriticalPointSpec spec, string folder, Func<LatticeModel, ModelKernel>? kernelFactory = null,
-        int maxDegreeOfParallelism = -1, int maxJobs = int.MaxValue, Action<CriticalPointJob, CriticalPointJobResult>? finished = null,
+        int threads = -1, int maxJobs = int.MaxValue, Action<CriticalPointJob, CriticalPointJobResult>? finished = null,
         CancellationToken cancellation = default, Action<CriticalPointJob>? started = null, Action<int>? reused = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -45,7 +68,7 @@ public static class CriticalPointFinder
             var pending = jobs.Where(j => !File.Exists(JobPath(folder, j))).OrderByDescending(j => j.Length).ToArray();
             var run = pending.Take(budget).ToArray();
             budget -= run.Length;
-            Parallel.ForEach(run, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellation },
+            Parallel.ForEach(run, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation },
                 job =>
                 {
                     started?.Invoke(job);

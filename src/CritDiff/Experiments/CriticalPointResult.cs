@@ -3,7 +3,7 @@ using CritDiff.Statistics;
 namespace CritDiff.Experiments;
 
 /// <summary>
-/// Outcome of <see cref="CriticalPointFinder.Run"/>: the stages analysed so far (the last complete one is the answer), every
+/// Outcome of <see cref="CriticalPointFinder.Run(CriticalPointSpec, StudyRun)"/>: the stages analysed so far (the last complete one is the answer), every
 /// finished job, and warnings. <see cref="Complete"/> is false when jobs are still missing (a run cut short by maxJobs).
 /// </summary>
 public sealed record CriticalPointResult(CriticalPointSpec Spec, IReadOnlyList<CriticalPointStage> Stages,

@@ -55,7 +55,7 @@ public sealed record CriticalPointSpec
     /// <summary>
     /// Kernel name for <see cref="ModelKernels.Create"/> (Wolff by default: z well below 1 near criticality); must be one the
     /// library knows for the family, since it is recorded in config.json. A kernel factory passed to
-    /// <see cref="CriticalPointFinder.Run"/> may supply another implementation.
+    /// <see cref="CriticalPointFinder.Run(CriticalPointSpec, StudyRun)"/> may supply another implementation.
     /// </summary>
     [JsonPropertyName("algo")] public string Algorithm { get; init; } = "wolff";
 

@@ -45,6 +45,19 @@ public sealed record JobResult
     [JsonPropertyName("history")] public required IReadOnlyList<ExcessPoint> History { get; init; }
     [JsonPropertyName("ratio_at_budget")] public required IReadOnlyList<RatioPoint> RatioAtBudget { get; init; }
 
+    /// <summary>The stopping rule of a job trained on samples (absent for moment training, whose rule is the exact excess).</summary>
+    [JsonPropertyName("stopping_rule")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? StoppingRule { get; init; }
+
+    /// <summary>One line on the finished job: steps and outcome, the KL at the budget where measured, and the wall time.</summary>
+    public string Describe()
+    {
+        string state = Diverged ? " (diverged)" : Converged ? "" : " (not converged)";
+        string kl = KlAtBudget is { } k ? k.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) : "-";
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Steps} steps{state}, KL at budget {kl}, {WallSeconds:F1} s");
+    }
+
     /// <summary>A finite number, or null (JSON has no NaN).</summary>
     internal static double? Finite(double x) => double.IsFinite(x) ? x : null;
 }

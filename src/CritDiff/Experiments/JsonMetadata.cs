@@ -14,6 +14,7 @@ namespace CritDiff.Experiments;
 /// it. The naming and number settings are not fixed here but by the presets of <see cref="JsonFiles"/> that
 /// <see cref="JsonFormats"/> applies, so the files keep the text they had when they were written by reflection.
 /// </summary>
+[JsonSourceGenerationOptions(Converters = [typeof(NetworkNameConverter)])]
 [JsonSerializable(typeof(ScalingSpec))]
 [JsonSerializable(typeof(JobResult))]
 [JsonSerializable(typeof(ScalingSummary))]
@@ -32,6 +33,8 @@ namespace CritDiff.Experiments;
 [JsonSerializable(typeof(NonlinearEnsembleKey))]
 [JsonSerializable(typeof(KeyedResult.Stored<LocalStudyRow>))]
 [JsonSerializable(typeof(KeyedResult.Stored<StabilityRow[]>))]
+[JsonSerializable(typeof(KeyedResult.Stored<Training.SeedBoundary>))]
+[JsonSerializable(typeof(KeyedResult.Stored<StabilityScan.TrainedRun>))]
 [JsonSerializable(typeof(KeyedResult.Stored<NonlinearTrainingRow>))]
 [JsonSerializable(typeof(KeyedResult.Stored<NonlinearGenerationRow>))]
 [JsonSerializable(typeof(KeyedResult.Stored<NonlinearEnsembleRow>))]
@@ -55,7 +58,7 @@ public static class JsonFormats
         [typeof(BeyondGaussianSpec)] = () => new BeyondGaussianSpec { Series = [] },
         [typeof(LocalStudySpec)] = () => new LocalStudySpec { Family = null!, Dimension = 0, Sizes = [], Candidates = [] },
         [typeof(NonlinearSpec)] = () => new NonlinearSpec(),
-        [typeof(StabilitySpec)] = () => new StabilitySpec { Family = null!, Dimension = 0, Sizes = [], Architecture = "" },
+        [typeof(StabilitySpec)] = () => new StabilitySpec { Family = null!, Dimension = 0, Sizes = [], Architecture = Networks.NetworkCatalog.OneLayer },
         [typeof(Training.StabilitySettings)] = () => new Training.StabilitySettings(),
     }, naming =>
     [
@@ -64,7 +67,7 @@ public static class JsonFormats
         new JsonStringEnumConverter<MonteCarlo.Preconditioner.Power>(naming),
         new JsonStringEnumConverter<Networks.Activation>(naming),
         new JsonStringEnumConverter<Networks.ParameterBasis>(naming),
-    ]).Above(JsonFiles.Metadata);
+    ], [new NetworkNameConverter()]).Above(JsonFiles.Metadata); // networks by name: the generated metadata's own options do not reach these
 
     /// <summary>System.Text.Json's default settings (property names as declared, enums as numbers, compact).</summary>
     public static readonly JsonSerializerOptions Plain = JsonFiles.Plain(Metadata);

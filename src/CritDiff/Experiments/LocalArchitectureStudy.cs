@@ -9,11 +9,18 @@ using CritDiff.Training;
 
 namespace CritDiff.Experiments;
 
-/// <summary>One network to study: an architecture name and a start name.</summary>
-public sealed record ArchitectureCandidate(string Architecture, string Start = "balanced")
+/// <summary>One network to study: a network with the moment objective (stored by name) and a start name.</summary>
+public sealed record ArchitectureCandidate(ScoreModelSpec Architecture, string Start = "balanced")
 {
     /// <summary>"arch (start)".</summary>
-    public string Label => $"{Architecture} ({Start})";
+    public string Label => $"{Architecture.Name} ({Start})";
+
+    /// <summary>Same network name and start (a network read back from a file is another instance of the same network).</summary>
+    public bool Equals(ArchitectureCandidate? other) =>
+        other is not null && other.Architecture.Name == Architecture.Name && other.Start == Start;
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Architecture.Name, Start);
 }
 
 /// <summary>
@@ -57,7 +64,8 @@ public sealed record LocalStudySpec
         if (Candidates.Count == 0) throw new ArgumentException("give at least one architecture");
         foreach (var c in Candidates)
         {
-            _ = Architecture.Parse(c.Architecture);
+            if (c.Architecture is null) throw new ArgumentException("a candidate has no network");
+            if (!c.Architecture.HasMomentObjective) throw new ArgumentException(StudyTraining.NeedsSamples(c.Architecture));
             _ = NetworkStart.Parse(c.Start);
         }
         _ = ForwardProcess.Parse(Schedule);
@@ -100,15 +108,39 @@ public sealed record LocalStudyResult(LocalStudySpec Spec, IReadOnlyList<LocalSt
 }
 
 /// <summary>Runs a <see cref="LocalStudySpec"/>; runs are independent and go in parallel, results do not depend on the thread count.</summary>
-public static class LocalArchitectureStudy
+public sealed class LocalArchitectureStudy : IStudy<LocalStudySpec, LocalStudyResult>
 {
+    private LocalArchitectureStudy()
+    {
+    }
+
+    /// <summary>The study (<see cref="IStudy{TSpec, TResult}"/>).</summary>
+    public static LocalArchitectureStudy Study { get; } = new();
+
+    /// <inheritdoc />
+    public int Jobs(LocalStudySpec spec, string? folder)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Candidates.Count * spec.Sizes.Count;
+    }
+
+    /// <summary>Runs every (network, L); the sink hears "label L=16" as each run starts and ends (reused runs included).</summary>
+    public LocalStudyResult Run(LocalStudySpec spec, StudyRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        run.Validate();
+        return Run(spec, run.Threads, run.Cancellation, run.Folder, run);
+    }
+
     /// <summary>
     /// Runs every (network, L). With <paramref name="folder"/> each finished run is kept there
     /// (<see cref="KeyedResult"/>, keyed by its settings) and a rerun reuses it; <see cref="LocalStudyResult.Reused"/>
     /// counts the runs reused.
     /// </summary>
-    public static LocalStudyResult Run(LocalStudySpec spec, int maxDegreeOfParallelism = -1, CancellationToken cancellation = default,
-        string? folder = null)
+    public static LocalStudyResult Run(LocalStudySpec spec, int threads = -1, CancellationToken cancellation = default,
+        string? folder = null) => Run(spec, threads, cancellation, folder, null);
+
+    private static LocalStudyResult Run(LocalStudySpec spec, int threads, CancellationToken cancellation, string? folder, StudyRun? run)
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
@@ -117,18 +149,21 @@ public static class LocalArchitectureStudy
         var fields = spec.Sizes.Select(l => spec.Family.Build(new Lattice(spec.Dimension, l))).ToArray();
         var jobs = spec.Candidates.SelectMany(c => Enumerable.Range(0, fields.Length).Select(i => (c, i))).ToArray();
         var rows = new LocalStudyRow[jobs.Length];
-        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellation };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation };
         // Largest lattices first, so the slowest runs do not end up alone at the end.
         var order = Enumerable.Range(0, jobs.Length).OrderByDescending(j => spec.Sizes[jobs[j].i]).ToArray();
         int reused = 0;
         Parallel.ForEach(order, options, j =>
         {
             var (candidate, i) = jobs[j];
+            string name = $"{candidate.Label} L={spec.Sizes[i]}";
+            run?.Started(name);
             string key = KeyedResult.KeyOf(JsonFormats.Keyed, spec with { Candidates = [candidate], Sizes = [spec.Sizes[i]] });
-            var (row, _, again) = KeyedResult.GetOrCompute(JsonFormats.Keyed, folder, $"{candidate.Architecture}-{candidate.Start}-L{spec.Sizes[i]}", key,
+            var (row, _, again) = KeyedResult.GetOrCompute(JsonFormats.Keyed, folder, $"{candidate.Architecture.Name}-{candidate.Start}-L{spec.Sizes[i]}", key,
                 () => Train(spec, process, fields[i], candidate, cancellation));
             rows[j] = row;
             if (again) Interlocked.Increment(ref reused);
+            run?.Finished(name, $"{row.Steps} steps{(again ? " (reused)" : "")}");
         });
         var fits = spec.Candidates.Select(c => Summarise(c, rows.Where(r => r.Candidate == c).ToArray())).ToArray();
         return new LocalStudyResult(spec, rows, fits, clock.Elapsed.TotalSeconds) { Reused = reused };
@@ -137,7 +172,7 @@ public static class LocalArchitectureStudy
     private static LocalStudyRow Train(LocalStudySpec spec, ForwardProcess process, GaussianField field, ArchitectureCandidate candidate,
         CancellationToken cancellation)
     {
-        var architecture = Architecture.Parse(candidate.Architecture);
+        var architecture = candidate.Architecture.MomentArchitecture!;
         var problem = new TrainingProblem(field, process, TimeGrid.Single(spec.Time), architecture);
         var config = new TrainingConfig { Start = NetworkStart.Parse(candidate.Start), Eps = spec.Eps, MaxSteps = spec.MaxSteps, Seed = spec.Seed };
         var result = SliceTrainer.Train(problem, config, 0, cancellation);

@@ -14,7 +14,7 @@ public sealed record LocalSgdStage(StageWeights Weights, StabilitySpec Sgd, stri
     {
         ArgumentNullException.ThrowIfNull(local);
         var picks = new List<ArchitectureCandidate> { new(ReproducePlan.LocalArchitecture) };
-        var closest = local.Fits.Where(f => f.KeepsSpeedUp() && Architecture.Parse(f.Candidate.Architecture).Depth > 1)
+        var closest = local.Fits.Where(f => f.KeepsSpeedUp() && f.Candidate.Architecture.MomentArchitecture is { Depth: > 1 })
             .OrderBy(f => f.GapAtLargest).FirstOrDefault();
         if (closest is not null && closest.Candidate != picks[0]) picks.Add(closest.Candidate);
         return picks;

@@ -85,6 +85,6 @@ public sealed record NonlinearSpec
         if (Configurations < 16 || GenerationSamples < 4 || GenerationSlices < 2 || GenerationBudget < 1 || ReverseSteps < 1 || MaxSteps < 1)
             throw new ArgumentOutOfRangeException(nameof(Configurations), "counts out of range");
         var smallest = new Lattice(Dimension, Sizes[0]);
-        foreach (string arch in Architectures.Concat(GenerationArchitectures)) ScoreModelSpec.Parse(arch).Validate(smallest);
+        foreach (string arch in Architectures.Concat(GenerationArchitectures)) NetworkCatalog.Parse(arch).Validate(smallest);
     }
 }

@@ -98,8 +98,30 @@ public sealed record NonlinearResult(NonlinearSpec Spec, IReadOnlyList<Nonlinear
 /// (FOLDER/ensembles/phi4-L{L}.npy with its side-car), one training-time job per (network, L, t) and one
 /// generation job per (network, L), each written atomically as it finishes (<see cref="KeyedResult"/>).
 /// </summary>
-public static class NonlinearStudy
+public sealed class NonlinearStudy : IStudy<NonlinearSpec, NonlinearResult>
 {
+    private NonlinearStudy()
+    {
+    }
+
+    /// <summary>The study (<see cref="IStudy{TSpec, TResult}"/>).</summary>
+    public static NonlinearStudy Study { get; } = new();
+
+    /// <inheritdoc />
+    public int Jobs(NonlinearSpec spec, string? folder)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Sizes.Count * (1 + spec.Architectures.Count * spec.Times.Count + spec.GenerationArchitectures.Count);
+    }
+
+    /// <summary>Runs (or resumes) the study; the sink hears each finished job's line.</summary>
+    public NonlinearResult Run(NonlinearSpec spec, StudyRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        run.Validate();
+        return Run(spec, run.Folder, run.Threads, new StudyProgressAdapter<string>(line => run.Finished(line, "")), run.Cancellation);
+    }
+
     /// <summary>Runs (or resumes) the study; <paramref name="progress"/> hears one line per finished job.</summary>
     public static NonlinearResult Run(NonlinearSpec spec, string? folder, int threads, IProgress<string>? progress = null,
         CancellationToken cancellation = default)
@@ -253,7 +275,7 @@ public static class NonlinearStudy
     private static NonlinearTrainingRow TrainingTime(NonlinearSpec spec, SampleSource source, ForwardProcess process, string arch, double t,
         int sliceIndex, ulong seed, CancellationToken cancellation)
     {
-        var modelSpec = ScoreModelSpec.Parse(arch);
+        var modelSpec = NetworkCatalog.Parse(arch);
         var model = modelSpec.Create(source.Lattice, spec.Components);
         var result = SampleTrainer.TrainSlice(model, source, process, t, TrainingConfig(spec, seed, spec.MaxSteps), sliceIndex, null, cancellation);
         return new NonlinearTrainingRow
@@ -282,7 +304,7 @@ public static class NonlinearStudy
         ForwardProcess process, string arch, ulong seed, CancellationToken cancellation)
     {
         var lattice = target.Lattice;
-        var modelSpec = ScoreModelSpec.Parse(arch);
+        var modelSpec = NetworkCatalog.Parse(arch);
         var model = modelSpec.Create(lattice, spec.Components);
         double chi = ensemble.Susceptibility.Value ?? 1;
         double finalTime = process.AutoFinalTime(chi, 1e-3);

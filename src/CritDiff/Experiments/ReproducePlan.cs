@@ -13,7 +13,7 @@ namespace CritDiff.Experiments;
 public static class ReproducePlan
 {
     /// <summary>The local two-layer architecture of claim C4 (18 parameters in d = 2, 54 in d = 3).</summary>
-    public static string LocalArchitecture { get; } = NetworkCatalog.TwoLayerLocal(1).Name;
+    public static ScoreModelSpec LocalArchitecture { get; } = NetworkCatalog.TwoLayerLocal(1);
 
     /// <summary>
     /// The stages of a run, in order, with their ETA weights: typical seconds on 2 cores of a --quick, a full and a --large run,
@@ -79,8 +79,7 @@ public static class ReproducePlan
     public static IReadOnlyList<ScalingSpec> Sweeps(bool quick, ulong seed)
     {
         string prefix = quick ? "quick-" : "";
-        string oneLayer = NetworkCatalog.OneLayer.Name, twoLayer = NetworkCatalog.TwoLayer.Name;
-        string[] archs = [oneLayer, twoLayer, LocalArchitecture];
+        ScoreModelSpec[] archs = [NetworkCatalog.OneLayer, NetworkCatalog.TwoLayer, LocalArchitecture];
         var d2 = new ScalingSpec
         {
             Name = prefix + "d2-population",
@@ -96,12 +95,12 @@ public static class ReproducePlan
             d2 with { Name = prefix + "d3-population", Family = new ModelFamily("critical"), Dimension = 3, Sizes = quick ? [4, 6, 8] : [4, 8, 12, 16] },
             d2 with
             {
-                Name = prefix + "d2-sgd-one-layer", Sizes = quick ? [8, 16] : [8, 16, 32], Architectures = [oneLayer],
+                Name = prefix + "d2-sgd-one-layer", Sizes = quick ? [8, 16] : [8, 16, 32], Architectures = [NetworkCatalog.OneLayer],
                 Mode = TrainingMode.Empirical, Optimizer = "sgd", Seeds = quick ? 1 : 3,
             },
             d2 with
             {
-                Name = prefix + "d2-sgd-two-layer", Sizes = quick ? [8, 16] : [8, 16, 32], Architectures = [twoLayer, LocalArchitecture],
+                Name = prefix + "d2-sgd-two-layer", Sizes = quick ? [8, 16] : [8, 16, 32], Architectures = [NetworkCatalog.TwoLayer, LocalArchitecture],
                 Mode = TrainingMode.Empirical, Optimizer = "sgd", LearningRate = 0.05, Seeds = quick ? 1 : 3,
             },
         ];
@@ -121,7 +120,7 @@ public static class ReproducePlan
             Family = new ModelFamily("xi/L", 0.25),
             Dimension = 2,
             Sizes = StudySizes(quick, large),
-            Architecture = NetworkCatalog.TwoLayer.Name,
+            Architecture = NetworkCatalog.TwoLayer,
             Mode = TrainingMode.Empirical,
             Optimizer = "sgd",
             Search = new StabilitySettings { Seeds = quick ? 2 : 3 },
@@ -131,7 +130,7 @@ public static class ReproducePlan
         var gd = sgd with { Mode = TrainingMode.Population, Optimizer = "gd" };
         var adam = sgd with { Optimizer = "adam" };
         var fourier = ParameterBasis.Fourier;
-        return new StabilityPlan(gd, sgd, sgd with { Architecture = NetworkCatalog.OneLayer.Name },
+        return new StabilityPlan(gd, sgd, sgd with { Architecture = NetworkCatalog.OneLayer },
             [gd, gd with { Basis = fourier }, sgd, sgd with { Basis = fourier }, adam, adam with { Basis = fourier }]);
     }
 
@@ -142,11 +141,11 @@ public static class ReproducePlan
     public static LocalStudySpec Local(bool quick, bool large, ulong seed)
     {
         string[] starts = ["balanced", "unbalanced:2", "random:0.1"];
-        var candidates = new List<ArchitectureCandidate> { new(NetworkCatalog.OneLayerLocal(1).Name), new(NetworkCatalog.OneLayerLocal(2).Name) };
-        foreach (string arch in new[] { LocalArchitecture, NetworkCatalog.LocalLayers(1, 2).Name, NetworkCatalog.TwoLayerLocal(2).Name })
+        var candidates = new List<ArchitectureCandidate> { new(NetworkCatalog.OneLayerLocal(1)), new(NetworkCatalog.OneLayerLocal(2)) };
+        foreach (var arch in new[] { LocalArchitecture, NetworkCatalog.LocalLayers(1, 2), NetworkCatalog.TwoLayerLocal(2) })
             candidates.AddRange(starts.Select(start => new ArchitectureCandidate(arch, start)));
         // A local first layer and a full second one: it can represent the exact score, with V + 9 parameters.
-        candidates.Add(new ArchitectureCandidate(NetworkCatalog.LocalThenFull(1).Name, "unbalanced:2"));
+        candidates.Add(new ArchitectureCandidate(NetworkCatalog.LocalThenFull(1), "unbalanced:2"));
         return new LocalStudySpec
         {
             Family = new ModelFamily("xi/L", 0.25),

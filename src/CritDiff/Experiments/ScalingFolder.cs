@@ -36,9 +36,9 @@ public static class ScalingFolder
     {
         ArgumentNullException.ThrowIfNull(job);
         return ExperimentFolder.ReadJob<JobResult>(folder, job.Key, JsonFormats.Folder, result =>
-            result.Index != job.Index || result.Architecture != job.Architecture || result.Length != job.Length || result.SeedIndex != job.SeedIndex
+            result.Index != job.Index || result.Architecture != job.Architecture.Name || result.Length != job.Length || result.SeedIndex != job.SeedIndex
                 ? $"job {result.Index} ({result.Architecture}, L = {result.Length}, seed {result.SeedIndex}), not job {job.Index} " +
-                  $"({job.Architecture}, L = {job.Length}, seed {job.SeedIndex})"
+                  $"({job.Architecture.Name}, L = {job.Length}, seed {job.SeedIndex})"
                 : null);
     }
 

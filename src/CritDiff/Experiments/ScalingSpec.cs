@@ -26,8 +26,8 @@ public sealed record ScalingSpec
     /// <summary>Lattice sizes L, in the order given.</summary>
     public required IReadOnlyList<int> Sizes { get; init; }
 
-    /// <summary>Architecture names (see <see cref="Architecture.Parse"/>).</summary>
-    public required IReadOnlyList<string> Architectures { get; init; }
+    /// <summary>The networks, any of the <see cref="NetworkCatalog"/> (stored in config.json by name, <see cref="NetworkNameConverter"/>).</summary>
+    public required IReadOnlyList<ScoreModelSpec> Architectures { get; init; }
 
     /// <summary>Forward process name: vp or ve.</summary>
     public string Schedule { get; init; } = "vp";
@@ -43,8 +43,17 @@ public sealed record ScalingSpec
     [JsonPropertyName("t_min")]
     public double MinTime { get; init; } = 1e-3;
 
-    /// <summary>Population GD or empirical minibatch training.</summary>
+    /// <summary>Population GD or empirical minibatch training (moment training; ignored when <see cref="Samples"/>).</summary>
     public TrainingMode Mode { get; init; } = TrainingMode.Population;
+
+    /// <summary>
+    /// Train by denoising score matching on exact Gaussian samples of each field (<see cref="SampleTrainer"/>) instead of on
+    /// moments: any network, the training time by <see cref="StudyTraining.Rule"/>. Absent from config.json when false, so
+    /// moment sweeps keep their files.
+    /// </summary>
+    [JsonPropertyName("samples")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Samples { get; init; }
 
     /// <summary>Optimizer name: gd (population), sgd, adam.</summary>
     public string Optimizer { get; init; } = "gd";
@@ -100,7 +109,7 @@ public sealed record ScalingSpec
     public IReadOnlyList<ScalingJob> Jobs()
     {
         var jobs = new List<ScalingJob>();
-        foreach (string arch in Architectures)
+        foreach (var arch in Architectures)
             foreach (int l in Sizes)
                 for (int s = 0; s < Seeds; s++)
                     jobs.Add(new ScalingJob(jobs.Count, arch, l, s));
@@ -118,7 +127,11 @@ public sealed record ScalingSpec
             throw new ArgumentException($"experiment name must be letters, digits, '-', '_' or '.' (got '{Name}')");
         Family.CheckLattices(Dimension, Sizes);
         if (Architectures.Count == 0) throw new ArgumentException("give at least one architecture");
-        foreach (string a in Architectures) _ = Architecture.Parse(a);
+        if (Architectures.Any(a => a is null)) throw new ArgumentException("give at least one architecture (an entry is missing)");
+        if (Architectures.Select(a => a.Name).Distinct(StringComparer.Ordinal).Count() != Architectures.Count)
+            throw new ArgumentException("architectures: a network is listed twice");
+        if (!Samples && Architectures.FirstOrDefault(a => !a.HasMomentObjective) is { } samplesOnly)
+            throw new ArgumentException(StudyTraining.NeedsSamples(samplesOnly));
         _ = Process;
         if (Time is { } t && !(t > 0 && double.IsFinite(t))) throw new ArgumentException($"t must be > 0 (got {t})");
         if (Slices < 1) throw new ArgumentException($"slices must be >= 1 (got {Slices})");
@@ -127,8 +140,8 @@ public sealed record ScalingSpec
         if (Budget < 1) throw new ArgumentException($"budget must be >= 1 (got {Budget})");
         if (GenerationSlices < 2) throw new ArgumentException($"generation slices must be >= 2 (got {GenerationSlices})");
         if (GenerationSteps < 1) throw new ArgumentException($"generation steps must be >= 1 (got {GenerationSteps})");
-        if (Mode == TrainingMode.Population && Optimizer == "sgd") throw new ArgumentException("sgd needs empirical mode");
-        if (Mode == TrainingMode.Empirical && Optimizer == "gd") throw new ArgumentException("gd uses the population gradient: use sgd or adam for empirical mode");
+        if (!Samples && Mode == TrainingMode.Population && Optimizer == "sgd") throw new ArgumentException("sgd needs empirical mode");
+        if (!Samples && Mode == TrainingMode.Empirical && Optimizer == "gd") throw new ArgumentException("gd uses the population gradient: use sgd or adam for empirical mode");
         try
         {
             _ = NetworkStart.Parse(Start ?? throw new FormatException("start is missing"));
@@ -137,8 +150,25 @@ public sealed record ScalingSpec
         {
             throw new ArgumentException($"start: {e.Message}", e);
         }
-        Config(0).Validate();
+        if (Samples)
+        {
+            if (NetworkStart.Parse(Start) != NetworkStart.Balanced)
+                throw new ArgumentException($"start: {Start} applies to moment training; on samples every network starts from its own initialization");
+            StudyTraining.Validate(SampleConfig(0));
+        }
+        else Config(0).Validate();
     }
+
+    /// <summary>The training settings on samples of seed index <paramref name="seedIndex"/> (seeds as in <see cref="Config"/>).</summary>
+    public SampleTrainingConfig SampleConfig(int seedIndex) => new()
+    {
+        Optimizer = Training.Optimizer.Parse(Optimizer),
+        LearningRate = LearningRate,
+        BatchSize = BatchSize,
+        MaxSteps = MaxSteps,
+        Eps = Eps,
+        Seed = Seed + (ulong)seedIndex * 0x9E3779B97F4A7C15UL,
+    };
 
     /// <summary>The training settings of seed index <paramref name="seedIndex"/>.</summary>
     public TrainingConfig Config(int seedIndex) => new()
@@ -154,9 +184,9 @@ public sealed record ScalingSpec
     };
 }
 
-/// <summary>One job of a sweep: architecture, lattice size and seed index; <see cref="Index"/> its place in the sweep.</summary>
-public sealed record ScalingJob(int Index, string Architecture, int Length, int SeedIndex)
+/// <summary>One job of a sweep: network, lattice size and seed index; <see cref="Index"/> its place in the sweep.</summary>
+public sealed record ScalingJob(int Index, ScoreModelSpec Architecture, int Length, int SeedIndex)
 {
     /// <summary>File-name key, e.g. "0003_two-layer-local_1_L16_s0".</summary>
-    public string Key => $"{Index:0000}_{Architecture.Replace(':', '_').Replace(',', '+')}_L{Length}_s{SeedIndex}";
+    public string Key => $"{Index:0000}_{Architecture.Name.Replace(':', '_').Replace(',', '+')}_L{Length}_s{SeedIndex}";
 }

@@ -19,6 +19,11 @@ public sealed record ScalingRow
     [JsonPropertyName("kl_at_budget")] public double? KlAtBudget { get; init; }
     [JsonPropertyName("kl_exact_score")] public double? KlExactScore { get; init; }
     [JsonPropertyName("wall_seconds")] public required double WallSeconds { get; init; }
+
+    /// <summary>The stopping rule of the training time on samples (absent for moment training).</summary>
+    [JsonPropertyName("stopping_rule")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? StoppingRule { get; init; }
 }
 
 /// <summary>Fits of the training time against L for one architecture (converged, non-diverged rows only).</summary>
@@ -61,7 +66,7 @@ public sealed record ScalingSummary
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(jobs);
         var rows = new List<ScalingRow>();
-        foreach (string arch in spec.Architectures)
+        foreach (string arch in spec.Architectures.Select(a => a.Name))
             foreach (int l in spec.Sizes)
             {
                 var group = jobs.Where(j => j.Architecture == arch && j.Length == l).OrderBy(j => j.SeedIndex).ToArray();
@@ -82,6 +87,7 @@ public sealed record ScalingSummary
                     KlAtBudget = Mean(group.Select(j => j.KlAtBudget)),
                     KlExactScore = group[0].KlExactScore,
                     WallSeconds = group.Sum(j => j.WallSeconds),
+                    StoppingRule = group[0].StoppingRule,
                 });
             }
         return new ScalingSummary
@@ -89,13 +95,13 @@ public sealed record ScalingSummary
             Experiment = spec.Name,
             Dimension = spec.Dimension,
             Family = spec.Family.Label,
-            Mode = $"{spec.Mode.ToString().ToLowerInvariant()} {spec.Optimizer}",
+            Mode = $"{(spec.Samples ? "samples" : spec.Mode.ToString().ToLowerInvariant())} {spec.Optimizer}",
             Start = spec.Start,
             Budget = spec.Budget,
             JobsTotal = spec.Jobs().Count,
             JobsDone = jobs.Count,
             Rows = rows,
-            Fits = spec.Architectures.Select(a => Fit(a, rows.Where(r => r.Architecture == a).ToArray())).ToArray(),
+            Fits = spec.Architectures.Select(a => a.Name).Select(a => Fit(a, rows.Where(r => r.Architecture == a).ToArray())).ToArray(),
         };
     }
 

@@ -5,15 +5,49 @@ namespace CritDiff.Experiments;
 /// job single-threaded and seeded by its own index, so results do not depend on the thread count or
 /// the order jobs finish in).
 /// </summary>
-public static class ScalingSweep
+public sealed class ScalingSweep : IStudy<ScalingSpec, IReadOnlyList<JobResult>>
 {
+    private ScalingSweep()
+    {
+    }
+
+    /// <summary>The study (<see cref="IStudy{TSpec, TResult}"/>): every job of the sweep in <see cref="StudyRun.Folder"/>, which it needs.</summary>
+    public static ScalingSweep Study { get; } = new();
+
+    /// <inheritdoc />
+    public int Jobs(ScalingSpec spec, string? folder)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return folder is null ? spec.Jobs().Count : Pending(spec, folder, Shard.All).Count();
+    }
+
+    /// <summary>
+    /// Runs every pending job into the folder and returns every finished one; the sink hears "arch L=16 seed 0" as each job
+    /// starts and ends, with <see cref="JobResult.Describe"/> when it ends.
+    /// </summary>
+    public IReadOnlyList<JobResult> Run(ScalingSpec spec, StudyRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        run.Validate();
+        string folder = run.Folder ?? throw new ArgumentException("a sweep keeps its jobs in a folder: give StudyRun.Folder", nameof(run));
+        return Run(spec, folder, Shard.All, (job, result) => run.Finished(JobName(job), result.Describe()), run.Threads, int.MaxValue,
+            run.Cancellation, job => run.Started(JobName(job)));
+    }
+
+    /// <summary>A job's name for progress displays: "two-layer L=16 seed 0".</summary>
+    public static string JobName(ScalingJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return $"{job.Architecture.Name} L={job.Length} seed {job.SeedIndex}";
+    }
+
     /// <summary>
     /// Runs the pending jobs of <paramref name="shard"/> (at most <paramref name="maxJobs"/> of them, for
     /// tests that simulate an interruption) and returns every finished job of the folder.
     /// <paramref name="finished"/> hears of each job as it ends and <paramref name="started"/> as it starts (from worker threads).
     /// </summary>
     public static IReadOnlyList<JobResult> Run(ScalingSpec spec, string folder, Shard? shard = null,
-        Action<ScalingJob, JobResult>? finished = null, int maxDegreeOfParallelism = -1, int maxJobs = int.MaxValue,
+        Action<ScalingJob, JobResult>? finished = null, int threads = -1, int maxJobs = int.MaxValue,
         CancellationToken cancellation = default, Action<ScalingJob>? started = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -22,7 +56,7 @@ public static class ScalingSweep
         var pending = Pending(spec, folder, shard ?? Shard.All).Take(maxJobs).ToArray();
         // Largest lattices first: they take longest, so the pool drains evenly.
         var order = pending.OrderByDescending(j => j.Length).ThenBy(j => j.Index).ToArray();
-        Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellation },
+        Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation },
             job =>
             {
                 started?.Invoke(job);

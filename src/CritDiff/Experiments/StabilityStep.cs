@@ -9,7 +9,8 @@ namespace CritDiff.Experiments;
 /// <param name="Seed">Seed index (0 when training is deterministic and one seed is used).</param>
 /// <param name="Phase"><see cref="SearchPhase"/> or <see cref="TrainingPhase"/>.</param>
 /// <param name="Done">False when it starts, true when it has finished.</param>
-public readonly record struct StabilityStep(int Length, int Seed, string Phase, bool Done)
+/// <param name="Reused">True when it ended by reading its result from an interrupted earlier run of the same scan.</param>
+public readonly record struct StabilityStep(int Length, int Seed, string Phase, bool Done, bool Reused = false)
 {
     /// <summary>The bracketing and bisection of the largest stable rate.</summary>
     public const string SearchPhase = "rate search";

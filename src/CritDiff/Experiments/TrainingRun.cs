@@ -128,7 +128,7 @@ public static class TrainingRun
         ArgumentNullException.ThrowIfNull(config);
         try
         {
-            File.WriteAllText(Path.Combine(dir, "config.json"), TrainingRunFolder.ToFileJson(config));
+            File.WriteAllText(Path.Combine(dir, "config.json"), JsonFiles.ToFileText(config));
             // Slices a samples-mode run kept for resuming belong to that run, which this one replaces.
             string slices = Path.Combine(dir, SampleSliceStore.FolderName);
             if (Directory.Exists(slices)) Directory.Delete(slices, recursive: true);

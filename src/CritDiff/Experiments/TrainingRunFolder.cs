@@ -52,7 +52,7 @@ public static class TrainingRunFolder
             if (config is not null)
             {
                 Directory.CreateDirectory(dir);
-                Checkpoint.WriteAtomic(Path.Combine(dir, "config.json"), ToFileJson(config));
+                Checkpoint.WriteAtomic(Path.Combine(dir, "config.json"), JsonFiles.ToFileText(config));
             }
             var histories = new List<string>();
             for (int j = 0; j < rows.Count; j++)
@@ -66,7 +66,7 @@ public static class TrainingRunFolder
             // An earlier run in this folder with more slices left its histories: they are not this run's.
             RunFolderFiles.RemoveUnlisted(dir, "history_slice*.csv", histories);
             saveCheckpoint(Path.Combine(dir, "checkpoint"));
-            Checkpoint.WriteAtomic(Path.Combine(dir, "summary.json"), ToFileJson(summary));
+            Checkpoint.WriteAtomic(Path.Combine(dir, "summary.json"), JsonFiles.ToFileText(summary));
         }
         catch (IOException)
         {
@@ -99,13 +99,4 @@ public static class TrainingRunFolder
             // Best effort: the original failure is what the user needs to see.
         }
     }
-
-    /// <summary>A JSON file's text: indented, with a final newline.</summary>
-    public static string ToFileJson(JsonNode node)
-    {
-        ArgumentNullException.ThrowIfNull(node);
-        return node.ToJsonString(Indented) + "\n";
-    }
-
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 }

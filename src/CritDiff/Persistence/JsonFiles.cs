@@ -42,7 +42,8 @@ public static class JsonFiles
 
     /// <summary>
     /// Sets <paramref name="metadata"/> as the only source of type information, adds its enum converters if
-    /// <paramref name="enumsAsText"/> (names by <paramref name="enumNaming"/>, null: as declared), and makes the options read-only.
+    /// <paramref name="enumsAsText"/> (names by <paramref name="enumNaming"/>, null: as declared) and its other converters,
+    /// and makes the options read-only.
     /// </summary>
     internal static JsonSerializerOptions Freeze(JsonSerializerOptions options, JsonMetadataSource metadata, bool enumsAsText = false,
         JsonNamingPolicy? enumNaming = null)
@@ -51,6 +52,7 @@ public static class JsonFiles
         ArgumentNullException.ThrowIfNull(metadata);
         if (enumsAsText)
             foreach (var converter in metadata.EnumConverters(enumNaming)) options.Converters.Add(converter);
+        foreach (var converter in metadata.Converters) options.Converters.Add(converter);
         options.TypeInfoResolver = metadata;
         options.MakeReadOnly();
         return options;
@@ -112,4 +114,13 @@ public static class JsonFiles
         ArgumentNullException.ThrowIfNull(options);
         return (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
     }
+
+    /// <summary>A JSON file's text, as every CritDiff JSON file is written: indented, with a final newline.</summary>
+    public static string ToFileText(System.Text.Json.Nodes.JsonNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return node.ToJsonString(IndentedText) + "\n";
+    }
+
+    private static readonly JsonSerializerOptions IndentedText = new() { WriteIndented = true };
 }

@@ -14,8 +14,12 @@ namespace CritDiff.Persistence;
 internal sealed class JsonMetadataSource(
     IJsonTypeInfoResolver types,
     IReadOnlyDictionary<Type, Func<object>> defaults,
-    Func<JsonNamingPolicy?, IEnumerable<JsonConverter>>? enumConverters = null) : IJsonTypeInfoResolver
+    Func<JsonNamingPolicy?, IEnumerable<JsonConverter>>? enumConverters = null,
+    IReadOnlyList<JsonConverter>? converters = null) : IJsonTypeInfoResolver
 {
+    /// <summary>Converters every options object over this metadata carries, whatever its enum setting (e.g. a type written by name).</summary>
+    public IReadOnlyList<JsonConverter> Converters => converters ?? [];
+
     /// <summary>The initial-value makers by type.</summary>
     private IReadOnlyDictionary<Type, Func<object>> Defaults => defaults;
 
@@ -32,7 +36,7 @@ internal sealed class JsonMetadataSource(
         var merged = new Dictionary<Type, Func<object>>(defaults);
         foreach (var (type, make) in lower.Defaults) merged.TryAdd(type, make);
         return new JsonMetadataSource(JsonTypeInfoResolver.Combine(types, lower), merged,
-            naming => EnumConverters(naming).Concat(lower.EnumConverters(naming)));
+            naming => EnumConverters(naming).Concat(lower.EnumConverters(naming)), [.. Converters, .. lower.Converters]);
     }
 
     /// <inheritdoc/>

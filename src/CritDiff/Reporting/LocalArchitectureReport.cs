@@ -20,7 +20,7 @@ public static class LocalArchitectureReport
     public static ClaimVerdict Judge(LocalStudyResult study)
     {
         ArgumentNullException.ThrowIfNull(study);
-        var multi = study.Fits.Where(f => Networks.Architecture.Parse(f.Candidate.Architecture).Depth > 1).ToArray();
+        var multi = study.Fits.Where(f => f.Candidate.Architecture.MomentArchitecture is { Depth: > 1 }).ToArray();
         int largest = study.Spec.Sizes.Max();
         var passing = multi.Where(f => f.KeepsSpeedUp()).OrderBy(f => f.GapAtLargest).ToArray();
         var evidence = new StringBuilder();
@@ -35,7 +35,7 @@ public static class LocalArchitectureReport
         if (failing.Length > 0)
             evidence.Append(". Not keeping it: ").Append(string.Join("; ", failing.Select(f => $"{f.Candidate.Label} ({Reason(f)})")));
         foreach (var single in study.Fits.Where(f => !multi.Contains(f)))
-            evidence.Append(Invariant($". Single local layer {single.Candidate.Architecture}: reachable optimum {SweepReport.F(single.GapAtLargest)} above exact (closed form), steps {StepsText(study, single.Candidate)}"));
+            evidence.Append(Invariant($". Single local layer {single.Candidate.Architecture.Name}: reachable optimum {SweepReport.F(single.GapAtLargest)} above exact (closed form), steps {StepsText(study, single.Candidate)}"));
         return new ClaimVerdict("C4-local",
             "A local network with more than one layer and no more parameters than the one-layer network keeps the logarithmic training time, and comes close to the exact score.",
             evidence.ToString(),
@@ -52,7 +52,7 @@ public static class LocalArchitectureReport
         Directory.CreateDirectory(folder);
         var csv = new StringBuilder("arch,start,L,params,one_layer_params,steps,converged,diverged,optimum_gap,optimum_closed_form\n");
         foreach (var r in study.Rows.OrderBy(r => r.Candidate.Label, StringComparer.Ordinal).ThenBy(r => r.Length))
-            csv.Append(Invariant($"{SweepTables.Q(r.Candidate.Architecture)},{SweepTables.Q(r.Candidate.Start)},{r.Length},{r.Parameters},{r.OneLayerParameters},{r.Steps},{B(r.Converged)},{B(r.Diverged)},{SweepTables.N(r.OptimumGap)},{B(r.ClosedForm)}\n"));
+            csv.Append(Invariant($"{SweepTables.Q(r.Candidate.Architecture.Name)},{SweepTables.Q(r.Candidate.Start)},{r.Length},{r.Parameters},{r.OneLayerParameters},{r.Steps},{B(r.Converged)},{B(r.Diverged)},{SweepTables.N(r.OptimumGap)},{B(r.ClosedForm)}\n"));
         Checkpoint.WriteAtomic(Path.Combine(folder, "local_architectures.csv"), csv.ToString());
 
         var spec = study.Spec;
@@ -128,8 +128,8 @@ public static class LocalArchitectureReport
         bool? ok = verdicts.Length == 0 || verdicts.Any(v => v is null) ? null : verdicts.Any(v => v == true);
         return new ClaimVerdict("C4-SGD",
             "A local network that keeps the speed-up under GD keeps the logarithmic training time under minibatch SGD.",
-            scans.Count == 0 ? "no scan" : string.Join("; ", scans.Select(s => StabilityReport.Describe($"{s.Spec.Architecture} ({s.Spec.Start}), batch {s.Spec.BatchSize}", s))),
-            scans.Count == 0 ? "-" : StabilityReport.SurvivalCriterion(scans[0]) + ", for at least one of them", ok) { Caveat = Claims.JoinCaveats(scans.Select(s => Claims.SizeCaveat(s.Spec.Architecture, s.Rows.Select(r => r.Length)))) };
+            scans.Count == 0 ? "no scan" : string.Join("; ", scans.Select(s => StabilityReport.Describe($"{s.Spec.Architecture.Name} ({s.Spec.Start}), batch {s.Spec.BatchSize}", s))),
+            scans.Count == 0 ? "-" : StabilityReport.SurvivalCriterion(scans[0]) + ", for at least one of them", ok) { Caveat = Claims.JoinCaveats(scans.Select(s => Claims.SizeCaveat(s.Spec.Architecture.Name, s.Rows.Select(r => r.Length)))) };
     }
 
     /// <summary>Adds the SGD scans of local networks: their verdict and a table of stable rates and steps.</summary>
@@ -142,7 +142,7 @@ public static class LocalArchitectureReport
         report.Text($"**{verdict.Id} ({verdict.Verdict})**: {verdict.Statement} Measured: {verdict.Evidence}. Criterion: {verdict.Criterion}.");
         report.Table(["network", "L", "stable lr", "steps", "reachable optimum above exact"], scans.SelectMany(s => s.Rows.Select(r => (IReadOnlyList<string>)
         [
-            $"{s.Spec.Architecture} ({s.Spec.Start})", r.Length.ToString(CultureInfo.InvariantCulture),
+            $"{s.Spec.Architecture.Name} ({s.Spec.Start})", r.Length.ToString(CultureInfo.InvariantCulture),
             SweepReport.PlusMinus(r.Stability.StableRate, r.Stability.StableRateError),
             r.SeedSteps.Count == 0 ? "-" : (r.Converged ? "" : ">=") + SweepReport.PlusMinus(r.Steps.Mean, r.SeedSteps.Count > 1 ? r.Steps.Error : null), SweepReport.F(r.OptimumGap),
         ])));

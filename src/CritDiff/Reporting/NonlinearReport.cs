@@ -15,9 +15,9 @@ namespace CritDiff.Reporting;
 /// </summary>
 public static class NonlinearReport
 {
-    /// <summary>The nonlinear network the verdicts are about: the first conv architecture of the spec.</summary>
+    /// <summary>The nonlinear network the verdicts are about: the first network of the spec that is not linear in x (its name as stored).</summary>
     public static string? NonlinearArchitecture(NonlinearSpec spec) =>
-        spec?.Architectures.FirstOrDefault(a => a.StartsWith("conv", StringComparison.OrdinalIgnoreCase));
+        spec?.Architectures.FirstOrDefault(a => !NetworkCatalog.Parse(a).IsLinear);
 
     /// <summary>
     /// NL-C1: one-layer trains slower as L grows: every size converged and steps ~ L^p with p &gt;= 1 (population GD on a
@@ -55,10 +55,11 @@ public static class NonlinearReport
         if (conv is not null)
         {
             var convFit = result.Fit(conv);
-            bool fewer = spec.Sizes.All(l => ScoreModelSpec.Parse(conv).ParameterCount(new Lattice(spec.Dimension, l), spec.Components) <= Math.Pow(l, spec.Dimension));
+            var network = NetworkCatalog.Parse(conv);
+            bool fewer = spec.Sizes.All(l => network.ParameterCount(new Lattice(spec.Dimension, l), spec.Components) <= Math.Pow(l, spec.Dimension));
             verdicts.Add(new ClaimVerdict("NL-C3", I($"A local nonlinear network ({conv}) with no more parameters than one-layer keeps the speed-up (~log L) on critical samples."),
                 I($"{conv} steps {StepsOf(conv)}") + (convFit is null ? "" : I($", ~L^({SweepReport.PlusMinus(convFit.PowerExponent, convFit.PowerExponentError)}), log slope {convFit.LogSlope:G3}")) +
-                I($"; {ScoreModelSpec.Parse(conv).ParameterCount(new Lattice(spec.Dimension, spec.Sizes[0]), spec.Components)} parameters per slice against V = {Math.Pow(spec.Sizes[0], spec.Dimension)} at L = {spec.Sizes[0]}"),
+                I($"; {network.ParameterCount(new Lattice(spec.Dimension, spec.Sizes[0]), spec.Components)} parameters per slice against V = {Math.Pow(spec.Sizes[0], spec.Dimension)} at L = {spec.Sizes[0]}"),
                 "every size converged, power exponent < 1 (as claim C3), parameters <= V at every L",
                 convFit is null ? (AllConverged(conv) ? null : false) : AllConverged(conv) && convFit.PowerExponent < 1 && fewer) { Caveat = caveat });
         }

@@ -12,15 +12,6 @@ namespace CritDiff.Reporting;
 /// </summary>
 public static class ReproduceJson
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
-    /// <summary>Indented JSON with a final newline, as files hold it.</summary>
-    public static string ToFileText(JsonNode node)
-    {
-        ArgumentNullException.ThrowIfNull(node);
-        return node.ToJsonString(Indented) + "\n";
-    }
-
     /// <summary>The summary of a finished run with its <paramref name="claims"/> and <paramref name="wallSeconds"/>.</summary>
     public static JsonObject Summary(ReproduceRun run, IReadOnlyList<ClaimVerdict> claims, double wallSeconds)
     {
@@ -39,9 +30,9 @@ public static class ReproduceJson
             }).ToArray()),
             ["experiments"] = new JsonArray(run.Sweeps.Select(w => (JsonNode?)ScalingFolder.SummaryJson(w.Summary, run.PathOf(w.Spec.Name))).ToArray()),
             ["sampling"] = new JsonArray(ReproduceReport.Require(run.SamplerCheck, "exact-sampler check").Select(s => (JsonNode?)Sampling(s)).ToArray()),
-            ["sgd_stability"] = new JsonArray(stability.Optimizers.Append(stability.OneLayerSgd).Select(sc => (JsonNode?)StabilityJson.Summary(sc)).ToArray()),
+            ["sgd_stability"] = new JsonArray(stability.Optimizers.Append(stability.OneLayerSgd).Select(sc => (JsonNode?)StabilitySummary.Build(sc)).ToArray()),
             ["local_architectures"] = Local(ReproduceReport.Require(run.Local, "local-architecture study")),
-            ["local_sgd_stability"] = new JsonArray(ReproduceReport.Require(run.LocalSgd, "local SGD scans").Select(sc => (JsonNode?)StabilityJson.Summary(sc)).ToArray()),
+            ["local_sgd_stability"] = new JsonArray(ReproduceReport.Require(run.LocalSgd, "local SGD scans").Select(sc => (JsonNode?)StabilitySummary.Build(sc)).ToArray()),
             ["mcmc_baseline"] = new JsonArray(ReproduceReport.Require(run.McmcBaseline, "Monte Carlo baseline").Select(sc => (JsonNode?)Baseline(sc)).ToArray()),
             ["beyond_gaussian"] = Beyond(beyond.Spec, beyond.Points),
             ["nonlinear"] = Nonlinear(ReproduceReport.Require(run.Nonlinear, "nonlinear study").Result),
@@ -128,7 +119,7 @@ public static class ReproduceJson
         ["t"] = study.Spec.Time,
         ["networks"] = new JsonArray(study.Fits.Select(f => (JsonNode?)new JsonObject
         {
-            ["arch"] = f.Candidate.Architecture,
+            ["arch"] = f.Candidate.Architecture.Name,
             ["start"] = f.Candidate.Start,
             ["params_at_largest_L"] = f.Parameters,
             ["optimum_gap_to_exact_at_largest_L"] = JsonNumber.Of(f.GapAtLargest),

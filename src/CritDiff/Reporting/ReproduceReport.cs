@@ -42,7 +42,7 @@ public static class ReproduceReport
         Document(run, verdicts, sampling).Save(run.Folder);
         Checkpoint.WriteAtomic(run.PathOf("claims.csv"), Claims.ToCsv(claims));
         var summary = ReproduceJson.Summary(run, claims, wallSeconds());
-        Checkpoint.WriteAtomic(run.PathOf("summary.json"), ReproduceJson.ToFileText(summary));
+        Checkpoint.WriteAtomic(run.PathOf("summary.json"), JsonFiles.ToFileText(summary));
         return new ReproduceOutcome(claims, summary);
     }
 
@@ -134,7 +134,7 @@ public static class ReproduceReport
             var population = run.Sweeps.Where(w => w.Spec.Mode == TrainingMode.Population).Select(w => w.Summary).ToArray();
             var stability = Require(run.Stability, "stability scans");
             var beyond = Require(run.BeyondGaussian, "beyond-Gaussian study");
-            return new Verdicts(Claims.Judge(population, ReproducePlan.LocalArchitecture),
+            return new Verdicts(Claims.Judge(population, ReproducePlan.LocalArchitecture.Name),
                 [StabilityReport.Judge(stability.Gd, stability.Sgd, stability.OneLayerSgd), StabilityReport.JudgeOptimizers(stability.Optimizers)],
                 LocalArchitectureReport.Judge(Require(run.Local, "local-architecture study")),
                 LocalArchitectureReport.JudgeSgd(Require(run.LocalSgd, "local SGD scans")),

@@ -156,7 +156,7 @@ public static class StabilityReport
     public static string Label(StabilityScanResult s)
     {
         ArgumentNullException.ThrowIfNull(s);
-        return $"{s.Spec.Architecture} {s.Spec.Optimizer} ({s.Spec.Basis.ToString().ToLowerInvariant()})";
+        return $"{s.Spec.Architecture.Name} {s.Spec.Optimizer} ({s.Spec.Basis.ToString().ToLowerInvariant()})";
     }
 
     /// <summary>"name: stable rate ~ L^p +- e, steps ...; steps ~ L^q or b ln L (preferred: ...)".</summary>
@@ -177,6 +177,17 @@ public static class StabilityReport
     private static string Steps(StabilityScanResult s, int l) =>
         s.Rows.FirstOrDefault(r => r.Length == l) is { } r ? StepsText(r) : "-";
 
+    /// <summary>
+    /// The files of <c>critdiff stability --out FILE.json</c>: the scan's JSON object (<see cref="StabilitySummary"/>) in
+    /// <paramref name="file"/> and its rows as CSV next to it (the columns of the report's stability.csv), each atomically.
+    /// </summary>
+    public static void WriteFiles(string file, StabilityScanResult scan)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        Checkpoint.WriteAtomic(file, JsonFiles.ToFileText(StabilitySummary.Build(scan)));
+        Checkpoint.WriteAtomic(Path.ChangeExtension(file, ".csv"), ToCsv([scan]));
+    }
+
     /// <summary>The rows of <paramref name="scans"/> as CSV, one line per (scan, L), empty cells for missing values.</summary>
     public static string ToCsv(IEnumerable<StabilityScanResult> scans)
     {
@@ -184,7 +195,7 @@ public static class StabilityReport
         var csv = new StringBuilder("arch,optimizer,basis,mode,start,batch,L,params,stable_lr,stable_lr_err,safe_lr,training_lr,steps,steps_err,converged,diverged,optimum_gap\n");
         foreach (var s in scans)
             foreach (var r in s.Rows)
-                csv.Append(Invariant($"{SweepTables.Q(s.Spec.Architecture)},{s.Spec.Optimizer},{s.Spec.Basis.ToString().ToLowerInvariant()},{s.Spec.Mode.ToString().ToLowerInvariant()},{SweepTables.Q(s.Spec.Start)},{s.Spec.BatchSize},{r.Length},{r.Parameters},"))
+                csv.Append(Invariant($"{SweepTables.Q(s.Spec.Architecture.Name)},{s.Spec.Optimizer},{s.Spec.Basis.ToString().ToLowerInvariant()},{s.Spec.Mode.ToString().ToLowerInvariant()},{SweepTables.Q(s.Spec.Start)},{s.Spec.BatchSize},{r.Length},{r.Parameters},"))
                    .Append(Invariant($"{SweepTables.N(r.Stability.StableRate)},{SweepTables.N(r.Stability.StableRateError)},{SweepTables.N(r.Stability.SafeRate)},{SweepTables.N(r.TrainingRate)},"))
                    .Append(Invariant($"{(r.SeedSteps.Count > 0 ? SweepTables.N(r.Steps.Mean) : "")},{(r.SeedSteps.Count > 1 ? SweepTables.N(r.Steps.Error) : "")},{(r.Converged ? "true" : "false")},{(r.Diverged ? "true" : "false")},{SweepTables.N(r.OptimumGap)}\n"));
         return csv.ToString();

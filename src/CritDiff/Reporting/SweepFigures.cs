@@ -26,7 +26,7 @@ public static class SweepFigures
             Steps(folder, spec, summary, what)));
         for (int a = 0; a < spec.Architectures.Count; a++)
         {
-            string arch = spec.Architectures[a];
+            string arch = spec.Architectures[a].Name;
             var mine = jobs.Where(j => j.Architecture == arch && j.SeedIndex == 0).OrderBy(j => j.Length).ToArray();
             if (mine.Length == 0) continue;
             string safe = arch.Replace(':', '_').Replace(',', '+');
@@ -82,7 +82,7 @@ public static class SweepFigures
         var figure = new Figure($"Training time against lattice size ({what})", "L (lattice size)", "training steps (max over slices)", logX: true, logY: true);
         for (int a = 0; a < spec.Architectures.Count; a++)
         {
-            string arch = spec.Architectures[a];
+            string arch = spec.Architectures[a].Name;
             var rows = summary.Rows.Where(r => r.Architecture == arch).ToArray();
             if (rows.Length == 0) continue;
             var sizes = rows.Select(r => (double)r.Length).ToArray();

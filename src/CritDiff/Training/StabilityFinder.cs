@@ -121,12 +121,25 @@ public static class StabilityFinder
         ArgumentNullException.ThrowIfNull(settings);
         var setup = Setup.Create(problem, seedConfig, sliceIndex);
         double guess = seedConfig.Optimizer.UsesCurvatureRate ? 1 / setup.TopCurvature : Adam.AutoLearningRate;
+        return Search(rate => setup.Probe(rate, settings.Budget, cancellation), guess, settings, seedIndex);
+    }
+
+    /// <summary>
+    /// One seed's bracket for any stability test <paramref name="isStable"/> (a probe run at a fixed rate): bracketing by
+    /// doubling or halving from <paramref name="guess"/>, geometric bisection to the tolerance, and the re-check of four
+    /// rates below the boundary described above. <see cref="FindForSeed"/> is this search with the population-loss probe.
+    /// </summary>
+    public static SeedBoundary Search(Func<double, bool> isStable, double guess, StabilitySettings settings, int seedIndex)
+    {
+        ArgumentNullException.ThrowIfNull(isStable);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (!(guess > 0 && double.IsFinite(guess))) throw new ArgumentOutOfRangeException(nameof(guess), guess, "guess must be > 0");
         double stable = 0, unstable = double.PositiveInfinity;
         int probes = 0;
         bool Test(double rate)
         {
             probes++;
-            return setup.Probe(rate, settings.Budget, cancellation);
+            return isStable(rate);
         }
         if (Test(guess))
         {

@@ -121,7 +121,7 @@ public sealed class StabilityCommandTests : IDisposable
         { "--optimizer gd --mode empirical", "--optimizer gd uses the exact population gradient" },
         { "--optimizer sgd --mode population", "--optimizer sgd needs minibatches" },
         { "--optimizer rmsprop", "--optimizer must be gd, sgd or adam" },
-        { "--mode sideways", "--mode must be population or empirical" },
+        { "--mode sideways", "--mode must be population, empirical or samples" },
         { "--basis nope", "--basis must be kernel or fourier" },
         { "--basis fourier --start random:0.1", "--start random:S needs --basis kernel" },
         { "--schedule xx", "--schedule must be vp or ve" },

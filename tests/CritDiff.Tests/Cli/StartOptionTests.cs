@@ -162,7 +162,7 @@ public sealed class StartOptionTests : IDisposable
             Family = new ModelFamily("xi/L", 0.25, false),
             Dimension = 2,
             Sizes = [6],
-            Architectures = ["two-layer-local:1"],
+            Architectures = [NetworkCatalog.TwoLayerLocal(1)],
             Start = "random:0.25",
         };
         spec.Validate();

@@ -81,11 +81,11 @@ public sealed class ReproducePlanTests
     [Fact]
     public void ThePlanNamesItsNetworksFromTheCatalog()
     {
-        Assert.Equal(NetworkCatalog.TwoLayerLocal(1).Name, ReproducePlan.LocalArchitecture);
+        Assert.Equal(NetworkCatalog.TwoLayerLocal(1).Name, ReproducePlan.LocalArchitecture.Name);
         var sweeps = ReproducePlan.Sweeps(false, 1);
-        Assert.All(sweeps.SelectMany(s => s.Architectures), a => NetworkCatalog.Parse(a));
-        Assert.Contains(sweeps, s => s.Mode == TrainingMode.Population && s.Architectures.Contains(NetworkCatalog.OneLayer.Name) && s.Architectures.Contains(ReproducePlan.LocalArchitecture));
-        Assert.All(ReproducePlan.Local(false, false, 1).Candidates, c => NetworkCatalog.Parse(c.Architecture));
+        Assert.All(sweeps.SelectMany(s => s.Architectures), a => Assert.Equal(a.Name, NetworkCatalog.Parse(a.Name).Name));
+        Assert.Contains(sweeps, s => s.Mode == TrainingMode.Population && s.Architectures.Any(a => a.Name == NetworkCatalog.OneLayer.Name) && s.Architectures.Any(a => a.Name == ReproducePlan.LocalArchitecture.Name));
+        Assert.All(ReproducePlan.Local(false, false, 1).Candidates, c => Assert.Equal(c.Architecture.Name, NetworkCatalog.Parse(c.Architecture.Name).Name));
     }
 
     /// <summary>The exact-sampler stage draws model i with seed + i, and measures what the exact sampler gives.</summary>

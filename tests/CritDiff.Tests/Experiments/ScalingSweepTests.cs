@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CritDiff.Experiments;
+using CritDiff.Networks;
 using CritDiff.Reporting;
 
 namespace CritDiff.Tests.Experiments;
@@ -18,7 +19,7 @@ public sealed class ScalingSweepTests : IDisposable
         Family = new ModelFamily("xi/L", 0.25),
         Dimension = 2,
         Sizes = [8, 16, 32],
-        Architectures = archs,
+        Architectures = archs.Select(a => NetworkCatalog.Parse(a)).ToArray(),
         Budget = 8,
         GenerationSlices = 3,
         GenerationSteps = 40,
@@ -46,7 +47,7 @@ public sealed class ScalingSweepTests : IDisposable
     public void InterruptedSweepResumesToTheSameSummary()
     {
         var spec = Tiny("one-layer", "two-layer-local:1");
-        ScalingSweep.Run(spec, Folder("whole"), maxDegreeOfParallelism: 2);
+        ScalingSweep.Run(spec, Folder("whole"), threads: 2);
         var whole = Summary(Folder("whole"));
 
         int ran = 0;
@@ -54,7 +55,7 @@ public sealed class ScalingSweepTests : IDisposable
         Assert.Equal(2, ran);
         Assert.Equal(2, Directory.GetFiles(Path.Combine(Folder("cut"), "jobs")).Length);
         ran = 0;
-        ScalingSweep.Run(spec, Folder("cut"), finished: (_, _) => Interlocked.Increment(ref ran), maxDegreeOfParallelism: 1);
+        ScalingSweep.Run(spec, Folder("cut"), finished: (_, _) => Interlocked.Increment(ref ran), threads: 1);
         Assert.Equal(spec.Jobs().Count - 2, ran); // finished jobs are skipped
         Assert.Equal(whole, Summary(Folder("cut")));
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CritDiff.Networks;
 using CritDiff.Experiments;
 using CritDiff.Training;
 
@@ -28,7 +29,7 @@ public sealed class StudyResumeTests : IDisposable
             Family = new ModelFamily("xi/L", 0.25),
             Dimension = 2,
             Sizes = [6, 8],
-            Architecture = "two-layer",
+            Architecture = NetworkCatalog.TwoLayer,
             Search = new StabilitySettings { Seeds = 2, Budget = 50, Tolerance = 0.1 },
             BatchSize = 16,
         };
@@ -55,7 +56,7 @@ public sealed class StudyResumeTests : IDisposable
             Family = new ModelFamily("xi/L", 0.25),
             Dimension = 2,
             Sizes = [6, 8],
-            Candidates = [new("one-layer-local:1"), new("two-layer-local:1")],
+            Candidates = [new(NetworkCatalog.OneLayerLocal(1)), new(NetworkCatalog.TwoLayerLocal(1))],
         };
         var first = LocalArchitectureStudy.Run(spec, folder: _folder);
         Assert.Equal(0, first.Reused);

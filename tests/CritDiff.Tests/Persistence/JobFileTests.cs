@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CritDiff.Networks;
 using CritDiff.Experiments;
 using CritDiff.Persistence;
 
@@ -387,7 +388,7 @@ public sealed class JobFileTests : IDisposable
         var spec = new LocalStudySpec
         {
             Family = new ModelFamily("xi/L", 0.25, false), Dimension = 2, Sizes = [16],
-            Candidates = [new ArchitectureCandidate("layers:local:1,full", "unbalanced:2")], MaxSteps = 20000, Seed = 1,
+            Candidates = [new ArchitectureCandidate(NetworkCatalog.LocalThenFull(1), "unbalanced:2")], MaxSteps = 20000, Seed = 1,
         };
         string key = KeyedResult.KeyOf(JsonFormats.Keyed, spec);
         string path = KeyedResult.PathOf(_folder, "layers:local:1,full-unbalanced:2-L16", key);
@@ -405,7 +406,7 @@ public sealed class JobFileTests : IDisposable
     [Fact]
     public void AKeyedPieceWithAnotherKeyOrUnreadableIsRecomputed()
     {
-        var row = new LocalStudyRow(new ArchitectureCandidate("one-layer"), 8, 64, 64, 5, true, false, 0, true);
+        var row = new LocalStudyRow(new ArchitectureCandidate(NetworkCatalog.OneLayer), 8, 64, 64, 5, true, false, 0, true);
         KeyedResult.GetOrCompute(JsonFormats.Keyed, _folder, "row", "key", () => row);
         string path = KeyedResult.PathOf(_folder, "row", "key");
         Assert.True(File.Exists(path));

@@ -3,6 +3,7 @@ using CritDiff.Fields;
 using CritDiff.Lattices;
 using CritDiff.MonteCarlo;
 using CritDiff.Persistence;
+using CritDiff.Networks;
 using CritDiff.Reporting;
 using CritDiff.Statistics;
 using ScottPlot;
@@ -19,7 +20,7 @@ public sealed class ReportFigureTests : IDisposable
     private static LocalStudyResult LocalStudy(int networks, (int Network, int L)? stopped)
     {
         int[] sizes = [8, 16, 32];
-        var candidates = Enumerable.Range(0, networks).Select(i => new ArchitectureCandidate("two-layer-local:1", $"random:{i}")).ToArray();
+        var candidates = Enumerable.Range(0, networks).Select(i => new ArchitectureCandidate(NetworkCatalog.TwoLayerLocal(1), $"random:{i}")).ToArray();
         var rows = candidates.SelectMany((c, i) => sizes.Select(l =>
         {
             bool done = stopped != (i, l);

@@ -1,3 +1,4 @@
+using CritDiff.Networks;
 using CritDiff.Experiments;
 using CritDiff.Persistence;
 using CritDiff.Reporting;
@@ -55,7 +56,7 @@ public sealed class ReportFileFormatTests : IDisposable
     [Fact]
     public void KeyedResultsWriteNaNAsNullAndReadOldFiles()
     {
-        var row = new LocalStudyRow(new ArchitectureCandidate("two-layer-local:1"), 8, 18, 64, 5, true, false, double.NaN, false);
+        var row = new LocalStudyRow(new ArchitectureCandidate(NetworkCatalog.TwoLayerLocal(1)), 8, 18, 64, 5, true, false, double.NaN, false);
         var (_, _, reused) = KeyedResult.GetOrCompute(JsonFormats.Keyed, _folder, "row", "key", () => row);
         Assert.False(reused);
         string file = Assert.Single(Directory.GetFiles(_folder, "row-*.json"));

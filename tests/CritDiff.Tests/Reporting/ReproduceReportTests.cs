@@ -1,4 +1,5 @@
 using System.Globalization;
+using CritDiff.Persistence;
 using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.Lattices;
@@ -57,7 +58,7 @@ public sealed class ReproduceReportTests
         Assert.Null(JsonNumber.Of(double.PositiveInfinity));
         Assert.Null(JsonNumber.Of((double?)null));
         Assert.Equal(0.5, (double)JsonNumber.Of(0.5)!);
-        Assert.EndsWith("}\n", ReproduceJson.ToFileText(json), StringComparison.Ordinal);
+        Assert.EndsWith("}\n", JsonFiles.ToFileText(json), StringComparison.Ordinal);
     }
 
     /// <summary>The report is built from every stage's result: a run that skipped one is refused, naming what is missing, before any file is written.</summary>

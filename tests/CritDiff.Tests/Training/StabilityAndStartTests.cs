@@ -176,14 +176,15 @@ public class LocalArchitectureStudyTests
             Sizes = [6, 8, 10],
             Candidates =
             [
-                new("one-layer-local:1"), new("two-layer-local:1"), new("two-layer-local:1", "unbalanced:2"), new("layers:local:1,full", "unbalanced:2"),
+                new(NetworkCatalog.Parse("one-layer-local:1")), new(NetworkCatalog.Parse("two-layer-local:1")), new(NetworkCatalog.Parse("two-layer-local:1"), "unbalanced:2"),
+                new(NetworkCatalog.Parse("layers:local:1,full"), "unbalanced:2"),
             ],
         };
-        var one = CritDiff.Experiments.LocalArchitectureStudy.Run(spec, maxDegreeOfParallelism: 1);
-        var two = CritDiff.Experiments.LocalArchitectureStudy.Run(spec, maxDegreeOfParallelism: 2);
+        var one = CritDiff.Experiments.LocalArchitectureStudy.Run(spec, threads: 1);
+        var two = CritDiff.Experiments.LocalArchitectureStudy.Run(spec, threads: 2);
         Assert.Equal(one.Rows, two.Rows);
 
-        foreach (var row in one.Rows.Where(r => r.Candidate.Architecture == "one-layer-local:1"))
+        foreach (var row in one.Rows.Where(r => r.Candidate.Architecture.Name == "one-layer-local:1"))
         {
             // One local layer: the reachable optimum is the restricted least-squares kernel's loss.
             var field = GaussianField.AtCorrelationLengthOverSize(new Lattice(2, row.Length), 0.25);
@@ -198,7 +199,7 @@ public class LocalArchitectureStudyTests
         // A local layer followed by a full one can represent the exact score; it has V + 9 parameters. Its optimum is
         // polished (V + 9 <= 600), so the gap is the polish's precision: the loss is O(5), Newton stops at ~1e-15
         // relative gain, and 1e-9 per site leaves room for the finite-difference Hessian's slower final steps.
-        Assert.All(one.Rows.Where(r => r.Candidate.Architecture == "layers:local:1,full"), r =>
+        Assert.All(one.Rows.Where(r => r.Candidate.Architecture.Name == "layers:local:1,full"), r =>
         {
             Assert.Equal(r.OneLayerParameters + 9, r.Parameters);
             Assert.InRange(r.OptimumGap, -1e-12, 1e-9);
@@ -210,9 +211,9 @@ public class LocalArchitectureStudyTests
             bool expected = fit.FewerParameters && fit.AllConverged && fit.Fit is { } f && f.Power.PointCount >= 3 && f.PowerExponent < 1;
             Assert.Equal(expected, fit.KeepsSpeedUp());
         }
-        Assert.False(one.Fits.Single(f => f.Candidate.Architecture == "layers:local:1,full").KeepsSpeedUp());
+        Assert.False(one.Fits.Single(f => f.Candidate.Architecture.Name == "layers:local:1,full").KeepsSpeedUp());
         Assert.Contains("layers:local:1,full (unbalanced:2) (more parameters than one-layer)", verdict.Evidence, StringComparison.Ordinal);
-        bool anyMulti = one.Fits.Any(f => f.Candidate.Architecture != "one-layer-local:1" && f.KeepsSpeedUp());
+        bool anyMulti = one.Fits.Any(f => f.Candidate.Architecture.Name != "one-layer-local:1" && f.KeepsSpeedUp());
         Assert.Equal(anyMulti, verdict.Reproduced);
     }
 }
