@@ -57,7 +57,7 @@ public sealed record BeyondGaussianSpec
     [JsonPropertyName("t")] public double Time { get; init; } = 0.1;
 
     /// <summary>Architectures trained (full-range, so the per-mode theory applies).</summary>
-    [JsonPropertyName("architectures")] public IReadOnlyList<string> Architectures { get; init; } = ["one-layer", "two-layer"];
+    [JsonPropertyName("architectures")] public IReadOnlyList<string> Architectures { get; init; } = [NetworkCatalog.OneLayer.Name, NetworkCatalog.TwoLayer.Name];
 
     /// <summary>Stopping threshold eps.</summary>
     [JsonPropertyName("eps")] public double Eps { get; init; } = 1e-2;

@@ -36,7 +36,7 @@ public sealed record NonlinearSpec
     /// net with no more parameters than one-layer at the smallest L (conv:3:1:odd: 3 hidden channels, tanh, no biases, so
     /// s(-x) = -s(x) like the exact score of a Z2-symmetric target; 63 parameters against V = 64 at L = 8).
     /// </summary>
-    [JsonPropertyName("architectures")] public IReadOnlyList<string> Architectures { get; init; } = ["one-layer", "two-layer-local:1", "conv:3:1:odd"];
+    [JsonPropertyName("architectures")] public IReadOnlyList<string> Architectures { get; init; } = [NetworkCatalog.OneLayer.Name, NetworkCatalog.TwoLayerLocal(1).Name, NetworkCatalog.SmallOddConvolutionName];
 
     /// <summary>Diffusion times of the training-time slices (VP); the study reports the slowest. One small time by default: small t is the slow, ill-conditioned end (measured at t = 0.05 and 0.5 on L = 8..32, every network took longer at 0.05).</summary>
     [JsonPropertyName("times")] public IReadOnlyList<double> Times { get; init; } = [0.05];
@@ -61,7 +61,7 @@ public sealed record NonlinearSpec
     [JsonPropertyName("reference_factor")] public double ReferenceLengthFactor { get; init; } = 2;
 
     /// <summary>Networks trained on every slice and sampled at a fixed budget.</summary>
-    [JsonPropertyName("generation_architectures")] public IReadOnlyList<string> GenerationArchitectures { get; init; } = ["one-layer", "conv:3:1:odd"];
+    [JsonPropertyName("generation_architectures")] public IReadOnlyList<string> GenerationArchitectures { get; init; } = [NetworkCatalog.OneLayer.Name, NetworkCatalog.SmallOddConvolutionName];
 
     /// <summary>
     /// Slices of the generation models: 16, because the score between slices is that of the nearest slice and coarser grids

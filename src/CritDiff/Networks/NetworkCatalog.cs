@@ -92,8 +92,14 @@ public static class NetworkCatalog
     /// <summary>A local convolution layer of range <paramref name="range"/> followed by a full one (layers:local:R,full).</summary>
     public static LinearModelSpec LocalThenFull(int range) => Linear(FormattableString.Invariant($"layers:local:{range},full"));
 
-    /// <summary>The small odd nonlinear network of the nonlinear study: 3 hidden channels of range 1, tanh, no biases.</summary>
-    public static NonlinearConvModelSpec SmallOddConvolution { get; } = new(ConvSpec.Parse("conv:3:1:odd"));
+    /// <summary>
+    /// The name of the small odd nonlinear network of the nonlinear study (3 hidden channels of range 1, tanh, no biases) in
+    /// the short form its stored runs are keyed by (its canonical <see cref="ScoreModelSpec.Name"/> spells out tanh).
+    /// </summary>
+    public const string SmallOddConvolutionName = "conv:3:1:odd";
+
+    /// <summary>The small odd nonlinear network of the nonlinear study.</summary>
+    public static NonlinearConvModelSpec SmallOddConvolution { get; } = new(ConvSpec.Parse(SmallOddConvolutionName));
 
     private static LinearModelSpec Linear(string name) => new(Architecture.Parse(name));
 }

@@ -45,12 +45,12 @@ public static class NonlinearReport
             .Select(r => r.Converged ? r.Steps!.Value.ToString(CultureInfo.InvariantCulture) : r.Diverged ? "diverged" : $">{r.StepsRun}"));
         bool AllConverged(string arch) => slowest.Where(r => r.Architecture == arch).All(r => r.Converged);
 
-        var oneFit = result.Fit("one-layer");
+        var oneFit = result.Fit(NetworkCatalog.OneLayer.Name);
         verdicts.Add(new ClaimVerdict("NL-C1", "On critical phi^4 samples (2D Ising class), DSM training of the one-layer network slows down as L grows.",
-            I($"one-layer steps (slowest slice) {StepsOf("one-layer")} at L = {string.Join(", ", spec.Sizes)}") +
+            I($"one-layer steps (slowest slice) {StepsOf(NetworkCatalog.OneLayer.Name)} at L = {string.Join(", ", spec.Sizes)}") +
             (oneFit is null ? "" : I($", ~L^({SweepReport.PlusMinus(oneFit.PowerExponent, oneFit.PowerExponentError)})")),
             "every size converged and power exponent >= 1",
-            oneFit is null ? (AllConverged("one-layer") ? null : false) : AllConverged("one-layer") && oneFit.PowerExponent >= 1) { Caveat = caveat });
+            oneFit is null ? (AllConverged(NetworkCatalog.OneLayer.Name) ? null : false) : AllConverged(NetworkCatalog.OneLayer.Name) && oneFit.PowerExponent >= 1) { Caveat = caveat });
 
         if (conv is not null)
         {
@@ -64,7 +64,7 @@ public static class NonlinearReport
                 convFit is null ? (AllConverged(conv) ? null : false) : AllConverged(conv) && convFit.PowerExponent < 1 && fewer) { Caveat = caveat });
         }
 
-        var oneGen = result.Generation.Where(g => g.Architecture == "one-layer").OrderBy(g => g.Length).ToArray();
+        var oneGen = result.Generation.Where(g => g.Architecture == NetworkCatalog.OneLayer.Name).OrderBy(g => g.Length).ToArray();
         bool? c2 = null;
         if (oneGen.Length >= 2 && oneGen.All(g => LogChiError(result, g) is not null))
         {
@@ -76,7 +76,7 @@ public static class NonlinearReport
         string Generation(string arch) => string.Join("; ", result.Generation.Where(g => g.Architecture == arch).OrderBy(g => g.Length).Select(g =>
             I($"L={g.Length}: chi {g.GeneratedSusceptibility.Value:G3} vs MC {result.Ensembles.First(e => e.Length == g.Length).Susceptibility.Value:G3}, M-histogram distance {g.MagnetisationDistance:F2}, ESS/N {g.EssFraction:G2}")));
         verdicts.Add(new ClaimVerdict("NL-C2", I($"With a fixed training budget ({spec.GenerationBudget} steps per slice) on critical phi^4 samples, samples generated from the one-layer network get worse as L grows."),
-            "one-layer " + Generation("one-layer") + (conv is null ? "" : $"; {conv} " + Generation(conv)),
+            NetworkCatalog.OneLayer.Name + " " + Generation(NetworkCatalog.OneLayer.Name) + (conv is null ? "" : $"; {conv} " + Generation(conv)),
             "|ln(chi_generated / chi_MC)| of one-layer rises with every L, and its magnetisation-histogram distance to Monte Carlo is larger at the largest L than at the smallest", c2) { Caveat = caveat });
 
         if (conv is not null)
@@ -194,7 +194,7 @@ public static class NonlinearReport
             var rows = slowest.Where(r => r.Architecture == arch && r.Converged).OrderBy(r => r.Length).ToArray();
             var stopped = slowest.Where(r => r.Architecture == arch && !r.Converged && !r.Diverged).OrderBy(r => r.Length).ToArray();
             steps.Add(rows.Select(r => (double)r.Length).ToArray(), rows.Select(r => (double)r.Steps!.Value).ToArray(), arch, color,
-                dashed: arch != "one-layer");
+                dashed: arch != NetworkCatalog.OneLayer.Name);
             steps.AddLowerBounds(stopped.Select(r => (double)r.Length).ToArray(), stopped.Select(r => (double)r.StepsRun).ToArray(), color++);
         }
         report.Figure("The slowest slice of each network at each L; open triangles: runs stopped before the validation criterion was met (steps run, a lower bound); diverged runs are not drawn.",
@@ -204,7 +204,7 @@ public static class NonlinearReport
         foreach (string arch in spec.GenerationArchitectures)
         {
             var rows = result.Generation.Where(g => g.Architecture == arch && g.EssFraction > 0).OrderBy(g => g.Length).ToArray();
-            ess.Add(rows.Select(g => (double)g.Length).ToArray(), rows.Select(g => g.EssFraction!.Value).ToArray(), arch, color++, dashed: arch != "one-layer");
+            ess.Add(rows.Select(g => (double)g.Length).ToArray(), rows.Select(g => g.EssFraction!.Value).ToArray(), arch, color++, dashed: arch != NetworkCatalog.OneLayer.Name);
         }
         ess.HorizontalLine(0.01, "ESS/N = 0.01 (warning threshold)");
         report.Figure("Probability-flow ODE samples reweighted to exp(-S) with their exact log-density; 1/N is the floor (one sample carries all the weight).", prefix + ess.Save(folder, "ess"));
