@@ -66,5 +66,5 @@ public abstract record ScoreModelSpec
     public static ScoreModelSpec Parse(string text) => NetworkCatalog.Parse(text);
 
     /// <inheritdoc />
-    public override string ToString() => Name;
+    public sealed override string ToString() => Name;
 }

@@ -107,6 +107,7 @@ public class NetworkCatalogContractTests
         var (spec, model, p) = Build(name, d, l, n);
         Assert.Equal(spec.Name, NetworkCatalog.Parse(spec.Name).Name);
         Assert.Equal(spec.Name, model.Name);
+        Assert.Equal(spec.Name, $"{spec}"); // a spec in a message or file name is its name, not the record's fields
         Assert.Equal(spec.ParameterCount(model.Lattice, n), model.ParameterCount);
         // The spec's IsLinear names the linear family; the model's says s is affine in x (so its Jacobian diagonal does not
         // depend on x), which a nonlinear family's identity-activation member also is.
