@@ -177,6 +177,34 @@ public sealed class CriticalPointFinderTests(ITestOutputHelper output) : IDispos
         Assert.True(full.Stages[1].Upper - full.Stages[1].Lower < spec.Upper - spec.Lower);
     }
 
+    /// <summary>
+    /// A search's kernel factory builds the kernel of every job it runs (one per job, at the job's size); one that builds
+    /// the default kernel gives the default search's job files value for value.
+    /// </summary>
+    [Fact]
+    public void KernelFactoryBuildsEveryJobsKernel()
+    {
+        var spec = new CriticalPointSpec
+        {
+            Family = "on", Components = 1, Dimension = 2, Sizes = [4, 6], Lower = 0.38, Upper = 0.5, Points = 3,
+            Sweeps = 64, Thermalization = 0, Chains = 1,
+        };
+        var sizes = new List<int>();
+        var finder = new CriticalPointFinder
+        {
+            KernelFactory = model =>
+            {
+                lock (sizes) sizes.Add(model.Lattice.Length);
+                return CritDiff.MonteCarlo.ModelKernels.Create(spec.Algorithm, model);
+            },
+        };
+        var built = finder.Run(spec, In(Path.Combine(_folder, "factory")) with { Threads = 2 });
+        var plain = CriticalPointFinder.Study.Run(spec, In(Path.Combine(_folder, "default")) with { Threads = 1 });
+        Assert.Equal([4, 4, 4, 6, 6, 6], sizes.Order());
+        Assert.Equal(plain.Jobs.Select(j => (j.Length, j.Coupling, j.Binder.Value, j.Susceptibility.Value)),
+            built.Jobs.Select(j => (j.Length, j.Coupling, j.Binder.Value, j.Susceptibility.Value)));
+    }
+
     [Fact]
     public void FolderOfAnotherSearchIsRefused()
     {
