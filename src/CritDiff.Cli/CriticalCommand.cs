@@ -100,11 +100,8 @@ internal static class CriticalCommand
             o.Note($"critical: {kind} n = {n}, d = {d}, L = {string.Join(", ", lengths)}, {spec.CouplingName} in [{lo.ToString("G6", CultureInfo.InvariantCulture)}, {hi.ToString("G6", CultureInfo.InvariantCulture)}]: {jobs} job(s) per stage -> {dir}");
             // The total counts every stage; a refinement that stops early (or jobs finished in an earlier run) leave it short.
             int reusedJobs = 0;
-            var found = JobProgress.Run(o, "critical", jobs * (r + 1), bar => CriticalPointFinder.Run(spec, dir, null,
-                workers, int.MaxValue,
-                (job, res) => bar.Finished(Name(job), string.Create(CultureInfo.InvariantCulture, $"U = {Stats.Format(res.Binder.Value ?? double.NaN, res.Binder.Error)} ({res.WallSeconds:F1} s)")),
-                cancellation, job => bar.Started(Name(job)), count => bar.Reused(reusedJobs = count)));
-            string Name(CriticalPointJob job) => string.Create(CultureInfo.InvariantCulture, $"stage {job.Stage} L={job.Length} {spec.CouplingName}={job.Coupling:G6}");
+            var found = JobProgress.Run(o, "critical", jobs * (r + 1), bar => new CriticalPointFinder { Reused = count => bar.Reused(reusedJobs = count) }
+                .Run(spec, new StudyRun { Folder = dir, Threads = workers, Cancellation = cancellation, Progress = bar }));
             foreach (string w in found.Warnings) o.Note("warning: " + w);
             if (o.Json) o.WriteJson(MonteCarloSummary.Critical(found, dir, reusedJobs, literature));
             else

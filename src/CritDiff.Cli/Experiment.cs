@@ -16,22 +16,14 @@ internal static class Experiment
         CancellationToken cancellation, int maxJobs = int.MaxValue)
     {
         ScalingFolder.Prepare(dir, spec);
-        int pending = ScalingSweep.Pending(spec, dir, shard).Take(maxJobs).Count();
+        var sweep = new ScalingSweep { Shard = shard, MaxJobs = maxJobs };
+        int pending = sweep.Jobs(spec, dir);
         int total = spec.Jobs().Count(j => shard.Contains(j.Index));
         o.Note($"{spec.Name}: {pending} of {total} job(s) to run{(shard.Count > 1 ? $" (shard {shard})" : "")}, " +
                $"{total - pending} already finished in {dir}");
         JobProgress.Run(o, spec.Name, pending, progress =>
-            ScalingSweep.Run(spec, dir, shard, (job, result) => progress.Finished(Name(job), Detail(result)),
-                workers, maxJobs, cancellation, job => progress.Started(Name(job))));
+            sweep.Run(spec, new StudyRun { Folder = dir, Threads = workers, Cancellation = cancellation, Progress = progress }));
         return SweepReport.Rebuild(dir, report);
-    }
-
-    private static string Name(ScalingJob job) => $"{job.Architecture.Name} L={job.Length} seed {job.SeedIndex}";
-
-    private static string Detail(JobResult r)
-    {
-        string state = r.Diverged ? " (diverged)" : r.Converged ? "" : " (not converged)";
-        return string.Create(CultureInfo.InvariantCulture, $"{r.Steps} steps{state}, KL at budget {SweepReport.G(r.KlAtBudget)}, {r.WallSeconds:F1} s");
     }
 
     /// <summary>Prints the rows and fits of a sweep folder as tables on stdout.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using CritDiff.Experiments;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -9,9 +10,10 @@ namespace CritDiff.Cli;
 /// Progress of a long command's jobs on stderr (never stdout, so --json keeps stdout to one JSON object): a
 /// Spectre.Console progress bar with jobs done / total, the running jobs, the last finished one, elapsed time and ETA
 /// when stderr is an interactive terminal, otherwise one plain line per finished job with the same counts and times.
-/// <see cref="Started"/> and <see cref="Finished"/> may be called from worker threads.
+/// <see cref="Started"/> and <see cref="Finished"/> may be called from worker threads; as a study's progress sink
+/// (<see cref="StudyRun.Progress"/>) it hears both from <see cref="Report"/>.
 /// </summary>
-internal sealed class JobProgress
+internal sealed class JobProgress : IProgress<StudyProgress>
 {
     private readonly Output _o;
     private readonly string _title;
@@ -108,6 +110,13 @@ internal sealed class JobProgress
                 _task.Increment(count);
             }
         }
+    }
+
+    /// <summary>Records a study's job that starts or ends (<see cref="Started"/>, <see cref="Finished"/>).</summary>
+    public void Report(StudyProgress value)
+    {
+        if (value.Done) Finished(value.Job, value.Detail);
+        else Started(value.Job);
     }
 
     /// <summary>Records a job that starts (shown while it runs on the live display).</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace CritDiff.Experiments;
 
 /// <summary>"beyond the Gaussian limit": the beyond-Gaussian study <paramref name="Spec"/> in <paramref name="Folder"/> (finished points are reused).</summary>
@@ -9,10 +7,13 @@ public sealed record BeyondGaussianStage(StageWeights Weights, BeyondGaussianSpe
     protected override void RunCore(ReproduceRun run)
     {
         string folder = run.PathOf(Folder);
-        var points = BeyondGaussianStudy.Run(Spec, folder, run.Threads, new Progress<BeyondGaussianPoint>(p =>
-            run.Note(string.Create(CultureInfo.InvariantCulture,
-                $"beyond-gaussian: {p.Series} L={p.Length}: chi = {p.Susceptibility.Value:G4}, steps {string.Join(", ", p.Training.Select(t => $"{t.Architecture} {t.Steps}"))} ({p.WallSeconds:F1} s)"))),
-            run.Cancellation);
+        var points = BeyondGaussianStudy.Study.Run(Spec, new StudyRun
+        {
+            Folder = folder,
+            Threads = run.Threads,
+            Cancellation = run.Cancellation,
+            Progress = new StudyProgressAdapter<StudyProgress>(e => { if (e.Done) run.Note($"beyond-gaussian: {e.Job}: {e.Detail}"); }),
+        });
         run.BeyondGaussian = (Spec, folder, points);
     }
 }

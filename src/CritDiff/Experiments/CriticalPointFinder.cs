@@ -17,12 +17,22 @@ namespace CritDiff.Experiments;
 /// </summary>
 public sealed class CriticalPointFinder : IStudy<CriticalPointSpec, CriticalPointResult>
 {
-    private CriticalPointFinder()
+    /// <summary>A search with the defaults; set the options below on an instance made for a call.</summary>
+    public CriticalPointFinder()
     {
     }
 
     /// <summary>The study (<see cref="IStudy{TSpec, TResult}"/>): its jobs in <see cref="StudyRun.Folder"/>, which it needs.</summary>
     public static CriticalPointFinder Study { get; } = new();
+
+    /// <summary>Builds the kernel for a model (null: <see cref="ModelKernels.Create"/> with the spec's algorithm).</summary>
+    public Func<LatticeModel, ModelKernel>? KernelFactory { get; init; }
+
+    /// <summary>Most jobs a run does (for tests that simulate an interruption); the result is then incomplete.</summary>
+    public int MaxJobs { get; init; } = int.MaxValue;
+
+    /// <summary>Hears, before any job runs, how many finished jobs of an earlier run the folder holds (each is reused, none rerun).</summary>
+    public Action<int>? Reused { get; init; }
 
     /// <summary>Jobs of every stage (a refinement that stops early, or jobs an earlier run finished, leave the run short of it).</summary>
     public int Jobs(CriticalPointSpec spec, string? folder)
@@ -31,34 +41,25 @@ public sealed class CriticalPointFinder : IStudy<CriticalPointSpec, CriticalPoin
         return spec.Sizes.Count * spec.Points * (spec.Refinements + 1);
     }
 
-    /// <summary>Runs the pending jobs and analyses every complete stage; the sink hears each job's key as it starts and ends.</summary>
+    /// <summary>
+    /// Runs the pending jobs (at most <see cref="MaxJobs"/>) in parallel over jobs, each single-threaded, and analyses every
+    /// complete stage; the sink hears each job as it starts and ends (<see cref="JobName"/>, from worker threads), with
+    /// "U = 0.61(2) (1.0 s)" when it ends.
+    /// </summary>
     public CriticalPointResult Run(CriticalPointSpec spec, StudyRun run)
     {
+        ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(run);
         run.Validate();
         string folder = run.Folder ?? throw new ArgumentException("the critical-point search keeps its jobs in a folder: give StudyRun.Folder", nameof(run));
-        return Run(spec, folder, null, run.Threads, int.MaxValue, (job, _) => run.Finished(job.Key, ""), run.Cancellation, job => run.Started(job.Key));
-    }
-
-    /// <summary>
-    /// Runs the pending jobs (at most <paramref name="maxJobs"/>, for tests that simulate an interruption) in parallel over
-    /// jobs, each single-threaded, and analyses every complete stage. <paramref name="kernelFactory"/> builds the kernel for
-    /// a model (default: <see cref="ModelKernels.Create"/> with the spec's algorithm); <paramref name="finished"/> hears of
-    /// each job as it ends and <paramref name="started"/> as it starts (from worker threads); <paramref name="reused"/> hears,
-    /// before any job runs, how many finished jobs of an earlier run the folder holds (each is reused, none rerun).
-    /// </summary>
-    public static CriticalPointResult Run(CriticalPointSpec spec, string folder, Func<LatticeModel, ModelKernel>? kernelFactory = null,
-        int threads = -1, int maxJobs = int.MaxValue, Action<CriticalPointJob, CriticalPointJobResult>? finished = null,
-        CancellationToken cancellation = default, Action<CriticalPointJob>? started = null, Action<int>? reused = null)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
+        var (threads, cancellation) = (run.Threads, run.Cancellation);
         Prepare(folder, spec);
-        reused?.Invoke(Directory.GetFiles(Path.Combine(folder, "jobs"), "*.json").Length);
-        kernelFactory ??= model => ModelKernels.Create(spec.Algorithm, model);
+        Reused?.Invoke(Directory.GetFiles(Path.Combine(folder, "jobs"), "*.json").Length);
+        var kernelFactory = KernelFactory ?? (model => ModelKernels.Create(spec.Algorithm, model));
         var stages = new List<CriticalPointStage>();
         var warnings = new List<string>();
-        int budget = maxJobs;
+        int budget = MaxJobs;
         bool complete = true;
         (double Lower, double Upper)? window = (spec.Lower, spec.Upper);
         for (int s = 0; s <= spec.Refinements && window is { } w; s++)
@@ -66,17 +67,18 @@ public sealed class CriticalPointFinder : IStudy<CriticalPointSpec, CriticalPoin
             var couplings = Grid(w.Lower, w.Upper, spec.Points);
             var jobs = spec.Sizes.SelectMany(l => couplings.Select((g, i) => new CriticalPointJob(s, l, i, g))).ToArray();
             var pending = jobs.Where(j => !File.Exists(JobPath(folder, j))).OrderByDescending(j => j.Length).ToArray();
-            var run = pending.Take(budget).ToArray();
-            budget -= run.Length;
-            Parallel.ForEach(run, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation },
+            var batch = pending.Take(budget).ToArray();
+            budget -= batch.Length;
+            Parallel.ForEach(batch, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation },
                 job =>
                 {
-                    started?.Invoke(job);
+                    run.Started(JobName(spec, job));
                     var result = RunJob(spec, job, kernelFactory, cancellation);
                     ExperimentFolder.WriteJob(folder, job.Key, result, JsonFormats.Folder);
-                    finished?.Invoke(job, result);
+                    run.Finished(JobName(spec, job), string.Create(CultureInfo.InvariantCulture,
+                        $"U = {Statistics.Stats.Format(result.Binder.Value ?? double.NaN, result.Binder.Error)} ({result.WallSeconds:F1} s)"));
                 });
-            if (run.Length < pending.Length)
+            if (batch.Length < pending.Length)
             {
                 complete = false;
                 break;
@@ -88,6 +90,14 @@ public sealed class CriticalPointFinder : IStudy<CriticalPointSpec, CriticalPoin
         var result = new CriticalPointResult(spec, stages, ReadJobs(folder), warnings, complete);
         Checkpoint.WriteAtomic(Path.Combine(folder, "summary.json"), Summary(result).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return result;
+    }
+
+    /// <summary>A job's name for progress displays: "stage 0 L=8 beta=0.440687".</summary>
+    public static string JobName(CriticalPointSpec spec, CriticalPointJob job)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(job);
+        return string.Create(CultureInfo.InvariantCulture, $"stage {job.Stage} L={job.Length} {spec.CouplingName}={job.Coupling:G6}");
     }
 
     /// <summary>Runs one job: Monte Carlo at (L, coupling) with the job's own seed.</summary>

@@ -4,7 +4,7 @@ namespace CritDiff.Experiments;
 
 /// <summary>
 /// Outcome of <see cref="CriticalPointFinder.Run(CriticalPointSpec, StudyRun)"/>: the stages analysed so far (the last complete one is the answer), every
-/// finished job, and warnings. <see cref="Complete"/> is false when jobs are still missing (a run cut short by maxJobs).
+/// finished job, and warnings. <see cref="Complete"/> is false when jobs are still missing (a run cut short by <see cref="CriticalPointFinder.MaxJobs"/>).
 /// </summary>
 public sealed record CriticalPointResult(CriticalPointSpec Spec, IReadOnlyList<CriticalPointStage> Stages,
     IReadOnlyList<CriticalPointJobResult> Jobs, IReadOnlyList<string> Warnings, bool Complete)

@@ -124,26 +124,18 @@ public sealed class LocalArchitectureStudy : IStudy<LocalStudySpec, LocalStudyRe
         return spec.Candidates.Count * spec.Sizes.Count;
     }
 
-    /// <summary>Runs every (network, L); the sink hears "label L=16" as each run starts and ends (reused runs included).</summary>
+    /// <summary>
+    /// Runs every (network, L); the sink hears "label L=16" as each run starts and ends (reused runs included). With a
+    /// <see cref="StudyRun.Folder"/> each finished run is kept there (<see cref="KeyedResult"/>, keyed by its settings) and a
+    /// rerun reuses it; <see cref="LocalStudyResult.Reused"/> counts the runs reused.
+    /// </summary>
     public LocalStudyResult Run(LocalStudySpec spec, StudyRun run)
     {
+        ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(run);
         run.Validate();
-        return Run(spec, run.Threads, run.Cancellation, run.Folder, run);
-    }
-
-    /// <summary>
-    /// Runs every (network, L). With <paramref name="folder"/> each finished run is kept there
-    /// (<see cref="KeyedResult"/>, keyed by its settings) and a rerun reuses it; <see cref="LocalStudyResult.Reused"/>
-    /// counts the runs reused.
-    /// </summary>
-    public static LocalStudyResult Run(LocalStudySpec spec, int threads = -1, CancellationToken cancellation = default,
-        string? folder = null) => Run(spec, threads, cancellation, folder, null);
-
-    private static LocalStudyResult Run(LocalStudySpec spec, int threads, CancellationToken cancellation, string? folder, StudyRun? run)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
+        var (threads, cancellation, folder) = (run.Threads, run.Cancellation, run.Folder);
         var clock = Stopwatch.StartNew();
         var process = ForwardProcess.Parse(spec.Schedule);
         var fields = spec.Sizes.Select(l => spec.Family.Build(new Lattice(spec.Dimension, l))).ToArray();
@@ -157,13 +149,13 @@ public sealed class LocalArchitectureStudy : IStudy<LocalStudySpec, LocalStudyRe
         {
             var (candidate, i) = jobs[j];
             string name = $"{candidate.Label} L={spec.Sizes[i]}";
-            run?.Started(name);
+            run.Started(name);
             string key = KeyedResult.KeyOf(JsonFormats.Keyed, spec with { Candidates = [candidate], Sizes = [spec.Sizes[i]] });
             var (row, _, again) = KeyedResult.GetOrCompute(JsonFormats.Keyed, folder, $"{candidate.Architecture.Name}-{candidate.Start}-L{spec.Sizes[i]}", key,
                 () => Train(spec, process, fields[i], candidate, cancellation));
             rows[j] = row;
             if (again) Interlocked.Increment(ref reused);
-            run?.Finished(name, $"{row.Steps} steps{(again ? " (reused)" : "")}");
+            run.Finished(name, $"{row.Steps} steps{(again ? " (reused)" : "")}");
         });
         var fits = spec.Candidates.Select(c => Summarise(c, rows.Where(r => r.Candidate == c).ToArray())).ToArray();
         return new LocalStudyResult(spec, rows, fits, clock.Elapsed.TotalSeconds) { Reused = reused };

@@ -27,7 +27,8 @@ public sealed record LocalSgdStage(StageWeights Weights, StabilitySpec Sgd, stri
         string folder = Path.Combine(run.PathOf(Folder), "scans");
         run.LocalSgd = Picks(local).Select(c =>
         {
-            var scan = StabilityScan.Run(Sgd with { Architecture = c.Architecture, Start = c.Start }, null, run.Threads, run.Cancellation, folder);
+            var scan = StabilityScan.Study.Run(Sgd with { Architecture = c.Architecture, Start = c.Start },
+                new StudyRun { Folder = folder, Threads = run.Threads, Cancellation = run.Cancellation });
             run.Note(FormattableString.Invariant($"local-sgd: {c.Label}: stable lr {StabilityStage.Rates(scan)}; {scan.WallSeconds:F1} s{StabilityStage.Reused(scan.Reused)}"));
             return scan;
         }).ToArray();

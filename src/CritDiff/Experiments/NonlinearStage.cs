@@ -7,13 +7,13 @@ public sealed record NonlinearStage(StageWeights Weights, NonlinearSpec Spec, st
     protected override void RunCore(ReproduceRun run)
     {
         string folder = run.PathOf(Folder);
-        var result = NonlinearStudy.Run(Spec, folder, run.Threads, new SynchronousProgress(line => run.Note("nonlinear: " + line)), run.Cancellation);
+        var result = NonlinearStudy.Study.Run(Spec, new StudyRun
+        {
+            Folder = folder,
+            Threads = run.Threads,
+            Cancellation = run.Cancellation,
+            Progress = new StudyProgressAdapter<StudyProgress>(e => { if (e.Done) run.Note("nonlinear: " + e.Job); }),
+        });
         run.Nonlinear = (folder, result);
-    }
-
-    /// <summary>IProgress that runs the handler on the reporting thread.</summary>
-    private sealed class SynchronousProgress(Action<string> handler) : IProgress<string>
-    {
-        public void Report(string value) => handler(value);
     }
 }

@@ -114,20 +114,21 @@ public sealed class NonlinearStudy : IStudy<NonlinearSpec, NonlinearResult>
         return spec.Sizes.Count * (1 + spec.Architectures.Count * spec.Times.Count + spec.GenerationArchitectures.Count);
     }
 
-    /// <summary>Runs (or resumes) the study; the sink hears each finished job's line.</summary>
+    /// <summary>
+    /// Runs (or resumes) the study; the sink hears each finished job as its one line (the job's name, e.g.
+    /// "L=8 two-layer t=0.1: 120 steps (1.0 s)", with an empty detail), from the thread that finished it.
+    /// </summary>
     public NonlinearResult Run(NonlinearSpec spec, StudyRun run)
     {
+        ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(run);
         run.Validate();
+        spec.Validate();
         return Run(spec, run.Folder, run.Threads, new StudyProgressAdapter<string>(line => run.Finished(line, "")), run.Cancellation);
     }
 
-    /// <summary>Runs (or resumes) the study; <paramref name="progress"/> hears one line per finished job.</summary>
-    public static NonlinearResult Run(NonlinearSpec spec, string? folder, int threads, IProgress<string>? progress = null,
-        CancellationToken cancellation = default)
+    private static NonlinearResult Run(NonlinearSpec spec, string? folder, int threads, IProgress<string> progress, CancellationToken cancellation)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        spec.Validate();
         var clock = Stopwatch.StartNew();
         int reused = 0;
         var ensembles = new List<NonlinearEnsembleRow>();
@@ -142,7 +143,7 @@ public sealed class NonlinearStudy : IStudy<NonlinearSpec, NonlinearResult>
             ulong seed = spec.Seed + 7919UL * (ulong)i;
             var (data, ensemble) = Ensemble(spec, target, seed, folder, threads, cancellation, ref reused);
             ensembles.Add(ensemble);
-            progress?.Report(string.Create(CultureInfo.InvariantCulture,
+            progress.Report(string.Create(CultureInfo.InvariantCulture,
                 $"L={length}: {ensemble.Configurations} configurations, chi = {Stats.Format(ensemble.Susceptibility.Value ?? double.NaN, ensemble.Susceptibility.Error)}, U = {ensemble.Binder.Value:F3}"));
             var source = new DataSetSource(lattice, spec.Components, data, ensemble.Configurations);
             // Every job of this size runs at once (up to the thread count): each is keyed, written when it finishes, and
@@ -168,7 +169,7 @@ public sealed class NonlinearStudy : IStudy<NonlinearSpec, NonlinearResult>
                         lock (gate)
                         {
                             if (wasReused) reused++;
-                            progress?.Report(string.Create(CultureInfo.InvariantCulture,
+                            progress.Report(string.Create(CultureInfo.InvariantCulture,
                                 $"L={length} {arch} t={t:G3}: {(row.Converged ? $"{row.Steps} steps" : row.Diverged ? "diverged" : $"not converged in {row.StepsRun}")} ({wall:F1} s{(wasReused ? ", reused" : "")})"));
                         }
                     });
@@ -188,7 +189,7 @@ public sealed class NonlinearStudy : IStudy<NonlinearSpec, NonlinearResult>
                     lock (gate)
                     {
                         if (wasReused) reused++;
-                        progress?.Report(string.Create(CultureInfo.InvariantCulture,
+                        progress.Report(string.Create(CultureInfo.InvariantCulture,
                             $"L={length} {arch} generation after {spec.GenerationBudget} steps per slice: ESS/N = {row.EssFraction:G3}, chi generated {row.GeneratedSusceptibility.Value:G4}, reweighted {row.ReweightedSusceptibility.Value:G4} (MC {ensemble.Susceptibility.Value:G4}) ({wall:F1} s{(wasReused ? ", reused" : "")})"));
                     }
                 });

@@ -7,31 +7,54 @@ namespace CritDiff.Experiments;
 /// </summary>
 public sealed class ScalingSweep : IStudy<ScalingSpec, IReadOnlyList<JobResult>>
 {
-    private ScalingSweep()
+    /// <summary>A sweep with the defaults (every job); set the options below on an instance made for a call.</summary>
+    public ScalingSweep()
     {
     }
 
     /// <summary>The study (<see cref="IStudy{TSpec, TResult}"/>): every job of the sweep in <see cref="StudyRun.Folder"/>, which it needs.</summary>
     public static ScalingSweep Study { get; } = new();
 
-    /// <inheritdoc />
+    /// <summary>The jobs this sweep runs: those of one shard of a job array (default: all).</summary>
+    public Shard Shard { get; init; } = Shard.All;
+
+    /// <summary>Most jobs a run does (for tests that simulate an interruption).</summary>
+    public int MaxJobs { get; init; } = int.MaxValue;
+
+    /// <summary>Jobs of <see cref="Shard"/> a run still has to do (at most <see cref="MaxJobs"/>).</summary>
     public int Jobs(ScalingSpec spec, string? folder)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return folder is null ? spec.Jobs().Count : Pending(spec, folder, Shard.All).Count();
+        return folder is null
+            ? Math.Min(MaxJobs, spec.Jobs().Count(j => Shard.Contains(j.Index)))
+            : Pending(spec, folder, Shard).Take(MaxJobs).Count();
     }
 
     /// <summary>
-    /// Runs every pending job into the folder and returns every finished one; the sink hears "arch L=16 seed 0" as each job
-    /// starts and ends, with <see cref="JobResult.Describe"/> when it ends.
+    /// Runs the pending jobs of <see cref="Shard"/> (at most <see cref="MaxJobs"/>) into the folder and returns every finished
+    /// job of the folder; the sink hears "arch L=16 seed 0" (<see cref="JobName"/>) as each job starts and ends, with
+    /// <see cref="JobResult.Describe"/> when it ends (from worker threads).
     /// </summary>
     public IReadOnlyList<JobResult> Run(ScalingSpec spec, StudyRun run)
     {
+        ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(run);
         run.Validate();
         string folder = run.Folder ?? throw new ArgumentException("a sweep keeps its jobs in a folder: give StudyRun.Folder", nameof(run));
-        return Run(spec, folder, Shard.All, (job, result) => run.Finished(JobName(job), result.Describe()), run.Threads, int.MaxValue,
-            run.Cancellation, job => run.Started(JobName(job)));
+        spec.Validate();
+        ScalingFolder.Prepare(folder, spec);
+        var pending = Pending(spec, folder, Shard).Take(MaxJobs).ToArray();
+        // Largest lattices first: they take longest, so the pool drains evenly.
+        var order = pending.OrderByDescending(j => j.Length).ThenBy(j => j.Index).ToArray();
+        Parallel.ForEach(order, run.Parallel,
+            job =>
+            {
+                run.Started(JobName(job));
+                var result = JobRunner.Run(spec, job, run.Cancellation);
+                ScalingFolder.WriteJob(folder, job, result);
+                run.Finished(JobName(job), result.Describe());
+            });
+        return ScalingFolder.ReadJobs(folder, spec);
     }
 
     /// <summary>A job's name for progress displays: "two-layer L=16 seed 0".</summary>
@@ -39,32 +62,6 @@ public sealed class ScalingSweep : IStudy<ScalingSpec, IReadOnlyList<JobResult>>
     {
         ArgumentNullException.ThrowIfNull(job);
         return $"{job.Architecture.Name} L={job.Length} seed {job.SeedIndex}";
-    }
-
-    /// <summary>
-    /// Runs the pending jobs of <paramref name="shard"/> (at most <paramref name="maxJobs"/> of them, for
-    /// tests that simulate an interruption) and returns every finished job of the folder.
-    /// <paramref name="finished"/> hears of each job as it ends and <paramref name="started"/> as it starts (from worker threads).
-    /// </summary>
-    public static IReadOnlyList<JobResult> Run(ScalingSpec spec, string folder, Shard? shard = null,
-        Action<ScalingJob, JobResult>? finished = null, int threads = -1, int maxJobs = int.MaxValue,
-        CancellationToken cancellation = default, Action<ScalingJob>? started = null)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        spec.Validate();
-        ScalingFolder.Prepare(folder, spec);
-        var pending = Pending(spec, folder, shard ?? Shard.All).Take(maxJobs).ToArray();
-        // Largest lattices first: they take longest, so the pool drains evenly.
-        var order = pending.OrderByDescending(j => j.Length).ThenBy(j => j.Index).ToArray();
-        Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellation },
-            job =>
-            {
-                started?.Invoke(job);
-                var result = JobRunner.Run(spec, job, cancellation);
-                ScalingFolder.WriteJob(folder, job, result);
-                finished?.Invoke(job, result);
-            });
-        return ScalingFolder.ReadJobs(folder, spec);
     }
 
     /// <summary>The jobs of a shard that have no result file yet.</summary>

@@ -218,28 +218,6 @@ public sealed class StabilityScan : IStudy<StabilitySpec, StabilityScanResult>
         };
     }
 
-    /// <summary>
-    /// Runs the scan (the study with a <see cref="StudyRun"/> of these settings); <paramref name="progress"/> hears of each
-    /// finished size, <paramref name="steps"/> of every rate search and training run as it starts and ends.
-    /// </summary>
-    public static StabilityScanResult Run(StabilitySpec spec, IProgress<StabilityRow>? progress = null, int threads = -1,
-        CancellationToken cancellation = default, string? folder = null, IProgress<StabilityStep>? steps = null)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        spec.Validate();
-        var run = new StudyRun { Folder = folder, Threads = threads, Cancellation = cancellation };
-        string name = $"scan-{spec.Architecture.Name}-{spec.Optimizer}", key = KeyedResult.KeyOf(JsonFormats.Keyed, spec);
-        string? pieces = Pieces(folder, name, key);
-        var (rows, wall, reused) = KeyedResult.GetOrCompute(JsonFormats.Keyed, folder, name, key,
-            () => Rows(spec, run, pieces, step => steps?.Report(step), row => progress?.Report(row)));
-        if (pieces is not null && Directory.Exists(pieces)) Directory.Delete(pieces, recursive: true); // the whole scan is kept now
-        return new StabilityScanResult(spec, rows, RateFit(rows), StepsFit(rows), wall)
-        {
-            Reused = reused,
-            StoppingRule = spec.Samples ? StudyTraining.Rule(spec.Architecture, spec.Family.Build(new Lattice(spec.Dimension, spec.Sizes[0]))).Name : null,
-        };
-    }
-
     /// <summary>Seeds a scan uses: one where training is deterministic (population GD from a non-random start), else the spec's.</summary>
     public static int Seeds(StabilitySpec spec)
     {

@@ -17,6 +17,14 @@ public sealed class CriticalPointFinderTests(ITestOutputHelper output) : IDispos
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
+    private static StudyRun In(string folder) => new() { Folder = folder };
+
+    /// <summary>A progress sink that runs on the reporting thread.</summary>
+    private sealed class Sink(Action<StudyProgress> report) : IProgress<StudyProgress>
+    {
+        public void Report(StudyProgress value) => report(value);
+    }
+
     [Fact]
     public void CrossingOfExactLinesIsFoundExactly()
     {
@@ -67,7 +75,7 @@ public sealed class CriticalPointFinderTests(ITestOutputHelper output) : IDispos
             Family = "on", Components = 1, Dimension = 2, Sizes = [8, 16], Lower = 0.425, Upper = 0.455, Points = 5,
             Sweeps = 2_500, Thermalization = 100, Seed = 5,
         };
-        var result = CriticalPointFinder.Run(spec, _folder);
+        var result = CriticalPointFinder.Study.Run(spec, In(_folder));
         var c = Assert.Single(result.Crossings);
         output.WriteLine($"L = 8, 16: beta* = {c.Coupling}, U* = {c.BinderAtCrossing}; exact beta_c = {betaC}");
         Assert.True(result.Complete);
@@ -90,7 +98,7 @@ public sealed class CriticalPointFinderTests(ITestOutputHelper output) : IDispos
             Family = "phi4", Components = 1, Dimension = 2, Lambda = lambda, Sizes = [8, 16], Lower = 0.212, Upper = 0.228,
             Points = 4, Sweeps = 700, Thermalization = 100, Seed = 8,
         };
-        var c = Assert.Single(CriticalPointFinder.Run(spec, _folder).Crossings);
+        var c = Assert.Single(CriticalPointFinder.Study.Run(spec, In(_folder)).Crossings);
         output.WriteLine($"phi4 lambda = {lambda}, L = 8, 16: kappa* = {c.Coupling}, U* = {c.BinderAtCrossing}; Ising limit {expected}");
         Assert.True(c.Found, c.Warning);
         Assert.True(Math.Abs(c.Coupling.Mean - expected) <= 3 * c.Coupling.Error + Tolerances.IsingCrossingFiniteSize / 2 + 2 / lambda * expected,
@@ -110,7 +118,7 @@ public sealed class CriticalPointFinderTests(ITestOutputHelper output) : IDispos
             Family = "on", Components = n, Dimension = 3, Sizes = [4, 8], Lower = 0.95 * literature, Upper = 1.04 * literature,
             Points = 5, Sweeps = 800, Thermalization = 100, Seed = 11,
         };
-        var c = Assert.Single(CriticalPointFinder.Run(spec, _folder).Crossings);
+        var c = Assert.Single(CriticalPointFinder.Study.Run(spec, In(_folder)).Crossings);
         output.WriteLine($"O({n}) d = 3, L = 4, 8: beta_unit* = {c.Coupling}, U* = {c.BinderAtCrossing}; literature {literature}");
         Assert.True(c.Found, c.Warning);
         Assert.True(Math.Abs(c.Coupling.Mean - literature) <= 3 * c.Coupling.Error + Tolerances.SmallLatticeCrossingRelative * literature,
@@ -130,7 +138,7 @@ public sealed class CriticalPointFinderTests(ITestOutputHelper output) : IDispos
             Family = "on", Components = n, Dimension = 3, Sizes = [8, 16], Lower = 0.98 * literature, Upper = 1.02 * literature,
             Points = 5, Sweeps = sweeps, Thermalization = 100, Seed = 13, Refinements = 1,
         };
-        var result = CriticalPointFinder.Run(spec, _folder);
+        var result = CriticalPointFinder.Study.Run(spec, In(_folder));
         foreach (var stage in result.Stages)
             output.WriteLine($"O({n}) stage {stage.Stage} [{stage.Lower:G6}, {stage.Upper:G6}]: beta_unit* = {stage.Coupling}, U* = {stage.BinderAtCrossing}; literature {literature}");
         var c = Assert.Single(result.Crossings);
@@ -147,22 +155,54 @@ public sealed class CriticalPointFinderTests(ITestOutputHelper output) : IDispos
             Family = "on", Components = 1, Dimension = 2, Sizes = [4, 8], Lower = 0.36, Upper = 0.52, Points = 4,
             Sweeps = 400, Thermalization = 100, Chains = 1, Seed = 2, Refinements = 1,
         };
-        var partial = CriticalPointFinder.Run(spec, _folder, maxJobs: 5);
+        var partial = new CriticalPointFinder { MaxJobs = 5 }.Run(spec, In(_folder));
         Assert.False(partial.Complete);
         Assert.Equal(5, partial.Jobs.Count);
         Assert.Empty(partial.Stages);
         var ran = new List<string>();
-        var full = CriticalPointFinder.Run(spec, _folder, finished: (job, _) => { lock (ran) ran.Add(job.Key); });
+        int reused = -1;
+        var full = new CriticalPointFinder { Reused = count => reused = count }
+            .Run(spec, In(_folder) with { Progress = new Sink(e => { if (e.Done) lock (ran) ran.Add(e.Job); }) });
+        Assert.Equal(5, reused);
         Assert.True(full.Complete);
         Assert.True(full.Stages[0].Crossings[0].Found, full.Stages[0].Crossings[0].Warning); // else no refinement stage
         Assert.Equal(2, full.Stages.Count);
         Assert.Equal(16, full.Jobs.Count); // 2 stages x 2 sizes x 4 points
         Assert.Equal(11, ran.Count);
-        Assert.DoesNotContain(ran, key => partial.Jobs.Any(j => new CriticalPointJob(j.Stage, j.Length, j.Index, j.Coupling).Key == key));
+        Assert.Equal(11, ran.Distinct().Count());
+        Assert.DoesNotContain(ran, name => partial.Jobs.Any(j => CriticalPointFinder.JobName(spec, new CriticalPointJob(j.Stage, j.Length, j.Index, j.Coupling)) == name));
         // A second run finds everything done and gives the same answer.
-        var again = CriticalPointFinder.Run(spec, _folder, finished: (_, _) => throw new InvalidOperationException("nothing should run"));
+        var again = CriticalPointFinder.Study.Run(spec, In(_folder) with { Progress = new Sink(_ => throw new InvalidOperationException("nothing should run")) });
         Assert.Equal(full.Coupling, again.Coupling);
         Assert.True(full.Stages[1].Upper - full.Stages[1].Lower < spec.Upper - spec.Lower);
+    }
+
+    /// <summary>
+    /// A search's kernel factory builds the kernel of every job it runs (one per job, at the job's size); one that builds
+    /// the default kernel gives the default search's job files value for value.
+    /// </summary>
+    [Fact]
+    public void KernelFactoryBuildsEveryJobsKernel()
+    {
+        var spec = new CriticalPointSpec
+        {
+            Family = "on", Components = 1, Dimension = 2, Sizes = [4, 6], Lower = 0.38, Upper = 0.5, Points = 3,
+            Sweeps = 64, Thermalization = 0, Chains = 1,
+        };
+        var sizes = new List<int>();
+        var finder = new CriticalPointFinder
+        {
+            KernelFactory = model =>
+            {
+                lock (sizes) sizes.Add(model.Lattice.Length);
+                return CritDiff.MonteCarlo.ModelKernels.Create(spec.Algorithm, model);
+            },
+        };
+        var built = finder.Run(spec, In(Path.Combine(_folder, "factory")) with { Threads = 2 });
+        var plain = CriticalPointFinder.Study.Run(spec, In(Path.Combine(_folder, "default")) with { Threads = 1 });
+        Assert.Equal([4, 4, 4, 6, 6, 6], sizes.Order());
+        Assert.Equal(plain.Jobs.Select(j => (j.Length, j.Coupling, j.Binder.Value, j.Susceptibility.Value)),
+            built.Jobs.Select(j => (j.Length, j.Coupling, j.Binder.Value, j.Susceptibility.Value)));
     }
 
     [Fact]
@@ -173,9 +213,11 @@ public sealed class CriticalPointFinderTests(ITestOutputHelper output) : IDispos
             Family = "on", Components = 1, Dimension = 2, Sizes = [4, 6], Lower = 0.38, Upper = 0.5, Points = 3,
             Sweeps = 32, Thermalization = 0, Chains = 1,
         };
-        CriticalPointFinder.Run(spec, _folder, maxJobs: 0);
-        Assert.Throws<InvalidDataException>(() => CriticalPointFinder.Run(spec with { Upper = 0.6 }, _folder, maxJobs: 0));
-        Assert.Throws<ArgumentException>(() => CriticalPointFinder.Run(spec with { Sizes = [6, 4] }, _folder));
-        Assert.Throws<ArgumentException>(() => CriticalPointFinder.Run(spec with { Family = "phi4", Lambda = 0 }, _folder));
+        var none = new CriticalPointFinder { MaxJobs = 0 };
+        none.Run(spec, In(_folder));
+        Assert.Throws<InvalidDataException>(() => none.Run(spec with { Upper = 0.6 }, In(_folder)));
+        Assert.Throws<ArgumentException>(() => CriticalPointFinder.Study.Run(spec with { Sizes = [6, 4] }, In(_folder)));
+        Assert.Throws<ArgumentException>(() => CriticalPointFinder.Study.Run(spec with { Family = "phi4", Lambda = 0 }, In(_folder)));
+        Assert.Throws<ArgumentException>(() => CriticalPointFinder.Study.Run(spec, new StudyRun())); // no folder
     }
 }

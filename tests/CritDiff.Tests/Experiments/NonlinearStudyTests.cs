@@ -20,7 +20,7 @@ public sealed class NonlinearStudyTests : IDisposable
     [Fact]
     public void RunsEveryJobOnceAndResumes()
     {
-        var first = NonlinearStudy.Run(Tiny, _folder, 2);
+        var first = NonlinearStudy.Study.Run(Tiny, new StudyRun { Folder = _folder, Threads = 2 });
         Assert.Equal(4, first.Training.Count);
         Assert.Equal(4, first.Generation.Count);
         Assert.Equal([4, 6], first.Ensembles.Select(e => e.Length));
@@ -30,7 +30,7 @@ public sealed class NonlinearStudyTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_folder, "ensembles", "phi4-L6.npy.json")));
         Assert.All(first.Generation, g => Assert.Equal(16, g.Samples));
 
-        var second = NonlinearStudy.Run(Tiny, _folder, 1);
+        var second = NonlinearStudy.Study.Run(Tiny, new StudyRun { Folder = _folder, Threads = 1 });
         Assert.Equal(2 + 4 + 4, second.Reused);
         Assert.Equal(first.Training, second.Training);
         Assert.Equal(first.Generation.Select(g => g.EssFraction), second.Generation.Select(g => g.EssFraction));
@@ -47,8 +47,8 @@ public sealed class NonlinearStudyTests : IDisposable
     [Fact]
     public void ChangedSettingsAreRecomputedNotReused()
     {
-        NonlinearStudy.Run(Tiny with { Sizes = [4, 5] }, _folder, 2);
-        var changed = NonlinearStudy.Run(Tiny with { Sizes = [4, 5], MaxSteps = 30 }, _folder, 2);
+        NonlinearStudy.Study.Run(Tiny with { Sizes = [4, 5] }, new StudyRun { Folder = _folder, Threads = 2 });
+        var changed = NonlinearStudy.Study.Run(Tiny with { Sizes = [4, 5], MaxSteps = 30 }, new StudyRun { Folder = _folder, Threads = 2 });
         Assert.Equal(2 + 4, changed.Reused); // the 2 ensembles and 4 generation jobs do not depend on the training cap; the 4 training jobs do
         Assert.Equal(4, changed.Training.Count);
     }

@@ -27,11 +27,19 @@ public sealed class ScalingSweepTests : IDisposable
 
     private string Folder(string name) => Path.Combine(_folder, name);
 
+    private static StudyRun In(string folder) => new() { Folder = folder };
+
+    /// <summary>A progress sink that runs on the reporting thread.</summary>
+    private sealed class Counter(Action<StudyProgress> report) : IProgress<StudyProgress>
+    {
+        public void Report(StudyProgress value) => report(value);
+    }
+
     [Fact]
     public void TinySweepFindsL2ForOneLayerAndLogForTwoLayer()
     {
         var spec = Tiny("one-layer", "two-layer");
-        var summary = ScalingSummary.Build(spec, ScalingSweep.Run(spec, Folder("a")));
+        var summary = ScalingSummary.Build(spec, ScalingSweep.Study.Run(spec, In(Folder("a"))));
         var one = summary.Fits.Single(f => f.Architecture == "one-layer");
         var two = summary.Fits.Single(f => f.Architecture == "two-layer");
         Assert.InRange(one.PowerExponent!.Value, 1.7, 2.3); // the issue's "within 0.3 of 2"
@@ -47,15 +55,15 @@ public sealed class ScalingSweepTests : IDisposable
     public void InterruptedSweepResumesToTheSameSummary()
     {
         var spec = Tiny("one-layer", "two-layer-local:1");
-        ScalingSweep.Run(spec, Folder("whole"), threads: 2);
+        ScalingSweep.Study.Run(spec, In(Folder("whole")) with { Threads = 2 });
         var whole = Summary(Folder("whole"));
 
         int ran = 0;
-        ScalingSweep.Run(spec, Folder("cut"), finished: (_, _) => Interlocked.Increment(ref ran), maxJobs: 2);
+        new ScalingSweep { MaxJobs = 2 }.Run(spec, In(Folder("cut")) with { Progress = new Counter(e => { if (e.Done) Interlocked.Increment(ref ran); }) });
         Assert.Equal(2, ran);
         Assert.Equal(2, Directory.GetFiles(Path.Combine(Folder("cut"), "jobs")).Length);
         ran = 0;
-        ScalingSweep.Run(spec, Folder("cut"), finished: (_, _) => Interlocked.Increment(ref ran), threads: 1);
+        ScalingSweep.Study.Run(spec, In(Folder("cut")) with { Threads = 1, Progress = new Counter(e => { if (e.Done) Interlocked.Increment(ref ran); }) });
         Assert.Equal(spec.Jobs().Count - 2, ran); // finished jobs are skipped
         Assert.Equal(whole, Summary(Folder("cut")));
     }
@@ -64,11 +72,11 @@ public sealed class ScalingSweepTests : IDisposable
     public void ShardsMergeToTheUnshardedRun()
     {
         var spec = Tiny("one-layer", "two-layer");
-        ScalingSweep.Run(spec, Folder("all"));
+        ScalingSweep.Study.Run(spec, In(Folder("all")));
         var shards = Enumerable.Range(1, 3).Select(i =>
         {
             string dir = Folder($"shard{i}");
-            ScalingSweep.Run(spec, dir, new Shard(i, 3));
+            new ScalingSweep { Shard = new Shard(i, 3) }.Run(spec, In(dir));
             return dir;
         }).ToArray();
         // Disjoint shares that cover the sweep.
@@ -180,17 +188,17 @@ public sealed class ScalingSweepTests : IDisposable
     {
         // Item 5 of issue 13 without a real SLURM: the array's environment drives the shard logic.
         var spec = Tiny("one-layer", "two-layer");
-        ScalingSweep.Run(spec, Folder("all"));
+        ScalingSweep.Study.Run(spec, In(Folder("all")));
         var shards = Enumerable.Range(0, 3).Select(k =>
         {
             string dir = Folder($"task{k}");
-            ScalingSweep.Run(spec, dir, Shard.FromSlurm(Slurm(k, 0, 2)));
+            new ScalingSweep { Shard = Shard.FromSlurm(Slurm(k, 0, 2))! }.Run(spec, In(dir));
             return dir;
         }).ToArray();
         // Task 1 failed: its folder is lost and it is resubmitted alone (sbatch --array=1, with --shards 3).
         Directory.Delete(shards[1], recursive: true);
         Assert.Equal(2, ScalingSweep.Missing(spec, shards).Count);
-        ScalingSweep.Run(spec, shards[1], Shard.FromSlurm(Slurm(1, 1, 1), shards: 3));
+        new ScalingSweep { Shard = Shard.FromSlurm(Slurm(1, 1, 1), shards: 3)! }.Run(spec, In(shards[1]));
         Assert.Empty(ScalingSweep.Missing(spec, shards));
         Assert.Equal(2, Directory.GetFiles(Path.Combine(shards[1], "jobs")).Length);
         ScalingSweep.Merge(shards, Folder("merged"));
@@ -209,7 +217,7 @@ public sealed class ScalingSweepTests : IDisposable
     public void JobFileEditedToAnotherSizeIsRefused()
     {
         var spec = Tiny("one-layer");
-        ScalingSweep.Run(spec, Folder("a"));
+        ScalingSweep.Study.Run(spec, In(Folder("a")));
         var job = spec.Jobs()[0];
         string path = ScalingFolder.JobPath(Folder("a"), job);
         var node = JsonNode.Parse(File.ReadAllText(path))!.AsObject();

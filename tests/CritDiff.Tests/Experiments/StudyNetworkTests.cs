@@ -111,7 +111,7 @@ public sealed class StudyNetworkTests : IDisposable
             BatchSize = 16,
             MaxSteps = 2000,
         };
-        var old = StabilityScan.Run(spec, threads: 1);
+        var old = StabilityScan.Study.Run(spec, new StudyRun { Threads = 1 });
         var events = new ConcurrentQueue<StudyProgress>();
         var study = StabilityScan.Study;
         int jobs = study.Jobs(spec, null);

@@ -33,18 +33,18 @@ public sealed class StudyResumeTests : IDisposable
             Search = new StabilitySettings { Seeds = 2, Budget = 50, Tolerance = 0.1 },
             BatchSize = 16,
         };
-        var first = StabilityScan.Run(spec, folder: _folder);
+        var first = StabilityScan.Study.Run(spec, new StudyRun { Folder = _folder });
         Assert.False(first.Reused);
         var files = Directory.GetFiles(_folder).ToDictionary(f => f, File.GetLastWriteTimeUtc);
         Assert.Single(files);
-        var again = StabilityScan.Run(spec, folder: _folder);
+        var again = StabilityScan.Study.Run(spec, new StudyRun { Folder = _folder });
         Assert.True(again.Reused);
         Assert.Equal(JsonSerializer.Serialize(first.Rows, Json), JsonSerializer.Serialize(again.Rows, Json));
         Assert.Equal(JsonSerializer.Serialize(first.RateFit, Json), JsonSerializer.Serialize(again.RateFit, Json));
         Assert.Equal(first.WallSeconds, again.WallSeconds);
         Assert.All(files, f => Assert.Equal(f.Value, File.GetLastWriteTimeUtc(f.Key))); // not rewritten
         // Another setting is another scan: computed, and kept beside the first.
-        Assert.False(StabilityScan.Run(spec with { Fraction = 0.2 }, folder: _folder).Reused);
+        Assert.False(StabilityScan.Study.Run(spec with { Fraction = 0.2 }, new StudyRun { Folder = _folder }).Reused);
         Assert.Equal(2, Directory.GetFiles(_folder).Length);
     }
 
@@ -58,16 +58,16 @@ public sealed class StudyResumeTests : IDisposable
             Sizes = [6, 8],
             Candidates = [new(NetworkCatalog.OneLayerLocal(1)), new(NetworkCatalog.TwoLayerLocal(1))],
         };
-        var first = LocalArchitectureStudy.Run(spec, folder: _folder);
+        var first = LocalArchitectureStudy.Study.Run(spec, new StudyRun { Folder = _folder });
         Assert.Equal(0, first.Reused);
         Assert.Equal(4, Directory.GetFiles(_folder).Length);
         // A kill after some runs: delete one kept run; the rerun trains only that one.
         File.Delete(Directory.GetFiles(_folder).Order(StringComparer.Ordinal).First());
-        var again = LocalArchitectureStudy.Run(spec, folder: _folder);
+        var again = LocalArchitectureStudy.Study.Run(spec, new StudyRun { Folder = _folder });
         Assert.Equal(3, again.Reused);
         Assert.Equal(JsonSerializer.Serialize(first.Rows, Json), JsonSerializer.Serialize(again.Rows, Json));
         Assert.Equal(JsonSerializer.Serialize(first.Fits, Json), JsonSerializer.Serialize(again.Fits, Json));
         // A larger size list reuses the runs it shares.
-        Assert.Equal(4, LocalArchitectureStudy.Run(spec with { Sizes = [6, 8, 10] }, folder: _folder).Reused);
+        Assert.Equal(4, LocalArchitectureStudy.Study.Run(spec with { Sizes = [6, 8, 10] }, new StudyRun { Folder = _folder }).Reused);
     }
 }

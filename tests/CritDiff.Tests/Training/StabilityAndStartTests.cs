@@ -180,8 +180,8 @@ public class LocalArchitectureStudyTests
                 new(NetworkCatalog.Parse("layers:local:1,full"), "unbalanced:2"),
             ],
         };
-        var one = CritDiff.Experiments.LocalArchitectureStudy.Run(spec, threads: 1);
-        var two = CritDiff.Experiments.LocalArchitectureStudy.Run(spec, threads: 2);
+        var one = CritDiff.Experiments.LocalArchitectureStudy.Study.Run(spec, new CritDiff.Experiments.StudyRun { Threads = 1 });
+        var two = CritDiff.Experiments.LocalArchitectureStudy.Study.Run(spec, new CritDiff.Experiments.StudyRun { Threads = 2 });
         Assert.Equal(one.Rows, two.Rows);
 
         foreach (var row in one.Rows.Where(r => r.Candidate.Architecture.Name == "one-layer-local:1"))
