@@ -117,7 +117,7 @@ internal static class GenerateCommand
         if (result.GetValue(options.Model.Dimension) == 0) throw new UsageException("--train-budget needs the model options --d, --L and one parameterisation");
         var field = options.Model.Build(result);
         var process = GenerateOptions.Parse("--schedule", result.GetValue(options.Schedule)!, ForwardProcess.Parse);
-        var architecture = GenerateOptions.Parse("--arch", result.GetValue(options.Arch) ?? NetworkCatalog.OneLayer.Name, Architecture.Parse);
+        var architecture = GenerateOptions.Parse("--arch", result.GetValue(options.Arch) ?? NetworkCatalog.OneLayer.Name, NetworkCatalog.ParseMomentArchitecture);
         if (architecture.IsDense) throw new UsageException("--arch dense: generation needs a convolution architecture");
         GenerateOptions.Checked("--arch " + architecture.Name, () => architecture.Validate(field.Lattice));
         double low = result.GetValue(options.TMin) ?? 1e-3;

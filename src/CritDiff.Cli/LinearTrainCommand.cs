@@ -26,7 +26,7 @@ internal static class LinearTrainCommand
         TrainInputs.CheckSideCar("--data", result.GetValue(options.Data), targetModel);
         TrainInputs.CheckSideCar("--spectrum", result.GetValue(options.Spectrum), targetModel);
         var process = TrainCommand.Parse("--schedule", result.GetValue(options.Schedule)!, Diffusion.ForwardProcess.Parse);
-        var architecture = TrainCommand.Parse("--arch", result.GetValue(options.Arch)!, Architecture.Parse);
+        var architecture = TrainCommand.Parse("--arch", result.GetValue(options.Arch)!, NetworkCatalog.ParseMomentArchitecture);
         var parameterBasis = TrainCommand.ParseBasis(result.GetValue(options.Basis));
         var networkStart = CommonOptions.ParseStart(result.GetValue(options.Start)!);
         if (parameterBasis == ParameterBasis.Fourier && networkStart.IsRandom)

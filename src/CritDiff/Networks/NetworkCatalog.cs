@@ -58,6 +58,18 @@ public static class NetworkCatalog
         return family.Parse(text);
     }
 
+    /// <summary>
+    /// The linear architecture of a network that has the moment objective (population or empirical training, the exact
+    /// per-mode law); throws <see cref="FormatException"/> for an unknown name (every family's forms) or a network that
+    /// trains on samples only.
+    /// </summary>
+    public static Architecture ParseMomentArchitecture(string text)
+    {
+        var spec = Parse(text);
+        return spec.MomentArchitecture
+            ?? throw new FormatException($"network '{spec.Name}' has no moment objective (population or empirical training): it trains on samples only (--mode samples)");
+    }
+
     /// <summary>The family that claims a name (well-formed or not), or null for a name no family claims.</summary>
     public static NetworkFamily? FamilyOf(string text)
     {

@@ -170,6 +170,14 @@ public class NetworkCatalogContractTests
     }
 
     [Fact]
+    public void OnlyNetworksWithTheMomentObjectiveGiveAMomentArchitecture()
+    {
+        Assert.Equal(NetworkCatalog.TwoLayer.Architecture.Layers, NetworkCatalog.ParseMomentArchitecture("two-layer").Layers);
+        Assert.Contains("samples only", Assert.Throws<FormatException>(() => NetworkCatalog.ParseMomentArchitecture("conv:2:1")).Message);
+        Assert.Contains("conv:C:R", Assert.Throws<FormatException>(() => NetworkCatalog.ParseMomentArchitecture("resnet")).Message);
+    }
+
+    [Fact]
     public void EveryFamilyHasExamplesAndEveryExampleIsClaimedByItsFamilyOnly()
     {
         foreach (var family in NetworkCatalog.Families)
