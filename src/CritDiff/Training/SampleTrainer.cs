@@ -183,35 +183,68 @@ public static class SampleTrainer
             history.AddRange(resumed.History);
             (lowest, threshold, first) = (resumed.Lowest, resumed.Threshold, resumed.Step);
         }
-        var clock = Stopwatch.StartNew();
-        for (int step = first; ; step++)
+        var metrics = new SliceMetrics(history, report is null ? null : step => report(step, steps));
+        var objective = new DsmObjective(dsm, source, parameters, config, rate, steps, decay, rng, validation, excess,
+            snapshots, gradient, state, x0, z, metrics, lowest, threshold, first);
+        return SliceLoop.Run(objective, metrics, ct);
+    }
+
+    /// <summary>
+    /// Denoising score matching as an objective of <see cref="SliceLoop"/>: the validation loss every EvalInterval steps (and
+    /// at the cap), the rule's excess, stop at eps or a non-finite loss, minibatch steps at a geometrically decaying rate, and
+    /// snapshots of the run into its store.
+    /// </summary>
+    private sealed class DsmObjective(DenoisingScoreMatching dsm, SampleSource source, NetworkParameters parameters,
+        SampleTrainingConfig config, double rate, int steps, double decay, RandomStream rng, ValidationSet validation,
+        SliceExcess? excess, SnapshotTarget? snapshots, NetworkParameters gradient, OptimizerState state, double[] x0, double[] z,
+        SliceMetrics metrics, double lowest, double threshold, int first) : ISliceObjective<RunOutcome>
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private RandomStream _rng = rng;
+        private double _lowest = lowest, _threshold = threshold;
+
+        public int FirstStep => first;
+
+        public void BeginStep(int step)
         {
-            ct.ThrowIfCancellationRequested();
-            if (snapshots is not null && step > first && clock.Elapsed >= snapshots.Store.SnapshotInterval)
+            if (snapshots is not null && step > first && _clock.Elapsed >= snapshots.Store.SnapshotInterval)
             {
                 snapshots.Store.KeepSnapshot(snapshots.Slice, snapshots.Run, new RunSnapshot(step, parameters.Clone(),
-                    state.Buffers.Select(b => b.Clone()).ToArray(), state.StepCount, rng.State(), history.ToArray(), lowest, threshold));
-                clock.Restart();
+                    state.Buffers.Select(b => b.Clone()).ToArray(), state.StepCount, _rng.State(), metrics.History.ToArray(), _lowest, _threshold));
+                _clock.Restart();
             }
-            if (step % config.EvalInterval == 0 || step == steps)
-            {
-                double loss = dsm.Loss(parameters, validation.X0, validation.Z, validation.Count);
-                report?.Invoke(step, steps);
-                if (!double.IsFinite(loss)) return Diverge(history, parameters, step, loss, lowest);
-                lowest = Math.Min(lowest, loss);
-                double e = excess?.Excess(parameters, loss) ?? double.NaN;
-                history.Add(new HistoryRow(step, loss, e));
-                if (step == 0) threshold = config.Eps * e;
-                if (excess is not null && e <= threshold)
-                    return new RunOutcome(history, parameters, step, step, false, lowest);
-            }
-            if (step >= steps) return new RunOutcome(history, parameters, null, step, false, lowest);
-            source.Draw(x0, config.BatchSize, ref rng);
-            rng.FillGaussian(z);
+        }
+
+        public bool Evaluates(int step) => step % config.EvalInterval == 0 || step == steps;
+
+        public HistoryRow Evaluate(int step)
+        {
+            double loss = dsm.Loss(parameters, validation.X0, validation.Z, validation.Count);
+            if (!double.IsFinite(loss)) return new HistoryRow(step, loss, double.NaN);
+            _lowest = Math.Min(_lowest, loss);
+            return new HistoryRow(step, loss, excess?.Excess(parameters, loss) ?? double.NaN);
+        }
+
+        public RunOutcome? Decide(int step)
+        {
+            var row = metrics.History[^1];
+            if (!double.IsFinite(row.Loss)) return Diverge(metrics.History, parameters, step, row.Loss, _lowest);
+            if (step == 0) _threshold = config.Eps * row.Excess;
+            if (excess is not null && row.Excess <= _threshold)
+                return new RunOutcome(metrics.History, parameters, step, step, false, _lowest);
+            return null;
+        }
+
+        public RunOutcome? Step(int step)
+        {
+            if (step >= steps) return new RunOutcome(metrics.History, parameters, null, step, false, _lowest);
+            source.Draw(x0, config.BatchSize, ref _rng);
+            _rng.FillGaussian(z);
             double batchLoss = dsm.LossAndGradient(parameters, x0, z, config.BatchSize, gradient);
-            if (!double.IsFinite(batchLoss)) return Diverge(history, parameters, step, batchLoss, lowest);
+            if (!double.IsFinite(batchLoss)) return Diverge(metrics.History, parameters, step, batchLoss, _lowest);
             double stepRate = decay == 1 ? rate : rate * Math.Pow(decay, (double)step / steps);
             config.Optimizer.Step(parameters, gradient, stepRate, state);
+            return null;
         }
     }
 

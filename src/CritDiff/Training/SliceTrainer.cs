@@ -137,119 +137,177 @@ public static class SliceTrainer
         double exactOptimum, double? optimum, bool excessIsScoreError, RandomStream rng, bool adaptiveRate,
         CancellationToken cancellation)
     {
-        var snapshots = new Dictionary<int, NetworkParameters>();
-        var outcome = RunSteps(network, parameters, population, batches, optimizer, rate, config, spectrum,
-            exactOptimum, optimum, excessIsScoreError, rng, adaptiveRate, cancellation, snapshots, out double finalRate, out int reductions);
-        return outcome with { Rate = finalRate, RateReductions = reductions, Snapshots = snapshots };
+        var metrics = new SliceMetrics([]);
+        var objective = new MomentObjective(network, parameters, population, batches, optimizer, rate, config, spectrum,
+            exactOptimum, optimum, excessIsScoreError, rng, adaptiveRate, metrics);
+        var outcome = SliceLoop.Run(objective, metrics, cancellation);
+        return outcome with { Rate = objective.Rate, RateReductions = objective.RateReductions, Snapshots = objective.Snapshots };
     }
 
-    private static RunOutcome RunSteps(LinearMomentNetwork network, NetworkParameters parameters, ModeMoments population,
-        Minibatches? batches, Optimizer optimizer, double rate, TrainingConfig config, double[] spectrum,
-        double exactOptimum, double? optimum, bool excessIsScoreError, RandomStream rng, bool adaptiveRate,
-        CancellationToken cancellation, Dictionary<int, NetworkParameters> snapshots, out double finalRate, out int reductions)
+    /// <summary>
+    /// The moment objective as an objective of <see cref="SliceLoop"/>: population moments (or moment minibatches) evaluated
+    /// every step, the step from the gradient of that evaluation (or of a fresh minibatch), and the stopping rule of the
+    /// class summary with its own hooks: Newton polishing at steps 128, 256, ... (rewriting the history's excess), the
+    /// curvature rate lowered as the loss rises, the multiplier fast path, snapshots at the chosen steps and the post-hoc
+    /// optimum of a converged run.
+    /// </summary>
+    private sealed class MomentObjective : ISliceObjective<RunOutcome>
     {
-        var wanted = config.Snapshots.ToHashSet();
-        finalRate = rate;
-        reductions = 0;
-        var curvatureRng = new RandomStream(config.Seed ^ 0xA5A5A5A5UL, 0);
-        var gradient = network.CreateParameters();
-        var state = optimizer.CreateState(parameters);
-        var history = new List<HistoryRow>();
-        double initialLoss = double.NaN, initialExcess = double.NaN;
+        private readonly LinearMomentNetwork _network;
+        private readonly NetworkParameters _parameters, _gradient;
+        private readonly ModeMoments _population;
+        private readonly Minibatches? _batches;
+        private readonly Optimizer _optimizer;
+        private readonly OptimizerState _state;
+        private readonly TrainingConfig _config;
+        private readonly double[] _spectrum;
+        private readonly double _exactOptimum;
+        private readonly bool _excessIsScoreError, _adaptiveRate;
+        private readonly SliceMetrics _metrics;
+        private readonly HashSet<int> _wanted;
+        private readonly MultiplierDescent? _descent;
+        private RandomStream _rng, _curvatureRng;
+        private double? _optimum;
+        private double _initialLoss = double.NaN, _initialExcess = double.NaN;
         // Without a closed-form optimum, population runs of small networks find the bottom of their basin
         // by Newton polishing (at steps 128, 256, ...) instead of creeping to it by GD.
-        bool polishable = optimum is null && batches is null && parameters.Length <= NewtonPolish.MaxParameters;
-        bool polished = false, confirmed = false;
-        int nextPolish = 128;
-        // A full one-layer kernel under (S)GD: the same descent on its multiplier, without two FFTs per step. The kernel
-        // is written back into parameters wherever it is read (snapshots, curvature, the outcome).
-        var descent = polishable ? null : MultiplierDescent.TryCreate(network, parameters, optimizer);
-        RunOutcome Outcome(RunOutcome outcome)
+        private readonly bool _polishable;
+        private bool _polished, _confirmed;
+        private int _nextPolish = 128;
+
+        public MomentObjective(LinearMomentNetwork network, NetworkParameters parameters, ModeMoments population,
+            Minibatches? batches, Optimizer optimizer, double rate, TrainingConfig config, double[] spectrum,
+            double exactOptimum, double? optimum, bool excessIsScoreError, RandomStream rng, bool adaptiveRate, SliceMetrics metrics)
         {
-            descent?.CopyTo(parameters);
-            return outcome;
+            (_network, _parameters, _population, _batches, _optimizer, _config, _spectrum) = (network, parameters, population, batches, optimizer, config, spectrum);
+            (_exactOptimum, _optimum, _excessIsScoreError, _rng, _adaptiveRate, _metrics) = (exactOptimum, optimum, excessIsScoreError, rng, adaptiveRate, metrics);
+            _wanted = config.Snapshots.ToHashSet();
+            Rate = rate;
+            _curvatureRng = new RandomStream(config.Seed ^ 0xA5A5A5A5UL, 0);
+            _gradient = network.CreateParameters();
+            _state = optimizer.CreateState(parameters);
+            _polishable = optimum is null && batches is null && parameters.Length <= NewtonPolish.MaxParameters;
+            // A full one-layer kernel under (S)GD: the same descent on its multiplier, without two FFTs per step. The kernel
+            // is written back into parameters wherever it is read (snapshots, curvature, the outcome).
+            _descent = _polishable ? null : MultiplierDescent.TryCreate(network, parameters, optimizer);
         }
-        for (int step = 0; ; step++)
+
+        /// <summary>The rate the run ends at (lowered as the curvature grew).</summary>
+        public double Rate { get; private set; }
+
+        /// <summary>How often the rate was lowered.</summary>
+        public int RateReductions { get; private set; }
+
+        /// <summary>The parameters at the chosen steps.</summary>
+        public Dictionary<int, NetworkParameters> Snapshots { get; } = [];
+
+        public int FirstStep => 0;
+
+        public void BeginStep(int step)
         {
-            cancellation.ThrowIfCancellationRequested();
+        }
+
+        public bool Evaluates(int step) => true;
+
+        public HistoryRow Evaluate(int step)
+        {
             double loss, scoreError;
-            if (descent is not null)
+            if (_descent is not null)
             {
-                loss = descent.Evaluate(population, spectrum, out scoreError);
+                loss = _descent.Evaluate(_population, _spectrum, out scoreError);
             }
-            else if (batches is null)
+            else if (_batches is null)
             {
-                loss = network.LossAndGradient(parameters, population, gradient);
-                scoreError = network.ScoreError(parameters, spectrum);
+                loss = _network.LossAndGradient(_parameters, _population, _gradient);
+                scoreError = _network.ScoreError(_parameters, _spectrum);
             }
             else
             {
-                (loss, scoreError) = network.LossAndScoreError(parameters, population, spectrum);
+                (loss, scoreError) = _network.LossAndScoreError(_parameters, _population, _spectrum);
             }
-            double excess = optimum is null ? double.NaN : excessIsScoreError ? scoreError : loss - optimum.Value;
-            history.Add(new HistoryRow(step, loss, excess, scoreError));
-            if (wanted.Contains(step))
+            double excess = _optimum is null ? double.NaN : _excessIsScoreError ? scoreError : loss - _optimum.Value;
+            return new HistoryRow(step, loss, excess, scoreError);
+        }
+
+        private RunOutcome Outcome(RunOutcome outcome)
+        {
+            _descent?.CopyTo(_parameters);
+            return outcome;
+        }
+
+        public RunOutcome? Decide(int step)
+        {
+            var history = _metrics.History;
+            var (network, parameters, population, config) = (_network, _parameters, _population, _config);
+            double loss = history[step].Loss, excess = history[step].Excess;
+            if (_wanted.Contains(step))
             {
-                descent?.CopyTo(parameters);
-                snapshots[step] = parameters.Clone();
+                _descent?.CopyTo(parameters);
+                Snapshots[step] = parameters.Clone();
             }
             if (step == 0)
             {
-                initialLoss = loss;
-                initialExcess = excess;
+                _initialLoss = loss;
+                _initialExcess = excess;
             }
-            if (!double.IsFinite(loss) || loss - initialLoss > initialLoss - exactOptimum)
-                return Outcome(new RunOutcome(history, parameters, false, true, step, optimum));
-            if (adaptiveRate && step > 0 && loss > history[step - 1].Loss + 1e-14 * Math.Abs(loss))
+            if (!double.IsFinite(loss) || loss - _initialLoss > _initialLoss - _exactOptimum)
+                return Outcome(new RunOutcome(history, parameters, false, true, step, _optimum));
+            if (_adaptiveRate && step > 0 && loss > history[step - 1].Loss + 1e-14 * Math.Abs(loss))
             {
-                descent?.CopyTo(parameters);
-                double lambda = Curvature.TopEigenvalue(network, parameters, population, ref curvatureRng);
+                _descent?.CopyTo(parameters);
+                double lambda = Curvature.TopEigenvalue(network, parameters, population, ref _curvatureRng);
                 double lowered = config.LearningRateFraction * 2 / lambda;
-                if (lowered < finalRate)
+                if (lowered < Rate)
                 {
-                    finalRate = lowered;
-                    reductions++;
+                    Rate = lowered;
+                    RateReductions++;
                 }
                 // The gradient at these parameters again (the multiplier path computes its own in Step).
-                if (descent is null) network.LossAndGradient(parameters, population, gradient);
+                if (_descent is null) network.LossAndGradient(parameters, population, _gradient);
             }
-            if (polished && loss < optimum!.Value - 1e-12 * Math.Abs(loss))
+            if (_polished && loss < _optimum!.Value - 1e-12 * Math.Abs(loss))
             {
                 // The descent went below the polished point (it was not yet in its final basin): polish again here.
-                (optimum, polished, confirmed, nextPolish) = (null, false, false, step);
+                (_optimum, _polished, _confirmed, _nextPolish) = (null, false, false, step);
             }
-            if (polishable && !confirmed && step == nextPolish)
+            if (_polishable && !_confirmed && step == _nextPolish)
             {
                 // Accepted once two successive polishes (steps n and 2n) find the same bottom, to well within
                 // what moves the step count (1e-4 of eps x initial excess): a run still on its way to
                 // another basin would move the second one.
-                nextPolish *= 2;
+                _nextPolish *= 2;
                 double bottom = NewtonPolish.Minimize(network, parameters.Clone(), population);
                 double agreement = Math.Max(1e-10 * Math.Abs(bottom), 1e-4 * config.Eps * (history[0].Loss - bottom));
-                confirmed = polished && Math.Abs(bottom - optimum!.Value) <= agreement;
-                (optimum, polished) = (bottom, true);
+                _confirmed = _polished && Math.Abs(bottom - _optimum!.Value) <= agreement;
+                (_optimum, _polished) = (bottom, true);
                 int first = SetExcess(history, bottom, config.Eps);
-                initialExcess = history[0].Excess;
+                _initialExcess = history[0].Excess;
                 excess = history[step].Excess;
-                if (confirmed && first >= 0) return Outcome(new RunOutcome(history, parameters, true, false, first, optimum));
+                if (_confirmed && first >= 0) return Outcome(new RunOutcome(history, parameters, true, false, first, _optimum));
             }
-            if (optimum is not null && (!polished || confirmed) && excess <= config.Eps * initialExcess)
-                return Outcome(new RunOutcome(history, parameters, true, false, step, optimum));
-            if ((optimum is null || (polished && !confirmed)) && step >= config.ConvergenceWindow &&
+            if (_optimum is not null && (!_polished || _confirmed) && excess <= config.Eps * _initialExcess)
+                return Outcome(new RunOutcome(history, parameters, true, false, step, _optimum));
+            if ((_optimum is null || (_polished && !_confirmed)) && step >= config.ConvergenceWindow &&
                 Math.Abs(loss - history[step - config.ConvergenceWindow].Loss) <= config.ConvergenceTolerance * Math.Abs(loss))
-                return Outcome(WithPostHocOptimum(history, parameters, config, step, polishable ? (network, population) : null));
+                return Outcome(WithPostHocOptimum(history, parameters, config, step, _polishable ? (network, population) : null));
             if (step >= config.MaxSteps)
-                return Outcome(optimum is null || polished
-                    ? WithPostHocOptimum(history, parameters, config, step, polishable ? (network, population) : null) with { Converged = false }
-                    : new RunOutcome(history, parameters, false, false, step, optimum));
-            if (descent is not null)
+                return Outcome(_optimum is null || _polished
+                    ? WithPostHocOptimum(history, parameters, config, step, _polishable ? (network, population) : null) with { Converged = false }
+                    : new RunOutcome(history, parameters, false, false, step, _optimum));
+            return null;
+        }
+
+        public RunOutcome? Step(int step)
+        {
+            if (_descent is not null)
             {
-                descent.Step(finalRate, batches is null ? population
-                    : MultiplierDescent.PerMode(batches.Draw(ref rng)));
-                continue;
+                _descent.Step(Rate, _batches is null ? _population
+                    : MultiplierDescent.PerMode(_batches.Draw(ref _rng)));
+                return null;
             }
-            if (batches is not null) network.LossAndGradient(parameters, batches.Draw(ref rng), gradient);
-            optimizer.Step(parameters, gradient, finalRate, state);
+            if (_batches is not null) _network.LossAndGradient(_parameters, _batches.Draw(ref _rng), _gradient);
+            _optimizer.Step(_parameters, _gradient, Rate, _state);
+            return null;
         }
     }
 
