@@ -1,6 +1,6 @@
 using CritDiff.Networks;
-using MathNet.Numerics.LinearAlgebra;
 using CritDiff.Statistics;
+using MathNet.Numerics.LinearAlgebra;
 
 namespace CritDiff.Training;
 

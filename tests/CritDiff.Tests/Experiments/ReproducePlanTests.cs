@@ -1,8 +1,8 @@
-using CritDiff.Persistence;
 using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.Lattices;
 using CritDiff.Networks;
+using CritDiff.Persistence;
 using CritDiff.Training;
 
 namespace CritDiff.Tests.Experiments;

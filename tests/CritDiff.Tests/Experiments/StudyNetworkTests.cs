@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
-using CritDiff.Persistence;
 using CritDiff.Diffusion;
 using CritDiff.Experiments;
 using CritDiff.Lattices;
 using CritDiff.Networks;
+using CritDiff.Persistence;
 using CritDiff.Training;
 
 namespace CritDiff.Tests.Experiments;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using CritDiff.Networks;
 using CritDiff.Experiments;
+using CritDiff.Networks;
 using CritDiff.Training;
 
 namespace CritDiff.Tests.Experiments;

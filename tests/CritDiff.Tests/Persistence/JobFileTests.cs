@@ -1,6 +1,6 @@
 using System.Text.Json;
-using CritDiff.Networks;
 using CritDiff.Experiments;
+using CritDiff.Networks;
 using CritDiff.Persistence;
 
 namespace CritDiff.Tests.Persistence;

@@ -1,5 +1,5 @@
-using CritDiff.Networks;
 using CritDiff.Experiments;
+using CritDiff.Networks;
 using CritDiff.Persistence;
 using CritDiff.Reporting;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
-using CritDiff.Persistence;
 using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.Lattices;
+using CritDiff.Persistence;
 using CritDiff.Reporting;
 
 namespace CritDiff.Tests; // not CritDiff.Tests.Reporting: that would hide CritDiff.Reporting in other test files

@@ -1,9 +1,9 @@
+using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.Lattices;
 using CritDiff.MonteCarlo;
 using CritDiff.Persistence;
 using CritDiff.Statistics;
-using CritDiff.Experiments;
 using CritDiff.Training;
 
 namespace CritDiff.Tests.Training;
