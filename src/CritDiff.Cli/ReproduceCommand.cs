@@ -18,7 +18,7 @@ internal static class ReproduceCommand
 {
     public static Command Create(Func<bool, Output> output)
     {
-        var quick = new Option<bool>("--quick") { Description = "Fewer sizes and seeds (about 10-40 s on 2 cores: 12 s measured with the native build, more JIT-compiled or on busy cores); the sweeps, the beyond-Gaussian and the nonlinear study go to quick-* folders (sgd-stability, local-architectures and mcmc-baseline keep their names: their stored runs are keyed by their settings and reused only by identical ones, but their tables and figures are those of the last run into the folder)." };
+        var quick = new Option<bool>("--quick") { Description = "Fewer sizes and seeds (about 10-40 s on 2 cores: 14 s measured with the native build, more JIT-compiled or on busy cores); the sweeps, the beyond-Gaussian and the nonlinear study go to quick-* folders (sgd-stability, local-architectures and mcmc-baseline keep their names: their stored runs are keyed by their settings and reused only by identical ones, but their tables and figures are those of the last run into the folder)." };
         var large = new Option<bool>("--large") { Description = "Add L = 128 to the SGD-stability and local-architecture studies and L = 64 to the nonlinear one (several minutes more)." };
         var folder = new Option<string>("--out")
         {

@@ -7,13 +7,7 @@ public sealed record BeyondGaussianStage(StageWeights Weights, BeyondGaussianSpe
     protected override void RunCore(ReproduceRun run)
     {
         string folder = run.PathOf(Folder);
-        var points = BeyondGaussianStudy.Study.Run(Spec, new StudyRun
-        {
-            Folder = folder,
-            Threads = run.Threads,
-            Cancellation = run.Cancellation,
-            Progress = new StudyProgressAdapter<StudyProgress>(e => { if (e.Done) run.Note($"beyond-gaussian: {e.Job}: {e.Detail}"); }),
-        });
+        var points = BeyondGaussianStudy.Study.Run(Spec, run.StudyIn(folder, e => run.Note($"beyond-gaussian: {e.Job}: {e.Detail}")));
         run.BeyondGaussian = (Spec, folder, points);
     }
 }

@@ -9,7 +9,7 @@ public sealed record LocalArchitectureStage(StageWeights Weights, LocalStudySpec
     protected override void RunCore(ReproduceRun run)
     {
         string folder = Path.Combine(run.PathOf(Folder), "runs");
-        var study = LocalArchitectureStudy.Study.Run(Spec, new StudyRun { Folder = folder, Threads = run.Threads, Cancellation = run.Cancellation });
+        var study = LocalArchitectureStudy.Study.Run(Spec, run.StudyIn(folder));
         run.Note(string.Create(CultureInfo.InvariantCulture,
             $"local-architectures: {Spec.Candidates.Count} networks x {Spec.Sizes.Count} sizes; {study.WallSeconds:F1} s; {study.Reused} of {study.Rows.Count} run(s) reused from {folder}"));
         run.Local = study;

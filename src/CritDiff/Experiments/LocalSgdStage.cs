@@ -28,7 +28,7 @@ public sealed record LocalSgdStage(StageWeights Weights, StabilitySpec Sgd, stri
         run.LocalSgd = Picks(local).Select(c =>
         {
             var scan = StabilityScan.Study.Run(Sgd with { Architecture = c.Architecture, Start = c.Start },
-                new StudyRun { Folder = folder, Threads = run.Threads, Cancellation = run.Cancellation });
+                run.StudyIn(folder));
             run.Note(FormattableString.Invariant($"local-sgd: {c.Label}: stable lr {StabilityStage.Rates(scan)}; {scan.WallSeconds:F1} s{StabilityStage.Reused(scan.Reused)}"));
             return scan;
         }).ToArray();

@@ -7,13 +7,7 @@ public sealed record NonlinearStage(StageWeights Weights, NonlinearSpec Spec, st
     protected override void RunCore(ReproduceRun run)
     {
         string folder = run.PathOf(Folder);
-        var result = NonlinearStudy.Study.Run(Spec, new StudyRun
-        {
-            Folder = folder,
-            Threads = run.Threads,
-            Cancellation = run.Cancellation,
-            Progress = new StudyProgressAdapter<StudyProgress>(e => { if (e.Done) run.Note("nonlinear: " + e.Job); }),
-        });
+        var result = NonlinearStudy.Study.Run(Spec, run.StudyIn(folder, e => run.Note("nonlinear: " + e.Job)));
         run.Nonlinear = (folder, result);
     }
 }

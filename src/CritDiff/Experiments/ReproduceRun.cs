@@ -54,6 +54,18 @@ public sealed class ReproduceRun
     /// <summary>Writes a log line.</summary>
     public void Note(string line) => _note(line);
 
+    /// <summary>
+    /// How a stage runs its study: finished jobs kept in <paramref name="folder"/>, this run's threads and cancellation, and
+    /// each finished job's event given to <paramref name="finished"/> (for the stage's log line), if any.
+    /// </summary>
+    public StudyRun StudyIn(string folder, Action<StudyProgress>? finished = null) => new()
+    {
+        Folder = folder,
+        Threads = Threads,
+        Cancellation = Cancellation,
+        Progress = finished is null ? null : new StudyProgressAdapter<StudyProgress>(e => { if (e.Done) finished(e); }),
+    };
+
     /// <summary>The path of <paramref name="relative"/> under the output folder.</summary>
     public string PathOf(string relative) => Path.Combine(Folder, relative);
 

@@ -23,7 +23,7 @@ public sealed record StabilityStage(StageWeights Weights, StabilityPlan Plan, st
         StabilityScanResult Scan(StabilitySpec spec)
         {
             if (done.TryGetValue(spec, out var known)) return known;
-            var scan = StabilityScan.Study.Run(spec, new StudyRun { Folder = folder, Threads = run.Threads, Cancellation = run.Cancellation });
+            var scan = StabilityScan.Study.Run(spec, run.StudyIn(folder));
             run.Note(string.Create(CultureInfo.InvariantCulture,
                 $"sgd-stability: {spec.Architecture} {spec.Optimizer} ({spec.Basis.ToString().ToLowerInvariant()}): stable lr {Rates(scan)}; {scan.WallSeconds:F1} s{Reused(scan.Reused)}"));
             return done[spec] = scan;

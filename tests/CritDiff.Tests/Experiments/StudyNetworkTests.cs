@@ -10,7 +10,7 @@ namespace CritDiff.Tests.Experiments;
 
 /// <summary>
 /// Studies hold typed networks (issue 21): names in files and keys are unchanged, a sweep on samples trains exactly what
-/// <see cref="SampleTrainer"/> trains for the same settings, and the study contract gives the numbers of the old entry points.
+/// <see cref="SampleTrainer"/> trains for the same settings, and a study gives the same rows on one and two threads.
 /// </summary>
 public sealed class StudyNetworkTests : IDisposable
 {
@@ -98,25 +98,28 @@ public sealed class StudyNetworkTests : IDisposable
         Assert.True(boundary.Unstable / boundary.Stable - 1 <= settings.Tolerance, $"{boundary}");
     }
 
-    [Fact]
-    public void StabilityStudyContractGivesTheNumbersOfTheOldEntryPointAndReportsEveryJob()
+    /// <summary>Two sizes, two seeds, a short budget and a coarse tolerance: a scan of a few seconds.</summary>
+    private static StabilitySpec SmallScan => new()
     {
-        var spec = new StabilitySpec
-        {
-            Family = new ModelFamily("xi/L", 0.25),
-            Dimension = 2,
-            Sizes = [6, 8],
-            Architecture = NetworkCatalog.TwoLayer,
-            Search = new StabilitySettings { Seeds = 2, Budget = 30, Tolerance = 0.2 },
-            BatchSize = 16,
-            MaxSteps = 2000,
-        };
-        var old = StabilityScan.Study.Run(spec, new StudyRun { Threads = 1 });
+        Family = new ModelFamily("xi/L", 0.25),
+        Dimension = 2,
+        Sizes = [6, 8],
+        Architecture = NetworkCatalog.TwoLayer,
+        Search = new StabilitySettings { Seeds = 2, Budget = 30, Tolerance = 0.2 },
+        BatchSize = 16,
+        MaxSteps = 2000,
+    };
+
+    [Fact]
+    public void StabilityStudyGivesTheSameRowsOnOneAndTwoThreadsAndReportsEveryJob()
+    {
+        var spec = SmallScan;
+        var single = StabilityScan.Study.Run(spec, new StudyRun { Threads = 1 });
         var events = new ConcurrentQueue<StudyProgress>();
         var study = StabilityScan.Study;
         int jobs = study.Jobs(spec, null);
         var run = study.Run(spec, new StudyRun { Threads = 2, Progress = new Inline(events) });
-        Assert.Equal(old.Rows.Select(r => (r.Length, r.Stability.StableRate, r.TrainingRate, string.Join(",", r.SeedSteps))),
+        Assert.Equal(single.Rows.Select(r => (r.Length, r.Stability.StableRate, r.TrainingRate, string.Join(",", r.SeedSteps))),
             run.Rows.Select(r => (r.Length, r.Stability.StableRate, r.TrainingRate, string.Join(",", r.SeedSteps))));
         Assert.Equal(2 * 2 * 2, jobs); // a search and a training run per (L, seed)
         Assert.Equal(jobs, events.Count(e => e.Done));
@@ -132,16 +135,7 @@ public sealed class StudyNetworkTests : IDisposable
     [Fact]
     public void InterruptedScanReusesItsFinishedPiecesAndGivesTheSameRows()
     {
-        var spec = new StabilitySpec
-        {
-            Family = new ModelFamily("xi/L", 0.25),
-            Dimension = 2,
-            Sizes = [6, 8],
-            Architecture = NetworkCatalog.TwoLayer,
-            Search = new StabilitySettings { Seeds = 2, Budget = 30, Tolerance = 0.2 },
-            BatchSize = 16,
-            MaxSteps = 2000,
-        };
+        var spec = SmallScan;
         var whole = StabilityScan.Study.Run(spec, new StudyRun { Threads = 1 });
         string folder = Path.Combine(_folder, "cut");
         using var cancel = new CancellationTokenSource();
