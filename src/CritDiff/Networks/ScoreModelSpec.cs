@@ -48,6 +48,12 @@ public abstract record ScoreModelSpec
     /// <summary>True when the exact score of a Gaussian target lies in the architecture.</summary>
     public virtual bool RepresentsExactScore => false;
 
+    /// <summary>
+    /// True for a network conditioned on the noise level (one parameter set for all t, trained with t drawn continuously;
+    /// its <see cref="Create"/> returns a <see cref="TimeConditionedModel"/>); false for a per-slice network.
+    /// </summary>
+    public virtual bool IsTimeConditioned => false;
+
     /// <summary>Hidden activations kept per input value by a forward pass for its backward pass (0 for a linear network).</summary>
     public virtual int HiddenChannels => 0;
 
