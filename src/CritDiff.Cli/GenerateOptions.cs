@@ -32,7 +32,8 @@ internal sealed class GenerateOptions
     public Option<string?> Reference { get; } = new("--data")
     {
         Description = "With a model trained on samples: an ensemble .npy (e.g. the training data) whose observables and magnetisation " +
-                      "histogram the samples are compared with (default: the training ensemble's Monte Carlo values stored with the model).",
+                      "histogram the samples are compared with (default: the training ensemble's Monte Carlo values stored with the model; G(r) needs --data or a Gaussian target). " +
+                      "Observables off the reference by more than 5 combined standard errors are warned about.",
     };
 
     public Option<int> Steps { get; } = new("--steps") { Description = "Reverse steps K in 1..1000000, uniform in t from t-max down to t-min.", DefaultValueFactory = _ => 100 };
@@ -40,7 +41,7 @@ internal sealed class GenerateOptions
     public Option<string?> TMax { get; } = new("--t-max") { Description = "Where it starts, a number or auto (a(T)^2 chi = 1e-3 b(T)^2); default: the model's last slice, or auto." };
     public Option<bool> Interp { get; } = new("--interp") { Description = "Interpolate the score linearly in t between slices (default: nearest slice)." };
     public Option<int> Count { get; } = new("--n") { Description = "Number of generated samples N (0: exact law only; 24 N V bytes must fit in 8 GiB).", DefaultValueFactory = _ => 256 };
-    public Option<string?> File { get; } = new("--out") { Description = "Write the samples to this .npy file, shape [N, L, ..., L]." };
+    public Option<string?> File { get; } = new("--out") { Description = "Write the samples to this .npy file, shape [N, L, ..., L]; with a model trained on samples also G(r) against the reference to FILE-stem.two_point.csv." };
     public Option<bool> Reweight { get; } = new("--reweight") { Description = "Exact importance weights p_target/p_generated: ESS/N, reweighted observables, independence Metropolis (needs N >= 4). " +
         "Warns (stderr and the JSON warnings) when ESS/N < 0.01 or ESS = N x ESS/N < 30: the corrected values are then unreliable." };
     public Option<bool> Json { get; } = CommonOptions.Json();

@@ -66,7 +66,7 @@ internal static class SampleGenerateCommand
             o.Note(FormattableString.Invariant($"  {done}/{n} samples (elapsed {clock.Elapsed.TotalSeconds:F0} s)"));
         });
         var outcome = SampleGenerationRun.Run(request, workers, progress);
-        foreach (string warning in SampleGenerationRun.Warnings(outcome)) o.Note("warning: " + warning);
+        foreach (string warning in SampleGenerationRun.Warnings(request, outcome)) o.Note("warning: " + warning);
         if (o.Json) o.WriteJson(SampleGenerationRun.Summary(request, outcome));
         else Print(o, request, outcome);
         return 0;
@@ -96,7 +96,11 @@ internal static class SampleGenerateCommand
         if (data.Model?.Mismatch(checkpoint.Target) is { } why) throw new UsageException($"--data: {dataPath}: {why}");
         DataValues.Check("--data", dataPath, data.Configurations);
         var (observables, magnetisations) = SampleGenerationRun.Reference(checkpoint.Target, data);
-        return request with { Reference = observables, ReferenceMagnetisations = magnetisations, ReferenceSource = $"{dataPath} ({data.Count} configurations)" };
+        return request with
+        {
+            Reference = observables, ReferenceMagnetisations = magnetisations, ReferenceSource = $"{dataPath} ({data.Count} configurations)",
+            ReferenceTwoPoint = GeneratedTwoPoint.Reference(checkpoint.Target, data),
+        };
     }
 
     private static void Print(Output o, SampleGenerationRequest request, SampleGenerationOutcome outcome)
@@ -115,6 +119,7 @@ internal static class SampleGenerateCommand
             : $"no reweighting: {outcome.WeightsUnavailable}");
         if (SampleGenerationRun.HistogramDistance(request, outcome) is { } dist && double.IsFinite(dist))
             console.WriteLine($"magnetisation histogram distance (total variation) {Output.Format(dist)}");
+        if (outcome.TwoPointCsv is { } csv) console.WriteLine($"two-point function G(r), r = 0 .. L/2, against the reference: {csv}");
     }
 
     /// <summary>NaN for a non-finite value (the summary writes null there, which the table always printed as n/a).</summary>

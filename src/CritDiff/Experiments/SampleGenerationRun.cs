@@ -34,6 +34,9 @@ public sealed record SampleGenerationRequest(TrainedModel Model, GenerationSetti
 
     /// <summary>The first magnetisation component of reference configurations (for the histogram distance), if known.</summary>
     public IReadOnlyList<double>? ReferenceMagnetisations { get; init; }
+
+    /// <summary>The reference's signed M, chi_2, G(r) and G(k_m) (an ensemble's, or exact for a Gaussian target), if known.</summary>
+    public TwoPointEstimates? ReferenceTwoPoint { get; init; }
 }
 
 /// <summary>What generation produced.</summary>
@@ -48,6 +51,15 @@ public sealed record SampleGenerationOutcome(RealSpaceSamples Samples, ModelEsti
 {
     /// <summary>True when ESS/N is below <see cref="ImportanceWeights.LowEssFraction"/>.</summary>
     public bool LowEss => Weights?.LowEss ?? false;
+
+    /// <summary>Signed M, chi_2, G(r) and G(k_m) of the samples (<see cref="GeneratedTwoPoint"/>), or null when they diverged.</summary>
+    public TwoPointEstimates? TwoPoint { get; init; }
+
+    /// <summary>The same reweighted, when there are weights.</summary>
+    public TwoPointEstimates? ReweightedTwoPoint { get; init; }
+
+    /// <summary>Where G(r) was written as CSV (next to the samples file), or null.</summary>
+    public string? TwoPointCsv { get; init; }
 }
 
 /// <summary>Runs a <see cref="SampleGenerationRequest"/> and builds its JSON summary.</summary>
@@ -84,7 +96,19 @@ public static class SampleGenerationRun
         else if (!samples.LogDensity.All(double.IsFinite)) unavailable = "a log-density is not finite";
         else weights = ImportanceWeights.Apply(model.Target, samples, request.Seed ^ ImportanceWeights.ChainStream);
         if (request.SamplesPath is { } path) NpyFile.Write(path, samples.Samples, SampleShape(model.Target, request.Count));
-        return new SampleGenerationOutcome(samples, generated, magnetisations, weights, unavailable, clock.Elapsed.TotalSeconds);
+        TwoPointEstimates? twoPoint = null, reweightedTwoPoint = null;
+        string? csv = null;
+        if (finite)
+        {
+            twoPoint = GeneratedTwoPoint.Measure(model.Target, samples.Samples, samples.Count, threads, out var rows);
+            if (weights is not null) reweightedTwoPoint = GeneratedTwoPoint.Reweighted(model.Target, rows, weights);
+            if (request.SamplesPath is { } samplesPath)
+                File.WriteAllText(csv = GeneratedTwoPoint.CsvPath(samplesPath), GeneratedTwoPoint.Csv(twoPoint, request.ReferenceTwoPoint));
+        }
+        return new SampleGenerationOutcome(samples, generated, magnetisations, weights, unavailable, clock.Elapsed.TotalSeconds)
+        {
+            TwoPoint = twoPoint, ReweightedTwoPoint = reweightedTwoPoint, TwoPointCsv = csv,
+        };
     }
 
     /// <summary>The .npy shape of <paramref name="count"/> samples: [N, L, ..., L], with the n axis after N when n &gt; 1.</summary>
@@ -127,7 +151,10 @@ public static class SampleGenerationRun
                 ["xi2"] = new(field.SecondMomentCorrelationLength, 0),
                 ["energy"] = new(field.Energy, 0),
             };
-            return request with { Reference = exactValues, ReferenceSource = "exact values of the Gaussian target" };
+            return request with
+            {
+                Reference = exactValues, ReferenceSource = "exact values of the Gaussian target", ReferenceTwoPoint = GeneratedTwoPoint.Exact(field),
+            };
         }
         return request;
     }
@@ -170,6 +197,7 @@ public static class SampleGenerationRun
             }
             rows.Add(row);
         }
+        if (outcome.TwoPoint is { } twoPoint) rows.AddRange(GeneratedTwoPoint.Rows(twoPoint, request.ReferenceTwoPoint, outcome.ReweightedTwoPoint));
         return rows;
     }
 
@@ -240,7 +268,8 @@ public static class SampleGenerationRun
                 ["action_density_err"] = Number(w2.ActionDensity.Error),
                 ["metropolis_acceptance"] = Number(w2.MetropolisAcceptance),
             },
-            ["warnings"] = new JsonArray(Warnings(outcome).Select(s => (JsonNode?)s).ToArray()),
+            ["two_point"] = outcome.TwoPoint is { } g ? GeneratedTwoPoint.Json(g, request.ReferenceTwoPoint, outcome.TwoPointCsv) : null,
+            ["warnings"] = new JsonArray(Warnings(request, outcome).Select(s => (JsonNode?)s).ToArray()),
             ["wall_seconds"] = outcome.WallSeconds,
             ["out"] = request.SamplesPath, // last: the command line used to add it after the summary was built
         };
@@ -262,6 +291,18 @@ public static class SampleGenerationRun
         if (outcome.Weights is { } w && ImportanceWeights.LowEssWarning(w.EffectiveSampleFraction, w.Count) is { } low) list.Add(low);
         if (!Usable(outcome.Samples.Samples)) list.Add($"generated samples are not finite or beyond |x| = {MaxSampleMagnitude:G1}: the trained score diverged");
         return list;
+    }
+
+    /// <summary>
+    /// All warnings: <see cref="Warnings(SampleGenerationOutcome)"/> and observables off the reference by more than
+    /// <see cref="GeneratedTwoPoint.WarningZ"/> combined standard errors, generated or (unless the ESS is low) reweighted.
+    /// </summary>
+    public static IReadOnlyList<string> Warnings(SampleGenerationRequest request, SampleGenerationOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(outcome);
+        bool lowEss = outcome.Weights is { } w && ImportanceWeights.LowEssWarning(w.EffectiveSampleFraction, w.Count) is not null;
+        return [.. Warnings(outcome), .. GeneratedTwoPoint.OffReferenceWarnings(ObservableRows(request, outcome), lowEss)];
     }
 
     private static JsonNode? Number(double x) => double.IsFinite(x) ? x : null;
