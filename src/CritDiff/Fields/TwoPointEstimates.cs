@@ -30,7 +30,10 @@ public sealed record TwoPointEstimates(IReadOnlyList<Stats> SignedMagnetisation,
             .Append(("susceptibility_connected", ConnectedSusceptibility))
             .Concat(LowModes.Select((s, m) => ($"g_k{m + 1}", s)));
 
-    /// <summary>Estimates from independent rows: means with their standard errors, chi_2 by the bias-corrected jackknife.</summary>
+    /// <summary>
+    /// Estimates from independent rows: means with their standard errors, chi_2 by the bias-corrected jackknife (which for
+    /// V (&lt;|M|^2&gt; - &lt;|M|&gt;^2) / n is exactly V/n times the unbiased sample variance of |M|).
+    /// </summary>
     public static TwoPointEstimates FromRows(TwoPointObservables layout, double[,] rows)
     {
         ArgumentNullException.ThrowIfNull(layout);

@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
 using CritDiff.Experiments;
+using CritDiff.Fields;
+using CritDiff.Lattices;
+using CritDiff.Persistence;
 using static CritDiff.Tests.Cli.Cli;
 
 namespace CritDiff.Tests.Cli;
@@ -40,5 +43,26 @@ public sealed class GenerateObservablesTests : IDisposable
         var off = warnings.Where(w => w.Contains("is off the reference", StringComparison.Ordinal)).ToArray();
         Assert.NotEmpty(off);
         Assert.Contains("warning: " + off[0], error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheDataEnsembleIsTheReferenceOfTheTwoPointFunction()
+    {
+        // A bare .npy of exact Gaussian samples as --data: the reference G(r) is that ensemble's, measured as independent samples.
+        string run = Path.Combine(_folder, "run"), data = Path.Combine(_folder, "data.npy");
+        var field = GaussianField.AtCorrelationLengthOverSize(new Lattice(2, 6), 0.25);
+        var configurations = new ExactSampler(field).Sample(64, 8);
+        NpyFile.Write(data, configurations, [64, 6, 6]);
+        Assert.Equal(0, Run("train", "--d", "2", "--L", "6", "--xi-over-L", "0.25", "--arch", "conv:2:1", "--slices", "2",
+            "--max-steps", "2", "--stop", "budget", "--out", run).Code);
+        var (code, output, error) = Run("generate", "--model", Path.Combine(run, "checkpoint"), "--n", "16", "--steps", "4",
+            "--data", data, "--json");
+        Assert.True(code == 0, error);
+        var json = JsonNode.Parse(output)!;
+        var expected = GeneratedTwoPoint.Measure(field, configurations, 64, threads: 1, out _);
+        var reference = json["two_point"]!["reference"]!.AsArray().Select(g => (double)g!).ToArray();
+        Assert.Equal(expected.Correlation.Select(s => s.Mean), reference, (a, b) => Math.Abs(a - b) <= Tolerances.ClosedForm);
+        Assert.Equal(expected.LowModes[1].Mean, (double)json["observables"]!["g_k2"]!["reference"]!, Tolerances.ClosedForm);
+        Assert.Null(json["two_point"]!["csv"]);
     }
 }
