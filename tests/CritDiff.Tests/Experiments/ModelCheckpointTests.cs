@@ -217,9 +217,24 @@ public sealed class ModelCheckpointTests : IDisposable
     {
         var (code, output, error) = Cli.Cli.Run("generate", "--model", Legacy(name), "--n", "8", "--steps", "10", "--sampler", "ode-heun", "--json", "--seed", "2");
         Assert.True(code == 0, error);
-        var actual = WithoutWallTime(JsonNode.Parse(output)!);
         var expected = JsonNode.Parse(File.ReadAllText(Legacy(name + ".generate.json")))!;
+        var actual = OnlyKeysOf(expected, WithoutWallTime(JsonNode.Parse(output)!));
         Assert.True(JsonNode.DeepEquals(expected, actual), $"expected {expected.ToJsonString()}\nactual {actual.ToJsonString()}");
+    }
+
+    /// <summary>
+    /// <paramref name="actual"/> without the object keys <paramref name="expected"/> lacks (keys added since the folder was
+    /// written, e.g. issue 22's observables and two_point): every old key keeps its old value, new keys are additions.
+    /// </summary>
+    private static JsonNode OnlyKeysOf(JsonNode expected, JsonNode actual)
+    {
+        if (expected is JsonObject e && actual is JsonObject a)
+            foreach (var (key, value) in a.ToArray())
+            {
+                if (!e.ContainsKey(key)) a.Remove(key);
+                else if (e[key] is { } old && value is not null) OnlyKeysOf(old, value);
+            }
+        return actual;
     }
 
     private static JsonNode WithoutWallTime(JsonNode node)
