@@ -67,12 +67,39 @@ public static class GenerationRun
         return new GenerationOutcome(law, reverse.ScoreEvaluations, measured, corrected, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>The run's warnings: a low effective sample size of the importance weights (<see cref="ImportanceWeights.LowEssWarning"/>).</summary>
+    /// <summary>
+    /// The run's warnings: a low effective sample size of the importance weights (<see cref="ImportanceWeights.LowEssWarning"/>),
+    /// and measured chi, xi2 or energy off the target's exact value by more than <see cref="GeneratedTwoPoint.WarningZ"/> standard
+    /// errors (reweighted ones too, unless the ESS is low).
+    /// </summary>
     public static IReadOnlyList<string> Warnings(GenerationRequest request, GenerationOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(outcome);
-        return outcome.Corrected is { } c && ImportanceWeights.LowEssWarning(c.EffectiveSampleFraction, request.Count) is { } low ? [low] : [];
+        string? low = outcome.Corrected is { } c ? ImportanceWeights.LowEssWarning(c.EffectiveSampleFraction, request.Count) : null;
+        var field = request.Field;
+        double[] exact = [field.Susceptibility, field.SecondMomentCorrelationLength, field.Energy];
+        var rows = new List<SampleObservableRow>();
+        for (int i = 0; i < ObservableNames.Length; i++)
+        {
+            if (outcome.Measured is not { } m) break;
+            var measured = Pick(m, i);
+            var row = new SampleObservableRow(ObservableNames[i], measured.Mean, measured.Error)
+            {
+                HasReference = true, Reference = exact[i], ReferenceError = 0, Z = (measured.Mean - exact[i]) / measured.Error,
+            };
+            if (outcome.Corrected is { } corrected)
+            {
+                var reweighted = Pick(corrected.Reweighted, i);
+                row = row with
+                {
+                    HasWeights = true, Reweighted = reweighted.Mean, ReweightedError = reweighted.Error,
+                    ReweightedZ = (reweighted.Mean - exact[i]) / reweighted.Error,
+                };
+            }
+            rows.Add(row);
+        }
+        return [.. low is null ? [] : new[] { low }, .. GeneratedTwoPoint.OffReferenceWarnings(rows, low is not null)];
     }
 
     /// <summary>

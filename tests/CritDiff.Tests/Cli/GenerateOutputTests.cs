@@ -32,9 +32,11 @@ public sealed class GenerateOutputTests
         Assert.Contains("warning: low effective sample size", text.Err, StringComparison.Ordinal);
         Assert.Contains("ESS below 30", text.Err, StringComparison.Ordinal);
         var json = Run([.. Crude, "--json"]);
-        var warnings = JsonNode.Parse(json.Out)!["warnings"]!.AsArray();
-        Assert.Single(warnings);
-        Assert.Contains("low effective sample size", (string)warnings[0]!, StringComparison.Ordinal);
+        var warnings = JsonNode.Parse(json.Out)!["warnings"]!.AsArray().Select(w => (string)w!).ToArray();
+        Assert.Contains("low effective sample size", warnings[0], StringComparison.Ordinal);
+        // The crude sampler's chi is far off the exact value (issue 22): warned about; its reweighted values are not (low ESS).
+        Assert.Contains(warnings, w => w.StartsWith("generated chi = ", StringComparison.Ordinal) && w.Contains("is off the reference", StringComparison.Ordinal));
+        Assert.All(warnings.Skip(1), w => Assert.StartsWith("generated ", w, StringComparison.Ordinal));
     }
 
     [Fact]
