@@ -253,7 +253,8 @@ public static class SampleGenerationRun
         };
     }
 
-    /// <summary>log q over the samples: mean, min, max, the method and, for Hutchinson, the mean and largest standard error.</summary>
+    /// <summary>log q over the samples: mean, min, max, the method, trace evaluations per sample and, for Hutchinson, the mean and
+    /// largest standard error.</summary>
     private static JsonObject LogDensitySummary(RealSpaceSamples samples, double[] logq)
     {
         var summary = new JsonObject
@@ -262,6 +263,7 @@ public static class SampleGenerationRun
             ["min"] = Number(logq.Min()),
             ["max"] = Number(logq.Max()),
             ["method"] = samples.LogDensityMethod?.Name,
+            ["trace_evaluations_per_sample"] = samples.TraceEvaluations,
         };
         if (samples.LogDensityError is { } error)
         {
