@@ -57,6 +57,8 @@ internal static class GenerateCommand
     {
         if (result.GetValue(options.Reference) is not null)
             throw new UsageException("--data applies to models trained with --mode samples (a linear model's generated law is exact)");
+        CommonOptions.RefuseUnless(result, false, "applies only with a --model trained with --mode samples (the per-mode path's law is exact; --reweight uses it)",
+            options.LogDensity, options.Denoise, options.WeightsFile);
         // --train-budget reports the exact KL of the trained laws: it draws no samples and builds its own score.
         CommonOptions.RefuseUnless(result, result.GetValue(options.Budget) is null,
             "does not apply with --train-budget (it reports the exact KL per site of each trained law and draws no samples); drop it or drop --train-budget",

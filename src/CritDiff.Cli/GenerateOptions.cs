@@ -25,7 +25,8 @@ internal sealed class GenerateOptions
     {
         Description = Samplers.Describe(s => s.Corrector is null) + "; for a model trained with --mode samples also " +
                       Samplers.Describe(s => s.Corrector is not null) + ". There sde-exp treats only -f y exactly (the score is held " +
-                      "over the step) and ode-heun integrates the exact divergence for each sample's log-density.",
+                      "over the step) and ode-heun integrates the divergence for each sample's log-density when asked (--log-density, --reweight). " +
+                      "A run's JSON names its sampler this way.",
         DefaultValueFactory = _ => Samplers.ExponentialIntegrator.Name,
     };
 
@@ -43,7 +44,31 @@ internal sealed class GenerateOptions
     public Option<int> Count { get; } = new("--n") { Description = "Number of generated samples N (0: exact law only; 24 N V bytes must fit in 8 GiB).", DefaultValueFactory = _ => 256 };
     public Option<string?> File { get; } = new("--out") { Description = "Write the samples to this .npy file, shape [N, L, ..., L]; with a model trained on samples also G(r) against the reference to FILE-stem.two_point.csv." };
     public Option<bool> Reweight { get; } = new("--reweight") { Description = "Exact importance weights p_target/p_generated: ESS/N, reweighted observables, independence Metropolis (needs N >= 4). " +
-        "Warns (stderr and the JSON warnings) when ESS/N < 0.01 or ESS = N x ESS/N < 30: the corrected values are then unreliable." };
+        "Warns (stderr and the JSON warnings) when ESS/N < 0.01 or ESS = N x ESS/N < 30: the corrected values are then unreliable. " +
+        "With a model trained on samples it needs --sampler ode-heun and computes log q (exact unless --log-density says otherwise)." };
+    public Option<string?> LogDensity { get; } = new("--log-density")
+    {
+        Description = "Each sample's log-density log q along the probability-flow ODE (--sampler ode-heun, a model trained with --mode samples): " +
+                      "exact (the exact trace of ds/dx: closed form or Jacobian diagonal where the network has one, else forward mode over a colouring " +
+                      "of the sites, n V / (sites per colour) Jacobian-vector products per trace) or hutchinson[:P] (P Rademacher probes, default " +
+                      $"{HutchinsonTrace.DefaultProbes}, P in 2..{HutchinsonTrace.MaxProbes}: P Jacobian-vector products per trace, each about two forward passes; " +
+                      "log q with its standard error per sample; importance weights from it are biased, E exp(-noise) != 1). Two traces per step. " +
+                      "Default: none, no trace is evaluated (--reweight alone uses exact).",
+    };
+
+    public Option<bool> Denoise { get; } = new("--denoise")
+    {
+        Description = "Final denoising step (Tweedie): x0 = (y + b^2 s(y, t-min)) / a(t-min), the posterior mean E[x0 | y], one more score evaluation " +
+                      "per sample; a model trained with --mode samples only. log q is not carried through it: refused with --reweight / --log-density.",
+    };
+
+    public Option<string?> WeightsFile { get; } = new("--weights-file")
+    {
+        Description = "Write each sample's log q and log w = -S - log q (nats) to this file: CSV with columns index,log_q,log_q_error,log_w " +
+                      "(log_q_error with hutchinson, log_w with importance weights; else empty), or .npy [N, 3] (log_q, log_q_error, log_w; NaN for empty). " +
+                      "Needs --log-density or --reweight.",
+    };
+
     public Option<bool> Json { get; } = CommonOptions.Json();
     public Option<ulong> Seed { get; } = CommonOptions.Seed();
     public Option<int> Threads { get; } = CommonOptions.Threads();
@@ -51,7 +76,7 @@ internal sealed class GenerateOptions
     public void AddTo(Command command)
     {
         Model.AddTo(command);
-        foreach (var option in new Option[] { ModelDir, Exact, Arch, Budget, Schedule, Slices, Sampler, Steps, TMin, TMax, Interp, Count, File, Reweight, Reference, Json, Seed, Threads })
+        foreach (var option in new Option[] { ModelDir, Exact, Arch, Budget, Schedule, Slices, Sampler, Steps, TMin, TMax, Interp, Count, File, Reweight, LogDensity, Denoise, WeightsFile, Reference, Json, Seed, Threads })
             command.Options.Add(option);
     }
 

@@ -35,6 +35,7 @@ internal static class SampleGenerateCommand
         bool reweight = result.GetValue(options.Reweight);
         if (reweight && !sampler.CarriesLogDensity)
             throw new UsageException($"--reweight needs --sampler {GenerateOptions.Names(s => s.CarriesLogDensity, " or ")} (only the probability-flow ODE gives each sample's exact log-density)");
+        var outputs = SampleOutputs(result, options, checkpoint, sampler, reweight);
         if (reweight && n < 4) throw new UsageException($"--reweight needs --n >= 4 (got {n})");
         if (reweight && checkpoint.Target.IsConstrained)
             throw new UsageException($"--reweight: {checkpoint.Target.Kind} spins are constrained to spheres and have no density on R^(nV) to reweight");
@@ -53,6 +54,8 @@ internal static class SampleGenerateCommand
             Interpolate = result.GetValue(options.Interp),
             Reweight = reweight,
             SamplesPath = path,
+            Options = outputs.Options,
+            WeightsPath = outputs.WeightsPath,
         };
         request = result.GetValue(options.Reference) is { } data ? WithData(request, data) : SampleGenerationRun.WithDefaultReference(request);
         o.Note($"generating {n} samples of {checkpoint.Spec.Name} ({checkpoint.Target.Describe()}) with {result.GetValue(options.Sampler)}, {k} steps, t from {tHigh:G4} to {tLow:G4} ...");
@@ -70,6 +73,28 @@ internal static class SampleGenerateCommand
         if (o.Json) o.WriteJson(SampleGenerationRun.Summary(request, outcome));
         else Print(o, request, outcome);
         return 0;
+    }
+
+    /// <summary>--log-density (exact with --reweight alone), --denoise and --weights-file, checked against each other.</summary>
+    private static (RealSpaceOptions Options, string? WeightsPath) SampleOutputs(ParseResult result, GenerateOptions options, TrainedModel checkpoint,
+        Sampler sampler, bool reweight)
+    {
+        var method = result.GetValue(options.LogDensity) is { } text ? GenerateOptions.Parse("--log-density", text, TraceEstimator.Parse) : null;
+        if (method is not null && !sampler.CarriesLogDensity)
+            throw new UsageException($"--log-density needs --sampler {GenerateOptions.Names(s => s.CarriesLogDensity, " or ")} (only the probability-flow ODE has a tractable density)");
+        if (method is HutchinsonTrace && !checkpoint.CreateModel().HasJacobianVectorProduct)
+            throw new UsageException($"--log-density {method.Name}: the network {checkpoint.Spec.Name} offers no Jacobian-vector product; use --log-density exact");
+        method ??= reweight ? TraceEstimator.Exact : null;
+        bool denoise = result.GetValue(options.Denoise);
+        if (denoise && method is not null)
+            throw new UsageException("--denoise: the final denoising step does not carry log q; drop --denoise or drop --reweight and --log-density");
+        string? weights = null;
+        if (result.GetValue(options.WeightsFile) is { } file)
+        {
+            if (method is null) throw new UsageException("--weights-file needs log q: add --log-density exact|hutchinson[:P] or --reweight (with --sampler ode-heun)");
+            weights = CommonOptions.CheckWritableFile("--weights-file", file);
+        }
+        return (new RealSpaceOptions(method, denoise), weights);
     }
 
     private sealed class SampleProgress(Action<int> handler) : IProgress<int>
@@ -117,6 +142,9 @@ internal static class SampleGenerateCommand
         console.WriteLine(outcome.Weights is { } w
             ? $"ESS/N = {Output.Format(Finite(w.EffectiveSampleFraction))}, independence-Metropolis acceptance {Output.Format(Finite(w.MetropolisAcceptance))}"
             : $"no reweighting: {outcome.WeightsUnavailable}");
+        if (outcome.Samples.LogDensity is { } logQ)
+            console.WriteLine($"log q ({outcome.Samples.LogDensityMethod?.Name}): mean {Output.Format(Finite(logQ.Average()))}" +
+                (outcome.Samples.LogDensityError is { } e ? $", standard error per sample {Output.Format(Finite(e.Average()))} on average" : ""));
         if (SampleGenerationRun.HistogramDistance(request, outcome) is { } dist && double.IsFinite(dist))
             console.WriteLine($"magnetisation histogram distance (total variation) {Output.Format(dist)}");
         if (outcome.TwoPointCsv is { } csv) console.WriteLine($"two-point function G(r), r = 0 .. L/2, against the reference: {csv}");

@@ -316,7 +316,8 @@ public sealed class NonlinearStudy : IStudy<NonlinearSpec, NonlinearResult>
         int diverged = slices.Count(s => s.Diverged || !s.Parameters.IsFinite());
         var score = TimeScore.Sliced(model, grid.Times, parameters, interpolate: true);
         var settings = new GenerationSettings(Samplers.Heun, spec.ReverseSteps, finalTime, spec.MinTime);
-        var samples = RealSpaceSampler.Generate(score, process, settings, spec.GenerationSamples, seed ^ 0x6E4E5241UL, null, 1);
+        var samples = RealSpaceSampler.Generate(score, process, settings, spec.GenerationSamples, seed ^ 0x6E4E5241UL, null, 1,
+            RealSpaceOptions.ExactLogDensity);
         var raw = SampleEstimates(target, samples.Samples, samples.Count, out double[] magnetisations);
         ImportanceWeightResult? weights = null;
         if (diverged == 0 && samples.Samples.All(double.IsFinite) && samples.LogDensity is { } logq && logq.All(double.IsFinite))

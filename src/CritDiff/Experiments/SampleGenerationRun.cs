@@ -29,8 +29,14 @@ public sealed record SampleGenerationRequest(TrainedModel Model, GenerationSetti
     /// <summary>Where the reference comes from, in words.</summary>
     public string? ReferenceSource { get; init; }
 
-    /// <summary>Compute importance weights where the sampler gives log-densities (default true).</summary>
+    /// <summary>Compute importance weights where the samples carry log q (default true; log q only when <see cref="Options"/> asks).</summary>
     public bool Reweight { get; init; } = true;
+
+    /// <summary>The log-density method (none by default: no trace is evaluated) and the optional denoising step.</summary>
+    public RealSpaceOptions Options { get; init; } = RealSpaceOptions.None;
+
+    /// <summary>Where to write each sample's log q, its error and log w (<see cref="SampleWeightsFile"/>), or null.</summary>
+    public string? WeightsPath { get; init; }
 
     /// <summary>The first magnetisation component of reference configurations (for the histogram distance), if known.</summary>
     public IReadOnlyList<double>? ReferenceMagnetisations { get; init; }
@@ -81,7 +87,7 @@ public static class SampleGenerationRun
         var clock = Stopwatch.StartNew();
         var model = request.Model;
         var score = TimeScore.Sliced(model.CreateModel(), model.Times, model.Parameters, request.Interpolate);
-        var samples = RealSpaceSampler.Generate(score, model.Process, request.Settings, request.Count, request.Seed, progress, threads);
+        var samples = RealSpaceSampler.Generate(score, model.Process, request.Settings, request.Count, request.Seed, progress, threads, request.Options);
         bool finite = Usable(samples.Samples);
         var generated = finite
             ? NonlinearStudy.SampleEstimates(model.Target, samples.Samples, samples.Count, out double[] magnetisations)
@@ -90,7 +96,9 @@ public static class SampleGenerationRun
         ImportanceWeightResult? weights = null;
         if (!finite) unavailable = $"samples are not finite or beyond |x| = {MaxSampleMagnitude:G1} (the score diverged)";
         else if (!request.Reweight) unavailable = "not asked for";
-        else if (samples.LogDensity is null) unavailable = "only the probability-flow ODE (--sampler ode-heun) gives each sample's log-density";
+        else if (samples.LogDensity is null) unavailable = request.Settings.Sampler.CarriesLogDensity
+            ? "log q was not computed (ask with --reweight or --log-density)"
+            : "only the probability-flow ODE (--sampler ode-heun) gives each sample's log-density";
         else if (model.Target.IsConstrained) unavailable = $"{model.Target.Kind} spins are constrained to spheres: no density on R^(nV) to reweight";
         else if (request.Count < 4) unavailable = "reweighting needs at least 4 samples";
         else if (!samples.LogDensity.All(double.IsFinite)) unavailable = "a log-density is not finite";
@@ -105,6 +113,8 @@ public static class SampleGenerationRun
             if (request.SamplesPath is { } samplesPath)
                 File.WriteAllText(csv = GeneratedTwoPoint.CsvPath(samplesPath), GeneratedTwoPoint.Csv(twoPoint, request.ReferenceTwoPoint));
         }
+        if (request.WeightsPath is { } weightsPath && samples.LogDensity is { } logQ)
+            SampleWeightsFile.Write(weightsPath, logQ, samples.LogDensityError, weights?.LogWeights);
         return new SampleGenerationOutcome(samples, generated, magnetisations, weights, unavailable, clock.Elapsed.TotalSeconds)
         {
             TwoPoint = twoPoint, ReweightedTwoPoint = reweightedTwoPoint, TwoPointCsv = csv,
@@ -240,7 +250,7 @@ public static class SampleGenerationRun
             ["trainer"] = "samples",
             ["arch"] = request.Model.Spec.Name,
             ["model"] = JsonFormats.SerializeToNode(ModelDescription.Of(request.Model.Target)),
-            ["sampler"] = request.Settings.Sampler.SummaryName,
+            ["sampler"] = request.Settings.Sampler.Name,
             ["steps"] = request.Settings.Steps,
             ["t_max"] = request.Settings.FinalTime,
             ["t_min"] = request.Settings.MinTime,
@@ -250,12 +260,8 @@ public static class SampleGenerationRun
             ["reference"] = request.ReferenceSource,
             ["observables"] = observables,
             ["m_histogram_distance"] = Number(HistogramDistance(request, outcome)),
-            ["log_density"] = outcome.Samples.LogDensity is { } logq ? new JsonObject
-            {
-                ["mean"] = Number(logq.Average()),
-                ["min"] = Number(logq.Min()),
-                ["max"] = Number(logq.Max()),
-            } : null,
+            ["denoise"] = outcome.Samples.Denoised,
+            ["log_density"] = outcome.Samples.LogDensity is { } logq ? LogDensitySummary(outcome.Samples, logq) : null,
             ["reweighting"] = w2 is null ? new JsonObject { ["available"] = false, ["why"] = outcome.WeightsUnavailable } : new JsonObject
             {
                 ["available"] = true,
@@ -271,8 +277,29 @@ public static class SampleGenerationRun
             ["two_point"] = outcome.TwoPoint is { } g ? GeneratedTwoPoint.Json(g, request.ReferenceTwoPoint, outcome.TwoPointCsv) : null,
             ["warnings"] = new JsonArray(Warnings(request, outcome).Select(s => (JsonNode?)s).ToArray()),
             ["wall_seconds"] = outcome.WallSeconds,
+            ["weights_file"] = request.WeightsPath,
             ["out"] = request.SamplesPath, // last: the command line used to add it after the summary was built
         };
+    }
+
+    /// <summary>log q over the samples: mean, min, max, the method, trace evaluations per sample and, for Hutchinson, the mean and
+    /// largest standard error.</summary>
+    private static JsonObject LogDensitySummary(RealSpaceSamples samples, double[] logq)
+    {
+        var summary = new JsonObject
+        {
+            ["mean"] = Number(logq.Average()),
+            ["min"] = Number(logq.Min()),
+            ["max"] = Number(logq.Max()),
+            ["method"] = samples.LogDensityMethod?.Name,
+            ["trace_evaluations_per_sample"] = samples.TraceEvaluations,
+        };
+        if (samples.LogDensityError is { } error)
+        {
+            summary["error_mean"] = Number(error.Average());
+            summary["error_max"] = Number(error.Max());
+        }
+        return summary;
     }
 
     /// <summary>
@@ -289,6 +316,8 @@ public static class SampleGenerationRun
         ArgumentNullException.ThrowIfNull(outcome);
         var list = new List<string>();
         if (outcome.Weights is { } w && ImportanceWeights.LowEssWarning(w.EffectiveSampleFraction, w.Count) is { } low) list.Add(low);
+        if (outcome.Weights is not null && outcome.Samples.LogDensityMethod is { HasError: true } method)
+            list.Add($"the importance weights use log q from {method.Name}: noisy log q biases them (E exp(-noise) != 1); use --log-density exact for unbiased weights");
         if (!Usable(outcome.Samples.Samples)) list.Add($"generated samples are not finite or beyond |x| = {MaxSampleMagnitude:G1}: the trained score diverged");
         return list;
     }

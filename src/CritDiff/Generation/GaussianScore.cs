@@ -78,6 +78,13 @@ public sealed class GaussianScore : TimeScore, IFourierMultiplier
     }
 
     /// <inheritdoc />
+    public override bool HasJacobianVectorProduct => true;
+
+    /// <summary>s is linear in x, so (ds/dx) v is the score's multiplier applied to v, exactly.</summary>
+    protected override void JacobianVectorProductCore(double t, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent, int count, Span<double> product) =>
+        Score(t, tangent, count, product);
+
+    /// <inheritdoc />
     public int ModeCount => Lattice.SiteCount;
 
     /// <inheritdoc />

@@ -7,8 +7,8 @@ namespace CritDiff.Generation;
 /// Heun's method (explicit trapezoid) for the probability-flow ODE dy = F dtau, F = -f y + (g^2/2) s(y, t), with f, g, s
 /// at both ends of the step: y_p = y + h F(y, t), y &lt;- y + (h/2)(F(y, t) + F(y_p, t - h)); second order, deterministic,
 /// two score evaluations per step. Per mode, with c(t) = -f + (g^2/2) m: gain 1 + (h/2)(c0 + c1 (1 + h c0)), no noise.
-/// In real space it carries the log-density: d log q / dtau = -div F, div F = -f n V + (g^2/2) tr(ds/dx), by the same
-/// rule, with the exact Jacobian trace (two trace evaluations per step as well).
+/// In real space, when asked, it carries the log-density: d log q / dtau = -div F, div F = -f n V + (g^2/2) tr(ds/dx), by
+/// the same rule, with the trace of a <see cref="TraceEstimator"/> (two trace evaluations per step; none when not asked).
 /// </summary>
 public sealed record HeunPredictor : Predictor
 {
@@ -35,8 +35,11 @@ public sealed record HeunPredictor : Predictor
         int width = chunk.Width;
         double f0 = process.Drift(t), half0 = 0.5 * process.DiffusionSquared(t);
         double f1 = process.Drift(end), half1 = 0.5 * process.DiffusionSquared(end);
+        // The trace only when log q is carried (asked for, and no corrector after the step).
+        bool carry = !logDensity.IsEmpty;
         var k1 = chunk.Score(t, y, size);
-        var trace = chunk.Trace(t, y, size);
+        Span<double> trace = default, variance = default;
+        if (carry) trace = chunk.Trace(t, y, size, out variance);
         var predicted = chunk.Predicted(y.Length);
         for (int j = 0; j < y.Length; j++)
         {
@@ -44,13 +47,16 @@ public sealed record HeunPredictor : Predictor
             predicted[j] = y[j] + h * k1[j];
         }
         var k2 = chunk.EndScore(end, predicted, size);
-        var traceEnd = chunk.EndTrace(end, predicted, size);
         for (int j = 0; j < y.Length; j++) y[j] += 0.5 * h * (k1[j] + (-f1 * predicted[j] + half1 * k2[j]));
-        if (logDensity.IsEmpty) return; // with a corrector after it the law has no tractable density
+        if (!carry) return;
+        var traceEnd = chunk.EndTrace(end, predicted, size, out var varianceEnd);
+        double w0 = 0.5 * h * half0, w1 = 0.5 * h * half1;
         for (int i = 0; i < size; i++)
         {
             double start = -f0 * width + half0 * trace[i], stop = -f1 * width + half1 * traceEnd[i];
             logDensity[i] -= 0.5 * h * (start + stop);
+            // Independent probes at both ends: their estimation variances add with the rule's weights.
+            chunk.LogDensityVariance[i] += w0 * w0 * variance[i] + w1 * w1 * varianceEnd[i];
         }
     }
 }

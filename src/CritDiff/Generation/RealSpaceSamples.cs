@@ -4,11 +4,25 @@ namespace CritDiff.Generation;
 /// <param name="Count">Number of configurations N.</param>
 /// <param name="ConfigurationLength">Values n V per configuration.</param>
 /// <param name="Samples">N x n V values, component-major per configuration.</param>
-/// <param name="LogDensity">For a probability-flow sampler (<see cref="Sampler.CarriesLogDensity"/>, ode-heun): log q of each final sample along its probability-flow
-/// path (N values); null for the stochastic schemes, whose law has no tractable density.</param>
-/// <param name="ScoreEvaluations">Score evaluations per sample, counted as the sampler ran (K, or 2K for ode-heun and pc); the ODE also evaluates the Jacobian trace 2K times.</param>
+/// <param name="LogDensity">When asked for (<see cref="RealSpaceOptions.LogDensity"/>) with a probability-flow sampler
+/// (<see cref="Sampler.CarriesLogDensity"/>, ode-heun): log q of each final sample along its probability-flow path (N values);
+/// null otherwise (the stochastic schemes' law has no tractable density).</param>
+/// <param name="ScoreEvaluations">Score evaluations per sample, counted as the sampler ran (K, or 2K for ode-heun and pc, plus one
+/// for the denoising step).</param>
 public sealed record RealSpaceSamples(int Count, int ConfigurationLength, double[] Samples, double[]? LogDensity, int ScoreEvaluations)
 {
+    /// <summary>Standard error of each sample's log q from Hutchinson's estimator (accumulated along the path), or null (exact or none).</summary>
+    public double[]? LogDensityError { get; init; }
+
+    /// <summary>How log q was computed, or null when it was not.</summary>
+    public TraceEstimator? LogDensityMethod { get; init; }
+
+    /// <summary>Trace evaluations per sample (2K for ode-heun with a log-density, else 0).</summary>
+    public int TraceEvaluations { get; init; }
+
+    /// <summary>True when the samples are the denoised posterior means of the final Tweedie step.</summary>
+    public bool Denoised { get; init; }
+
     /// <summary>Configuration <paramref name="index"/> (n V values).</summary>
     public ReadOnlySpan<double> Configuration(int index)
     {

@@ -5,16 +5,24 @@ namespace CritDiff.Generation;
 /// <summary>
 /// The buffers of one thread of <see cref="RealSpaceSampler"/>: a score replica, scratch for up to
 /// <see cref="RealSpaceSampler.Chunk"/> configurations and each sample's random stream. Predictors and correctors reach
-/// the score only through it, so it counts the score evaluations per sample (one per call on the chunk).
+/// the score only through it, so it counts the score evaluations per sample (one per call on the chunk) and the trace
+/// evaluations (through its <see cref="TraceEstimator"/>, with each sample's probe stream).
 /// </summary>
-internal sealed class ReverseChunk(TimeScore score, int width)
+internal sealed class ReverseChunk(TimeScore score, int width, TraceEstimator? estimator = null)
 {
+    /// <summary>Key of the probe streams: sample i's Hutchinson probes come from RandomStream(seed ^ this, i).</summary>
+    public const ulong ProbeStreamKey = 0x48555443484E534FUL;
+
     private readonly double[] _drift = new double[RealSpaceSampler.Chunk * width];
     private readonly double[] _other = new double[RealSpaceSampler.Chunk * width];
     private readonly double[] _predicted = new double[RealSpaceSampler.Chunk * width];
     private readonly double[] _noise = new double[width];
     private readonly double[] _trace = new double[RealSpaceSampler.Chunk];
     private readonly double[] _traceEnd = new double[RealSpaceSampler.Chunk];
+    private readonly double[] _traceVariance = new double[RealSpaceSampler.Chunk];
+    private readonly double[] _traceEndVariance = new double[RealSpaceSampler.Chunk];
+    private readonly double[] _probe = estimator is HutchinsonTrace ? new double[RealSpaceSampler.Chunk * width] : [];
+    private readonly double[] _probeProduct = estimator is HutchinsonTrace ? new double[RealSpaceSampler.Chunk * width] : [];
 
     /// <summary>Values n V per configuration.</summary>
     public int Width => width;
@@ -22,14 +30,29 @@ internal sealed class ReverseChunk(TimeScore score, int width)
     /// <summary>Each sample's random stream (seed, index).</summary>
     public RandomStream[] Streams { get; } = new RandomStream[RealSpaceSampler.Chunk];
 
+    /// <summary>Each sample's stream of Hutchinson probes (seed ^ <see cref="ProbeStreamKey"/>, index).</summary>
+    public RandomStream[] ProbeStreams { get; } = new RandomStream[RealSpaceSampler.Chunk];
+
     /// <summary>Score evaluations per sample since the chunk's last <see cref="Start"/>.</summary>
     public int ScoreEvaluations { get; private set; }
 
-    /// <summary>Starts a chunk: the streams of samples first .. first + size - 1 and a zero evaluation count.</summary>
+    /// <summary>Trace evaluations per sample since the chunk's last <see cref="Start"/> (only with a log-density).</summary>
+    public int TraceEvaluations { get; private set; }
+
+    /// <summary>Accumulated variance of each sample's log q from a statistical trace estimator (0 for the exact trace).</summary>
+    public double[] LogDensityVariance { get; } = new double[RealSpaceSampler.Chunk];
+
+    /// <summary>Starts a chunk: the streams of samples first .. first + size - 1 and zero counts and variances.</summary>
     public void Start(ulong seed, int first, int size)
     {
-        for (int i = 0; i < size; i++) Streams[i] = new RandomStream(seed, (ulong)(first + i));
+        for (int i = 0; i < size; i++)
+        {
+            Streams[i] = new RandomStream(seed, (ulong)(first + i));
+            ProbeStreams[i] = new RandomStream(seed ^ ProbeStreamKey, (ulong)(first + i));
+        }
+        Array.Clear(LogDensityVariance);
         ScoreEvaluations = 0;
+        TraceEvaluations = 0;
     }
 
     /// <summary>s(y, t) into the first scratch buffer (returned; the caller may overwrite it).</summary>
@@ -38,11 +61,13 @@ internal sealed class ReverseChunk(TimeScore score, int width)
     /// <summary>s(y, t) into the second scratch buffer, for schemes that keep the first.</summary>
     public Span<double> EndScore(double t, ReadOnlySpan<double> y, int size) => Evaluate(t, y, size, _other);
 
-    /// <summary>The Jacobian trace at (y, t) of each sample into the first trace buffer.</summary>
-    public Span<double> Trace(double t, ReadOnlySpan<double> y, int size) => JacobianTrace(t, y, size, _trace);
+    /// <summary>The Jacobian trace at (y, t) of each sample and its variance into the first trace buffers.</summary>
+    public Span<double> Trace(double t, ReadOnlySpan<double> y, int size, out Span<double> variance) =>
+        JacobianTrace(t, y, size, _trace, _traceVariance, out variance);
 
-    /// <summary>The Jacobian trace into the second trace buffer.</summary>
-    public Span<double> EndTrace(double t, ReadOnlySpan<double> y, int size) => JacobianTrace(t, y, size, _traceEnd);
+    /// <summary>The Jacobian trace and its variance into the second trace buffers.</summary>
+    public Span<double> EndTrace(double t, ReadOnlySpan<double> y, int size, out Span<double> variance) =>
+        JacobianTrace(t, y, size, _traceEnd, _traceEndVariance, out variance);
 
     /// <summary>Scratch for a predicted state (<paramref name="length"/> values).</summary>
     public Span<double> Predicted(int length) => _predicted.AsSpan(0, length);
@@ -67,10 +92,12 @@ internal sealed class ReverseChunk(TimeScore score, int width)
         return s;
     }
 
-    private Span<double> JacobianTrace(double t, ReadOnlySpan<double> y, int size, double[] buffer)
+    private Span<double> JacobianTrace(double t, ReadOnlySpan<double> y, int size, double[] buffer, double[] variances, out Span<double> variance)
     {
         var trace = buffer.AsSpan(0, size);
-        score.JacobianTrace(t, y, size, trace);
+        variance = variances.AsSpan(0, size);
+        (estimator ?? TraceEstimator.Exact).Estimate(score, t, y, size, trace, variance, ProbeStreams, _probe, _probeProduct);
+        TraceEvaluations++;
         return trace;
     }
 }

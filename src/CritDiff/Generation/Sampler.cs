@@ -7,13 +7,14 @@ namespace CritDiff.Generation;
 /// A named reverse-process sampler (score_sde's predictor + corrector): every step runs the <see cref="Predictor"/> from
 /// t to t - h and then, if any, the <see cref="Corrector"/> at t - h. Listed by name in <see cref="Samplers"/>.
 /// </summary>
-/// <param name="Name">Command-line name (e.g. sde-exp).</param>
 /// <param name="Help">One phrase for the --sampler help.</param>
-/// <param name="SummaryName">The name the summary of a model trained on samples writes (the real-space scheme's name
-/// since issue 12, e.g. ExponentialIntegrator); kept so that run folders and --json stay as they were.</param>
+/// <param name="Name">Command-line name (e.g. sde-exp), also the name every summary and run folder writes (since issue 22),
+/// so that it can be passed back to --sampler.</param>
+/// <param name="LegacyName">The name summaries of models trained on samples wrote before issue 22 (e.g. ExponentialIntegrator);
+/// <see cref="Samplers.FindStored"/> still reads it.</param>
 /// <param name="Predictor">The predictor.</param>
 /// <param name="Corrector">The corrector after each predictor step, or null.</param>
-public sealed record Sampler(string Name, string Help, string SummaryName, Predictor Predictor, Corrector? Corrector = null)
+public sealed record Sampler(string Name, string Help, string LegacyName, Predictor Predictor, Corrector? Corrector = null)
 {
     /// <summary>Score evaluations per sample in one step: the predictor's plus the corrector's.</summary>
     public int ScoreEvaluationsPerStep => Predictor.ScoreEvaluationsPerStep + (Corrector?.ScoreEvaluationsPerStep ?? 0);

@@ -33,6 +33,14 @@ public static class Samplers
     /// <summary>The sampler of that name (case-insensitive), or null.</summary>
     public static Sampler? Find(string name) => All.FirstOrDefault(s => s.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>
+    /// The sampler a summary or run folder names: its command-line name, or the name summaries wrote before issue 22
+    /// (<see cref="Sampler.LegacyName"/>, e.g. Heun); case-insensitive; null when unknown.
+    /// </summary>
+    public static Sampler? FindStored(string name) =>
+        Find(name ?? throw new ArgumentNullException(nameof(name)))
+        ?? All.FirstOrDefault(s => s.LegacyName.Equals(name, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The sampler of that name (case-insensitive); an unknown name throws naming every sampler.</summary>
     public static Sampler Parse(string name) =>
         Find(name ?? throw new ArgumentNullException(nameof(name)))

@@ -7,7 +7,8 @@ namespace CritDiff.Generation;
 /// it uses the slice the linear <see cref="ScoreSchedule"/> uses (a time on the grid: that slice; otherwise the nearest,
 /// ties to the earlier) or, when interpolating, s = (1 - w) s_j + w s_{j+1} with w = (t - t_j)/(t_{j+1} - t_j), and the
 /// same weights for the Jacobian trace (exact for the interpolated score); outside the grid the first or last slice.
-/// Uses <see cref="ScoreModel.Forward"/> and <see cref="ScoreModel.JacobianDiagonal"/>.
+/// Uses <see cref="ScoreModel.Forward"/> and <see cref="ScoreModel.JacobianDiagonal"/>, and the model's Jacobian-vector
+/// product where it has one.
 /// </summary>
 public sealed class SlicedScore : TimeScore
 {
@@ -64,6 +65,23 @@ public sealed class SlicedScore : TimeScore
         if (w == 0) return;
         _model.JacobianDiagonal(_parameters[upper], x, count, diagonal);
         SumRows(diagonal, trace, w, overwrite: false);
+    }
+
+    /// <summary>True when the per-slice model offers a Jacobian-vector product.</summary>
+    public override bool HasJacobianVectorProduct => _model.HasJacobianVectorProduct;
+
+    /// <inheritdoc />
+    public override int? ReceptiveRange => _model.ReceptiveRange;
+
+    /// <summary>The per-slice model's product, interpolated between slices with the weights of <see cref="Score"/>.</summary>
+    protected override void JacobianVectorProductCore(double t, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent, int count, Span<double> product)
+    {
+        var (lower, upper, w) = Slices(t);
+        _model.JacobianVectorProduct(_parameters[lower], x, tangent, count, product);
+        if (w == 0) return;
+        var other = Scratch(product.Length);
+        _model.JacobianVectorProduct(_parameters[upper], x, tangent, count, other);
+        for (int i = 0; i < product.Length; i++) product[i] = (1 - w) * product[i] + w * other[i];
     }
 
     /// <inheritdoc />

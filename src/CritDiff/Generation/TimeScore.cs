@@ -13,6 +13,9 @@ namespace CritDiff.Generation;
 /// </summary>
 public abstract class TimeScore
 {
+    private SiteColouring? _colouring;
+    private double[] _tangent = [], _product = [];
+
     /// <summary>Sets the common properties.</summary>
     protected TimeScore(Lattice lattice, int components)
     {
@@ -39,9 +42,73 @@ public abstract class TimeScore
 
     /// <summary>
     /// The exact Jacobian trace sum_i d s_i(x, t) / d x_i of each of <paramref name="count"/> configurations into
-    /// <paramref name="trace"/> (count values).
+    /// <paramref name="trace"/> (count values). By default the forward-mode trace over a colouring of the sites
+    /// (<see cref="ColouredTrace"/>); scores with a cheaper exact form override it.
     /// </summary>
-    public abstract void JacobianTrace(double t, ReadOnlySpan<double> x, int count, Span<double> trace);
+    public virtual void JacobianTrace(double t, ReadOnlySpan<double> x, int count, Span<double> trace) => ColouredTrace(t, x, count, trace);
+
+    /// <summary>True when the score offers <see cref="JacobianVectorProduct"/> (then any exact or Hutchinson trace).</summary>
+    public virtual bool HasJacobianVectorProduct => false;
+
+    /// <summary>
+    /// The lattice distance |y - x|_inf beyond which s(x, t) does not depend on x(y), or null when the score sees the
+    /// whole lattice (then every site is its own colour in <see cref="ColouredTrace"/>).
+    /// </summary>
+    public virtual int? ReceptiveRange => null;
+
+    /// <summary>
+    /// The Jacobian-vector product (d s(x_i, t) / d x) v_i of each of <paramref name="count"/> configurations
+    /// (<paramref name="x"/>, <paramref name="tangent"/>, <paramref name="product"/>: count x n V values), forward mode.
+    /// Scores without one (<see cref="HasJacobianVectorProduct"/> false) throw <see cref="NotSupportedException"/>.
+    /// </summary>
+    public void JacobianVectorProduct(double t, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent, int count, Span<double> product)
+    {
+        CheckScore(t, x.Length, count, product.Length);
+        CheckBatch(tangent.Length, count, ConfigurationLength, nameof(tangent));
+        if (!HasJacobianVectorProduct)
+            throw new NotSupportedException($"{GetType().Name} offers no Jacobian-vector product (needed by the coloured exact trace and by Hutchinson's estimator)");
+        JacobianVectorProductCore(t, x, tangent, count, product);
+    }
+
+    /// <summary>The work of <see cref="JacobianVectorProduct"/> on validated spans.</summary>
+    protected virtual void JacobianVectorProductCore(double t, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent, int count, Span<double> product) =>
+        throw new NotSupportedException($"{GetType().Name} offers no Jacobian-vector product");
+
+    /// <summary>
+    /// The exact Jacobian trace by forward mode over a colouring of the sites (<see cref="SiteColouring"/>): for each
+    /// component a and colour class, one Jacobian-vector product with tangent 1 on component a at every site of the class,
+    /// batched over the <paramref name="count"/> configurations; the product at each class site x is d s_a(x) / d x_a(x),
+    /// since the sites of a class lie farther apart than <see cref="ReceptiveRange"/>. Cost: n P^d products per trace
+    /// (P^d classes; n V for a score that sees the whole lattice).
+    /// </summary>
+    public void ColouredTrace(double t, ReadOnlySpan<double> x, int count, Span<double> trace)
+    {
+        CheckTrace(t, x.Length, count, trace.Length);
+        var colouring = _colouring ??= SiteColouring.For(Lattice, ReceptiveRange);
+        int width = ConfigurationLength, v = Lattice.SiteCount;
+        if (_tangent.Length < count * width)
+        {
+            _tangent = new double[count * width];
+            _product = new double[count * width];
+        }
+        var tangent = _tangent.AsSpan(0, count * width);
+        var product = _product.AsSpan(0, count * width);
+        trace.Clear();
+        for (int a = 0; a < Components; a++)
+            foreach (int[] sites in colouring.Classes)
+            {
+                tangent.Clear();
+                for (int i = 0; i < count; i++)
+                    foreach (int site in sites) tangent[i * width + a * v + site] = 1;
+                JacobianVectorProduct(t, x, tangent, count, product);
+                for (int i = 0; i < count; i++)
+                {
+                    double sum = 0;
+                    foreach (int site in sites) sum += product[i * width + a * v + site];
+                    trace[i] += sum;
+                }
+            }
+    }
 
     /// <summary>An equivalent score with its own buffers (for another thread).</summary>
     public abstract TimeScore Replica();

@@ -78,6 +78,26 @@ public abstract class ScoreModel
     /// <summary>A fresh model of the same architecture with its own buffers (for another thread).</summary>
     public abstract ScoreModel Replica();
 
+    /// <summary>True when the model offers <see cref="JacobianVectorProduct(NetworkParameters, ReadOnlySpan{double}, ReadOnlySpan{double}, int, Span{double})"/>.</summary>
+    public virtual bool HasJacobianVectorProduct => false;
+
+    /// <summary>
+    /// The lattice distance |y - x|_inf beyond which s(x) does not depend on x(y) (the receptive range), or null for a
+    /// network that sees the whole lattice. Lets an exact Jacobian trace share one forward-mode probe between sites farther
+    /// apart than this (a colouring of the sites).
+    /// </summary>
+    public virtual int? ReceptiveRange => null;
+
+    /// <summary>
+    /// The Jacobian-vector product (d s(x_i) / d x) v_i of each of <paramref name="count"/> configurations (forward mode;
+    /// <paramref name="tangent"/> and <paramref name="product"/>: count x n V values). Does not disturb the cache of
+    /// <see cref="Forward"/>. Models without it (<see cref="HasJacobianVectorProduct"/> false) throw
+    /// <see cref="NotSupportedException"/>.
+    /// </summary>
+    public virtual void JacobianVectorProduct(NetworkParameters parameters, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent, int count,
+        Span<double> product) =>
+        throw new NotSupportedException($"'{Name}' offers no Jacobian-vector product: use --log-density exact through its Jacobian diagonal, or a network that has one");
+
     /// <summary>Throws unless the parameters have this model's layout.</summary>
     public void CheckLayout(NetworkParameters parameters, string name)
     {

@@ -179,7 +179,7 @@ public sealed class SampleTrainingCommandTests : IDisposable
         Assert.Contains("--exact-score does not apply", exact.Err);
         var pc = Run("generate", "--model", model, "--sampler", "pc", "--n", "8", "--steps", "8", "--json");
         Assert.True(pc.Code == 0, pc.Err);
-        Assert.Equal("PredictorCorrector", (string)JsonNode.Parse(pc.Out)!["sampler"]!);
+        Assert.Equal("pc", (string)JsonNode.Parse(pc.Out)!["sampler"]!);
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public class ImportanceWeightTests
         var proposal = lattice.KHat2Table().Select(k2 => 1 / (beta * (k2 + 0.6 * mu2))).ToArray();
         var score = TimeScore.ExactGaussian(lattice, n, proposal, Vp);
         const int count = 4000;
-        var generated = RealSpaceSampler.Generate(score, Vp, new GenerationSettings(Samplers.Heun, 60, 6, 0.05), count, 21);
+        var generated = RealSpaceSampler.Generate(score, Vp, new GenerationSettings(Samplers.Heun, 60, 6, 0.05), count, 21, options: RealSpaceOptions.ExactLogDensity);
         var result = ImportanceWeights.Apply(target, generated, 4);
 
         var exact = new GeneratedLaw(lattice, targetSpectrum);
@@ -73,7 +73,7 @@ public class ImportanceWeightTests
         var target = new Phi4Model(lattice, 1, 0.2, 0.1);
         var proposal = lattice.KHat2Table().Select(k2 => 1 / (0.4 * (k2 + 1))).ToArray();
         var score = TimeScore.ExactGaussian(lattice, 1, proposal, Vp);
-        var generated = RealSpaceSampler.Generate(score, Vp, new GenerationSettings(Samplers.Heun, 60, 6, 0.05), 6000, 17);
+        var generated = RealSpaceSampler.Generate(score, Vp, new GenerationSettings(Samplers.Heun, 60, 6, 0.05), 6000, 17, options: RealSpaceOptions.ExactLogDensity);
         var result = ImportanceWeights.Apply(target, generated, 3);
         Assert.False(result.LowEss);
         var mc = CritDiff.MonteCarlo.ModelMcmc.Run(target, "wolff", new CritDiff.MonteCarlo.ModelMcmcSettings(20000, 2000, Chains: 4, Seed: 5,
@@ -99,7 +99,7 @@ public class ImportanceWeightTests
         var target = GaussianField.FreeField(new Lattice(2, 6), 0.5);
         var proposal = target.SpectrumTable().Select(c => 4 * c).ToArray();
         var score = TimeScore.ExactGaussian(target.Lattice, 1, proposal, Vp);
-        var generated = RealSpaceSampler.Generate(score, Vp, new GenerationSettings(Samplers.Heun, 40, 6, 0.05), 1000, 8);
+        var generated = RealSpaceSampler.Generate(score, Vp, new GenerationSettings(Samplers.Heun, 40, 6, 0.05), 1000, 8, options: RealSpaceOptions.ExactLogDensity);
         var result = ImportanceWeights.Apply(target, generated, 1);
         Assert.True(result.EffectiveSampleFraction < ImportanceWeights.LowEssFraction);
         Assert.True(result.LowEss);
@@ -138,7 +138,7 @@ public class ImportanceWeightTests
         var lattice = new Lattice(2, 4);
         var spins = SpinModel.AtBeta(lattice, 1, 0.3);
         var score = TimeScore.ExactGaussian(lattice, 1, GaussianField.FreeField(lattice, 0.5).SpectrumTable(), Vp);
-        var ode = RealSpaceSampler.Generate(score, Vp, new GenerationSettings(Samplers.Heun, 10, 6, 0.05), 8, 1);
+        var ode = RealSpaceSampler.Generate(score, Vp, new GenerationSettings(Samplers.Heun, 10, 6, 0.05), 8, 1, options: RealSpaceOptions.ExactLogDensity);
         var error = Assert.Throws<InvalidOperationException>(() => ImportanceWeights.Apply(spins, ode, 1));
         Assert.Contains("no density", error.Message);
         var sde = RealSpaceSampler.Generate(score, Vp, new GenerationSettings(Samplers.EulerMaruyama, 10, 6, 0.05), 8, 1);

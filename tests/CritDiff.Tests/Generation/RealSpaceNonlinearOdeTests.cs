@@ -25,7 +25,7 @@ public class RealSpaceNonlinearOdeTests
         foreach (var (index, steps) in new[] { (0, 1000), (1, 2000) })
         {
             var settings = new GenerationSettings(Samplers.Heun, steps, 4, 0.05);
-            var generated = RealSpaceSampler.Generate(score, Vp, settings, 3, 13);
+            var generated = RealSpaceSampler.Generate(score, Vp, settings, 3, 13, options: RealSpaceOptions.ExactLogDensity);
             for (int i = 0; i < generated.Count; i++)
             {
                 // Sample i started from b(T) times the first 8 normals of RandomStream(13, i), as the sampler documents.

@@ -28,7 +28,8 @@ public class RealSpaceSamplerTests
         var score = TimeScore.ExactGaussian(field.Lattice, 2, field.SpectrumTable(), Vp);
         var exact = RealSpaceTestCases.ExactVariance(settings, Vp, ScoreSchedule.Exact(field, Vp));
         const int count = 3000;
-        var generated = RealSpaceSampler.Generate(score, Vp, settings, count, 41);
+        var generated = RealSpaceSampler.Generate(score, Vp, settings, count, 41,
+            options: scheme == "ode-heun" ? RealSpaceOptions.ExactLogDensity : null);
         Assert.Equal(scheme == "ode-heun", generated.LogDensity is not null);
         var measured = RealSpaceTestCases.MeasuredVariance(field.Lattice, 2, generated.Samples, count);
         for (int k = 0; k < exact.Length; k++)
@@ -206,7 +207,8 @@ public class RealSpaceSamplerTests
         var field = RealSpaceTestCases.Field();
         const double tMin = 0.05;
         var score = TimeScore.ExactGaussian(field.Lattice, 2, field.SpectrumTable(), process);
-        var generated = RealSpaceSampler.Generate(score, process, new GenerationSettings(Samplers.Heun, steps, finalTime, tMin), 8, 11);
+        var generated = RealSpaceSampler.Generate(score, process, new GenerationSettings(Samplers.Heun, steps, finalTime, tMin), 8, 11,
+            options: RealSpaceOptions.ExactLogDensity);
         double b2 = process.NoiseVariance(finalTime);
         var variance = field.SpectrumTable().Select(c => b2 * process.NoisedSpectrum(c, tMin) / process.NoisedSpectrum(c, finalTime)).ToArray();
         return (field, tMin, variance, generated);
@@ -223,9 +225,10 @@ public class RealSpaceSamplerTests
         var field = RealSpaceTestCases.Field();
         var score = TimeScore.ExactGaussian(field.Lattice, 1, field.SpectrumTable(), Vp);
         var settings = new GenerationSettings(Samplers.Parse(scheme), 20, 6, 0.01);
-        var one = RealSpaceSampler.Generate(score, Vp, settings, 37, 99, maxDegreeOfParallelism: 1);
-        var all = RealSpaceSampler.Generate(score, Vp, settings, 37, 99);
-        var other = RealSpaceSampler.Generate(score, Vp, settings, 37, 100);
+        var options = settings.Sampler.CarriesLogDensity ? RealSpaceOptions.ExactLogDensity : null;
+        var one = RealSpaceSampler.Generate(score, Vp, settings, 37, 99, maxDegreeOfParallelism: 1, options: options);
+        var all = RealSpaceSampler.Generate(score, Vp, settings, 37, 99, options: options);
+        var other = RealSpaceSampler.Generate(score, Vp, settings, 37, 100, options: options);
         Assert.Equal(one.Samples, all.Samples);
         Assert.Equal(one.LogDensity, all.LogDensity);
         Assert.NotEqual(one.Samples, other.Samples);

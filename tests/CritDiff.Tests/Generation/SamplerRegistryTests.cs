@@ -26,7 +26,7 @@ public class SamplerRegistryTests
         Assert.Equal("sde-em (Euler-Maruyama), sde-exp (exponential integrator), ode-heun (probability-flow ODE, Heun)",
             Samplers.Describe(s => s.Corrector is null));
         // The summary names of models trained on samples are the real-space scheme names written since issue 12.
-        Assert.Equal(["EulerMaruyama", "ExponentialIntegrator", "Heun", "PredictorCorrector"], Samplers.All.Select(s => s.SummaryName));
+        Assert.Equal(["EulerMaruyama", "ExponentialIntegrator", "Heun", "PredictorCorrector"], Samplers.All.Select(s => s.LegacyName));
         Assert.Equal([false, false, true, false], Samplers.All.Select(s => s.CarriesLogDensity));
     }
 

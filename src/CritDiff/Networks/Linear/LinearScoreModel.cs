@@ -100,5 +100,25 @@ public sealed class LinearScoreModel : ScoreModel
     }
 
     /// <inheritdoc />
+    public override bool HasJacobianVectorProduct => true;
+
+    /// <summary>s is linear in x without a bias, so its Jacobian-vector product is the network applied to the tangent.</summary>
+    public override void JacobianVectorProduct(NetworkParameters parameters, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent, int count,
+        Span<double> product)
+    {
+        CheckLayout(parameters, nameof(parameters));
+        CheckBatch(x.Length, count, nameof(x));
+        CheckBatch(tangent.Length, count, nameof(tangent));
+        CheckBatch(product.Length, count, nameof(product));
+        int v = Lattice.SiteCount, fields = count * Components;
+        if (Network is LinearConvolutionNetwork convolution)
+        {
+            convolution.ApplyMany(parameters, tangent, fields, product);
+            return;
+        }
+        for (int f = 0; f < fields; f++) Network.Apply(parameters, tangent.Slice(f * v, v), product.Slice(f * v, v));
+    }
+
+    /// <inheritdoc />
     public override ScoreModel Replica() => new LinearScoreModel(Lattice, Components, Network.Architecture, Network.Basis);
 }

@@ -21,8 +21,9 @@ internal sealed class ConvPass
     private readonly double[] _dh, _dz, _deriv, _scratch; // C V each
     private readonly double[] _block;      // a private cache block (Jacobian diagonal)
     private readonly double[] _score;      // n V
-    private readonly double[] _derivs;     // D C V: sigma'(z^l), Jacobian diagonal
+    private readonly double[] _derivs;     // D C V: sigma'(z^l), Jacobian diagonal and JVP
     private readonly double[] _tangentIn;  // max(n, C) W^d: padded tangent entering a layer
+    private readonly double[] _tangentX;   // n W^d: padded input tangent (JVP)
     private readonly double[] _weights;    // max(n, C) E: gathered kernel weights
 
     public ConvPass(NonlinearConvNetwork net, ConvGeometry geometry)
@@ -46,9 +47,10 @@ internal sealed class ConvPass
         _scratch = new double[_c * _v];
         _block = new double[BlockLength(net.Components, net.Spec, geometry)];
         _score = new double[_n * _v];
-        _derivs = _depth > 1 ? new double[_depth * _c * _v] : [];
-        _tangentIn = _depth > 1 ? new double[widest * _vp] : [];
+        _derivs = new double[_depth * _c * _v];
+        _tangentIn = new double[widest * _vp];
         _weights = new double[widest * _e];
+        _tangentX = new double[_n * _vp];
     }
 
     /// <summary>Doubles in one sample's cache block.</summary>
@@ -201,6 +203,40 @@ internal sealed class ConvPass
                 Accumulate(_paddedGrad, _n, k0, a, a, a + 1, _wide, reversed: false);
                 foreach (int x in sites) diagonal[a * _v + x] = _wide[_g.WideIndex(x)];
             }
+    }
+
+    /// <summary>
+    /// The Jacobian-vector product (d s / d x) v of one sample (n V values): dz^l = sigma'(z^l) (K_l * dh^(l-1)),
+    /// dh^0 = v, ds = K_out * dh^D + K_0 * v.
+    /// </summary>
+    public void JacobianVectorProduct(NetworkParameters p, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent, Span<double> product)
+    {
+        Forward(p, x, _block, _score);
+        for (int l = 1; l <= _depth; l++) SigmaPrime(l, _derivs.AsSpan((l - 1) * _c * _v, _c * _v));
+        for (int i = 0; i < _n; i++) _g.Pad(tangent.Slice(i * _v, _v), _tangentX.AsSpan(i * _vp, _vp));
+        for (int l = 1; l <= _depth; l++)
+        {
+            var kernel = p.Layers[_net.KernelIndex(l)];
+            int inChannels = Channels(l - 1);
+            ReadOnlySpan<double> input = l == 1 ? _tangentX : _tangentIn;
+            for (int o = 0; o < _c; o++)
+            {
+                Array.Clear(_wide);
+                Accumulate(input, inChannels, kernel, o, 0, inChannels, _wide, reversed: false);
+                _g.Unwide(_wide, _dz.AsSpan(o * _v, _v));
+            }
+            TensorPrimitives.Multiply(_dz, _derivs.AsSpan((l - 1) * _c * _v, _c * _v), _dz);
+            for (int o = 0; o < _c; o++) _g.Pad(_dz.AsSpan(o * _v, _v), _tangentIn.AsSpan(o * _vp, _vp));
+        }
+        var kOut = p.Layers[_net.OutputIndex];
+        var k0 = p.Layers[_net.OutputIndex + 1];
+        for (int a = 0; a < _n; a++)
+        {
+            Array.Clear(_wide);
+            Accumulate(_tangentIn, _c, kOut, a, 0, _c, _wide, reversed: false);
+            Accumulate(_tangentX, _n, k0, a, 0, _n, _wide, reversed: false);
+            _g.Unwide(_wide, product.Slice(a * _v, _v));
+        }
     }
 
     /// <summary>sigma'(z^l) of the private cache block into <paramref name="destination"/> (C V).</summary>
