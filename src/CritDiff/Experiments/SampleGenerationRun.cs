@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CritDiff.Diffusion;
 using CritDiff.Fields;
 using CritDiff.Generation;
 using CritDiff.Persistence;
@@ -216,6 +217,10 @@ public static class SampleGenerationRun
             ["steps"] = request.Settings.Steps,
             ["t_max"] = request.Settings.FinalTime,
             ["t_min"] = request.Settings.MinTime,
+            ["schedule"] = request.Model.Process.Name,
+            ["grid"] = request.Settings.Grid.Name,
+            ["sigma_min"] = (request.Model.Process as GeometricVarianceExploding)?.SigmaMin,
+            ["sigma_max"] = (request.Model.Process as GeometricVarianceExploding)?.SigmaMax,
             ["interp"] = request.Interpolate,
             ["n"] = request.Count,
             ["seed"] = request.Seed,
@@ -240,7 +245,7 @@ public static class SampleGenerationRun
                 ["action_density_err"] = Number(w2.ActionDensity.Error),
                 ["metropolis_acceptance"] = Number(w2.MetropolisAcceptance),
             },
-            ["warnings"] = new JsonArray(Warnings(outcome).Select(s => (JsonNode?)s).ToArray()),
+            ["warnings"] = new JsonArray(Warnings(request, outcome).Select(s => (JsonNode?)s).ToArray()),
             ["wall_seconds"] = outcome.WallSeconds,
             ["out"] = request.SamplesPath, // last: the command line used to add it after the summary was built
         };
@@ -253,6 +258,18 @@ public static class SampleGenerationRun
     public const double MaxSampleMagnitude = 1e50;
 
     private static bool Usable(double[] samples) => samples.All(x => Math.Abs(x) <= MaxSampleMagnitude);
+
+    /// <summary>
+    /// <see cref="Warnings(SampleGenerationOutcome)"/> and the reverse grid's step across the data scale (chi of the training
+    /// ensemble, <see cref="Susceptibility"/>; none when the model has no chi).
+    /// </summary>
+    public static IReadOnlyList<string> Warnings(SampleGenerationRequest request, SampleGenerationOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var list = Warnings(outcome).ToList();
+        if (Susceptibility(request.Model) is { } chi && request.Settings.DataScaleWarning(request.Model.Process, chi) is { } grid) list.Add(grid);
+        return list;
+    }
 
     /// <summary>Warnings for stderr and the JSON: low ESS, non-finite samples.</summary>
     public static IReadOnlyList<string> Warnings(SampleGenerationOutcome outcome)
