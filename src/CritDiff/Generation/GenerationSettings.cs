@@ -69,9 +69,10 @@ public sealed record GenerationSettings
     public int ScoreEvaluations => Sampler.ScoreEvaluations(Steps);
 
     /// <summary>
-    /// The first step that puts the data scale inside one step, or null: a step i whose start has noise-to-signal variance
-    /// sigma^2(t_i) = b^2/a^2 &gt; chi while its end has sigma^2(t_{i+1}) &lt; chi/2, chi the data's largest per-mode
-    /// variance (no grid time has sigma^2 in [chi/2, chi]). For VE sigma^2 = b^2.
+    /// The first step that puts the data scale inside one step, or null: a step i whose start has noise variance
+    /// b(t_i)^2 &gt; chi while its end has b(t_{i+1})^2 &lt; chi/2, chi the data's largest per-mode variance (no grid time
+    /// has b^2 in [chi/2, chi]). The rule is stated in b^2 itself: for VE (a = 1) it is the noise-to-signal variance; for
+    /// VP, b^2 &lt; 1, so it can fire only where chi &lt; 1.
     /// </summary>
     public int? StepAcrossDataScale(ForwardProcess process, double largestVariance)
     {
@@ -79,8 +80,7 @@ public sealed record GenerationSettings
         if (!(largestVariance > 0) || double.IsInfinity(largestVariance)) return null;
         for (int i = 0; i < Steps; i++)
         {
-            double start = process.NoiseToSignal(_times[i]), end = process.NoiseToSignal(_times[i + 1]);
-            if (start * start > largestVariance && end * end < largestVariance / 2) return i;
+            if (process.NoiseVariance(_times[i]) > largestVariance && process.NoiseVariance(_times[i + 1]) < largestVariance / 2) return i;
         }
         return null;
     }
@@ -89,10 +89,10 @@ public sealed record GenerationSettings
     public string? DataScaleWarning(ForwardProcess process, double largestVariance)
     {
         if (StepAcrossDataScale(process, largestVariance) is not { } i) return null;
-        double start = process.NoiseToSignal(_times[i]), end = process.NoiseToSignal(_times[i + 1]);
+        double start = process.NoiseVariance(_times[i]), end = process.NoiseVariance(_times[i + 1]);
         return string.Create(CultureInfo.InvariantCulture,
-            $"reverse step {i + 1} of {Steps} ({Grid.Name} grid, t {_times[i]:G4} -> {_times[i + 1]:G4}) takes the noise variance b^2/a^2 from {start * start:G4} " +
-            $"to {end * end:G4}, across the data's largest variance chi = {largestVariance:G4} in one step: use more --steps, --grid log, " +
+            $"reverse step {i + 1} of {Steps} ({Grid.Name} grid, t {_times[i]:G4} -> {_times[i + 1]:G4}) takes the noise variance b^2 from {start:G4} " +
+            $"to {end:G4}, across the data's largest variance chi = {largestVariance:G4} in one step: use more --steps, --grid log, " +
             $"or --schedule {GeometricVarianceExploding.Family}");
     }
 }
