@@ -86,7 +86,7 @@ internal static class GenerateCommand
             throw new UsageException($"--n: N x V = {(double)n * field.Lattice.SiteCount:G3} values do not fit in one array (max {Array.MaxLength})");
         // The samples and the reverse process's per-sample Fourier state.
         Limits.Memory("--n", 24.0 * n * field.Lattice.SiteCount, $"N = {n} samples on V = {field.Lattice.SiteCount} sites");
-        var request = new GenerationRequest(field, process, score, new GenerationSettings(sampler, k, start, stop), n, result.GetValue(options.Seed))
+        var request = new GenerationRequest(field, process, score, options.Settings(result, sampler, k, start, stop, process), n, result.GetValue(options.Seed))
         {
             Reweight = reweight,
             SamplesPath = path,
@@ -118,7 +118,7 @@ internal static class GenerateCommand
         if (budgets.Length == 0) throw new UsageException("--train-budget must list at least one step count");
         if (result.GetValue(options.Model.Dimension) == 0) throw new UsageException("--train-budget needs the model options --d, --L and one parameterisation");
         var field = options.Model.Build(result);
-        var process = GenerateOptions.Parse("--schedule", result.GetValue(options.Schedule)!, ForwardProcess.Parse);
+        var process = options.Noise.Process(result, result.GetValue(options.Schedule)!, () => NoiseRange.FromSpectrum(field.SpectrumTable()));
         var architecture = GenerateOptions.Parse("--arch", result.GetValue(options.Arch) ?? NetworkCatalog.OneLayer.Name, NetworkCatalog.ParseMomentArchitecture);
         if (architecture.IsDense) throw new UsageException("--arch dense: generation needs a convolution architecture");
         GenerateOptions.Checked("--arch " + architecture.Name, () => architecture.Validate(field.Lattice));
@@ -130,7 +130,7 @@ internal static class GenerateCommand
         Limits.Training("--arch", architecture, field.Lattice, n, Limits.Workers(workers), Math.Max(1, budgets.Max()), "--train-budget");
         double parameters = architecture.Layers.Sum(layer => (double)layer.ParameterCount(field.Lattice));
         Limits.Memory("--train-budget", 8.0 * budgets.Distinct().Count() * n * parameters, $"snapshots of {n} slice(s) at {budgets.Distinct().Count()} budget(s)");
-        var request = new TrainingBudgetRequest(field, process, architecture, new GenerationSettings(sampler, k, high, low), n, budgets, interpolate);
+        var request = new TrainingBudgetRequest(field, process, architecture, options.Settings(result, sampler, k, high, low, process), n, budgets, interpolate);
         o.Note($"training {architecture} on {field.Lattice}, {n} slices, budgets {string.Join(",", budgets)} ...");
         var points = TrainingBudgetRun.Run(request, workers);
         if (o.Json)
@@ -157,7 +157,7 @@ internal static class GenerateCommand
         if (result.GetValue(options.Model.Dimension) == 0 || result.GetValue(options.Model.Length) == 0)
             throw new UsageException("--exact-score needs the model options --d, --L and one parameterisation");
         var field = options.Model.Build(result);
-        var process = GenerateOptions.Parse("--schedule", result.GetValue(options.Schedule)!, ForwardProcess.Parse);
+        var process = options.Noise.Process(result, result.GetValue(options.Schedule)!, () => NoiseRange.FromSpectrum(field.SpectrumTable()));
         double min = result.GetValue(options.TMin) ?? 1e-3;
         double max = GenerateOptions.FinalTime(result.GetValue(options.TMax), process, () => field.Susceptibility)
                      ?? process.AutoFinalTime(field.Susceptibility, 1e-3);
@@ -176,6 +176,8 @@ internal static class GenerateCommand
         // A checkpoint carries its own forward process and slices: refuse options that would be ignored.
         if (result.GetResult(options.Schedule) is { Implicit: false })
             throw new UsageException("--schedule applies only with --exact-score or --train-budget (the --model checkpoint has its own process)");
+        if (options.Noise.All.FirstOrDefault(option => result.GetResult(option) is not null) is { } sigma)
+            throw new UsageException($"{sigma.Name} applies only with --exact-score or --train-budget (the --model checkpoint has its own noise range)");
         if (result.GetValue(options.Slices) is not null)
             throw new UsageException("--slices applies only with --exact-score or --train-budget (the --model checkpoint has its own slices)");
         var loaded = checkpoint();

@@ -18,7 +18,16 @@ internal sealed class GenerateOptions
     public Option<bool> Exact { get; } = new("--exact-score") { Description = "Use the exact score -1/S(k,t) of the model given by --d, --L and one parameterisation (continuous in t, or on --slices)." };
     public Option<string?> Arch { get; } = new("--arch") { Description = "With --train-budget: the architecture to train (population GD, auto rate; default: one-layer)." };
     public Option<string?> Budget { get; } = new("--train-budget") { Description = "Comma-separated step budgets, e.g. 1,2,4,8,...: KL per site (nats) of the generated law after training every slice that many population-GD steps (claim C2). Needs the model options; no samples are drawn." };
-    public Option<string> Schedule { get; } = new("--schedule") { Description = "Forward process for --exact-score / --train-budget: vp or ve.", DefaultValueFactory = _ => "vp" };
+    public Option<string> Schedule { get; } = new("--schedule") { Description = "With --exact-score / --train-budget (a --model has its own). " + NoiseOptions.ScheduleHelp, DefaultValueFactory = _ => "vp" };
+    public NoiseOptions Noise { get; } = new();
+    public Option<string?> Grid { get; } = new("--grid")
+    {
+        Description = "Spacing of the K + 1 reverse times t_0 = T > ... > t_K = t-min, in the noise-to-signal ratio sigma(t) = b/a (b for VE): " +
+                      "uniform (in t), log (equal ratios sigma_{i+1}/sigma_i) or karras[:RHO] (Karras et al. 2022: sigma_i = (sigma_T^(1/rho) + " +
+                      "(i/K)(sigma_min^(1/rho) - sigma_T^(1/rho)))^rho, rho = 7 by default). Default: uniform for vp and ve, log for ve-geometric. " +
+                      "generate warns (stderr and the JSON warnings) when a step starts with noise variance b^2 above the data's largest " +
+                      "per-mode variance chi and ends below chi/2 (the data scale inside one step; for vp b^2 < 1, so only where chi < 1).",
+    };
     public Option<int?> Slices { get; } = new("--slices") { Description = "Exact score sampled on N log-spaced slices in [t-min, t-max] (default: continuous); with --train-budget the slices trained (default 16)." };
 
     public Option<string> Sampler { get; } = new("--sampler")
@@ -37,9 +46,9 @@ internal sealed class GenerateOptions
                       "Observables off the reference by more than 5 combined standard errors are warned about.",
     };
 
-    public Option<int> Steps { get; } = new("--steps") { Description = "Reverse steps K in 1..1000000, uniform in t from t-max down to t-min.", DefaultValueFactory = _ => 100 };
+    public Option<int> Steps { get; } = new("--steps") { Description = "Reverse steps K in 1..1000000 from t-max down to t-min, spaced by --grid.", DefaultValueFactory = _ => 100 };
     public Option<double?> TMin { get; } = new("--t-min") { Description = "Where the reverse process stops (default: the model's first slice, or 1e-3)." };
-    public Option<string?> TMax { get; } = new("--t-max") { Description = "Where it starts, a number or auto (a(T)^2 chi = 1e-3 b(T)^2); default: the model's last slice, or auto." };
+    public Option<string?> TMax { get; } = new("--t-max") { Description = "Where it starts, a number or auto (a(T)^2 chi = 1e-3 b(T)^2; 1 for ve-geometric, where sigma = sigma_max); default: the model's last slice, or auto." };
     public Option<bool> Interp { get; } = new("--interp") { Description = "Interpolate the score linearly in t between slices (default: nearest slice)." };
     public Option<int> Count { get; } = new("--n") { Description = "Number of generated samples N (0: exact law only; 24 N V bytes must fit in 8 GiB).", DefaultValueFactory = _ => 256 };
     public Option<string?> File { get; } = new("--out") { Description = "Write the samples to this .npy file, shape [N, L, ..., L]; with a model trained on samples also G(r) against the reference to FILE-stem.two_point.csv." };
@@ -76,7 +85,7 @@ internal sealed class GenerateOptions
     public void AddTo(Command command)
     {
         Model.AddTo(command);
-        foreach (var option in new Option[] { ModelDir, Exact, Arch, Budget, Schedule, Slices, Sampler, Steps, TMin, TMax, Interp, Count, File, Reweight, LogDensity, Denoise, WeightsFile, Reference, Json, Seed, Threads })
+        foreach (var option in new Option[] { ModelDir, Exact, Arch, Budget, Schedule, Noise.SigmaMin, Noise.SigmaMax, Slices, Sampler, Steps, Grid, TMin, TMax, Interp, Count, File, Reweight, LogDensity, Denoise, WeightsFile, Reference, Json, Seed, Threads })
             command.Options.Add(option);
     }
 
@@ -102,6 +111,13 @@ internal sealed class GenerateOptions
     {
         if (!(low > 0 && double.IsFinite(low))) throw new UsageException($"--t-min must be > 0 (got {low})");
         if (!(high > low)) throw new UsageException($"--t-max ({high:G4}) must be larger than --t-min ({low:G4})");
+    }
+
+    /// <summary>The settings on the --grid spacing (default: the process's own); a grid that is not strictly decreasing exits 2.</summary>
+    public GenerationSettings Settings(ParseResult result, Sampler sampler, int steps, double finalTime, double minTime, ForwardProcess process)
+    {
+        var grid = result.GetValue(Grid) is { } text ? Parse("--grid", text, ReverseGrid.Parse) : null;
+        return Checked("--grid", () => new GenerationSettings(sampler, steps, finalTime, minTime, process, grid));
     }
 
     public static T Parse<T>(string option, string text, Func<string, T> parse) => Checked(option, () => parse(text));

@@ -25,7 +25,6 @@ internal static class LinearTrainCommand
         var field = targetModel as GaussianField ?? GaussianField.FreeField(targetModel.Lattice, 1);
         TrainInputs.CheckSideCar("--data", result.GetValue(options.Data), targetModel);
         TrainInputs.CheckSideCar("--spectrum", result.GetValue(options.Spectrum), targetModel);
-        var process = TrainCommand.Parse("--schedule", result.GetValue(options.Schedule)!, Diffusion.ForwardProcess.Parse);
         var architecture = TrainCommand.Parse("--arch", result.GetValue(options.Arch)!, NetworkCatalog.ParseMomentArchitecture);
         var parameterBasis = TrainCommand.ParseBasis(result.GetValue(options.Basis));
         var networkStart = CommonOptions.ParseStart(result.GetValue(options.Start)!);
@@ -40,6 +39,9 @@ internal static class LinearTrainCommand
         var config = Config(result, options, trainingMode) with { Start = networkStart };
         var trainingData = TrainInputs.LoadData(result.GetValue(options.Data), field, trainingMode);
         var target = TrainInputs.TargetSpectrum(result.GetValue(options.Spectrum), result.GetValue(options.Reference), result.GetValue(options.Data), trainingData, field);
+        // ve-geometric's default noise range from the spectrum trained on (measured, or the model's own).
+        var process = options.Noise.Process(result, result.GetValue(options.Schedule)!,
+            () => Diffusion.NoiseRange.FromSpectrum(target?.Mean ?? field.SpectrumTable()));
         var grid = TrainCommand.Grid(result.GetValue(options.Time), result.GetValue(options.Slices), result.GetValue(options.TMin), result.GetValue(options.TMax)!,
             result.GetValue(options.Spacing)!, process, target?.Susceptibility ?? field.Susceptibility);
         string? dir = result.GetValue(options.Folder) is { } f ? CommonOptions.CheckWritableFolder("--out", f) : null;

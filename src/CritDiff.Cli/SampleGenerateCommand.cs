@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CritDiff.Diffusion;
 using CritDiff.Experiments;
 using CritDiff.Generation;
 using CritDiff.Persistence;
@@ -26,8 +27,11 @@ internal static class SampleGenerateCommand
         int d = result.GetValue(options.Model.Dimension), l = result.GetValue(options.Model.Length);
         if ((d != 0 && d != lattice.Dimension) || (l != 0 && l != lattice.Length))
             throw new UsageException($"--model: {dir} was trained on {lattice}; --d/--L say d={d}, L={l}");
-        if (result.GetValue(options.Schedule) != "vp" && result.GetValue(options.Schedule) != checkpoint.Process.Name)
+        string schedule = result.GetValue(options.Schedule)!;
+        if (schedule != "vp" && schedule != checkpoint.Process.Name && !(schedule == GeometricVarianceExploding.Family && checkpoint.Process is GeometricVarianceExploding))
             throw new UsageException($"--schedule: the model was trained with {checkpoint.Process.Name}");
+        if (options.Noise.All.FirstOrDefault(option => result.GetResult(option) is not null) is { } sigma)
+            throw new UsageException($"{sigma.Name} does not apply to a trained model (its checkpoint has the noise range it was trained with: {checkpoint.Process.Name})");
         var sampler = GenerateOptions.ParseSampler(result.GetValue(options.Sampler)!);
         int k = Limits.Count("--steps", result.GetValue(options.Steps), 1, Limits.MaxReverseSteps);
         int n = result.GetValue(options.Count);
@@ -49,7 +53,7 @@ internal static class SampleGenerateCommand
         string? path = result.GetValue(options.File) is { } f ? CommonOptions.CheckWritableFile("--out", f) : null;
         int workers = CommonOptions.CheckThreads(result.GetValue(options.Threads));
 
-        var request = new SampleGenerationRequest(checkpoint, new GenerationSettings(sampler, k, tHigh, tLow), n, result.GetValue(options.Seed))
+        var request = new SampleGenerationRequest(checkpoint, options.Settings(result, sampler, k, tHigh, tLow, checkpoint.Process), n, result.GetValue(options.Seed))
         {
             Interpolate = result.GetValue(options.Interp),
             Reweight = reweight,

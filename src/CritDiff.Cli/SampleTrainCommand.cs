@@ -29,7 +29,6 @@ internal static class SampleTrainCommand
             ("--init", result.GetValue(options.Init) != "auto"), ("--start", result.GetValue(options.Start) != "balanced"),
         })
             if (given) throw new UsageException($"{option} does not apply to --mode samples (the data are the target; the start is the model's own)");
-        var process = TrainCommand.Parse("--schedule", result.GetValue(options.Schedule)!, ForwardProcess.Parse);
         var spec = TrainCommand.Parse("--arch", archText, ScoreModelSpec.Parse);
         var parameterBasis = TrainCommand.ParseBasis(result.GetValue(options.Basis));
         if (!spec.HasMomentObjective && parameterBasis != ParameterBasis.Kernel) throw new UsageException("--basis fourier applies to full linear layers only");
@@ -79,11 +78,25 @@ internal static class SampleTrainCommand
             throw new UsageException("--t-max auto needs the target's chi: with a finite-n target and --chain give --t-max (e.g. 0.5 ln(1 + 1000 chi))");
         // --t-max auto needs chi of the data.
         if (result.GetValue(options.Data) is { } path && File.Exists(path)) chi = TrainInputs.DataSusceptibility(path, target.Lattice);
+        var process = options.Noise.Process(result, result.GetValue(options.Schedule)!, () => DataNoiseRange(result.GetValue(options.Data), target, chi));
         var grid = TrainCommand.Grid(result.GetValue(options.Time), result.GetValue(options.Slices), result.GetValue(options.TMin), result.GetValue(options.TMax)!,
             result.GetValue(options.Spacing)!, process, chi);
         string? dir = result.GetValue(options.Folder) is { } f ? CommonOptions.CheckWritableFolder("--out", f) : null;
         int workers = CommonOptions.CheckThreads(result.GetValue(options.Threads));
         return Train(result, o, options.Samples, target, spec, process, grid, config, result.GetValue(options.Data), dir, workers);
+    }
+
+    /// <summary>ve-geometric's default noise range: from --data, else from a Gaussian target's spectrum; a --chain gives none.</summary>
+    private static NoiseRange DataNoiseRange(string? dataPath, LatticeModel target, double chi)
+    {
+        if (dataPath is not null)
+        {
+            var (values, count, components) = TrainInputs.LoadConfigurations("--data", dataPath, target.Lattice);
+            return NoiseRange.FromEnsemble(values, count, components * target.Lattice.SiteCount, target.Lattice.SiteCount, chi);
+        }
+        return target is GaussianField field
+            ? NoiseRange.FromSpectrum(field.SpectrumTable())
+            : throw new UsageException("--schedule ve-geometric with --chain has no data to set its noise range from: give --sigma-min and --sigma-max");
     }
 
     private static int Train(ParseResult result, Output o, SampleTrainOptions options, LatticeModel target, ScoreModelSpec spec,

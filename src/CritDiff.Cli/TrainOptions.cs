@@ -16,13 +16,14 @@ internal sealed class TrainOptions
                       "s = K_out * act(K_D * ... act(K_1 * x + b_1) ... + b_D) + K_0 * x; trained with --mode samples).",
         DefaultValueFactory = _ => NetworkCatalog.OneLayer.Name,
     };
-    public Option<string> Schedule { get; } = new("--schedule") { Description = "Forward process: vp (a = e^-t, b^2 = 1 - e^-2t) or ve (a = 1, b^2 = t).", DefaultValueFactory = _ => "vp" };
+    public Option<string> Schedule { get; } = new("--schedule") { Description = NoiseOptions.ScheduleHelp, DefaultValueFactory = _ => "vp" };
+    public NoiseOptions Noise { get; } = new();
     public Option<double?> Time { get; } = new("--t") { Description = "Train a single slice at this diffusion time t > 0 (t = 0 is data). Default 0.1 unless --slices is given, as in scaling." };
     public Option<int?> Slices { get; } = new("--slices") { Description = "Number of time slices N in 1..10000 in [t-min, t-max] (instead of --t); N x --max-steps is bounded by the 8 GiB memory limit of the loss histories (64 bytes a step: about 1300 slices at the default cap)." };
     public Option<double> TMin { get; } = new("--t-min") { Description = "Smallest slice time (with --slices).", DefaultValueFactory = _ => 1e-3 };
     public Option<string> TMax { get; } = new("--t-max")
     {
-        Description = "Largest slice time, or auto: the time where a(T)^2 chi = 1e-3 b(T)^2 (VP: 0.5 ln(1 + 1000 chi)).",
+        Description = "Largest slice time, or auto: the time where a(T)^2 chi = 1e-3 b(T)^2 (VP: 0.5 ln(1 + 1000 chi); ve-geometric: 1, where sigma = sigma_max).",
         DefaultValueFactory = _ => "auto",
     };
     public Option<string> Spacing { get; } = new("--spacing") { Description = "Slice spacing: log or uniform.", DefaultValueFactory = _ => "log" };
@@ -82,7 +83,7 @@ internal sealed class TrainOptions
     {
         Model.AddTo(command);
         Target.AddTo(command);
-        foreach (var option in new Option[] { Arch, Schedule, Time, Slices, TMin, TMax, Spacing, Mode, Data, Spectrum, Reference, Batch, Optimizer, Momentum, Lr, Init, Eps, MaxSteps, Basis, Start, Folder, Json, Seed, Threads }
+        foreach (var option in new Option[] { Arch, Schedule, Noise.SigmaMin, Noise.SigmaMax, Time, Slices, TMin, TMax, Spacing, Mode, Data, Spectrum, Reference, Batch, Optimizer, Momentum, Lr, Init, Eps, MaxSteps, Basis, Start, Folder, Json, Seed, Threads }
                      .Concat(Samples.All))
             command.Options.Add(option);
     }

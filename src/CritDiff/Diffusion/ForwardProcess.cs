@@ -8,7 +8,10 @@ namespace CritDiff.Diffusion;
 /// </summary>
 public abstract record ForwardProcess
 {
-    /// <summary>Short name used on the command line and in files ("vp", "ve").</summary>
+    /// <summary>
+    /// The name used on the command line and in files, which <see cref="Parse"/> reads back: "vp", "ve", or
+    /// "ve-geometric:SIGMA_MIN:SIGMA_MAX" (the noise range is part of the process).
+    /// </summary>
     public abstract string Name { get; }
 
     /// <summary>Signal scale a(t).</summary>
@@ -28,6 +31,18 @@ public abstract record ForwardProcess
     /// (largest data variance chi, relative tolerance e.g. 1e-3).
     /// </summary>
     public abstract double AutoFinalTime(double susceptibility, double tolerance);
+
+    /// <summary>
+    /// Noise-to-signal ratio sigma(t) = b(t)/a(t), increasing in t: x_t / a = x_0 + sigma z (Karras et al. 2022's sigma;
+    /// b(t) itself for VE). The log and Karras reverse grids are spaced in it (<see cref="ReverseGrid"/>).
+    /// </summary>
+    public double NoiseToSignal(double t) => Math.Sqrt(NoiseVariance(t)) / SignalScale(t);
+
+    /// <summary>The time t at which <see cref="NoiseToSignal"/> equals <paramref name="sigma"/> &gt; 0 (its inverse).</summary>
+    public abstract double TimeAtNoiseToSignal(double sigma);
+
+    /// <summary>The reverse grid a sampler uses unless told otherwise: uniform in t (VP, VE b^2 = t), log in sigma (geometric VE).</summary>
+    public virtual ReverseGrid DefaultGrid => ReverseGrid.Uniform;
 
     /// <summary>Noised spectrum S(k, t) = a(t)^2 C(k) + b(t)^2 for one mode.</summary>
     public double NoisedSpectrum(double spectrum, double t)
@@ -55,13 +70,34 @@ public abstract record ForwardProcess
             throw new ArgumentOutOfRangeException(nameof(t), t, "diffusion time t must be positive and finite");
     }
 
-    /// <summary>The process named <paramref name="name"/>: "vp" or "ve".</summary>
-    public static ForwardProcess Parse(string name) => name.ToLowerInvariant() switch
+    /// <summary>
+    /// The process named <paramref name="name"/>: "vp", "ve" (b^2 = t) or "ve-geometric:SIGMA_MIN:SIGMA_MAX"
+    /// (<see cref="GeometricVarianceExploding"/>; its <see cref="Name"/>). A bare "ve-geometric" is refused: its noise range
+    /// comes from the data, which the caller must supply (<see cref="NoiseRange"/>).
+    /// </summary>
+    public static ForwardProcess Parse(string name)
     {
-        "vp" => new VariancePreserving(),
-        "ve" => new VarianceExploding(),
-        _ => throw new ArgumentException($"unknown schedule '{name}': use vp or ve", nameof(name)),
-    };
+        ArgumentNullException.ThrowIfNull(name);
+        string[] parts = name.Trim().ToLowerInvariant().Split(':');
+        return parts[0] switch
+        {
+            "vp" when parts.Length == 1 => new VariancePreserving(),
+            "ve" when parts.Length == 1 => new VarianceExploding(),
+            GeometricVarianceExploding.Family when parts.Length == 3 => new GeometricVarianceExploding(Real(parts[1], name), Real(parts[2], name)),
+            GeometricVarianceExploding.Family => throw new ArgumentException(
+                $"schedule '{name}' needs its noise range: {GeometricVarianceExploding.Family}:SIGMA_MIN:SIGMA_MAX", nameof(name)),
+            _ => throw new ArgumentException($"unknown schedule '{name}': use vp, ve or {GeometricVarianceExploding.Family}", nameof(name)),
+        };
+    }
+
+    /// <summary>True for "ve-geometric", with or without its noise range.</summary>
+    public static bool IsGeometricName(string name) =>
+        name is not null && name.Trim().ToLowerInvariant().Split(':')[0] == GeometricVarianceExploding.Family;
+
+    private static double Real(string text, string name) =>
+        double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double x)
+            ? x
+            : throw new ArgumentException($"schedule '{name}': '{text}' is not a number", nameof(name));
 }
 
 /// <summary>
@@ -85,12 +121,18 @@ public sealed record VariancePreserving : ForwardProcess
     /// <inheritdoc />
     public override double DiffusionSquared(double t) => 2;
 
+    /// <summary>sigma^2 = e^{2t} - 1, so t = ln(1 + sigma^2) / 2.</summary>
+    public override double TimeAtNoiseToSignal(double sigma) => 0.5 * Math.Log(1 + sigma * sigma);
+
     /// <summary>exp(-2T) chi = tol (1 - exp(-2T)), i.e. T = 0.5 ln(1 + chi/tol) (>= 0.5 ln(chi/tol)).</summary>
     public override double AutoFinalTime(double susceptibility, double tolerance) =>
         0.5 * Math.Log(1 + susceptibility / tolerance);
 }
 
-/// <summary>Variance-exploding process (dx = dW): a = 1, b^2 = t, f = 0, g^2 = 1.</summary>
+/// <summary>
+/// Variance-exploding process (dx = dW): a = 1, b^2 = t, f = 0, g^2 = 1 (the paper's VE, kept under the name "ve"; the
+/// practitioners' VE with a noise range is <see cref="GeometricVarianceExploding"/>).
+/// </summary>
 public sealed record VarianceExploding : ForwardProcess
 {
     /// <inheritdoc />
@@ -107,6 +149,9 @@ public sealed record VarianceExploding : ForwardProcess
 
     /// <inheritdoc />
     public override double DiffusionSquared(double t) => 1;
+
+    /// <summary>sigma^2 = t.</summary>
+    public override double TimeAtNoiseToSignal(double sigma) => sigma * sigma;
 
     /// <summary>chi = tol T, i.e. T = chi / tol.</summary>
     public override double AutoFinalTime(double susceptibility, double tolerance) => susceptibility / tolerance;

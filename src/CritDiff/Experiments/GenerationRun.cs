@@ -99,7 +99,12 @@ public static class GenerationRun
             }
             rows.Add(row);
         }
-        return [.. low is null ? [] : new[] { low }, .. GeneratedTwoPoint.OffReferenceWarnings(rows, low is not null)];
+        var list = new List<string>();
+        if (low is not null) list.Add(low);
+        // The reverse grid against the data's largest per-mode variance (issue 22).
+        if (request.Settings.DataScaleWarning(request.Process, request.Field.SpectrumTable().Max()) is { } grid) list.Add(grid);
+        list.AddRange(GeneratedTwoPoint.OffReferenceWarnings(rows, low is not null));
+        return list;
     }
 
     /// <summary>
@@ -124,6 +129,10 @@ public static class GenerationRun
             ["out"] = request.SamplesPath,
             ["t_max"] = request.Settings.FinalTime,
             ["t_min"] = request.Settings.MinTime,
+            ["schedule"] = request.Process.Name,
+            ["grid"] = request.Settings.Grid.Name,
+            ["sigma_min"] = (request.Process as GeometricVarianceExploding)?.SigmaMin,
+            ["sigma_max"] = (request.Process as GeometricVarianceExploding)?.SigmaMax,
             ["score_evaluations_per_sample"] = outcome.ScoreEvaluations,
             ["kl_per_site"] = Number(law.KlPerSite(request.Process.NoisedSpectrumTable(data, request.Settings.MinTime))),
             ["kl_per_site_vs_data"] = Number(law.KlPerSite(data)),

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CritDiff.Diffusion;
 using CritDiff.Fields;
 using CritDiff.Generation;
 using CritDiff.Persistence;
@@ -254,6 +255,10 @@ public static class SampleGenerationRun
             ["steps"] = request.Settings.Steps,
             ["t_max"] = request.Settings.FinalTime,
             ["t_min"] = request.Settings.MinTime,
+            ["schedule"] = request.Model.Process.Name,
+            ["grid"] = request.Settings.Grid.Name,
+            ["sigma_min"] = (request.Model.Process as GeometricVarianceExploding)?.SigmaMin,
+            ["sigma_max"] = (request.Model.Process as GeometricVarianceExploding)?.SigmaMax,
             ["interp"] = request.Interpolate,
             ["n"] = request.Count,
             ["seed"] = request.Seed,
@@ -323,15 +328,19 @@ public static class SampleGenerationRun
     }
 
     /// <summary>
-    /// All warnings: <see cref="Warnings(SampleGenerationOutcome)"/> and observables off the reference by more than
-    /// <see cref="GeneratedTwoPoint.WarningZ"/> combined standard errors, generated or (unless the ESS is low) reweighted.
+    /// All warnings: <see cref="Warnings(SampleGenerationOutcome)"/>, the reverse grid's step across the data scale (chi of the
+    /// training ensemble, <see cref="Susceptibility"/>; none when the model has no chi) and observables off the reference by
+    /// more than <see cref="GeneratedTwoPoint.WarningZ"/> combined standard errors, generated or (unless the ESS is low) reweighted.
     /// </summary>
     public static IReadOnlyList<string> Warnings(SampleGenerationRequest request, SampleGenerationOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(outcome);
         bool lowEss = outcome.Weights is { } w && ImportanceWeights.LowEssWarning(w.EffectiveSampleFraction, w.Count) is not null;
-        return [.. Warnings(outcome), .. GeneratedTwoPoint.OffReferenceWarnings(ObservableRows(request, outcome), lowEss)];
+        var list = Warnings(outcome).ToList();
+        if (Susceptibility(request.Model) is { } chi && request.Settings.DataScaleWarning(request.Model.Process, chi) is { } grid) list.Add(grid);
+        list.AddRange(GeneratedTwoPoint.OffReferenceWarnings(ObservableRows(request, outcome), lowEss));
+        return list;
     }
 
     private static JsonNode? Number(double x) => double.IsFinite(x) ? x : null;

@@ -5,7 +5,7 @@ namespace CritDiff.Generation;
 /// <summary>
 /// Generation in real space from any <see cref="TimeScore"/> (linear or not; docs/science.md sections 7 and 10): the reverse
 /// SDE dy = [-f y + g^2 s(y, t)] dtau + g dW or the probability-flow ODE dy = F dtau, F = -f y + (g^2/2) s(y, t), from
-/// y ~ N(0, b(T)^2 I) at t = T down to t_min, with any <see cref="Sampler"/> of <see cref="Samplers"/> (its predictor's
+/// y ~ N(0, b(T)^2 I) at t = T down to t_min over the settings' grid times t_i and steps h_i, with any <see cref="Sampler"/> of <see cref="Samplers"/> (its predictor's
 /// and corrector's real-space steps). When asked (<see cref="RealSpaceOptions.LogDensity"/>) a probability-flow sampler
 /// (<see cref="Sampler.CarriesLogDensity"/>) carries the log-density as an augmented state: d log q / dtau = -div F,
 /// div F = -f n V + (g^2/2) tr(ds/dx), integrated by the same rule as y, so log q(y(t_min)) = log N(y(T); 0, b(T)^2 I) -
@@ -91,9 +91,8 @@ public static class RealSpaceSampler
             // log N(y; 0, b^2 I) with y = b z: -|z|^2/2 - (n V/2) ln(2 pi b^2).
             if (!logDensity.IsEmpty) logDensity[i] = -0.5 * squares - 0.5 * width * Math.Log(2 * Math.PI * start * start);
         }
-        double h = settings.StepSize;
         for (int step = 0; step < settings.Steps; step++)
-            settings.Sampler.Step(chunk, process, settings.TimeAt(step), h, y, size, logDensity);
+            settings.Sampler.Step(chunk, process, settings.TimeAt(step), settings.StepSizeAt(step), y, size, logDensity);
         if (options.Denoise) Denoise(chunk, process, settings.MinTime, y, size);
     }
 

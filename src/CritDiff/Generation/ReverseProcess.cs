@@ -150,7 +150,7 @@ public sealed class ReverseProcess
 
     private void StepCoefficients(int step, Complex[] gains, double[] noise)
     {
-        double t = Settings.TimeAt(step), h = Settings.StepSize;
+        double t = Settings.TimeAt(step), h = Settings.StepSizeAt(step);
         int v = gains.Length;
         var start = new Complex[v];
         var end = new Complex[v];

@@ -55,10 +55,9 @@ public class RealSpaceNonlinearOdeTests
         var s = new double[n];
         var k1 = new double[n];
         var predicted = new double[n];
-        double h = settings.StepSize;
         for (int step = 0; step < settings.Steps; step++)
         {
-            double t = settings.TimeAt(step), t1 = t - h;
+            double t = settings.TimeAt(step), h = settings.StepSizeAt(step), t1 = t - h;
             score.Score(t, y, 1, s);
             for (int j = 0; j < n; j++)
             {

@@ -25,10 +25,9 @@ internal static class RealSpaceTestCases
         Array.Fill(variance, process.NoiseVariance(settings.FinalTime));
         var start = new Complex[v];
         var end = new Complex[v];
-        double h = settings.StepSize;
         for (int step = 0; step < settings.Steps; step++)
         {
-            double t = settings.TimeAt(step), t1 = t - h;
+            double t = settings.TimeAt(step), h = settings.StepSizeAt(step), t1 = t - h;
             double f = process.Drift(t), g2 = process.DiffusionSquared(t);
             score.Multiplier(t, start);
             score.Multiplier(t1, end);
