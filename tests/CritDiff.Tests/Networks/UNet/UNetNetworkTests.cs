@@ -217,8 +217,8 @@ public class UNetNetworkTests
 
     [Theory]
     [InlineData("unet:16:4", 1, 8, "unet:16:4 needs L divisible by 16 with L/16 >= 2 (L = 8)")]
-    [InlineData("unet:4:2", 2, 12, "unet:4:2 needs L divisible by 4 with L/4 >= 2 (L = 12)")]
-    [InlineData("unet:4:2", 2, 6, "divisible by 4")]
+    [InlineData("unet:4:2", 2, 10, "unet:4:2 needs L divisible by 4 with L/4 >= 2 (L = 10)")]
+    [InlineData("unet:4:2", 2, 4, "(L = 4)")]
     [InlineData("unet:4:1", 4, 4, "d = 1, 2, 3")]
     public void LatticesTheNetworkDoesNotFitAreRefusedNamingTheProblem(string name, int d, int l, string message)
     {
