@@ -43,6 +43,14 @@ public abstract class TimeConditionedModel : ScoreModel
     public sealed override void Forward(NetworkParameters parameters, ReadOnlySpan<double> x, int count, Span<double> score) =>
         Forward(parameters, x, Zeros(count), count, score);
 
+    /// <inheritdoc />
+    public override bool HasJacobianVectorProduct => true;
+
+    /// <summary>Per-slice use: the Jacobian-vector product at c = 0.</summary>
+    public sealed override void JacobianVectorProduct(NetworkParameters parameters, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent,
+        int count, Span<double> product) =>
+        JacobianVectorProduct(parameters, x, Zeros(count), tangent, count, product);
+
     /// <summary>Per-slice use: the exact Jacobian diagonal at c = 0, from one product per site and component.</summary>
     public override void JacobianDiagonal(NetworkParameters parameters, ReadOnlySpan<double> x, int count, Span<double> diagonal) =>
         JacobianDiagonal(parameters, x, Zeros(count), count, diagonal);
