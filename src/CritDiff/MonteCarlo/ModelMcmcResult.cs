@@ -30,6 +30,12 @@ public sealed record ModelMcmcResult(string Algorithm, LatticeModel Model, Model
     MeasuredSpectrum? Spectrum, Histogram Histogram, long SiteUpdates, double WallSeconds, IReadOnlyList<ModelSeries> Series,
     IReadOnlyList<string> Warnings, bool IsValid)
 {
+    /// <summary>
+    /// Whether the chains sample one distribution (|M| and e compared across chains, <see cref="MonteCarlo.ChainAgreement"/>);
+    /// its warnings are among <see cref="Warnings"/>. Set by <see cref="ModelMcmc"/>; null only for a result built by hand.
+    /// </summary>
+    public ChainAgreement? ChainAgreement { get; init; }
+
     /// <summary>The larger of the two autocorrelation times, in sweeps.</summary>
     public double TauMax => Math.Max(TauMagnetisationSquared.Mean, TauEnergy.Mean);
 
