@@ -53,7 +53,9 @@ internal static class EnsembleCommand
             "Write N decorrelated Monte Carlo configurations of a target (O(n) spins, phi^4 or the Gaussian field) to .npy with a side-car JSON. " +
             "Chains thermalise, a pilot run measures tau_int, then configurations are stored every max(1, ceil(2 tau_int)) sweeps. " +
             "Use them with 'critdiff train --data FILE.npy' (SGD on the configurations) or '--spectrum FILE.npy' (population training on G(k)). " +
-            "The side-car's observables carry errors sqrt(2 tau_int var / N) with tau_int measured on the stored sequence. " + ModelMcmcOutput.Conventions);
+            "The side-car's observables carry errors sqrt(2 tau_int var / N) with tau_int measured on the stored sequence. " + ModelMcmcOutput.Conventions +
+            " " + ModelMcmcOutput.ChainCheck + " Compared on the stored configurations (on the pilot sweeps when a chain stores fewer than " +
+            $"{EnsembleGenerator.MinStoredForComparison}); the result goes to the side-car as well.");
         model.AddTo(command);
         target.AddTo(command);
         foreach (var option in new Option[] { algo, count, thermalize, pilot, spacing, chains, step, trajectory, folder, json, seed, threads })
@@ -100,6 +102,7 @@ internal static class EnsembleCommand
                 o.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"spacing {ensemble.Spacing} sweeps (tau_int(|M|^2) = {ensemble.TauMagnetisationSquared}, tau_int(e) = {ensemble.TauEnergy}); " +
                     $"chi = {e.Susceptibility}, U = {e.Binder}, xi2 = {e.SecondMomentLength}, energy = {e.Energy}; {ensemble.WallSeconds:F2} s"));
+                ModelMcmcOutput.PrintChains(o, ensemble.ChainAgreement);
             }
             return Task.FromResult(0);
         });

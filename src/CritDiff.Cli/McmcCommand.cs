@@ -29,7 +29,8 @@ internal static class McmcCommand
         var threads = CommonOptions.Threads();
         var command = new Command("mcmc",
             "Run Markov chains on the field and report the integrated autocorrelation times of M^2 and of the nearest-neighbour " +
-            "energy (Sokal window, in sweeps) and chi and E with autocorrelation-corrected errors next to their exact values. " + McmcOptions.SweepHelp + " " + ModelMcmcOutput.Conventions);
+            "energy (Sokal window, in sweeps) and chi and E with autocorrelation-corrected errors next to their exact values. " + McmcOptions.SweepHelp + " " + ModelMcmcOutput.Conventions +
+            " " + ModelMcmcOutput.ChainCheck);
         model.AddTo(command);
         target.AddTo(command);
         command.Options.Add(algo);
@@ -70,7 +71,7 @@ internal static class McmcCommand
             throw new UsageException($"--spectrum-out must end in .npy or .csv (got '{spectrumOut}')");
         var settings = run.BuildModel(result, seed, CommonOptions.CheckThreads(threads));
         Limits.MonteCarlo(target.Components > 1 ? "--n or --L" : "--L", target.Describe(), target.ConfigurationLength, Limits.ModelChainBytesPerValue,
-            settings.Chains, ModelKeptPerChain(settings.Sweeps, settings.SpectrumInterval, target.Lattice.SiteCount));
+            settings.Chains, ModelKeptPerChain(settings.Sweeps, settings.SpectrumInterval, target.Lattice.SiteCount, target.Components));
         o.Note($"{name}: {settings.Chains} chain(s) x ({settings.Thermalization} + {settings.Sweeps}) sweeps on {target.Describe()} ...");
         var r = ModelMcmc.Run(ModelKernels.Create(name, target, run.Kernel(result)), settings);
         ModelMcmcOutput.Warn(o, r.Warnings);
@@ -81,11 +82,13 @@ internal static class McmcCommand
     }
 
     /// <summary>
-    /// Bytes a finite-n chain keeps after it finishes: six doubles per measured sweep and, when the spectrum is measured,
-    /// its accumulator (up to 64 bins, the library's SpectrumAccumulator.MaxBins, of V values plus two V-long buffers).
+    /// Bytes a finite-n chain keeps after it finishes: six doubles per measured sweep, n more for 2 &lt;= n &lt;= 4 (the signed
+    /// components the chain comparison reports) and, when the spectrum is measured, its accumulator (up to 64 bins, the
+    /// library's SpectrumAccumulator.MaxBins, of V values plus two V-long buffers).
     /// </summary>
-    internal static double ModelKeptPerChain(int sweeps, int spectrumInterval, long sites) =>
-        48.0 * sweeps + (spectrumInterval > 0 ? 8.0 * (Math.Min(64, sweeps) + 3) * sites : 0);
+    internal static double ModelKeptPerChain(int sweeps, int spectrumInterval, long sites, int components = 1) =>
+        8.0 * (6 + (ChainAgreement.HasSignedComponents(components) ? components : 0)) * sweeps +
+        (spectrumInterval > 0 ? 8.0 * (Math.Min(64, sweeps) + 3) * sites : 0);
 
     private static void Print(Output o, McmcResult r)
     {
@@ -96,6 +99,7 @@ internal static class McmcCommand
         table.AddRow("chi", Output.Format(r.Field.Susceptibility), Output.Format(r.StationarySusceptibility), r.Susceptibility.ToString());
         table.AddRow("energy", Output.Format(r.Field.Energy), Output.Format(r.StationaryEnergy), r.Energy.ToString());
         console.Write(table);
+        ModelMcmcOutput.PrintChains(o, r.ChainAgreement);
         console.WriteLine($"{Output.Format(r.EffectiveSamplesPerSecond)} effective samples/s, {r.WallSeconds:F2} s");
     }
 }

@@ -101,7 +101,7 @@ internal static class McmcScalingCommand
         var settings = run.BuildModel(result, seed, CommonOptions.CheckThreads(threads)) with { SpectrumInterval = 0 };
         var largest = family(new Lattice(d, lengths.Max()));
         Limits.MonteCarlo(largest.Components > 1 ? "--n or --L" : "--L", largest.Describe(), largest.ConfigurationLength, Limits.ModelChainBytesPerValue,
-            settings.Chains, McmcCommand.ModelKeptPerChain(settings.Sweeps, 0, largest.Lattice.SiteCount) * names.Length * lengths.Length);
+            settings.Chains, McmcCommand.ModelKeptPerChain(settings.Sweeps, 0, largest.Lattice.SiteCount, largest.Components) * names.Length * lengths.Length);
         var options = run.Kernel(result);
         o.Note($"mcmc-scaling: {string.Join(", ", names)} at L = {string.Join(", ", lengths)} on {family(new Lattice(d, lengths[0])).Describe()} ...");
         var scans = JobProgress.Run(o, "mcmc-scaling", names.Length, bar => names.Select(name =>

@@ -17,6 +17,33 @@ internal static class ModelMcmcOutput
         "unit-spin |m|, and M2 = <|M|^2> likewise n times; chi = V <|M|^2> / n is per component (= V <|m|^2> for unit spins, " +
         "= C(0) at n -> inf); for phi^4, |M| is that of the field phi and chi is again divided by n.";
 
+    /// <summary>The chain comparison, for the help texts of mcmc and ensemble.</summary>
+    public const string ChainCheck =
+        "The chains are compared (JSON chains_agree, chain_agreement): per chain the mean of |M|, the energy and (information " +
+        "only: it legitimately differs between chains in a broken phase) the signed M, with errors from the chain's own tau_int; " +
+        "they disagree when split-R-hat > 1.1 or two chain means of |M| or the energy differ by more than z* standard errors " +
+        "(Bonferroni at a family-wise 0.1%: z* = 3.93 for 4 chains). Disagreeing chains (e.g. one frozen in a domain wall) give a " +
+        "warning and a per-chain table; the pooled numbers are then not to be trusted.";
+
+    /// <summary>
+    /// One line on the chain comparison, and when the chains disagree a table of each chain's means (strict observables and
+    /// the signed magnetisation).
+    /// </summary>
+    public static void PrintChains(Output o, ChainAgreement? agreement)
+    {
+        if (agreement is null) return;
+        var console = ModelCommand.Console(o);
+        console.WriteLine(agreement.Summary());
+        if (agreement.Agree) return;
+        var table = new Table().AddColumn("chain");
+        foreach (var observable in agreement.Observables)
+            table.AddColumn(Markup.Escape(observable.Label + (observable.Strict ? "" : " (info)")));
+        for (int c = 0; c < agreement.ChainCount; c++)
+            table.AddRow([c.ToString(CultureInfo.InvariantCulture), .. agreement.Observables.Select(x => x.Chains[c].ToString())]);
+        table.AddRow(["split R-hat", .. agreement.Observables.Select(x => Output.Format(x.RHat))]);
+        console.Write(table);
+    }
+
     /// <summary>A table of the observables, the warnings on stderr.</summary>
     public static void Print(Output o, ModelMcmcResult r)
     {
@@ -33,6 +60,7 @@ internal static class ModelMcmcOutput
         table.AddRow("xi2", e.SecondMomentLength.ToString(), Ref(x => x.SecondMomentLength));
         table.AddRow("energy per bond", e.Energy.ToString(), Ref(x => x.Energy));
         console.Write(table);
+        PrintChains(o, r.ChainAgreement);
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{r.SiteUpdatesPerSecond:G3} site updates/s, {Output.Format(r.EffectiveSamplesPerSecond)} effective samples/s, {r.WallSeconds:F2} s"));
     }

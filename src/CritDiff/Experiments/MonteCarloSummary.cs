@@ -31,6 +31,8 @@ public static class MonteCarloSummary
             ["tau_M2_err"] = JsonNumber.Of(r.TauMagnetisationSquared.Error),
             ["tau_energy"] = JsonNumber.Of(r.TauEnergy.Mean),
             ["tau_energy_err"] = JsonNumber.Of(r.TauEnergy.Error),
+            ["chains_agree"] = r.ChainAgreement?.Agree,
+            ["chain_agreement"] = r.ChainAgreement?.ToJson(),
             ["observables"] = new JsonObject
             {
                 ["chi"] = JsonNumber.Of(r.Susceptibility.Mean),
@@ -105,6 +107,8 @@ public static class MonteCarloSummary
             ["ess_per_second"] = JsonNumber.Of(r.EffectiveSamplesPerSecond),
             ["valid"] = r.IsValid,
             ["warnings"] = JsonNumber.Texts(r.Warnings),
+            ["chains_agree"] = r.ChainAgreement?.Agree,
+            ["chain_agreement"] = r.ChainAgreement?.ToJson(),
             ["wall_seconds"] = r.WallSeconds,
             ["spectrum_out"] = spectrumOut,
         };
@@ -191,7 +195,7 @@ public static class MonteCarloSummary
         };
     }
 
-    /// <summary>An ensemble written to <paramref name="path"/> and its side-car (<c>ensemble</c>): shape, model, spacing, tau_int, observables with errors.</summary>
+    /// <summary>An ensemble written to <paramref name="path"/> and its side-car (<c>ensemble</c>): shape, model, spacing, tau_int, observables with errors, the chain comparison.</summary>
     public static JsonObject Ensemble(Ensemble r, string path, string sideCarPath)
     {
         ArgumentNullException.ThrowIfNull(r);
@@ -224,6 +228,8 @@ public static class MonteCarloSummary
             ["acceptance"] = JsonNumber.Of(r.Acceptance),
             ["site_updates"] = r.SiteUpdates,
             ["warnings"] = JsonNumber.Texts(r.Warnings),
+            ["chains_agree"] = r.ChainAgreement?.Agree,
+            ["chain_agreement"] = r.ChainAgreement?.ToJson(),
             ["wall_seconds"] = r.WallSeconds,
         };
     }

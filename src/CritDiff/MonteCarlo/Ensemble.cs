@@ -30,6 +30,12 @@ public sealed record Ensemble(LatticeModel Model, string Algorithm, EnsembleSett
     Stats TauMagnetisationSquared, Stats TauEnergy, Stats? TauAtSpacing, double[] Configurations, int Count,
     ModelEstimates Estimates, double Acceptance, double StepSize, long SiteUpdates, double WallSeconds, IReadOnlyList<string> Warnings)
 {
+    /// <summary>
+    /// Whether the chains sample one distribution (<see cref="MonteCarlo.ChainAgreement"/>, from <see cref="EnsembleGenerator"/>);
+    /// its warnings are among <see cref="Warnings"/>. Null only for an ensemble built by hand.
+    /// </summary>
+    public ChainAgreement? ChainAgreement { get; init; }
+
     /// <summary>Components n.</summary>
     public int Components => Model.Components;
 

@@ -14,6 +14,8 @@ namespace CritDiff.MonteCarlo;
 /// rho(s) &lt;= e^-2 ~ 0.14 and the stored sequence has tau_int' ~ 0.5 + rho(s) / (1 - rho(s)) ~ 0.66, i.e. about 0.75 N
 /// effective samples for N stored (<see cref="Ensemble.TauAtSpacing"/> reports the measured tau_int'). The observables'
 /// errors use each one's tau_int along the stored sequences (<see cref="ModelEstimates.FromChains"/>), not independence.
+/// The chains are compared (<see cref="ChainAgreement"/>, on the stored configurations or, with fewer than
+/// <see cref="MinStoredForComparison"/> per chain, on the pilot); a disagreement is a warning.
 /// </summary>
 public static class EnsembleGenerator
 {
@@ -42,14 +44,16 @@ public static class EnsembleGenerator
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = settings.Threads, CancellationToken = cancellation };
 
         var state = new ModelChain[chains];
+        var pilot = new PilotSeries[chains];
         var m2 = new double[chains][];
         var energy = new double[chains][];
         var accepted = new double[chains];
         Parallel.For(0, chains, parallel, c =>
         {
             var chain = ModelMcmc.StartChain(kernel, runSettings, c, cancellation);
-            (m2[c], energy[c]) = (new double[settings.PilotSweeps], new double[settings.PilotSweeps]);
-            accepted[c] = Pilot(kernel, chain, observables, m2[c], energy[c], cancellation);
+            pilot[c] = PilotSeries.Allocate(settings.PilotSweeps);
+            (m2[c], energy[c]) = (pilot[c].MagnetisationSquared, pilot[c].Energy);
+            accepted[c] = Pilot(kernel, chain, observables, pilot[c], cancellation);
             state[c] = chain;
         });
         var tauM2 = ModelMcmc.CombineTau(m2);
@@ -65,20 +69,27 @@ public static class EnsembleGenerator
             accepted[c] += Collect(kernel, state[c], spacing, observables, configurations.AsSpan(first * length, count * length), stored[c], cancellation);
         });
         double wall = clock.Elapsed.TotalSeconds;
-        return Assemble(kernel, settings, spacing, tauM2, tauE, stored, configurations, observables, state, accepted, wall);
+        return Assemble(kernel, settings, spacing, tauM2, tauE, stored, configurations, observables, state, accepted, wall, pilot);
     }
 
-    /// <summary>The pilot run: one measurement of |M|^2 and e per sweep; returns the summed acceptance.</summary>
-    private static double Pilot(ModelKernel kernel, ModelChain chain, ModelObservables observables, double[] m2, double[] energy,
+    /// <summary>The pilot's per-sweep series of one chain: |M|^2 and e (for tau_int), |M| and the order M (n = 1) or |M| (for the chain comparison).</summary>
+    private sealed record PilotSeries(double[] MagnetisationSquared, double[] Energy, double[] MagnetisationNorm, double[] Order)
+    {
+        public static PilotSeries Allocate(int sweeps) => new(new double[sweeps], new double[sweeps], new double[sweeps], new double[sweeps]);
+    }
+
+    /// <summary>The pilot run: one measurement per sweep; returns the summed acceptance.</summary>
+    private static double Pilot(ModelKernel kernel, ModelChain chain, ModelObservables observables, PilotSeries series,
         CancellationToken cancellation)
     {
         double accepted = 0;
-        for (int t = 0; t < m2.Length; t++)
+        for (int t = 0; t < series.Energy.Length; t++)
         {
             cancellation.ThrowIfCancellationRequested();
             accepted += kernel.Sweep(chain);
             var o = observables.Measure(chain.Configuration);
-            (m2[t], energy[t]) = (o.MagnetisationSquared, o.Energy);
+            (series.MagnetisationSquared[t], series.Energy[t]) = (o.MagnetisationSquared, o.Energy);
+            (series.MagnetisationNorm[t], series.Order[t]) = (o.MagnetisationNorm, o.Order);
         }
         return accepted;
     }
@@ -104,7 +115,8 @@ public static class EnsembleGenerator
     }
 
     private static Ensemble Assemble(ModelKernel kernel, EnsembleSettings settings, int spacing, Stats tauM2, Stats tauE,
-        double[][] stored, double[] configurations, ModelObservables observables, ModelChain[] state, double[] accepted, double wall)
+        double[][] stored, double[] configurations, ModelObservables observables, ModelChain[] state, double[] accepted, double wall,
+        PilotSeries[] pilot)
     {
         var model = kernel.Model;
         int count = settings.Count, length = model.ConfigurationLength;
@@ -131,7 +143,60 @@ public static class EnsembleGenerator
                 $"stored configurations are still correlated: tau_int at spacing {spacing} is {ts.Mean:G3} (0.5 = independent)"));
         foreach (var (name, value) in estimates.Named)
             if (!double.IsFinite(value.Mean)) warnings.Add($"{name} of the ensemble is {value.Mean}");
+        var agreement = Compare(settings, stored, configurations, observables, pilot);
+        warnings.AddRange(agreement.Warnings);
         return new Ensemble(model, kernel.Name, settings, spacing, tauM2, tauE, tauAtSpacing, configurations, count, estimates,
-            acceptance, state.Average(c => c.StepSize), state.Sum(c => c.SiteUpdates), wall, warnings);
+            acceptance, state.Average(c => c.StepSize), state.Sum(c => c.SiteUpdates), wall, warnings) { ChainAgreement = agreement };
     }
+
+    /// <summary>
+    /// The chain comparison (<see cref="ChainAgreement"/>) on the stored configurations when every chain holds at least
+    /// <see cref="MinStoredForComparison"/> of them (what the ensemble is made of), otherwise on the pilot sweeps (each chain's
+    /// |M|, e and, for n = 1, M after every pilot sweep): |M| and e strictly, the signed magnetisation for information.
+    /// </summary>
+    private static ChainAgreement Compare(EnsembleSettings settings, double[][] stored, double[] configurations,
+        ModelObservables observables, PilotSeries[] pilot)
+    {
+        int n = observables.Components, length = observables.ConfigurationLength;
+        var signed = ChainAgreement.SignedNames(n);
+        if (stored.Any(s => s.Length < MinStoredForComparison))
+        {
+            var fromPilot = new List<(string, bool, IReadOnlyList<double[]>)>
+            {
+                ("abs_M", true, pilot.Select(p => p.MagnetisationNorm).ToArray()), ("energy", true, pilot.Select(p => p.Energy).ToArray()),
+            };
+            if (n == 1) fromPilot.Add(("M", false, pilot.Select(p => p.Order).ToArray()));
+            return ChainAgreement.Compare("pilot sweeps", fromPilot);
+        }
+        int chains = stored.Length;
+        var norm = new double[chains][];
+        var energy = new double[chains][];
+        var components = new double[signed.Count][][];
+        for (int a = 0; a < signed.Count; a++) components[a] = new double[chains][];
+        var magnetisation = new double[n];
+        for (int c = 0, first = 0; c < chains; first += stored[c].Length, c++)
+        {
+            int count = stored[c].Length;
+            (norm[c], energy[c]) = (new double[count], new double[count]);
+            for (int a = 0; a < signed.Count; a++) components[a][c] = new double[count];
+            for (int i = 0; i < count; i++)
+            {
+                var configuration = configurations.AsSpan((first + i) * length, length);
+                var o = observables.Measure(configuration);
+                (norm[c][i], energy[c][i]) = (o.MagnetisationNorm, o.Energy);
+                if (signed.Count == 0) continue;
+                observables.Magnetisation(configuration, magnetisation);
+                for (int a = 0; a < signed.Count; a++) components[a][c][i] = magnetisation[a];
+            }
+        }
+        var fromStored = new List<(string, bool, IReadOnlyList<double[]>)> { ("abs_M", true, norm), ("energy", true, energy) };
+        for (int a = 0; a < signed.Count; a++) fromStored.Add((signed[a], false, components[a]));
+        return ChainAgreement.Compare("stored configurations", fromStored);
+    }
+
+    /// <summary>
+    /// Stored configurations per chain from which the chains are compared on them rather than on the pilot: 64, so that
+    /// each chain's own tau_int (and hence the error of its mean) is measured on a series long enough for the window.
+    /// </summary>
+    public const int MinStoredForComparison = 64;
 }

@@ -11,7 +11,7 @@ namespace CritDiff.MonteCarlo;
 /// Chains start in the one chain driver (<see cref="ModelMcmc.StartChain"/>: cold, phi = 0, thermalised with the step size
 /// tuned during the first half), then measure. The analysis (per-chain autocorrelation-corrected means, the kernel's
 /// stationary law) is this class's own rather than <see cref="ModelMcmc"/>'s blocked one, so that <c>mcmc</c>'s numbers
-/// stay bit for bit (docs/montecarlo.md).
+/// stay bit for bit (docs/montecarlo.md). The chains are compared on |M| = sqrt(M^2) and E (<see cref="ChainAgreement"/>).
 /// </summary>
 public static class Mcmc
 {
@@ -58,11 +58,15 @@ public static class Mcmc
         var tauE = ModelMcmc.CombineTau(energy);
         var stationary = kernel.StationarySpectrum(steps.Average())!;
         var (stationaryChi, stationaryEnergy) = SpectralObservables(field.Lattice, stationary);
+        // |M| = sqrt(M^2) per sweep; the Gaussian field has no broken phase and M^2 keeps no sign, so no signed M.
+        var agreement = ChainAgreement.Compare("measured sweeps",
+            [("abs_M", true, m2.Select(s => s.Select(Math.Sqrt).ToArray()).ToArray()), ("energy", true, energy)]);
         return new McmcResult(kernel.Name, field, settings, acceptance.Average(), steps.Average(),
             tauM2, tauE, chi, e, stationaryChi, stationaryEnergy, wall, m2, energy) with
         {
             ChainStepSizes = steps,
             ChainLeapfrogSteps = kernel is HybridMonteCarlo hmc ? steps.Select(hmc.LeapfrogSteps).ToArray() : [],
+            ChainAgreement = agreement,
         };
     }
 

@@ -40,9 +40,16 @@ public sealed record McmcResult(string Algorithm, GaussianField Field, McmcSetti
                 warnings.Add($"acceptance is NaN: the {Algorithm} chains diverged (step size {StepSize:G3})");
             foreach (var (name, value) in new[] { ("chi", Susceptibility), ("energy", Energy), ("tau_int M2", TauMagnetisationSquared), ("tau_int energy", TauEnergy) })
                 if (!double.IsFinite(value.Mean)) warnings.Add($"{name} is {value.Mean} (not a number)");
+            if (ChainAgreement is { } agreement) warnings.AddRange(agreement.Warnings);
             return warnings;
         }
     }
+
+    /// <summary>
+    /// Whether the chains sample one distribution (|M| = sqrt(M^2) and E compared across chains); its warnings are among
+    /// <see cref="Warnings"/>. Set by <see cref="Mcmc.Run(ModelKernel, McmcSettings)"/>; null for a result built by hand.
+    /// </summary>
+    public ChainAgreement? ChainAgreement { get; init; }
 
     /// <summary>Final (tuned) step size of each chain, in chain order.</summary>
     public IReadOnlyList<double> ChainStepSizes { get; init; } = [];

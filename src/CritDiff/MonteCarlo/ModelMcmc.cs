@@ -12,7 +12,8 @@ namespace CritDiff.MonteCarlo;
 /// during the first half for kernels with a target acceptance), then measures every sweep the observables of
 /// <see cref="ConfigurationObservables"/> and every <see cref="ModelMcmcSettings.SpectrumInterval"/> sweeps the spectrum.
 /// tau_int of |M|^2 and e come from <see cref="Autocorrelation.IntegratedTime"/> per chain (averaged over chains); errors
-/// from blocks of b = max(1, ceil(BlockFactor max(tau_M2, tau_e))) sweeps (<see cref="ModelMcmcResult"/>).
+/// from blocks of b = max(1, ceil(BlockFactor max(tau_M2, tau_e))) sweeps (<see cref="ModelMcmcResult"/>). The chains are
+/// compared on every measured sweep (<see cref="MonteCarlo.ChainAgreement"/>: |M| and e must agree); a disagreement is a warning.
 /// </summary>
 public static class ModelMcmc
 {
@@ -102,11 +103,16 @@ public static class ModelMcmc
     public static int ThermalizationFor(ModelKernel kernel, int requested) =>
         kernel is SpinWolff or Phi4Wolff ? Math.Max(requested, ClusterSchedule.CalibrationSweeps) : requested;
 
-    private static (ModelSeries, SpectrumAccumulator?) Measure(ModelKernel kernel, ModelChain chain, ModelObservables observables,
+    /// <summary>
+    /// The measured sweeps of one thermalised chain (internal so that tests can measure a chain they started in a
+    /// configuration of their own, e.g. a domain wall).
+    /// </summary>
+    internal static (ModelSeries, SpectrumAccumulator?) Measure(ModelKernel kernel, ModelChain chain, ModelObservables observables,
         ModelMcmcSettings settings, CancellationToken cancellation)
     {
         int sweeps = settings.Sweeps, interval = settings.SpectrumInterval;
-        var s = ModelSeries.Allocate(sweeps);
+        var s = ModelSeries.Allocate(sweeps, observables.Components);
+        Span<double> magnetisation = stackalloc double[s.Components.Count];
         var spectrum = interval > 0 && sweeps >= interval ? new SpectrumAccumulator(observables, sweeps / interval) : null;
         double acceptance = 0;
         for (int t = 0; t < sweeps; t++)
@@ -120,12 +126,18 @@ public static class ModelMcmc
             s.Order[t] = o.Order;
             s.Energy[t] = o.Energy;
             s.FirstModePower[t] = o.FirstModePower;
+            if (s.Components.Count > 0)
+            {
+                observables.Magnetisation(chain.Configuration, magnetisation);
+                for (int a = 0; a < magnetisation.Length; a++) s.Components[a][t] = magnetisation[a];
+            }
             if (spectrum is not null && (t + 1) % interval == 0) spectrum.Add(chain.Configuration);
         }
         return (s with { Acceptance = acceptance / sweeps, StepSize = chain.StepSize, SiteUpdates = chain.SiteUpdates }, spectrum);
     }
 
-    private static ModelMcmcResult Analyse(ModelKernel kernel, ModelMcmcSettings settings, ModelSeries[] series,
+    /// <summary>Estimates, warnings and the chain comparison of measured chains (internal for the tests, as <see cref="Measure"/>).</summary>
+    internal static ModelMcmcResult Analyse(ModelKernel kernel, ModelMcmcSettings settings, ModelSeries[] series,
         SpectrumAccumulator?[] spectra, double wall)
     {
         var model = kernel.Model;
@@ -140,8 +152,13 @@ public static class ModelMcmc
         double acceptance = series.Average(s => s.Acceptance);
 
         var (warnings, valid) = Diagnose(kernel, settings, series, estimates, rows.GetLength(0), block, tauMax, histogram);
+        var agreement = ChainAgreement.OfSeries(series, model.Components);
+        warnings.AddRange(agreement.Warnings);
         return new ModelMcmcResult(kernel.Name, model, settings, acceptance, series.Average(s => s.StepSize), tauM2, tauE, block,
-            rows.GetLength(0), estimates, spectrum, histogram, series.Sum(s => s.SiteUpdates), wall, series, warnings, valid);
+            rows.GetLength(0), estimates, spectrum, histogram, series.Sum(s => s.SiteUpdates), wall, series, warnings, valid)
+        {
+            ChainAgreement = agreement,
+        };
     }
 
     /// <summary>What makes a run doubtful, in words, and whether it is valid at all (acceptance > 0, estimates finite, >= 2 blocks).</summary>

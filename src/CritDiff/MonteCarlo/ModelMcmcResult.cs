@@ -24,12 +24,19 @@ namespace CritDiff.MonteCarlo;
 /// <param name="WallSeconds">Wall time of the run, thermalisation included.</param>
 /// <param name="Series">Per chain, the measured series.</param>
 /// <param name="Warnings">What makes the result doubtful, in words (empty when all is well).</param>
-/// <param name="IsValid">False when the acceptance is 0, an estimate is NaN or there were fewer than two blocks.</param>
+/// <param name="IsValid">False when the acceptance is 0, an estimate is NaN or there were fewer than two blocks (chains that
+/// disagree, <see cref="ChainAgreement"/>, are warned about but leave the run valid).</param>
 public sealed record ModelMcmcResult(string Algorithm, LatticeModel Model, ModelMcmcSettings Settings, double Acceptance,
     double StepSize, Stats TauMagnetisationSquared, Stats TauEnergy, int BlockLength, int BlockCount, ModelEstimates Estimates,
     MeasuredSpectrum? Spectrum, Histogram Histogram, long SiteUpdates, double WallSeconds, IReadOnlyList<ModelSeries> Series,
     IReadOnlyList<string> Warnings, bool IsValid)
 {
+    /// <summary>
+    /// Whether the chains sample one distribution (|M| and e compared across chains, <see cref="MonteCarlo.ChainAgreement"/>);
+    /// its warnings are among <see cref="Warnings"/>. Set by <see cref="ModelMcmc"/>; null only for a result built by hand.
+    /// </summary>
+    public ChainAgreement? ChainAgreement { get; init; }
+
     /// <summary>The larger of the two autocorrelation times, in sweeps.</summary>
     public double TauMax => Math.Max(TauMagnetisationSquared.Mean, TauEnergy.Mean);
 

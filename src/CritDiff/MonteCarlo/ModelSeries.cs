@@ -19,8 +19,19 @@ public sealed record ModelSeries(double[] MagnetisationNorm, double[] Magnetisat
     /// <summary>Measured sweeps.</summary>
     public int Length => MagnetisationSquared.Length;
 
-    /// <summary>Empty series of <paramref name="length"/> sweeps (filled by the runner).</summary>
-    internal static ModelSeries Allocate(int length) =>
+    /// <summary>
+    /// The signed components M_a per sweep (one series per component a) for 2 &lt;= n &lt;= <see cref="ChainAgreement.MaxSignedComponents"/>,
+    /// for the chain comparison; empty otherwise (n = 1: <see cref="Order"/> is M).
+    /// </summary>
+    public IReadOnlyList<double[]> Components { get; init; } = [];
+
+    /// <summary>Empty series of <paramref name="length"/> sweeps (filled by the runner), with component series for <paramref name="components"/>.</summary>
+    internal static ModelSeries Allocate(int length, int components = 1) =>
         new(new double[length], new double[length], new double[length], new double[length], new double[length],
-            new double[length], 0, 0, 0);
+            new double[length], 0, 0, 0)
+        {
+            Components = ChainAgreement.HasSignedComponents(components)
+                ? Enumerable.Range(0, components).Select(_ => new double[length]).ToArray()
+                : [],
+        };
 }

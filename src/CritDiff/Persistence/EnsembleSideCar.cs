@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using CritDiff.MonteCarlo;
 
@@ -11,7 +12,9 @@ namespace CritDiff.Persistence;
 /// thermalization and pilot_sweeps (sweeps per chain), spacing (sweeps between stored configurations) and
 /// spacing_rule, tau_int (of |M|^2 and e in sweeps from the pilot run, and of |M|^2 along the stored configurations in
 /// units of the spacing), acceptance, step_size, site_updates, wall_seconds, observables (|M|, |M|^2, chi, Binder U,
-/// xi2, energy per bond, G(k1), each value and error, over the stored configurations) and warnings.
+/// xi2, energy per bond, G(k1), each value and error, over the stored configurations), warnings, and chains_agree with
+/// chain_agreement (the chains compared on |M| and e: <see cref="ChainAgreement.ToJson"/>; absent in side-cars written before
+/// issue 23).
 /// </summary>
 public sealed record EnsembleSideCar
 {
@@ -45,6 +48,8 @@ public sealed record EnsembleSideCar
     [JsonPropertyName("wall_seconds")] public double? WallSeconds { get; init; }
     [JsonPropertyName("observables")] public IReadOnlyDictionary<string, ValueWithError>? Observables { get; init; }
     [JsonPropertyName("warnings")] public IReadOnlyList<string> Warnings { get; init; } = [];
+    [JsonPropertyName("chains_agree")] public bool? ChainsAgree { get; init; }
+    [JsonPropertyName("chain_agreement")] public JsonObject? ChainAgreement { get; init; }
 
     /// <summary>The side-car of a generated ensemble (the writer fills in npy and npy_sha256).</summary>
     public static EnsembleSideCar Of(Ensemble ensemble)
@@ -67,6 +72,7 @@ public sealed record EnsembleSideCar
             SiteUpdates = ensemble.SiteUpdates, WallSeconds = ensemble.WallSeconds,
             Observables = ensemble.Estimates.Named.ToDictionary(p => p.Name, p => ValueWithError.Of(p.Value)),
             Warnings = ensemble.Warnings,
+            ChainsAgree = ensemble.ChainAgreement?.Agree, ChainAgreement = ensemble.ChainAgreement?.ToJson(),
         };
     }
 }

@@ -6,7 +6,8 @@ namespace CritDiff.Tests.Cli;
 /// Issue 21: the JSON summaries of mcmc, mcmc-scaling, ensemble, sample, critical, model, scaling and merge are built in the
 /// library now (TargetSummary, MonteCarloSummary, ScalingFolder.SummaryJson), not in the CLI. Every key, in its order and
 /// nesting, is the one the CLI printed before the move: the expected lists are the keys of each command's --json output
-/// recorded with the old code (an array of objects lists its first element's keys under NAME[]).
+/// recorded with the old code (an array of objects lists its first element's keys under NAME[]), plus the chain comparison
+/// keys issue 23 added to mcmc and ensemble (<see cref="ChainKeys"/>).
 /// </summary>
 public sealed class JsonSummaryKeyTests : IDisposable
 {
@@ -14,12 +15,21 @@ public sealed class JsonSummaryKeyTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
+    /// <summary>The chain comparison that issue 23 added to mcmc and ensemble (ChainAgreement.ToJson).</summary>
+    private const string ChainKeys =
+        "chains_agree chain_agreement chain_agreement.agree chain_agreement.source chain_agreement.chains chain_agreement.length " +
+        "chain_agreement.r_hat_kind chain_agreement.r_hat_threshold chain_agreement.family_alpha chain_agreement.tests " +
+        "chain_agreement.z_threshold chain_agreement.observables chain_agreement.observables[].name chain_agreement.observables[].strict " +
+        "chain_agreement.observables[].mean chain_agreement.observables[].error chain_agreement.observables[].tau_int " +
+        "chain_agreement.observables[].r_hat chain_agreement.observables[].max_z chain_agreement.observables[].worst_pair " +
+        "chain_agreement.observables[].agree";
+
     public static TheoryData<string, string> Commands => new()
     {
         {
             "mcmc --d 2 --L 4 --xi 1 --sweeps 200 --thermalize 20 --chains 2",
             "algo valid warnings sweeps thermalize chains seed step_size chain_step_sizes chain_leapfrog_steps acceptance tau_M2 " +
-            "tau_M2_err tau_energy tau_energy_err observables observables.chi observables.chi_err observables.energy " +
+            "tau_M2_err tau_energy tau_energy_err " + ChainKeys + " observables observables.chi observables.chi_err observables.energy " +
             "observables.energy_err exact exact.chi exact.energy stationary stationary.chi stationary.energy model model.d model.L " +
             "model.V model.beta model.mu2 model.xi model.xi2 model.chi model.energy model.G0 model.beta_c model.parameterisation " +
             "model.free_field ess_per_second wall_seconds"
@@ -33,7 +43,7 @@ public sealed class JsonSummaryKeyTests : IDisposable
             "observables.binder_err observables.xi2 observables.xi2_err observables.energy observables.energy_err observables.G_k1 " +
             "observables.G_k1_err reference reference.kind reference.chi reference.energy reference.xi2 histogram histogram.of " +
             "histogram.lower histogram.upper histogram.bins histogram.counts histogram.underflow histogram.overflow site_updates " +
-            "site_updates_per_second ess_per_second valid warnings wall_seconds spectrum_out"
+            "site_updates_per_second ess_per_second valid warnings " + ChainKeys + " wall_seconds spectrum_out"
         },
         {
             "mcmc --model phi4 --d 2 --L 4 --kappa 0.2 --lambda 0 --sweeps 200 --thermalize 20 --chains 2",
@@ -43,7 +53,7 @@ public sealed class JsonSummaryKeyTests : IDisposable
             "observables.binder_err observables.xi2 observables.xi2_err observables.energy observables.energy_err observables.G_k1 " +
             "observables.G_k1_err reference reference.kind reference.chi reference.energy reference.xi2 histogram histogram.of " +
             "histogram.lower histogram.upper histogram.bins histogram.counts histogram.underflow histogram.overflow site_updates " +
-            "site_updates_per_second ess_per_second valid warnings wall_seconds spectrum_out"
+            "site_updates_per_second ess_per_second valid warnings " + ChainKeys + " wall_seconds spectrum_out"
         },
         {
             "mcmc --model phi4 --d 2 --L 4 --kappa 0.2 --lambda 1 --sweeps 200 --thermalize 20 --chains 2",
@@ -52,8 +62,8 @@ public sealed class JsonSummaryKeyTests : IDisposable
             "observables.abs_M_err observables.M2 observables.M2_err observables.chi observables.chi_err observables.binder " +
             "observables.binder_err observables.xi2 observables.xi2_err observables.energy observables.energy_err observables.G_k1 " +
             "observables.G_k1_err reference histogram histogram.of histogram.lower histogram.upper histogram.bins histogram.counts " +
-            "histogram.underflow histogram.overflow site_updates site_updates_per_second ess_per_second valid warnings wall_seconds " +
-            "spectrum_out"
+            "histogram.underflow histogram.overflow site_updates site_updates_per_second ess_per_second valid warnings " + ChainKeys +
+            " wall_seconds spectrum_out"
         },
         {
             "mcmc-scaling --d 2 --L 4,6 --xi-over-L 0.25 --sweeps 200 --thermalize 20 --chains 2",
@@ -74,7 +84,7 @@ public sealed class JsonSummaryKeyTests : IDisposable
             "out side_car shape model model.kind model.n model.d model.L model.V model.kappa model.lambda algo seed chains spacing " +
             "tau_M2 tau_M2_err tau_energy tau_energy_err tau_M2_at_spacing observables observables.abs_M observables.abs_M_err " +
             "observables.chi observables.chi_err observables.binder observables.binder_err observables.xi2 observables.xi2_err " +
-            "observables.energy observables.energy_err acceptance site_updates warnings wall_seconds"
+            "observables.energy observables.energy_err acceptance site_updates warnings " + ChainKeys + " wall_seconds"
         },
         {
             "ensemble --d 2 --L 4 --xi 1 --n-configs 8 --thermalize 20 --pilot-sweeps 32 --chains 2 --out {W}/g.npy",
@@ -82,7 +92,7 @@ public sealed class JsonSummaryKeyTests : IDisposable
             "model.beta_c model.parameterisation model.free_field model.kind algo seed chains spacing tau_M2 tau_M2_err tau_energy " +
             "tau_energy_err tau_M2_at_spacing observables observables.abs_M observables.abs_M_err observables.chi observables.chi_err " +
             "observables.binder observables.binder_err observables.xi2 observables.xi2_err observables.energy observables.energy_err " +
-            "acceptance site_updates warnings wall_seconds"
+            "acceptance site_updates warnings " + ChainKeys + " wall_seconds"
         },
         {
             "sample --d 2 --L 4 --xi 1 --n 4 --out {W}/s.npy",
