@@ -7,8 +7,8 @@ namespace CritDiff.Experiments;
 /// Crossings of Binder cumulants, fitted locally where they cross (U is steep there at large L, so one polynomial over a
 /// whole window is biased). The differences D(g) = U(L1, g) - U(L2, g) at the couplings both sizes share locate the sign
 /// change: among several, the most significant one (largest |D_{i+1} - D_i| / sqrt(sigma_i^2 + sigma_{i+1}^2)). Each
-/// size's U (points at one coupling merged, inverse-variance weighted) is then fitted by a weighted polynomial (<see cref="PolynomialFit"/>) over only the
-/// <see cref="LocalPoints"/> shared couplings nearest that sign change (two on each side where the window allows), of
+/// size's U (points at one coupling merged, inverse-variance weighted) is then fitted by a weighted polynomial
+/// (<see cref="PolynomialFit"/>) over only the <see cref="LocalPoints"/> shared couplings nearest that sign change (two on each side where the window allows), of
 /// degree min(requested, points - 2) so that the fit keeps a degree of freedom, and the crossing solves p1(g) = p2(g)
 /// in the fit range (grid of 2000 intervals refined by bisection; the root nearest the data's linear-interpolated
 /// crossing). The error comes from resampling: every U is redrawn as U + sigma z (z standard normal, fixed seed), both
@@ -157,7 +157,7 @@ public static class BinderCrossings
             var (p, q) = (shared[i], shared[i + 1]);
             double d0 = p.A.Binder - p.B.Binder, d1 = q.A.Binder - q.B.Binder;
             if (d0 != 0 && Math.Sign(d0) == Math.Sign(d1)) continue;
-            if (d0 == 0 && i > 0) continue; // an exact zero counts once, in the interval it starts
+            if (d0 == 0 && i > 0) continue; // an exact zero inside counts once, in the interval that ends at it
             double variance = p.A.Error * p.A.Error + p.B.Error * p.B.Error + q.A.Error * q.A.Error + q.B.Error * q.B.Error;
             double score = Math.Abs(d1 - d0) / Math.Sqrt(variance);
             if (best < 0 || score > significance) (best, significance) = (i, score);
