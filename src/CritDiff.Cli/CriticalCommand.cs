@@ -25,7 +25,7 @@ internal static class CriticalCommand
         };
         var upper = new Option<double?>("--upper") { Description = "Upper end of the coupling window, > --lower and <= 1e4 (default: 1.05 x the literature value)." };
         var points = new Option<int>("--points") { Description = "Couplings per size in the window, 3..999 (equally spaced).", DefaultValueFactory = _ => 7 };
-        var refine = new Option<int>("--refine") { Description = "Refinement stages, 0..4: each reruns the grid in a window narrowed around the previous estimate.", DefaultValueFactory = _ => 0 };
+        var refine = new Option<int>("--refine") { Description = "Refinement stages, 0..4: each reruns the grid in a window narrowed around the previous estimate (never past the couplings bracketing the crossing), or widened by half its width on the side where the crossing lies at or beyond the edge.", DefaultValueFactory = _ => 0 };
         var sweeps = new Option<int>("--sweeps") { Description = "Measured sweeps per chain at every (L, coupling), >= 16.", DefaultValueFactory = _ => 4000 };
         var thermalize = new Option<int>("--thermalize") { Description = "Thermalisation sweeps per chain, >= 0.", DefaultValueFactory = _ => 500 };
         var chains = new Option<int>("--chains") { Description = "Chains per (L, coupling), >= 1.", DefaultValueFactory = _ => 2 };
@@ -37,8 +37,12 @@ internal static class CriticalCommand
         var command = new Command("critical",
             "Locate the critical coupling of O(n) spins (--model on: beta_unit, unit-spin convention) or phi^4 (--model phi4: kappa at " +
             "fixed --lambda) from crossings of the Binder cumulant U = 1 - (n/(n+2)) <|M|^4>/<|M|^2>^2 between successive sizes: " +
-            "polynomial fits of U against the coupling per size, errors by resampling U within its errors, combined over pairs. " +
-            "Jobs are written to --out as they finish; a rerun resumes. " + ModelMcmcOutput.Conventions);
+            "where U(L1) - U(L2) changes sign, each size's U is fitted locally (quadratic over the 4 couplings nearest the sign change, " +
+            "2 on each side) and the fits' crossing is taken; errors by resampling U within its errors (scaled by sqrt(chi2/dof) when " +
+            "that exceeds 1), chi2_per_dof and fit_quality reported, pairs combined. --refine widens the window where the sign change " +
+            "lies at or beyond an edge and otherwise narrows it, never past the couplings that bracket the sign change. " +
+            "Jobs are written to --out as they finish; a rerun resumes. Exit 0 with a crossing; exit 3 (coupling null, complete false, " +
+            "a warning saying on which side to move the window) when the measured U do not cross. " + ModelMcmcOutput.Conventions);
         command.Options.Add(model.Dimension);
         command.Options.Add(sizes);
         target.AddTo(command);
@@ -106,15 +110,18 @@ internal static class CriticalCommand
             if (o.Json) o.WriteJson(MonteCarloSummary.Critical(found, dir, reusedJobs, literature));
             else
             {
-                var table = new Table().AddColumns("sizes", spec.CouplingName + " crossing", "U at crossing");
+                var table = new Table().AddColumns("sizes", spec.CouplingName + " crossing", "U at crossing", "local fit chi2/dof");
                 foreach (var c in found.Crossings)
-                    table.AddRow($"{c.SmallerSize}, {c.LargerSize}", c.Coupling.ToString(), c.BinderAtCrossing.ToString());
+                    table.AddRow($"{c.SmallerSize}, {c.LargerSize}", c.Coupling.ToString(), c.BinderAtCrossing.ToString(),
+                        $"{c.ChiSquarePerDof.ToString("F2", CultureInfo.InvariantCulture)} ({c.FitQuality})");
                 var console = ModelCommand.Console(o);
                 console.Write(table);
-                o.Out.WriteLine($"{spec.CouplingName}_c = {found.Coupling}, U* = {found.BinderAtCrossing}" +
+                o.Out.WriteLine((found.Found ? $"{spec.CouplingName}_c = {found.Coupling}, U* = {found.BinderAtCrossing}, local fit chi2/dof = " +
+                                                 $"{found.Final!.FitChiSquarePerDof.ToString("F2", CultureInfo.InvariantCulture)} ({found.Final.FitQuality})"
+                                               : $"{spec.CouplingName}_c: no crossing found") +
                                   (literature is { } l2 ? $" (literature {l2.ToString("G8", CultureInfo.InvariantCulture)})" : ""));
             }
-            return Task.FromResult(0);
+            return Task.FromResult(found.Found ? 0 : 3);
         });
         return command;
     }

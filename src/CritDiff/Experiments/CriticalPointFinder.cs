@@ -11,9 +11,10 @@ namespace CritDiff.Experiments;
 /// Locates a critical coupling from Binder-cumulant crossings (<see cref="CriticalPointSpec"/>), through a run folder:
 /// <c>config.json</c> (the spec), <c>jobs/{key}.json</c> (one <see cref="CriticalPointJobResult"/> per finished Monte
 /// Carlo run, written atomically; a rerun skips them) and <c>summary.json</c> (crossings per pair and combined, rewritten
-/// after every run). Stage 0 runs the spec's window; refinement s is centred on stage s - 1's combined estimate g0 +- sigma
-/// with half-width h_s = min(h_{s-1} / 2, max(4 sigma, h_{s-1} / 8)), and its crossings are fitted to every job of stages
-/// &lt;= s inside that window. Windows follow from job files alone, so an interrupted search resumes where it stopped.
+/// after every run). Stage 0 runs the spec's window; refinement s widens it where stage s - 1's crossing lies at or beyond
+/// an edge, and otherwise narrows it around stage s - 1's combined estimate (<see cref="NextWindow"/>); its crossings are
+/// fitted locally (<see cref="BinderCrossings.Find"/>) to every job of stages &lt;= s inside that window. Windows follow
+/// from job files alone, so an interrupted search resumes where it stopped.
 /// </summary>
 public sealed class CriticalPointFinder : IStudy<CriticalPointSpec, CriticalPointResult>
 {
@@ -85,9 +86,12 @@ public sealed class CriticalPointFinder : IStudy<CriticalPointSpec, CriticalPoin
             }
             var stage = Analyse(spec, folder, s, w, couplings, warnings);
             stages.Add(stage);
-            window = s < spec.Refinements ? Narrow(stage, w, spec, warnings) : null;
+            window = s < spec.Refinements ? NextWindow(stage, w, warnings) : null;
         }
         var result = new CriticalPointResult(spec, stages, ReadJobs(folder), warnings, complete);
+        if (complete && !result.Found)
+            warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                $"no crossing found in the final window [{result.Final?.Lower:G6}, {result.Final?.Upper:G6}]: the coupling is null (see the per-pair warnings; widen the window or add --refine)"));
         Checkpoint.WriteAtomic(Path.Combine(folder, "summary.json"), Summary(result).ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return result;
     }
@@ -171,18 +175,38 @@ public sealed class CriticalPointFinder : IStudy<CriticalPointSpec, CriticalPoin
         return new CriticalPointStage(stage, window.Lower, window.Upper, couplings, crossings, g, u, chi2);
     }
 
-    private static (double, double)? Narrow(CriticalPointStage stage, (double Lower, double Upper) window, CriticalPointSpec spec, List<string> warnings)
+    /// <summary>
+    /// The next stage's window. When a pair's sign change lies in the window's lowest or highest interval, or the data do
+    /// not cross and say on which side the crossing lies (<see cref="BinderCrossing.Edge"/>), the window widens on that side
+    /// by half its width (couplings stay positive) and keeps the other end. Otherwise it narrows around the combined g0 +- sigma
+    /// to half-width min(h / 2, max(4 sigma, h / 8)), but never past the measured couplings that bracket any pair's sign
+    /// change, so the crossing stays inside. Null (no refinement) when no crossing was found and no side is known.
+    /// </summary>
+    public static (double Lower, double Upper)? NextWindow(CriticalPointStage stage, (double Lower, double Upper) window, List<string> warnings)
     {
+        ArgumentNullException.ThrowIfNull(stage);
+        ArgumentNullException.ThrowIfNull(warnings);
+        double width = window.Upper - window.Lower;
+        bool below = stage.Crossings.Any(c => c.Edge < 0), above = stage.Crossings.Any(c => c.Edge > 0);
+        if (below || above)
+        {
+            double lower = below ? Math.Max(window.Lower - width / 2, window.Lower / 2) : window.Lower;
+            double upper = above ? window.Upper + width / 2 : window.Upper;
+            warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                $"stage {stage.Stage}: the crossing is at or beyond the window's {(below && above ? "both ends" : below ? "lower end" : "upper end")}: the next stage widens to [{lower:G6}, {upper:G6}]"));
+            return (lower, upper);
+        }
         var g = stage.Coupling;
         if (!double.IsFinite(g.Mean) || !double.IsFinite(g.Error))
         {
             warnings.Add($"stage {stage.Stage} found no crossing: no refinement");
             return null;
         }
-        double half = (window.Upper - window.Lower) / 2;
+        double half = width / 2;
         double next = Math.Min(half / 2, Math.Max(4 * g.Error, half / 8));
-        double lower = Math.Max(g.Mean - next, g.Mean / 2); // couplings stay positive
-        return (lower, g.Mean + next);
+        foreach (var c in stage.Crossings.Where(c => double.IsFinite(c.BracketLower) && double.IsFinite(c.BracketUpper)))
+            next = Math.Max(next, Math.Max(g.Mean - c.BracketLower, c.BracketUpper - g.Mean));
+        return (Math.Max(g.Mean - next, g.Mean / 2), g.Mean + next); // couplings stay positive
     }
 
     /// <summary>A config.json written with the old key names, in today's form (null if it cannot be read).</summary>
@@ -211,7 +235,10 @@ public sealed class CriticalPointFinder : IStudy<CriticalPointSpec, CriticalPoin
         if (!existed) Checkpoint.WriteAtomic(path, text);
     }
 
-    /// <summary>The result as the JSON object written to summary.json (stages, crossings, combined coupling and U*, warnings).</summary>
+    /// <summary>
+    /// The result as the JSON object written to summary.json (stages, crossings, combined coupling and U*, warnings):
+    /// <c>coupling</c> and <c>binder</c> are null and <c>complete</c> false when no crossing was found.
+    /// </summary>
     public static JsonObject Summary(CriticalPointResult result)
     {
         static JsonObject Value(Statistics.Stats s) => new() { ["value"] = ValueWithError.Finite(s.Mean), ["error"] = ValueWithError.Finite(s.Error) };
@@ -225,13 +252,17 @@ public sealed class CriticalPointFinder : IStudy<CriticalPointSpec, CriticalPoin
                 {
                     ["L1"] = c.SmallerSize, ["L2"] = c.LargerSize, ["coupling"] = Value(c.Coupling), ["binder"] = Value(c.BinderAtCrossing),
                     ["points"] = c.Points, ["failed_resamples"] = c.FailedResamples, ["warning"] = c.Warning,
+                    ["chi2_per_dof"] = ValueWithError.Finite(c.ChiSquarePerDof), ["dof"] = c.DegreesOfFreedom, ["fit_quality"] = c.FitQuality,
+                    ["fit_lower"] = ValueWithError.Finite(c.FitLower), ["fit_upper"] = ValueWithError.Finite(c.FitUpper),
                 }).ToArray()),
-                ["coupling"] = Value(s.Coupling), ["binder"] = Value(s.BinderAtCrossing), ["chi2_per_dof"] = ValueWithError.Finite(s.ChiSquarePerDof),
+                ["coupling"] = Value(s.Coupling), ["binder"] = Value(s.BinderAtCrossing), ["chi2_per_dof"] = ValueWithError.Finite(s.FitChiSquarePerDof),
+                ["fit_quality"] = s.FitQuality, ["pairs_chi2_per_dof"] = ValueWithError.Finite(s.ChiSquarePerDof),
             });
         return new JsonObject
         {
-            ["coupling_name"] = result.Spec.CouplingName, ["complete"] = result.Complete,
-            ["coupling"] = Value(result.Coupling), ["binder"] = Value(result.BinderAtCrossing),
+            ["coupling_name"] = result.Spec.CouplingName, ["complete"] = result.Complete && result.Found,
+            ["coupling"] = result.Found ? Value(result.Coupling) : null, ["binder"] = result.Found ? Value(result.BinderAtCrossing) : null,
+            ["chi2_per_dof"] = ValueWithError.Finite(result.Final?.FitChiSquarePerDof ?? double.NaN), ["fit_quality"] = result.Final?.FitQuality ?? "none",
             ["stages"] = stages, ["jobs"] = result.Jobs.Count, ["site_updates"] = result.SiteUpdates, ["job_seconds"] = result.JobSeconds,
             ["warnings"] = new JsonArray(result.Warnings.Select(w => (JsonNode?)w).ToArray()),
         };

@@ -109,14 +109,16 @@ public sealed class JsonSummaryKeyTests : IDisposable
             "exact.G0 wall_seconds"
         },
         {
-            "critical --model on --d 2 --L 4,6 --lower 0.4 --upper 0.5 --points 3 --sweeps 64 --thermalize 8 --chains 1 --out {W}/crit",
-            "coupling_name complete coupling coupling.value coupling.error binder binder.value binder.error stages stages[].stage " +
+            "critical --model on --d 2 --L 4,6 --lower 0.4 --upper 0.5 --points 3 --sweeps 400 --thermalize 8 --chains 1 --out {W}/crit",
+            "coupling_name complete coupling coupling.value coupling.error binder binder.value binder.error chi2_per_dof fit_quality stages stages[].stage " +
             "stages[].lower stages[].upper stages[].couplings stages[].crossings stages[].crossings[].L1 stages[].crossings[].L2 " +
             "stages[].crossings[].coupling stages[].crossings[].coupling.value stages[].crossings[].coupling.error " +
             "stages[].crossings[].binder stages[].crossings[].binder.value stages[].crossings[].binder.error " +
-            "stages[].crossings[].points stages[].crossings[].failed_resamples stages[].crossings[].warning stages[].coupling " +
+            "stages[].crossings[].points stages[].crossings[].failed_resamples stages[].crossings[].warning " +
+            "stages[].crossings[].chi2_per_dof stages[].crossings[].dof stages[].crossings[].fit_quality stages[].crossings[].fit_lower " +
+            "stages[].crossings[].fit_upper stages[].coupling " +
             "stages[].coupling.value stages[].coupling.error stages[].binder stages[].binder.value stages[].binder.error " +
-            "stages[].chi2_per_dof jobs site_updates job_seconds warnings out reused_jobs literature"
+            "stages[].chi2_per_dof stages[].fit_quality stages[].pairs_chi2_per_dof jobs site_updates job_seconds warnings out reused_jobs literature"
         },
         {
             "model --d 3 --L 8 --critical",
@@ -170,7 +172,7 @@ public sealed class JsonSummaryKeyTests : IDisposable
     {
         // Without --lower/--upper the window is [0.95, 1.05] x the literature beta_unit (2D Ising: Onsager's ln(1 + sqrt 2) / 2).
         var (code, output, error) = Cli.Run(Split("critical --model on --d 2 --L 4,6 --points 3 --sweeps 16 --thermalize 0 --chains 1 --out {W}/c --json", _folder));
-        Assert.True(code == 0, error);
+        Assert.True(code is 0 or 3, error); // 16 sweeps may find no crossing (exit 3); the window is what is checked
         double onsager = Math.Log(1 + Math.Sqrt(2)) / 2;
         Assert.Equal(onsager, (double)JsonNode.Parse(output)!["literature"]!, Tolerances.ClosedForm);
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(_folder, "c", "config.json")))!;
