@@ -24,11 +24,12 @@ Generation step: one Euler-Maruyama step of the VE reverse SDE on a batch under 
   The output conv is set to small random weights first (as after training).
 
 Threads: torch.set_num_threads(T) for each T of --threads; dtypes float32 and float64. Each configuration is timed as
-a median over --repeats repeats of about 1 s each after a 0.5 s warm-up (ms per step). Prints a table and one JSON
+medians over --repeats repeats of about --seconds each (at least one call) after a 0.5 s warm-up (at least one call):
+wall ms and process CPU ms per step (CPU time is the fair single-thread figure when other jobs share the cores). Prints a table and one JSON
 line per configuration. PyTorch on this machine runs fastest with glibc's allocator kept from returning memory
 (MALLOC_MMAP_THRESHOLD_=4294967296 MALLOC_TRIM_THRESHOLD_=68719476736; docs/performance.md, issue 14).
 Usage: /usr/bin/python3 bench/torch/unet_step.py [--lengths 32,64] [--threads 1,2] [--dtype float32,float64]
-       [--channels 32] [--levels 3] [--batch 64] [--repeats 5] [--check]
+       [--channels 32] [--levels 3] [--batch 64] [--repeats 5] [--seconds 1] [--check]
 --check runs a finite-difference check of the network's embedding and shapes on a tiny lattice instead of timing.
 """
 import argparse
@@ -108,19 +109,21 @@ class UNet(nn.Module):
 
 
 def median_ms(call, repeats, seconds):
-    """Median over repeats of ms per call; each repeat runs about `seconds` after a warm-up of 0.5 s."""
+    """Medians over repeats of wall and process CPU ms per call; each repeat runs about `seconds` (at least one call)
+    after a warm-up of 0.5 s (at least one call)."""
     start, calls = time.perf_counter(), 0
-    while time.perf_counter() - start < 0.5 or calls < 2:
+    while time.perf_counter() - start < 0.5 or calls < 1:
         call()
         calls += 1
     per_repeat = max(1, int(calls * seconds / (time.perf_counter() - start)))
-    times = []
+    walls, cpus = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for _ in range(per_repeat):
             call()
-        times.append((time.perf_counter() - t0) / per_repeat * 1e3)
-    return statistics.median(times)
+        walls.append((time.perf_counter() - t0) / per_repeat * 1e3)
+        cpus.append((time.process_time() - c0) / per_repeat * 1e3)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def sigma_of(t):
@@ -202,6 +205,7 @@ def main():
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--dtype", default="float32,float64")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=1.0, help="length of one repeat (at least one call)")
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
     if args.check:
@@ -209,7 +213,7 @@ def main():
         return
     dtypes = {"float32": torch.float32, "float64": torch.float64}
     arch = f"unet:{args.channels}:{args.levels}"
-    print(f"{'what':<12} {'dtype':<8} {'L':>4} {'threads':>7} {'ms':>10} {'GFLOP/s':>8}")
+    print(f"{'what':<12} {'dtype':<8} {'L':>4} {'threads':>7} {'ms':>10} {'cpu ms':>10} {'GFLOP/s':>8}")
     for length in (int(v) for v in args.lengths.split(",")):
         flops = forward_flops(args.channels, args.levels, length) * args.batch
         for name in args.dtype.split(","):
@@ -217,12 +221,12 @@ def main():
             for threads in (int(v) for v in args.threads.split(",")):
                 torch.set_num_threads(threads)
                 for what, make, factor in (("train-step", TrainStep, 3), ("generate-step", GenerateStep, 1)):
-                    ms = median_ms(make(args.channels, args.levels, length, args.batch, dtype), args.repeats, 1.0)
+                    ms, cpu = median_ms(make(args.channels, args.levels, length, args.batch, dtype), args.repeats, args.seconds)
                     gflops = factor * flops / (ms * 1e-3) * 1e-9
-                    print(f"{what:<12} {name:<8} {length:>4} {threads:>7} {ms:>10.2f} {gflops:>8.2f}", flush=True)
+                    print(f"{what:<12} {name:<8} {length:>4} {threads:>7} {ms:>10.2f} {cpu:>10.2f} {gflops:>8.2f}", flush=True)
                     print(json.dumps({"implementation": "torch", "bench": "unet-step", "what": what, "arch": arch, "d": 2,
                                       "dtype": name, "L": length, "batch": args.batch, "threads": threads,
-                                      "ms_per_step": round(ms, 4), "gflops": round(gflops, 3),
+                                      "ms_per_step": round(ms, 4), "cpu_ms_per_step": round(cpu, 4), "gflops": round(gflops, 3),
                                       "forward_flops_per_sample": flops // args.batch,
                                       "torch_version": torch.__version__}), flush=True)
 
