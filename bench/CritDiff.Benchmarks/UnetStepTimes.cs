@@ -31,7 +31,8 @@ namespace CritDiff.Benchmarks;
 /// LD_LIBRARY_PATH to OpenBLAS for float64). Ratios: PyTorch's best wall time over thread counts / CritDiff's best, and
 /// one thread's CPU time against one thread's.</item>
 /// </list>
-/// Options after the mode: --repeats N (default 7), --lengths 32,64, --no-torch. Prints a table of medians and one JSON line.
+/// Options after the mode: --repeats N (default 7), --lengths 32,64, --no-torch, --torch-dtype float32,float64.
+/// Prints a table of medians and one JSON line.
 /// </summary>
 public static class UnetStepTimes
 {
@@ -70,7 +71,7 @@ public static class UnetStepTimes
                 rows[("critdiff", "generate-step", threads)] = PerCallMs(repeats, 1.0, step.Generate);
             }
             if (torch)
-                foreach (var (key, value) in TorchMs(l, repeats)) rows[key] = value;
+                foreach (var (key, value) in TorchMs(l, repeats, Option(args, "--torch-dtype") ?? "float32,float64")) rows[key] = value;
             foreach (var ((who, what, threads), (wall, cpu)) in rows)
             {
                 double flops = (what == "train-step" ? 3 : 1) * forwardFlops;
@@ -183,10 +184,10 @@ public static class UnetStepTimes
     }
 
     /// <summary>The peer's medians at side <paramref name="l"/>: ("torch-" + dtype, what, threads) -> (wall ms, CPU ms).</summary>
-    private static Dictionary<(string, string, int), (double, double)> TorchMs(int l, int repeats)
+    private static Dictionary<(string, string, int), (double, double)> TorchMs(int l, int repeats, string dtypes)
     {
         var info = new ProcessStartInfo("/usr/bin/python3",
-            string.Create(CultureInfo.InvariantCulture, $"\"{Find("bench/torch/unet_step.py")}\" --lengths {l} --repeats {repeats}"))
+            string.Create(CultureInfo.InvariantCulture, $"\"{Find("bench/torch/unet_step.py")}\" --lengths {l} --repeats {repeats} --dtype {dtypes}"))
         { RedirectStandardOutput = true, RedirectStandardError = true };
         info.Environment["MALLOC_MMAP_THRESHOLD_"] = "4294967296";
         info.Environment["MALLOC_TRIM_THRESHOLD_"] = "68719476736";
