@@ -111,51 +111,89 @@ internal sealed class UNetLevel
 
     /// <summary>
     /// out_o = sum_i sum_e K[o, i, e] in_i(. + e) (+ bias_o) for o &lt; <paramref name="outChannels"/>, from padded input
-    /// channels, kernel layout [out, in, e]; <paramref name="wide"/> is scratch of at least <see cref="WideStride"/>.
+    /// channels, kernel layout [out, in, e]: four output channels per pass (<see cref="UNetKernels.AccumulateFour"/>), the
+    /// rest one at a time. Scratch: <paramref name="wide"/> of 4 <see cref="WideStride"/>, <paramref name="weights"/> of
+    /// 4 inChannels 3^d values.
     /// </summary>
     public void Convolve(ReadOnlySpan<double> paddedInput, int inChannels, ReadOnlySpan<double> kernel, ReadOnlySpan<double> bias,
-        int outChannels, Span<double> output, Span<double> wide)
+        int outChannels, Span<double> output, Span<double> wide, Span<double> weights)
     {
-        int e = Geometry.OffsetCount, p = PaddedStride;
-        var w = wide.Slice(0, WideStride);
-        for (int o = 0; o < outChannels; o++)
+        int e = Geometry.OffsetCount, p = PaddedStride, n = WideStride, o = 0;
+        var input = paddedInput.Slice(0, inChannels * p);
+        for (; o + 4 <= outChannels; o += 4)
         {
+            for (int q = 0; q < 4; q++)
+            {
+                wide.Slice(q * n, n).Fill(bias.IsEmpty ? 0 : bias[o + q]);
+                var row = kernel.Slice((o + q) * inChannels * e, inChannels * e);
+                for (int j = 0; j < row.Length; j++) weights[4 * j + q] = row[j];
+            }
+            UNetKernels.AccumulateFour(input, p, weights.Slice(0, 4 * inChannels * e), inChannels, Geometry.Start, wide, n);
+            for (int q = 0; q < 4; q++) Geometry.Unwide(wide.Slice(q * n, n), output.Slice((o + q) * SiteCount, SiteCount));
+        }
+        for (; o < outChannels; o++)
+        {
+            var w = wide.Slice(0, n);
             w.Fill(bias.IsEmpty ? 0 : bias[o]);
-            ConvKernels.Accumulate(paddedInput.Slice(0, inChannels * p), p, kernel.Slice(o * inChannels * e, inChannels * e), inChannels,
-                Geometry.Start, w);
+            ConvKernels.Accumulate(input, p, kernel.Slice(o * inChannels * e, inChannels * e), inChannels, Geometry.Start, w);
             Geometry.Unwide(w, output.Slice(o * SiteCount, SiteCount));
         }
     }
 
     /// <summary>
     /// dIn_i(y) = sum_o sum_e K[o, i, e] g_o(y - e) for i &lt; <paramref name="inChannels"/>, from the padded upstream
-    /// <paramref name="paddedUpstream"/> (<paramref name="outChannels"/> channels); <paramref name="weights"/> is scratch
-    /// of outChannels 3^d values.
+    /// <paramref name="paddedUpstream"/> (<paramref name="outChannels"/> channels); scratch as for <see cref="Convolve"/>
+    /// (weights: 4 outChannels 3^d values).
     /// </summary>
     public void ConvolveTransposed(ReadOnlySpan<double> paddedUpstream, int outChannels, ReadOnlySpan<double> kernel, int inChannels,
         Span<double> inputDelta, Span<double> wide, Span<double> weights)
     {
-        int e = Geometry.OffsetCount;
-        var w = wide.Slice(0, WideStride);
-        for (int i = 0; i < inChannels; i++)
+        int e = Geometry.OffsetCount, p = PaddedStride, n = WideStride, i = 0;
+        var upstream = paddedUpstream.Slice(0, outChannels * p);
+        for (; i + 4 <= inChannels; i += 4)
         {
+            wide.Slice(0, 4 * n).Clear();
+            for (int o = 0; o < outChannels; o++)
+                for (int q = 0; q < 4; q++)
+                {
+                    var taps = kernel.Slice((o * inChannels + i + q) * e, e);
+                    for (int j = 0; j < e; j++) weights[(o * e + j) * 4 + q] = taps[j];
+                }
+            UNetKernels.AccumulateFour(upstream, p, weights.Slice(0, 4 * outChannels * e), outChannels, Geometry.ReversedStart, wide, n);
+            for (int q = 0; q < 4; q++) Geometry.Unwide(wide.Slice(q * n, n), inputDelta.Slice((i + q) * SiteCount, SiteCount));
+        }
+        for (; i < inChannels; i++)
+        {
+            var w = wide.Slice(0, n);
             w.Clear();
             for (int o = 0; o < outChannels; o++) kernel.Slice((o * inChannels + i) * e, e).CopyTo(weights.Slice(o * e, e));
-            ConvKernels.Accumulate(paddedUpstream.Slice(0, outChannels * PaddedStride), PaddedStride, weights.Slice(0, outChannels * e),
-                outChannels, Geometry.ReversedStart, w);
+            ConvKernels.Accumulate(upstream, p, weights.Slice(0, outChannels * e), outChannels, Geometry.ReversedStart, w);
             Geometry.Unwide(w, inputDelta.Slice(i * SiteCount, SiteCount));
         }
     }
 
     /// <summary>
     /// grad K[o, i, e] += sum_x g_o(x) in_i(x + e), from the widened upstream <paramref name="wideUpstream"/>
-    /// (<paramref name="outChannels"/> arrays of <see cref="WideStride"/>, zero off the sites) and padded inputs.
+    /// (<paramref name="outChannels"/> arrays of <see cref="WideStride"/>, zero off the sites) and padded inputs; four
+    /// upstream channels per pass over an input channel (<see cref="UNetKernels.CorrelateFour"/>).
     /// </summary>
     public void KernelGradient(ReadOnlySpan<double> wideUpstream, int outChannels, ReadOnlySpan<double> paddedInput, int inChannels,
         Span<double> gradient)
     {
-        int e = Geometry.OffsetCount, p = PaddedStride, n = WideStride;
-        for (int o = 0; o < outChannels; o++)
+        int e = Geometry.OffsetCount, p = PaddedStride, n = WideStride, o = 0;
+        Span<double> four = stackalloc double[4 * e];
+        for (; o + 4 <= outChannels; o += 4)
+            for (int i = 0; i < inChannels; i++)
+            {
+                four.Clear();
+                UNetKernels.CorrelateFour(wideUpstream.Slice(o * n), n, paddedInput.Slice(i * p), Geometry.Start, n, four);
+                for (int q = 0; q < 4; q++)
+                {
+                    var taps = gradient.Slice(((o + q) * inChannels + i) * e, e);
+                    for (int j = 0; j < e; j++) taps[j] += four[q * e + j];
+                }
+            }
+        for (; o < outChannels; o++)
         {
             var g = wideUpstream.Slice(o * n, n);
             for (int i = 0; i < inChannels; i++)

@@ -41,10 +41,10 @@ internal sealed class UNetPass
         _t3 = new double[cv];
         _t4 = new double[cv];
         _skip = Enumerable.Range(0, _depth).Select(l => new double[_c * _levels[l].SiteCount]).ToArray();
-        _wide = new double[top.WideStride];
+        _wide = new double[4 * top.WideStride];
         _wideGrad = new double[widest * top.WideStride];
         _paddedGrad = new double[widest * top.PaddedStride];
-        _weights = new double[widest * top.Geometry.OffsetCount];
+        _weights = new double[4 * widest * top.Geometry.OffsetCount];
         _de = new double[_c];
         _block = new double[_m.Length];
         _unit = new double[_n * top.SiteCount];
@@ -60,7 +60,7 @@ internal sealed class UNetPass
         var xp = block.Slice(_m.XpAt, _n * top.PaddedStride);
         top.Pad(x, xp, _n);
         Span<double> h = _h.AsSpan(0, _c * top.SiteCount);
-        top.Convolve(xp, _n, w[_p.LiftKernel], UNetLayout.At(w, _p.LiftBias), _c, h, _wide);
+        top.Convolve(xp, _n, w[_p.LiftKernel], UNetLayout.At(w, _p.LiftBias), _c, h, _wide, _weights);
         for (int l = 0; l < _depth; l++)
         {
             Block(w, l, block, h);
@@ -80,7 +80,7 @@ internal sealed class UNetPass
         ActivationFunctions.Apply(_act, h, _t1.AsSpan(0, h.Length));
         var afp = block.Slice(_m.FinalAt + h.Length, _c * top.PaddedStride);
         top.Pad(_t1, afp, _c);
-        top.Convolve(afp, _c, w[_p.OutputKernel], [], _n, output, _wide);
+        top.Convolve(afp, _c, w[_p.OutputKernel], [], _n, output, _wide, _weights);
     }
 
     /// <summary>Adds (d net / d theta)^T u of one cached sample into <paramref name="gradient"/> (the network's layout).</summary>
@@ -188,7 +188,7 @@ internal sealed class UNetPass
         var ap = block.Slice(at + cv, cp);
         level.Pad(a, ap, _c);
         var z = block.Slice(at + cv + cp, cv);
-        level.Convolve(ap, _c, w[_p.Conv1Kernel(b)], UNetLayout.At(w, _p.Conv1Bias(b)), _c, z, _wide);
+        level.Convolve(ap, _c, w[_p.Conv1Kernel(b)], UNetLayout.At(w, _p.Conv1Bias(b)), _c, z, _wide, _weights);
         var f = block.Slice(at + 2 * cv + cp, cv);
         ReadOnlySpan<double> film = block.Slice(_m.FilmAt + b * _film, _film);
         for (int o = 0; o < _c; o++)
@@ -201,7 +201,7 @@ internal sealed class UNetPass
         var gp = block.Slice(at + 3 * cv + cp, cp);
         level.Pad(a, gp, _c);
         var y = _t2.AsSpan(0, cv);
-        level.Convolve(gp, _c, w[_p.Conv2Kernel(b)], UNetLayout.At(w, _p.Conv2Bias(b)), _c, y, _wide);
+        level.Convolve(gp, _c, w[_p.Conv2Kernel(b)], UNetLayout.At(w, _p.Conv2Bias(b)), _c, y, _wide, _weights);
         TensorPrimitives.Add(h, y, h);
     }
 
@@ -284,7 +284,7 @@ internal sealed class UNetPass
         var top = _levels[0];
         top.Pad(tangent, _paddedGrad, _n);
         Span<double> t = _h.AsSpan(0, _c * top.SiteCount);
-        top.Convolve(_paddedGrad, _n, w[_p.LiftKernel], [], _c, t, _wide);
+        top.Convolve(_paddedGrad, _n, w[_p.LiftKernel], [], _c, t, _wide, _weights);
         for (int l = 0; l < _depth; l++)
         {
             TangentBlock(w, l, t);
@@ -303,7 +303,7 @@ internal sealed class UNetPass
         ActivationDerivative(_block.AsSpan(_m.FinalAt, t.Length), derivative);
         TensorPrimitives.Multiply(t, derivative, derivative);
         top.Pad(derivative, _paddedGrad, _c);
-        top.Convolve(_paddedGrad, _c, w[_p.OutputKernel], [], _n, product, _wide);
+        top.Convolve(_paddedGrad, _c, w[_p.OutputKernel], [], _n, product, _wide, _weights);
     }
 
     /// <summary>Block b's tangent: t += conv2(act'(f) (1 + scale) conv1(act'(h) t)) (no biases).</summary>
@@ -316,13 +316,13 @@ internal sealed class UNetPass
         ActivationDerivative(_block.AsSpan(at, cv), derivative);
         TensorPrimitives.Multiply(t, derivative, u);
         level.Pad(u, _paddedGrad, _c);
-        level.Convolve(_paddedGrad, _c, w[_p.Conv1Kernel(b)], [], _c, u, _wide);
+        level.Convolve(_paddedGrad, _c, w[_p.Conv1Kernel(b)], [], _c, u, _wide, _weights);
         var film = _block.AsSpan(_m.FilmAt + b * _film, _film);
         for (int o = 0; o < _c; o++) TensorPrimitives.Multiply(u.Slice(o * v, v), 1 + film[o], u.Slice(o * v, v));
         ActivationDerivative(_block.AsSpan(at + 2 * cv + cp, cv), derivative);
         TensorPrimitives.Multiply(u, derivative, u);
         level.Pad(u, _paddedGrad, _c);
-        level.Convolve(_paddedGrad, _c, w[_p.Conv2Kernel(b)], [], _c, u, _wide);
+        level.Convolve(_paddedGrad, _c, w[_p.Conv2Kernel(b)], [], _c, u, _wide, _weights);
         TensorPrimitives.Add(t, u, t);
     }
 

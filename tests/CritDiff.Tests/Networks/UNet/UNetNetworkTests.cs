@@ -17,8 +17,8 @@ public class UNetNetworkTests
     {
         { "unet:3:2", 1, 8, 1 },
         { "unet:2:2", 1, 8, 2 },
-        { "unet:2:1", 2, 4, 1 },
-        { "unet:2:1:odd", 2, 4, 2 },
+        { "unet:5:1", 2, 4, 1 },     // C = 5: four output channels per kernel pass, and one left over
+        { "unet:4:1:odd", 2, 4, 2 },
     };
 
     private static (UNetNetwork Model, NetworkParameters P, double[] X, double[] C) Build(string name, int d, int l, int n,
