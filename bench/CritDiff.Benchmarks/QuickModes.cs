@@ -16,6 +16,7 @@ public static class QuickModes
         ["heatbath-throughput"] = HeatBathThroughput.Run,
         ["spin-updates"] = SpinUpdateThroughput.Run,
         ["conv-step"] = ConvStepTimes.Run,
+        ["unet-step"] = UnetStepTimes.Run,
         ["fft"] = FftThroughput.Run,
         ["normals"] = NormalThroughput.Run,
     };

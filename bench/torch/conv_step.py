@@ -6,6 +6,8 @@ this script has not been executed; it was written against the documented torch A
 padding_mode="circular", torch.optim.Adam, torch.set_num_threads). Run it where torch is available, e.g.
   python3 bench/torch/conv_step.py --threads 1,2 --dtype float32,float64
 and compare its JSON lines with `dotnet run -c Release --project bench/CritDiff.Benchmarks -- conv-step`.
+(Update, issue 22: the note above is out of date. PyTorch 1.13 is installed from Debian (bench/torch/install.sh), and
+this script runs unchanged with /usr/bin/python3 (checked 2026-12-06; its numbers are in docs/performance.md, issue 12).)
 
 The step (identical work to bench/CritDiff.Benchmarks/ConvStepTimes.cs and bench/c/conv_step.c):
   network conv:8:1:tanh, n = 1, d = 2:  s = Kout * tanh(K1 * x + b1) + K0 * x, 3x3 periodic kernels, C = 8 hidden
