@@ -31,6 +31,9 @@ internal static class SampleTrainCommand
             if (given) throw new UsageException($"{option} does not apply to --mode samples (the data are the target; the start is the model's own)");
         var process = TrainCommand.Parse("--schedule", result.GetValue(options.Schedule)!, ForwardProcess.Parse);
         var spec = TrainCommand.Parse("--arch", archText, ScoreModelSpec.Parse);
+        if (spec.IsTimeConditioned) return ConditionedTrainCommand.Run(result, o, options, target, spec, archText, process);
+        CommonOptions.RefuseUnless(result, false, "applies only to a time-conditioned network (one network for every t); a per-slice network trains each slice to --stop",
+            options.Samples.Steps, options.Samples.Ema);
         var parameterBasis = TrainCommand.ParseBasis(result.GetValue(options.Basis));
         if (!spec.HasMomentObjective && parameterBasis != ParameterBasis.Kernel) throw new UsageException("--basis fourier applies to full linear layers only");
         try
@@ -98,24 +101,7 @@ internal static class SampleTrainCommand
             "budget" => StoppingChoice.Budget,
             var other => throw new UsageException($"--stop must be auto, exact, validation or budget (got {other})"),
         };
-        EnsembleData? data = null;
-        SampleSource source;
-        string? chain = result.GetValue(options.Chain);
-        if (dataPath is not null)
-        {
-            if (chain is not null) throw new UsageException("give either --data or --chain, not both");
-            data = TrainInputs.LoadEnsemble(dataPath, target);
-            source = data.ToSampleSource();
-        }
-        else if (chain is not null)
-        {
-            if (target is GaussianField) throw new UsageException("--chain is for finite-n targets (--model on|phi4); a Gaussian target is sampled exactly");
-            source = TrainInputs.ChainSource(chain, target, config.Seed);
-        }
-        else if (target is GaussianField field) source = new GaussianSource(field);
-        else
-            throw new UsageException($"--model {target.Kind} --mode samples needs training configurations: --data FILE.npy (make one with 'critdiff ensemble') or --chain ALGO[:SPACING]");
-
+        var source = Source(result, options, target, dataPath, config.Seed, out var data);
         var request = new SampleTrainingRequest(target, spec, process, grid, source, config) { Stopping = stopping, Data = data };
         try
         {
@@ -191,6 +177,26 @@ internal static class SampleTrainCommand
             throw new RunFailedException(
                 $"training diverged at t = {bad.Time:G4} (step {bad.StepsRun}): learning rate {bad.LearningRate:G4} is too large for {config.Optimizer.Name} on these samples; use a smaller --lr or a larger --batch");
         return 0;
+    }
+
+    /// <summary>The training configurations: the --data ensemble, a --chain, or exact samples of a Gaussian target.</summary>
+    internal static SampleSource Source(ParseResult result, SampleTrainOptions options, LatticeModel target, string? dataPath, ulong seed, out EnsembleData? data)
+    {
+        data = null;
+        string? chain = result.GetValue(options.Chain);
+        if (dataPath is not null)
+        {
+            if (chain is not null) throw new UsageException("give either --data or --chain, not both");
+            data = TrainInputs.LoadEnsemble(dataPath, target);
+            return data.ToSampleSource();
+        }
+        if (chain is not null)
+        {
+            if (target is GaussianField) throw new UsageException("--chain is for finite-n targets (--model on|phi4); a Gaussian target is sampled exactly");
+            return TrainInputs.ChainSource(chain, target, seed);
+        }
+        return target is GaussianField field ? new GaussianSource(field)
+            : throw new UsageException($"--model {target.Kind} --mode samples needs training configurations: --data FILE.npy (make one with 'critdiff ensemble') or --chain ALGO[:SPACING]");
     }
 
     /// <summary>
