@@ -12,7 +12,10 @@ namespace CritDiff.Networks;
 /// <param name="Syntax">Its accepted forms, for help texts and error messages.</param>
 /// <param name="Claims">True for a command-line name of this family (then only this family parses it).</param>
 /// <param name="Parse">Parses a claimed name; throws <see cref="FormatException"/> with the accepted forms.</param>
-/// <param name="Examples">Names of this family that fit a lattice of side 3 in d = 1..3.</param>
+/// <param name="Examples">
+/// Small names of this family, for the contract tests: they run on sides 8, 4 and 3 in d = 1, 2, 3, or on the next side an
+/// example fits (a unet:C:1 runs on 4^3).
+/// </param>
 /// <param name="SamplesOnly">True when its networks have no moment objective: they train on samples only (the default mode).</param>
 public sealed record NetworkFamily(
     string Name, string Syntax, Func<string, bool> Claims, Func<string, ScoreModelSpec> Parse, IReadOnlyList<string> Examples,
@@ -21,7 +24,7 @@ public sealed record NetworkFamily(
 /// <summary>
 /// Every score network CritDiff can train, sweep and sample from, by family: the linear networks (products of convolutions
 /// or one dense matrix; they also offer the moment objective and the exact Fourier-multiplier closed forms) and the
-/// nonlinear local convolutional networks. <see cref="Parse(string)"/> is the one place a command-line network name becomes a typed
+/// nonlinear local convolutional networks and the time-conditioned U-Net. <see cref="Parse(string)"/> is the one place a command-line network name becomes a typed
 /// <see cref="ScoreModelSpec"/>; the named networks the studies use by default are here too, so that no code outside
 /// <c>Networks</c> spells a network's name.
 /// </summary>
@@ -40,6 +43,7 @@ public static class NetworkCatalog
             text => new NonlinearConvModelSpec(ConvSpec.Parse(text)),
             ["conv:2:1", "conv:2:1:2:silu", "conv:2:1:identity:odd", "conv:3:0:tanh:odd"],
             SamplesOnly: true),
+        new("time-conditioned U-Net", UNetSpec.Syntax, UNetSpec.Claims, UNetSpec.Parse, ["unet:2:1", "unet:2:1:odd"], SamplesOnly: true),
     ];
 
     /// <summary>The accepted forms of every family, for help texts.</summary>
