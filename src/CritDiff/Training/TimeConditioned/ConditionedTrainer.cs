@@ -10,7 +10,8 @@ namespace CritDiff.Training;
 /// (<see cref="ConditionedScoreMatching"/>, docs/science.md section 11), as score_sde and DMasSQ do: each step draws B
 /// configurations x_0 from a <see cref="SampleSource"/>, for each a time t uniform in [t_min, T] (for VE on a geometric
 /// sigma range, uniform in t is uniform in log sigma; for VP and VE with b^2 = t it is uniform in t) and fresh noise z, takes one
-/// optimizer step on the lambda = b^2 weighted loss and updates the <see cref="ExponentialMovingAverage"/> of the weights.
+/// optimizer step on the lambda = b^2 weighted loss and updates the <see cref="ExponentialMovingAverage"/> of the weights
+/// (with score_sde's warm-up of the decay).
 /// A fixed validation set (x_0, t and z drawn once; t stratified over [t_min, T]) is evaluated every EvalInterval steps and
 /// at the last for both the raw and the averaged weights. A fixed budget of steps; a non-finite loss stops the run as diverged.
 /// <para>Streams: configuration i of step k draws x_0, t and z from RandomStream(seed, k B + i); validation configuration i from
@@ -21,7 +22,10 @@ namespace CritDiff.Training;
 /// </summary>
 public static class ConditionedTrainer
 {
-    private const ulong ValidationSalt = 0x7A11DA7E5C0DEUL, StartSalt = 0x57A127C0DEUL;
+    private const ulong ValidationSalt = 0x7A11DA7E5C0DEUL;
+
+    /// <summary>The start's stream is RandomStream(seed xor this, 0).</summary>
+    internal const ulong StartSalt = 0x57A127C0DEUL;
 
     /// <summary>
     /// Trains from <see cref="ScoreModel.Initialize"/> (with S_max = 1: the network's output b s has unit scale at every t),
@@ -77,7 +81,7 @@ public static class ConditionedTrainer
             }
             (lossSum, lossCount) = (lossSum + loss, lossCount + 1);
             config.Optimizer.Step(parameters, gradient, config.LearningRate, state);
-            ExponentialMovingAverage.Update(average, parameters, config.EmaDecay);
+            ExponentialMovingAverage.Update(average, parameters, ExponentialMovingAverage.Decay(config.EmaDecay, step + 1));
         }
         return new ConditionedTrainingResult
         {

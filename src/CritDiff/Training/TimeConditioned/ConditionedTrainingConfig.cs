@@ -25,9 +25,9 @@ public sealed record ConditionedTrainingConfig
     public int Steps { get; init; } = 2000;
 
     /// <summary>
-    /// Decay d of the exponential moving average of the weights, in [0, 1) (default 0.999): after every step
-    /// theta_ema &lt;- d theta_ema + (1 - d) theta, starting from the initial weights; 0 turns it off (the average is then the
-    /// raw weights).
+    /// Decay d of the exponential moving average of the weights, in [0, 1) (default 0.999): after step k
+    /// theta_ema &lt;- d_k theta_ema + (1 - d_k) theta with score_sde's warm-up d_k = min(d, (1 + k) / (10 + k)), starting from
+    /// the initial weights (<see cref="ExponentialMovingAverage"/>); 0 turns it off (the average is then the raw weights).
     /// </summary>
     public double EmaDecay { get; init; } = 0.999;
 

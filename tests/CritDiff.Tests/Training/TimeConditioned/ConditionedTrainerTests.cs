@@ -30,9 +30,50 @@ public sealed class ConditionedTrainerTests(ITestOutputHelper output)
                 for (int j = 1; j <= updates; j++) expected += (1 - decay) * Math.Pow(decay, updates - j) * At(j).Layers[layer][i];
                 Assert.Equal(expected, average.Layers[layer][i], Tolerances.ClosedForm * Math.Max(1, Math.Abs(expected)));
             }
+        // score_sde's warm-up: d_k = min(d, (1 + k) / (10 + k)); 0.9 is reached at k = 80.
+        Assert.Equal(2.0 / 11, ExponentialMovingAverage.Decay(0.9, 1), Tolerances.ClosedForm);
+        Assert.Equal(0.9, ExponentialMovingAverage.Decay(0.9, 80), Tolerances.ClosedForm);
+        Assert.Equal(80.0 / 89, ExponentialMovingAverage.Decay(0.9, 79), Tolerances.ClosedForm);
         // Decay 0: the average is the weights.
         ExponentialMovingAverage.Update(average, At(3), 0);
         Assert.Equal(At(3).Layers[1], average.Layers[1]);
+    }
+
+    /// <summary>
+    /// The trainer's average against the closed form on its own weight sequence: a run of k steps is the first k steps of a
+    /// longer run (streams are keyed by step), so theta(k) = Train(k steps).Parameters, and the averaged weights of a run of
+    /// K steps must be prod_k d_k theta(0) + sum_j (1 - d_j) prod_{k &gt; j} d_k theta(j) with d_k = min(d, (1 + k) / (10 + k)).
+    /// </summary>
+    [Fact]
+    public void TrainerAverageMatchesTheClosedFormOfItsWeightSequence()
+    {
+        const int steps = 20;
+        const double decay = 0.6; // (1 + k) / (10 + k) passes 0.6 between k = 13 and 14: both regimes appear
+        var config = new ConditionedTrainingConfig { BatchSize = 4, EmaDecay = decay, EvalInterval = 100, ValidationSize = 2, TimeMin = 0.05, TimeMax = 1, LearningRate = 0.05 };
+        NetworkParameters Run(int k, out NetworkParameters average)
+        {
+            var result = ConditionedTrainer.Train(new PerSiteConditionedModel(Chain, 1, 2), WhiteNoise(2), new VariancePreserving(), config with { Steps = k }, 1);
+            average = result.EmaParameters;
+            return result.Parameters;
+        }
+        var start = new PerSiteConditionedModel(Chain, 1, 2).CreateParameters();
+        var rng = new RandomStream(config.Seed ^ ConditionedTrainer.StartSalt, 0);
+        new PerSiteConditionedModel(Chain, 1, 2).Initialize(start, 1, ref rng);
+        var thetas = new List<NetworkParameters> { start };
+        for (int k = 1; k <= steps; k++) thetas.Add(Run(k, out _));
+        Run(steps, out var trained);
+        for (int layer = 0; layer < 2; layer++)
+            for (int i = 0; i < 2; i++)
+            {
+                double expected = 0;
+                for (int j = 0; j <= steps; j++)
+                {
+                    double weight = j == 0 ? 1 : 1 - ExponentialMovingAverage.Decay(decay, j);
+                    for (int k = j + 1; k <= steps; k++) weight *= ExponentialMovingAverage.Decay(decay, k);
+                    expected += weight * thetas[j].Layers[layer][i];
+                }
+                Assert.Equal(expected, trained.Layers[layer][i], Tolerances.ClosedForm);
+            }
     }
 
     [Fact]
