@@ -43,13 +43,27 @@ public sealed class UNetGaussianTests(ITestOutputHelper output)
         return Math.Sqrt(difference / norm);
     }
 
-    [Theory]
-    [InlineData(8)]
-    public void TrainedUNetApproachesTheExactScoreAndGeneratesChi(int length)
+    /// <summary>
+    /// Free field mu2 = 0.5 (chi = 2) on a chain of L = 8, VP on [1e-3, T auto], unet:8:2 trained 600 Adam steps (lr 2e-3,
+    /// batch 32, EMA 0.99): the relative error of its b-weighted score (averaged weights) falls from 1 (net = 0 at the start)
+    /// to below 0.1 (measured 0.048), and chi = V &lt;m^2&gt; of 600 samples of the exponential integrator (100 steps) matches
+    /// the exact chi within 4 standard errors (measured 2.03 +- 0.09 with 1000 samples).
+    /// </summary>
+    [Fact]
+    public void TrainedUNetApproachesTheExactScoreAndGeneratesChi_Chain() => Check(1, 8, 600, 600, 0.1);
+
+    /// <summary>
+    /// The square lattices of the issue (minutes on two cores): d = 2, L = 8 and 16, longer training; the relative score
+    /// error must fall below 0.05 and chi match within 4 standard errors.
+    /// </summary>
+    [SlowTheory]
+    [InlineData(8, 4000)]
+    [InlineData(16, 2000)]
+    public void TrainedUNetApproachesTheExactScoreAndGeneratesChi_Square(int length, int steps) => Check(2, length, steps, 800, 0.05);
+
+    private void Check(int dimension, int length, int steps, int samples, double tolerance)
     {
-        int steps = int.Parse(Environment.GetEnvironmentVariable("UNET_STEPS") ?? "400", System.Globalization.CultureInfo.InvariantCulture);
-        int samples = int.Parse(Environment.GetEnvironmentVariable("UNET_N") ?? "400", System.Globalization.CultureInfo.InvariantCulture);
-        var field = GaussianField.FreeField(new Lattice(2, length), 0.5);
+        var field = GaussianField.FreeField(new Lattice(dimension, length), 0.5);
         var process = new VariancePreserving();
         var config = new ConditionedTrainingConfig
         {
@@ -58,18 +72,20 @@ public sealed class UNetGaussianTests(ITestOutputHelper output)
         };
         var request = new ConditionedTrainingRequest(field, NetworkCatalog.Parse("unet:8:2"), process, new GaussianSource(field), config);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var outcome = ConditionedTrainingRun.Run(request, 0);
-        var model = ConditionedTrainingRun.Model(request, outcome);
-        double before = RelativeScoreError(TrainedModel.TimeConditioned(field, process, request.Spec, config.TimeMin, config.TimeMax,
-            model.Spec.Create(field.Lattice, 1).CreateParameters(), null, 0).Score(true), field, process, config);
+        var model = ConditionedTrainingRun.Model(request, ConditionedTrainingRun.Run(request, 0));
         double error = RelativeScoreError(model.Score(true), field, process, config);
-        double trainSeconds = clock.Elapsed.TotalSeconds;
-        var generated = RealSpaceSampler.Generate(model.Score(true), process, new GenerationSettings(Samplers.ExponentialIntegrator, 100, config.TimeMax, config.TimeMin), samples, 9);
+        var generated = RealSpaceSampler.Generate(model.Score(true), process,
+            new GenerationSettings(Samplers.ExponentialIntegrator, 100, config.TimeMax, config.TimeMin), samples, 9);
         int v = field.Lattice.SiteCount;
-        var chi = Enumerable.Range(0, samples).Select(i => { double m = 0; foreach (double p in generated.Configuration(i)) m += p; return m * m / v; }).ToArray();
+        var chi = Enumerable.Range(0, samples).Select(i =>
+        {
+            double m = 0;
+            foreach (double p in generated.Configuration(i)) m += p;
+            return m * m / v;
+        }).ToArray();
         double mean = chi.Average(), se = Math.Sqrt(chi.Select(c => (c - mean) * (c - mean)).Sum() / (samples - 1) / samples);
-        output.WriteLine($"L = {length}: {steps} steps: relative score error {before:F4} -> {error:F4}; validation {outcome.InitialValidationLoss:F4} -> {outcome.FinalEmaValidationLoss:F4} (exact {ConditionedTrainingRun.ExactValidationLoss(request):F4}); train {trainSeconds:F1} s; chi {mean:F3} +- {se:F3} vs {field.Susceptibility:F3}; total {clock.Elapsed.TotalSeconds:F1} s");
-        Assert.True(error < 0.5 * before);
-        Assert.True(Math.Abs(mean - field.Susceptibility) < Tolerances.StandardErrors * se);
+        output.WriteLine($"d = {dimension}, L = {length}, {steps} steps: relative score error {error:F4}; chi {mean:F3} +- {se:F3} against {field.Susceptibility:F3}; {clock.Elapsed.TotalSeconds:F1} s");
+        Assert.True(error < tolerance, $"relative score error {error}");
+        Assert.True(Math.Abs(mean - field.Susceptibility) < Tolerances.StandardErrors * se, $"chi {mean} +- {se} against {field.Susceptibility}");
     }
 }
