@@ -57,7 +57,10 @@ internal static class ConditionedTrainCommand
             EmaDecay = ema,
             TimeMin = tMin,
             TimeMax = tMax,
-            EvalInterval = Limits.Count("--eval-interval", result.GetValue(options.Samples.EvalInterval), 1, 1_000_000),
+            // Two validation passes (raw and averaged weights) every 10 steps would cost more than the training: 100 unless given.
+            EvalInterval = result.GetResult(options.Samples.EvalInterval) is { Implicit: false }
+                ? Limits.Count("--eval-interval", result.GetValue(options.Samples.EvalInterval), 1, 1_000_000)
+                : ConditionedTrainingConfig.Default.EvalInterval,
             ValidationSize = Limits.Count("--validation-size", result.GetValue(options.Samples.ValidationSize), 1, 1_000_000),
             Seed = result.GetValue(options.Seed),
         };

@@ -13,7 +13,8 @@ internal sealed class TrainOptions
                       "deep-local:D:R, deep:D (D <= 64), dense (V <= 256: its steps cost V^3), layers:full,local:R,... (first-applied layer first), " +
                       "or a nonlinear local convolutional network conv:C:R[:D][:act][:odd] (C hidden channels in 1..256, kernel range R with 2R+1 <= L, " +
                       "D hidden layers in 1..8 (default 1), activation tanh (default), silu or identity, odd: no biases, s(-x) = -s(x); " +
-                      "s = K_out * act(K_D * ... act(K_1 * x + b_1) ... + b_D) + K_0 * x; trained with --mode samples).",
+                      "s = K_out * act(K_D * ... act(K_1 * x + b_1) ... + b_D) + K_0 * x; trained with --mode samples), " +
+                      "or the time-conditioned U-Net unet:C:levels[:odd] (one network for every t in [--t-min, --t-max]: --steps, --ema; README).",
         DefaultValueFactory = _ => NetworkCatalog.OneLayer.Name,
     };
     public Option<string> Schedule { get; } = new("--schedule") { Description = "Forward process: vp (a = e^-t, b^2 = 1 - e^-2t) or ve (a = 1, b^2 = t).", DefaultValueFactory = _ => "vp" };
@@ -102,7 +103,7 @@ internal sealed class SampleTrainOptions
 
     public Option<int> EvalInterval { get; } = new("--eval-interval")
     {
-        Description = "With --mode samples: steps between validation evaluations, 1..1000000 (the training time is a multiple of it).",
+        Description = "With --mode samples: steps between validation evaluations, 1..1000000 (the training time is a multiple of it; a time-conditioned network: default 100, each evaluating the raw and the averaged weights).",
         DefaultValueFactory = _ => 10,
     };
 
@@ -135,7 +136,7 @@ internal sealed class SampleTrainOptions
     public Option<double> Ema { get; } = new("--ema")
     {
         Description = "With a time-conditioned network: decay d of the moving average of the weights, in [0, 1) (theta_ema <- d theta_ema + " +
-                      "(1 - d) theta after every step; 0: off). Generation samples with the averaged weights.",
+                      "(1 - d) theta after every step, d warmed up as min(d, (1 + k) / (10 + k)) at step k like score_sde; 0: off). Generation samples with the averaged weights.",
         DefaultValueFactory = _ => 0.999,
     };
 
