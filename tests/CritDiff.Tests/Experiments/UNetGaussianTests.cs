@@ -53,12 +53,14 @@ public sealed class UNetGaussianTests(ITestOutputHelper output)
     public void TrainedUNetApproachesTheExactScoreAndGeneratesChi_Chain() => Check(1, 8, 600, 600, 0.1);
 
     /// <summary>
-    /// The square lattices of the issue (minutes on two cores): d = 2, L = 8 and 16, longer training; the relative score
-    /// error must fall below 0.05 and chi match within 4 standard errors.
+    /// The square lattices of the issue (about a minute each on two cores): d = 2, L = 8 and 16, longer training; the relative
+    /// score error must fall below 0.05 and chi match within 4 standard errors. Measured: L = 8, 4000 steps: 0.020, chi
+    /// 2.008 +- 0.103; L = 16, 6000 steps: 0.016, chi 1.88 +- 0.09 (with 2000 steps: 0.025 and 1.71 +- 0.09, the zero mode,
+    /// one of V in the loss, is learnt last).
     /// </summary>
     [SlowTheory]
     [InlineData(8, 4000)]
-    [InlineData(16, 2000)]
+    [InlineData(16, 6000)]
     public void TrainedUNetApproachesTheExactScoreAndGeneratesChi_Square(int length, int steps) => Check(2, length, steps, 800, 0.05);
 
     private void Check(int dimension, int length, int steps, int samples, double tolerance)
