@@ -5,7 +5,7 @@ using CritDiff.Statistics;
 namespace CritDiff.Networks;
 
 /// <summary>
-/// The time-conditioned U-Net <c>unet:C:levels[:odd]</c> (<see cref="UNetSpec"/>; docs/architecture.md, "U-Net").
+/// The time-conditioned U-Net <c>unet:C:levels[:odd]</c> (<see cref="UNetSpec"/>; docs/architecture.md, "The time-conditioned U-Net").
 /// For one configuration x (n channels, channel-major) and conditioning value c = log sigma(t):
 /// features phi(c) = [sin(w_k c), cos(w_k c)], w_k = 10^(3 k / (E/2 - 1)) / 10 (k = 0..E/2-1: 0.1 .. 100), the embedding
 /// e = SiLU(W_e phi + b_e) (C values) and per block FiLM (scale, shift) = W_f e + b_f; h = K_lift * x + b;

@@ -4,7 +4,7 @@ using CritDiff.Lattices;
 namespace CritDiff.Networks;
 
 /// <summary>
-/// The time-conditioned multiscale score network of issue 22 (/docs/architecture.md, "U-Net"): periodic 3^d
+/// The time-conditioned multiscale score network of issue 22 (docs/architecture.md, "The time-conditioned U-Net"): periodic 3^d
 /// convolutions in residual blocks at resolutions L, L/2, ..., L/2^levels (average-pool down, nearest up-sample back,
 /// skip connections), conditioned on c = log sigma(t) through sinusoidal features, one dense SiLU layer and a per-block
 /// FiLM map. Parameters O(C^2 levels), independent of V; translation equivariant under shifts by multiples of
