@@ -30,6 +30,13 @@ internal static class SampleTrainCommand
         })
             if (given) throw new UsageException($"{option} does not apply to --mode samples (the data are the target; the start is the model's own)");
         var spec = TrainCommand.Parse("--arch", archText, ScoreModelSpec.Parse);
+        if (spec.IsTimeConditioned)
+        {
+            TrainInputs.CheckSideCar("--data", result.GetValue(options.Data), target);
+            return ConditionedTrainCommand.Run(result, o, options, target, spec, archText, ProcessAndChi(result, options, target).Process);
+        }
+        CommonOptions.RefuseUnless(result, false, "applies only to a time-conditioned network (one network for every t); a per-slice network trains each slice to --stop",
+            options.Samples.Steps, options.Samples.Ema);
         var parameterBasis = TrainCommand.ParseBasis(result.GetValue(options.Basis));
         if (!spec.HasMomentObjective && parameterBasis != ParameterBasis.Kernel) throw new UsageException("--basis fourier applies to full linear layers only");
         try
@@ -69,21 +76,26 @@ internal static class SampleTrainCommand
             Seed = result.GetValue(options.Seed),
         };
         TrainInputs.CheckSideCar("--data", result.GetValue(options.Data), target);
-        double chi = target switch
-        {
-            GaussianField g => g.Susceptibility,
-            _ => 1,
-        };
         if (result.GetValue(options.Data) is null && target is not GaussianField && result.GetValue(options.TMax) == "auto" && result.GetValue(options.Slices) is not null)
             throw new UsageException("--t-max auto needs the target's chi: with a finite-n target and --chain give --t-max (e.g. 0.5 ln(1 + 1000 chi))");
-        // --t-max auto needs chi of the data.
-        if (result.GetValue(options.Data) is { } path && File.Exists(path)) chi = TrainInputs.DataSusceptibility(path, target.Lattice);
-        var process = options.Noise.Process(result, result.GetValue(options.Schedule)!, () => DataNoiseRange(result.GetValue(options.Data), target, chi));
+        var (process, chi) = ProcessAndChi(result, options, target);
         var grid = TrainCommand.Grid(result.GetValue(options.Time), result.GetValue(options.Slices), result.GetValue(options.TMin), result.GetValue(options.TMax)!,
             result.GetValue(options.Spacing)!, process, chi);
         string? dir = result.GetValue(options.Folder) is { } f ? CommonOptions.CheckWritableFolder("--out", f) : null;
         int workers = CommonOptions.CheckThreads(result.GetValue(options.Threads));
         return Train(result, o, options.Samples, target, spec, process, grid, config, result.GetValue(options.Data), dir, workers);
+    }
+
+    /// <summary>
+    /// The process of --schedule (with ve-geometric's noise range) and chi for --t-max auto: of the --data ensemble, of a
+    /// Gaussian target, else 1.
+    /// </summary>
+    private static (ForwardProcess Process, double Chi) ProcessAndChi(ParseResult result, TrainOptions options, LatticeModel target)
+    {
+        double chi = target is GaussianField g ? g.Susceptibility : 1;
+        if (result.GetValue(options.Data) is { } path && File.Exists(path)) chi = TrainInputs.DataSusceptibility(path, target.Lattice);
+        var process = options.Noise.Process(result, result.GetValue(options.Schedule)!, () => DataNoiseRange(result.GetValue(options.Data), target, chi));
+        return (process, chi);
     }
 
     /// <summary>ve-geometric's default noise range: from --data, else from a Gaussian target's spectrum; a --chain gives none.</summary>
@@ -111,24 +123,7 @@ internal static class SampleTrainCommand
             "budget" => StoppingChoice.Budget,
             var other => throw new UsageException($"--stop must be auto, exact, validation or budget (got {other})"),
         };
-        EnsembleData? data = null;
-        SampleSource source;
-        string? chain = result.GetValue(options.Chain);
-        if (dataPath is not null)
-        {
-            if (chain is not null) throw new UsageException("give either --data or --chain, not both");
-            data = TrainInputs.LoadEnsemble(dataPath, target);
-            source = data.ToSampleSource();
-        }
-        else if (chain is not null)
-        {
-            if (target is GaussianField) throw new UsageException("--chain is for finite-n targets (--model on|phi4); a Gaussian target is sampled exactly");
-            source = TrainInputs.ChainSource(chain, target, config.Seed);
-        }
-        else if (target is GaussianField field) source = new GaussianSource(field);
-        else
-            throw new UsageException($"--model {target.Kind} --mode samples needs training configurations: --data FILE.npy (make one with 'critdiff ensemble') or --chain ALGO[:SPACING]");
-
+        var source = Source(result, options, target, dataPath, config.Seed, out var data);
         var request = new SampleTrainingRequest(target, spec, process, grid, source, config) { Stopping = stopping, Data = data };
         try
         {
@@ -204,6 +199,26 @@ internal static class SampleTrainCommand
             throw new RunFailedException(
                 $"training diverged at t = {bad.Time:G4} (step {bad.StepsRun}): learning rate {bad.LearningRate:G4} is too large for {config.Optimizer.Name} on these samples; use a smaller --lr or a larger --batch");
         return 0;
+    }
+
+    /// <summary>The training configurations: the --data ensemble, a --chain, or exact samples of a Gaussian target.</summary>
+    internal static SampleSource Source(ParseResult result, SampleTrainOptions options, LatticeModel target, string? dataPath, ulong seed, out EnsembleData? data)
+    {
+        data = null;
+        string? chain = result.GetValue(options.Chain);
+        if (dataPath is not null)
+        {
+            if (chain is not null) throw new UsageException("give either --data or --chain, not both");
+            data = TrainInputs.LoadEnsemble(dataPath, target);
+            return data.ToSampleSource();
+        }
+        if (chain is not null)
+        {
+            if (target is GaussianField) throw new UsageException("--chain is for finite-n targets (--model on|phi4); a Gaussian target is sampled exactly");
+            return TrainInputs.ChainSource(chain, target, seed);
+        }
+        return target is GaussianField field ? new GaussianSource(field)
+            : throw new UsageException($"--model {target.Kind} --mode samples needs training configurations: --data FILE.npy (make one with 'critdiff ensemble') or --chain ALGO[:SPACING]");
     }
 
     /// <summary>

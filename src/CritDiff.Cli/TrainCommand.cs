@@ -43,7 +43,7 @@ internal static class TrainCommand
                 foreach (var option in options.Samples.All)
                     if (result.GetResult(option) is { Implicit: false })
                         throw new UsageException($"{option.Name} applies only with --mode samples (got --mode {modeText}); drop it or add --mode samples");
-            RefuseUnused(result, options, modeText);
+            RefuseUnused(result, options, modeText, IsTimeConditioned(archText));
             return modeText == "samples"
                 ? SampleTrainCommand.Run(result, o, options, targetModel, archText)
                 : LinearTrainCommand.Run(result, o, options, targetModel, modeText);
@@ -55,9 +55,10 @@ internal static class TrainCommand
     /// Refuses options given explicitly that this run would not use (issue 24: silently ignored options): the minibatch in
     /// population mode, the slice grid's settings without --slices, momentum for Adam.
     /// </summary>
-    private static void RefuseUnused(ParseResult result, TrainOptions options, string modeText)
+    private static void RefuseUnused(ParseResult result, TrainOptions options, string modeText, bool timeConditioned)
     {
         bool Given(Option option) => result.GetResult(option) is { Implicit: false };
+        if (timeConditioned) return; // its own checks: ConditionedTrainCommand
         if (modeText == "population" && Given(options.Batch))
             throw new UsageException("--batch applies only with --mode empirical or samples (population training uses the exact loss, no minibatch); drop it or choose a mode with minibatches");
         if (result.GetValue(options.Slices) is null)
@@ -67,6 +68,19 @@ internal static class TrainCommand
         string optimizer = result.GetValue(options.Optimizer) ?? (modeText == "samples" ? "adam" : "gd");
         if (Given(options.Momentum) && optimizer == "adam")
             throw new UsageException("--momentum applies only to --optimizer gd or sgd (Adam keeps its own moments); drop it or choose gd/sgd");
+    }
+
+    /// <summary>True for the name of a time-conditioned network (a malformed name is refused later, by the path that parses it).</summary>
+    private static bool IsTimeConditioned(string archText)
+    {
+        try
+        {
+            return ScoreModelSpec.Parse(archText).IsTimeConditioned;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Refuses an --out folder that holds another kind of run (a sweep, a critical-point search).</summary>

@@ -13,17 +13,18 @@ internal sealed class TrainOptions
                       "deep-local:D:R, deep:D (D <= 64), dense (V <= 256: its steps cost V^3), layers:full,local:R,... (first-applied layer first), " +
                       "or a nonlinear local convolutional network conv:C:R[:D][:act][:odd] (C hidden channels in 1..256, kernel range R with 2R+1 <= L, " +
                       "D hidden layers in 1..8 (default 1), activation tanh (default), silu or identity, odd: no biases, s(-x) = -s(x); " +
-                      "s = K_out * act(K_D * ... act(K_1 * x + b_1) ... + b_D) + K_0 * x; trained with --mode samples).",
+                      "s = K_out * act(K_D * ... act(K_1 * x + b_1) ... + b_D) + K_0 * x; trained with --mode samples), " +
+                      "or the time-conditioned U-Net unet:C:levels[:odd] (one network for every t in [--t-min, --t-max]: --steps, --ema; README).",
         DefaultValueFactory = _ => NetworkCatalog.OneLayer.Name,
     };
     public Option<string> Schedule { get; } = new("--schedule") { Description = NoiseOptions.ScheduleHelp, DefaultValueFactory = _ => "vp" };
     public NoiseOptions Noise { get; } = new();
     public Option<double?> Time { get; } = new("--t") { Description = "Train a single slice at this diffusion time t > 0 (t = 0 is data). Default 0.1 unless --slices is given, as in scaling." };
     public Option<int?> Slices { get; } = new("--slices") { Description = "Number of time slices N in 1..10000 in [t-min, t-max] (instead of --t); N x --max-steps is bounded by the 8 GiB memory limit of the loss histories (64 bytes a step: about 1300 slices at the default cap)." };
-    public Option<double> TMin { get; } = new("--t-min") { Description = "Smallest slice time (with --slices).", DefaultValueFactory = _ => 1e-3 };
+    public Option<double> TMin { get; } = new("--t-min") { Description = "Smallest slice time (with --slices), or of the range a time-conditioned network trains on.", DefaultValueFactory = _ => 1e-3 };
     public Option<string> TMax { get; } = new("--t-max")
     {
-        Description = "Largest slice time, or auto: the time where a(T)^2 chi = 1e-3 b(T)^2 (VP: 0.5 ln(1 + 1000 chi); ve-geometric: 1, where sigma = sigma_max).",
+        Description = "Largest slice time (a time-conditioned network: the top of its range), or auto: the time where a(T)^2 chi = 1e-3 b(T)^2 (VP: 0.5 ln(1 + 1000 chi); ve-geometric: 1, where sigma = sigma_max).",
         DefaultValueFactory = _ => "auto",
     };
     public Option<string> Spacing { get; } = new("--spacing") { Description = "Slice spacing: log or uniform.", DefaultValueFactory = _ => "log" };
@@ -60,7 +61,7 @@ internal sealed class TrainOptions
     public Option<string> Lr { get; } = new("--lr")
     {
         Description = "Learning rate, or auto: 0.5 x 2/lambda_max (top eigenvalue of the population Hessian at the start, power iteration; " +
-                      "lowered if the loss rises in population GD); adam: 0.01.",
+                      "lowered if the loss rises in population GD); adam: 0.01 (a time-conditioned network: 0.001).",
         DefaultValueFactory = _ => "auto",
     };
     public Option<string> Init { get; } = new("--init")
@@ -103,7 +104,7 @@ internal sealed class SampleTrainOptions
 
     public Option<int> EvalInterval { get; } = new("--eval-interval")
     {
-        Description = "With --mode samples: steps between validation evaluations, 1..1000000 (the training time is a multiple of it).",
+        Description = "With --mode samples: steps between validation evaluations, 1..1000000 (the training time is a multiple of it; a time-conditioned network: default 100, each evaluating the raw and the averaged weights).",
         DefaultValueFactory = _ => 10,
     };
 
@@ -126,5 +127,19 @@ internal sealed class SampleTrainOptions
                       "Prefer an ensemble from 'critdiff ensemble' (--data).",
     };
 
-    public IEnumerable<Option> All => [Stop, EvalInterval, ValidationSize, ReferenceFactor, Chain];
+    public Option<int> Steps { get; } = new("--steps")
+    {
+        Description = "With a time-conditioned network (unet:...): Adam steps in all, 1..100000000 (one network for every t in [--t-min, --t-max], " +
+                      "t drawn uniformly; a fixed budget, no stopping rule; cost: steps x batch forward and backward passes).",
+        DefaultValueFactory = _ => 2000,
+    };
+
+    public Option<double> Ema { get; } = new("--ema")
+    {
+        Description = "With a time-conditioned network: decay d of the moving average of the weights, in [0, 1) (theta_ema <- d theta_ema + " +
+                      "(1 - d) theta after every step, d warmed up as min(d, (1 + k) / (10 + k)) at step k like score_sde; 0: off). Generation samples with the averaged weights.",
+        DefaultValueFactory = _ => 0.999,
+    };
+
+    public IEnumerable<Option> All => [Stop, EvalInterval, ValidationSize, ReferenceFactor, Chain, Steps, Ema];
 }

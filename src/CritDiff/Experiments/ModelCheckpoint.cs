@@ -12,8 +12,11 @@ namespace CritDiff.Experiments;
 /// <summary>
 /// The one checkpoint format of every trained network (docs/checkpoint.md): a folder with <c>model.json</c> (format
 /// "critdiff-score-model" version 2: the real target, lattice, n, process, network, basis, training mode, slice times,
-/// file list, run summary) and one 1-D float64 <c>.npy</c> per slice and parameter array (<c>slice000_array0.npy</c>).
-/// Files are written atomically. <see cref="Load"/> also reads, read-only, the two formats written before issue 21:
+/// file list, run summary) and one 1-D float64 <c>.npy</c> per slice and parameter array (<c>slice000_array0.npy</c>). A
+/// time-conditioned network (issue 22) is written as version 3: one raw parameter set (<c>slice000_array{i}.npy</c>), its
+/// moving average (<c>ema_array{i}.npy</c>), the EMA decay and the time range it was trained on; per-slice networks stay
+/// version 2, byte for byte as before.
+/// Files are written atomically. <see cref="Load(string)"/> also reads, read-only, the two formats written before issue 21:
 /// "critdiff-checkpoint" v1 (moment training: a Gaussian field, or the free-field stand-in of a finite-n target) and
 /// "critdiff-score-model" v1 (training on samples). Loading checks everything and throws
 /// <see cref="InvalidDataException"/> naming the file and field at fault.
@@ -23,8 +26,11 @@ public static class ModelCheckpoint
     /// <summary>Format tag written to model.json.</summary>
     public const string Format = "critdiff-score-model";
 
-    /// <summary>Current format version.</summary>
+    /// <summary>Current format version of per-slice networks.</summary>
     public const int Version = 2;
+
+    /// <summary>Format version of a time-conditioned network (one parameter set for every t, with its moving average).</summary>
+    public const int ConditionedVersion = 3;
 
     /// <summary>The tag of the linear checkpoints of moment training before issue 21 (version 1, read only).</summary>
     public const string LegacyLinearFormat = "critdiff-checkpoint";
@@ -35,6 +41,7 @@ public static class ModelCheckpoint
     private enum Layout
     {
         Current,
+        Conditioned,
         LegacySamples,
         LegacyLinear,
     }
@@ -44,6 +51,11 @@ public static class ModelCheckpoint
     {
         ArgumentNullException.ThrowIfNull(model);
         Directory.CreateDirectory(directory);
+        if (model.IsTimeConditioned)
+        {
+            SaveConditioned(directory, model);
+            return;
+        }
         var files = new JsonArray();
         for (int j = 0; j < model.Parameters.Count; j++)
         {
@@ -78,10 +90,61 @@ public static class ModelCheckpoint
         Checkpoint.RemoveUnlistedArrays(directory, files);
     }
 
-    /// <summary>Reads a model folder of the current format or of either format written before issue 21.</summary>
-    public static TrainedModel Load(string directory) => Checkpoint.LoadModelJson(directory, Parse);
+    /// <summary>
+    /// Version 3: the raw weights as slice 0 (<c>files</c>: one list), the averaged ones as <c>ema_files</c> (null when no
+    /// average was kept), <c>ema_decay</c>, <c>time_conditioned</c> and <c>t_range</c> [t_min, T] in place of <c>times</c>.
+    /// </summary>
+    private static void SaveConditioned(string directory, TrainedModel model)
+    {
+        JsonArray Write(NetworkParameters parameters, string prefix)
+        {
+            var arrays = new JsonArray();
+            for (int i = 0; i < parameters.Layers.Length; i++)
+            {
+                string name = string.Create(CultureInfo.InvariantCulture, $"{prefix}_array{i}.npy");
+                NpyFile.Write(Path.Combine(directory, name), parameters.Layers[i], [parameters.Layers[i].Length]);
+                arrays.Add((JsonNode)name);
+            }
+            return arrays;
+        }
+        var files = new JsonArray(Write(model.Parameters[0], "slice000"));
+        var average = model.EmaParameters is { } ema ? new JsonArray(Write(ema, "ema")) : null;
+        var lattice = model.Target.Lattice;
+        var json = new JsonObject
+        {
+            ["format"] = Format,
+            ["version"] = ConditionedVersion,
+            ["target"] = JsonFormats.SerializeToNode(ModelDescription.Of(model.Target)),
+            ["lattice"] = new JsonObject { ["d"] = lattice.Dimension, ["L"] = lattice.Length },
+            ["n"] = model.Components,
+            ["schedule"] = model.Process.Name,
+            ["arch"] = model.Spec.Name,
+            ["basis"] = null,
+            ["mode"] = model.Mode,
+            ["time_conditioned"] = true,
+            ["parameters_per_slice"] = model.Spec.ParameterCount(lattice, model.Components),
+            ["t_range"] = new JsonArray(model.Times[0], model.Times[1]),
+            ["ema_decay"] = model.EmaDecay,
+            ["files"] = files,
+            ["ema_files"] = average,
+            ["summary"] = model.Summary?.DeepClone(),
+        };
+        Checkpoint.WriteAtomic(Path.Combine(directory, ModelFile), json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        Checkpoint.RemoveUnlistedArrays(directory, files);
+        RunFolderFiles.RemoveUnlisted(directory, "ema_*.npy", average?.SelectMany(list => list!.AsArray()).Select(n => (string)n!) ?? []);
+    }
 
-    private static TrainedModel Parse(string directory, JsonObject json)
+    /// <summary>Reads a model folder of the current format or of either format written before issue 21.</summary>
+    public static TrainedModel Load(string directory) => Load(directory, ScoreModelSpec.Parse);
+
+    /// <summary>
+    /// <see cref="Load(string)"/> with the network names read by <paramref name="parse"/> (tests: a network outside the
+    /// catalog).
+    /// </summary>
+    internal static TrainedModel Load(string directory, Func<string, ScoreModelSpec> parse) =>
+        Checkpoint.LoadModelJson(directory, (folder, json) => Parse(folder, json, parse));
+
+    private static TrainedModel Parse(string directory, JsonObject json, Func<string, ScoreModelSpec> parseSpec)
     {
         string file = Path.Combine(directory, ModelFile);
         string? format = json["format"] is JsonValue tag && tag.TryGetValue(out string? text) ? text : null;
@@ -91,15 +154,16 @@ public static class ModelCheckpoint
         var layout = (format, version) switch
         {
             (Format, Version) => Layout.Current,
+            (Format, ConditionedVersion) => Layout.Conditioned,
             (Format, 1) => Layout.LegacySamples,
             (LegacyLinearFormat, 1) => Layout.LegacyLinear,
-            _ => throw new InvalidDataException($"'{file}': unknown format version {version} (this build reads {Format} 1 and {Version}, {LegacyLinearFormat} 1)"),
+            _ => throw new InvalidDataException($"'{file}': unknown format version {version} (this build reads {Format} 1, {Version} and {ConditionedVersion}, {LegacyLinearFormat} 1)"),
         };
         var target = layout == Layout.LegacyLinear ? LegacyGaussianTarget(file, json) : Target(file, json, layout);
         var process = Field(file, json, "schedule", n => ForwardProcess.Parse((string)n!));
         var spec = Field(file, json, "arch", n =>
         {
-            var parsed = ScoreModelSpec.Parse((string)n!);
+            var parsed = parseSpec((string)n!);
             parsed.Validate(target.Lattice);
             return parsed;
         });
@@ -107,40 +171,67 @@ public static class ModelCheckpoint
             spec = linear with { Basis = Field(file, json, "basis", n => Enum.Parse<ParameterBasis>((string)n!, ignoreCase: true)) };
         string mode = layout switch
         {
-            Layout.Current => Field(file, json, "mode", n => TrainedModel.Modes.Contains((string)n!) ? (string)n! : throw new FormatException("unknown mode")),
+            Layout.Current or Layout.Conditioned => Field(file, json, "mode", n => TrainedModel.Modes.Contains((string)n!) ? (string)n! : throw new FormatException("unknown mode")),
             Layout.LegacySamples => "samples",
             // Moment training recorded its mode in the run summary only.
             _ => json["summary"]?["mode"] is JsonValue m && m.TryGetValue(out string? stored) && stored is "empirical" ? "empirical" : "population",
         };
+        if (spec.IsTimeConditioned != (layout == Layout.Conditioned))
+            throw new InvalidDataException(spec.IsTimeConditioned
+                ? $"'{file}': field 'arch' ({spec.Name}) is a time-conditioned network, but version {version} stores per-slice networks (version {ConditionedVersion} stores time-conditioned ones)"
+                : $"'{file}': field 'arch' ({spec.Name}) is a per-slice network, but version {version} stores a time-conditioned one");
+        if (layout == Layout.Conditioned) return ParseConditioned(directory, file, json, target, process, spec, mode);
         var times = Field(file, json, "times", n => n.AsArray().Select(t => (double)t!).ToArray());
         if (times.Length == 0 || times.Any(t => !(t > 0 && double.IsFinite(t))))
             throw new InvalidDataException($"'{file}': field 'times' must hold diffusion times > 0");
         var parameters = ReadParameters(directory, file, json, spec, target, times.Length);
         // After the arrays, whose lengths name the file at fault when the architecture was edited.
-        if (layout != Layout.LegacyLinear)
-        {
-            long count = spec.ParameterCount(target.Lattice, target.Components);
-            if (json["parameters_per_slice"] is not JsonValue stored || !stored.TryGetValue(out long storedCount) || storedCount != count)
-                throw new InvalidDataException($"'{file}': field 'parameters_per_slice' is {json["parameters_per_slice"]?.ToJsonString() ?? "missing"}; " +
-                                               $"{spec.Name} on {target.Lattice} with n = {target.Components} has {count}");
-        }
+        if (layout != Layout.LegacyLinear) CheckParameterCount(file, json, spec, target);
         CheckSummaryObservables(file, json);
         return new TrainedModel(target, process, spec, mode, times, parameters, json["summary"] as JsonObject);
     }
 
+    /// <summary>The rest of a version 3 folder: the time range, the raw and the averaged weights, the EMA decay.</summary>
+    private static TrainedModel ParseConditioned(string directory, string file, JsonObject json, LatticeModel target, ForwardProcess process,
+        ScoreModelSpec spec, string mode)
+    {
+        if (mode != "samples") throw new InvalidDataException($"'{file}': field 'mode' is '{mode}'; a time-conditioned network trains on samples only");
+        var range = Field(file, json, "t_range", n => n.AsArray().Select(t => (double)t!).ToArray());
+        if (range.Length != 2 || !(range[0] > 0 && range[1] > range[0] && double.IsFinite(range[1])))
+            throw new InvalidDataException($"'{file}': field 't_range' must be [t_min, T] with 0 < t_min < T");
+        double decay = Field(file, json, "ema_decay", n => (double)n);
+        if (!(decay >= 0 && decay < 1)) throw new InvalidDataException($"'{file}': field 'ema_decay' must be in [0, 1) (got {decay})");
+        var raw = ReadParameters(directory, file, json, spec, target, 1)[0];
+        NetworkParameters? average = null;
+        if (json["ema_files"] is null != (decay == 0))
+            throw new InvalidDataException($"'{file}': field 'ema_files' must list the averaged weights when 'ema_decay' > 0 and be null when it is 0");
+        if (decay > 0) average = ReadParameters(directory, file, json, spec, target, 1, "ema_files")[0];
+        CheckParameterCount(file, json, spec, target);
+        CheckSummaryObservables(file, json);
+        return TrainedModel.TimeConditioned(target, process, spec, range[0], range[1], raw, average, decay, json["summary"] as JsonObject);
+    }
+
+    private static void CheckParameterCount(string file, JsonObject json, ScoreModelSpec spec, LatticeModel target)
+    {
+        long count = spec.ParameterCount(target.Lattice, target.Components);
+        if (json["parameters_per_slice"] is not JsonValue stored || !stored.TryGetValue(out long storedCount) || storedCount != count)
+            throw new InvalidDataException($"'{file}': field 'parameters_per_slice' is {json["parameters_per_slice"]?.ToJsonString() ?? "missing"}; " +
+                                           $"{spec.Name} on {target.Lattice} with n = {target.Components} has {count}");
+    }
+
     private static List<NetworkParameters> ReadParameters(string directory, string file, JsonObject json, ScoreModelSpec spec,
-        LatticeModel target, int slices)
+        LatticeModel target, int slices, string key = "files")
     {
         var model = spec.Create(target.Lattice, target.Components);
-        var files = Field(file, json, "files", n => n.AsArray());
-        if (files.Count != slices) throw new InvalidDataException($"'{file}': {slices} times but {files.Count} file lists");
+        var files = Field(file, json, key, n => n.AsArray());
+        if (files.Count != slices) throw new InvalidDataException($"'{file}': field '{key}' has {files.Count} file lists; {slices} expected");
         var parameters = new List<NetworkParameters>();
         for (int j = 0; j < slices; j++)
         {
             var p = model.CreateParameters();
-            var arrays = files[j] as JsonArray ?? throw new InvalidDataException($"'{file}': field 'files[{j}]' must be a list of file names");
+            var arrays = files[j] as JsonArray ?? throw new InvalidDataException($"'{file}': field '{key}[{j}]' must be a list of file names");
             if (arrays.Count != p.Layers.Length)
-                throw new InvalidDataException($"'{file}': slice {j} lists {arrays.Count} arrays, {spec.Name} has {p.Layers.Length}");
+                throw new InvalidDataException($"'{file}': field '{key}[{j}]' lists {arrays.Count} arrays, {spec.Name} has {p.Layers.Length}");
             for (int i = 0; i < p.Layers.Length; i++)
                 Checkpoint.ReadParameterArray(Path.Combine(directory, Path.GetFileName((string)arrays[i]!)), p.Layers[i],
                     $"{spec.Name} on {target.Lattice} with n = {target.Components}");
@@ -157,9 +248,9 @@ public static class ModelCheckpoint
     private static LatticeModel Target(string file, JsonObject json, Layout layout)
     {
         var description = Field(file, json, "target", n => JsonFormats.Deserialize<ModelDescription>(n)!);
-        var target = Field(file, json, "target", _ => layout == Layout.Current && description.Kind == "gaussian" ? Gaussian(description) : description.Build());
+        var target = Field(file, json, "target", _ => layout is Layout.Current or Layout.Conditioned && description.Kind == "gaussian" ? Gaussian(description) : description.Build());
         CheckTarget(file, json, description, target, layout);
-        if (layout == Layout.Current)
+        if (layout is Layout.Current or Layout.Conditioned)
         {
             var lattice = Field(file, json, "lattice", n => new Lattice((int)n["d"]!, (int)n["L"]!));
             if (lattice != target.Lattice)

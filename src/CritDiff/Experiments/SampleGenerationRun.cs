@@ -87,7 +87,7 @@ public static class SampleGenerationRun
         ArgumentNullException.ThrowIfNull(request);
         var clock = Stopwatch.StartNew();
         var model = request.Model;
-        var score = TimeScore.Sliced(model.CreateModel(), model.Times, model.Parameters, request.Interpolate);
+        var score = model.Score(request.Interpolate);
         var samples = RealSpaceSampler.Generate(score, model.Process, request.Settings, request.Count, request.Seed, progress, threads, request.Options);
         bool finite = Usable(samples.Samples);
         var generated = finite

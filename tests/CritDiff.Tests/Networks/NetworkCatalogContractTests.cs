@@ -164,7 +164,10 @@ public class NetworkCatalogContractTests
         string folder = Path.Combine(Path.GetTempPath(), $"critdiff-contract-{Guid.NewGuid():N}");
         try
         {
-            ModelCheckpoint.Save(folder, new TrainedModel(target, new VariancePreserving(), spec, "samples", [0.3], [p]));
+            // A time-conditioned network is stored with its range and moving average (checkpoint version 3), a per-slice one per slice.
+            ModelCheckpoint.Save(folder, spec.IsTimeConditioned
+                ? TrainedModel.TimeConditioned(target, new VariancePreserving(), spec, 0.3, 1, p, p.Clone(), 0.999)
+                : new TrainedModel(target, new VariancePreserving(), spec, "samples", [0.3], [p]));
             var back = ModelCheckpoint.Load(folder);
             Assert.Equal(spec.Name, back.Spec.Name);
             Assert.Equal(target, back.Target);
@@ -172,6 +175,7 @@ public class NetworkCatalogContractTests
             var again = back.CreateModel();
             Assert.Equal(model.LayerLengths, again.LayerLengths);
             for (int j = 0; j < p.Layers.Length; j++) Assert.Equal(p.Layers[j], back.Parameters[0].Layers[j]);
+            Assert.Equal(spec.IsTimeConditioned, back.EmaParameters is not null);
         }
         finally
         {

@@ -1,0 +1,57 @@
+using CritDiff.Diffusion;
+using CritDiff.Generation;
+using CritDiff.Lattices;
+using CritDiff.Statistics;
+using CritDiff.Tests.Training.TimeConditioned;
+
+namespace CritDiff.Tests.Generation;
+
+public sealed class ConditionedScoreTests
+{
+    private static readonly Lattice Square = new(2, 3);
+
+    [Theory]
+    [InlineData("vp", 0.3)]
+    [InlineData("ve", 2.5)]
+    public void ScoreIsTheNetworkOverB_AndItsTraceMatchesFiniteDifferences(string schedule, double t)
+    {
+        var process = ForwardProcess.Parse(schedule);
+        var model = new PerSiteConditionedModel(Square, 2, 3);
+        var rng = new RandomStream(5, 1);
+        var parameters = model.CreateParameters().With((_, _) => 0.4 * rng.NextGaussian());
+        var score = new ConditionedScore(model, parameters, process);
+        const int count = 2;
+        int width = model.ConfigurationLength;
+        var x = new double[count * width];
+        rng.FillGaussian(x);
+        var s = new double[x.Length];
+        score.Score(t, x, count, s);
+
+        double b = Math.Sqrt(process.NoiseVariance(t));
+        var (w1, w3) = model.Weights(parameters, Math.Log(b));
+        for (int j = 0; j < x.Length; j++)
+            Assert.Equal((w1 * x[j] + w3 * x[j] * x[j] * x[j]) / b, s[j], Tolerances.ClosedForm * Math.Max(1, Math.Abs(s[j])));
+
+        var trace = new double[count];
+        score.Replica().JacobianTrace(t, x, count, trace);
+        const double h = 1e-5;
+        for (int c = 0; c < count; c++)
+        {
+            double fd = 0;
+            for (int j = c * width; j < (c + 1) * width; j++)
+            {
+                double saved = x[j];
+                var up = new double[x.Length];
+                var down = new double[x.Length];
+                x[j] = saved + h;
+                score.Score(t, x, count, up);
+                x[j] = saved - h;
+                score.Score(t, x, count, down);
+                x[j] = saved;
+                fd += (up[j] - down[j]) / (2 * h);
+            }
+            // Central differences of a cubic: O(h^2) truncation, O(eps / h) rounding.
+            Assert.Equal(fd, trace[c], 1e-7 * Math.Max(1, Math.Abs(fd)));
+        }
+    }
+}
