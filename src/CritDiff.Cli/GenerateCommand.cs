@@ -40,9 +40,14 @@ internal static class GenerateCommand
         return command;
     }
 
-    /// <summary>The --model checkpoint (<see cref="ModelCheckpoint"/>, any format), or the error naming --model that an unreadable one gives.</summary>
+    /// <summary>
+    /// The --model checkpoint (<see cref="ModelCheckpoint"/>, any format; a train run folder stands for its checkpoint/), or the
+    /// error naming --model that an unreadable one gives.
+    /// </summary>
     private static (TrainedModel? Model, UsageException? Error) LoadModel(string dir)
     {
+        string nested = Path.Combine(dir, "checkpoint");
+        if (!File.Exists(Path.Combine(dir, "model.json")) && File.Exists(Path.Combine(nested, "model.json"))) dir = nested;
         try
         {
             return (ModelCheckpoint.Load(dir), null);
@@ -56,7 +61,10 @@ internal static class GenerateCommand
     private static int RunLinear(ParseResult result, Output o, GenerateOptions options, Stopwatch clock, Func<TrainedModel> checkpoint)
     {
         if (result.GetValue(options.Reference) is not null)
+        {
+            if (result.GetValue(options.ModelDir) is not null) checkpoint(); // an unreadable --model is the error to report
             throw new UsageException("--data applies to models trained with --mode samples (a linear model's generated law is exact)");
+        }
         CommonOptions.RefuseUnless(result, false, "applies only with a --model trained with --mode samples (the per-mode path's law is exact; --reweight uses it)",
             options.LogDensity, options.Denoise, options.WeightsFile);
         // --train-budget reports the exact KL of the trained laws: it draws no samples and builds its own score.

@@ -14,7 +14,7 @@ internal sealed class GenerateOptions
     }
 
     public ModelOptions Model { get; } = new();
-    public Option<string?> ModelDir { get; } = new("--model") { Description = "Trained model folder (the checkpoint/ of 'critdiff train --out'). Model options, if also given, must match its lattice." };
+    public Option<string?> ModelDir { get; } = new("--model") { Description = "Trained model: the run folder of 'critdiff train --out' or its checkpoint/. Model options, if also given, must match its lattice." };
     public Option<bool> Exact { get; } = new("--exact-score") { Description = "Use the exact score -1/S(k,t) of the model given by --d, --L and one parameterisation (continuous in t, or on --slices)." };
     public Option<string?> Arch { get; } = new("--arch") { Description = "With --train-budget: the architecture to train (population GD, auto rate; default: one-layer)." };
     public Option<string?> Budget { get; } = new("--train-budget") { Description = "Comma-separated step budgets, e.g. 1,2,4,8,...: KL per site (nats) of the generated law after training every slice that many population-GD steps (claim C2). Needs the model options; no samples are drawn." };

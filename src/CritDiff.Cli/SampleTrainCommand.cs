@@ -30,11 +30,8 @@ internal static class SampleTrainCommand
         })
             if (given) throw new UsageException($"{option} does not apply to --mode samples (the data are the target; the start is the model's own)");
         var spec = TrainCommand.Parse("--arch", archText, ScoreModelSpec.Parse);
-        if (spec.IsTimeConditioned)
-        {
-            TrainInputs.CheckSideCar("--data", result.GetValue(options.Data), target);
+        if (spec.IsTimeConditioned) // it checks the --data side-car itself
             return ConditionedTrainCommand.Run(result, o, options, target, spec, archText, ProcessAndChi(result, options, target).Process);
-        }
         CommonOptions.RefuseUnless(result, false, "applies only to a time-conditioned network (one network for every t); a per-slice network trains each slice to --stop",
             options.Samples.Steps, options.Samples.Ema);
         var parameterBasis = TrainCommand.ParseBasis(result.GetValue(options.Basis));
@@ -86,10 +83,7 @@ internal static class SampleTrainCommand
         return Train(result, o, options.Samples, target, spec, process, grid, config, result.GetValue(options.Data), dir, workers);
     }
 
-    /// <summary>
-    /// The process of --schedule (with ve-geometric's noise range) and chi for --t-max auto: of the --data ensemble, of a
-    /// Gaussian target, else 1.
-    /// </summary>
+    /// <summary>The --schedule process (ve-geometric: with its noise range) and chi (--data, a Gaussian target, else 1).</summary>
     private static (ForwardProcess Process, double Chi) ProcessAndChi(ParseResult result, TrainOptions options, LatticeModel target)
     {
         double chi = target is GaussianField g ? g.Susceptibility : 1;

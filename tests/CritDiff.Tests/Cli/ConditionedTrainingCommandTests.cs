@@ -43,6 +43,18 @@ public sealed class ConditionedTrainingCommandTests : IDisposable
             Assert.True(exit == 0, $"{sampler}: {why}");
             Assert.NotNull(JsonNode.Parse(json));
         }
+
+        // The run folder stands for its checkpoint/: the same samples bit for bit.
+        string[] generate = ["generate", "--n", "4", "--steps", "5", "--sampler", "sde-em", "--json"];
+        var fromCheckpoint = JsonNode.Parse(Run([.. generate, "--model", Path.Combine(run, "checkpoint")]).Out)!;
+        var (folderExit, fromFolder, folderError) = Run([.. generate, "--model", run]);
+        Assert.True(folderExit == 0, folderError);
+        Assert.Equal((double)fromCheckpoint["observables"]!["energy"]!["value"]!, (double)JsonNode.Parse(fromFolder)!["observables"]!["energy"]!["value"]!);
+
+        // A folder with no checkpoint is named as --model, also when --data is given (not "--data applies to ...").
+        var (badExit, _, badError) = Run([.. generate, "--model", _folder, "--data", Path.Combine(_folder, "none.npy")]);
+        Assert.Equal(2, badExit);
+        Assert.StartsWith("error: --model", badError.Trim());
     }
 
     [Fact]
