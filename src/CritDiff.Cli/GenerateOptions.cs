@@ -24,7 +24,7 @@ internal sealed class GenerateOptions
     {
         Description = "Spacing of the K + 1 reverse times t_0 = T > ... > t_K = t-min, in the noise-to-signal ratio sigma(t) = b/a (b for VE): " +
                       "uniform (in t), log (equal ratios sigma_{i+1}/sigma_i) or karras[:RHO] (Karras et al. 2022: sigma_i = (sigma_T^(1/rho) + " +
-                      "(i/K)(sigma_min^(1/rho) - sigma_T^(1/rho)))^rho, rho = 7 by default). Default: uniform for vp and ve, log for ve-geometric. " +
+                      "(i/K)(sigma_min^(1/rho) - sigma_T^(1/rho)))^rho, rho = 7 by default). Default: uniform for vp, log for ve and ve-geometric (so that --t-max auto never puts the data scale inside one step). " +
                       "generate warns (stderr and the JSON warnings) when a step starts with noise variance b^2 above the data's largest " +
                       "per-mode variance chi and ends below chi/2 (the data scale inside one step; for vp b^2 < 1, so only where chi < 1).",
     };

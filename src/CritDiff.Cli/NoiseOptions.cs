@@ -13,7 +13,7 @@ internal sealed class NoiseOptions
     /// <summary>The --schedule help shared by train and generate.</summary>
     public const string ScheduleHelp =
         "Forward process: vp (a = e^-t, b^2 = 1 - e^-2t), ve (a = 1, b^2 = t: the paper's VE, with --t-max auto = 1000 chi; " +
-        "with uniform steps the whole data scale falls inside one reverse step, which generate warns about), or ve-geometric " +
+        "on --grid uniform the whole data scale falls inside one reverse step, which generate warns about: its default grid is log), or ve-geometric " +
         "(score_sde's VESDE: a = 1, b(t) = sigma_min (sigma_max/sigma_min)^t on t in (0, 1], f = 0, g^2 = 2 b^2 ln(sigma_max/sigma_min); " +
         "--t-max auto = 1; noise range from --sigma-min/--sigma-max; the JSON and checkpoints name it ve-geometric:SIGMA_MIN:SIGMA_MAX, " +
         "which is accepted here too).";

@@ -138,6 +138,12 @@ public sealed record VarianceExploding : ForwardProcess
     /// <inheritdoc />
     public override string Name => "ve";
 
+    /// <summary>
+    /// Log-spaced in sigma = sqrt(t) (issue 22): with T = 1000 chi (--t-max auto) uniform steps in t put the whole data scale
+    /// inside the last step; equal ratios sigma_{i+1}/sigma_i resolve every scale. --grid uniform restores the paper's steps.
+    /// </summary>
+    public override ReverseGrid DefaultGrid => ReverseGrid.Log;
+
     /// <inheritdoc />
     public override double SignalScale(double t) => 1;
 

@@ -63,7 +63,7 @@ public class ReverseGridTests
             double sigma = Math.Pow(Math.Pow(top, 1 / 7.0) + (double)i / k * (Math.Pow(bottom, 1 / 7.0) - Math.Pow(top, 1 / 7.0)), 7);
             Assert.Equal(sigma, process.NoiseToSignal(karras.TimeAt(i)), 1e-11 * sigma);
         }
-        Assert.Equal(process.DefaultGrid, schedule.StartsWith("ve-", StringComparison.Ordinal) ? ReverseGrid.Log : ReverseGrid.Uniform);
+        Assert.Equal(process.DefaultGrid, schedule.StartsWith("ve", StringComparison.Ordinal) ? ReverseGrid.Log : ReverseGrid.Uniform);
     }
 
     [Fact]
@@ -84,10 +84,12 @@ public class ReverseGridTests
         // step wider than a factor 1.2 in b^2, and the b^2 = t VE on the log grid neither.
         const double chi = 5000;
         var old = new VarianceExploding();
-        var uniform = new GenerationSettings(Samplers.EulerMaruyama, 200, old.AutoFinalTime(chi, 1e-3), 1e-3, old);
+        var uniform = new GenerationSettings(Samplers.EulerMaruyama, 200, old.AutoFinalTime(chi, 1e-3), 1e-3, old, ReverseGrid.Uniform);
         Assert.Equal(199, uniform.StepAcrossDataScale(old, chi));
         Assert.Contains("across the data's largest variance", uniform.DataScaleWarning(old, chi));
         Assert.Null(new GenerationSettings(Samplers.EulerMaruyama, 200, old.AutoFinalTime(chi, 1e-3), 1e-3, old, ReverseGrid.Log).StepAcrossDataScale(old, chi));
+        // The log grid is ve's default: --t-max auto never puts the data scale inside one step.
+        Assert.Equal(ReverseGrid.Log, new GenerationSettings(Samplers.EulerMaruyama, 200, old.AutoFinalTime(chi, 1e-3), 1e-3, old).Grid);
         var ve = new GeometricVarianceExploding(0.01, Math.Sqrt(chi * 1024));
         var log = new GenerationSettings(Samplers.EulerMaruyama, 200, 1, 1e-3, ve);
         Assert.Equal(ReverseGrid.Log, log.Grid);
