@@ -19,15 +19,9 @@ namespace CritDiff.Networks;
 /// </summary>
 public sealed class NonlinearConvNetwork : ScoreModel
 {
-    /// <summary>Most chunks (gradient buffers) a backward pass splits a batch into.</summary>
-    private const int MaxChunks = 16;
-
-    /// <summary>Cap on the doubles held by chunk gradient buffers (2^24 = 128 MiB): fewer chunks for huge networks.</summary>
-    private const long MaxChunkDoubles = 1L << 24;
-
     private readonly ConvGeometry _geometry;
     private readonly int[] _lengths;
-    private readonly ConvPass?[] _passes;
+    private readonly BatchWorkers<ConvPass> _workers;
     private readonly List<double[]> _cache = [];
     private readonly List<double[][]> _chunkGradients = [];
     private readonly long _blockLength;
@@ -56,7 +50,7 @@ public sealed class NonlinearConvNetwork : ScoreModel
         lengths.Add(checked(n * c * e));
         lengths.Add(checked(n * n * e));
         _lengths = lengths.ToArray();
-        _passes = new ConvPass?[MaxThreads];
+        _workers = new BatchWorkers<ConvPass>(MaxThreads, () => new ConvPass(this, _geometry));
         _blockLength = ConvPass.BlockLength(components, spec, _geometry);
         if (_blockLength > Array.MaxLength) throw new ArgumentException($"'{spec.Name}' needs {_blockLength} cached values per sample; use fewer channels or a smaller lattice", nameof(spec));
         ColourPeriod = ColourPeriodFor(lattice.Length, (spec.Depth + 1) * spec.Range);
@@ -120,9 +114,9 @@ public sealed class NonlinearConvNetwork : ScoreModel
         _cachedCount = 0;
         while (_cache.Count < count) _cache.Add(new double[_blockLength]);
         int size = ConfigurationLength;
-        var input = Staged(ref _input, x);
-        var output = Staged(ref _output, score.Length);
-        Run(count, (b, pass) => pass.Forward(parameters, input.AsSpan(b * size, size), _cache[b], output.AsSpan(b * size, size)));
+        var input = BatchWorkers<ConvPass>.Staged(ref _input, x);
+        var output = BatchWorkers<ConvPass>.Staged(ref _output, score.Length);
+        _workers.Run(count, (b, pass) => pass.Forward(parameters, input.AsSpan(b * size, size), _cache[b], output.AsSpan(b * size, size)));
         output.AsSpan(0, score.Length).CopyTo(score);
         _cachedCount = count;
     }
@@ -135,10 +129,10 @@ public sealed class NonlinearConvNetwork : ScoreModel
         if (_cachedCount == 0) throw new InvalidOperationException("Backward needs a Forward on this instance first");
         int count = _cachedCount, size = ConfigurationLength;
         CheckBatch(upstream.Length, count, nameof(upstream));
-        int chunks = ChunkCount(count);
+        int chunks = BatchWorkers<ConvPass>.ChunkCount(count, ParameterCount);
         while (_chunkGradients.Count < chunks) _chunkGradients.Add(_lengths.Select(n => new double[n]).ToArray());
-        var u = Staged(ref _input, upstream);
-        Run(chunks, (k, pass) =>
+        var u = BatchWorkers<ConvPass>.Staged(ref _input, upstream);
+        _workers.Run(chunks, (k, pass) =>
         {
             var buffer = _chunkGradients[k];
             foreach (var layer in buffer) Array.Clear(layer);
@@ -165,9 +159,9 @@ public sealed class NonlinearConvNetwork : ScoreModel
         CheckBatch(x.Length, count, nameof(x));
         CheckBatch(diagonal.Length, count, nameof(diagonal));
         int size = ConfigurationLength;
-        var input = Staged(ref _input, x);
-        var output = Staged(ref _output, diagonal.Length);
-        Run(count, (b, pass) => pass.JacobianDiagonal(parameters, input.AsSpan(b * size, size), output.AsSpan(b * size, size)));
+        var input = BatchWorkers<ConvPass>.Staged(ref _input, x);
+        var output = BatchWorkers<ConvPass>.Staged(ref _output, diagonal.Length);
+        _workers.Run(count, (b, pass) => pass.JacobianDiagonal(parameters, input.AsSpan(b * size, size), output.AsSpan(b * size, size)));
         output.AsSpan(0, diagonal.Length).CopyTo(diagonal);
     }
 
@@ -189,10 +183,10 @@ public sealed class NonlinearConvNetwork : ScoreModel
         CheckBatch(tangent.Length, count, nameof(tangent));
         CheckBatch(product.Length, count, nameof(product));
         int size = ConfigurationLength;
-        var input = Staged(ref _input, x);
-        var directions = Staged(ref _tangent, tangent);
-        var output = Staged(ref _output, product.Length);
-        Run(count, (b, pass) => pass.JacobianVectorProduct(parameters, input.AsSpan(b * size, size), directions.AsSpan(b * size, size),
+        var input = BatchWorkers<ConvPass>.Staged(ref _input, x);
+        var directions = BatchWorkers<ConvPass>.Staged(ref _tangent, tangent);
+        var output = BatchWorkers<ConvPass>.Staged(ref _output, product.Length);
+        _workers.Run(count, (b, pass) => pass.JacobianVectorProduct(parameters, input.AsSpan(b * size, size), directions.AsSpan(b * size, size),
             output.AsSpan(b * size, size)));
         output.AsSpan(0, product.Length).CopyTo(product);
     }
@@ -200,48 +194,6 @@ public sealed class NonlinearConvNetwork : ScoreModel
     /// <inheritdoc />
     public override ScoreModel Replica() => new NonlinearConvNetwork(Lattice, Components, Spec, MaxThreads);
 
-    /// <summary>Chunks of a backward pass over <paramref name="count"/> samples: depends on the batch and the model only.</summary>
-    private int ChunkCount(int count)
-    {
-        long byMemory = Math.Max(1, MaxChunkDoubles / Math.Max(1, ParameterCount));
-        return (int)Math.Min(Math.Min(count, MaxChunks), byMemory);
-    }
-
-    /// <summary>Runs body(item, pass) for items 0..count-1 on up to <see cref="MaxThreads"/> workers, one pass each.</summary>
-    private void Run(int count, Action<int, ConvPass> body)
-    {
-        int workers = Math.Min(MaxThreads, count);
-        if (workers <= 1)
-        {
-            var pass = Pass(0);
-            for (int i = 0; i < count; i++) body(i, pass);
-            return;
-        }
-        for (int w = 0; w < workers; w++) Pass(w);
-        int next = -1;
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
-        {
-            var pass = _passes[w]!;
-            for (int i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next)) body(i, pass);
-        });
-    }
-
-    /// <summary>A staging array of at least <paramref name="length"/> values (batch spans cannot enter worker lambdas).</summary>
-    private static double[] Staged(ref double[] buffer, int length)
-    {
-        if (buffer.Length < length) buffer = new double[length];
-        return buffer;
-    }
-
-    /// <summary>A staging array holding a copy of <paramref name="values"/>.</summary>
-    private static double[] Staged(ref double[] buffer, ReadOnlySpan<double> values)
-    {
-        var staged = Staged(ref buffer, values.Length);
-        values.CopyTo(staged);
-        return staged;
-    }
-
-    private ConvPass Pass(int worker) => _passes[worker] ??= new ConvPass(this, _geometry);
 
     private static int ColourPeriodFor(int length, int reach)
     {

@@ -17,10 +17,7 @@ namespace CritDiff.Networks;
 /// </summary>
 public sealed class UNetNetwork : TimeConditionedModel
 {
-    private const int MaxChunks = 16;
-    private const long MaxChunkDoubles = 1L << 24;
-
-    private readonly UNetPass?[] _passes;
+    private readonly BatchWorkers<UNetPass> _workers;
     private readonly List<double[]> _cache = [];
     private readonly List<double[][]> _chunkGradients = [];
     private int _cachedCount;
@@ -43,7 +40,7 @@ public sealed class UNetNetwork : TimeConditionedModel
         Frequencies = Enumerable.Range(0, spec.EmbeddingSize / 2)
             .Select(k => Math.Exp(k * Math.Log(1000) / (spec.EmbeddingSize / 2 - 1)) / 10).ToArray();
         Cache = new UNetCache(this);
-        _passes = new UNetPass?[MaxThreads];
+        _workers = new BatchWorkers<UNetPass>(MaxThreads, () => new UNetPass(this));
     }
 
     /// <summary>The architecture.</summary>
@@ -100,10 +97,10 @@ public sealed class UNetNetwork : TimeConditionedModel
         long blockLength = UNetPass.BlockLength(this);
         while (_cache.Count < count) _cache.Add(new double[blockLength]);
         int size = ConfigurationLength;
-        var input = Staged(ref _input, x);
-        var c = Staged(ref _condition, condition);
-        var result = Staged(ref _output, output.Length);
-        Run(count, (b, pass) => pass.Forward(parameters, input.AsSpan(b * size, size), c[b], _cache[b], result.AsSpan(b * size, size)));
+        var input = BatchWorkers<UNetPass>.Staged(ref _input, x);
+        var c = BatchWorkers<UNetPass>.Staged(ref _condition, condition);
+        var result = BatchWorkers<UNetPass>.Staged(ref _output, output.Length);
+        _workers.Run(count, (b, pass) => pass.Forward(parameters, input.AsSpan(b * size, size), c[b], _cache[b], result.AsSpan(b * size, size)));
         result.AsSpan(0, output.Length).CopyTo(output);
         _cachedCount = count;
     }
@@ -116,10 +113,10 @@ public sealed class UNetNetwork : TimeConditionedModel
         if (_cachedCount == 0) throw new InvalidOperationException("Backward needs a Forward on this instance first");
         int count = _cachedCount, size = ConfigurationLength;
         CheckBatch(upstream.Length, count, nameof(upstream));
-        int chunks = ChunkCount(count);
+        int chunks = BatchWorkers<UNetPass>.ChunkCount(count, ParameterCount);
         while (_chunkGradients.Count < chunks) _chunkGradients.Add(Layout.Lengths.Select(n => new double[n]).ToArray());
-        var u = Staged(ref _input, upstream);
-        Run(chunks, (k, pass) =>
+        var u = BatchWorkers<UNetPass>.Staged(ref _input, upstream);
+        _workers.Run(chunks, (k, pass) =>
         {
             var buffer = _chunkGradients[k];
             foreach (var layer in buffer) Array.Clear(layer);
@@ -144,11 +141,11 @@ public sealed class UNetNetwork : TimeConditionedModel
         CheckBatch(product.Length, count, nameof(product));
         CheckCondition(condition, count);
         int size = ConfigurationLength;
-        var input = Staged(ref _input, x);
-        var c = Staged(ref _condition, condition);
-        var t = Staged(ref _tangent, tangent);
-        var result = Staged(ref _output, product.Length);
-        Run(count, (b, pass) =>
+        var input = BatchWorkers<UNetPass>.Staged(ref _input, x);
+        var c = BatchWorkers<UNetPass>.Staged(ref _condition, condition);
+        var t = BatchWorkers<UNetPass>.Staged(ref _tangent, tangent);
+        var result = BatchWorkers<UNetPass>.Staged(ref _output, product.Length);
+        _workers.Run(count, (b, pass) =>
             pass.JacobianVectorProduct(parameters, input.AsSpan(b * size, size), c[b], t.AsSpan(b * size, size), result.AsSpan(b * size, size)));
         result.AsSpan(0, product.Length).CopyTo(product);
     }
@@ -165,10 +162,10 @@ public sealed class UNetNetwork : TimeConditionedModel
         CheckBatch(diagonal.Length, count, nameof(diagonal));
         CheckCondition(condition, count);
         int size = ConfigurationLength;
-        var input = Staged(ref _input, x);
-        var c = Staged(ref _condition, condition);
-        var result = Staged(ref _output, diagonal.Length);
-        Run(count, (b, pass) => pass.JacobianDiagonal(parameters, input.AsSpan(b * size, size), c[b], result.AsSpan(b * size, size)));
+        var input = BatchWorkers<UNetPass>.Staged(ref _input, x);
+        var c = BatchWorkers<UNetPass>.Staged(ref _condition, condition);
+        var result = BatchWorkers<UNetPass>.Staged(ref _output, diagonal.Length);
+        _workers.Run(count, (b, pass) => pass.JacobianDiagonal(parameters, input.AsSpan(b * size, size), c[b], result.AsSpan(b * size, size)));
         result.AsSpan(0, diagonal.Length).CopyTo(diagonal);
     }
 
@@ -185,45 +182,4 @@ public sealed class UNetNetwork : TimeConditionedModel
         if (condition.Length != count)
             throw new ArgumentException($"expected {count} conditioning values, got {condition.Length}", nameof(condition));
     }
-
-    /// <summary>Chunks of a backward pass over <paramref name="count"/> samples: depends on the batch and the model only.</summary>
-    private int ChunkCount(int count)
-    {
-        long byMemory = Math.Max(1, MaxChunkDoubles / Math.Max(1, ParameterCount));
-        return (int)Math.Min(Math.Min(count, MaxChunks), byMemory);
-    }
-
-    /// <summary>Runs body(item, pass) for items 0..count-1 on up to <see cref="MaxThreads"/> workers, one pass each.</summary>
-    private void Run(int count, Action<int, UNetPass> body)
-    {
-        int workers = Math.Min(MaxThreads, count);
-        if (workers <= 1)
-        {
-            var pass = Pass(0);
-            for (int i = 0; i < count; i++) body(i, pass);
-            return;
-        }
-        for (int w = 0; w < workers; w++) Pass(w);
-        int next = -1;
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
-        {
-            var pass = _passes[w]!;
-            for (int i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next)) body(i, pass);
-        });
-    }
-
-    private static double[] Staged(ref double[] buffer, int length)
-    {
-        if (buffer.Length < length) buffer = new double[length];
-        return buffer;
-    }
-
-    private static double[] Staged(ref double[] buffer, ReadOnlySpan<double> values)
-    {
-        var staged = Staged(ref buffer, values.Length);
-        values.CopyTo(staged);
-        return staged;
-    }
-
-    private UNetPass Pass(int worker) => _passes[worker] ??= new UNetPass(this);
 }
