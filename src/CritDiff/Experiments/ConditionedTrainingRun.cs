@@ -120,13 +120,7 @@ public static class ConditionedTrainingRun
             ["model"] = JsonFormats.SerializeToNode(ModelDescription.Of(request.Target)),
             ["schedule"] = request.Process.Name,
             ["source"] = request.Source.Describe(),
-            ["data"] = request.Data is { } data ? new JsonObject
-            {
-                ["configurations"] = data.Count,
-                ["components"] = data.Components,
-                ["file"] = data.SideCar?.NpyFile,
-                ["observables"] = data.SideCar?.Observables is { } obs ? JsonFormats.SerializeToNode(obs) : null,
-            } : null,
+            ["data"] = SampleTrainingRun.DataJson(request.Data),
             ["t_min"] = c.TimeMin,
             ["t_max"] = c.TimeMax,
             ["t_sampling"] = "uniform in t",

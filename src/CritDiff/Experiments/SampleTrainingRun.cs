@@ -184,13 +184,7 @@ public static class SampleTrainingRun
             ["model"] = JsonFormats.SerializeToNode(ModelDescription.Of(request.Target)),
             ["schedule"] = request.Process.Name,
             ["source"] = request.Source.Describe(),
-            ["data"] = request.Data is { } data ? new JsonObject
-            {
-                ["configurations"] = data.Count,
-                ["components"] = data.Components,
-                ["file"] = data.SideCar?.NpyFile,
-                ["observables"] = data.SideCar?.Observables is { } obs ? JsonFormats.SerializeToNode(obs) : null,
-            } : null,
+            ["data"] = SampleTrainingRun.DataJson(request.Data),
             ["optimizer"] = request.Config.Optimizer.Name,
             ["batch"] = request.Config.BatchSize,
             ["eps"] = request.Config.Eps,
@@ -251,4 +245,13 @@ public static class SampleTrainingRun
     private static JsonNode? Number(double? x) => x is { } v && double.IsFinite(v) ? v : null;
 
     private static string Csv(double value) => double.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : "";
+
+    /// <summary>The summary's "data" object of a training set (configurations, components, file, observables), or null.</summary>
+    internal static JsonObject? DataJson(EnsembleData? data) => data is null ? null : new JsonObject
+    {
+        ["configurations"] = data.Count,
+        ["components"] = data.Components,
+        ["file"] = data.SideCar?.NpyFile,
+        ["observables"] = data.SideCar?.Observables is { } obs ? JsonFormats.SerializeToNode(obs) : null,
+    };
 }
