@@ -65,6 +65,13 @@ internal sealed class GenerateOptions
                       "Default: none, no trace is evaluated (--reweight alone uses exact).",
     };
 
+    public Option<string> Weights { get; } = new("--weights")
+    {
+        Description = "Which weights of a time-conditioned model sample: ema (the moving average of train --ema, as score_sde samples) or raw " +
+                      "(the last step's). A per-slice model has only one set. [default: ema]",
+        DefaultValueFactory = _ => "ema",
+    };
+
     public Option<bool> Denoise { get; } = new("--denoise")
     {
         Description = "Final denoising step (Tweedie): x0 = (y + b^2 s(y, t-min)) / a(t-min), the posterior mean E[x0 | y], one more score evaluation " +
@@ -85,7 +92,7 @@ internal sealed class GenerateOptions
     public void AddTo(Command command)
     {
         Model.AddTo(command);
-        foreach (var option in new Option[] { ModelDir, Exact, Arch, Budget, Schedule, Noise.SigmaMin, Noise.SigmaMax, Slices, Sampler, Steps, Grid, TMin, TMax, Interp, Count, File, Reweight, LogDensity, Denoise, WeightsFile, Reference, Json, Seed, Threads })
+        foreach (var option in new Option[] { ModelDir, Exact, Arch, Budget, Schedule, Noise.SigmaMin, Noise.SigmaMax, Slices, Sampler, Steps, Grid, TMin, TMax, Interp, Count, File, Reweight, LogDensity, Weights, Denoise, WeightsFile, Reference, Json, Seed, Threads })
             command.Options.Add(option);
     }
 

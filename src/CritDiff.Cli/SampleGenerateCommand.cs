@@ -33,6 +33,9 @@ internal static class SampleGenerateCommand
         if (options.Noise.All.FirstOrDefault(option => result.GetResult(option) is not null) is { } sigma)
             throw new UsageException($"{sigma.Name} does not apply to a trained model (its checkpoint has the noise range it was trained with: {checkpoint.Process.Name})");
         var sampler = GenerateOptions.ParseSampler(result.GetValue(options.Sampler)!);
+        string weights = result.GetValue(options.Weights)!;
+        if (weights is not ("ema" or "raw")) throw new UsageException($"--weights must be ema or raw (got '{weights}')");
+        if (weights == "raw" && !checkpoint.IsTimeConditioned) throw new UsageException("--weights raw applies to a time-conditioned model (a per-slice model has one set of weights)");
         int k = Limits.Count("--steps", result.GetValue(options.Steps), 1, Limits.MaxReverseSteps);
         int n = result.GetValue(options.Count);
         if (n < 1) throw new UsageException($"--n must be >= 1 for a model trained on samples (its law has no closed form; got {n})");
@@ -56,6 +59,7 @@ internal static class SampleGenerateCommand
         var request = new SampleGenerationRequest(checkpoint, options.Settings(result, sampler, k, tHigh, tLow, checkpoint.Process), n, result.GetValue(options.Seed))
         {
             Interpolate = result.GetValue(options.Interp),
+            AverageWeights = weights == "ema",
             Reweight = reweight,
             SamplesPath = path,
             Options = outputs.Options,

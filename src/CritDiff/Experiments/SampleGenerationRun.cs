@@ -24,6 +24,9 @@ public sealed record SampleGenerationRequest(TrainedModel Model, GenerationSetti
     /// <summary>Interpolate the score linearly in t between slices (default) or use the nearest slice.</summary>
     public bool Interpolate { get; init; } = true;
 
+    /// <summary>A time-conditioned model samples with its moving average of the weights (true) or its last step's (false).</summary>
+    public bool AverageWeights { get; init; } = true;
+
     /// <summary>Reference observables (names as <see cref="ModelEstimates.Named"/>), e.g. of the training ensemble.</summary>
     public IReadOnlyDictionary<string, ValueWithError>? Reference { get; init; }
 
@@ -87,7 +90,7 @@ public static class SampleGenerationRun
         ArgumentNullException.ThrowIfNull(request);
         var clock = Stopwatch.StartNew();
         var model = request.Model;
-        var score = model.Score(request.Interpolate);
+        var score = model.Score(request.Interpolate, request.AverageWeights);
         var samples = RealSpaceSampler.Generate(score, model.Process, request.Settings, request.Count, request.Seed, progress, threads, request.Options);
         bool finite = Usable(samples.Samples);
         var generated = finite
@@ -265,6 +268,7 @@ public static class SampleGenerationRun
             ["reference"] = request.ReferenceSource,
             ["observables"] = observables,
             ["m_histogram_distance"] = Number(HistogramDistance(request, outcome)),
+            ["weights"] = request.Model.IsTimeConditioned ? (request.AverageWeights && request.Model.EmaParameters is not null ? "ema" : "raw") : null,
             ["denoise"] = outcome.Samples.Denoised,
             ["log_density"] = outcome.Samples.LogDensity is { } logq ? LogDensitySummary(outcome.Samples, logq) : null,
             ["reweighting"] = w2 is null ? new JsonObject { ["available"] = false, ["why"] = outcome.WeightsUnavailable } : new JsonObject
