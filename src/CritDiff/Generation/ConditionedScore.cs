@@ -57,6 +57,18 @@ public sealed class ConditionedScore : TimeScore
     }
 
     /// <inheritdoc />
+    public override bool HasJacobianVectorProduct => true;
+
+    /// <summary>(d net(x, c) / d x) v / b, the network's forward mode (for Hutchinson's trace and the coloured exact one).</summary>
+    protected override void JacobianVectorProductCore(double t, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent, int count, Span<double> product)
+    {
+        double b = Math.Sqrt(Process.NoiseVariance(t));
+        _model.JacobianVectorProduct(_parameters, x, Condition(count, Math.Log(b)), tangent, count, product);
+        double inverse = 1 / b;
+        for (int i = 0; i < product.Length; i++) product[i] *= inverse;
+    }
+
+    /// <inheritdoc />
     public override TimeScore Replica() => new ConditionedScore((TimeConditionedModel)_model.Replica(), _parameters, Process);
 
     private ReadOnlySpan<double> Condition(int count, double value)

@@ -32,6 +32,18 @@ public sealed class ConditionedScoreTests
         for (int j = 0; j < x.Length; j++)
             Assert.Equal((w1 * x[j] + w3 * x[j] * x[j] * x[j]) / b, s[j], Tolerances.ClosedForm * Math.Max(1, Math.Abs(s[j])));
 
+        // The Jacobian-vector product (Hutchinson's and the coloured trace's primitive): (w1 + 3 w3 x^2) v / b per value.
+        var tangent = new double[x.Length];
+        rng.FillGaussian(tangent);
+        var product = new double[x.Length];
+        Assert.True(score.HasJacobianVectorProduct);
+        score.JacobianVectorProduct(t, x, tangent, count, product);
+        for (int j = 0; j < x.Length; j++)
+        {
+            double expected = (w1 + 3 * w3 * x[j] * x[j]) * tangent[j] / b;
+            Assert.Equal(expected, product[j], Tolerances.ClosedForm * Math.Max(1, Math.Abs(expected)));
+        }
+
         var trace = new double[count];
         score.Replica().JacobianTrace(t, x, count, trace);
         const double h = 1e-5;
