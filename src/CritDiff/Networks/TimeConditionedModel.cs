@@ -6,7 +6,7 @@ namespace CritDiff.Networks;
 /// A score network conditioned on the noise level (docs/science.md section 11): one parameter set for every diffusion time.
 /// Each configuration of a batch carries its own conditioning value c (log sigma(t) of its noise level, embedded by the
 /// network as Gaussian Fourier features or sinusoids that shift and scale each block's channels). The network computes
-/// net(x, c); the score is net / b(t) (score_sde's output scaling), applied by the caller (Generation.ConditionedScore,
+/// net(x, c); the score is net(c_in x, c) / b(t) (score_sde's output scaling, Karras et al.'s input scaling c_in = 1/sqrt(a^2 + b^2)), applied by the caller (Generation.ConditionedScore,
 /// Training). Used per slice (the <see cref="ScoreModel"/> API) it is evaluated at c = 0 for every configuration.
 /// An instance caches its last forward pass and keeps scratch buffers: use one per thread (<see cref="ScoreModel.Replica"/>).
 /// Results never depend on the number of threads a call uses.

@@ -2,6 +2,7 @@ using CritDiff.Diffusion;
 using CritDiff.Generation;
 using CritDiff.Lattices;
 using CritDiff.Statistics;
+using CritDiff.Training;
 using CritDiff.Tests.Training.TimeConditioned;
 
 namespace CritDiff.Tests.Generation;
@@ -27,12 +28,17 @@ public sealed class ConditionedScoreTests
         var s = new double[x.Length];
         score.Score(t, x, count, s);
 
-        double b = Math.Sqrt(process.NoiseVariance(t));
+        // The network sees c_in x, c_in = 1/sqrt(a^2 + b^2): 1 under VP, 1/sqrt(1 + t) under the b^2 = t VE.
+        double b = Math.Sqrt(process.NoiseVariance(t)), cIn = schedule == "vp" ? 1 : 1 / Math.Sqrt(1 + t);
+        Assert.Equal(cIn, ConditionedScoreMatching.InputScale(process, t), 1e-15);
         var (w1, w3) = model.Weights(parameters, Math.Log(b));
         for (int j = 0; j < x.Length; j++)
-            Assert.Equal((w1 * x[j] + w3 * x[j] * x[j] * x[j]) / b, s[j], Tolerances.ClosedForm * Math.Max(1, Math.Abs(s[j])));
+        {
+            double u = cIn * x[j];
+            Assert.Equal((w1 * u + w3 * u * u * u) / b, s[j], Tolerances.ClosedForm * Math.Max(1, Math.Abs(s[j])));
+        }
 
-        // The Jacobian-vector product (Hutchinson's and the coloured trace's primitive): (w1 + 3 w3 x^2) v / b per value.
+        // The Jacobian-vector product (Hutchinson's and the coloured trace's primitive): c_in (w1 + 3 w3 u^2) v / b per value, u = c_in x.
         var tangent = new double[x.Length];
         rng.FillGaussian(tangent);
         var product = new double[x.Length];
@@ -40,7 +46,7 @@ public sealed class ConditionedScoreTests
         score.JacobianVectorProduct(t, x, tangent, count, product);
         for (int j = 0; j < x.Length; j++)
         {
-            double expected = (w1 + 3 * w3 * x[j] * x[j]) * tangent[j] / b;
+            double u = cIn * x[j], expected = cIn * (w1 + 3 * w3 * u * u) * tangent[j] / b;
             Assert.Equal(expected, product[j], Tolerances.ClosedForm * Math.Max(1, Math.Abs(expected)));
         }
 

@@ -6,7 +6,9 @@ namespace CritDiff.Training;
 /// <summary>
 /// Denoising score matching of a <see cref="TimeConditionedModel"/> over a range of times (docs/science.md section 11, score_sde's
 /// continuous loss): each configuration i of a batch has its own time t_i, x_t,i = a(t_i) x_0,i + b(t_i) z_i, the conditioning
-/// c_i = ln b(t_i) and the score s = net(x_t, c) / b. With score_sde's weight lambda(t) = b(t)^2,
+/// c_i = ln b(t_i) and the score s = net(c_in x_t, c) / b, with the input scaled by c_in = 1 / sqrt(a^2 + b^2) (Karras et al.
+/// 2022's c_in for data of unit scale: 1 for VP, where a^2 + b^2 = 1; under VE it keeps the network's input O(1) however large
+/// sigma gets). With score_sde's weight lambda(t) = b(t)^2,
 /// lambda || s + z / b ||^2 = || net + z ||^2, so l = (1/(count n V)) sum_i || net(x_t,i, c_i) + z_i ||^2 and its parameter
 /// gradient is the model's backward pass with upstream 2 (net + z) / (count n V). Its minimum over all functions is reached
 /// by the exact score: net* = b grad log p_t. Keeps buffers and uses the model's cache: one per thread.
@@ -29,6 +31,15 @@ public sealed class ConditionedScoreMatching
 
     /// <summary>The forward process.</summary>
     public ForwardProcess Process { get; }
+
+    /// <summary>The input scale c_in = 1 / sqrt(a(t)^2 + b(t)^2) of time <paramref name="t"/> (exactly 1 for VP).</summary>
+    public static double InputScale(ForwardProcess process, double t)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        double a = process.SignalScale(t), total = a * a + process.NoiseVariance(t);
+        // VP's a^2 + b^2 is 1 up to rounding: exactly 1 there, so that its inputs are the noised data bit for bit.
+        return Math.Abs(total - 1) <= 1e-12 ? 1 : 1 / Math.Sqrt(total);
+    }
 
     /// <summary>The conditioning value of time <paramref name="t"/>: c = ln b(t) (log sigma(t) for VE).</summary>
     public static double Condition(ForwardProcess process, double t)
@@ -71,8 +82,9 @@ public sealed class ConditionedScoreMatching
             ForwardProcess.CheckTime(t);
             double a = Process.SignalScale(t), b = Math.Sqrt(Process.NoiseVariance(t));
             condition[i] = Math.Log(b);
+            double scale = InputScale(Process, t);
             int offset = i * width;
-            for (int j = offset; j < offset + width; j++) noised[j] = a * x0[j] + b * z[j];
+            for (int j = offset; j < offset + width; j++) noised[j] = scale * (a * x0[j] + b * z[j]);
         }
         Model.Forward(parameters, noised, condition, count, output);
         double sum = 0;
