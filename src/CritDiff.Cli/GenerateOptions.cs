@@ -65,7 +65,7 @@ internal sealed class GenerateOptions
                       "Default: none, no trace is evaluated (--reweight alone uses exact).",
     };
 
-    public Option<string> Weights { get; } = new("--weights")
+    public Option<string> Weights { get; } = new("--network-weights")
     {
         Description = "Which weights of a time-conditioned model sample: ema (the moving average of train --ema, as score_sde samples) or raw " +
                       "(the last step's). A per-slice model has only one set. [default: ema]",

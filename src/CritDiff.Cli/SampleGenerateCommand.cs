@@ -34,8 +34,8 @@ internal static class SampleGenerateCommand
             throw new UsageException($"{sigma.Name} does not apply to a trained model (its checkpoint has the noise range it was trained with: {checkpoint.Process.Name})");
         var sampler = GenerateOptions.ParseSampler(result.GetValue(options.Sampler)!);
         string weights = result.GetValue(options.Weights)!;
-        if (weights is not ("ema" or "raw")) throw new UsageException($"--weights must be ema or raw (got '{weights}')");
-        if (weights == "raw" && !checkpoint.IsTimeConditioned) throw new UsageException("--weights raw applies to a time-conditioned model (a per-slice model has one set of weights)");
+        if (weights is not ("ema" or "raw")) throw new UsageException($"--network-weights must be ema or raw (got '{weights}')");
+        if (weights == "raw" && !checkpoint.IsTimeConditioned) throw new UsageException("--network-weights raw applies to a time-conditioned model (a per-slice model has one set of weights)");
         int k = Limits.Count("--steps", result.GetValue(options.Steps), 1, Limits.MaxReverseSteps);
         int n = result.GetValue(options.Count);
         if (n < 1) throw new UsageException($"--n must be >= 1 for a model trained on samples (its law has no closed form; got {n})");

@@ -268,7 +268,7 @@ public static class SampleGenerationRun
             ["reference"] = request.ReferenceSource,
             ["observables"] = observables,
             ["m_histogram_distance"] = Number(HistogramDistance(request, outcome)),
-            ["weights"] = request.Model.IsTimeConditioned ? (request.AverageWeights && request.Model.EmaParameters is not null ? "ema" : "raw") : null,
+            ["network_weights"] = request.Model.IsTimeConditioned ? (request.AverageWeights && request.Model.EmaParameters is not null ? "ema" : "raw") : null,
             ["denoise"] = outcome.Samples.Denoised,
             ["log_density"] = outcome.Samples.LogDensity is { } logq ? LogDensitySummary(outcome.Samples, logq) : null,
             ["reweighting"] = w2 is null ? new JsonObject { ["available"] = false, ["why"] = outcome.WeightsUnavailable } : new JsonObject

@@ -52,11 +52,11 @@ public sealed class ConditionedTrainingCommandTests : IDisposable
         Assert.Equal((double)fromCheckpoint["observables"]!["energy"]!["value"]!, (double)JsonNode.Parse(fromFolder)!["observables"]!["energy"]!["value"]!);
 
         // --weights raw samples the last step's weights (ema 0.9 over 30 steps differs from them), and says so.
-        var raw = JsonNode.Parse(Run([.. generate, "--model", run, "--weights", "raw"]).Out)!;
-        Assert.Equal("raw", (string)raw["weights"]!);
-        Assert.Equal("ema", (string)fromCheckpoint["weights"]!);
+        var raw = JsonNode.Parse(Run([.. generate, "--model", run, "--network-weights", "raw"]).Out)!;
+        Assert.Equal("raw", (string)raw["network_weights"]!);
+        Assert.Equal("ema", (string)fromCheckpoint["network_weights"]!);
         Assert.NotEqual((double)fromCheckpoint["observables"]!["energy"]!["value"]!, (double)raw["observables"]!["energy"]!["value"]!);
-        AssertRefused([.. generate, "--model", run, "--weights", "last"], "--weights");
+        AssertRefused([.. generate, "--model", run, "--network-weights", "last"], "--network-weights");
 
         // A folder with no checkpoint is named as --model, also when --data is given (not "--data applies to ...").
         var (badExit, _, badError) = Run([.. generate, "--model", _folder, "--data", Path.Combine(_folder, "none.npy")]);
