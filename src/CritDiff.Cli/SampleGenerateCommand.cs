@@ -152,7 +152,7 @@ internal static class SampleGenerateCommand
             ? $"ESS/N = {Output.Format(Finite(w.EffectiveSampleFraction))}, independence-Metropolis acceptance {Output.Format(Finite(w.MetropolisAcceptance))}"
             : $"no reweighting: {outcome.WeightsUnavailable}");
         if (outcome.Samples.LogDensity is { } logQ)
-            console.WriteLine($"log q ({outcome.Samples.LogDensityMethod?.Name}): mean {Output.Format(Finite(logQ.Average()))}" +
+            console.WriteLine($"log q ({(outcome.Samples.PathWeights ? "path" : outcome.Samples.LogDensityMethod?.Name)}): mean {Output.Format(Finite(logQ.Average()))}" +
                 (outcome.Samples.LogDensityError is { } e ? $", standard error per sample {Output.Format(Finite(e.Average()))} on average" : ""));
         if (SampleGenerationRun.HistogramDistance(request, outcome) is { } dist && double.IsFinite(dist))
             console.WriteLine($"magnetisation histogram distance (total variation) {Output.Format(dist)}");
