@@ -54,7 +54,9 @@ internal sealed class GenerateOptions
     public Option<string?> File { get; } = new("--out") { Description = "Write the samples to this .npy file, shape [N, L, ..., L]; with a model trained on samples also G(r) against the reference to FILE-stem.two_point.csv." };
     public Option<bool> Reweight { get; } = new("--reweight") { Description = "Exact importance weights p_target/p_generated: ESS/N, reweighted observables, independence Metropolis (needs N >= 4). " +
         "Warns (stderr and the JSON warnings) when ESS/N < 0.01 or ESS = N x ESS/N < 30: the corrected values are then unreliable. " +
-        "With a model trained on samples it needs --sampler ode-heun and computes log q (exact unless --log-density says otherwise)." };
+        "With a model trained on samples: --sampler ode-heun computes log q of the discrete ODE path by the trapezoid rule (exact trace unless --log-density says otherwise; " +
+        "biased at coarse steps); --sampler sde-em or sde-exp uses path-space weights (forward Gaussian kernels over the sampler's Gaussian steps, O(n V) per step, " +
+        "no Jacobian), unbiased for any number of --steps (more steps only raise ESS/N); refused with pc." };
     public Option<string?> LogDensity { get; } = new("--log-density")
     {
         Description = "Each sample's log-density log q along the probability-flow ODE (--sampler ode-heun, a model trained with --mode samples): " +
@@ -82,7 +84,7 @@ internal sealed class GenerateOptions
     {
         Description = "Write each sample's log q and log w = -S - log q (nats) to this file: CSV with columns index,log_q,log_q_error,log_w " +
                       "(log_q_error with hutchinson, log_w with importance weights; else empty), or .npy [N, 3] (log_q, log_q_error, log_w; NaN for empty). " +
-                      "Needs --log-density or --reweight.",
+                      "Needs --log-density or --reweight (with sde-em / sde-exp log_q is the path's effective log q, log pi + sum log r - sum log p).",
     };
 
     public Option<bool> Json { get; } = CommonOptions.Json();

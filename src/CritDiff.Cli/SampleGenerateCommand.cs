@@ -40,8 +40,8 @@ internal static class SampleGenerateCommand
         int n = result.GetValue(options.Count);
         if (n < 1) throw new UsageException($"--n must be >= 1 for a model trained on samples (its law has no closed form; got {n})");
         bool reweight = result.GetValue(options.Reweight);
-        if (reweight && !sampler.CarriesLogDensity)
-            throw new UsageException($"--reweight needs --sampler {GenerateOptions.Names(s => s.CarriesLogDensity, " or ")} (only the probability-flow ODE gives each sample's exact log-density)");
+        if (reweight && !sampler.CarriesLogDensity && !sampler.CarriesPathWeight)
+            throw new UsageException($"--reweight needs --sampler {GenerateOptions.Names(s => s.CarriesLogDensity || s.CarriesPathWeight, " or ")} (the probability-flow ODE's log-density, or the path weights of a Gaussian stochastic step without a corrector)");
         var outputs = SampleOutputs(result, options, checkpoint, sampler, reweight);
         if (reweight && n < 4) throw new UsageException($"--reweight needs --n >= 4 (got {n})");
         if (reweight && checkpoint.Target.IsConstrained)
@@ -83,7 +83,7 @@ internal static class SampleGenerateCommand
         return 0;
     }
 
-    /// <summary>--log-density (exact with --reweight alone), --denoise and --weights-file, checked against each other.</summary>
+    /// <summary>--log-density (exact with --reweight alone; path weights with --reweight and sde-em or sde-exp), --denoise and --weights-file, checked against each other.</summary>
     private static (RealSpaceOptions Options, string? WeightsPath) SampleOutputs(ParseResult result, GenerateOptions options, TrainedModel checkpoint,
         Sampler sampler, bool reweight)
     {
@@ -92,17 +92,18 @@ internal static class SampleGenerateCommand
             throw new UsageException($"--log-density needs --sampler {GenerateOptions.Names(s => s.CarriesLogDensity, " or ")} (only the probability-flow ODE has a tractable density)");
         if (method is HutchinsonTrace && !checkpoint.CreateModel().HasJacobianVectorProduct)
             throw new UsageException($"--log-density {method.Name}: the network {checkpoint.Spec.Name} offers no Jacobian-vector product; use --log-density exact");
-        method ??= reweight ? TraceEstimator.Exact : null;
+        bool path = reweight && sampler.CarriesPathWeight;
+        method ??= reweight && !path ? TraceEstimator.Exact : null;
         bool denoise = result.GetValue(options.Denoise);
-        if (denoise && method is not null)
+        if (denoise && (method is not null || path))
             throw new UsageException("--denoise: the final denoising step does not carry log q; drop --denoise or drop --reweight and --log-density");
         string? weights = null;
         if (result.GetValue(options.WeightsFile) is { } file)
         {
-            if (method is null) throw new UsageException("--weights-file needs log q: add --log-density exact|hutchinson[:P] or --reweight (with --sampler ode-heun)");
+            if (method is null && !path) throw new UsageException("--weights-file needs log q: add --log-density exact|hutchinson[:P] (with --sampler ode-heun) or --reweight");
             weights = CommonOptions.CheckWritableFile("--weights-file", file);
         }
-        return (new RealSpaceOptions(method, denoise), weights);
+        return (new RealSpaceOptions(method, denoise, path), weights);
     }
 
     private sealed class SampleProgress(Action<int> handler) : IProgress<int>
@@ -151,7 +152,7 @@ internal static class SampleGenerateCommand
             ? $"ESS/N = {Output.Format(Finite(w.EffectiveSampleFraction))}, independence-Metropolis acceptance {Output.Format(Finite(w.MetropolisAcceptance))}"
             : $"no reweighting: {outcome.WeightsUnavailable}");
         if (outcome.Samples.LogDensity is { } logQ)
-            console.WriteLine($"log q ({outcome.Samples.LogDensityMethod?.Name}): mean {Output.Format(Finite(logQ.Average()))}" +
+            console.WriteLine($"log q ({(outcome.Samples.PathWeights ? "path" : outcome.Samples.LogDensityMethod?.Name)}): mean {Output.Format(Finite(logQ.Average()))}" +
                 (outcome.Samples.LogDensityError is { } e ? $", standard error per sample {Output.Format(Finite(e.Average()))} on average" : ""));
         if (SampleGenerationRun.HistogramDistance(request, outcome) is { } dist && double.IsFinite(dist))
             console.WriteLine($"magnetisation histogram distance (total variation) {Output.Format(dist)}");

@@ -102,7 +102,9 @@ public static class SampleGenerationRun
         else if (!request.Reweight) unavailable = "not asked for";
         else if (samples.LogDensity is null) unavailable = request.Settings.Sampler.CarriesLogDensity
             ? "log q was not computed (ask with --reweight or --log-density)"
-            : "only the probability-flow ODE (--sampler ode-heun) gives each sample's log-density";
+            : request.Settings.Sampler.CarriesPathWeight
+                ? "path weights were not computed (ask with --reweight)"
+                : "only the probability-flow ODE (--sampler ode-heun) and the path weights of sde-em / sde-exp give importance weights";
         else if (model.Target.IsConstrained) unavailable = $"{model.Target.Kind} spins are constrained to spheres: no density on R^(nV) to reweight";
         else if (request.Count < 4) unavailable = "reweighting needs at least 4 samples";
         else if (!samples.LogDensity.All(double.IsFinite)) unavailable = "a log-density is not finite";
@@ -274,6 +276,7 @@ public static class SampleGenerationRun
             ["reweighting"] = w2 is null ? new JsonObject { ["available"] = false, ["why"] = outcome.WeightsUnavailable } : new JsonObject
             {
                 ["available"] = true,
+                ["weights"] = outcome.Samples.PathWeights ? "path" : "ode",
                 ["ess_fraction"] = Number(w2.EffectiveSampleFraction),
                 ["ess"] = Number(w2.EffectiveSampleFraction * w2.Count),
                 ["low_ess"] = w2.LowEss,
@@ -300,7 +303,7 @@ public static class SampleGenerationRun
             ["mean"] = Number(logq.Average()),
             ["min"] = Number(logq.Min()),
             ["max"] = Number(logq.Max()),
-            ["method"] = samples.LogDensityMethod?.Name,
+            ["method"] = samples.PathWeights ? "path" : samples.LogDensityMethod?.Name,
             ["trace_evaluations_per_sample"] = samples.TraceEvaluations,
         };
         if (samples.LogDensityError is { } error)

@@ -5,7 +5,7 @@ using CritDiff.Persistence;
 namespace CritDiff.Experiments;
 
 /// <summary>
-/// Per-sample log q and log w of generated samples (`generate --weights-file`): a CSV with the header
+/// Per-sample log q (with path weights the path's effective log q) and log w of generated samples (`generate --weights-file`): a CSV with the header
 /// index,log_q,log_q_error,log_w (one row per sample in generation order; log_q_error empty for the exact trace, log_w
 /// empty without importance weights; full round-trip precision), or, for a path ending in .npy, a float64 array of shape
 /// [N, 3] with the columns log_q, log_q_error, log_w (NaN where the CSV is empty). log w = -S(x) - log q(x), up to the

@@ -19,10 +19,13 @@ public sealed record EulerMaruyamaPredictor : Predictor
         return (1 + h * (-process.Drift(t) + g2 * start), g2 * h);
     }
 
+    /// <inheritdoc />
+    public override bool CarriesPathWeight => true;
+
     internal override void Step(ReverseChunk chunk, ForwardProcess process, double t, double h, Span<double> y, int size, Span<double> logDensity)
     {
         var s = chunk.Score(t, y, size);
         double f = process.Drift(t), g2 = process.DiffusionSquared(t);
-        chunk.Update(y, s, size, 1 - h * f, h * g2, Math.Sqrt(g2 * h));
+        chunk.Update(y, s, size, 1 - h * f, h * g2, Math.Sqrt(g2 * h), process, t, h, logDensity);
     }
 }

@@ -33,6 +33,9 @@ public sealed record ExponentialPredictor : Predictor
         return (Complex.Exp(c * h), g2 * growth);
     }
 
+    /// <inheritdoc />
+    public override bool CarriesPathWeight => true;
+
     internal override void Step(ReverseChunk chunk, ForwardProcess process, double t, double h, Span<double> y, int size, Span<double> logDensity)
     {
         var s = chunk.Score(t, y, size);
@@ -40,6 +43,6 @@ public sealed record ExponentialPredictor : Predictor
         // (e^{-f h} - 1)/(-f) -> h and (e^{-2 f h} - 1)/(-2 f) -> h as f -> 0 (VE); expm1 keeps both accurate.
         double growth = f == 0 ? h : ExpMinusOne.Of(-f * h) / -f;
         double variance = f == 0 ? h : ExpMinusOne.Of(-2 * f * h) / (-2 * f);
-        chunk.Update(y, s, size, Math.Exp(-f * h), g2 * growth, Math.Sqrt(g2 * variance));
+        chunk.Update(y, s, size, Math.Exp(-f * h), g2 * growth, Math.Sqrt(g2 * variance), process, t, h, logDensity);
     }
 }

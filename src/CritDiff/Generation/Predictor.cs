@@ -23,6 +23,12 @@ public abstract record Predictor
     public virtual bool CarriesLogDensity => false;
 
     /// <summary>
+    /// True for a stochastic step whose real-space kernel is Gaussian, y' ~ N(gain y + w s(y, t), sigma^2 I), and which adds
+    /// the path weight's increment (<see cref="RealSpaceOptions.PathWeights"/>) to the log-density span it is given.
+    /// </summary>
+    public virtual bool CarriesPathWeight => false;
+
+    /// <summary>
     /// Gain and added noise variance of one mode for a step from t to t - h, given the multiplier at the start
     /// (<paramref name="start"/>) and, where <see cref="UsesEndScore"/>, at the end (<paramref name="end"/>).
     /// </summary>
@@ -30,7 +36,8 @@ public abstract record Predictor
 
     /// <summary>
     /// Advances the <paramref name="size"/> configurations <paramref name="y"/> of one chunk from t to t - h in real space;
-    /// <paramref name="logDensity"/> (one per sample, or empty) is updated by schemes that carry it.
+    /// <paramref name="logDensity"/> (one per sample, or empty) is updated by schemes that carry it (the ODE's log q, or a
+    /// stochastic scheme's path weight).
     /// </summary>
     internal abstract void Step(ReverseChunk chunk, ForwardProcess process, double t, double h, Span<double> y, int size, Span<double> logDensity);
 }

@@ -9,13 +9,19 @@ namespace CritDiff.Generation;
 public sealed record RealSpaceOptions
 {
     /// <summary>Creates and validates the options.</summary>
-    public RealSpaceOptions(TraceEstimator? logDensity = null, bool denoise = false)
+    public RealSpaceOptions(TraceEstimator? logDensity = null, bool denoise = false, bool pathWeights = false)
     {
         if (logDensity is not null && denoise)
             throw new ArgumentException("the final denoising step does not carry log q: ask for one of the log-density and the denoising step", nameof(denoise));
+        if (pathWeights && (logDensity is not null || denoise))
+            throw new ArgumentException("path weights exclude the ODE's log-density and the final denoising step", nameof(pathWeights));
         LogDensity = logDensity;
         Denoise = denoise;
+        PathWeights = pathWeights;
     }
+
+    /// <summary>Path-space weights of a stochastic sampler (sde-em, sde-exp; docs/science.md section 11).</summary>
+    public static RealSpaceOptions PathWeightsOnly { get; } = new(pathWeights: true);
 
     /// <summary>Samples only: no log-density, no denoising step.</summary>
     public static RealSpaceOptions None { get; } = new();
@@ -25,6 +31,15 @@ public sealed record RealSpaceOptions
 
     /// <summary>How the trace of the log-density is evaluated, or null for no log-density (no trace is evaluated).</summary>
     public TraceEstimator? LogDensity { get; }
+
+    /// <summary>
+    /// Carry each sample's path weight (only a sampler with <see cref="Sampler.CarriesPathWeight"/>): the samples'
+    /// <see cref="RealSpaceSamples.LogDensity"/> is then the path's effective log q = log pi(y_K) + sum_k log r_k(y_{k-1} | y_k)
+    /// - sum_k log p_k(y_k | y_{k-1}) (r_k the sampler's Gaussian step, p_k the forward process's exact Gaussian kernel
+    /// between the grid times, pi = N(0, b(T)^2 I) the start), so that log w = -S(y_0) - log q is the path-space
+    /// importance weight, whose self-normalised estimates are exact for any number of steps K. O(n V) per step, no Jacobian.
+    /// </summary>
+    public bool PathWeights { get; }
 
     /// <summary>Apply Tweedie's denoising step at the end.</summary>
     public bool Denoise { get; }

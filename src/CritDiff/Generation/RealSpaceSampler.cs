@@ -11,6 +11,9 @@ namespace CritDiff.Generation;
 /// div F = -f n V + (g^2/2) tr(ds/dx), integrated by the same rule as y, so log q(y(t_min)) = log N(y(T); 0, b(T)^2 I) -
 /// sum over steps of the rule's div F terms, exact up to the ODE's own discretisation with the exact trace, or with
 /// Hutchinson's estimate and its accumulated standard error per sample. Without it no trace is evaluated.
+/// With <see cref="RealSpaceOptions.PathWeights"/> a Gaussian stochastic sampler (sde-em, sde-exp) carries instead the path's
+/// effective log q = log N(y(T)) + sum_k [log r_k - log p_k] (its own steps r_k over the forward kernels p_k), whose
+/// weights exp(-S - log q) are exact for any number of steps.
 /// With <see cref="RealSpaceOptions.Denoise"/> a final Tweedie step x0 = (y + b^2 s(y, t_min)) / a(t_min) follows.
 /// Samples are processed in fixed chunks of consecutive indices, each chunk by one thread with its own score replica,
 /// and sample i draws only from RandomStream(seed, i) (and its probes from RandomStream(seed ^ key, i)): the same seed
@@ -43,8 +46,10 @@ public static class RealSpaceSampler
         if (estimator is not null && !settings.Sampler.CarriesLogDensity)
             throw new ArgumentException($"sampler {settings.Sampler.Name} gives no log-density: only the probability-flow ODE (ode-heun) does", nameof(options));
         estimator?.Check(score);
+        if (options.PathWeights && !settings.Sampler.CarriesPathWeight)
+            throw new ArgumentException($"sampler {settings.Sampler.Name} gives no path weights: only a Gaussian stochastic step without a corrector (sde-em, sde-exp) does", nameof(options));
         var samples = new double[(long)count * width];
-        bool carry = estimator is not null;
+        bool carry = estimator is not null || options.PathWeights;
         var logDensity = carry ? new double[count] : null;
         var logDensityError = estimator is { HasError: true } ? new double[count] : null;
         int chunks = (count + Chunk - 1) / Chunk, done = 0, evaluations = 0, traces = 0;
@@ -66,6 +71,7 @@ public static class RealSpaceSampler
         {
             LogDensityError = logDensityError,
             LogDensityMethod = estimator,
+            PathWeights = options.PathWeights,
             TraceEvaluations = traces,
             Denoised = options.Denoise,
         };

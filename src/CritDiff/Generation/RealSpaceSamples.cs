@@ -6,6 +6,7 @@ namespace CritDiff.Generation;
 /// <param name="Samples">N x n V values, component-major per configuration.</param>
 /// <param name="LogDensity">When asked for (<see cref="RealSpaceOptions.LogDensity"/>) with a probability-flow sampler
 /// (<see cref="Sampler.CarriesLogDensity"/>, ode-heun): log q of each final sample along its probability-flow path (N values);
+/// with <see cref="RealSpaceOptions.PathWeights"/> (sde-em, sde-exp) the path's effective log q (<see cref="PathWeights"/>);
 /// null otherwise (the stochastic schemes' law has no tractable density).</param>
 /// <param name="ScoreEvaluations">Score evaluations per sample, counted as the sampler ran (K, or 2K for ode-heun and pc, plus one
 /// for the denoising step).</param>
@@ -19,6 +20,13 @@ public sealed record RealSpaceSamples(int Count, int ConfigurationLength, double
 
     /// <summary>Trace evaluations per sample (2K for ode-heun with a log-density, else 0).</summary>
     public int TraceEvaluations { get; init; }
+
+    /// <summary>
+    /// True when <see cref="LogDensity"/> is the effective log q of the sampling path (<see cref="RealSpaceOptions.PathWeights"/>,
+    /// sde-em or sde-exp): log pi(y_K) + sum_k log r_k - sum_k log p_k, not the density of the final sample; -S - log q is
+    /// then the exact path-space importance weight for any number of steps.
+    /// </summary>
+    public bool PathWeights { get; init; }
 
     /// <summary>True when the samples are the denoised posterior means of the final Tweedie step.</summary>
     public bool Denoised { get; init; }

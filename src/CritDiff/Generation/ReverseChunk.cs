@@ -84,6 +84,61 @@ internal sealed class ReverseChunk(TimeScore score, int width, TraceEstimator? e
         }
     }
 
+    /// <summary>
+    /// The Gaussian step of <see cref="Update(Span{double}, ReadOnlySpan{double}, int, double, double, double)"/> from t to
+    /// t - h (same values, same random numbers) and, when <paramref name="logPath"/> is not empty, each sample's path-weight
+    /// increment added to it: log r(y' | y) - log p(y | y'), r = N(gain y + scoreWeight s, noiseScale^2 I) the step itself and
+    /// p = N(a_k y', b_k^2 I) the forward process's exact kernel from t - h to t (<see cref="PathIncrement"/>).
+    /// </summary>
+    public void Update(Span<double> y, ReadOnlySpan<double> s, int size, double gain, double scoreWeight, double noiseScale,
+        Diffusion.ForwardProcess process, double t, double h, Span<double> logPath)
+    {
+        if (logPath.IsEmpty)
+        {
+            Update(y, s, size, gain, scoreWeight, noiseScale);
+            return;
+        }
+        var (forwardGain, forwardVariance) = ForwardKernel(process, t, h);
+        for (int i = 0; i < size; i++)
+        {
+            Streams[i].FillGaussian(_noise);
+            int offset = i * width;
+            double noiseSquares = 0, forwardSquares = 0;
+            for (int j = 0; j < width; j++)
+            {
+                double before = y[offset + j];
+                double after = gain * before + scoreWeight * s[offset + j] + noiseScale * _noise[j];
+                y[offset + j] = after;
+                noiseSquares += _noise[j] * _noise[j];
+                double r = before - forwardGain * after;
+                forwardSquares += r * r;
+            }
+            logPath[i] += PathIncrement(width, noiseSquares, noiseScale, forwardSquares, forwardVariance);
+        }
+    }
+
+    /// <summary>
+    /// The forward process's exact Gaussian kernel from t - h to t: gain a_k = a(t)/a(t - h) and variance per value
+    /// b_k^2 = b(t)^2 - a_k^2 b(t - h)^2.
+    /// </summary>
+    public static (double Gain, double Variance) ForwardKernel(Diffusion.ForwardProcess process, double t, double h)
+    {
+        double end = t - h;
+        double gain = process.SignalScale(t) / process.SignalScale(end);
+        double variance = process.NoiseVariance(t) - gain * gain * process.NoiseVariance(end);
+        if (!(variance > 0))
+            throw new InvalidOperationException(FormattableString.Invariant($"the forward kernel from t = {end:G6} to {t:G6} has no positive variance ({variance:G3}): the step is below the precision of b(t)^2"));
+        return (gain, variance);
+    }
+
+    /// <summary>
+    /// log N(y'; mean, sigma^2 I) - log N(y; a_k y', b_k^2 I) over <paramref name="width"/> values, from the squared
+    /// standard noise |xi|^2 of the step (y' = mean + sigma xi) and the squared forward residual |y - a_k y'|^2.
+    /// </summary>
+    public static double PathIncrement(int width, double noiseSquares, double noiseScale, double forwardSquares, double forwardVariance) =>
+        -0.5 * noiseSquares - 0.5 * width * Math.Log(2 * Math.PI * noiseScale * noiseScale)
+        + 0.5 * forwardSquares / forwardVariance + 0.5 * width * Math.Log(2 * Math.PI * forwardVariance);
+
     private Span<double> Evaluate(double t, ReadOnlySpan<double> y, int size, double[] buffer)
     {
         var s = buffer.AsSpan(0, y.Length);

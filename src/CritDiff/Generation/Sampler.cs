@@ -25,6 +25,9 @@ public sealed record Sampler(string Name, string Help, string LegacyName, Predic
     /// <summary>True when the samples carry their log-density (a probability-flow predictor without a corrector).</summary>
     public bool CarriesLogDensity => Predictor.CarriesLogDensity && Corrector is null;
 
+    /// <summary>True when the samples can carry path-space weights (a Gaussian stochastic predictor without a corrector).</summary>
+    public bool CarriesPathWeight => Predictor.CarriesPathWeight && Corrector is null;
+
     /// <summary>True when the per-mode step needs the multiplier at the step's end t - h.</summary>
     public bool UsesEndScore => Predictor.UsesEndScore || Corrector is not null;
 

@@ -79,6 +79,40 @@ public sealed class LogDensityCommandTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("sde-em")]
+    [InlineData("sde-exp")]
+    public void ReweightWithAStochasticSamplerUsesPathWeights(string name)
+    {
+        // Path weights (issue 23): --reweight with sde-em / sde-exp, the JSON names them, the file holds the path's log q and log w.
+        string csv = Path.Combine(_folder, "path.csv");
+        var (code, output, error) = Cli.Run(Generate("--sampler", name, "--reweight", "--weights-file", csv, "--json"));
+        Assert.True(code == 0, error);
+        var json = JsonNode.Parse(output)!;
+        Assert.True((bool)json["reweighting"]!["available"]!);
+        Assert.Equal("path", (string)json["reweighting"]!["weights"]!);
+        Assert.Equal("path", (string)json["log_density"]!["method"]!);
+        Assert.Equal(0, (int)json["log_density"]!["trace_evaluations_per_sample"]!);
+        Assert.InRange((double)json["reweighting"]!["ess_fraction"]!, 1.0 / 8 - 1e-12, 1);
+        var lines = File.ReadAllLines(csv);
+        Assert.Equal(9, lines.Length);
+        Assert.All(lines.Skip(1), line => Assert.True(double.IsFinite(double.Parse(line.Split(',')[3], CultureInfo.InvariantCulture))));
+        // The samples are those drawn without weights.
+        var plain = JsonNode.Parse(Cli.Run(Generate("--sampler", name, "--json")).Out)!;
+        Assert.Equal((double)plain["observables"]!["susceptibility"]!["value"]!, (double)json["observables"]!["susceptibility"]!["value"]!);
+        // The ODE's weights are named as such.
+        var ode = JsonNode.Parse(Cli.Run(Generate("--sampler", "ode-heun", "--reweight", "--json")).Out)!;
+        Assert.Equal("ode", (string)ode["reweighting"]!["weights"]!);
+    }
+
+    [Fact]
+    public void PathWeightsAreRefusedWithACorrectorOrTheDenoisingStep()
+    {
+        Cli.AssertRefused(Generate("--sampler", "pc", "--reweight"), "--reweight needs --sampler sde-em, sde-exp or ode-heun");
+        Cli.AssertRefused(Generate("--sampler", "sde-em", "--reweight", "--denoise"), "--denoise");
+        Cli.AssertRefused(Generate("--sampler", "sde-em", "--weights-file", Path.Combine(_folder, "w.csv")), "--weights-file needs log q");
+    }
+
     [Fact]
     public void DenoiseIsReportedAndCostsOneScoreEvaluation()
     {
