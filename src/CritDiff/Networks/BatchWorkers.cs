@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace CritDiff.Networks;
 
 /// <summary>
@@ -16,6 +18,7 @@ internal sealed class BatchWorkers<TPass>(int maxThreads, Func<TPass> create) wh
     private const long MaxChunkDoubles = 1L << 24;
 
     private readonly TPass?[] _passes = new TPass?[maxThreads];
+    private readonly List<double[][]> _chunkGradients = [];
 
     /// <summary>Most workers of one call.</summary>
     public int MaxThreads => maxThreads;
@@ -44,6 +47,30 @@ internal sealed class BatchWorkers<TPass>(int maxThreads, Func<TPass> create) wh
             var pass = _passes[w]!;
             for (int i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next)) body(i, pass);
         });
+    }
+
+    /// <summary>
+    /// A backward pass: gradient = sum over items 0..count-1 of what <paramref name="item"/>(item, pass, buffer) adds to a
+    /// zeroed per-chunk buffer in <paramref name="gradient"/>'s layout; the <see cref="ChunkCount"/> chunks of consecutive
+    /// items are summed in chunk order, so the result does not depend on which worker ran which chunk.
+    /// </summary>
+    public void SumOverItems(int count, long parameterCount, Action<int, TPass, double[][]> item, NetworkParameters gradient)
+    {
+        int chunks = ChunkCount(count, parameterCount);
+        while (_chunkGradients.Count < chunks) _chunkGradients.Add(gradient.Layers.Select(l => new double[l.Length]).ToArray());
+        Run(chunks, (k, pass) =>
+        {
+            var buffer = _chunkGradients[k];
+            foreach (var layer in buffer) Array.Clear(layer);
+            for (int b = (int)((long)k * count / chunks), end = (int)((long)(k + 1) * count / chunks); b < end; b++)
+                item(b, pass, buffer);
+        });
+        for (int j = 0; j < gradient.Layers.Length; j++)
+        {
+            var g = gradient.Layers[j];
+            _chunkGradients[0][j].AsSpan().CopyTo(g);
+            for (int k = 1; k < chunks; k++) TensorPrimitives.Add(g, _chunkGradients[k][j], g);
+        }
     }
 
     /// <summary>A staging array of at least <paramref name="length"/> values (batch spans cannot enter worker lambdas).</summary>

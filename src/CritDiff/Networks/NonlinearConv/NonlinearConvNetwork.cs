@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using CritDiff.Lattices;
 using CritDiff.Statistics;
 
@@ -23,7 +22,6 @@ public sealed class NonlinearConvNetwork : ScoreModel
     private readonly int[] _lengths;
     private readonly BatchWorkers<ConvPass> _workers;
     private readonly List<double[]> _cache = [];
-    private readonly List<double[][]> _chunkGradients = [];
     private readonly long _blockLength;
     private int _cachedCount;
     private double[] _input = [], _output = [], _tangent = [];
@@ -129,22 +127,8 @@ public sealed class NonlinearConvNetwork : ScoreModel
         if (_cachedCount == 0) throw new InvalidOperationException("Backward needs a Forward on this instance first");
         int count = _cachedCount, size = ConfigurationLength;
         CheckBatch(upstream.Length, count, nameof(upstream));
-        int chunks = BatchWorkers<ConvPass>.ChunkCount(count, ParameterCount);
-        while (_chunkGradients.Count < chunks) _chunkGradients.Add(_lengths.Select(n => new double[n]).ToArray());
         var u = BatchWorkers<ConvPass>.Staged(ref _input, upstream);
-        _workers.Run(chunks, (k, pass) =>
-        {
-            var buffer = _chunkGradients[k];
-            foreach (var layer in buffer) Array.Clear(layer);
-            for (int b = (int)((long)k * count / chunks), end = (int)((long)(k + 1) * count / chunks); b < end; b++)
-                pass.Backward(parameters, _cache[b], u.AsSpan(b * size, size), buffer);
-        });
-        for (int j = 0; j < _lengths.Length; j++)
-        {
-            var g = gradient.Layers[j];
-            _chunkGradients[0][j].AsSpan().CopyTo(g);
-            for (int k = 1; k < chunks; k++) TensorPrimitives.Add(g, _chunkGradients[k][j], g);
-        }
+        _workers.SumOverItems(count, ParameterCount, (b, pass, buffer) => pass.Backward(parameters, _cache[b], u.AsSpan(b * size, size), buffer), gradient);
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using CritDiff.Lattices;
 using CritDiff.Statistics;
 
@@ -19,7 +18,6 @@ public sealed class UNetNetwork : TimeConditionedModel
 {
     private readonly BatchWorkers<UNetPass> _workers;
     private readonly List<double[]> _cache = [];
-    private readonly List<double[][]> _chunkGradients = [];
     private int _cachedCount;
     private double[] _input = [], _output = [], _condition = [], _tangent = [];
 
@@ -113,22 +111,8 @@ public sealed class UNetNetwork : TimeConditionedModel
         if (_cachedCount == 0) throw new InvalidOperationException("Backward needs a Forward on this instance first");
         int count = _cachedCount, size = ConfigurationLength;
         CheckBatch(upstream.Length, count, nameof(upstream));
-        int chunks = BatchWorkers<UNetPass>.ChunkCount(count, ParameterCount);
-        while (_chunkGradients.Count < chunks) _chunkGradients.Add(Layout.Lengths.Select(n => new double[n]).ToArray());
         var u = BatchWorkers<UNetPass>.Staged(ref _input, upstream);
-        _workers.Run(chunks, (k, pass) =>
-        {
-            var buffer = _chunkGradients[k];
-            foreach (var layer in buffer) Array.Clear(layer);
-            for (int b = (int)((long)k * count / chunks), end = (int)((long)(k + 1) * count / chunks); b < end; b++)
-                pass.Backward(parameters, _cache[b], u.AsSpan(b * size, size), buffer);
-        });
-        for (int j = 0; j < Layout.Lengths.Length; j++)
-        {
-            var g = gradient.Layers[j];
-            _chunkGradients[0][j].AsSpan().CopyTo(g);
-            for (int k = 1; k < chunks; k++) TensorPrimitives.Add(g, _chunkGradients[k][j], g);
-        }
+        _workers.SumOverItems(count, ParameterCount, (b, pass, buffer) => pass.Backward(parameters, _cache[b], u.AsSpan(b * size, size), buffer), gradient);
     }
 
     /// <inheritdoc />
