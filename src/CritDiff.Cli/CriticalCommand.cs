@@ -86,11 +86,12 @@ internal static class CriticalCommand
             long values = (long)n * (long)Math.Pow(lengths[^1], d);
             if (values > TargetOptions.MaxConfigurationValues)
                 throw new UsageException($"--n: n V = {n} x {(long)Math.Pow(lengths[^1], d)} values per configuration at L = {lengths[^1]} is above the limit {TargetOptions.MaxConfigurationValues} (2^24); lower --n or --L");
-            // Jobs run in parallel (one per thread), each keeping six per-sweep series per chain and its chains alive
-            // (Limits.ModelChainBytesPerValue per value, calibrated on mcmc).
+            // Jobs run in parallel (one per thread), each keeping its per-sweep series per chain (McmcCommand.ModelKeptPerChain:
+            // six, and n more for the chain comparison at 2 <= n <= 4) and its chains alive (Limits.ModelChainBytesPerValue per value).
             int parallelJobs = Limits.Workers(CommonOptions.CheckThreads(result.GetValue(threads)));
-            Limits.Memory("--sweeps", 48.0 * parallelJobs * ch * sw, $"{parallelJobs} parallel job(s) x {ch} chain(s) x {sw} sweeps");
-            Limits.Memory("--chains", parallelJobs * ch * (48.0 * sw + Limits.ModelChainBytesPerValue * values),
+            double series = McmcCommand.ModelKeptPerChain(sw, 0, 1, n);
+            Limits.Memory("--sweeps", series * parallelJobs * ch, $"{parallelJobs} parallel job(s) x {ch} chain(s) x {sw} sweeps");
+            Limits.Memory("--chains", parallelJobs * ch * (series + Limits.ModelChainBytesPerValue * values),
                 $"{parallelJobs} parallel job(s) x {ch} chain(s) of n V = {values} values at L = {lengths[^1]}, with their series");
             var spec = new CriticalPointSpec
             {

@@ -74,11 +74,12 @@ internal static class EnsembleCommand
             Limits.Count("--thermalize", th, 0, Limits.MaxSweeps);
             Limits.Count("--pilot-sweeps", pi, 16, Limits.MaxSweeps);
             Limits.Count("--chains", ch, 1, Limits.MaxChains);
-            // The pilot keeps six per-sweep series per chain; every chain stays alive to the end (its configuration and scratch
-            // copies), besides the N stored configurations.
-            Limits.Memory("--pilot-sweeps", 48.0 * ch * pi, $"{ch} chain(s) x {pi} pilot sweeps");
+            // The pilot keeps its per-sweep series per chain (six, and n more at 2 <= n <= 4 for the chain comparison); every chain
+            // stays alive to the end (its configuration and scratch copies), besides the N stored configurations.
+            double pilotSeries = McmcCommand.ModelKeptPerChain(pi, 0, 1, targetModel.Components);
+            Limits.Memory("--pilot-sweeps", pilotSeries * ch, $"{ch} chain(s) x {pi} pilot sweeps");
             Limits.MonteCarlo(targetModel.Components > 1 ? "--n or --L" : "--L", targetModel.Describe(), targetModel.ConfigurationLength,
-                targetModel is GaussianField ? Limits.GaussianChainBytesPerSite : Limits.ModelChainBytesPerValue, ch, 48.0 * pi,
+                targetModel is GaussianField ? Limits.GaussianChainBytesPerSite : Limits.ModelChainBytesPerValue, ch, pilotSeries,
                 extra: 8.0 * n * targetModel.ConfigurationLength);
             int? sp = result.GetValue(spacing);
             if (sp is < 1) throw new UsageException($"--spacing must be >= 1 (got {sp})");
