@@ -24,6 +24,12 @@ public enum StoppingChoice
 
     /// <summary>No stopping: every slice runs the full step cap (a fixed training budget).</summary>
     Budget,
+
+    /// <summary>
+    /// Exact excess of a linear network against the optimum of its training data's own measured spectrum G(k)
+    /// (<see cref="StoppingRules.ForData"/>): the population loss of the empirical distribution of the training data.
+    /// </summary>
+    ExactData,
 }
 
 /// <summary>
@@ -47,23 +53,32 @@ public sealed record SampleTrainingRequest(LatticeModel Target, ScoreModelSpec S
         Spec.Validate(Target.Lattice);
         if (Source.Lattice != Target.Lattice || Source.Components != Target.Components)
             throw new ArgumentException($"the data have n = {Source.Components} on {Source.Lattice}; the target is n = {Target.Components} on {Target.Lattice}", nameof(Source));
-        if (Stopping == StoppingChoice.Exact && ExactRule() is null)
-            throw new ArgumentException("the exact stopping rule needs a Gaussian target and a linear architecture that holds the exact score (one-layer, two-layer, deep, dense)", nameof(Stopping));
+        if (Stopping is StoppingChoice.Exact or StoppingChoice.ExactData && !DataRuleApplies)
+            throw new ArgumentException("the exact stopping rule needs a linear architecture that holds the exact score (one-layer, two-layer, deep, dense) or one local layer (one-layer-local:R)", nameof(Stopping));
     }
 
-    /// <summary>The exact-excess rule where it applies, else null.</summary>
+    /// <summary>The exact-excess rule of a Gaussian target's own spectrum where it applies (no --data), else null.</summary>
     public StoppingRule? ExactRule() =>
         Target is GaussianField field && Spec is LinearModelSpec { Architecture.RepresentsExactScore: true } && Data is null
             ? new ExactExcessRule(field)
             : null;
 
-    /// <summary>The rule this request trains with.</summary>
+    /// <summary>True when the exact-data rule (<see cref="StoppingRules.ForData"/>) applies to the architecture.</summary>
+    public bool DataRuleApplies => Spec.MomentArchitecture is { } architecture && ExactExcessRule.Applies(architecture);
+
+    /// <summary>
+    /// The rule this request trains with. Exact: the Gaussian target's spectrum, else the exact-data rule (the training
+    /// data's measured spectrum, <see cref="StoppingRules.ForData"/>); ExactData: the exact-data rule; Auto: the exact rule of
+    /// a Gaussian target, else the exact-data rule for a linear network on a data set (not on a chain, whose spectrum is
+    /// only estimated), else validation.
+    /// </summary>
     public StoppingRule Rule() => Stopping switch
     {
-        StoppingChoice.Exact => ExactRule()!,
+        StoppingChoice.Exact => ExactRule() ?? StoppingRules.ForData(Spec, Source)!,
+        StoppingChoice.ExactData => StoppingRules.ForData(Spec, Source)!,
         StoppingChoice.Validation => new ValidationExcessRule(),
         StoppingChoice.Budget => new FixedBudgetRule(),
-        _ => ExactRule() ?? new ValidationExcessRule(),
+        _ => ExactRule() ?? (Source is DataSetSource ? StoppingRules.ForData(Spec, Source) : null) ?? new ValidationExcessRule(),
     };
 }
 

@@ -25,6 +25,9 @@ public sealed class DataSetSource : SampleSource
     /// <summary>Number of configurations N.</summary>
     public int Count { get; }
 
+    /// <summary>The N x n V values the source draws from (read-only view, not a copy).</summary>
+    public ReadOnlyMemory<double> Configurations => _configurations;
+
     /// <inheritdoc />
     protected override void DrawCore(Span<double> x0, int count, ref RandomStream rng)
     {

@@ -47,6 +47,26 @@ public sealed record SampleTrainingConfig
     /// </summary>
     public double ReferenceFinalRateFraction { get; init; } = 1e-2;
 
+    /// <summary>
+    /// Converged reference (validation rule): null (default) keeps the fixed length <see cref="ReferenceSteps"/>. When set to
+    /// f, the reference runs are lengthened by doubling (N_0 = <see cref="ReferenceSteps"/>, then 2 N_0, 4 N_0, ..., at most
+    /// <see cref="MaxReferenceDoublings"/> doublings) until their lowest validation loss moves by at most f x the initial
+    /// excess between two successive lengths. Each length is a fresh run from the slice's start with the decaying-rate
+    /// schedule of that length (a finished decaying run cannot be continued with the schedule of a longer one), so the
+    /// reference at the final length is exactly the one a fixed reference of that length gives.
+    /// </summary>
+    public double? ReferenceDrift { get; init; }
+
+    /// <summary>At most this many doublings of the reference length when <see cref="ReferenceDrift"/> is set (default 3: up to 8 N_0).</summary>
+    public int MaxReferenceDoublings { get; init; } = 3;
+
+    /// <summary>
+    /// Configurations the start estimates S_max on (fixed, 256): the first ones of the validation stream, so the start, and
+    /// everything a fixed budget trains, does not depend on <see cref="ValidationSize"/> (it equals the default size, whose
+    /// results are unchanged).
+    /// </summary>
+    public const int StartEstimateSize = 256;
+
     /// <summary>Root seed: slice j's streams are keyed by (seed, j) and fixed salts, so results do not depend on thread count.</summary>
     public ulong Seed { get; init; } = 1;
 
@@ -70,5 +90,9 @@ public sealed record SampleTrainingConfig
             throw new ArgumentOutOfRangeException(nameof(ReferenceLengthFactor), ReferenceLengthFactor, "reference length factor must be >= 1 (a much longer run than training)");
         if (!(ReferenceFinalRateFraction > 0 && ReferenceFinalRateFraction <= 1))
             throw new ArgumentOutOfRangeException(nameof(ReferenceFinalRateFraction), ReferenceFinalRateFraction, "final rate fraction must be in (0, 1]");
+        if (ReferenceDrift is { } drift && !(drift > 0 && drift <= 1))
+            throw new ArgumentOutOfRangeException(nameof(ReferenceDrift), drift, "reference drift must be in (0, 1] (a fraction of the initial excess)");
+        if (MaxReferenceDoublings is < 1 or > 10)
+            throw new ArgumentOutOfRangeException(nameof(MaxReferenceDoublings), MaxReferenceDoublings, "max reference doublings must be in 1..10");
     }
 }

@@ -108,4 +108,17 @@ public sealed record SampleSliceDetails
 
     /// <summary>The stopping rule, in words.</summary>
     public required string StoppingRule { get; init; }
+
+    /// <summary>Steps of each reference run at the length used (validation rule), else null.</summary>
+    public int? ReferenceSteps { get; init; }
+
+    /// <summary>
+    /// With <see cref="SampleTrainingConfig.ReferenceDrift"/> set: the last doubling's change of the reference (the lowest
+    /// validation loss at the shorter length minus that at the longer one, positive while it still falls) divided by the
+    /// initial excess against the final reference; else null.
+    /// </summary>
+    public double? ReferenceDrift { get; init; }
+
+    /// <summary>With <see cref="SampleTrainingConfig.ReferenceDrift"/> set: |drift| &lt;= the requested fraction; else null.</summary>
+    public bool? ReferenceConverged { get; init; }
 }

@@ -23,7 +23,17 @@ public abstract class StoppingRule
 /// <param name="Excess">Excess of the parameters given their validation loss (called at every evaluation, on the training thread).</param>
 /// <param name="ReferenceLoss">The reference loss, if the rule has one.</param>
 /// <param name="ReferenceUncertainty">Its uncertainty, if known.</param>
-public sealed record SliceExcess(Func<NetworkParameters, double, double> Excess, double? ReferenceLoss, double? ReferenceUncertainty);
+public sealed record SliceExcess(Func<NetworkParameters, double, double> Excess, double? ReferenceLoss, double? ReferenceUncertainty)
+{
+    /// <summary>Steps of each reference run at the length used, if the rule ran any.</summary>
+    public int? ReferenceSteps { get; init; }
+
+    /// <summary>The last doubling's change of the reference over the initial excess (converged-reference mode), else null.</summary>
+    public double? ReferenceDrift { get; init; }
+
+    /// <summary>Whether that drift is within the requested fraction (converged-reference mode), else null.</summary>
+    public bool? ReferenceConverged { get; init; }
+}
 
 /// <summary>What a <see cref="StoppingRule"/> may use for one slice: the problem, the start, and reference runs.</summary>
 public sealed class StoppingContext
