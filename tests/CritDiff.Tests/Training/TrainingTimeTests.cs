@@ -170,6 +170,21 @@ public class TrainingTimeTests(ITestOutputHelper output)
         Assert.NotNull(StoppingRules.ForData(ScoreModelSpec.Parse("two-layer"), source));
         Assert.Null(StoppingRules.ForData(ScoreModelSpec.Parse("two-layer-local:1"), source)); // no closed-form optimum
         Assert.Null(StoppingRules.ForData(ScoreModelSpec.Parse("conv:2:1"), source));
+
+        // A chain's stationary spectrum is only estimated (on StoppingRules.ChainSpectrumSize configurations of its own
+        // stream), and the rule says so; the estimate is close to the exact C(k) on every mode.
+        var field = GaussianField.FreeField(lattice, 0.25);
+        var chain = new MarkovChainSource(ModelKernels.Create("metropolis", field), 3, thermalization: 100, spacing: 2);
+        var rule = (ExactExcessRule)StoppingRules.ForData(OneLayer, chain)!;
+        Assert.Contains("estimated", rule.Name);
+        var estimate = rule.Spectrum;
+        var exact = field.SpectrumTable();
+        for (int k = 0; k < exact.Length; k++)
+        {
+            // 4096 draws give a relative error sqrt(2/4096) ~ 2% per mode for independent draws; Metropolis draws two sweeps
+            // apart are correlated (tau_int of a few sweeps at mu2 = 1/4), so the bound is a loose 30% (over 5 errors even at tau_int 20).
+            Assert.InRange(estimate[k], 0.7 * exact[k], 1.3 * exact[k]);
+        }
     }
 
     [Fact]
