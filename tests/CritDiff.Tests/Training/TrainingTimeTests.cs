@@ -252,7 +252,7 @@ public class TrainingTimeTests(ITestOutputHelper output)
         var spec = ScoreModelSpec.Parse("conv:2:1");
         NetworkParameters Train(int validation) => SampleTrainer.TrainSlice(spec.Create(data.Lattice, 1), data, Process, 0.1,
             new SampleTrainingConfig { MaxSteps = 20, EvalInterval = 5, ValidationSize = validation }, 0, new FixedBudgetRule()).Parameters;
-        var reference = Train(SampleTrainingConfig.StartEstimateSize);
+        var reference = Train(SampleTrainingConfig.Default.StartSampleSize);
         foreach (int size in new[] { 7, 100, 300 })
         {
             var other = Train(size);
