@@ -10,7 +10,9 @@ namespace CritDiff.Experiments;
 /// Measures the Monte Carlo side of the cost study: for each kernel and L, <see cref="ModelMcmc"/> chains on critical phi^4
 /// (step size tuned during thermalisation as <c>ensemble</c> tunes it) give tau_int of M^2, |M| and E (Sokal's window per chain,
 /// <see cref="Autocorrelation"/>, averaged over chains); a separate chain with the tuned step then times sweeps on one thread
-/// (median of <see cref="CostSpec.TimingRepeats"/> repeats, each at least <see cref="CostSpec.TimingSeconds"/>). The tau_int values
+/// (median of <see cref="CostSpec.TimingRepeats"/> repeats, each at least <see cref="CostSpec.TimingSeconds"/>; by the thread's CPU
+/// clock where the system has one, so that other processes on a shared machine do not inflate it, else by wall time; the wall
+/// time is kept beside it). The tau_int values
 /// are bit-reproducible for a seed; the seconds are wall times and vary from run to run.
 /// </summary>
 public static class CostMeasurement
@@ -54,10 +56,14 @@ public static class CostMeasurement
         var tauAbs = CombineTau(run.Series.Select(s => s.MagnetisationNorm));
         (string Name, Stats Tau)[] taus = [("M^2", run.TauMagnetisationSquared), ("|M|", tauAbs), ("E", run.TauEnergy)];
         var slowest = taus.MaxBy(t => t.Tau.Mean);
-        var repeats = Time(kernel, model, run.StepSize, seed, spec, cancellation);
+        var (repeats, wall, cpu) = Time(kernel, model, run.StepSize, seed, spec, cancellation);
         double perSweep = Median(repeats);
         return new MonteCarloCostPoint(algorithm, length, run.TauMagnetisationSquared, tauAbs, run.TauEnergy, slowest.Name, slowest.Tau, perSweep, repeats,
-            CostCombination.MonteCarlo(slowest.Tau, perSweep), run.Acceptance, run.StepSize, sweeps, spec.Chains, run.Warnings);
+            CostCombination.MonteCarlo(slowest.Tau, perSweep), run.Acceptance, run.StepSize, sweeps, spec.Chains, run.Warnings)
+        {
+            WallSecondsPerSweep = Median(wall),
+            Clock = cpu ? MonteCarloCostPoint.ThreadCpuClock : MonteCarloCostPoint.WallClock,
+        };
     }
 
     /// <summary>tau_int per chain averaged over chains, error sqrt(sum err^2) / chains (as <see cref="ModelMcmc"/> combines them).</summary>
@@ -69,28 +75,36 @@ public static class CostMeasurement
     }
 
     /// <summary>
-    /// Seconds per sweep of each timed repeat, on this thread: a chain on its own stream (seed, chains) with the tuned step, warmed
-    /// up (Wolff: its cluster-count calibration), then sweeps added until each repeat has run at least the spec's seconds.
+    /// Seconds per sweep of each timed repeat on this thread, by the thread's CPU clock where there is one
+    /// (<see cref="ThreadCpuClock"/>; else wall time), and by wall time: a chain on its own stream (seed, chains) with the tuned
+    /// step, warmed up (Wolff: its cluster-count calibration), then sweeps in doubling batches until the repeat has run at least
+    /// the spec's seconds on its clock.
     /// </summary>
-    private static double[] Time(ModelKernel kernel, Phi4Model model, double step, ulong seed, CostSpec spec, CancellationToken cancellation)
+    private static (double[] Used, double[] Wall, bool Cpu) Time(ModelKernel kernel, Phi4Model model, double step, ulong seed, CostSpec spec,
+        CancellationToken cancellation)
     {
         var chain = new ModelChain(model, seed, (ulong)spec.Chains, step);
         for (int t = 0, warm = ModelMcmc.ThermalizationFor(kernel, 20); t < warm; t++) kernel.Sweep(chain);
-        var repeats = new double[spec.TimingRepeats];
-        for (int r = 0; r < repeats.Length; r++)
+        bool cpu = ThreadCpuClock.Seconds() is not null;
+        var used = new double[spec.TimingRepeats];
+        var wall = new double[spec.TimingRepeats];
+        for (int r = 0; r < used.Length; r++)
         {
             cancellation.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
-            int n = 0;
-            do
+            double start = ThreadCpuClock.Seconds() ?? 0, elapsed;
+            long n = 0;
+            for (int batch = 1; ; batch = Math.Min(2 * batch, 1 << 20))
             {
-                kernel.Sweep(chain);
-                n++;
+                for (int i = 0; i < batch; i++) kernel.Sweep(chain);
+                n += batch;
+                elapsed = cpu ? (ThreadCpuClock.Seconds() ?? double.NaN) - start : clock.Elapsed.TotalSeconds;
+                if (!(elapsed < spec.TimingSeconds)) break;
             }
-            while (clock.Elapsed.TotalSeconds < spec.TimingSeconds);
-            repeats[r] = clock.Elapsed.TotalSeconds / n;
+            wall[r] = clock.Elapsed.TotalSeconds / n;
+            used[r] = cpu ? elapsed / n : wall[r];
         }
-        return repeats;
+        return (used, wall, cpu);
     }
 
     /// <summary>The median of <paramref name="values"/>.</summary>

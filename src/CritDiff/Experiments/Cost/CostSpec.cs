@@ -25,7 +25,8 @@ public sealed record CostAlgorithm(string Name, IReadOnlyList<int> Sizes, IReadO
 /// <param name="Algorithms">The Monte Carlo kernels and their sizes.</param>
 /// <param name="Chains">Independent chains per (kernel, L), >= 2, so that tau_int has an error from the chains as well.</param>
 /// <param name="TimingRepeats">Timed repeats of the sweep cost per (kernel, L), >= 1; the median is used.</param>
-/// <param name="TimingSeconds">Wall seconds each timed repeat runs at least (sweeps are added until it has), > 0.</param>
+/// <param name="TimingSeconds">Seconds each timed repeat runs at least on its clock (the thread's CPU time where the system reports
+/// it, else wall time; sweeps are added in doubling batches until it has), > 0.</param>
 /// <param name="ServedSamples">S_served: samples a trained diffusion model serves, over which its training time is amortised, >= 1.</param>
 /// <param name="MinEffectiveSamples">Effective samples below which a diffusion cost is "not measured" (ESS or N / (2 tau_int(IMH))).</param>
 /// <param name="Seed">Random seed; chain c of (kernel k, size i) uses stream (seed + 1000 k + i, c).</param>
