@@ -56,6 +56,7 @@ public static class CostReport
                       "Error bars from tau_int (Monte Carlo) or the replicas (diffusion). Diffusion points with fewer than " +
                       Invariant($"{spec.MinEffectiveSamples:G} effective samples are drawn as lower bounds (open triangles), not as values."), prefix + png);
         report.Text(Literature(result));
+        report.Table(["paper", "arXiv", "taken", "source", "status"], LiteratureRows());
     }
 
     private static string Clocks(CostResult result)
@@ -204,28 +205,29 @@ public static class CostReport
         Invariant($"tau_int {string.Join(", ", s.Points.Select(p => $"{p.Tau} ({p.Slowest}; L={p.Length})"))} ~ L^({Exponent(s.TauFit)}); ") +
         Invariant($"seconds per sweep ~ L^({Exponent(s.SweepFit)}); cost {string.Join(", ", s.Points.Select(p => $"{p.Cost.Mean * 1e3:G3} ms"))} ~ L^({Exponent(s.CostFit)})");
 
-    /// <summary>The comparison with published flow-sampler scaling, in words, naming what is taken from where.</summary>
+    /// <summary>The comparison with published flow-sampler scaling, in words, naming what is taken from where (the table follows it).</summary>
     internal static string Literature(CostResult result)
     {
-        var text = new StringBuilder("**Against published normalizing-flow scaling.** ");
-        var wolff = result.Series("wolff")?.CostFit;
-        var hmc = result.Series("hmc")?.CostFit;
-        text.Append("Measured here: ");
-        text.Append(wolff is null ? "Wolff not measured" : Invariant($"Wolff cost ~ L^({Exponent(wolff)})"));
-        text.Append(hmc is null ? "" : Invariant($", HMC cost ~ L^({Exponent(hmc)})"));
+        var text = new StringBuilder("**Against published normalizing-flow scaling.** Measured here: ");
+        text.AppendJoin(", ", result.MonteCarlo.Where(s => s.CostFit is not null).Select(s => $"{s.Algorithm} cost ~ L^({Exponent(s.CostFit)})"));
         var fits = result.DiffusionFits.Where(f => f.Kind == HeadlineKind && f.Fit is not null).ToArray();
         text.Append(fits.Length == 0
             ? "; the diffusion sampler's exponent is not measured (no inputs, or fewer than 2 sizes with enough effective samples). "
             : "; diffusion " + string.Join(", ", fits.Select(f => $"{f.Network} ~ L^({Exponent(f.Fit)})")) + ". ");
-        foreach (var p in CostLiterature.All)
-            text.Append(p.Verified
-                ? $"{p.Reference} (arXiv:{p.ArXiv}): {p.Statement} (read in: {p.Source}). "
-                : $"{p.Reference} (arXiv:{p.ArXiv}), {p.Statement}: {p.Source}. ");
-        text.Append("So the comparison is qualitative: the published flows pay a training cost that grows steeply towards criticality and " +
-                    "is not a fixed power law, while the Monte Carlo costs here are power laws whose exponents are measured above; a diffusion " +
-                    "exponent below Wolff's would be the first sign of an advantage, and one above HMC's a repetition of the flows' problem.");
+        text.Append($"{CostLiterature.DelDebbio2021.Short} report, for affine-coupling flows on 2D phi^4 up to 20^2 sites, that the training cost " +
+                    "grows very quickly towards the critical point and that sampling efficiency is set almost entirely by how long the model was " +
+                    $"trained; {CostLiterature.Abbott2023.Short} conclude that simple cost scaling laws say little about flow samplers, whose " +
+                    "scalability must be measured. Neither paper's growth exponent could be verified here, so no published number enters this " +
+                    "comparison (the table below says what was taken from where). The comparison is therefore in kind: a flow's cost per " +
+                    "independent configuration is training amortised plus generation over ESS/N, the same structure as the diffusion cost here, " +
+                    "and the published warning is that the training term, not the per-sample term, dominates near criticality; the Monte Carlo " +
+                    "exponents above are the yardstick any such sampler must beat at large L.");
         return text.ToString();
     }
+
+    /// <summary>The literature entries as table rows: paper, arXiv, what is taken, where it was read, verified.</summary>
+    internal static IEnumerable<IReadOnlyList<string>> LiteratureRows() => CostLiterature.All.Select(p => (IReadOnlyList<string>)
+        [p.Reference, "arXiv:" + p.ArXiv, p.Statement, p.Source, p.Verified ? "verified" : "not verified"]);
 
     /// <summary>The cost study's object in summary.json.</summary>
     public static JsonObject Json(CostResult result)

@@ -1,13 +1,14 @@
 namespace CritDiff.Experiments;
 
 /// <summary>A statement of a published study that the cost report compares with, its source and whether it was checked.</summary>
+/// <param name="Short">A short citation, e.g. "Del Debbio et al. 2021".</param>
 /// <param name="Reference">Authors, title, journal.</param>
 /// <param name="ArXiv">arXiv identifier.</param>
 /// <param name="Statement">What is taken from it, in words and numbers.</param>
 /// <param name="Source">Where the statement was read (a page address), or why it could not be.</param>
 /// <param name="Verified">True when the statement was read in the paper's own text (abstract or body) at <paramref name="Source"/>;
 /// false when it could not be checked ("not verified": the report says so and uses no number from it).</param>
-public sealed record PublishedScaling(string Reference, string ArXiv, string Statement, string Source, bool Verified);
+public sealed record PublishedScaling(string Short, string Reference, string ArXiv, string Statement, string Source, bool Verified);
 
 /// <summary>
 /// The published scaling of normalizing-flow samplers for 2D phi^4 near criticality that the cost report compares with, in one
@@ -18,7 +19,7 @@ public sealed record PublishedScaling(string Reference, string ArXiv, string Sta
 public static class CostLiterature
 {
     /// <summary>Del Debbio, Marsh Rossney and Wilson, Phys. Rev. D 104, 094507 (2021).</summary>
-    public static PublishedScaling DelDebbio2021 { get; } = new(
+    public static PublishedScaling DelDebbio2021 { get; } = new("Del Debbio et al. 2021 (Phys. Rev. D 104, 094507)",
         "L. Del Debbio, J. Marsh Rossney, M. Wilson, \"Efficient modeling of trivializing maps for lattice phi^4 theory using normalizing flows: " +
         "a first look at scalability\", Phys. Rev. D 104, 094507 (2021)", "2105.12481",
         "2D phi^4 with affine-coupling normalizing flows on lattices of up to 20^2 sites; sampling efficiency is dictated almost entirely by " +
@@ -27,13 +28,13 @@ public static class CostLiterature
         "using two-dimensional phi^4 with up to 20^2 lattice sites ... training costs grow very quickly indeed\")", true);
 
     /// <summary>The growth law of the training cost of <see cref="DelDebbio2021"/> as a number (not verified).</summary>
-    public static PublishedScaling DelDebbio2021Exponent { get; } = new(
+    public static PublishedScaling DelDebbio2021Exponent { get; } = new(DelDebbio2021.Short,
         DelDebbio2021.Reference, "2105.12481",
         "a fitted growth law (exponent of training cost in L or xi) of the flow's training cost",
         "not verified: the paper's figures and fits could not be read here; no number is taken", false);
 
     /// <summary>Abbott et al., Eur. Phys. J. A 59, 257 (2023).</summary>
-    public static PublishedScaling Abbott2023 { get; } = new(
+    public static PublishedScaling Abbott2023 { get; } = new("Abbott et al. 2023 (Eur. Phys. J. A 59, 257)",
         "R. Abbott, M. S. Albergo, A. Botev, D. Boyda, K. Cranmer, D. C. Hackett, A. G. D. G. Matthews, S. Racaniere, A. Razavi, " +
         "D. J. Rezende, F. Romero-Lopez, P. E. Shanahan, J. M. Urban, \"Aspects of scaling and scalability for flow-based sampling of " +
         "lattice QCD\", Eur. Phys. J. A 59, 257 (2023)", "2211.07541",
@@ -42,7 +43,7 @@ public static class CostLiterature
         "abstract, https://ar5iv.labs.arxiv.org/html/2211.07541 and https://link.springer.com/article/10.1140/epja/s10050-023-01154-w", true);
 
     /// <summary>A volume or critical-scaling exponent of flow cost from <see cref="Abbott2023"/> as a number (not verified).</summary>
-    public static PublishedScaling Abbott2023Exponent { get; } = new(
+    public static PublishedScaling Abbott2023Exponent { get; } = new(Abbott2023.Short,
         Abbott2023.Reference, "2211.07541",
         "a quantitative cost exponent of flow-based sampling against volume or correlation length",
         "not verified: no such number could be read here; none is taken", false);
