@@ -2,12 +2,6 @@ using CritDiff.Statistics;
 
 namespace CritDiff.Experiments;
 
-/// <summary>One Monte Carlo kernel's costs against L with the power-law fits of tau_int (slowest observable), seconds per sweep and cost.</summary>
-public sealed record MonteCarloCostSeries(string Algorithm, IReadOnlyList<MonteCarloCostPoint> Points, ScalingFit? TauFit, ScalingFit? SweepFit, ScalingFit? CostFit);
-
-/// <summary>The power law of one (network, kind) of diffusion cost over the sizes where it is measured; null fit with fewer than 2 sizes.</summary>
-public sealed record DiffusionCostFit(string Network, DiffusionCostKind Kind, IReadOnlyList<int> MeasuredSizes, ScalingFit? Fit);
-
 /// <summary>
 /// The cost study's result: the Monte Carlo series and the diffusion rows and fits (empty when <see cref="DiffusionMissing"/>),
 /// with the study's wall time.
