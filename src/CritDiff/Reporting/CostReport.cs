@@ -214,13 +214,13 @@ public static class CostReport
         text.Append(fits.Length == 0
             ? "; the diffusion sampler's exponent is not measured (no inputs, or fewer than 2 sizes with enough effective samples). "
             : "; diffusion " + string.Join(", ", fits.Select(f => $"{f.Network} ~ L^({Exponent(f.Fit)})")) + ". ");
-        text.Append($"{CostLiterature.DelDebbio2021.Short} report, for affine-coupling flows on 2D phi^4 up to 20^2 sites, that the training cost " +
-                    "grows very quickly towards the critical point and that sampling efficiency is set almost entirely by how long the model was " +
-                    $"trained; {CostLiterature.Abbott2023.Short} conclude that simple cost scaling laws say little about flow samplers, whose " +
+        text.Append($"{CostLiterature.DelDebbio2021.Short} report for flows on 2D phi^4 that sampling efficiency is set almost entirely by how " +
+                    "long the model was trained, and (in the companion proceedings, lattices up to 20^2 sites) that training costs grow very " +
+                    $"quickly; {CostLiterature.Abbott2023.Short} conclude that simple cost scaling laws say little about flow samplers, whose " +
                     "scalability must be measured. Neither paper's growth exponent could be verified here, so no published number enters this " +
                     "comparison (the table below says what was taken from where). The comparison is therefore in kind: a flow's cost per " +
                     "independent configuration is training amortised plus generation over ESS/N, the same structure as the diffusion cost here, " +
-                    "and the published warning is that the training term, not the per-sample term, dominates near criticality; the Monte Carlo " +
+                    "and the published warning concerns the training term, whose cost grows very quickly with the lattice; the Monte Carlo " +
                     "exponents above are the yardstick any such sampler must beat at large L.");
         return text.ToString();
     }

@@ -12,10 +12,12 @@ public static class CostLiterature
     public static PublishedScaling DelDebbio2021 { get; } = new("Del Debbio et al. 2021 (Phys. Rev. D 104, 094507)",
         "L. Del Debbio, J. Marsh Rossney, M. Wilson, \"Efficient modeling of trivializing maps for lattice phi^4 theory using normalizing flows: " +
         "a first look at scalability\", Phys. Rev. D 104, 094507 (2021)", "2105.12481",
-        "2D phi^4 with affine-coupling normalizing flows on lattices of up to 20^2 sites; sampling efficiency is dictated almost entirely by " +
-        "how long the model was trained, and the training cost grows very quickly as the critical point (continuum limit) is approached",
-        "abstract, https://www.emergentmind.com/papers/2105.12481 and the companion proceedings arXiv:2112.15532 (\"exploratory scaling study " +
-        "using two-dimensional phi^4 with up to 20^2 lattice sites ... training costs grow very quickly indeed\")", true);
+        "2D phi^4 with normalizing flows (affine coupling layers after Albergo et al.); sampling efficiency is dictated almost entirely by " +
+        "how extensively a model has been trained, and is unresponsive to further increases of model flexibility (PRD abstract); in the " +
+        "companion scaling study of 2D phi^4 on lattices of up to 20^2 sites, training costs grow very quickly (proceedings abstract)",
+        "the PRD abstract at https://www.emergentmind.com/papers/2105.12481 (read up to \"However, ...\"); the abstract of the companion " +
+        "proceedings arXiv:2112.15532 (same authors) at https://catalyzex.com/author/Joe%20Marsh%20Rossney. That the growth is towards the " +
+        "critical point is said only by a third-party summary (arxivlens.com) and is not counted as read", true);
 
     /// <summary>The growth law of the training cost of <see cref="DelDebbio2021"/> as a number (not verified).</summary>
     public static PublishedScaling DelDebbio2021Exponent { get; } = new(DelDebbio2021.Short,
