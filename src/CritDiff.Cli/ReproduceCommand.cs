@@ -9,7 +9,7 @@ namespace CritDiff.Cli;
 /// <summary>
 /// <c>critdiff reproduce</c>: the README's main command. Runs the named stages of <see cref="ReproducePlan.Stages"/> in order
 /// (the exact-sampler check, the headline sweeps, the SGD-stability scans, the local-architecture study and its SGD scans,
-/// the Monte Carlo baseline, the beyond-Gaussian and the nonlinear study) with one progress line each, then
+/// the Monte Carlo baseline, the beyond-Gaussian and the nonlinear study, the cost per independent configuration) with one progress line each, then
 /// <see cref="ReproduceReport"/> judges the claims from the data and writes report.md, report.html, summary.json, claims.csv,
 /// observables.csv, CSV tables and PNG/SVG figures into --out. Finished work in --out is reused: an interrupted run resumes
 /// where it stopped.
@@ -19,7 +19,7 @@ internal static class ReproduceCommand
     public static Command Create(Func<bool, Output> output)
     {
         var quick = new Option<bool>("--quick") { Description = "Fewer sizes and seeds (about 10-40 s on 2 cores: 14 s measured with the native build, more JIT-compiled or on busy cores); the sweeps, the beyond-Gaussian and the nonlinear study go to quick-* folders (sgd-stability, local-architectures and mcmc-baseline keep their names: their stored runs are keyed by their settings and reused only by identical ones, but their tables and figures are those of the last run into the folder)." };
-        var large = new Option<bool>("--large") { Description = "Add L = 128 to the SGD-stability and local-architecture studies and L = 64 to the nonlinear one (several minutes more)." };
+        var large = new Option<bool>("--large") { Description = "Add L = 128 to the SGD-stability and local-architecture studies and to the Wolff cost series, and L = 64 to the nonlinear one (several minutes more)." };
         var folder = new Option<string>("--out")
         {
             Description = "Output folder: report.md, report.html, summary.json, claims.csv, observables.csv, and one sweep folder per experiment (figures, CSV).",
@@ -34,7 +34,7 @@ internal static class ReproduceCommand
             "(population GD in d = 2 at xi/L = 1/4 and d = 3 at beta_c; minibatch SGD in d = 2), the exact KL of the generated law after a " +
             "fixed budget of 100 steps, fits, theory curves and verdicts computed from the data. Also \"C3 under SGD\" (largest stable learning rate and steps against L for two-layer GD, SGD and Adam in the kernel and Fourier bases), " +
             "\"C4: local architectures\" (local and mixed layer lists from balanced, unbalanced and random starts: parameters, reachable optimum, steps against L; the best of them under SGD) " +
-            "and the Monte Carlo baseline (heat bath and Fourier-accelerated HMC, tau_int against L) and \"beyond the Gaussian limit\" (one- and two-layer training on measured spectra of critical 2D/3D Ising and 3D Heisenberg Wolff ensembles, exponents against 2 - eta) and \"nonlinear networks\" (" + $"{NetworkCatalog.OneLayer.Name}, {NetworkCatalog.TwoLayerLocal(1).Name} and {NetworkCatalog.SmallOddConvolution.Name} trained by denoising score matching on critical 2D phi^4 samples: training time against L, and generation at a fixed budget with exact ODE log-densities, ESS and reweighting). About 1.5 minutes on 2 cores (--quick: about 10-40 s; --large: L = 128 in the issue-7 studies and L = 64 in the nonlinear one, about 5 minutes). Progress on stderr: one line per stage with the elapsed time and an ETA for the whole run, and the sweeps' own progress. " +
+            "and the Monte Carlo baseline (heat bath and Fourier-accelerated HMC, tau_int against L) and \"beyond the Gaussian limit\" (one- and two-layer training on measured spectra of critical 2D/3D Ising and 3D Heisenberg Wolff ensembles, exponents against 2 - eta) and \"nonlinear networks\" (" + $"{NetworkCatalog.OneLayer.Name}, {NetworkCatalog.TwoLayerLocal(1).Name} and {NetworkCatalog.SmallOddConvolution.Name} trained by denoising score matching on critical 2D phi^4 samples: training time against L, and generation at a fixed budget with exact ODE log-densities, ESS and reweighting), and last the cost per independent critical configuration (cost/: 2 tau_int x seconds per sweep of Wolff, HMC and local Metropolis on critical 2D phi^4 against L, in seconds of this machine, with fitted exponents; Monte Carlo only unless diffusion cost inputs are supplied; about 30-90 s of the total). About 1.5 minutes on 2 cores (--quick: about 10-40 s; --large: L = 128 in the issue-7 studies and L = 64 in the nonlinear one, about 5 minutes). Progress on stderr: one line per stage with the elapsed time and an ETA for the whole run, and the sweeps' own progress. " +
             "Finished jobs in --out are reused.");
         command.Options.Add(quick);
         command.Options.Add(large);

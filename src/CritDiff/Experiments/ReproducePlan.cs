@@ -40,6 +40,7 @@ public static class ReproducePlan
             new McmcBaselineStage(new(0.2, 0.8, 0.5), McmcBaseline(quick, sweeps[0], seed), McmcBaselineFolder),
             new BeyondGaussianStage(new(0.8, 12.0, 13.0), BeyondGaussian(quick, seed), prefix + "beyond-gaussian"),
             new NonlinearStage(new(8.8, 18.6, 70.6), Nonlinear(quick, large, seed), prefix + "nonlinear"),
+            new CostStage(new(2.0, 30.0, 60.0), Cost(quick, large, seed), CostFolder),
         ];
     }
 
@@ -48,6 +49,9 @@ public static class ReproducePlan
 
     /// <summary>The folder of the local-architecture tables and figures; the runs are stored in its <c>runs</c> subfolder.</summary>
     public const string LocalArchitectureFolder = "local-architectures";
+
+    /// <summary>The folder of the cost study's table and figure.</summary>
+    public const string CostFolder = "cost";
 
     /// <summary>The folder of the Monte Carlo baseline's table and figure.</summary>
     public const string McmcBaselineFolder = "mcmc-baseline";
@@ -190,4 +194,25 @@ public static class ReproducePlan
             GenerationBudget = 100, GenerationSamples = 128, ReverseSteps = 24, Seed = seed,
         }
         : new NonlinearSpec { Sizes = large ? [8, 16, 32, 64] : [8, 16, 32], Seed = seed };
+
+    /// <summary>
+    /// The cost per independent critical configuration (issue 23): critical 2D phi^4 (lambda = 1, kappa =
+    /// <see cref="NonlinearSpec.CriticalKappaAtLambdaOne"/>), 4 chains each. Wolff (embedded clusters + Metropolis) at L = 8, 16, 32, 64
+    /// (--large: and 128), 2000 sweeps per chain (~300 tau_int per chain at L = 64); HMC (trajectory length 1, step tuned to
+    /// acceptance 0.8) and local Metropolis at L = 8, 16, 32 only, 10000 / 16000 / 30000 sweeps per chain (~500 tau_int in all at
+    /// L = 32): at L = 64 their tau_int of several hundred sweeps would need ~10^5 sweeps per chain, minutes beyond the stage's
+    /// budget. --quick: Wolff and HMC at L = 8, 16 with short chains (~100 tau_int or more in all). Sweeps are timed on one thread,
+    /// median of 5 repeats of at least 0.1 s of the thread's CPU time (--quick 3 of 0.02 s); S_served = 10^5 samples.
+    /// </summary>
+    public static CostSpec Cost(bool quick, bool large, ulong seed) => quick
+        ? new CostSpec(NonlinearSpec.CriticalKappaAtLambdaOne, 1,
+            [new("wolff", [8, 16], [500, 500]), new("hmc", [8, 16], [2000, 4000])],
+            Chains: 2, TimingRepeats: 3, TimingSeconds: 0.02, CostSpec.DefaultServedSamples, CostSpec.DefaultMinEffectiveSamples, seed)
+        : new CostSpec(NonlinearSpec.CriticalKappaAtLambdaOne, 1,
+            [
+                new("wolff", large ? [8, 16, 32, 64, 128] : [8, 16, 32, 64], large ? [2000, 2000, 2000, 2000, 2000] : [2000, 2000, 2000, 2000]),
+                new("hmc", [8, 16, 32], [10_000, 16_000, 30_000]),
+                new("metropolis", [8, 16, 32], [10_000, 16_000, 30_000]),
+            ],
+            Chains: 4, TimingRepeats: 5, TimingSeconds: 0.1, CostSpec.DefaultServedSamples, CostSpec.DefaultMinEffectiveSamples, seed);
 }

@@ -12,9 +12,10 @@ public static class ReproduceIntroduction
         ArgumentNullException.ThrowIfNull(claims);
         var groups = new (string Target, Func<string, bool> Holds)[]
         {
-            ("Gaussian n -> inf field", id => !IsFiniteN(id) && !IsPhi4(id)),
+            ("Gaussian n -> inf field", id => !IsFiniteN(id) && !IsPhi4(id) && !IsCost(id)),
             ("finite-n O(n) data", IsFiniteN),
             ("phi^4 samples, linear and nonlinear networks", IsPhi4),
+            ("cost per independent critical phi^4 configuration, Monte Carlo and diffusion", IsCost),
         };
         string list = string.Join("; ", groups
             .Select(g => (g.Target, Ids: claims.Select(c => c.Id).Where(g.Holds).ToArray()))
@@ -35,4 +36,6 @@ public static class ReproduceIntroduction
     private static bool IsFiniteN(string id) => id.EndsWith("-finite-n", StringComparison.Ordinal);
 
     private static bool IsPhi4(string id) => id.StartsWith("NL-", StringComparison.Ordinal);
+
+    private static bool IsCost(string id) => id.StartsWith("COST-", StringComparison.Ordinal);
 }

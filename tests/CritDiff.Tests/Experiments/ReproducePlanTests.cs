@@ -32,7 +32,7 @@ public sealed class ReproducePlanTests
     {
         var stages = ReproducePlan.Stages(quick, large, 7);
         Assert.Equal(["SamplerCheckStage", "SweepStage", "SweepStage", "SweepStage", "SweepStage", "StabilityStage", "LocalArchitectureStage",
-            "LocalSgdStage", "McmcBaselineStage", "BeyondGaussianStage", "NonlinearStage"], stages.Select(s => s.GetType().Name));
+            "LocalSgdStage", "McmcBaselineStage", "BeyondGaussianStage", "NonlinearStage", "CostStage"], stages.Select(s => s.GetType().Name));
         // The sweeps of the plan, in order, each in a stage named after it.
         Assert.Equal(ReproducePlan.Sweeps(quick, 7).Select(Key), stages.OfType<SweepStage>().Select(s => Key(s.Spec)));
         Assert.All(stages.OfType<SweepStage>(), s => Assert.Equal($"sweep {s.Spec.Name}", s.Name));
@@ -46,6 +46,11 @@ public sealed class ReproducePlanTests
         var baseline = Single<McmcBaselineStage>(stages).Spec;
         Assert.Equal((first.Family, first.Dimension), (baseline.Family, baseline.Dimension));
         Assert.All(stages.Select(s => s.Name), name => Assert.DoesNotContain('\n', name));
+        // The cost stage is last (it reads the diffusion inputs other stages may set) and runs critical phi^4.
+        var cost = Assert.IsType<CostStage>(stages[^1]).Spec;
+        Assert.Equal(NonlinearSpec.CriticalKappaAtLambdaOne, cost.Kappa);
+        Assert.Equal(quick ? [8, 16] : large ? [8, 16, 32, 64, 128] : [8, 16, 32, 64], cost.Algorithms.Single(a => a.Name == "wolff").Sizes);
+        Assert.Contains(cost.Algorithms, a => a.Name == "hmc");
     }
 
     [Fact]

@@ -140,5 +140,9 @@ public sealed class ReportFigureTests : IDisposable
         Assert.All(ids, id => Assert.Contains(id, text, StringComparison.Ordinal));
         Assert.Contains("phi^4 samples, linear and nonlinear networks: NL-C1, NL-C3, NL-C2, NL-C4, NL-reweight", text, StringComparison.Ordinal);
         Assert.DoesNotContain("The target is the O(n -> inf)", text, StringComparison.Ordinal);
+        // The cost verdicts (issue 23) form a group of their own, not the Gaussian one.
+        string cost = ReproduceIntroduction.Text(false, [.. ids.Append("COST-1").Append("COST-3").Select(id => new ClaimVerdict(id, "", "", "", true))]);
+        Assert.Contains("Monte Carlo and diffusion: COST-1, COST-3", cost, StringComparison.Ordinal);
+        Assert.DoesNotContain("COST-1", cost[..cost.IndexOf("finite-n O(n) data:", StringComparison.Ordinal)], StringComparison.Ordinal);
     }
 }
