@@ -93,5 +93,8 @@ public sealed class ReproduceRun
     /// <summary>The nonlinear study (its folder and result), once its stage has run.</summary>
     public (string Folder, NonlinearResult Result)? Nonlinear { get; internal set; }
 
+    /// <summary>The generation-quality study (its folder and result), once its stage has run.</summary>
+    public (string Folder, QualityResult Result)? Quality { get; internal set; }
+
     internal void RunSweep(ScalingSpec spec, string folder) => _sweeps.Add((spec, _runSweep(spec, folder)));
 }
