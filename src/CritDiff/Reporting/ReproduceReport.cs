@@ -119,14 +119,17 @@ public static class ReproduceReport
             Path.GetFileName(beyond.Folder) + "/");
         report.Section("Nonlinear networks on critical phi^4 samples");
         NonlinearReport.Add(report, nonlinearFolder, nonlinear, verdicts.Nonlinear, Path.GetFileName(nonlinearFolder) + "/");
+        var (qualityFolder, quality) = Require(run.Quality, "quality study");
+        report.Section("Generation quality and measurable reweighting on critical phi^4");
+        QualityReport.Add(report, qualityFolder, quality, verdicts.Quality, Path.GetFileName(qualityFolder) + "/");
     }
 
     /// <summary>The verdicts of a run, by the study that judges them.</summary>
     private sealed record Verdicts(IReadOnlyList<ClaimVerdict> Population, IReadOnlyList<ClaimVerdict> Sgd, ClaimVerdict Local, ClaimVerdict LocalSgd,
-        IReadOnlyList<ClaimVerdict> Beyond, IReadOnlyList<ClaimVerdict> Nonlinear)
+        IReadOnlyList<ClaimVerdict> Beyond, IReadOnlyList<ClaimVerdict> Nonlinear, IReadOnlyList<ClaimVerdict> Quality)
     {
         /// <summary>Every verdict, in report order.</summary>
-        public IReadOnlyList<ClaimVerdict> All { get; } = [.. Population, .. Sgd, Local, LocalSgd, .. Beyond, .. Nonlinear];
+        public IReadOnlyList<ClaimVerdict> All { get; } = [.. Population, .. Sgd, Local, LocalSgd, .. Beyond, .. Nonlinear, .. Quality];
 
         public static Verdicts Of(ReproduceRun run)
         {
@@ -139,7 +142,8 @@ public static class ReproduceReport
                 LocalArchitectureReport.Judge(Require(run.Local, "local-architecture study")),
                 LocalArchitectureReport.JudgeSgd(Require(run.LocalSgd, "local SGD scans")),
                 BeyondGaussianReport.Judge(beyond.Spec, beyond.Points),
-                NonlinearReport.Judge(Require(run.Nonlinear, "nonlinear study").Result));
+                NonlinearReport.Judge(Require(run.Nonlinear, "nonlinear study").Result),
+                QualityReport.Judge(Require(run.Quality, "quality study").Result));
         }
     }
 }

@@ -52,7 +52,7 @@ public sealed class ReproduceQuickTests(ReproduceQuickRun run) : IClassFixture<R
     public void EveryClaimHasAVerdict()
     {
         var claims = run.Json()["claims"]!.AsArray();
-        Assert.Equal(["C1", "C2", "C3", "C4", "C3-SGD", "Adam", "C4-local", "C4-SGD", "C1-finite-n", "C3-finite-n", "NL-C1", "NL-C3", "NL-C2", "NL-C4", "NL-reweight"], claims.Select(c => c!["id"]!.GetValue<string>()));
+        Assert.Equal(["C1", "C2", "C3", "C4", "C3-SGD", "Adam", "C4-local", "C4-SGD", "C1-finite-n", "C3-finite-n", "NL-C1", "NL-C3", "NL-C2", "NL-C4", "NL-reweight", "Q-reweight", "Q-budget"], claims.Select(c => c!["id"]!.GetValue<string>()));
         Assert.All(claims, c => Assert.Contains(c!["verdict"]!.GetValue<string>(), new[] { "reproduced", "not reproduced", "not measured" }));
         Assert.Contains("**C1 (", run.Markdown());
     }
@@ -212,14 +212,15 @@ public sealed class ReproduceQuickTests(ReproduceQuickRun run) : IClassFixture<R
         Assert.Equal(Math.Abs(p - 1.75) <= 3 * pErr + Reporting.BeyondGaussianReport.ExponentAllowance, run.Verdict("C1-finite-n"));
     }
 
-    /// <summary>One line per stage on stderr, numbered against the total with elapsed time and ETA, the last being the nonlinear study.</summary>
+    /// <summary>One line per stage on stderr, numbered against the total with elapsed time and ETA, the last being the quality study.</summary>
     [Fact]
     public void StderrNumbersTheStages()
     {
         var stages = run.Error.Split('\n').Where(l => l.StartsWith("reproduce [", StringComparison.Ordinal)).ToArray();
-        Assert.Equal(11, stages.Length);
-        Assert.StartsWith("reproduce [1/11] exact sampler", stages[0], StringComparison.Ordinal);
-        Assert.StartsWith("reproduce [11/11] nonlinear networks", stages[^1], StringComparison.Ordinal);
+        Assert.Equal(12, stages.Length);
+        Assert.StartsWith("reproduce [1/12] exact sampler", stages[0], StringComparison.Ordinal);
+        Assert.StartsWith("reproduce [11/12] nonlinear networks", stages[^2], StringComparison.Ordinal);
+        Assert.StartsWith("reproduce [12/12] generation quality", stages[^1], StringComparison.Ordinal);
         Assert.All(stages, l => Assert.Matches(@"\(elapsed [^,]+, ETA ~[^)]+\)$", l));
     }
 

@@ -40,5 +40,5 @@ internal sealed record QualityEnsembleKey(
 internal sealed record QualityJobKey(
     [property: JsonPropertyName("v")] int Version, [property: JsonPropertyName("ensemble")] QualityEnsembleKey Ensemble,
     [property: JsonPropertyName("network")] string Network, IReadOnlyList<int> Ladder, int Slices, int BatchSize, double LearningRate,
-    int RungSamples, int WeightSamples, int ReverseSteps, double MinTime, double ChiTolerance, double BinderTolerance,
+    int RungSamples, int WeightSamples, string Sampler, int ReverseSteps, double MinTime, double ChiTolerance, double BinderTolerance,
     double HistogramTolerance, [property: JsonPropertyName("seed")] ulong Seed);

@@ -97,7 +97,7 @@ public sealed record ReplicaMean(
 /// <summary>
 /// One (network, L) over its replicas: the quality budget (mean +- SE where every replica met the thresholds, else a lower
 /// bound: the mean with each unmet replica counted at the largest rung), chi_gen/chi_MC at the largest rung, and ESS/N, IMH
-/// acceptance and tau_int over the replicas where the ESS is measurable.
+/// acceptance and tau_int over the replicas where the ESS is measurable (null where none is: "not measurable", no point drawn).
 /// </summary>
 public sealed record QualityAggregate
 {

@@ -62,7 +62,7 @@ public static class QualityRules
             QualityStepsIsBound = bound,
             ChiRatio = Mean(replicas.Select(r => r.Rungs.Count > 0 && r.Rungs[^1].GeneratedSusceptibility.Value is { } g && referenceChi(r.Replica) is { } mc && mc > 0
                 ? g / mc : double.NaN)),
-            EssFraction = Mean(replicas.Select(r => r.EssFraction ?? double.NaN)),
+            EssFraction = Mean(measurable.Select(r => r.EssFraction ?? double.NaN)),
             MeasurableReplicas = measurable.Length,
             Acceptance = Mean(measurable.Select(r => r.Acceptance ?? double.NaN)),
             TauInt = Mean(measurable.Select(r => r.TauInt ?? double.NaN)),
@@ -74,7 +74,7 @@ public static class QualityRules
     /// min(1, w'/w), uniforms from RandomStream(seed, <see cref="ImportanceWeights.ChainStream"/>): the chain of
     /// <see cref="ImportanceWeights.Apply(Fields.LatticeModel, RealSpaceSamples, ulong)"/>), and the integrated autocorrelation
     /// time of <paramref name="observable"/> along it (<see cref="Autocorrelation.IntegratedTime"/>: 0.5 for independent
-    /// draws, the project's convention). Equal weights accept every move.
+    /// draws, the project's convention). Equal weights accept every move; a chain that never moves has no measurable tau_int (NaN).
     /// </summary>
     public static (double Acceptance, double Tau, double TauError) IndependenceChain(IReadOnlyList<double> logWeights, IReadOnlyList<double> observable, ulong seed)
     {
@@ -94,6 +94,7 @@ public static class QualityRules
             }
             series[i] = observable[current];
         }
+        if (accepted == 0) return (0, double.NaN, double.NaN);
         var (tau, error, _) = Autocorrelation.IntegratedTime(series);
         return ((double)accepted / (count - 1), tau, error);
     }

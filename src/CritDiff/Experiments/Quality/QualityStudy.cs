@@ -80,7 +80,7 @@ public sealed class QualityStudy : IStudy<QualitySpec, QualityResult>
             int weighted = spec.WeightSamplesAt(i);
             string key = KeyedResult.KeyOf(QualityJson.Keyed, new QualityJobKey(1, ensembleKey, network, spec.LadderOf(network), spec.Slices, spec.BatchSize,
                 NetworkCatalog.Parse(network).IsTimeConditioned ? spec.ConditionedLearningRate : spec.LearningRate, spec.RungSamples, weighted,
-                spec.ReverseSteps, spec.MinTime, spec.ChiTolerance, spec.BinderTolerance, spec.HistogramTolerance, seed));
+                spec.Sampler, spec.ReverseSteps, spec.MinTime, spec.ChiTolerance, spec.BinderTolerance, spec.HistogramTolerance, seed));
             var (row, wall, wasReused) = KeyedResult.GetOrCompute(QualityJson.Keyed, Sub(run.Folder, "jobs"), $"{Safe(network)}-L{length}-r{r}", key,
                 () => Job(spec, Target(spec, length), ensemble, data(), network, r, weighted, seed, run.Cancellation));
             rows[j] = row;
@@ -160,7 +160,7 @@ public sealed class QualityStudy : IStudy<QualitySpec, QualityResult>
         var trained = modelSpec.IsTimeConditioned
             ? QualityTraining.Conditioned(spec, modelSpec, source, process, finalTime, seed, cancellation)
             : QualityTraining.Sliced(spec, modelSpec, source, process, finalTime, seed, cancellation);
-        var settings = new GenerationSettings(Samplers.EulerMaruyama, spec.ReverseSteps, finalTime, spec.MinTime);
+        var settings = new GenerationSettings(Samplers.Parse(spec.Sampler), spec.ReverseSteps, finalTime, spec.MinTime);
         var rungs = new List<QualityRung>();
         RealSpaceSamples? last = null;
         double generationSeconds = 0;
