@@ -66,4 +66,27 @@ public sealed class QualityStudyTests(ITestOutputHelper output)
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    /// <summary>
+    /// A time-conditioned network goes through the conditioned trainer, one run per rung (its ladder's wall time is the sum of
+    /// the runs, at least that of the largest), and sizes it does not fit are left out (unet:2:1 needs L/2 >= 2: not L = 2).
+    /// </summary>
+    [Fact]
+    public void ATimeConditionedNetworkRunsItsOwnLadderWhereItFits()
+    {
+        string unet = new UNetSpec(2, 1).Name;
+        var spec = Tiny with { Networks = [unet], ConditionedLadder = [10, 20], WeightSamples = [64], RungSamples = 32, Configurations = 64 };
+        Assert.False(spec.Runs(unet, 2));
+        Assert.True(spec.Runs(unet, 4));
+        Assert.False((spec with { ConditionedMaxSize = 2 }).Runs(unet, 4));
+        Assert.Equal(spec.Replicas * (spec.Sizes.Count + 1), QualityStudy.Study.Jobs(spec, null));
+        var result = QualityStudy.Study.Run(spec, new StudyRun { Threads = 1 });
+        Assert.All(result.Rows, r =>
+        {
+            Assert.Equal((4, true, 20), (r.Length, r.TimeConditioned, r.LargestSteps));
+            Assert.Equal([10, 20], r.Rungs.Select(g => g.Steps));
+            Assert.True(r.LadderTrainingSeconds >= r.TrainingSeconds && r.TrainingSeconds > 0);
+        });
+        Assert.Equal(spec.Replicas, result.Rows.Count);
+    }
 }
