@@ -60,6 +60,7 @@ public sealed class QualityStudyTests(ITestOutputHelper output)
             foreach (string csv in new[] { "quality_replicas.csv", "quality_rungs.csv", "quality_aggregate.csv", "quality_ensembles.csv", "quality_cost.csv" })
                 Assert.True(File.Exists(Path.Combine(out_, csv)), csv);
             Assert.Contains("quality/ess.png", report.ToMarkdown(), StringComparison.Ordinal);
+            output.WriteLine(report.ToMarkdown());
         }
         finally
         {
