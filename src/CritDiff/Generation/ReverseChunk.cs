@@ -24,6 +24,11 @@ internal sealed class ReverseChunk(TimeScore score, int width, TraceEstimator? e
     private readonly double[] _probe = estimator is HutchinsonTrace ? new double[RealSpaceSampler.Chunk * width] : [];
     private readonly double[] _probeProduct = estimator is HutchinsonTrace ? new double[RealSpaceSampler.Chunk * width] : [];
 
+    private double[] _tangent = [], _jvp = [], _column = [], _jacobians = [];
+
+    /// <summary>True when log q is the discrete map's exact log-density (<see cref="DiscreteMapDensity"/>), not a trace rule.</summary>
+    public bool DiscreteMap => estimator is DiscreteMapDensity;
+
     /// <summary>Values n V per configuration.</summary>
     public int Width => width;
 
@@ -138,6 +143,53 @@ internal sealed class ReverseChunk(TimeScore score, int width, TraceEstimator? e
     public static double PathIncrement(int width, double noiseSquares, double noiseScale, double forwardSquares, double forwardVariance) =>
         -0.5 * noiseSquares - 0.5 * width * Math.Log(2 * Math.PI * noiseScale * noiseScale)
         + 0.5 * forwardSquares / forwardVariance + 0.5 * width * Math.Log(2 * Math.PI * forwardVariance);
+
+    /// <summary>
+    /// log |det D Phi| of Heun's step y -> y + (h/2)[F(y, t) + F(y', t - h)], y' = y + h F(y, t) =
+    /// <paramref name="predicted"/>, F = -f y + half s, for each of the <paramref name="size"/> configurations
+    /// <paramref name="y"/> into <paramref name="logDeterminant"/>: D Phi e_j = e_j + (h/2)(u + J1 (e_j + h u)),
+    /// u = J0 e_j, J = -f I + half ds/dx, column by column from n V Jacobian-vector products at each end
+    /// (<see cref="DiscreteMapDensity"/>). Counted as two trace evaluations.
+    /// </summary>
+    public void HeunLogDeterminant(double t, double h, double f0, double half0, double f1, double half1,
+        ReadOnlySpan<double> y, ReadOnlySpan<double> predicted, int size, Span<double> logDeterminant)
+    {
+        int length = size * width;
+        if (_tangent.Length < RealSpaceSampler.Chunk * width)
+        {
+            _tangent = new double[RealSpaceSampler.Chunk * width];
+            _jvp = new double[RealSpaceSampler.Chunk * width];
+            _column = new double[RealSpaceSampler.Chunk * width];
+            _jacobians = new double[(long)RealSpaceSampler.Chunk * width * width];
+        }
+        var tangent = _tangent.AsSpan(0, length);
+        var product = _jvp.AsSpan(0, length);
+        var column = _column.AsSpan(0, length);
+        for (int j = 0; j < width; j++)
+        {
+            // u = J0 e_j = -f0 e_j + half0 (ds/dx)(y) e_j, kept in column.
+            tangent.Clear();
+            for (int i = 0; i < size; i++) tangent[i * width + j] = 1;
+            score.JacobianVectorProduct(t, y, tangent, size, product);
+            for (int k = 0; k < length; k++) column[k] = -f0 * tangent[k] + half0 * product[k];
+            // z = e_j + h u, then J1 z at y'.
+            for (int k = 0; k < length; k++) tangent[k] += h * column[k];
+            score.JacobianVectorProduct(t - h, predicted, tangent, size, product);
+            for (int i = 0; i < size; i++)
+            {
+                var jacobian = _jacobians.AsSpan(i * width * width, width * width);
+                int offset = i * width;
+                for (int r = 0; r < width; r++)
+                {
+                    double w = -f1 * tangent[offset + r] + half1 * product[offset + r];
+                    jacobian[r * width + j] = (r == j ? 1 : 0) + 0.5 * h * (column[offset + r] + w);
+                }
+            }
+        }
+        for (int i = 0; i < size; i++)
+            logDeterminant[i] = DiscreteMapDensity.LogAbsDeterminant(_jacobians.AsSpan(i * width * width, width * width), width);
+        TraceEvaluations += 2;
+    }
 
     private Span<double> Evaluate(double t, ReadOnlySpan<double> y, int size, double[] buffer)
     {
