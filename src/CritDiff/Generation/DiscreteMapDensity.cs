@@ -18,9 +18,9 @@ public sealed record DiscreteMapDensity : TraceEstimator
 {
     /// <summary>
     /// The largest n V for which <c>generate --reweight --sampler ode-heun</c> uses this method by default (above it the
-    /// trapezoid's exact trace with the K -> 2K check): 256 (L = 16 in 2D). Measured on 2 cores with conv:4:1 (Release):
-    /// at V = 64 (L = 8) the determinants cost about 40x the sampling alone, at V = 256 about 150x; beyond, the
-    /// (n V)^3 LU and the 2 n V products per step make a run of thousands of samples take hours.
+    /// trapezoid's exact trace with the K -> 2K check): 256 (L = 16 in 2D). Measured (conv:4:1, K = 16, one thread,
+    /// Release): per sample 1.7 ms against 0.17 ms without log q at n V = 16 (10x), 24 ms against 0.62 ms at 64 (39x),
+    /// 230 ms against 1.5 ms at 256 (150x); the (n V)^3 LU and the 2 n V products per step make n V = 1024 about 10 s a sample.
     /// </summary>
     public const int MaxWidth = 256;
 
