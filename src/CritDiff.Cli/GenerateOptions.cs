@@ -67,7 +67,7 @@ internal sealed class GenerateOptions
                       "log q with its standard error per sample; importance weights from it are biased, E exp(-noise) != 1). Two traces per step; both are the trapezoid rule, " +
                       "O(h^2) off the density of the discrete map. discrete: the exact density of the discrete Heun map, log|det| of each step's n V x n V Jacobian " +
                       "(2 n V Jacobian-vector products per step and an LU, (n V)^3/3; conv:4:1 on one core: 10x the sampling cost at n V = 16, 40x at 64, 150x (0.23 s a sample at K = 16) at 256; refused above n V = " +
-                      $"{16 * DiscreteMapDensity.MaxWidth}). Default: none, no trace is evaluated (--reweight alone uses discrete up to n V = {DiscreteMapDensity.MaxWidth}, else exact).",
+                      $"{DiscreteMapDensity.HardMaxWidth}). Default: none, no trace is evaluated (--reweight alone uses discrete up to n V = {DiscreteMapDensity.MaxWidth}, else exact).",
     };
 
     public Option<string> Weights { get; } = new("--network-weights")

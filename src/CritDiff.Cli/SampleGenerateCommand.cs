@@ -94,8 +94,8 @@ internal static class SampleGenerateCommand
         if (method is HutchinsonTrace or DiscreteMapDensity && !products)
             throw new UsageException($"--log-density {method.Name}: the network {checkpoint.Spec.Name} offers no Jacobian-vector product; use --log-density exact");
         int width = checkpoint.Target.ConfigurationLength;
-        if (method is DiscreteMapDensity && width > 16 * DiscreteMapDensity.MaxWidth)
-            throw new UsageException($"--log-density discrete: n V = {width} exceeds {16 * DiscreteMapDensity.MaxWidth} (a dense n V x n V Jacobian per sample and step); use --log-density exact");
+        if (method is DiscreteMapDensity && width > DiscreteMapDensity.HardMaxWidth)
+            throw new UsageException($"--log-density discrete: n V = {width} exceeds {DiscreteMapDensity.HardMaxWidth} (a dense n V x n V Jacobian per sample and step); use --log-density exact");
         bool path = reweight && sampler.CarriesPathWeight;
         // --reweight with the ODE: the discrete map's exact density where n V allows, else the trapezoid (with the K -> 2K check).
         method ??= reweight && !path ? (products && width <= DiscreteMapDensity.MaxWidth ? TraceEstimator.Discrete : TraceEstimator.Exact) : null;

@@ -24,6 +24,12 @@ public sealed record DiscreteMapDensity : TraceEstimator
     /// </summary>
     public const int MaxWidth = 256;
 
+    /// <summary>
+    /// The largest n V <c>generate --log-density discrete</c> accepts at all: 1024 (a dense Jacobian per sample of a chunk,
+    /// 16 x 8 (n V)^2 bytes = 134 MB per thread, and about 10 s a sample at K = 16).
+    /// </summary>
+    public const int HardMaxWidth = 1024;
+
     /// <summary>The single instance.</summary>
     public static DiscreteMapDensity Instance { get; } = new();
 

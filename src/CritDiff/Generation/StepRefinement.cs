@@ -26,7 +26,9 @@ public sealed record StepRefinement(int Steps, double MeanLogDensityChange, doub
     public bool Exceeds => !(LogWeightSpread <= WarningSpread);
 
     /// <summary>The warning, or null.</summary>
-    public string? Warning => Exceeds
+    public string? Warning => !double.IsFinite(LogWeightSpread)
+        ? $"the K -> 2K check of the trapezoid log q failed: the run with {2 * Steps} steps gave non-finite samples or log-densities; the importance weights are not checked"
+        : Exceeds
         ? string.Create(CultureInfo.InvariantCulture,
             $"log q by the trapezoid rule changes from K = {Steps} to {2 * Steps} steps by {LogWeightSpread:G3} nats (sd over samples of the log-weight change, above {WarningSpread}): " +
             $"the importance weights are biased at this step size; use more --steps or --log-density {DiscreteMapDensity.Instance.Name} (exact for any K)")
@@ -47,6 +49,8 @@ public sealed record StepRefinement(int Steps, double MeanLogDensityChange, doub
             throw new ArgumentException("the K -> 2K check needs samples with an ODE log-density", nameof(coarse));
         var refined = new GenerationSettings(settings.Sampler, 2 * settings.Steps, settings.FinalTime, settings.MinTime, process, settings.Grid);
         var fine = RealSpaceSampler.Generate(score, process, refined, coarse.Count, seed, maxDegreeOfParallelism: maxDegreeOfParallelism, options: options);
+        if (!fine.Samples.All(double.IsFinite) || !fine.LogDensity!.All(double.IsFinite))
+            return new StepRefinement(settings.Steps, double.NaN, double.NaN, double.NaN);
         var coarseWeights = ImportanceWeights.LogWeights(target, coarse.Samples, logQ, coarse.Count);
         var fineWeights = ImportanceWeights.LogWeights(target, fine.Samples, fine.LogDensity!, fine.Count);
         double meanQ = 0, mean = 0, squares = 0;
