@@ -90,17 +90,22 @@ internal static class SampleGenerateCommand
         var method = result.GetValue(options.LogDensity) is { } text ? GenerateOptions.Parse("--log-density", text, TraceEstimator.Parse) : null;
         if (method is not null && !sampler.CarriesLogDensity)
             throw new UsageException($"--log-density needs --sampler {GenerateOptions.Names(s => s.CarriesLogDensity, " or ")} (only the probability-flow ODE has a tractable density)");
-        if (method is HutchinsonTrace && !checkpoint.CreateModel().HasJacobianVectorProduct)
+        bool products = checkpoint.CreateModel().HasJacobianVectorProduct;
+        if (method is HutchinsonTrace or DiscreteMapDensity && !products)
             throw new UsageException($"--log-density {method.Name}: the network {checkpoint.Spec.Name} offers no Jacobian-vector product; use --log-density exact");
+        int width = checkpoint.Target.ConfigurationLength;
+        if (method is DiscreteMapDensity && width > DiscreteMapDensity.HardMaxWidth)
+            throw new UsageException($"--log-density discrete: n V = {width} exceeds {DiscreteMapDensity.HardMaxWidth} (a dense n V x n V Jacobian per sample and step); use --log-density exact");
         bool path = reweight && sampler.CarriesPathWeight;
-        method ??= reweight && !path ? TraceEstimator.Exact : null;
+        // --reweight with the ODE: the discrete map's exact density where n V allows, else the trapezoid (with the K -> 2K check).
+        method ??= reweight && !path ? (products && width <= DiscreteMapDensity.MaxWidth ? TraceEstimator.Discrete : TraceEstimator.Exact) : null;
         bool denoise = result.GetValue(options.Denoise);
         if (denoise && (method is not null || path))
             throw new UsageException("--denoise: the final denoising step does not carry log q; drop --denoise or drop --reweight and --log-density");
         string? weights = null;
         if (result.GetValue(options.WeightsFile) is { } file)
         {
-            if (method is null && !path) throw new UsageException("--weights-file needs log q: add --log-density exact|hutchinson[:P] (with --sampler ode-heun) or --reweight");
+            if (method is null && !path) throw new UsageException("--weights-file needs log q: add --log-density exact|discrete|hutchinson[:P] (with --sampler ode-heun) or --reweight");
             weights = CommonOptions.CheckWritableFile("--weights-file", file);
         }
         return (new RealSpaceOptions(method, denoise, path), weights);
@@ -154,6 +159,8 @@ internal static class SampleGenerateCommand
         if (outcome.Samples.LogDensity is { } logQ)
             console.WriteLine($"log q ({(outcome.Samples.PathWeights ? "path" : outcome.Samples.LogDensityMethod?.Name)}): mean {Output.Format(Finite(logQ.Average()))}" +
                 (outcome.Samples.LogDensityError is { } e ? $", standard error per sample {Output.Format(Finite(e.Average()))} on average" : ""));
+        if (outcome.Refinement is { } r)
+            console.WriteLine($"K -> 2K check of the trapezoid log q: sd of the log-weight change {Output.Format(Finite(r.LogWeightSpread))} nats (warned above {StepRefinement.WarningSpread})");
         if (SampleGenerationRun.HistogramDistance(request, outcome) is { } dist && double.IsFinite(dist))
             console.WriteLine($"magnetisation histogram distance (total variation) {Output.Format(dist)}");
         if (outcome.TwoPointCsv is { } csv) console.WriteLine($"two-point function G(r), r = 0 .. L/2, against the reference: {csv}");

@@ -93,6 +93,9 @@ public sealed class ReproduceRun
     /// <summary>The nonlinear study (its folder and result), once its stage has run.</summary>
     public (string Folder, NonlinearResult Result)? Nonlinear { get; internal set; }
 
+    /// <summary>The generation-quality study (its folder and result), once its stage has run.</summary>
+    public (string Folder, QualityResult Result)? Quality { get; internal set; }
+
     /// <summary>
     /// The diffusion sampler's cost inputs (one row per size, network and replica), set by the caller or an earlier stage from a
     /// generation study; the cost stage reads them. Null or empty: the cost stage reports Monte Carlo only.

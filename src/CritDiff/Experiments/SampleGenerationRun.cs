@@ -39,6 +39,12 @@ public sealed record SampleGenerationRequest(TrainedModel Model, GenerationSetti
     /// <summary>The log-density method (none by default: no trace is evaluated) and the optional denoising step.</summary>
     public RealSpaceOptions Options { get; init; } = RealSpaceOptions.None;
 
+    /// <summary>
+    /// With importance weights from a trace-rule log q (exact or Hutchinson, not discrete): run the K -> 2K check
+    /// (<see cref="StepRefinement"/>, one more generation at 2K steps) and warn when the weights move (default true).
+    /// </summary>
+    public bool StepCheck { get; init; } = true;
+
     /// <summary>Where to write each sample's log q, its error and log w (<see cref="SampleWeightsFile"/>), or null.</summary>
     public string? WeightsPath { get; init; }
 
@@ -70,6 +76,9 @@ public sealed record SampleGenerationOutcome(RealSpaceSamples Samples, ModelEsti
 
     /// <summary>Where G(r) was written as CSV (next to the samples file), or null.</summary>
     public string? TwoPointCsv { get; init; }
+
+    /// <summary>The K -> 2K check of a trace-rule log q used for weights (<see cref="SampleGenerationRequest.StepCheck"/>), or null.</summary>
+    public StepRefinement? Refinement { get; init; }
 }
 
 /// <summary>Runs a <see cref="SampleGenerationRequest"/> and builds its JSON summary.</summary>
@@ -109,6 +118,9 @@ public static class SampleGenerationRun
         else if (request.Count < 4) unavailable = "reweighting needs at least 4 samples";
         else if (!samples.LogDensity.All(double.IsFinite)) unavailable = "a log-density is not finite";
         else weights = ImportanceWeights.Apply(model.Target, samples, request.Seed ^ ImportanceWeights.ChainStream);
+        StepRefinement? refinement = null;
+        if (weights is not null && request.StepCheck && !samples.PathWeights && samples.LogDensityMethod is { } method and not DiscreteMapDensity)
+            refinement = StepRefinement.Measure(score, model.Process, request.Settings, request.Options, request.Seed, model.Target, samples, threads);
         if (request.SamplesPath is { } path) NpyFile.Write(path, samples.Samples, SampleShape(model.Target, request.Count));
         TwoPointEstimates? twoPoint = null, reweightedTwoPoint = null;
         string? csv = null;
@@ -123,7 +135,7 @@ public static class SampleGenerationRun
             SampleWeightsFile.Write(weightsPath, logQ, samples.LogDensityError, weights?.LogWeights);
         return new SampleGenerationOutcome(samples, generated, magnetisations, weights, unavailable, clock.Elapsed.TotalSeconds)
         {
-            TwoPoint = twoPoint, ReweightedTwoPoint = reweightedTwoPoint, TwoPointCsv = csv,
+            TwoPoint = twoPoint, ReweightedTwoPoint = reweightedTwoPoint, TwoPointCsv = csv, Refinement = refinement,
         };
     }
 
@@ -272,7 +284,7 @@ public static class SampleGenerationRun
             ["m_histogram_distance"] = Number(HistogramDistance(request, outcome)),
             ["network_weights"] = request.Model.IsTimeConditioned ? (request.AverageWeights && request.Model.EmaParameters is not null ? "ema" : "raw") : null,
             ["denoise"] = outcome.Samples.Denoised,
-            ["log_density"] = outcome.Samples.LogDensity is { } logq ? LogDensitySummary(outcome.Samples, logq) : null,
+            ["log_density"] = outcome.Samples.LogDensity is { } logq ? LogDensitySummary(outcome.Samples, logq, outcome.Refinement) : null,
             ["reweighting"] = w2 is null ? new JsonObject { ["available"] = false, ["why"] = outcome.WeightsUnavailable } : new JsonObject
             {
                 ["available"] = true,
@@ -296,7 +308,7 @@ public static class SampleGenerationRun
 
     /// <summary>log q over the samples: mean, min, max, the method, trace evaluations per sample and, for Hutchinson, the mean and
     /// largest standard error.</summary>
-    private static JsonObject LogDensitySummary(RealSpaceSamples samples, double[] logq)
+    private static JsonObject LogDensitySummary(RealSpaceSamples samples, double[] logq, StepRefinement? refinement)
     {
         var summary = new JsonObject
         {
@@ -311,6 +323,17 @@ public static class SampleGenerationRun
             summary["error_mean"] = Number(error.Average());
             summary["error_max"] = Number(error.Max());
         }
+        if (refinement is not null)
+            summary["step_check"] = new JsonObject
+            {
+                ["steps"] = refinement.Steps,
+                ["refined_steps"] = 2 * refinement.Steps,
+                ["mean_log_q_change"] = Number(refinement.MeanLogDensityChange),
+                ["log_w_change_sd"] = Number(refinement.LogWeightSpread),
+                ["threshold"] = StepRefinement.WarningSpread,
+                ["exceeds"] = refinement.Exceeds,
+                ["ess_fraction_refined"] = Number(refinement.EffectiveSampleFractionRefined),
+            };
         return summary;
     }
 
@@ -330,6 +353,7 @@ public static class SampleGenerationRun
         if (outcome.Weights is { } w && ImportanceWeights.LowEssWarning(w.EffectiveSampleFraction, w.Count) is { } low) list.Add(low);
         if (outcome.Weights is not null && outcome.Samples.LogDensityMethod is { HasError: true } method)
             list.Add($"the importance weights use log q from {method.Name}: noisy log q biases them (E exp(-noise) != 1); use --log-density exact for unbiased weights");
+        if (outcome.Refinement?.Warning is { } refinement) list.Add(refinement);
         if (!Usable(outcome.Samples.Samples)) list.Add($"generated samples are not finite or beyond |x| = {MaxSampleMagnitude:G1}: the trained score diverged");
         return list;
     }

@@ -29,7 +29,18 @@ public sealed record RealSpaceOptions
     /// <summary>The exact log-density (what the probability-flow reweighting used before issue 22 always computed).</summary>
     public static RealSpaceOptions ExactLogDensity { get; } = new(TraceEstimator.Exact);
 
-    /// <summary>How the trace of the log-density is evaluated, or null for no log-density (no trace is evaluated).</summary>
+    /// <summary>
+    /// The exact log-density of the discrete Heun map (<see cref="DiscreteMapDensity"/>): log q = log N(y_K) - sum_k log |det D Phi_k|,
+    /// importance weights exact for any number of steps; 2 n V Jacobian-vector products and an (n V)^3 LU per step (n V up to
+    /// a few hundred; <see cref="DiscreteMapDensity.MaxWidth"/>).
+    /// </summary>
+    public static RealSpaceOptions DiscreteLogDensity { get; } = new(TraceEstimator.Discrete);
+
+    /// <summary>
+    /// How the log-density is evaluated: a trace rule (<see cref="TraceEstimator.Exact"/>, <see cref="HutchinsonTrace"/>: the
+    /// trapezoid of div F, O(h^2) off the discrete map's density) or <see cref="TraceEstimator.Discrete"/> (the exact density of
+    /// the discrete map); null for no log-density (no trace is evaluated).
+    /// </summary>
     public TraceEstimator? LogDensity { get; }
 
     /// <summary>

@@ -10,7 +10,8 @@ namespace CritDiff.Generation;
 /// (<see cref="Sampler.CarriesLogDensity"/>) carries the log-density as an augmented state: d log q / dtau = -div F,
 /// div F = -f n V + (g^2/2) tr(ds/dx), integrated by the same rule as y, so log q(y(t_min)) = log N(y(T); 0, b(T)^2 I) -
 /// sum over steps of the rule's div F terms, exact up to the ODE's own discretisation with the exact trace, or with
-/// Hutchinson's estimate and its accumulated standard error per sample. Without it no trace is evaluated.
+/// Hutchinson's estimate and its accumulated standard error per sample; with <see cref="TraceEstimator.Discrete"/> instead the exact
+/// log-density of the discrete map, log q = log N(y(T)) - sum_k log |det D Phi_k|. Without it no trace is evaluated.
 /// With <see cref="RealSpaceOptions.PathWeights"/> a Gaussian stochastic sampler (sde-em, sde-exp) carries instead the path's
 /// effective log q = log N(y(T)) + sum_k [log r_k - log p_k] (its own steps r_k over the forward kernels p_k), whose
 /// weights exp(-S - log q) are exact for any number of steps.

@@ -5,7 +5,8 @@ namespace CritDiff.Generation;
 /// <param name="ConfigurationLength">Values n V per configuration.</param>
 /// <param name="Samples">N x n V values, component-major per configuration.</param>
 /// <param name="LogDensity">When asked for (<see cref="RealSpaceOptions.LogDensity"/>) with a probability-flow sampler
-/// (<see cref="Sampler.CarriesLogDensity"/>, ode-heun): log q of each final sample along its probability-flow path (N values);
+/// (<see cref="Sampler.CarriesLogDensity"/>, ode-heun): log q of each final sample along its probability-flow path (N values; the trapezoid
+/// rule of the trace, or with <see cref="TraceEstimator.Discrete"/> the exact density of the discrete map);
 /// with <see cref="RealSpaceOptions.PathWeights"/> (sde-em, sde-exp) the path's effective log q (<see cref="PathWeights"/>);
 /// null otherwise (the stochastic schemes' law has no tractable density).</param>
 /// <param name="ScoreEvaluations">Score evaluations per sample, counted as the sampler ran (K, or 2K for ode-heun and pc, plus one

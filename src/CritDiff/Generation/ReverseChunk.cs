@@ -24,6 +24,11 @@ internal sealed class ReverseChunk(TimeScore score, int width, TraceEstimator? e
     private readonly double[] _probe = estimator is HutchinsonTrace ? new double[RealSpaceSampler.Chunk * width] : [];
     private readonly double[] _probeProduct = estimator is HutchinsonTrace ? new double[RealSpaceSampler.Chunk * width] : [];
 
+    private double[] _tangent = [], _jvp = [], _column = [], _points = [], _jacobians = [];
+
+    /// <summary>True when log q is the discrete map's exact log-density (<see cref="DiscreteMapDensity"/>), not a trace rule.</summary>
+    public bool DiscreteMap => estimator is DiscreteMapDensity;
+
     /// <summary>Values n V per configuration.</summary>
     public int Width => width;
 
@@ -138,6 +143,72 @@ internal sealed class ReverseChunk(TimeScore score, int width, TraceEstimator? e
     public static double PathIncrement(int width, double noiseSquares, double noiseScale, double forwardSquares, double forwardVariance) =>
         -0.5 * noiseSquares - 0.5 * width * Math.Log(2 * Math.PI * noiseScale * noiseScale)
         + 0.5 * forwardSquares / forwardVariance + 0.5 * width * Math.Log(2 * Math.PI * forwardVariance);
+
+    /// <summary>Values per batched Jacobian-vector product of <see cref="HeunLogDeterminant"/> (columns are batched up to it).</summary>
+    private const int MaxProductValues = 1 << 20;
+
+    /// <summary>
+    /// log |det D Phi| of Heun's step y -> y + (h/2)[F(y, t) + F(y', t - h)], y' = y + h F(y, t) =
+    /// <paramref name="predicted"/>, F = -f y + half s, for each of the <paramref name="size"/> configurations
+    /// <paramref name="y"/> into <paramref name="logDeterminant"/>: D Phi e_j = e_j + (h/2)(u + J1 (e_j + h u)),
+    /// u = J0 e_j, J = -f I + half ds/dx, column by column from n V Jacobian-vector products at each end
+    /// (<see cref="DiscreteMapDensity"/>), many columns of all samples in one batched product. Counted as two trace evaluations.
+    /// </summary>
+    public void HeunLogDeterminant(double t, double h, double f0, double half0, double f1, double half1,
+        ReadOnlySpan<double> y, ReadOnlySpan<double> predicted, int size, Span<double> logDeterminant)
+    {
+        int block = Math.Max(1, Math.Min(width, MaxProductValues / (RealSpaceSampler.Chunk * width)));
+        long batchValues = (long)RealSpaceSampler.Chunk * block * width;
+        if (_tangent.Length < batchValues)
+        {
+            _tangent = new double[batchValues];
+            _jvp = new double[batchValues];
+            _column = new double[batchValues];
+            _points = new double[batchValues];
+            _jacobians = new double[(long)RealSpaceSampler.Chunk * width * width];
+        }
+        for (int first = 0; first < width; first += block)
+        {
+            // Batch item (i, c): sample i, column first + c.
+            int columns = Math.Min(block, width - first), batch = size * columns, length = batch * width;
+            var tangent = _tangent.AsSpan(0, length);
+            var product = _jvp.AsSpan(0, length);
+            var column = _column.AsSpan(0, length);
+            var points = _points.AsSpan(0, length);
+            tangent.Clear();
+            for (int i = 0; i < size; i++)
+                for (int c = 0; c < columns; c++)
+                {
+                    int item = (i * columns + c) * width;
+                    y.Slice(i * width, width).CopyTo(points.Slice(item, width));
+                    tangent[item + first + c] = 1;
+                }
+            // u = J0 e_j = -f0 e_j + half0 (ds/dx)(y) e_j, kept in column.
+            score.JacobianVectorProduct(t, points, tangent, batch, product);
+            for (int k = 0; k < length; k++) column[k] = -f0 * tangent[k] + half0 * product[k];
+            // z = e_j + h u, then J1 z at y'.
+            for (int k = 0; k < length; k++) tangent[k] += h * column[k];
+            for (int i = 0; i < size; i++)
+                for (int c = 0; c < columns; c++) predicted.Slice(i * width, width).CopyTo(points.Slice((i * columns + c) * width, width));
+            score.JacobianVectorProduct(t - h, points, tangent, batch, product);
+            for (int i = 0; i < size; i++)
+            {
+                var jacobian = _jacobians.AsSpan(i * width * width, width * width);
+                for (int c = 0; c < columns; c++)
+                {
+                    int item = (i * columns + c) * width, j = first + c;
+                    for (int r = 0; r < width; r++)
+                    {
+                        double w = -f1 * tangent[item + r] + half1 * product[item + r];
+                        jacobian[r * width + j] = (r == j ? 1 : 0) + 0.5 * h * (column[item + r] + w);
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < size; i++)
+            logDeterminant[i] = DiscreteMapDensity.LogAbsDeterminant(_jacobians.AsSpan(i * width * width, width * width), width);
+        TraceEvaluations += 2;
+    }
 
     private Span<double> Evaluate(double t, ReadOnlySpan<double> y, int size, double[] buffer)
     {

@@ -17,14 +17,20 @@ public abstract record TraceEstimator
     /// <summary>The exact trace.</summary>
     public static TraceEstimator Exact { get; } = new ExactTrace();
 
-    /// <summary>The name on the command line: exact, or hutchinson:P.</summary>
+    /// <summary>
+    /// Not a trace: the exact log-density of the discrete Heun map, log |det| of each step's Jacobian
+    /// (<see cref="DiscreteMapDensity"/>), exact for any number of steps.
+    /// </summary>
+    public static TraceEstimator Discrete => DiscreteMapDensity.Instance;
+
+    /// <summary>The name on the command line: exact, discrete, or hutchinson:P.</summary>
     public abstract string Name { get; }
 
     /// <summary>True when the estimate has a statistical error (Hutchinson).</summary>
     public virtual bool HasError => false;
 
     /// <summary>
-    /// exact, hutchinson (<see cref="HutchinsonTrace.DefaultProbes"/> probes) or hutchinson:P with P in
+    /// exact, discrete (<see cref="Discrete"/>), hutchinson (<see cref="HutchinsonTrace.DefaultProbes"/> probes) or hutchinson:P with P in
     /// 2..<see cref="HutchinsonTrace.MaxProbes"/>; anything else throws <see cref="ArgumentException"/> naming the forms.
     /// </summary>
     public static TraceEstimator Parse(string text)
@@ -32,13 +38,14 @@ public abstract record TraceEstimator
         ArgumentNullException.ThrowIfNull(text);
         string value = text.Trim().ToLowerInvariant();
         if (value == "exact") return Exact;
+        if (value == "discrete") return Discrete;
         if (value == "hutchinson") return new HutchinsonTrace(HutchinsonTrace.DefaultProbes);
         if (value.StartsWith("hutchinson:", StringComparison.Ordinal) &&
             int.TryParse(value["hutchinson:".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out int probes) &&
             probes >= 2 && probes <= HutchinsonTrace.MaxProbes)
             return new HutchinsonTrace(probes);
         throw new ArgumentException(
-            $"'{text}' is not a log-density method: use exact, hutchinson or hutchinson:P with P in 2..{HutchinsonTrace.MaxProbes} probes", nameof(text));
+            $"'{text}' is not a log-density method: use exact, discrete, hutchinson or hutchinson:P with P in 2..{HutchinsonTrace.MaxProbes} probes", nameof(text));
     }
 
     /// <summary>

@@ -35,7 +35,7 @@ public static class ReproduceIntroduction
 
     private static bool IsFiniteN(string id) => id.EndsWith("-finite-n", StringComparison.Ordinal);
 
-    private static bool IsPhi4(string id) => id.StartsWith("NL-", StringComparison.Ordinal);
+    private static bool IsPhi4(string id) => id.StartsWith("NL-", StringComparison.Ordinal) || id.StartsWith("Q-", StringComparison.Ordinal);
 
     private static bool IsCost(string id) => id.StartsWith("COST-", StringComparison.Ordinal);
 }

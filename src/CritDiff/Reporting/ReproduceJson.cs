@@ -36,6 +36,7 @@ public static class ReproduceJson
             ["mcmc_baseline"] = new JsonArray(ReproduceReport.Require(run.McmcBaseline, "Monte Carlo baseline").Select(sc => (JsonNode?)Baseline(sc)).ToArray()),
             ["beyond_gaussian"] = Beyond(beyond.Spec, beyond.Points),
             ["nonlinear"] = Nonlinear(ReproduceReport.Require(run.Nonlinear, "nonlinear study").Result),
+            ["quality"] = QualityJsonSummary.Of(ReproduceReport.Require(run.Quality, "quality study").Result),
             ["cost"] = CostReport.Json(ReproduceReport.Require(run.Cost, "cost study").Result),
             ["out"] = run.Folder,
             ["wall_seconds"] = wallSeconds,

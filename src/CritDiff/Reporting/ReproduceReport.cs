@@ -119,6 +119,9 @@ public static class ReproduceReport
             Path.GetFileName(beyond.Folder) + "/");
         report.Section("Nonlinear networks on critical phi^4 samples");
         NonlinearReport.Add(report, nonlinearFolder, nonlinear, verdicts.Nonlinear, Path.GetFileName(nonlinearFolder) + "/");
+        var (qualityFolder, quality) = Require(run.Quality, "quality study");
+        report.Section("Generation quality and measurable reweighting on critical phi^4");
+        QualityReport.Add(report, qualityFolder, quality, verdicts.Quality, Path.GetFileName(qualityFolder) + "/");
         var (costFolder, cost) = Require(run.Cost, "cost study");
         report.Section("Cost per independent critical configuration");
         CostReport.Add(report, costFolder, cost, verdicts.Cost, Path.GetFileName(costFolder) + "/");
@@ -126,10 +129,10 @@ public static class ReproduceReport
 
     /// <summary>The verdicts of a run, by the study that judges them.</summary>
     private sealed record Verdicts(IReadOnlyList<ClaimVerdict> Population, IReadOnlyList<ClaimVerdict> Sgd, ClaimVerdict Local, ClaimVerdict LocalSgd,
-        IReadOnlyList<ClaimVerdict> Beyond, IReadOnlyList<ClaimVerdict> Nonlinear, IReadOnlyList<ClaimVerdict> Cost)
+        IReadOnlyList<ClaimVerdict> Beyond, IReadOnlyList<ClaimVerdict> Nonlinear, IReadOnlyList<ClaimVerdict> Quality, IReadOnlyList<ClaimVerdict> Cost)
     {
         /// <summary>Every verdict, in report order.</summary>
-        public IReadOnlyList<ClaimVerdict> All { get; } = [.. Population, .. Sgd, Local, LocalSgd, .. Beyond, .. Nonlinear, .. Cost];
+        public IReadOnlyList<ClaimVerdict> All { get; } = [.. Population, .. Sgd, Local, LocalSgd, .. Beyond, .. Nonlinear, .. Quality, .. Cost];
 
         public static Verdicts Of(ReproduceRun run)
         {
@@ -143,6 +146,7 @@ public static class ReproduceReport
                 LocalArchitectureReport.JudgeSgd(Require(run.LocalSgd, "local SGD scans")),
                 BeyondGaussianReport.Judge(beyond.Spec, beyond.Points),
                 NonlinearReport.Judge(Require(run.Nonlinear, "nonlinear study").Result),
+                QualityReport.Judge(Require(run.Quality, "quality study").Result),
                 CostReport.Judge(Require(run.Cost, "cost study").Result));
         }
     }

@@ -22,6 +22,7 @@ public sealed class LogDensityCommandTests : IDisposable
     {
         Cli.AssertRefused(Generate("--sampler", "ode-heun", "--log-density", "sometimes"), "--log-density");
         Cli.AssertRefused(Generate("--sampler", "ode-heun", "--log-density", "hutchinson:1"), "hutchinson:P with P in 2..1024");
+        Cli.AssertRefused(Generate("--sampler", "sde-em", "--log-density", "discrete"), "--log-density needs --sampler ode-heun");
         Cli.AssertRefused(Generate("--sampler", "sde-em", "--log-density", "exact"), "--log-density needs --sampler ode-heun");
         Cli.AssertRefused(Generate("--sampler", "ode-heun", "--reweight", "--denoise"), "--denoise");
         Cli.AssertRefused(Generate("--sampler", "ode-heun", "--weights-file", Path.Combine(_folder, "w.csv")), "--weights-file needs log q");
@@ -103,6 +104,31 @@ public sealed class LogDensityCommandTests : IDisposable
         // The ODE's weights are named as such.
         var ode = JsonNode.Parse(Cli.Run(Generate("--sampler", "ode-heun", "--reweight", "--json")).Out)!;
         Assert.Equal("ode", (string)ode["reweighting"]!["weights"]!);
+    }
+
+    [Fact]
+    public void OdeReweightingUsesTheDiscreteMapDensityAndTheTrapezoidGetsTheStepCheck()
+    {
+        // Issue 23: --reweight with ode-heun uses the discrete map's exact log q where n V allows (this checkpoint: L = 4);
+        // --log-density exact keeps the trapezoid and adds the K -> 2K check (JSON log_density.step_check; K = 4 is coarse).
+        string csv = Path.Combine(_folder, "discrete.csv");
+        var (code, output, error) = Cli.Run(Generate("--sampler", "ode-heun", "--reweight", "--weights-file", csv, "--json"));
+        Assert.True(code == 0, error);
+        var json = JsonNode.Parse(output)!;
+        Assert.Equal("discrete", (string)json["log_density"]!["method"]!);
+        Assert.Null(json["log_density"]!["step_check"]);
+        Assert.Equal(9, File.ReadAllLines(csv).Length);
+        (code, output, error) = Cli.Run(Generate("--sampler", "ode-heun", "--reweight", "--log-density", "exact", "--json"));
+        Assert.True(code == 0, error);
+        var check = JsonNode.Parse(output)!["log_density"]!["step_check"]!;
+        Assert.Equal(8, (int)check["refined_steps"]!);
+        Assert.True((double)check["log_w_change_sd"]! >= 0);
+        Assert.Equal((double)check["log_w_change_sd"]! > StepRefinement.WarningSpread, (bool)check["exceeds"]!);
+        Assert.Equal((bool)check["exceeds"]!, error.Contains("K = 4 to 8 steps", StringComparison.Ordinal));
+        // Without --reweight no weights, no check.
+        (code, output, error) = Cli.Run(Generate("--sampler", "ode-heun", "--log-density", "discrete", "--json"));
+        Assert.True(code == 0, error);
+        Assert.Equal("discrete", (string)JsonNode.Parse(output)!["log_density"]!["method"]!);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CritDiff.Experiments;
 
 namespace CritDiff.Tests.Cli;
 
@@ -52,7 +53,7 @@ public sealed class ReproduceQuickTests(ReproduceQuickRun run) : IClassFixture<R
     public void EveryClaimHasAVerdict()
     {
         var claims = run.Json()["claims"]!.AsArray();
-        Assert.Equal(["C1", "C2", "C3", "C4", "C3-SGD", "Adam", "C4-local", "C4-SGD", "C1-finite-n", "C3-finite-n", "NL-C1", "NL-C3", "NL-C2", "NL-C4", "NL-reweight", "COST-1", "COST-2", "COST-3", "COST-4"], claims.Select(c => c!["id"]!.GetValue<string>()));
+        Assert.Equal(["C1", "C2", "C3", "C4", "C3-SGD", "Adam", "C4-local", "C4-SGD", "C1-finite-n", "C3-finite-n", "NL-C1", "NL-C3", "NL-C2", "NL-C4", "NL-reweight", "Q-reweight", "Q-budget", "COST-1", "COST-2", "COST-3", "COST-4"], claims.Select(c => c!["id"]!.GetValue<string>()));
         Assert.All(claims, c => Assert.Contains(c!["verdict"]!.GetValue<string>(), new[] { "reproduced", "not reproduced", "not measured" }));
         Assert.Contains("**C1 (", run.Markdown());
     }
@@ -212,19 +213,23 @@ public sealed class ReproduceQuickTests(ReproduceQuickRun run) : IClassFixture<R
         Assert.Equal(Math.Abs(p - 1.75) <= 3 * pErr + Reporting.BeyondGaussianReport.ExponentAllowance, run.Verdict("C1-finite-n"));
     }
 
-    /// <summary>The cost stage (issue 23, --quick: Wolff and HMC at L = 8, 16) writes its table and figure; without diffusion inputs the diffusion verdicts are not measured.</summary>
+    /// <summary>
+    /// The cost stage (issue 23, --quick: Wolff and HMC at L = 8, 16) writes its table and figure, and prices the quality stage's
+    /// trained models: one diffusion row per (network, L) of the quality study, each from its replicas.
+    /// </summary>
     [Fact]
-    public void CostStageWritesMonteCarloOnlyWithoutDiffusionInputs()
+    public void CostStageWritesMonteCarloAndTheQualityStudysModels()
     {
         foreach (string file in new[] { "cost.csv", "cost_vs_L.png", "cost_vs_L.svg" })
             Assert.True(File.Exists(Path.Combine(run.Dir, "cost", file)), file);
         var cost = run.Json()["cost"]!;
-        Assert.True((bool)cost["diffusion_missing"]!);
+        Assert.False((bool)cost["diffusion_missing"]!);
         Assert.Equal(["wolff", "hmc"], cost["monte_carlo"]!.AsArray().Select(a => (string)a!["algo"]!));
         Assert.All(cost["monte_carlo"]!.AsArray(), a => Assert.Equal([8, 16], a!["L"]!.AsArray().Select(l => (int)(double)l!)));
-        Assert.Null(run.Verdict("COST-3"));
-        Assert.Null(run.Verdict("COST-4"));
-        Assert.Contains("Diffusion sampler: not measured", run.Markdown(), StringComparison.Ordinal);
+        var quality = run.Json()["quality"]!["aggregates"]!.AsArray().Select(a => ((string)a!["network"]!, (int)(double)a["L"]!)).Order().ToArray();
+        var priced = cost["diffusion"]!.AsArray().Select(d => ((string)d!["network"]!, (int)(double)d["L"]!)).Order().ToArray();
+        Assert.Equal(quality, priced);
+        Assert.All(cost["diffusion"]!.AsArray(), d => Assert.Equal(ReproducePlan.Quality(true, 1).Replicas, (int)(double)d!["replicas"]!));
     }
 
     /// <summary>One line per stage on stderr, numbered against the total with elapsed time and ETA, the last being the cost study.</summary>
@@ -232,10 +237,11 @@ public sealed class ReproduceQuickTests(ReproduceQuickRun run) : IClassFixture<R
     public void StderrNumbersTheStages()
     {
         var stages = run.Error.Split('\n').Where(l => l.StartsWith("reproduce [", StringComparison.Ordinal)).ToArray();
-        Assert.Equal(12, stages.Length);
-        Assert.StartsWith("reproduce [1/12] exact sampler", stages[0], StringComparison.Ordinal);
-        Assert.StartsWith("reproduce [11/12] nonlinear networks", stages[^2], StringComparison.Ordinal);
-        Assert.StartsWith("reproduce [12/12] cost per independent critical configuration", stages[^1], StringComparison.Ordinal);
+        Assert.Equal(13, stages.Length);
+        Assert.StartsWith("reproduce [1/13] exact sampler", stages[0], StringComparison.Ordinal);
+        Assert.StartsWith("reproduce [11/13] nonlinear networks", stages[^3], StringComparison.Ordinal);
+        Assert.StartsWith("reproduce [12/13] generation quality", stages[^2], StringComparison.Ordinal);
+        Assert.StartsWith("reproduce [13/13] cost per independent critical configuration", stages[^1], StringComparison.Ordinal);
         Assert.All(stages, l => Assert.Matches(@"\(elapsed [^,]+, ETA ~[^)]+\)$", l));
     }
 

@@ -32,7 +32,7 @@ public sealed class ReproducePlanTests
     {
         var stages = ReproducePlan.Stages(quick, large, 7);
         Assert.Equal(["SamplerCheckStage", "SweepStage", "SweepStage", "SweepStage", "SweepStage", "StabilityStage", "LocalArchitectureStage",
-            "LocalSgdStage", "McmcBaselineStage", "BeyondGaussianStage", "NonlinearStage", "CostStage"], stages.Select(s => s.GetType().Name));
+            "LocalSgdStage", "McmcBaselineStage", "BeyondGaussianStage", "NonlinearStage", "QualityStage", "CostStage"], stages.Select(s => s.GetType().Name));
         // The sweeps of the plan, in order, each in a stage named after it.
         Assert.Equal(ReproducePlan.Sweeps(quick, 7).Select(Key), stages.OfType<SweepStage>().Select(s => Key(s.Spec)));
         Assert.All(stages.OfType<SweepStage>(), s => Assert.Equal($"sweep {s.Spec.Name}", s.Name));
@@ -40,6 +40,7 @@ public sealed class ReproducePlanTests
         Assert.Equal(Key(ReproducePlan.Local(quick, large, 7)), Key(Single<LocalArchitectureStage>(stages).Spec));
         Assert.Equal(Key(ReproducePlan.BeyondGaussian(quick, 7)), Key(Single<BeyondGaussianStage>(stages).Spec));
         Assert.Equal(Key(ReproducePlan.Nonlinear(quick, large, 7)), Key(Single<NonlinearStage>(stages).Spec));
+        Assert.Equal(KeyedResult.KeyOf(QualityJson.Keyed, ReproducePlan.Quality(quick, 7)), KeyedResult.KeyOf(QualityJson.Keyed, Single<QualityStage>(stages).Spec));
         // C4 under SGD scans in the SGD setting of "C3 under SGD"; the baseline runs on the first sweep's field family.
         Assert.Same(Single<StabilityStage>(stages).Plan.Sgd, Single<LocalSgdStage>(stages).Sgd);
         var first = stages.OfType<SweepStage>().First().Spec;
@@ -65,6 +66,9 @@ public sealed class ReproducePlanTests
         Assert.Equal("beyond-gaussian", Single<BeyondGaussianStage>(full).Folder);
         Assert.Equal("quick-nonlinear", Single<NonlinearStage>(quick).Folder);
         Assert.Equal("nonlinear", Single<NonlinearStage>(large).Folder);
+        Assert.Equal("quick-quality", Single<QualityStage>(quick).Folder);
+        Assert.Equal("quality", Single<QualityStage>(full).Folder);
+        Assert.True(Single<QualityStage>(quick).Spec.Replicas >= 3 && Single<QualityStage>(full).Spec.Replicas >= 3);
         Assert.Equal(200, Single<SamplerCheckStage>(quick).Spec.Configurations);
         Assert.Equal(2000, Single<SamplerCheckStage>(full).Spec.Configurations);
         Assert.Equal([8, 16], Single<McmcBaselineStage>(quick).Spec.Sizes);

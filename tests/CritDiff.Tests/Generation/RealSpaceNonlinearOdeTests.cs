@@ -48,7 +48,7 @@ public class RealSpaceNonlinearOdeTests
     }
 
     /// <summary>Heun for dy/dtau = -f y + (g^2/2) s(y, t), written out independently of the sampler.</summary>
-    private static double[] Map(TanhScore score, GenerationSettings settings, double[] start)
+    internal static double[] Map(TanhScore score, GenerationSettings settings, double[] start)
     {
         var y = start.ToArray();
         int n = y.Length;
@@ -70,7 +70,7 @@ public class RealSpaceNonlinearOdeTests
         return y;
     }
 
-    private static double[,] Jacobian(TanhScore score, GenerationSettings settings, double[] start)
+    internal static double[,] Jacobian(TanhScore score, GenerationSettings settings, double[] start)
     {
         const double eps = 1e-5;
         int n = start.Length;
@@ -89,7 +89,7 @@ public class RealSpaceNonlinearOdeTests
     }
 
     /// <summary>ln|det A| by Gaussian elimination with partial pivoting.</summary>
-    private static double LogAbsDeterminant(double[,] a)
+    internal static double LogAbsDeterminant(double[,] a)
     {
         int n = a.GetLength(0);
         double log = 0;
@@ -112,7 +112,7 @@ public class RealSpaceNonlinearOdeTests
     /// s_i(x, t) = -x_i / (a^2 + b^2) - 0.5 a^2 tanh(x_i) + 0.2 a^2 x_{i+1} (cyclic over all n V values): nonlinear and not
     /// diagonal; trace = sum_i [-1/(a^2 + b^2) - 0.5 a^2 / cosh^2(x_i)].
     /// </summary>
-    private sealed class TanhScore(Lattice lattice, int components) : TimeScore(lattice, components)
+    internal sealed class TanhScore(Lattice lattice, int components) : TimeScore(lattice, components)
     {
         public override void Score(double t, ReadOnlySpan<double> x, int count, Span<double> score)
         {
@@ -142,6 +142,21 @@ public class RealSpaceNonlinearOdeTests
                 }
                 trace[c] = sum;
             }
+        }
+
+        public override bool HasJacobianVectorProduct => true;
+
+        /// <summary>(ds/dx) v: ds_i = [-inverse - 0.5 a^2 / cosh^2(x_i)] v_i + 0.2 a^2 v_{i+1}.</summary>
+        protected override void JacobianVectorProductCore(double t, ReadOnlySpan<double> x, ReadOnlySpan<double> tangent, int count, Span<double> product)
+        {
+            var (inverse, a2) = Coefficients(t);
+            int width = ConfigurationLength;
+            for (int c = 0; c < count; c++)
+                for (int i = 0; i < width; i++)
+                {
+                    double ch = Math.Cosh(x[c * width + i]);
+                    product[c * width + i] = (-inverse - 0.5 * a2 / (ch * ch)) * tangent[c * width + i] + 0.2 * a2 * tangent[c * width + (i + 1) % width];
+                }
         }
 
         public override TimeScore Replica() => new TanhScore(Lattice, Components);
