@@ -180,14 +180,14 @@ public static class ReproducePlan
     }
 
     /// <summary>
-    /// The "nonlinear networks" study (issue 12): critical 2D phi^4 (lambda = 1) at L = 8, 16, 32 (--large: and 64; --quick: 8, 16
-    /// with shorter runs).
+    /// The "nonlinear networks" study (issues 12 and 23): critical 2D phi^4 (lambda = 1) at L = 8, 16, 32, 64 in 3 replicas
+    /// (--large: and 128; --quick: L = 8, 16 in 2 replicas with smaller ensembles and shorter runs).
     /// </summary>
     public static NonlinearSpec Nonlinear(bool quick, bool large, ulong seed) => quick
         ? new NonlinearSpec
         {
-            Sizes = [8, 16], Times = [0.05], Configurations = 512, MaxSteps = 400, ValidationSize = 64, GenerationSlices = 12,
-            GenerationBudget = 100, GenerationSamples = 128, ReverseSteps = 24, Seed = seed,
+            Sizes = [8, 16], Replicas = 2, Times = [0.05], Configurations = 512, MaxSteps = 800, SgdMaxSteps = 2000, ValidationSize = 64,
+            GenerationSlices = 12, GenerationBudget = 100, GenerationSamples = 128, ReverseSteps = 24, Seed = seed,
         }
-        : new NonlinearSpec { Sizes = large ? [8, 16, 32, 64] : [8, 16, 32], Seed = seed };
+        : new NonlinearSpec { Sizes = large ? [8, 16, 32, 64, 128] : [8, 16, 32, 64], Seed = seed };
 }
