@@ -22,7 +22,8 @@ internal static class ConditionedTrainCommand
     {
         CommonOptions.RefuseUnless(result, false,
             "does not apply to a time-conditioned network (one network for every t in [--t-min, --t-max], trained for --steps steps with no stopping rule); drop it",
-            options.Time, options.Slices, options.Spacing, options.MaxSteps, options.Eps, options.Basis, options.Momentum, options.Samples.Stop, options.Samples.ReferenceFactor);
+            options.Time, options.Slices, options.Spacing, options.MaxSteps, options.Eps, options.Basis, options.Momentum, options.Samples.Stop, options.Samples.ReferenceFactor,
+            options.Samples.ReferenceDrift, options.Samples.MaxReferenceDoublings);
         try
         {
             spec.Validate(target.Lattice);

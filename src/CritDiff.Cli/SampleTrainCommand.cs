@@ -70,6 +70,8 @@ internal static class SampleTrainCommand
             EvalInterval = Limits.Count("--eval-interval", result.GetValue(options.Samples.EvalInterval), 1, 1_000_000),
             ValidationSize = Limits.Count("--validation-size", result.GetValue(options.Samples.ValidationSize), 1, 1_000_000),
             ReferenceLengthFactor = factor,
+            ReferenceDrift = TrainInputs.ReferenceDrift(result, options.Samples),
+            MaxReferenceDoublings = Limits.Count("--max-reference-doublings", result.GetValue(options.Samples.MaxReferenceDoublings), 1, 10),
             Seed = result.GetValue(options.Seed),
         };
         TrainInputs.CheckSideCar("--data", result.GetValue(options.Data), target);
@@ -117,6 +119,8 @@ internal static class SampleTrainCommand
             "budget" => StoppingChoice.Budget,
             var other => throw new UsageException($"--stop must be auto, exact, validation or budget (got {other})"),
         };
+        if (config.ReferenceDrift is not null && stopping is StoppingChoice.Exact or StoppingChoice.Budget)
+            throw new UsageException("--reference-drift applies to the validation rule (--stop validation or auto), not to --stop exact or budget");
         var source = Source(result, options, target, dataPath, config.Seed, out var data);
         var request = new SampleTrainingRequest(target, spec, process, grid, source, config) { Stopping = stopping, Data = data };
         try

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using CritDiff.Experiments;
 using CritDiff.Fields;
 using CritDiff.Lattices;
@@ -151,5 +152,14 @@ internal static class TrainInputs
         if (!names.Contains(parts[0]))
             throw new UsageException($"--chain: algorithm '{parts[0]}' is not available for {target.Kind}: use {string.Join(", ", names)}");
         return new MarkovChainSource(ModelKernels.Create(parts[0], target), seed ^ 0xC4A1UL, SampleTrainCommand.ChainThermalization, spacing);
+    }
+
+    /// <summary>--reference-drift: null for off, else a fraction in (0, 1] (exit 2 otherwise).</summary>
+    public static double? ReferenceDrift(ParseResult result, SampleTrainOptions options)
+    {
+        string text = result.GetValue(options.ReferenceDrift) ?? "off";
+        if (text == "off") return null;
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double f) && f > 0 && f <= 1) return f;
+        throw new UsageException($"--reference-drift must be off or a fraction in (0, 1] of the initial excess (got {text})");
     }
 }

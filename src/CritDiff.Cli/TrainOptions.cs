@@ -96,7 +96,9 @@ internal sealed class SampleTrainOptions
     public Option<string> Stop { get; } = new("--stop")
     {
         Description = "With --mode samples: the training-time rule. auto (default): exact population excess where an optimum is known " +
-                      "(Gaussian target, one-layer/two-layer/deep/dense, no --data), else validation; exact; validation (steps until the loss on a " +
+                      "(Gaussian target, one-layer/two-layer/deep/dense, no --data; or a linear network that holds the exact score or one local layer, on --data: " +
+                      "against the optimum of the data's own measured spectrum G(k), the exact population excess of the training data), else validation; " +
+                      "exact (also with --data, or --chain: its spectrum estimated on 4096 chain configurations); validation (steps until the loss on a " +
                       "fixed validation set is within eps of its initial excess over a reference: the lower of two --reference-factor x longer runs " +
                       "with a decaying rate and different seeds, their difference reported as its uncertainty); budget (no stopping: every slice runs --max-steps).",
         DefaultValueFactory = _ => "auto",
@@ -120,6 +122,21 @@ internal sealed class SampleTrainOptions
         DefaultValueFactory = _ => 4.0,
     };
 
+    public Option<string> ReferenceDrift { get; } = new("--reference-drift")
+    {
+        Description = "With --mode samples and the validation rule: off (default: a fixed reference of --reference-factor x --max-steps steps), or a " +
+                      "fraction f in (0, 1]: rerun the two reference runs at 2, 4, ... times that length (each with the decaying rate of its own length) until " +
+                      "their lowest validation loss moves by at most f x the initial excess between two successive lengths (e.g. 0.02); the slice reports " +
+                      "the length used, the last drift and whether it met f. Cost: up to 2^(N+1) - 1 times the fixed reference, N = --max-reference-doublings.",
+        DefaultValueFactory = _ => "off",
+    };
+
+    public Option<int> MaxReferenceDoublings { get; } = new("--max-reference-doublings")
+    {
+        Description = "With --reference-drift: at most this many doublings of the reference length, 1..10 (default 3: up to 8 x the fixed length).",
+        DefaultValueFactory = _ => 3,
+    };
+
     public Option<string?> Chain { get; } = new("--chain")
     {
         Description = "With --mode samples on a finite-n target without --data: draw training configurations from a Markov chain ALGO[:SPACING] " +
@@ -141,5 +158,5 @@ internal sealed class SampleTrainOptions
         DefaultValueFactory = _ => 0.999,
     };
 
-    public IEnumerable<Option> All => [Stop, EvalInterval, ValidationSize, ReferenceFactor, Chain, Steps, Ema];
+    public IEnumerable<Option> All => [Stop, EvalInterval, ValidationSize, ReferenceFactor, ReferenceDrift, MaxReferenceDoublings, Chain, Steps, Ema];
 }

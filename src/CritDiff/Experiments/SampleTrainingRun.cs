@@ -155,7 +155,7 @@ public static class SampleTrainingRun
     {
         ArgumentNullException.ThrowIfNull(request);
         var c = request.Config;
-        return new JsonObject
+        var json = new JsonObject
         {
             ["command"] = command,
             ["trainer"] = "samples",
@@ -179,6 +179,13 @@ public static class SampleTrainingRun
             ["stopping"] = request.Stopping.ToString().ToLowerInvariant(),
             ["seed"] = c.Seed,
         };
+        // Only when set, so that a folder written before these settings existed still resumes.
+        if (c.ReferenceDrift is { } drift)
+        {
+            json["reference_drift"] = drift;
+            json["max_reference_doublings"] = c.MaxReferenceDoublings;
+        }
+        return json;
     }
 
     /// <summary>The run's summary as JSON (summary.json and the --json output).</summary>
@@ -222,6 +229,9 @@ public static class SampleTrainingRun
                 ["reference_loss"] = Number(s.Samples!.ReferenceLoss),
                 ["reference_uncertainty"] = Number(s.Samples!.ReferenceUncertainty),
                 ["reference_runs_diverged"] = s.Samples!.ReferenceRunsDiverged,
+                ["reference_steps"] = s.Samples!.ReferenceSteps,
+                ["reference_drift"] = Number(s.Samples!.ReferenceDrift),
+                ["reference_converged"] = s.Samples!.ReferenceConverged,
             }).ToArray()),
             ["steps"] = outcome.StepsToEps,
             ["all_converged"] = test ? outcome.AllConverged : null,

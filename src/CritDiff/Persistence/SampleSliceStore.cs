@@ -63,6 +63,8 @@ public static class SampleSliceStore
             ["reference_uncertainty"] = details.ReferenceUncertainty is { } u ? Number(u) : null,
             ["reference_runs_diverged"] = details.ReferenceRunsDiverged, ["lr"] = Number(result.LearningRate),
             ["lr_rule"] = result.LearningRateRule, ["stopping_rule"] = details.StoppingRule, ["arrays"] = layers.Length,
+            ["reference_steps"] = details.ReferenceSteps, ["reference_drift"] = details.ReferenceDrift is { } d ? Number(d) : null,
+            ["reference_converged"] = details.ReferenceConverged,
             ["history"] = History(result.History),
         };
         AtomicFile.WriteAllText(JsonPath(runFolder, slice), json.ToJsonString() + "\n");
@@ -109,6 +111,9 @@ public static class SampleSliceStore
                     ReferenceUncertainty = json["reference_uncertainty"] is { } u ? Double(u) : null,
                     ReferenceRunsDiverged = (int)json["reference_runs_diverged"]!,
                     StoppingRule = (string)json["stopping_rule"]!,
+                    ReferenceSteps = (int?)json["reference_steps"],
+                    ReferenceDrift = json["reference_drift"] is { } d ? Double(d) : null,
+                    ReferenceConverged = (bool?)json["reference_converged"],
                 },
             };
         }

@@ -2,7 +2,7 @@ namespace CritDiff.Training;
 
 /// <summary>
 /// Keeps the progress of a slice that is still training, so that an interrupted slice resumes instead of starting over:
-/// the outcomes of its finished reference runs (<see cref="StoppingContext.ReferenceRunLoss"/>, the longest part under
+/// the outcomes of its finished reference runs (<see cref="StoppingContext.ReferenceRunLoss(int, int)"/>, the longest part under
 /// the validation rule) and periodic snapshots of a run in progress (<see cref="RunSnapshot"/>). Every run depends only on
 /// its own streams, and a snapshot holds everything that changes during a run, so a resumed slice is bit-identical to an
 /// uninterrupted one.

@@ -24,7 +24,8 @@ public static class SampleTrainer
 
     /// <summary>
     /// Trains slice <paramref name="sliceIndex"/> at <paramref name="time"/>: start from
-    /// <see cref="ScoreModel.Initialize"/> with S_max = a^2 max_k G(k) + b^2 estimated on the validation data, then the
+    /// <see cref="ScoreModel.Initialize"/> with S_max = a^2 max_k G(k) + b^2 estimated on a fixed number of training
+    /// configurations (<see cref="SampleTrainingConfig.StartEstimateSize"/>, whatever the validation size), then the
     /// configured optimizer until the rule's excess is &lt;= eps x its initial value or the cap. With a
     /// <paramref name="store"/>, reference runs kept there are not run again, finished ones are kept, and runs (on a
     /// stateless source) are snapshot every <see cref="ISliceProgressStore.SnapshotInterval"/> and resumed from their
@@ -49,21 +50,27 @@ public static class SampleTrainer
         var validation = Validation(source.Fork(SourceStreams * slice), config, slice);
         var start = model.CreateParameters();
         var startRng = new RandomStream(config.Seed ^ StartSalt, slice);
-        model.Initialize(start, MaxNoisedVariance(model.Lattice, validation.X0, config.ValidationSize * model.Components, process, time), ref startRng);
+        var startFields = StartFields(source, config, slice, validation);
+        model.Initialize(start, MaxNoisedVariance(model.Lattice, startFields, SampleTrainingConfig.StartEstimateSize * model.Components, process, time), ref startRng);
         double rate = config.LearningRate ?? Adam.AutoLearningRate;
         string rateRule = config.LearningRate is null ? $"auto: adam default {Adam.AutoLearningRate}" : $"fixed ({config.Optimizer.Name})";
         var dsm = new DenoisingScoreMatching(model, process, time);
 
-        var context = new StoppingContext(model, source, process, time, config, sliceIndex, start, run =>
+        // Reference run r at doubling d (length N_0 2^d) runs on run r's streams (common random numbers across lengths); it is
+        // kept in the store as run r + 16 d, so the fixed-length runs (d = 0) keep their numbers.
+        var context = new StoppingContext(model, source, process, time, config, sliceIndex, start, (run, doubling) =>
         {
-            if (store?.FindReference(sliceIndex, run) is { } kept) return kept;
+            int key = run + StoppingContext.RunsPerLength * doubling;
+            if (store?.FindReference(sliceIndex, key) is { } kept) return kept;
             var rng = new RandomStream(config.Seed ^ (ReferenceSalt + (ulong)run), slice);
-            var outcome = Run(dsm, source.Fork(SourceStreams * slice + 2 + (ulong)run), start.Clone(), config, rate, config.ReferenceSteps,
-                config.ReferenceFinalRateFraction, rng, validation, null, ct, Reporter(progress, sliceIndex, time, $"reference run {run + 1}"),
-                Snapshots(store, source, sliceIndex, $"reference{run}"));
-            store?.KeepReference(sliceIndex, run, (outcome.Lowest, outcome.Diverged));
+            int steps = StoppingContext.ReferenceLength(config, doubling);
+            string phase = doubling == 0 ? $"reference run {run + 1}" : $"reference run {run + 1} at {steps} steps";
+            var outcome = Run(dsm, source.Fork(SourceStreams * slice + 2 + (ulong)run), start.Clone(), config, rate, steps,
+                config.ReferenceFinalRateFraction, rng, validation, null, ct, Reporter(progress, sliceIndex, time, phase),
+                Snapshots(store, source, sliceIndex, $"reference{key}"));
+            store?.KeepReference(sliceIndex, key, (outcome.Lowest, outcome.Diverged));
             return (outcome.Lowest, outcome.Diverged);
-        });
+        }, () => dsm.Loss(start, validation.X0, validation.Z, validation.Count));
         var excess = rule.Begin(context);
         var main = Run(dsm, source.Fork(SourceStreams * slice + 1), start.Clone(), config, rate, config.MaxSteps, 1,
             new RandomStream(config.Seed, slice), validation, excess, ct, Reporter(progress, sliceIndex, time, "training"),
@@ -90,6 +97,9 @@ public static class SampleTrainer
                 ReferenceUncertainty = excess.ReferenceUncertainty,
                 ReferenceRunsDiverged = context.ReferenceRunsDiverged,
                 StoppingRule = rule.Name,
+                ReferenceSteps = excess.ReferenceSteps,
+                ReferenceDrift = excess.ReferenceDrift,
+                ReferenceConverged = excess.ReferenceConverged,
             },
         };
     }
@@ -134,7 +144,24 @@ public static class SampleTrainer
     }
 
     /// <summary>
-    /// S_max = a^2 max_k G(k) + b^2 with G(k) the mean of |x~(k)|^2 over the validation fields: the top eigenvalue of the
+    /// The <see cref="SampleTrainingConfig.StartEstimateSize"/> configurations the start's S_max is estimated on: the first
+    /// ones the validation stream draws (the validation set's own when it is at least that large, else drawn again from a
+    /// fresh fork of the same stream; every source draws configurations in sequence, so both are the same), whatever the
+    /// validation size.
+    /// </summary>
+    private static double[] StartFields(SampleSource source, SampleTrainingConfig config, ulong slice, ValidationSet validation)
+    {
+        long length = (long)SampleTrainingConfig.StartEstimateSize * source.ConfigurationLength;
+        if (validation.Count >= SampleTrainingConfig.StartEstimateSize)
+            return validation.Count == SampleTrainingConfig.StartEstimateSize ? validation.X0 : validation.X0[..(int)length];
+        var rng = new RandomStream(config.Seed ^ ValidationSalt, slice);
+        var x0 = new double[length];
+        source.Fork(SourceStreams * slice).Draw(x0, SampleTrainingConfig.StartEstimateSize, ref rng);
+        return x0;
+    }
+
+    /// <summary>
+    /// S_max = a^2 max_k G(k) + b^2 with G(k) the mean of |x~(k)|^2 over the start's fields: the top eigenvalue of the
     /// translation-invariant part of the noised covariance, estimated on samples (docs/science.md section 5).
     /// </summary>
     private static double MaxNoisedVariance(Lattice lattice, double[] fields, int count, ForwardProcess process, double time)

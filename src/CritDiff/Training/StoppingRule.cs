@@ -38,11 +38,17 @@ public sealed record SliceExcess(Func<NetworkParameters, double, double> Excess,
 /// <summary>What a <see cref="StoppingRule"/> may use for one slice: the problem, the start, and reference runs.</summary>
 public sealed class StoppingContext
 {
-    private readonly Func<int, (double Lowest, bool Diverged)> _referenceRun;
+    /// <summary>Store keys of reference runs: run r at doubling d is kept as r + RunsPerLength d.</summary>
+    internal const int RunsPerLength = 16;
+
+    private readonly Func<int, int, (double Lowest, bool Diverged)> _referenceRun;
+    private readonly Lazy<double> _initialLoss;
 
     internal StoppingContext(ScoreModel model, SampleSource source, ForwardProcess process, double time,
-        SampleTrainingConfig config, int sliceIndex, NetworkParameters start, Func<int, (double Lowest, bool Diverged)> referenceRun)
+        SampleTrainingConfig config, int sliceIndex, NetworkParameters start, Func<int, int, (double Lowest, bool Diverged)> referenceRun,
+        Func<double> initialValidationLoss)
     {
+        _initialLoss = new Lazy<double>(initialValidationLoss, LazyThreadSafetyMode.None);
         Model = model;
         Source = source;
         Process = process;
@@ -81,13 +87,31 @@ public sealed class StoppingContext
     /// A run that diverges still reports its lowest loss before the divergence, and is counted in
     /// <see cref="ReferenceRunsDiverged"/>.
     /// </summary>
-    public double ReferenceRunLoss(int run)
+    public double ReferenceRunLoss(int run) => ReferenceRunLoss(run, 0);
+
+    /// <summary>
+    /// Reference run <paramref name="run"/> at length <see cref="ReferenceLength"/>(config, <paramref name="doubling"/>) =
+    /// N_0 2^doubling: a fresh run from the start on run <paramref name="run"/>'s streams, its rate decaying over that length
+    /// (doubling 0 is <see cref="ReferenceRunLoss(int)"/>).
+    /// </summary>
+    public double ReferenceRunLoss(int run, int doubling)
     {
-        if (run is < 0 or > 15) throw new ArgumentOutOfRangeException(nameof(run), run, "reference runs are numbered 0..15 (0 and 1 are the validation rule's)");
-        var (lowest, diverged) = _referenceRun(run);
+        if (run is < 0 or >= RunsPerLength) throw new ArgumentOutOfRangeException(nameof(run), run, "reference runs are numbered 0..15 (0 and 1 are the validation rule's)");
+        if (doubling is < 0 or > 10) throw new ArgumentOutOfRangeException(nameof(doubling), doubling, "doublings are numbered 0..10");
+        var (lowest, diverged) = _referenceRun(run, doubling);
         if (diverged) ReferenceRunsDiverged++;
         return lowest;
     }
+
+    /// <summary>Steps of a reference run after <paramref name="doubling"/> doublings: <see cref="SampleTrainingConfig.ReferenceSteps"/> x 2^doubling (capped at int.MaxValue - 1).</summary>
+    public static int ReferenceLength(SampleTrainingConfig config, int doubling)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return (int)Math.Min(int.MaxValue - 1, (long)config.ReferenceSteps << Math.Clamp(doubling, 0, 30));
+    }
+
+    /// <summary>The validation loss of the start (the training run's loss at step 0), computed on first use.</summary>
+    public double InitialValidationLoss => _initialLoss.Value;
 
     /// <summary>Reference runs of this slice that diverged (their rate was too high: lower it, the reference is then suspect).</summary>
     public int ReferenceRunsDiverged { get; private set; }
