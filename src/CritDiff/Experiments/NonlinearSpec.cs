@@ -81,7 +81,7 @@ public sealed record NonlinearSpec
     /// at <see cref="BudgetCheckFactor"/> x B, each with its own converged reference; the study reports the time at the larger
     /// budget and the smaller one checks it (<see cref="BudgetTolerance"/>).
     /// </summary>
-    [JsonPropertyName("reference_budget")] public int ReferenceBudget { get; init; } = 100;
+    [JsonPropertyName("reference_budget")] public int ReferenceBudget { get; init; } = 50;
 
     /// <summary>The budget check's second budget, as a multiple of <see cref="ReferenceBudget"/> (4: B and 4B).</summary>
     [JsonPropertyName("budget_check_factor")] public int BudgetCheckFactor { get; init; } = 4;
@@ -101,16 +101,16 @@ public sealed record NonlinearSpec
     [JsonPropertyName("reference_drift")] public double ReferenceDrift { get; init; } = 0.02;
 
     /// <summary>At most this many doublings of the reference (<see cref="Training.SampleTrainingConfig.MaxReferenceDoublings"/>).</summary>
-    [JsonPropertyName("max_reference_doublings")] public int MaxReferenceDoublings { get; init; } = 3;
+    [JsonPropertyName("max_reference_doublings")] public int MaxReferenceDoublings { get; init; } = 2;
 
     /// <summary>Stop at excess &lt;= eps x initial. 0.05, not 0.01: at a fixed Adam rate the minibatch noise floor sits at a few per cent of the initial excess.</summary>
-    [JsonPropertyName("eps")] public double Eps { get; init; } = 0.05;
+    [JsonPropertyName("eps")] public double Eps { get; init; } = 0.1;
 
     [JsonPropertyName("eval_interval")] public int EvalInterval { get; init; } = 10;
     [JsonPropertyName("validation_size")] public int ValidationSize { get; init; } = 128;
 
     /// <summary>The first reference length as a multiple of the budget (the converged reference doubles it from there).</summary>
-    [JsonPropertyName("reference_factor")] public double ReferenceLengthFactor { get; init; } = 2;
+    [JsonPropertyName("reference_factor")] public double ReferenceLengthFactor { get; init; } = 1;
 
     /// <summary>Networks trained on every slice and sampled at a fixed budget.</summary>
     [JsonPropertyName("generation_architectures")] public IReadOnlyList<string> GenerationArchitectures { get; init; } = [NetworkCatalog.OneLayer.Name, NetworkCatalog.SmallOddConvolutionName];

@@ -153,8 +153,11 @@ public sealed record NonlinearTrainingSummary
     /// <summary>False when a replica's budget check failed: the time then depends on the budget and is not measured.</summary>
     [JsonPropertyName("budget_invariant")] public required bool BudgetInvariant { get; init; }
 
-    /// <summary>Measured: no replica diverged and the budget check held (lower bounds count as measured bounds).</summary>
-    [JsonIgnore] public bool Measured => BudgetInvariant && DivergedReplicas == 0;
+    /// <summary>False when a replica's reference did not converge within its doublings (reference rule only).</summary>
+    [JsonPropertyName("reference_converged")] public bool ReferenceConverged { get; init; } = true;
+
+    /// <summary>Measured: no replica diverged, every reference converged and the budget check held (lower bounds count as measured bounds).</summary>
+    [JsonIgnore] public bool Measured => BudgetInvariant && ReferenceConverged && DivergedReplicas == 0;
 
     [JsonIgnore] public string Network => NonlinearStudy.NetworkLabel(Architecture, Optimizer);
 }
@@ -239,6 +242,7 @@ public sealed record NonlinearResult(NonlinearSpec Spec, IReadOnlyList<Nonlinear
             DivergedReplicas = replicas.Count(r => r.Diverged),
             LowerBound = replicas.Any(r => !r.Converged && !r.Diverged),
             BudgetInvariant = replicas.All(r => r.BudgetAgrees is not false),
+            ReferenceConverged = replicas.All(r => r.ReferenceConverged is not false),
         };
     }
 
@@ -525,6 +529,23 @@ public sealed class NonlinearStudy : IStudy<NonlinearSpec, NonlinearResult>
         MaxReferenceDoublings = spec.MaxReferenceDoublings,
         Seed = seed,
     };
+
+    /// <summary>
+    /// The training time of <paramref name="architecture"/> under <paramref name="optimizer"/> (<see cref="AdamName"/> at the spec's
+    /// rate, or <see cref="SgdName"/> at <see cref="SgdRate"/> of the data) on the data of <paramref name="source"/> at diffusion time
+    /// <paramref name="time"/> (VP), slice 0, as one job of the study measures it (see the private overload).
+    /// </summary>
+    public static NonlinearTrainingRow MeasureTrainingTime(NonlinearSpec spec, DataSetSource source, string architecture, string optimizer,
+        double time, int replica, ulong seed, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(source);
+        var process = new VariancePreserving();
+        double rate = optimizer == SgdName
+            ? SgdRate(spec, process, MeasuredSpectrum.Measure(source.Lattice, source.Configurations, source.Count, source.Components, "training data").Mean, time)
+            : spec.LearningRate;
+        return TrainingTime(spec, source, process, architecture, optimizer, rate, time, 0, replica, seed, cancellation);
+    }
 
     /// <summary>
     /// The training time of one network at one (L, t) in one replica. Linear networks with a closed-form optimum on the data's

@@ -59,7 +59,7 @@ public static class NonlinearReport
         string NotMeasured(string arch, string optimizer)
         {
             var bad = summaries.Where(s => s.Architecture == arch && s.Optimizer == optimizer && !s.Measured).Select(s => s.Length).ToArray();
-            return bad.Length == 0 ? "" : I($"; not measured at L = {string.Join(", ", bad)} (budget check failed or a replica diverged)");
+            return bad.Length == 0 ? "" : I($"; not measured at L = {string.Join(", ", bad)} (budget check failed, a reference did not converge, or a replica diverged)");
         }
 
         var oneFit = result.Fit(one);
@@ -176,10 +176,10 @@ public static class NonlinearReport
                 $"{SweepTables.Q(r.Architecture)},{r.Optimizer},{r.Replica},{r.Length},{r.Time:R},{r.Parameters},{r.LearningRate:R},{r.MaxSteps},{r.Steps},{r.StepsRun},{SweepTables.B(r.Converged)},{SweepTables.B(r.Diverged)},{r.InitialExcess:R},{r.FinalExcess:R},{r.ReferenceLoss:R},{r.ReferenceUncertainty:R},{r.ReferenceSteps},{r.ReferenceDrift:R},{SweepTables.B(r.ReferenceConverged)},{r.CheckBudget},{r.CheckSteps},{r.CheckStepsRun},{SweepTables.B(r.BudgetAgrees)}\n");
         Checkpoint.WriteAtomic(Path.Combine(folder, "training.csv"), training.ToString());
         var summaries = result.Summaries();
-        var summary = new StringBuilder("arch,optimizer,L,parameters,replicas,steps_mean,steps_err,converged_replicas,diverged_replicas,lower_bound,budget_invariant\n");
+        var summary = new StringBuilder("arch,optimizer,L,parameters,replicas,steps_mean,steps_err,converged_replicas,diverged_replicas,lower_bound,budget_invariant,reference_converged\n");
         foreach (var s in summaries)
             summary.Append(CultureInfo.InvariantCulture,
-                $"{SweepTables.Q(s.Architecture)},{s.Optimizer},{s.Length},{s.Parameters},{s.Steps.Count},{s.Steps.Mean:R},{s.Steps.Error:R},{s.ConvergedReplicas},{s.DivergedReplicas},{SweepTables.B(s.LowerBound)},{SweepTables.B(s.BudgetInvariant)}\n");
+                $"{SweepTables.Q(s.Architecture)},{s.Optimizer},{s.Length},{s.Parameters},{s.Steps.Count},{s.Steps.Mean:R},{s.Steps.Error:R},{s.ConvergedReplicas},{s.DivergedReplicas},{SweepTables.B(s.LowerBound)},{SweepTables.B(s.BudgetInvariant)},{SweepTables.B(s.ReferenceConverged)}\n");
         Checkpoint.WriteAtomic(Path.Combine(folder, "training-summary.csv"), summary.ToString());
         var generation = new StringBuilder("arch,replica,L,budget,samples,chi_generated,chi_generated_err,chi_mc,log_chi_ratio,binder_generated,binder_generated_err,m_histogram_distance,diverged_slices\n");
         foreach (var g in result.Generation)
@@ -228,7 +228,7 @@ public static class NonlinearReport
                 s.Network, s.Parameters.ToString(CultureInfo.InvariantCulture), s.Length.ToString(CultureInfo.InvariantCulture), StepsText(s),
                 I($"{s.ConvergedReplicas} / {s.Steps.Count + s.DivergedReplicas}"),
                 result.Slowest().Any(r => r.Architecture == s.Architecture && r.Optimizer == s.Optimizer && r.Length == s.Length && r.BudgetAgrees is not null)
-                    ? (s.BudgetInvariant ? "agrees" : "disagrees: not measured") : "not needed (exact excess)",
+                    ? (!s.ReferenceConverged ? "reference not converged: not measured" : s.BudgetInvariant ? "agrees" : "disagrees: not measured") : "not needed (exact excess)",
             ]));
         report.Table(["network", "L", "ln(chi_gen / chi_MC)", "chi_gen / chi_MC", "chi generated", "chi MC", "M histogram distance"],
             generationSummaries.Select(g => (IReadOnlyList<string>)
@@ -260,7 +260,7 @@ public static class NonlinearReport
             color++;
         }
         report.Figure("Mean +- SE over replicas of the slowest slice of each network at each L, with the power law fitted per replica (dashed, mean exponent); " +
-                      "open triangles: some replica stopped before the criterion (mean with steps run: a lower bound); open circles: not measured (the budget check failed).",
+                      "open triangles: some replica stopped before the criterion (mean with steps run: a lower bound); open circles: not measured (a reference did not converge or the budget check failed).",
             prefix + steps.Save(folder, "steps"));
         var ratioFigure = new Figure(I($"Generated chi over Monte Carlo after {spec.GenerationBudget} steps per slice"), "L (lattice size)", "chi_gen / chi_MC", logX: true, logY: true);
         color = 0;
