@@ -39,11 +39,14 @@ public sealed record NonlinearSpec
     [JsonPropertyName("replicas")] public int Replicas { get; init; } = 3;
 
     /// <summary>
-    /// Networks whose training time is measured under Adam: one-layer (V parameters), a local two-layer linear one, and a nonlinear conv
-    /// net with no more parameters than one-layer at the smallest L (conv:3:1:odd: 3 hidden channels, tanh, no biases, so
-    /// s(-x) = -s(x) like the exact score of a Z2-symmetric target; 63 parameters against V = 64 at L = 8).
+    /// Networks whose training time is measured under Adam: one-layer (V parameters) and a nonlinear conv net with no more parameters
+    /// than one-layer at the smallest L (conv:3:1:odd: 3 hidden channels, tanh, no biases, so s(-x) = -s(x) like the exact score of a
+    /// Z2-symmetric target; 63 parameters against V = 64 at L = 8). The local two-layer linear network (two-layer-local:1) is not in
+    /// the default list since issue 23: against a converged reference its time was "not measured" at every L (seed 1, L = 8..64, 3
+    /// replicas: its reference still moved by 0.03-0.3 of the initial excess after two doublings, and the times at B and 4B disagreed)
+    /// while it cost a fifth of the stage; add it here to measure it with larger budgets.
     /// </summary>
-    [JsonPropertyName("architectures")] public IReadOnlyList<string> Architectures { get; init; } = [NetworkCatalog.OneLayer.Name, NetworkCatalog.TwoLayerLocal(1).Name, NetworkCatalog.SmallOddConvolutionName];
+    [JsonPropertyName("architectures")] public IReadOnlyList<string> Architectures { get; init; } = [NetworkCatalog.OneLayer.Name, NetworkCatalog.SmallOddConvolutionName];
 
     /// <summary>
     /// Networks also trained under plain SGD at a GD-like rate (the L^(2 - eta) control): rate = <see cref="SgdRateFraction"/> / S_max,
@@ -103,13 +106,18 @@ public sealed record NonlinearSpec
     /// <summary>At most this many doublings of the reference (<see cref="Training.SampleTrainingConfig.MaxReferenceDoublings"/>).</summary>
     [JsonPropertyName("max_reference_doublings")] public int MaxReferenceDoublings { get; init; } = 2;
 
-    /// <summary>Stop at excess &lt;= eps x initial. 0.05, not 0.01: at a fixed Adam rate the minibatch noise floor sits at a few per cent of the initial excess.</summary>
+    /// <summary>
+    /// Stop at excess &lt;= eps x initial. 0.1 (issue 23; was 0.05): a fixed-rate Adam run's validation loss flattens at a minibatch
+    /// noise floor a few per cent of the initial excess above the reference, so a threshold at 0.05 sat on the flat part and moved with
+    /// the reference (conv:3:1:odd at L = 8: 50 steps at B = 100, 250 at 4B, each against its converged reference); at 0.1 the same
+    /// runs cross on the steep part (30 and 40 steps).
+    /// </summary>
     [JsonPropertyName("eps")] public double Eps { get; init; } = 0.1;
 
     [JsonPropertyName("eval_interval")] public int EvalInterval { get; init; } = 10;
     [JsonPropertyName("validation_size")] public int ValidationSize { get; init; } = 128;
 
-    /// <summary>The first reference length as a multiple of the budget (the converged reference doubles it from there).</summary>
+    /// <summary>The first reference length as a multiple of the budget (the converged reference doubles it from there: 1 keeps the cost of two doublings at 7 budgets per run).</summary>
     [JsonPropertyName("reference_factor")] public double ReferenceLengthFactor { get; init; } = 1;
 
     /// <summary>Networks trained on every slice and sampled at a fixed budget.</summary>

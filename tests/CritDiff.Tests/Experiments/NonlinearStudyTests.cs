@@ -137,7 +137,7 @@ public sealed class NonlinearStudyTests : IDisposable
         var target = new Phi4Model(lattice, 1, spec.Kappa, spec.Lambda);
         var ensemble = EnsembleGenerator.Generate(ModelKernels.Create(spec.Algorithm, target), new EnsembleSettings(spec.Configurations, 300, 300, 1, 11, 2));
         var source = new DataSetSource(lattice, 1, ensemble.Configurations, ensemble.Count);
-        foreach (string arch in new[] { spec.Architectures[2] })
+        foreach (string arch in new[] { CritDiff.Networks.NetworkCatalog.SmallOddConvolutionName })
         {
             var row = NonlinearStudy.MeasureTrainingTime(spec, source, arch, NonlinearStudy.AdamName, spec.Times[0], 0, 11);
             Assert.True(row.CheckConverged, arch);
