@@ -36,7 +36,7 @@ public sealed record NonlinearTrainingRow
     [JsonPropertyName("arch")] public required string Architecture { get; init; }
 
     /// <summary>"adam", or "sgd" for the plain-SGD control.</summary>
-    [JsonPropertyName("optimizer")] public string Optimizer { get; init; } = "adam";
+    [JsonPropertyName("optimizer")] public required string Optimizer { get; init; }
 
     [JsonPropertyName("replica")] public int Replica { get; init; }
     [JsonPropertyName("L")] public required int Length { get; init; }
@@ -154,7 +154,7 @@ public sealed record NonlinearTrainingSummary
     [JsonPropertyName("budget_invariant")] public required bool BudgetInvariant { get; init; }
 
     /// <summary>False when a replica's reference did not converge within its doublings (reference rule only).</summary>
-    [JsonPropertyName("reference_converged")] public bool ReferenceConverged { get; init; } = true;
+    [JsonPropertyName("reference_converged")] public required bool ReferenceConverged { get; init; }
 
     /// <summary>Measured: no replica diverged, every reference converged and the budget check held (lower bounds count as measured bounds).</summary>
     [JsonIgnore] public bool Measured => BudgetInvariant && ReferenceConverged && DivergedReplicas == 0;
