@@ -164,7 +164,7 @@ internal static class SampleTrainCommand
         {
             var progress = new Progress(s =>
             {
-                string referenceText = s.Samples!.ReferenceLoss is { } r ? ", reference " + Stats.Format(r, s.Samples.ReferenceUncertainty) : "";
+                string referenceText = s.Samples!.ReferenceLoss is not null ? ", reference " + TrainInputs.ReferenceCell(s.Samples) : "";
                 bar.Finished(TrainCommand.SliceName(grid, s.Time), Outcome(s, budget) + referenceText);
             });
             // The state of a running slice: on the live bar at every evaluation, as a plain line at most every 10 s (its
@@ -250,7 +250,7 @@ internal static class SampleTrainCommand
             table.AddRow(Output.Format(s.Time), Output.Format(s.LearningRate),
                 budget ? s.StepsRun.ToString(CultureInfo.InvariantCulture) : s.StepsToEps?.ToString(CultureInfo.InvariantCulture) ?? $"> {s.StepsRun}",
                 ConvergedCell(s, budget), Output.Format(s.InitialExcess), Output.Format(s.FinalExcess),
-                s.Samples!.ReferenceLoss is { } r ? Stats.Format(r, s.Samples.ReferenceUncertainty) : "-");
+                TrainInputs.ReferenceCell(s.Samples!));
         var console = ModelCommand.Console(o);
         console.Write(table);
         console.WriteLine($"{request.Spec.Name}: {request.Spec.ParameterCount(request.Target.Lattice, request.Target.Components)} parameters per slice; " +

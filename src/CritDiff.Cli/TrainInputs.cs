@@ -162,4 +162,14 @@ internal static class TrainInputs
         if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double f) && f > 0 && f <= 1) return f;
         throw new UsageException($"--reference-drift must be off or a fraction in (0, 1] of the initial excess (got {text})");
     }
+
+    /// <summary>A slice's reference in words: loss +- uncertainty, and with --reference-drift its length and last drift ("-" without one).</summary>
+    public static string ReferenceCell(SampleSliceDetails details)
+    {
+        if (details.ReferenceLoss is not { } loss) return "-";
+        string text = CritDiff.Statistics.Stats.Format(loss, details.ReferenceUncertainty);
+        if (details.ReferenceConverged is not { } converged) return text;
+        string drift = details.ReferenceDrift is { } d ? d.ToString("G3", System.Globalization.CultureInfo.InvariantCulture) : "n/a";
+        return $"{text} ({details.ReferenceSteps} steps, drift {drift}{(converged ? "" : ", NOT converged")})";
+    }
 }

@@ -25,7 +25,7 @@ public static class SampleTrainer
     /// <summary>
     /// Trains slice <paramref name="sliceIndex"/> at <paramref name="time"/>: start from
     /// <see cref="ScoreModel.Initialize"/> with S_max = a^2 max_k G(k) + b^2 estimated on a fixed number of training
-    /// configurations (<see cref="SampleTrainingConfig.StartEstimateSize"/>, whatever the validation size), then the
+    /// configurations (<see cref="SampleTrainingConfig.StartSampleSize"/>, whatever the validation size), then the
     /// configured optimizer until the rule's excess is &lt;= eps x its initial value or the cap. With a
     /// <paramref name="store"/>, reference runs kept there are not run again, finished ones are kept, and runs (on a
     /// stateless source) are snapshot every <see cref="ISliceProgressStore.SnapshotInterval"/> and resumed from their
@@ -51,7 +51,7 @@ public static class SampleTrainer
         var start = model.CreateParameters();
         var startRng = new RandomStream(config.Seed ^ StartSalt, slice);
         var startFields = StartFields(source, config, slice, validation);
-        model.Initialize(start, MaxNoisedVariance(model.Lattice, startFields, SampleTrainingConfig.StartEstimateSize * model.Components, process, time), ref startRng);
+        model.Initialize(start, MaxNoisedVariance(model.Lattice, startFields, config.StartSampleSize * model.Components, process, time), ref startRng);
         double rate = config.LearningRate ?? Adam.AutoLearningRate;
         string rateRule = config.LearningRate is null ? $"auto: adam default {Adam.AutoLearningRate}" : $"fixed ({config.Optimizer.Name})";
         var dsm = new DenoisingScoreMatching(model, process, time);
@@ -144,19 +144,19 @@ public static class SampleTrainer
     }
 
     /// <summary>
-    /// The <see cref="SampleTrainingConfig.StartEstimateSize"/> configurations the start's S_max is estimated on: the first
+    /// The <see cref="SampleTrainingConfig.StartSampleSize"/> configurations the start's S_max is estimated on: the first
     /// ones the validation stream draws (the validation set's own when it is at least that large, else drawn again from a
     /// fresh fork of the same stream; every source draws configurations in sequence, so both are the same), whatever the
     /// validation size.
     /// </summary>
     private static double[] StartFields(SampleSource source, SampleTrainingConfig config, ulong slice, ValidationSet validation)
     {
-        long length = (long)SampleTrainingConfig.StartEstimateSize * source.ConfigurationLength;
-        if (validation.Count >= SampleTrainingConfig.StartEstimateSize)
-            return validation.Count == SampleTrainingConfig.StartEstimateSize ? validation.X0 : validation.X0[..(int)length];
+        int count = config.StartSampleSize;
+        long length = (long)count * source.ConfigurationLength;
+        if (validation.Count >= count) return validation.Count == count ? validation.X0 : validation.X0[..(int)length];
         var rng = new RandomStream(config.Seed ^ ValidationSalt, slice);
         var x0 = new double[length];
-        source.Fork(SourceStreams * slice).Draw(x0, SampleTrainingConfig.StartEstimateSize, ref rng);
+        source.Fork(SourceStreams * slice).Draw(x0, count, ref rng);
         return x0;
     }
 

@@ -61,11 +61,13 @@ public sealed record SampleTrainingConfig
     public int MaxReferenceDoublings { get; init; } = 3;
 
     /// <summary>
-    /// Configurations the start estimates S_max on (fixed, 256): the first ones of the validation stream, so the start, and
-    /// everything a fixed budget trains, does not depend on <see cref="ValidationSize"/> (it equals the default size, whose
-    /// results are unchanged).
+    /// Configurations the start estimates S_max on (default 256): the first ones the validation stream draws, whatever
+    /// <see cref="ValidationSize"/>, so the start, and everything a fixed budget trains, does not depend on the validation
+    /// size. The default equals the default validation size, whose results are unchanged; before this setting the start
+    /// used all <see cref="ValidationSize"/> validation configurations, so setting it to the validation size reproduces
+    /// an older run exactly.
     /// </summary>
-    public const int StartEstimateSize = 256;
+    public int StartSampleSize { get; init; } = 256;
 
     /// <summary>Root seed: slice j's streams are keyed by (seed, j) and fixed salts, so results do not depend on thread count.</summary>
     public ulong Seed { get; init; } = 1;
@@ -86,6 +88,7 @@ public sealed record SampleTrainingConfig
         if (!(Eps > 0 && Eps < 1)) throw new ArgumentOutOfRangeException(nameof(Eps), Eps, "eps must be in (0, 1)");
         if (EvalInterval < 1) throw new ArgumentOutOfRangeException(nameof(EvalInterval), EvalInterval, "eval interval must be >= 1");
         if (ValidationSize < 1) throw new ArgumentOutOfRangeException(nameof(ValidationSize), ValidationSize, "validation size must be >= 1");
+        if (StartSampleSize < 1) throw new ArgumentOutOfRangeException(nameof(StartSampleSize), StartSampleSize, "start sample size must be >= 1");
         if (!(ReferenceLengthFactor >= 1) || double.IsInfinity(ReferenceLengthFactor))
             throw new ArgumentOutOfRangeException(nameof(ReferenceLengthFactor), ReferenceLengthFactor, "reference length factor must be >= 1 (a much longer run than training)");
         if (!(ReferenceFinalRateFraction > 0 && ReferenceFinalRateFraction <= 1))
