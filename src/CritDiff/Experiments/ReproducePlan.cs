@@ -21,8 +21,8 @@ public static class ReproducePlan
     /// and --large runs again for issue 14 after the multiplier-space one-layer steps and the faster normals, on a quiet machine):
     /// only the shares matter, the ETA rescales them by the run's own speed. The nonlinear stage's weight includes the report,
     /// written after it. In all: --quick 32 s, full 76 s, --large 288 s before issue 23; the nonlinear weights since issue 23 are estimates
-    /// (its runs measured as CPU seconds on a busy machine, halved for 2 cores: full 604 CPU s before dropping two-layer-local and the
-    /// generation's validation passes, about 440 after), so about --quick 32 s, full 280 s, --large 1080 s in all.
+    /// (its runs measured as CPU seconds on a busy machine, JIT-compiled, halved for 2 cores: --quick 20.5 CPU s, full 465 CPU s; --large
+    /// extrapolated), so about --quick 32 s, full 300 s, --large 1080 s in all.
     /// </summary>
     public static IReadOnlyList<ReproduceStage> Stages(bool quick, bool large, ulong seed)
     {
@@ -41,7 +41,7 @@ public static class ReproducePlan
             new LocalSgdStage(new(3.1, 12.0, 52.0), stability.Sgd, StabilityFolder),
             new McmcBaselineStage(new(0.2, 0.8, 0.5), McmcBaseline(quick, sweeps[0], seed), McmcBaselineFolder),
             new BeyondGaussianStage(new(0.8, 12.0, 13.0), BeyondGaussian(quick, seed), prefix + "beyond-gaussian"),
-            new NonlinearStage(new(9.0, 220.0, 860.0), Nonlinear(quick, large, seed), prefix + "nonlinear"),
+            new NonlinearStage(new(10.0, 233.0, 860.0), Nonlinear(quick, large, seed), prefix + "nonlinear"),
         ];
     }
 
