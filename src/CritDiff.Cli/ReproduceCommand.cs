@@ -19,7 +19,7 @@ internal static class ReproduceCommand
     public static Command Create(Func<bool, Output> output)
     {
         var quick = new Option<bool>("--quick") { Description = "Fewer sizes and seeds (about 10-40 s on 2 cores: 14 s measured with the native build, more JIT-compiled or on busy cores); the sweeps, the beyond-Gaussian and the nonlinear study go to quick-* folders (sgd-stability, local-architectures and mcmc-baseline keep their names: their stored runs are keyed by their settings and reused only by identical ones, but their tables and figures are those of the last run into the folder)." };
-        var large = new Option<bool>("--large") { Description = "Add L = 128 to the SGD-stability and local-architecture studies and to the Wolff cost series, and L = 64 to the nonlinear one (several minutes more)." };
+        var large = new Option<bool>("--large") { Description = "Add L = 128 to the SGD-stability, local-architecture and nonlinear studies and to the Wolff cost series (several minutes more; the nonlinear study runs L = 8..64 in 3 replicas by default)." };
         var folder = new Option<string>("--out")
         {
             Description = "Output folder: report.md, report.html, summary.json, claims.csv, observables.csv, and one sweep folder per experiment (figures, CSV).",

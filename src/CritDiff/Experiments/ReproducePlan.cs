@@ -20,7 +20,9 @@ public static class ReproducePlan
     /// measured from the stage lines of one run each (--quick for issue 13, niced while another job shared the two cores; the full
     /// and --large runs again for issue 14 after the multiplier-space one-layer steps and the faster normals, on a quiet machine):
     /// only the shares matter, the ETA rescales them by the run's own speed. The nonlinear stage's weight includes the report,
-    /// written after it. In all: --quick 32 s, full 76 s, --large 288 s.
+    /// written after it. In all: --quick 32 s, full 76 s, --large 288 s before issue 23; the nonlinear weights since issue 23 are estimates
+    /// (its runs measured as CPU seconds on a busy machine, JIT-compiled, halved for 2 cores: --quick 20.5 CPU s, full 465 CPU s; --large
+    /// extrapolated), so about --quick 32 s, full 300 s, --large 1080 s in all.
     /// </summary>
     public static IReadOnlyList<ReproduceStage> Stages(bool quick, bool large, ulong seed)
     {
@@ -39,7 +41,7 @@ public static class ReproducePlan
             new LocalSgdStage(new(3.1, 12.0, 52.0), stability.Sgd, StabilityFolder),
             new McmcBaselineStage(new(0.2, 0.8, 0.5), McmcBaseline(quick, sweeps[0], seed), McmcBaselineFolder),
             new BeyondGaussianStage(new(0.8, 12.0, 13.0), BeyondGaussian(quick, seed), prefix + "beyond-gaussian"),
-            new NonlinearStage(new(8.8, 18.6, 70.6), Nonlinear(quick, large, seed), prefix + "nonlinear"),
+            new NonlinearStage(new(10.0, 233.0, 860.0), Nonlinear(quick, large, seed), prefix + "nonlinear"),
             // Measured under a load average of ~30 on 2 cores (not quiet): --quick 20.7 s, full 454 s; weighted at half of that.
             new QualityStage(new(10.0, 227.0, 227.0), Quality(quick, seed), prefix + "quality"),
             new CostStage(new(2.0, 30.0, 60.0), Cost(quick, large, seed), CostFolder),
@@ -186,16 +188,16 @@ public static class ReproducePlan
     }
 
     /// <summary>
-    /// The "nonlinear networks" study (issue 12): critical 2D phi^4 (lambda = 1) at L = 8, 16, 32 (--large: and 64; --quick: 8, 16
-    /// with shorter runs).
+    /// The "nonlinear networks" study (issues 12 and 23): critical 2D phi^4 (lambda = 1) at L = 8, 16, 32, 64 in 3 replicas
+    /// (--large: and 128; --quick: L = 8, 16 in 2 replicas with smaller ensembles and shorter runs).
     /// </summary>
     public static NonlinearSpec Nonlinear(bool quick, bool large, ulong seed) => quick
         ? new NonlinearSpec
         {
-            Sizes = [8, 16], Times = [0.05], Configurations = 512, MaxSteps = 400, ValidationSize = 64, GenerationSlices = 12,
-            GenerationBudget = 100, GenerationSamples = 128, ReverseSteps = 24, Seed = seed,
+            Sizes = [8, 16], Replicas = 2, Times = [0.05], Configurations = 512, MaxSteps = 800, SgdMaxSteps = 2000, ValidationSize = 64,
+            GenerationSlices = 12, GenerationBudget = 100, GenerationSamples = 128, ReverseSteps = 24, Seed = seed,
         }
-        : new NonlinearSpec { Sizes = large ? [8, 16, 32, 64] : [8, 16, 32], Seed = seed };
+        : new NonlinearSpec { Sizes = large ? [8, 16, 32, 64, 128] : [8, 16, 32, 64], Seed = seed };
 
     /// <summary>
     /// The "generation quality and measurable reweighting" study (issue 23): critical 2D phi^4 at L = 4, 8, 16, 32 with 3 replicas,

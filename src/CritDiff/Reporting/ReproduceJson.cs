@@ -103,14 +103,21 @@ public static class ReproduceJson
         ["ensembles"] = JsonFormats.SerializeToNode(result.Ensembles.Select(e => e with { Magnetisations = [] }).ToArray()),
         ["training"] = JsonFormats.SerializeToNode(result.Training),
         ["slowest"] = JsonFormats.SerializeToNode(result.Slowest()),
-        ["fits"] = new JsonArray(result.Spec.Architectures.Select(a => (JsonNode?)new JsonObject
+        ["training_summary"] = JsonFormats.SerializeToNode(result.Summaries()),
+        ["fits"] = new JsonArray(result.Networks().Select(n => result.Fit(n.Architecture, n.Optimizer)).Select((f, i) => (JsonNode?)new JsonObject
         {
-            ["arch"] = a,
-            ["power_exponent"] = JsonNumber.Of(result.Fit(a)?.PowerExponent),
-            ["power_exponent_err"] = JsonNumber.Of(result.Fit(a)?.PowerExponentError),
-            ["log_slope"] = JsonNumber.Of(result.Fit(a)?.LogSlope),
+            ["arch"] = result.Networks()[i].Architecture,
+            ["optimizer"] = result.Networks()[i].Optimizer,
+            ["power_exponent"] = JsonNumber.Of(f?.PowerExponent.Mean),
+            ["power_exponent_err"] = JsonNumber.Of(f?.PowerExponent.Error),
+            ["log_slope"] = JsonNumber.Of(f?.LogSlope.Mean),
+            ["log_slope_err"] = JsonNumber.Of(f?.LogSlope.Error),
+            ["replica_exponents"] = new JsonArray((f?.ReplicaExponents ?? []).Select(p => JsonNumber.Of(p)).ToArray()),
+            ["has_bounds"] = f?.HasBounds,
+            ["measured"] = f?.Measured,
         }).ToArray()),
         ["generation"] = JsonFormats.SerializeToNode(result.Generation),
+        ["generation_summary"] = JsonFormats.SerializeToNode(result.GenerationSummaries()),
         ["wall_seconds"] = result.WallSeconds,
         ["reused"] = result.Reused,
     };

@@ -75,12 +75,14 @@ public sealed class ReproducePlanTests
         Assert.Equal([8, 16, 32], Single<McmcBaselineStage>(full).Spec.Sizes);
         Assert.Equal(Single<McmcBaselineStage>(full).Spec.Algorithms, Single<McmcBaselineStage>(large).Spec.Algorithms);
         Assert.True(Single<McmcBaselineStage>(quick).Spec.Algorithms.Zip(Single<McmcBaselineStage>(full).Spec.Algorithms).All(p => p.First.Name == p.Second.Name && p.First.Sweeps < p.Second.Sweeps));
-        // --large: L = 128 in the issue-7 studies, L = 64 in the nonlinear one; the sweeps are those of a full run.
+        // --large: L = 128 in the issue-7 studies and in the nonlinear one; the sweeps are those of a full run.
         Assert.Equal(128, Single<StabilityStage>(large).Plan.Sgd.Sizes.Max());
         Assert.Equal(128, Single<LocalArchitectureStage>(large).Spec.Sizes.Max());
         Assert.Equal(64, Single<StabilityStage>(full).Plan.Sgd.Sizes.Max());
-        Assert.Equal(64, Single<NonlinearStage>(large).Spec.Sizes.Max());
-        Assert.Equal(32, Single<NonlinearStage>(full).Spec.Sizes.Max());
+        Assert.Equal(128, Single<NonlinearStage>(large).Spec.Sizes.Max());
+        Assert.Equal([8, 16, 32, 64], Single<NonlinearStage>(full).Spec.Sizes);
+        Assert.Equal(3, Single<NonlinearStage>(full).Spec.Replicas);
+        Assert.Equal(2, Single<NonlinearStage>(quick).Spec.Replicas);
         Assert.Equal(full.OfType<SweepStage>().Select(s => Key(s.Spec)), large.OfType<SweepStage>().Select(s => Key(s.Spec)));
         // The ETA weights follow the options: --quick's weight wins over --large's.
         var weights = new StageWeights(1, 2, 3);
