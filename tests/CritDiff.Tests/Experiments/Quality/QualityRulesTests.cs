@@ -24,6 +24,19 @@ public sealed class QualityRulesTests
         Assert.False(QualityRules.Meets(Spec, null, 0.01, 0.05)); // a missing measure never meets
     }
 
+    /// <summary>The chi criterion is resolvable when chi_gen's relative SE is at most half the tolerance (0.025 by default), and
+    /// the sampler is the ODE with discrete log q up to n V = 64 (L = 8 in 2D), the path-weight sampler above.</summary>
+    [Fact]
+    public void TheChiCriterionIsResolvableOnlyBelowHalfTheToleranceAndTheSamplerFollowsNV()
+    {
+        Assert.True(QualityRules.Resolvable(Spec, 0.025));
+        Assert.False(QualityRules.Resolvable(Spec, 0.026));
+        Assert.False(QualityRules.Resolvable(Spec, null));
+        Assert.Equal(["ode-heun", "ode-heun", "sde-em"], new[] { 4, 8, 16 }.Select(Spec.SamplerAt));
+        Assert.Equal("sde-em", (Spec with { OdeMaxSites = 0 }).SamplerAt(4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => (Spec with { OdeMaxSites = 2048 }).Validate());
+    }
+
     [Fact]
     public void TheBudgetIsTheFirstRungMeetingEveryThresholdElseNone()
     {
