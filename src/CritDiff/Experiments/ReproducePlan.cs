@@ -204,7 +204,7 @@ public static class ReproducePlan
         ? new QualitySpec
         {
             Sizes = [4, 8], Networks = [NetworkCatalog.OneLayer.Name, QualitySpec.LocalConvolution.Name], Ladder = [25, 50], Configurations = 256,
-            Slices = 8, RungSamples = [128], WeightSamples = [1024, 512], ReverseSteps = 24, OdeMaxSites = 16, Seed = seed,
+            Slices = 8, RungSamples = [128], WeightSamples = [512], ReverseSteps = 24, OdeMaxSites = 16, Seed = seed,
         }
         : new QualitySpec { Seed = seed };
 }

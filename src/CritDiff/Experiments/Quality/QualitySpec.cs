@@ -55,7 +55,7 @@ public sealed record QualitySpec
     /// for larger L). A rung whose generated chi has a relative standard error above half <see cref="ChiTolerance"/> is reported
     /// as "not resolvable" (<see cref="QualityRung.Resolvable"/>) rather than as missed.
     /// </summary>
-    [JsonPropertyName("rung_samples")] public IReadOnlyList<int> RungSamples { get; init; } = [2048, 2048, 1024];
+    [JsonPropertyName("rung_samples")] public IReadOnlyList<int> RungSamples { get; init; } = [4096, 4096, 1024];
 
     /// <summary>Samples with path weights at the largest rung, per L (the last entry for larger L).</summary>
     [JsonPropertyName("weight_samples")] public IReadOnlyList<int> WeightSamples { get; init; } = [4096, 1024, 1024];
