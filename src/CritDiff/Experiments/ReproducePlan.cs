@@ -41,7 +41,7 @@ public static class ReproducePlan
             new BeyondGaussianStage(new(0.8, 12.0, 13.0), BeyondGaussian(quick, seed), prefix + "beyond-gaussian"),
             new NonlinearStage(new(8.8, 18.6, 70.6), Nonlinear(quick, large, seed), prefix + "nonlinear"),
             // Measured under a load average of ~30 on 2 cores (not quiet): --quick 20.7 s, full 454 s; weighted at half of that.
-            new QualityStage(new(10.0, 227.0, 227.0), Quality(quick, seed), prefix + "quality"),
+            new QualityStage(new(5.0, 600.0, 600.0), Quality(quick, seed), prefix + "quality"),
         ];
     }
 
