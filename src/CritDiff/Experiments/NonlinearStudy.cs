@@ -111,27 +111,6 @@ public sealed record NonlinearGenerationRow
     [JsonPropertyName("diverged_slices")] public required int DivergedSlices { get; init; }
 }
 
-/// <summary>A quantity over replicas: mean, standard error (null for one replica) and the number of replicas it is over.</summary>
-public sealed record ReplicaMean(
-    [property: JsonPropertyName("mean")] double? Mean,
-    [property: JsonPropertyName("err")] double? Error,
-    [property: JsonPropertyName("replicas")] int Count)
-{
-    /// <summary>Mean and standard error (sample standard deviation / sqrt(n)) of the finite values.</summary>
-    public static ReplicaMean Of(IEnumerable<double> values)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        var v = values.Where(double.IsFinite).ToArray();
-        if (v.Length == 0) return new(null, null, 0);
-        double mean = v.Average();
-        double? error = v.Length < 2 ? null : Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1) / v.Length);
-        return new(mean, error, v.Length);
-    }
-
-    /// <summary>The error, or 0 where there is none (one replica).</summary>
-    [JsonIgnore] public double ErrorOrZero => Error ?? 0;
-}
-
 /// <summary>
 /// The training time of one network at one L over replicas: mean +- standard error of each replica's steps (its slowest slice),
 /// the steps run standing in for unconverged replicas (then the mean is a lower bound, <see cref="LowerBound"/>).

@@ -43,7 +43,7 @@ public static class ReproducePlan
             new BeyondGaussianStage(new(0.8, 12.0, 13.0), BeyondGaussian(quick, seed), prefix + "beyond-gaussian"),
             new NonlinearStage(new(10.0, 233.0, 860.0), Nonlinear(quick, large, seed), prefix + "nonlinear"),
             // Measured under a load average of ~30 on 2 cores (not quiet): --quick 20.7 s, full 454 s; weighted at half of that.
-            new QualityStage(new(10.0, 227.0, 227.0), Quality(quick, seed), prefix + "quality"),
+            new QualityStage(new(5.0, 600.0, 600.0), Quality(quick, seed), prefix + "quality"),
             new CostStage(new(2.0, 30.0, 60.0), Cost(quick, large, seed), CostFolder),
         ];
     }
@@ -200,16 +200,17 @@ public static class ReproducePlan
         : new NonlinearSpec { Sizes = large ? [8, 16, 32, 64, 128] : [8, 16, 32, 64], Seed = seed };
 
     /// <summary>
-    /// The "generation quality and measurable reweighting" study (issue 23): critical 2D phi^4 at L = 4, 8, 16, 32 with 3 replicas,
-    /// one-layer and a local odd conv net at every L and a small U-Net at L = 8 (<see cref="QualitySpec"/>'s defaults); --quick:
-    /// L = 4, 8, the two per-slice networks, a two-rung ladder and small samples. --large runs the full plan (L = 64 does not fit
+    /// The "generation quality and measurable reweighting" study (issue 23): critical 2D phi^4 at L = 4, 8, 16 with 3 replicas,
+    /// one-layer and a local odd conv net at every L and a small U-Net at L = 8, 16 slices, ladder up to 1000 steps per slice,
+    /// ODE (Heun) with the exact discrete log q at L &lt;= 8 and sde-em path weights at L = 16 (<see cref="QualitySpec"/>'s defaults); --quick:
+    /// L = 4, 8, the two per-slice networks, a two-rung ladder, small samples, the ODE only at L = 4. --large runs the full plan (L = 64 does not fit
     /// the stage's time).
     /// </summary>
     public static QualitySpec Quality(bool quick, ulong seed) => quick
         ? new QualitySpec
         {
             Sizes = [4, 8], Networks = [NetworkCatalog.OneLayer.Name, QualitySpec.LocalConvolution.Name], Ladder = [25, 50], Configurations = 256,
-            Slices = 8, RungSamples = 128, WeightSamples = [1024, 512], ReverseSteps = 24, Seed = seed,
+            Slices = 8, RungSamples = [128], WeightSamples = [512], ReverseSteps = 24, OdeMaxSites = 16, Seed = seed,
         }
         : new QualitySpec { Seed = seed };
 

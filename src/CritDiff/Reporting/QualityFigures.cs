@@ -42,7 +42,7 @@ internal static class QualityFigures
         foreach (string network in spec.Networks)
         {
             var rows = aggregates.Where(a => a.Network == network && a.ChiRatio is not null).ToArray();
-            ratio.Add(rows.Select(a => (double)a.Length).ToArray(), rows.Select(a => a.ChiRatio!.Mean).ToArray(), network, c++,
+            ratio.Add(rows.Select(a => (double)a.Length).ToArray(), rows.Select(a => a.ChiRatio!.MeanOrNaN).ToArray(), network, c++,
                 errors: rows.Select(a => a.ChiRatio!.Error ?? 0).ToArray());
         }
         ratio.HorizontalLine(1, "Monte Carlo");
@@ -58,9 +58,9 @@ internal static class QualityFigures
         {
             var measured = aggregates.Where(a => a.Network == network && !a.QualityStepsIsBound).ToArray();
             var bounds = aggregates.Where(a => a.Network == network && a.QualityStepsIsBound).ToArray();
-            budget.Add(measured.Select(a => (double)a.Length).ToArray(), measured.Select(a => a.QualitySteps.Mean).ToArray(), network, c,
+            budget.Add(measured.Select(a => (double)a.Length).ToArray(), measured.Select(a => a.QualitySteps.MeanOrNaN).ToArray(), network, c,
                 errors: measured.Select(a => a.QualitySteps.Error ?? 0).ToArray());
-            budget.AddLowerBounds(bounds.Select(a => (double)a.Length).ToArray(), bounds.Select(a => a.QualitySteps.Mean).ToArray(), c++);
+            budget.AddLowerBounds(bounds.Select(a => (double)a.Length).ToArray(), bounds.Select(a => a.QualitySteps.MeanOrNaN).ToArray(), c++);
         }
         files.Add(("First rung of the ladder whose samples meet all three quality thresholds, mean +- SE over replicas; open triangles: some replica did not meet them by the largest rung (a lower bound: unmet replicas counted at the largest rung).",
             budget.Save(folder, "quality_budget")));

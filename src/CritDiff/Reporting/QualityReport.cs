@@ -37,7 +37,7 @@ public static class QualityReport
         }
         var verdicts = new List<ClaimVerdict>
         {
-            new("Q-reweight", I($"Exact path-space weights of the {spec.Sampler} sampler recover the Monte Carlo chi and Binder U of critical phi^4."),
+            new("Q-reweight", I($"Exact weights (the discrete Heun map's log q where n V <= {spec.OdeMaxSites}, else the {spec.Sampler} path weights) recover the Monte Carlo chi and Binder U of critical phi^4."),
                 checkedRows.Count == 0 ? I($"no replica with ESS >= {QualityRules.MinimumEss}") : string.Join("; ", checkedRows),
                 I($"|reweighted - MC| <= 3 combined SE for chi and U wherever ESS >= {QualityRules.MinimumEss} (each replica against its own ensemble)"), reweight),
         };
@@ -47,7 +47,7 @@ public static class QualityReport
         bool? grows = null;
         if (fit is not null) grows = fit.PowerExponent - 2 * fit.PowerExponentError > 0;
         else if (rows.Length >= 2 && !rows[0].QualityStepsIsBound)
-            grows = rows.Skip(1).Any(a => a.QualityStepsIsBound && a.QualitySteps.Mean > rows[0].QualitySteps.Mean) ? true : null;
+            grows = rows.Skip(1).Any(a => a.QualityStepsIsBound && a.QualitySteps.MeanOrNaN > rows[0].QualitySteps.MeanOrNaN) ? true : null;
         verdicts.Add(new ClaimVerdict("Q-budget", I($"The training budget {first} needs to generate critical phi^4 samples of the stated quality grows with L."),
             I($"{first}: {string.Join(", ", rows.Select(a => $"L={a.Length} {Budget(a)}"))}") +
                 (fit is null ? "" : I($"; ~L^({SweepReport.PlusMinus(fit.PowerExponent, fit.PowerExponentError)})")),
@@ -73,7 +73,7 @@ public static class QualityReport
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(pick);
         return result.Aggregates().Where(a => a.Network == network && a.MeasurableReplicas > 0 && pick(a) is not null)
-            .Select(a => ((double)a.Length, pick(a)!.Mean, pick(a)!.Error ?? 0)).ToArray();
+            .Select(a => ((double)a.Length, pick(a)!.MeanOrNaN, pick(a)!.Error ?? 0)).ToArray();
     }
 
     /// <summary>Writes the CSV tables and figures into <paramref name="folder"/> and adds the section.</summary>
@@ -90,35 +90,36 @@ public static class QualityReport
             I($"Per-slice networks are trained once per slice ({spec.Slices} log-spaced slices in [{spec.MinTime}, T], VP, Adam rate {spec.LearningRate}, batch {spec.BatchSize}) to the largest rung of the ladder ") +
             I($"{string.Join(", ", spec.Ladder)} steps per slice, with the parameters kept at every rung; time-conditioned networks ({string.Join(", ", spec.Networks.Where(n => Networks.NetworkCatalog.Parse(n).IsTimeConditioned))}, L <= {spec.ConditionedMaxSize}) ") +
             I($"are trained over t in [{spec.MinTime}, T] (VP, Adam rate {spec.ConditionedLearningRate}, EMA 0.99) for {string.Join(", ", spec.ConditionedLadder)} steps in all, one run per rung. ") +
-            I($"At every rung {spec.RungSamples} samples of the Euler-Maruyama reverse SDE ({spec.ReverseSteps} steps) are compared with Monte Carlo; the quality budget is the first rung with ") +
+            I($"At every rung {string.Join("/", spec.Sizes.Select((l, i) => spec.RungSamplesAt(i)))} samples (by L) of the row's sampler ({spec.ReverseSteps} steps: the probability-flow ODE, Heun, where n V <= {spec.OdeMaxSites}, else {spec.Sampler}) are compared with Monte Carlo; the quality budget is the first rung with ") +
             I($"|ln(chi_gen/chi_MC)| <= {spec.ChiTolerance}, |U_gen - U_MC| <= {spec.BinderTolerance} and M-histogram distance <= {spec.HistogramTolerance} (else a lower bound: above the largest rung). ") +
-            I($"At the largest rung {string.Join("/", spec.Sizes.Select((l, i) => spec.WeightSamplesAt(i)))} samples (by L) carry their exact path-space weights (unbiased at any step count); ") +
+            I($"At the largest rung {string.Join("/", spec.Sizes.Select((l, i) => spec.WeightSamplesAt(i)))} samples (by L) carry their exact weights (the discrete map's log-determinant for ode-heun, path-space weights for {spec.Sampler}; unbiased at any step count); ") +
             I($"where ESS = N x ESS/N < {QualityRules.MinimumEss} the reweighted numbers are \"not measurable\" and the figures draw no point. Stage wall time {result.WallSeconds:F0} s ({result.Reused} pieces reused)."));
         foreach (var v in verdicts)
             report.Text($"**{v.Id} ({v.Verdict})**: {v.Statement} Measured: {v.Evidence}. Criterion: {v.Criterion}.");
         var aggregates = result.Aggregates();
         report.Text(I($"The quality criterion is resolution-limited: |ln(chi_gen/chi_MC)| <= {spec.ChiTolerance} needs the generated chi's own relative standard error well below {spec.ChiTolerance}, ") +
-            "and the column \"chi_gen rel. SE\" gives it at the largest rung (mean over replicas); where it is comparable to the threshold, a met or missed rung is partly a draw of the samples.");
-        report.Table(["network", "L", "quality budget (steps)", "chi_gen/chi_MC", "chi_gen rel. SE", "ESS/N", "measurable replicas", "IMH acceptance", "tau_int (M^2)", "train s", "gen ms/sample"],
+            I($"and the column \"chi_gen rel. SE\" gives it at the largest rung (mean over replicas); a rung whose SE is above {spec.ChiTolerance / 2} is \"not resolvable\" (column \"resolvable rungs\"; quality_rungs.csv: resolvable): there a met or missed rung is partly a draw of the samples."));
+        report.Table(["network", "L", "sampler (log q)", "quality budget (steps)", "chi_gen/chi_MC", "chi_gen rel. SE", "resolvable rungs", "ESS/N", "measurable replicas", "IMH acceptance", "tau_int (M^2)", "train s", "gen ms/sample"],
             aggregates.Select(a =>
             {
                 var rows = result.Rows.Where(r => r.Network == a.Network && r.Length == a.Length).ToArray();
                 bool none = a.MeasurableReplicas == 0;
                 return (IReadOnlyList<string>)
                 [
-                    a.Network, a.Length.ToString(CultureInfo.InvariantCulture), Budget(a), Mean(a.ChiRatio), RelativeError(rows),
+                    a.Network, a.Length.ToString(CultureInfo.InvariantCulture), string.Join(", ", rows.Select(r => $"{r.Sampler} ({r.LogDensity})").Distinct()),
+                    Budget(a), Mean(a.ChiRatio), RelativeError(rows), I($"{rows.Sum(r => r.Rungs.Count(g => g.Resolvable))}/{rows.Sum(r => r.Rungs.Count)}"),
                     none ? "not measurable" : Mean(a.EssFraction), I($"{a.MeasurableReplicas}/{a.Replicas}"),
                     none ? "not measurable" : Mean(a.Acceptance), none ? "not measurable" : Mean(a.TauInt),
                     I($"{rows.Average(r => r.TrainingSeconds):F1}"), I($"{1e3 * rows.Average(r => r.GenerationSecondsPerSample):G3}"),
                 ];
             }));
-        report.Table(["network", "L", "replica", "N", "ESS", "chi reweighted", "chi MC", "z", "U reweighted", "U MC", "z"],
+        report.Table(["network", "L", "replica", "sampler", "N", "ESS", "chi reweighted", "chi MC", "z", "U reweighted", "U MC", "z"],
             result.Rows.Select(r =>
             {
                 var e = result.Ensemble(r.Length, r.Replica);
                 return (IReadOnlyList<string>)
                 [
-                    r.Network, r.Length.ToString(CultureInfo.InvariantCulture), r.Replica.ToString(CultureInfo.InvariantCulture), r.WeightedSamples.ToString(CultureInfo.InvariantCulture),
+                    r.Network, r.Length.ToString(CultureInfo.InvariantCulture), r.Replica.ToString(CultureInfo.InvariantCulture), r.Sampler, r.WeightedSamples.ToString(CultureInfo.InvariantCulture),
                     r.EssFraction is { } f ? I($"{f * r.WeightedSamples:F1}") : "n/a",
                     r.Measurable ? Stat(r.ReweightedSusceptibility) : "not measurable", Stat(e.Susceptibility), ZText(Z(r.ReweightedSusceptibility, e.Susceptibility)),
                     r.Measurable ? Stat(r.ReweightedBinder) : "not measurable", Stat(e.Binder), ZText(Z(r.ReweightedBinder, e.Binder)),
@@ -131,16 +132,16 @@ public static class QualityReport
     /// <summary>quality_replicas.csv, quality_rungs.csv, quality_aggregate.csv, quality_ensembles.csv and quality_cost.csv.</summary>
     private static void WriteTables(string folder, QualityResult result)
     {
-        var replicas = new StringBuilder("network,L,replica,parameters,quality_steps,largest_steps,training_seconds,ladder_training_seconds,generation_seconds_per_sample,weighted_samples,ess_fraction,measurable,chi_reweighted,chi_reweighted_err,chi_mc,chi_mc_err,binder_reweighted,binder_reweighted_err,binder_mc,binder_mc_err,acceptance,tau_int,tau_int_err,diverged\n");
-        var rungs = new StringBuilder("network,L,replica,steps,samples,chi_generated,chi_generated_err,binder_generated,binder_generated_err,log_chi_error,binder_error,m_histogram_distance,meets\n");
+        var replicas = new StringBuilder("network,L,replica,sampler,log_density,parameters,quality_steps,largest_steps,training_seconds,ladder_training_seconds,generation_seconds_per_sample,weighted_samples,ess_fraction,measurable,chi_reweighted,chi_reweighted_err,chi_mc,chi_mc_err,binder_reweighted,binder_reweighted_err,binder_mc,binder_mc_err,acceptance,tau_int,tau_int_err,diverged\n");
+        var rungs = new StringBuilder("network,L,replica,steps,samples,chi_generated,chi_generated_err,binder_generated,binder_generated_err,log_chi_error,binder_error,m_histogram_distance,meets,chi_relative_error,resolvable\n");
         foreach (var r in result.Rows)
         {
             var e = result.Ensemble(r.Length, r.Replica);
             replicas.Append(CultureInfo.InvariantCulture,
-                $"{SweepTables.Q(r.Network)},{r.Length},{r.Replica},{r.Parameters},{r.QualitySteps},{r.LargestSteps},{r.TrainingSeconds:R},{r.LadderTrainingSeconds:R},{r.GenerationSecondsPerSample:R},{r.WeightedSamples},{r.EssFraction:R},{SweepTables.B(r.Measurable)},{r.ReweightedSusceptibility.Value:R},{r.ReweightedSusceptibility.Error:R},{e.Susceptibility.Value:R},{e.Susceptibility.Error:R},{r.ReweightedBinder.Value:R},{r.ReweightedBinder.Error:R},{e.Binder.Value:R},{e.Binder.Error:R},{r.Acceptance:R},{r.TauInt:R},{r.TauIntError:R},{SweepTables.B(r.Diverged)}\n");
+                $"{SweepTables.Q(r.Network)},{r.Length},{r.Replica},{r.Sampler},{r.LogDensity},{r.Parameters},{r.QualitySteps},{r.LargestSteps},{r.TrainingSeconds:R},{r.LadderTrainingSeconds:R},{r.GenerationSecondsPerSample:R},{r.WeightedSamples},{r.EssFraction:R},{SweepTables.B(r.Measurable)},{r.ReweightedSusceptibility.Value:R},{r.ReweightedSusceptibility.Error:R},{e.Susceptibility.Value:R},{e.Susceptibility.Error:R},{r.ReweightedBinder.Value:R},{r.ReweightedBinder.Error:R},{e.Binder.Value:R},{e.Binder.Error:R},{r.Acceptance:R},{r.TauInt:R},{r.TauIntError:R},{SweepTables.B(r.Diverged)}\n");
             foreach (var g in r.Rungs)
                 rungs.Append(CultureInfo.InvariantCulture,
-                    $"{SweepTables.Q(r.Network)},{r.Length},{r.Replica},{g.Steps},{g.Samples},{g.GeneratedSusceptibility.Value:R},{g.GeneratedSusceptibility.Error:R},{g.GeneratedBinder.Value:R},{g.GeneratedBinder.Error:R},{g.LogChiError:R},{g.BinderError:R},{g.HistogramDistance:R},{SweepTables.B(g.Meets)}\n");
+                    $"{SweepTables.Q(r.Network)},{r.Length},{r.Replica},{g.Steps},{g.Samples},{g.GeneratedSusceptibility.Value:R},{g.GeneratedSusceptibility.Error:R},{g.GeneratedBinder.Value:R},{g.GeneratedBinder.Error:R},{g.LogChiError:R},{g.BinderError:R},{g.HistogramDistance:R},{SweepTables.B(g.Meets)},{g.ChiRelativeError:R},{SweepTables.B(g.Resolvable)}\n");
         }
         Checkpoint.WriteAtomic(Path.Combine(folder, "quality_replicas.csv"), replicas.ToString());
         Checkpoint.WriteAtomic(Path.Combine(folder, "quality_rungs.csv"), rungs.ToString());
@@ -176,7 +177,7 @@ public static class QualityReport
         return relative.Length == 0 ? "n/a" : I($"{relative.Average():F3}");
     }
 
-    private static string Mean(ReplicaMean? m) => m is null ? "n/a" : SweepReport.PlusMinus(m.Mean, m.Error ?? double.NaN);
+    private static string Mean(ReplicaMean? m) => m is null ? "n/a" : SweepReport.PlusMinus(m.MeanOrNaN, m.Error ?? double.NaN);
 
     private static string Stat(ValueWithError v) => v.Value is { } value ? SweepReport.PlusMinus(value, v.Error ?? double.NaN) : "n/a";
 

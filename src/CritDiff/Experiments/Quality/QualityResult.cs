@@ -23,9 +23,9 @@ public sealed record QualityResult(QualitySpec Spec, IReadOnlyList<QualityEnsemb
     public ScalingFit? BudgetFit(string network)
     {
         var rows = Aggregates().Where(a => a.Network == network).OrderBy(a => a.Length).ToArray();
-        if (rows.Length < 2 || rows.Any(a => a.QualityStepsIsBound || !(a.QualitySteps.Mean > 0))) return null;
-        return ScalingFit.Of(rows.Select(a => (double)a.Length).ToArray(), rows.Select(a => a.QualitySteps.Mean).ToArray(),
-            rows.Select(a => Math.Max(a.QualitySteps.Error ?? 0, 0.05 * a.QualitySteps.Mean)).ToArray());
+        if (rows.Length < 2 || rows.Any(a => a.QualityStepsIsBound || !(a.QualitySteps.MeanOrNaN > 0))) return null;
+        return ScalingFit.Of(rows.Select(a => (double)a.Length).ToArray(), rows.Select(a => a.QualitySteps.MeanOrNaN).ToArray(),
+            rows.Select(a => Math.Max(a.QualitySteps.Error ?? 0, 0.05 * a.QualitySteps.MeanOrNaN)).ToArray());
     }
 
     /// <summary>The cost record of every (network, L, replica), for the cost-per-independent-configuration stage.</summary>

@@ -37,6 +37,15 @@ public sealed record QualityRung
 
     /// <summary>Whether all three quality thresholds hold.</summary>
     [JsonPropertyName("meets")] public required bool Meets { get; init; }
+
+    /// <summary>SE(chi_gen) / chi_gen of the rung's samples (null where chi_gen is not positive).</summary>
+    [JsonPropertyName("chi_relative_error")] public double? ChiRelativeError { get; init; }
+
+    /// <summary>
+    /// Whether the chi criterion is resolvable at this sample size: SE(chi_gen)/chi_gen &lt;= half the chi tolerance
+    /// (<see cref="QualityRules.Resolvable"/>); where not, a met or missed rung is partly a draw of the samples.
+    /// </summary>
+    [JsonPropertyName("resolvable")] public bool Resolvable { get; init; }
 }
 
 /// <summary>One (network, L, replica): its ladder, the quality budget, and reweighting at the largest rung.</summary>
@@ -47,6 +56,12 @@ public sealed record QualityRow
     [JsonPropertyName("replica")] public required int Replica { get; init; }
     [JsonPropertyName("parameters")] public required long Parameters { get; init; }
     [JsonPropertyName("time_conditioned")] public required bool TimeConditioned { get; init; }
+
+    /// <summary>The reverse sampler of every rung (<see cref="QualitySpec.SamplerAt"/>).</summary>
+    [JsonPropertyName("sampler")] public string Sampler { get; init; } = Generation.Samplers.EulerMaruyama.Name;
+
+    /// <summary>The exact log q of the weighted samples: "discrete" (the Heun map's log-determinant) or "path" (path-space weights).</summary>
+    [JsonPropertyName("log_density")] public string LogDensity { get; init; } = "path";
     [JsonPropertyName("rungs")] public required IReadOnlyList<QualityRung> Rungs { get; init; }
 
     /// <summary>The first rung meeting every threshold; null when none did (the budget is then above the largest rung).</summary>
@@ -87,12 +102,6 @@ public sealed record QualityRow
 /// </summary>
 public sealed record QualityCostRow(string Network, int Length, int Replica, int TrainingSteps, double TrainingSeconds,
     double GenerationSecondsPerSample, double? EssFraction, double? Acceptance, double? TauInt, int Samples);
-
-/// <summary>A mean with its standard error over replicas (error null with one value).</summary>
-public sealed record ReplicaMean(
-    [property: JsonPropertyName("mean")] double Mean,
-    [property: JsonPropertyName("error")] double? Error,
-    [property: JsonPropertyName("count")] int Count);
 
 /// <summary>
 /// One (network, L) over its replicas: the quality budget (mean +- SE where every replica met the thresholds, else a lower

@@ -20,6 +20,16 @@ public static class QualityRules
         return logChiError <= spec.ChiTolerance && binderError <= spec.BinderTolerance && histogramDistance <= spec.HistogramTolerance;
     }
 
+    /// <summary>
+    /// Whether the chi criterion of <paramref name="spec"/> is resolvable with a generated chi of relative standard error
+    /// <paramref name="chiRelativeError"/>: at most half the tolerance (else the verdict of a rung is partly a draw).
+    /// </summary>
+    public static bool Resolvable(QualitySpec spec, double? chiRelativeError)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return chiRelativeError <= spec.ChiTolerance / 2;
+    }
+
     /// <summary>The steps of the first rung (in ladder order) that meets every threshold, or null (the budget is above the largest rung).</summary>
     public static int? FirstMeeting(IReadOnlyList<QualityRung> rungs)
     {

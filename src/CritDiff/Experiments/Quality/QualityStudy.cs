@@ -78,14 +78,14 @@ public sealed class QualityStudy : IStudy<QualitySpec, QualityResult>
             var (ensemble, data, ensembleKey) = ensembles[c];
             ulong seed = EnsembleSeed(spec, i, r) + 15485863UL * (ulong)(a + 1);
             int weighted = spec.WeightSamplesAt(i);
-            string key = KeyedResult.KeyOf(QualityJson.Keyed, new QualityJobKey(1, ensembleKey, network, spec.LadderOf(network), spec.Slices, spec.BatchSize,
-                NetworkCatalog.Parse(network).IsTimeConditioned ? spec.ConditionedLearningRate : spec.LearningRate, spec.RungSamples, weighted,
-                spec.Sampler, spec.ReverseSteps, spec.MinTime, spec.ChiTolerance, spec.BinderTolerance, spec.HistogramTolerance, seed));
+            string key = KeyedResult.KeyOf(QualityJson.Keyed, new QualityJobKey(2, ensembleKey, network, spec.LadderOf(network), spec.Slices, spec.BatchSize,
+                NetworkCatalog.Parse(network).IsTimeConditioned ? spec.ConditionedLearningRate : spec.LearningRate, spec.RungSamplesAt(i), weighted,
+                spec.SamplerAt(length), spec.ReverseSteps, spec.MinTime, spec.ChiTolerance, spec.BinderTolerance, spec.HistogramTolerance, seed));
             var (row, wall, wasReused) = KeyedResult.GetOrCompute(QualityJson.Keyed, Sub(run.Folder, "jobs"), $"{Safe(network)}-L{length}-r{r}", key,
-                () => Job(spec, Target(spec, length), ensemble, data(), network, r, weighted, seed, run.Cancellation));
+                () => Job(spec, Target(spec, length), ensemble, data(), network, r, spec.RungSamplesAt(i), weighted, seed, run.Cancellation));
             rows[j] = row;
             Done(string.Create(CultureInfo.InvariantCulture,
-                $"L={length} {network} replica {r}: quality {(row.QualitySteps is { } q ? $"at {q} steps" : $"not reached by {row.LargestSteps}")}, ESS/N {row.EssFraction:G3} ({wall:F1} s{(wasReused ? ", reused" : "")})"), wasReused);
+                $"L={length} {network} replica {r} ({row.Sampler}, {row.LogDensity} log q): quality {(row.QualitySteps is { } q ? $"at {q} steps" : $"not reached by {row.LargestSteps}")}, ESS/N {row.EssFraction:G3} ({wall:F1} s{(wasReused ? ", reused" : "")})"), wasReused);
         });
         return new QualityResult(spec, ensembles.Select(e => e.Row).ToArray(), rows, clock.Elapsed.TotalSeconds, reused);
     }
@@ -146,9 +146,12 @@ public sealed class QualityStudy : IStudy<QualitySpec, QualityResult>
         return (row, Load, ensembleKey);
     }
 
-    /// <summary>One (network, L, replica): train along the ladder, sample at every rung, reweight at the largest.</summary>
+    /// <summary>
+    /// One (network, L, replica): train along the ladder, sample at every rung, reweight at the largest with the exact log q of
+    /// the row's sampler (<see cref="QualitySpec.SamplerAt"/>: the discrete Heun map's, or the stochastic sampler's path weights).
+    /// </summary>
     private static QualityRow Job(QualitySpec spec, Phi4Model target, QualityEnsembleRow ensemble, double[] data, string network, int replica,
-        int weighted, ulong seed, CancellationToken cancellation)
+        int rungSamples, int weighted, ulong seed, CancellationToken cancellation)
     {
         var lattice = target.Lattice;
         var modelSpec = NetworkCatalog.Parse(network);
@@ -160,7 +163,9 @@ public sealed class QualityStudy : IStudy<QualitySpec, QualityResult>
         var trained = modelSpec.IsTimeConditioned
             ? QualityTraining.Conditioned(spec, modelSpec, source, process, finalTime, seed, cancellation)
             : QualityTraining.Sliced(spec, modelSpec, source, process, finalTime, seed, cancellation);
-        var settings = new GenerationSettings(Samplers.Parse(spec.Sampler), spec.ReverseSteps, finalTime, spec.MinTime);
+        var sampler = Samplers.Parse(spec.SamplerAt(lattice.Length));
+        bool ode = !sampler.CarriesPathWeight;
+        var settings = new GenerationSettings(sampler, spec.ReverseSteps, finalTime, spec.MinTime);
         var rungs = new List<QualityRung>();
         RealSpaceSamples? last = null;
         double generationSeconds = 0;
@@ -169,14 +174,14 @@ public sealed class QualityStudy : IStudy<QualitySpec, QualityResult>
             cancellation.ThrowIfCancellationRequested();
             bool largest = k == ladder.Count - 1;
             var clock = Stopwatch.StartNew();
-            var samples = RealSpaceSampler.Generate(trained.Scores[k], process, settings, largest ? Math.Max(weighted, spec.RungSamples) : spec.RungSamples,
-                seed ^ SampleSalt, null, 1, largest ? RealSpaceOptions.PathWeightsOnly : RealSpaceOptions.None);
+            var samples = RealSpaceSampler.Generate(trained.Scores[k], process, settings, largest ? Math.Max(weighted, rungSamples) : rungSamples,
+                seed ^ SampleSalt, null, 1, !largest ? RealSpaceOptions.None : ode ? RealSpaceOptions.DiscreteLogDensity : RealSpaceOptions.PathWeightsOnly);
             if (largest)
             {
                 generationSeconds = clock.Elapsed.TotalSeconds;
                 last = samples;
             }
-            rungs.Add(Rung(spec, target, ensemble, ladder[k], samples.Samples.AsSpan(0, spec.RungSamples * target.ConfigurationLength).ToArray(), spec.RungSamples));
+            rungs.Add(Rung(spec, target, ensemble, ladder[k], samples.Samples.AsSpan(0, rungSamples * target.ConfigurationLength).ToArray(), rungSamples));
         }
         var result = last!;
         NonlinearStudy.SampleEstimates(target, result.Samples, result.Count, out double[] magnetisations);
@@ -196,6 +201,8 @@ public sealed class QualityStudy : IStudy<QualitySpec, QualityResult>
             Replica = replica,
             Parameters = modelSpec.ParameterCount(lattice, 1),
             TimeConditioned = modelSpec.IsTimeConditioned,
+            Sampler = sampler.Name,
+            LogDensity = ode ? "discrete" : "path",
             Rungs = rungs,
             QualitySteps = QualityRules.FirstMeeting(rungs),
             LargestSteps = ladder[^1],
@@ -225,6 +232,7 @@ public sealed class QualityStudy : IStudy<QualitySpec, QualityResult>
         double? logChi = chi is { } g && g > 0 && ensemble.Susceptibility.Value is { } mc && mc > 0 ? Math.Abs(Math.Log(g / mc)) : null;
         double? binderError = binder is { } u && ensemble.Binder.Value is { } umc ? Math.Abs(u - umc) : null;
         double? distance = finite ? ValueWithError.Finite(NonlinearStudy.HistogramDistance(m, ensemble.Magnetisations)) : null;
+        double? relative = chi is { } c && c > 0 ? ValueWithError.Finite(estimates.Susceptibility.Error / c) : null;
         return new QualityRung
         {
             Steps = steps,
@@ -235,6 +243,8 @@ public sealed class QualityStudy : IStudy<QualitySpec, QualityResult>
             BinderError = binderError,
             HistogramDistance = distance,
             Meets = QualityRules.Meets(spec, logChi, binderError, distance),
+            ChiRelativeError = relative,
+            Resolvable = QualityRules.Resolvable(spec, relative),
         };
     }
 }

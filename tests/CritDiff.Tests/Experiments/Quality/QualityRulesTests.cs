@@ -24,6 +24,20 @@ public sealed class QualityRulesTests
         Assert.False(QualityRules.Meets(Spec, null, 0.01, 0.05)); // a missing measure never meets
     }
 
+    /// <summary>The chi criterion is resolvable when chi_gen's relative SE is at most half the tolerance (0.025 by default), and
+    /// the sampler is the ODE with discrete log q up to n V = 16 by default (L = 4 in 2D), the path-weight sampler above.</summary>
+    [Fact]
+    public void TheChiCriterionIsResolvableOnlyBelowHalfTheToleranceAndTheSamplerFollowsNV()
+    {
+        Assert.True(QualityRules.Resolvable(Spec, 0.025));
+        Assert.False(QualityRules.Resolvable(Spec, 0.026));
+        Assert.False(QualityRules.Resolvable(Spec, null));
+        Assert.Equal(["ode-heun", "sde-em", "sde-em"], new[] { 4, 8, 16 }.Select(Spec.SamplerAt));
+        Assert.Equal(["ode-heun", "ode-heun", "sde-em"], new[] { 4, 8, 16 }.Select((Spec with { OdeMaxSites = 64 }).SamplerAt));
+        Assert.Equal("sde-em", (Spec with { OdeMaxSites = 0 }).SamplerAt(4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => (Spec with { OdeMaxSites = 2048 }).Validate());
+    }
+
     [Fact]
     public void TheBudgetIsTheFirstRungMeetingEveryThresholdElseNone()
     {
@@ -36,7 +50,7 @@ public sealed class QualityRulesTests
     public void ReplicaMeanIsTheMeanWithSampleStandardError()
     {
         var m = QualityRules.Mean([1.0, 2.0, 3.0, 4.0, double.NaN])!;
-        Assert.Equal(2.5, m.Mean, 12);
+        Assert.Equal(2.5, m.MeanOrNaN, 12);
         Assert.Equal(Math.Sqrt(5.0 / 3.0) / 2, m.Error!.Value, 12); // sd = sqrt(sum (x - 2.5)^2 / 3) = sqrt(5/3), SE = sd / sqrt(4)
         Assert.Equal(4, m.Count);
         Assert.Null(QualityRules.Mean([7.0])!.Error);
@@ -62,12 +76,12 @@ public sealed class QualityRulesTests
         Assert.False(a.QualityStepsIsBound);
         Assert.Equal((steps.Mean, steps.Error), (a.QualitySteps.Mean, a.QualitySteps.Error));
         var ratio = QualityRules.Mean([1.1, 0.9, 1.0])!;
-        Assert.Equal(ratio.Mean, a.ChiRatio!.Mean, 12);
+        Assert.Equal(ratio.MeanOrNaN, a.ChiRatio!.MeanOrNaN, 12);
         Assert.Equal(ratio.Error!.Value, a.ChiRatio.Error!.Value, 12);
         // ESS/N, acceptance and tau over the measurable replicas only.
         Assert.Equal(2, a.MeasurableReplicas);
-        Assert.Equal(0.4, a.EssFraction!.Mean, 12);
-        Assert.Equal(0.5, a.Acceptance!.Mean, 12);
+        Assert.Equal(0.4, a.EssFraction!.MeanOrNaN, 12);
+        Assert.Equal(0.5, a.Acceptance!.MeanOrNaN, 12);
         Assert.Equal(0.5, a.TauInt!.Error!.Value, 12); // sd of (1, 2) = 0.7071, / sqrt 2
     }
 
@@ -76,7 +90,7 @@ public sealed class QualityRulesTests
     {
         var a = QualityRules.Aggregate([Row(0, 100, 10, 0.5, true, 0.6, 1), Row(1, null, 10, 0.001, false, null, null)], _ => 10);
         Assert.True(a.QualityStepsIsBound);
-        Assert.Equal(450, a.QualitySteps.Mean, 12); // the unmet replica counted at the largest rung, 800
+        Assert.Equal(450, a.QualitySteps.MeanOrNaN, 12); // the unmet replica counted at the largest rung, 800
         var none = QualityRules.Aggregate([Row(0, null, 10, 0.001, false, null, null), Row(1, null, 10, 0.002, false, null, null)], _ => 10);
         Assert.Equal(0, none.MeasurableReplicas);
         Assert.Null(none.EssFraction);

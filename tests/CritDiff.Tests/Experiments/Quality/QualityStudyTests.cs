@@ -11,7 +11,7 @@ public sealed class QualityStudyTests(ITestOutputHelper output)
     internal static QualitySpec Tiny { get; } = new()
     {
         Sizes = [2, 4], Replicas = 2, Networks = [NetworkCatalog.OneLayer.Name], Ladder = [100, 200], Configurations = 512, Thermalization = 100,
-        PilotSweeps = 100, Slices = 8, RungSamples = 64, WeightSamples = [2048, 1024], ReverseSteps = 32, Seed = 3,
+        PilotSweeps = 100, Slices = 8, RungSamples = [64], WeightSamples = [2048, 1024], ReverseSteps = 32, Seed = 3,
     };
 
     /// <summary>
@@ -35,6 +35,8 @@ public sealed class QualityStudyTests(ITestOutputHelper output)
                 double? zChi = QualityReport.Z(r.ReweightedSusceptibility, e.Susceptibility), zU = QualityReport.Z(r.ReweightedBinder, e.Binder);
                 output.WriteLine($"L={r.Length} r{r.Replica}: ESS/N {r.EssFraction:G3} of {r.WeightedSamples}, chi rw {r.ReweightedSusceptibility.Value:G4} +- {r.ReweightedSusceptibility.Error:G2} vs MC {e.Susceptibility.Value:G4} +- {e.Susceptibility.Error:G2} (z {zChi:F2}), U z {zU:F2}, acceptance {r.Acceptance:G3}, tau {r.TauInt:G3}, quality {r.QualitySteps}, train {r.TrainingSeconds:F2} s");
                 Assert.Equal(r.EssFraction * r.WeightedSamples >= QualityRules.MinimumEss, r.Measurable);
+                Assert.Equal(("ode-heun", "discrete"), (r.Sampler, r.LogDensity)); // n V <= 64 at L = 2, 4: the exact discrete log q
+                Assert.All(r.Rungs, g => Assert.Equal(g.ChiRelativeError <= Tiny.ChiTolerance / 2, g.Resolvable));
                 if (!r.Measurable) continue;
                 Assert.InRange(zChi!.Value, -3, 3);
                 Assert.InRange(zU!.Value, -3, 3);
@@ -76,7 +78,7 @@ public sealed class QualityStudyTests(ITestOutputHelper output)
     public void ATimeConditionedNetworkRunsItsOwnLadderWhereItFits()
     {
         string unet = new UNetSpec(2, 1).Name;
-        var spec = Tiny with { Networks = [unet], ConditionedLadder = [10, 20], WeightSamples = [64], RungSamples = 32, Configurations = 64 };
+        var spec = Tiny with { Networks = [unet], ConditionedLadder = [10, 20], WeightSamples = [64], RungSamples = [32], Configurations = 64 };
         Assert.False(spec.Runs(unet, 2));
         Assert.True(spec.Runs(unet, 4));
         Assert.False((spec with { ConditionedMaxSize = 2 }).Runs(unet, 4));
