@@ -41,10 +41,11 @@ public static class ReproducePlan
             new LocalSgdStage(new(3.1, 12.0, 52.0), stability.Sgd, StabilityFolder),
             new McmcBaselineStage(new(0.2, 0.8, 0.5), McmcBaseline(quick, sweeps[0], seed), McmcBaselineFolder),
             new BeyondGaussianStage(new(0.8, 12.0, 13.0), BeyondGaussian(quick, seed), prefix + "beyond-gaussian"),
-            new NonlinearStage(new(10.0, 233.0, 860.0), Nonlinear(quick, large, seed), prefix + "nonlinear"),
-            // Measured under a load average of ~30 on 2 cores (not quiet): --quick 20.7 s, full 454 s; weighted at half of that.
-            new QualityStage(new(5.0, 600.0, 600.0), Quality(quick, seed), prefix + "quality"),
-            new CostStage(new(2.0, 30.0, 60.0), Cost(quick, large, seed), CostFolder),
+            // The issue-23 stages, measured with the native build on 2 cores (one run each, --quick and full, 2026-12-06): nonlinear
+            // 6 / 249 s, quality 4 / 112 s, cost and report 3 / 91 s; --large extrapolated (nonlinear L = 128 not run).
+            new NonlinearStage(new(6.0, 249.0, 860.0), Nonlinear(quick, large, seed), prefix + "nonlinear"),
+            new QualityStage(new(4.0, 112.0, 112.0), Quality(quick, seed), prefix + "quality"),
+            new CostStage(new(3.0, 91.0, 120.0), Cost(quick, large, seed), CostFolder),
         ];
     }
 
