@@ -45,7 +45,7 @@ public static class ConvStepTimes
             foreach (int threads in new[] { 1, 2 })
             {
                 var step = new Step(l, threads);
-                var (wall, cpu) = PerCallMs(repeats, 1.0, step.Run);
+                var (wall, cpu) = CallTimer.PerCallMs(repeats, 1.0, step.Run);
                 double? ratio = cpu / native?.Item2, ratioFast = cpu / nativeFast?.Item2;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{"train-step",-11} {l,3} {threads,3} {wall,8:F2} {cpu,8:F2} {Format(native?.Item1, "F2"),8} {Format(native?.Item2, "F2"),8} {Format(ratio, "F2"),5} " +
@@ -59,7 +59,7 @@ public static class ConvStepTimes
             {
                 // The forward pass alone (1 thread): the rest of a step is the backward pass and Adam.
                 var step = new Step(l, 1);
-                var (wall, cpu) = PerCallMs(repeats, 0.5, step.ForwardOnly);
+                var (wall, cpu) = CallTimer.PerCallMs(repeats, 0.5, step.ForwardOnly);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{"forward",-11} {l,3} {1,3} {wall,8:F2} {cpu,8:F2} {"-",8} {"-",8} {"-",5} {"-",8} {"-",8} {"-",6} {"",9}"));
                 json.Add(string.Create(CultureInfo.InvariantCulture,
@@ -68,7 +68,7 @@ public static class ConvStepTimes
             foreach (int threads in new[] { 1, 2 })
             {
                 var generation = new Generation(l, threads);
-                var (wall, cpu) = PerCallMs(Math.Max(3, repeats / 2), 1.0, generation.Run);
+                var (wall, cpu) = CallTimer.PerCallMs(Math.Max(3, repeats / 2), 1.0, generation.Run);
                 double rate = Batch / (1e-3 * wall);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{"generate",-11} {l,3} {threads,3} {wall,8:F1} {cpu,8:F1} {"-",8} {"-",8} {"-",5} {"-",8} {"-",8} {"-",6} {rate,9:F1}"));
@@ -95,38 +95,6 @@ public static class ConvStepTimes
             string output = NativeReference.Run(executable, string.Create(CultureInfo.InvariantCulture, $"{l} {Batch} 1.0 {r + 1}"));
             wall[r] = double.Parse(NativeReference.Field(output, "ms_per_step"), CultureInfo.InvariantCulture);
             cpu[r] = double.Parse(NativeReference.Field(output, "cpu_ms_per_step"), CultureInfo.InvariantCulture);
-        }
-        Array.Sort(wall);
-        Array.Sort(cpu);
-        return (wall[repeats / 2], cpu[repeats / 2]);
-    }
-
-    /// <summary>
-    /// Medians over repeats of the wall and process CPU time per call (ms), each repeat calling for about
-    /// <paramref name="seconds"/> after a warm-up of 0.5 s.
-    /// </summary>
-    private static (double Wall, double Cpu) PerCallMs(int repeats, double seconds, Action call)
-    {
-        var clock = Stopwatch.StartNew();
-        int calls = 0;
-        while (clock.Elapsed.TotalSeconds < 0.5 || calls < 2)
-        {
-            call();
-            calls++;
-        }
-        int perRepeat = Math.Max(1, (int)(calls * seconds / clock.Elapsed.TotalSeconds));
-        var wall = new double[repeats];
-        var cpu = new double[repeats];
-        using var process = Process.GetCurrentProcess();
-        for (int r = 0; r < repeats; r++)
-        {
-            process.Refresh();
-            var cpuStart = process.TotalProcessorTime;
-            clock.Restart();
-            for (int i = 0; i < perRepeat; i++) call();
-            wall[r] = clock.Elapsed.TotalMilliseconds / perRepeat;
-            process.Refresh();
-            cpu[r] = (process.TotalProcessorTime - cpuStart).TotalMilliseconds / perRepeat;
         }
         Array.Sort(wall);
         Array.Sort(cpu);

@@ -67,8 +67,8 @@ public static class UnetStepTimes
             foreach (int threads in available ? new[] { 1, 2 } : [])
             {
                 var step = new Step(l, threads);
-                rows[("critdiff", "train-step", threads)] = PerCallMs(repeats, 1.0, step.Train);
-                rows[("critdiff", "generate-step", threads)] = PerCallMs(repeats, 1.0, step.Generate);
+                rows[("critdiff", "train-step", threads)] = CallTimer.PerCallMs(repeats, 1.0, step.Train);
+                rows[("critdiff", "generate-step", threads)] = CallTimer.PerCallMs(repeats, 1.0, step.Generate);
             }
             if (torch)
                 foreach (var (key, value) in TorchMs(l, repeats, Option(args, "--torch-dtype") ?? "float32,float64")) rows[key] = value;
@@ -215,38 +215,6 @@ public static class UnetStepTimes
             if (File.Exists(candidate)) return candidate;
         }
         return null;
-    }
-
-    /// <summary>
-    /// Medians over repeats of the wall and process CPU time per call (ms), each repeat calling for about
-    /// <paramref name="seconds"/> (at least once) after a warm-up of 0.5 s (at least one call).
-    /// </summary>
-    private static (double Wall, double Cpu) PerCallMs(int repeats, double seconds, Action call)
-    {
-        var clock = Stopwatch.StartNew();
-        int calls = 0;
-        while (clock.Elapsed.TotalSeconds < 0.5 || calls < 1)
-        {
-            call();
-            calls++;
-        }
-        int perRepeat = Math.Max(1, (int)(calls * seconds / clock.Elapsed.TotalSeconds));
-        var wall = new double[repeats];
-        var cpu = new double[repeats];
-        using var process = Process.GetCurrentProcess();
-        for (int r = 0; r < repeats; r++)
-        {
-            process.Refresh();
-            var cpuStart = process.TotalProcessorTime;
-            clock.Restart();
-            for (int i = 0; i < perRepeat; i++) call();
-            wall[r] = clock.Elapsed.TotalMilliseconds / perRepeat;
-            process.Refresh();
-            cpu[r] = (process.TotalProcessorTime - cpuStart).TotalMilliseconds / perRepeat;
-        }
-        Array.Sort(wall);
-        Array.Sort(cpu);
-        return (wall[repeats / 2], cpu[repeats / 2]);
     }
 
     /// <summary>The network, its parameters, Adam, data, the noise pool and the generation state at one L and thread count.</summary>

@@ -40,15 +40,13 @@ public static class CostCombination
         return effective >= minEffective ? (perSample * f, true) : (perSample * input.Samples / minEffective, false);
     }
 
-    /// <summary>Mean and standard error sd / sqrt(n) of <paramref name="values"/> (error NaN for a single value).</summary>
+    /// <summary>Mean and standard error sd / sqrt(n) of the finite <paramref name="values"/> (error NaN for a single value).</summary>
     public static Stats MeanAndError(IReadOnlyList<double> values)
     {
         ArgumentNullException.ThrowIfNull(values);
         if (values.Count == 0) throw new ArgumentException("need at least one value", nameof(values));
-        double mean = values.Average();
-        if (values.Count == 1) return new Stats(mean, double.NaN);
-        double var = values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1);
-        return new Stats(mean, Math.Sqrt(var / values.Count));
+        var mean = ReplicaMean.Of(values);
+        return new Stats(mean.MeanOrNaN, mean.Error ?? double.NaN);
     }
 
     /// <summary>

@@ -40,13 +40,8 @@ public static class QualityRules
     /// <summary>Mean and standard error sd / sqrt(n) (sd with n - 1) of the finite values; null when there is none.</summary>
     public static ReplicaMean? Mean(IEnumerable<double> values)
     {
-        ArgumentNullException.ThrowIfNull(values);
-        var x = values.Where(double.IsFinite).ToArray();
-        if (x.Length == 0) return null;
-        double mean = x.Average();
-        if (x.Length == 1) return new ReplicaMean(mean, null, 1);
-        double variance = x.Sum(v => (v - mean) * (v - mean)) / (x.Length - 1);
-        return new ReplicaMean(mean, Math.Sqrt(variance / x.Length), x.Length);
+        var mean = ReplicaMean.Of(values);
+        return mean.Count == 0 ? null : mean;
     }
 
     /// <summary>
